@@ -1,0 +1,114 @@
+"""The navigation, built around the seven stages of a programme (seeds 002 §2.9, 003, 004).
+
+Each item names a URL and the permission it needs; a stage lists only what exists and what
+the user may open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.core.access import OrgContext
+from nastavnik.orgs.policy import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    perm: Perm
+    query: str = ""
+
+    def href(self, org_slug: str) -> str:
+        url = reverse(self.url_name, kwargs={"org_slug": org_slug})
+        return f"{url}?{self.query}" if self.query else url
+
+
+@dataclass(frozen=True)
+class Stage:
+    number: int
+    title: str | Promise
+    summary: str | Promise
+    items: tuple[NavItem, ...] = field(default_factory=tuple)
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        1,
+        _("Preparing the launch"),
+        _("Forms and role models of the year, the curator and the team, the roadmap."),
+        (NavItem(_("Forms and role models"), "catalogue:forms", Perm.CATALOGUE_VIEW),),
+    ),
+    Stage(
+        2,
+        _("Mentee base"),
+        _("Informing, applications, consents, third-party input, entry assessment."),
+        (
+            NavItem(_("Students"), "people:list", Perm.PEOPLE_VIEW, "kind=student"),
+            NavItem(_("Parents and guardians"), "people:list", Perm.PEOPLE_VIEW, "kind=parent"),
+        ),
+    ),
+    Stage(
+        3,
+        _("Mentor base"),
+        _("Questionnaires of potential mentors: students, staff, parents, graduates, partners."),
+        (
+            NavItem(_("Staff"), "people:list", Perm.PEOPLE_VIEW, "kind=staff"),
+            NavItem(_("Graduates"), "people:list", Perm.PEOPLE_VIEW, "kind=graduate"),
+            NavItem(_("External people"), "people:list", Perm.PEOPLE_VIEW, "kind=external"),
+        ),
+    ),
+    Stage(
+        4,
+        _("Selecting and training mentors"),
+        _("Selection criteria, interviews, the commission, the mentor school, the registry."),
+    ),
+    Stage(
+        5,
+        _("Forming pairs and groups"),
+        _("A group meeting, preferences, matching, the order fixing the pairs."),
+    ),
+    Stage(
+        6,
+        _("Work of pairs and groups"),
+        _("Individual development plans, meetings, feedback."),
+    ),
+    Stage(
+        7,
+        _("Completion"),
+        _("Results, final surveys, awards, best practices, monitoring."),
+    ),
+)
+
+ORGANISATION_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("People registry"), "people:list", Perm.PEOPLE_VIEW),
+    NavItem(_("Members and invitations"), "orgs:members", Perm.MEMBERS_VIEW),
+)
+
+
+@dataclass(frozen=True)
+class VisibleStage:
+    stage: Stage
+    links: list[tuple[str | Promise, str]]
+
+
+def stages_for(ctx: OrgContext) -> list[VisibleStage]:
+    slug = ctx.organisation.slug
+    return [
+        VisibleStage(
+            stage, [(item.label, item.href(slug)) for item in stage.items if ctx.can(item.perm)]
+        )
+        for stage in STAGES
+    ]
+
+
+def organisation_links(ctx: OrgContext) -> list[tuple[str | Promise, str]]:
+    return [
+        (item.label, item.href(ctx.organisation.slug))
+        for item in ORGANISATION_ITEMS
+        if ctx.can(item.perm)
+    ]

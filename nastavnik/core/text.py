@@ -1,0 +1,20 @@
+"""Russian text normalisation shared by search, duplicate detection and import."""
+
+import re
+
+_SPACES = re.compile(r"\s+")
+_SPACED_HYPHEN = re.compile(r"\s*-\s*")
+
+
+def fold(text: str) -> str:
+    """Lower case, 'ё' read as 'е', runs of spaces as one: 'Алёна  Пётровна' -> 'алена петровна'.
+
+    Done in Python rather than SQL because SQLite's LOWER() folds only ASCII letters.
+    """
+    text = _SPACES.sub(" ", text.strip().lower().replace("ё", "е"))
+    return _SPACED_HYPHEN.sub("-", text)
+
+
+def clean_name_part(text: str) -> str:
+    """A name as people should see it: single spaces, no spaces around hyphens."""
+    return _SPACED_HYPHEN.sub("-", _SPACES.sub(" ", text.strip()))

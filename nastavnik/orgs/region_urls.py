@@ -1,0 +1,9 @@
+from django.urls import path
+
+from nastavnik.orgs import views
+
+app_name = "region"
+
+urlpatterns = [
+    path("", views.region_dashboard, name="dashboard"),
+]

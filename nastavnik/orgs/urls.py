@@ -1,0 +1,10 @@
+from django.urls import path
+
+from nastavnik.orgs import views
+
+app_name = "orgs"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("members/", views.members, name="members"),
+]

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from nastavnik.core.access import account_view, org_view
+from nastavnik.orgs.models import Membership, Organisation, RegionalOperator, Role
+from nastavnik.orgs.policy import Perm
+from nastavnik.people.models import GuardianLink, Person, PersonKind
+
+
+def _people_counts(organisation: Organisation) -> dict[str, int]:
+    counts = dict(
+        Person.objects.for_org(organisation)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    return {kind: counts.get(kind, 0) for kind in PersonKind.values}
+
+
+@org_view(Perm.DASHBOARD)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """One page per account, with a section for each role it holds in the organisation."""
+    ctx = request.org  # type: ignore[attr-defined]
+    organisation = ctx.organisation
+    context: dict[str, object] = {"roles": [Role(r) for r in sorted(ctx.roles)]}
+    if ctx.can(Perm.PEOPLE_VIEW):
+        counts = _people_counts(organisation)
+        context["people_counts"] = [(PersonKind(kind).label, kind, n) for kind, n in counts.items()]
+        context["people_total"] = sum(counts.values())
+    own_people = Person.objects.for_org(organisation).filter(user=request.user)
+    context["own_people"] = own_people
+    if ctx.has_role(Role.GUARDIAN):
+        context["children_links"] = (
+            GuardianLink.objects.filter(organisation=organisation, guardian__in=own_people)
+            .select_related("child")
+            .order_by("child__last_name", "child__first_name")
+        )
+    return render(request, "orgs/dashboard.html", context)
+
+
+@org_view(Perm.MEMBERS_VIEW)
+def members(request: HttpRequest) -> HttpResponse:
+    ctx = request.org  # type: ignore[attr-defined]
+    memberships = (
+        Membership.objects.filter(organisation=ctx.organisation)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "role")
+    )
+    return render(request, "orgs/members.html", {"memberships": memberships})
+
+
+@account_view
+def region_dashboard(request: HttpRequest) -> HttpResponse:
+    """Aggregated figures of the organisations an operator covers: counts only, no names."""
+    scopes = list(
+        RegionalOperator.objects.filter(user=request.user).select_related("region", "municipality")
+    )
+    if not scopes:
+        raise Http404
+    query = Q()
+    for scope in scopes:
+        if scope.municipality_id:
+            query |= Q(municipality_id=scope.municipality_id)
+        else:
+            query |= Q(municipality__region_id=scope.region_id)
+    organisations = (
+        Organisation.objects.filter(query)
+        .select_related("municipality")
+        .annotate(
+            students=Count("people", filter=Q(people__kind=PersonKind.STUDENT)),
+            staff=Count("people", filter=Q(people__kind=PersonKind.STAFF)),
+        )
+        .order_by("municipality__name", "short_name")
+    )
+    totals = {
+        "organisations": len(organisations),
+        "students": sum(o.students for o in organisations),
+        "staff": sum(o.staff for o in organisations),
+    }
+    return render(
+        request,
+        "orgs/region_dashboard.html",
+        {"scopes": scopes, "organisations": organisations, "totals": totals},
+    )

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from nastavnik.core import views as core_views
+from nastavnik.core.access import public_view
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.health, name="health"),
+    path("i18n/setlang/", public_view(set_language), name="set_language"),
+    path("accounts/", include("nastavnik.accounts.urls")),
+    path("region/", include("nastavnik.orgs.region_urls")),
+    path("o/<slug:org_slug>/", include("nastavnik.orgs.urls")),
+    path("o/<slug:org_slug>/people/", include("nastavnik.people.urls")),
+    path("o/<slug:org_slug>/catalogue/", include("nastavnik.catalogue.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
