@@ -1,0 +1,262 @@
+"""Tenancy, proved over every URL of the project.
+
+Every URL pattern is enumerated from the resolver, so a new URL is covered the day it is
+added. For every organisation-scoped URL:
+
+- a member of organisation B (any role) asking for organisation A's page gets 404;
+- a member of B asking through B's own address for a row of A (A's primary keys) gets 404;
+- neither changes a single row of the database;
+- an anonymous visitor is sent to the login page.
+
+A URL kwarg that names a row must have a maker in ``ROW_MAKERS``; an unknown kwarg fails the
+test, so nobody can add a URL this test does not understand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import Tenant, make_tenant
+from nastavnik.catalogue.services import form_create, role_model_create
+from nastavnik.core.access import declared_access
+from nastavnik.orgs.models import Organisation, Role
+from nastavnik.people.models import GuardianLink, Person
+from nastavnik.people.tests.factories import GuardianLinkFactory, PersonFactory
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    kwargs: tuple[str, ...]
+    callback: Callable
+
+    @property
+    def org_scoped(self) -> bool:
+        return "org_slug" in self.kwargs
+
+    @property
+    def row_kwargs(self) -> tuple[str, ...]:
+        return tuple(k for k in self.kwargs if k != "org_slug")
+
+
+def _walk(patterns: list, namespace: str = "", kwargs: tuple[str, ...] = ()) -> Iterator[Route]:
+    for entry in patterns:
+        found = tuple(entry.pattern.converters) if hasattr(entry.pattern, "converters") else ()
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's admin guards itself (staff only) and is not tenant-scoped.
+            child_ns = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else (entry.namespace or namespace)
+            )
+            yield from _walk(entry.url_patterns, child_ns, kwargs + found)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield Route(name=name, kwargs=kwargs + found, callback=entry.callback)
+
+
+ROUTES = sorted(_walk(get_resolver().url_patterns), key=lambda r: r.name)
+ORG_ROUTES = [r for r in ROUTES if r.org_scoped]
+
+# The few addresses outside any organisation. Adding one is a decision: list it here.
+NON_ORG_ROUTES = {
+    "home",
+    "health",
+    "set_language",
+    "region:dashboard",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_change",
+    "accounts:password_change_done",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "accounts:invitation_accept",
+}
+
+
+def _make_guardian_link(org: Organisation) -> int:
+    return GuardianLinkFactory(guardian__organisation=org).pk
+
+
+def _make_own_form(org: Organisation) -> int:
+    return form_create(org, name=f"Своя форма {org.slug}", goal="Цель").pk
+
+
+def _make_own_role_model(org: Organisation) -> int:
+    form = form_create(org, name=f"Форма для модели {org.slug}", goal="Цель")
+    return role_model_create(form, org, name="Старший – младший", goal="Цель").pk
+
+
+def _make_invitation(org: Organisation) -> int:
+    from nastavnik.accounts.models import Invitation
+
+    return Invitation.objects.create(
+        organisation=org,
+        email=f"invitee@{org.slug}.ru",
+        role=Role.MENTOR,
+        expires_at=Invitation.default_expiry(),
+    ).pk
+
+
+def _make_membership(org: Organisation) -> int:
+    return org.memberships.filter(role=Role.MENTOR).get().pk
+
+
+ROW_MAKERS: dict[str, Callable[[Organisation], int]] = {
+    "person_pk": lambda org: PersonFactory(organisation=org).pk,
+    "link_pk": _make_guardian_link,
+    "form_pk": _make_own_form,
+    "role_model_pk": _make_own_role_model,
+    "invitation_pk": _make_invitation,
+    "membership_pk": _make_membership,
+}
+
+# Values a write would accept if it were allowed, so a refused write is refused for the
+# right reason and not because the form was empty.
+PLAUSIBLE_POST = {
+    "last_name": "Взломов",
+    "first_name": "Иван",
+    "middle_name": "Иванович",
+    "kind": "student",
+    "gender": "m",
+    "birth_date": "2012-05-05",
+    "grade": "7",
+    "class_letter": "А",
+    "name": "Чужая форма",
+    "goal": "Цель",
+    "email": "intruder@example.ru",
+    "role": Role.CURATOR,
+    "relation": "mother",
+}
+
+# Rows that change on every request whoever makes it (sessions, login records, task results).
+VOLATILE_APPS = {"sessions", "axes", "admin", "django_tasks_db"}
+
+
+def database_snapshot() -> dict[str, list[tuple]]:
+    snapshot = {}
+    for model in apps.get_models():
+        if model._meta.app_label in VOLATILE_APPS:
+            continue
+        snapshot[model._meta.label] = list(model.objects.order_by("pk").values_list())
+    return snapshot
+
+
+@dataclass
+class World:
+    a: Tenant
+    b: Tenant
+    rows_a: dict[str, int]
+    rows_b: dict[str, int]
+
+
+@pytest.fixture
+def world(db) -> World:
+    a, b = make_tenant("school-a"), make_tenant("school-b")
+    rows_a = {kwarg: make(a.organisation) for kwarg, make in ROW_MAKERS.items()}
+    rows_b = {kwarg: make(b.organisation) for kwarg, make in ROW_MAKERS.items()}
+    # Data that could leak: a guardian link, people, and own catalogue rows in both.
+    PersonFactory.create_batch(2, organisation=a.organisation)
+    return World(a, b, rows_a, rows_b)
+
+
+def _url(route: Route, slug: str, rows: dict[str, int]) -> str:
+    missing = [k for k in route.row_kwargs if k not in rows]
+    assert not missing, (
+        f"URL {route.name} takes {missing}: add a maker for it to ROW_MAKERS in {__file__}"
+    )
+    return reverse(route.name, kwargs={"org_slug": slug, **{k: rows[k] for k in route.row_kwargs}})
+
+
+def test_every_view_declares_who_may_use_it():
+    undeclared = [r.name for r in ROUTES if declared_access(r.callback) is None]
+    assert undeclared == []
+
+
+def test_every_organisation_view_is_an_org_view():
+    wrong = [r.name for r in ORG_ROUTES if (declared_access(r.callback) or ("",))[0] != "org"]
+    assert wrong == []
+
+
+def test_addresses_outside_organisations_are_the_known_few():
+    outside = {r.name for r in ROUTES if not r.org_scoped}
+    assert outside <= NON_ORG_ROUTES, f"new non-organisation URLs: {outside - NON_ORG_ROUTES}"
+    assert len(ORG_ROUTES) >= 10
+
+
+def _assert_refused(client, url: str) -> None:
+    statuses = {}
+    for method in ("get", "post"):
+        response = getattr(client, method)(url, PLAUSIBLE_POST if method == "post" else None)
+        statuses[method] = response.status_code
+    # 405 is decided from the method alone, before any row is looked at, so it reveals nothing.
+    assert set(statuses.values()) <= {404, 405}, f"{url}: {statuses}"
+    assert 404 in statuses.values(), f"{url}: {statuses}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
+def test_member_of_another_organisation_gets_404_and_changes_nothing(client, world, route, role):
+    client.force_login(world.b.user(role))
+    before = database_snapshot()
+
+    _assert_refused(client, _url(route, world.a.organisation.slug, world.rows_a))
+
+    assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in ORG_ROUTES if r.row_kwargs], ids=lambda r: r.name)
+def test_rows_of_another_organisation_are_not_found_through_ones_own_address(client, world, route):
+    # The curator and the director hold every right there is; nobody else could do more.
+    for role in (Role.CURATOR, Role.DIRECTOR):
+        client.force_login(world.b.user(role))
+        before = database_snapshot()
+
+        _assert_refused(client, _url(route, world.b.organisation.slug, world.rows_a))
+
+        assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
+def test_anonymous_visitor_is_sent_to_login_and_changes_nothing(client, world, route):
+    url = _url(route, world.a.organisation.slug, world.rows_a)
+    before = database_snapshot()
+
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        assert response.status_code in {302, 405}, f"{method} {url}: {response.status_code}"
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("accounts:login"))
+
+    assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
+def test_account_without_any_membership_gets_404(client, world, route):
+    from nastavnik.orgs.tests.factories import UserFactory
+
+    client.force_login(UserFactory(email="nobody@example.ru"))
+    before = database_snapshot()
+
+    _assert_refused(client, _url(route, world.a.organisation.slug, world.rows_a))
+
+    assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_world_has_rows_that_could_leak(world):
+    a = world.a.organisation
+    assert Person.objects.filter(organisation=a).count() >= 3
+    assert GuardianLink.objects.filter(organisation=a).exists()
