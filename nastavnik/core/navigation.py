@@ -87,6 +87,7 @@ STAGES: tuple[Stage, ...] = (
 ORGANISATION_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("People registry"), "people:list", Perm.PEOPLE_VIEW),
     NavItem(_("Members and invitations"), "orgs:members", Perm.MEMBERS_VIEW),
+    NavItem(_("Organisation details"), "orgs:settings", Perm.ORGANISATION_EDIT),
 )
 
 

@@ -7,4 +7,5 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", views.members, name="members"),
+    path("settings/", views.settings, name="settings"),
 ]

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import copy
+
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from nastavnik.core.access import account_view, org_view
+from nastavnik.orgs.forms import OrganisationForm
 from nastavnik.orgs.models import Membership, Organisation, RegionalOperator, Role
 from nastavnik.orgs.policy import Perm
+from nastavnik.orgs.services import organisation_update
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 
 
@@ -85,3 +91,18 @@ def region_dashboard(request: HttpRequest) -> HttpResponse:
         "orgs/region_dashboard.html",
         {"scopes": scopes, "organisations": organisations, "totals": totals},
     )
+
+
+@org_view(Perm.ORGANISATION_EDIT)
+def settings(request: HttpRequest) -> HttpResponse:
+    """The organisation's requisites (they head every document) and its time zone."""
+    organisation = request.org.organisation  # type: ignore[attr-defined]
+    # A copy, so a rejected form does not blank the header of the page that shows the errors.
+    form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
+    if request.method == "POST" and form.is_valid():
+        organisation_update(
+            organisation, **{f: form.cleaned_data[f] for f in OrganisationForm.Meta.fields}
+        )
+        messages.success(request, _("The organisation's details have been saved."))
+        return redirect("orgs:settings", org_slug=organisation.slug)
+    return render(request, "orgs/settings.html", {"form": form})

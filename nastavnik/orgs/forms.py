@@ -1,0 +1,49 @@
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.orgs.models import Organisation
+
+# Russia's time zones, west to east; other zones are rare for a Russian school.
+RUSSIAN_TIMEZONES = [
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Magadan",
+    "Asia/Kamchatka",
+]
+
+
+class OrganisationForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label=_("time zone"),
+        choices=[(tz, tz) for tz in RUSSIAN_TIMEZONES if tz in zoneinfo.available_timezones()],
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "timezone",
+            "inn",
+            "address",
+            "phone",
+            "email",
+            "website",
+        ]
+
+    def clean_inn(self) -> str:
+        inn = self.cleaned_data["inn"].strip()
+        if inn and (not inn.isdigit() or len(inn) not in (10, 12)):
+            raise forms.ValidationError(_("An INN has 10 digits (12 for a sole trader)."))
+        return inn
