@@ -1,0 +1,328 @@
+"""Filling DOCX templates, converting them to PDF and reading them back.
+
+Templates are ordinary .docx files with Jinja placeholders (docxtpl), written by
+``build_templates.py`` and kept in ``templates_docx/``. Filters available in them:
+
+- ``date``, ``date_short``, ``date_quoted`` — «17 января 2023 г.», «17.01.2023»,
+  «17» января 2023 г. (``None|date_quoted`` gives the blank «___» ________ 20___ г.);
+- ``genitive``, ``dative``, ``accusative``, ``instrumental``, ``prepositional``, ``name`` —
+  the full name of a person in that case; ``decline(case)`` for a case chosen by the caller;
+- ``initials`` («Петрова А. С.»; ``initials('dative')`` → «Петровой А. С.») and ``signature``
+  («А. С. Петрова»);
+- ``gendered('ознакомлен', 'ознакомлена')`` — the word that agrees with the person;
+- ``inflect(case)`` — a position or similar phrase in that case («учителя математики»);
+- ``plural(one, few, many)`` — «5 наставников»; ``requisites`` — the organisation's header lines.
+
+A person is anything with ``last_name``, ``first_name``, ``middle_name`` and ``gender``
+('m'/'f'), as an attribute or a mapping key. Values are escaped, and a name a template uses but
+the context lacks is an error rather than a blank in a signed document.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from . import russian
+from .russian import Case
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
+
+BLANK_DATE_QUOTED = "«___» ____________ 20___ г."
+
+__all__ = [
+    "BLANK_DATE_QUOTED",
+    "TEMPLATES_DIR",
+    "PdfConversionError",
+    "PdfConverterMissing",
+    "docx_text",
+    "docx_to_pdf",
+    "make_environment",
+    "render_docx",
+    "requisites",
+]
+
+
+# --- People and organisations as templates see them ------------------------------------------
+
+
+def _field(obj: Any, name: str) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def _person(obj: Any) -> tuple[str, str, str, str]:
+    last, first = _field(obj, "last_name"), _field(obj, "first_name")
+    if obj is None or not last or not first:
+        raise ValueError(f"not a person (needs last_name, first_name and gender): {obj!r}")
+    middle = _field(obj, "middle_name") or ""
+    gender = _field(obj, "gender")
+    if gender is None:
+        raise ValueError(f"the gender of {last} {first} is needed to decline the name")
+    return str(last), str(first), str(middle), str(gender)
+
+
+def _decline(person: Any, case: Case | str) -> str:
+    last, first, middle, gender = _person(person)
+    return russian.decline_full_name(last, first, middle, gender, case)
+
+
+def _initials(person: Any, case: Case | str = Case.NOMINATIVE) -> str:
+    last, first, middle, gender = _person(person)
+    return russian.initials_name(last, first, middle, gender, case)
+
+
+def _signature(person: Any) -> str:
+    last, first, middle, _gender = _person(person)
+    return russian.signature_name(last, first, middle)
+
+
+def _gendered(person: Any, masculine: str, feminine: str) -> str:
+    _last, _first, _middle, gender = _person(person)
+    return feminine if gender.lower() == "f" else masculine
+
+
+def requisites(org: Any) -> list[str]:
+    """The header lines of an organisation's letterhead: full name, address, INN, phone, e-mail.
+
+    Works for the Organisation model or anything with ``name`` (or ``full_name``), ``address``,
+    ``inn``, ``phone`` and ``email``; empty items are left out.
+    """
+    name = _field(org, "full_name") or _field(org, "name") or ""
+    address, inn = _field(org, "address") or "", _field(org, "inn") or ""
+    phone, email = _field(org, "phone") or "", _field(org, "email") or ""
+    lines = [
+        str(name),
+        str(address),
+        f"ИНН {inn}" if inn else "",
+        f"Тел.: {phone}" if phone else "",
+        f"E-mail: {email}" if email else "",
+    ]
+    return [line for line in lines if line]
+
+
+# --- The Jinja environment -------------------------------------------------------------------
+
+# Characters XML 1.0 forbids; one pasted from elsewhere would make Word refuse the whole file.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _XML_ILLEGAL.sub("", value)
+    return value
+
+
+def _date_filter(format_: Callable[[date | datetime], str]) -> Callable[[Any], str]:
+    def apply(value: date | datetime | None) -> str:
+        return "" if value is None else format_(value)
+
+    return apply
+
+
+def _date_quoted(value: date | datetime | None) -> str:
+    return BLANK_DATE_QUOTED if value is None else russian.format_date_quoted(value)
+
+
+def _case_filter(case: Case) -> Callable[[Any], str]:
+    def apply(person: Any) -> str:
+        return _decline(person, case)
+
+    return apply
+
+
+def make_environment() -> Environment:
+    """A Jinja environment for DOCX templates: escaping on, strict about missing names."""
+    env = Environment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    env.filters.update(
+        {
+            "date": _date_filter(russian.format_date),
+            "date_short": _date_filter(russian.format_date_short),
+            "date_quoted": _date_quoted,
+            "name": _case_filter(Case.NOMINATIVE),
+            "genitive": _case_filter(Case.GENITIVE),
+            "dative": _case_filter(Case.DATIVE),
+            "accusative": _case_filter(Case.ACCUSATIVE),
+            "instrumental": _case_filter(Case.INSTRUMENTAL),
+            "prepositional": _case_filter(Case.PREPOSITIONAL),
+            "decline": _decline,
+            "initials": _initials,
+            "signature": _signature,
+            "gendered": _gendered,
+            "inflect": russian.decline_phrase,
+            "plural": russian.pluralize,
+            "requisites": requisites,
+        }
+    )
+    env.globals.update({"requisites": requisites, "blank_date": BLANK_DATE_QUOTED})
+    return env
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
+def _template_file(template: str | os.PathLike[str]) -> Path:
+    path = Path(template)
+    if not path.is_absolute() and len(path.parts) == 1:
+        path = TEMPLATES_DIR / path  # a bare name means one of ours
+    if not path.is_file():
+        raise FileNotFoundError(f"DOCX template not found: {path}")
+    return path
+
+
+def render_docx(template_path: str | os.PathLike[str], context: Mapping[str, Any]) -> bytes:
+    """Fill a DOCX template with ``context`` and return the document's bytes.
+
+    ``template_path`` is a path, or the bare file name of a template in ``templates_docx/``.
+    """
+    template = DocxTemplate(str(_template_file(template_path)))
+    template.render(dict(context), jinja_env=make_environment(), autoescape=True)
+    out = BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+def docx_text(docx_bytes: bytes) -> str:
+    """The text of a DOCX, one paragraph a line, tables cell by cell in reading order.
+
+    Meant for tests and checks: what a reader of the document would see, without formatting.
+    """
+    document = Document(BytesIO(docx_bytes))
+    lines: list[str] = []
+
+    def walk(container: Any) -> None:
+        for block in container.iter_inner_content():
+            if isinstance(block, Paragraph):
+                lines.append(block.text)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    seen: set[int] = set()
+                    for cell in row.cells:
+                        # A merged cell is returned once per grid column it spans.
+                        if id(cell._tc) in seen:
+                            continue
+                        seen.add(id(cell._tc))
+                        walk(cell)
+
+    for section in document.sections:
+        if not section.header.is_linked_to_previous:
+            walk(section.header)
+    walk(document)
+    for section in document.sections:
+        if not section.footer.is_linked_to_previous:
+            walk(section.footer)
+    return "\n".join(lines)
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+class PdfConversionError(RuntimeError):
+    """LibreOffice could not turn the document into a PDF."""
+
+
+class PdfConverterMissing(PdfConversionError):
+    """LibreOffice (soffice) is not installed or not found."""
+
+
+# One LibreOffice profile for the user, used by one conversion at a time (a file lock, so it
+# holds across worker processes too): a fresh profile costs seconds on every call, and two
+# soffice runs sharing a profile interfere — the second hands its job to the first and exits
+# without writing anything.
+_PROFILE_DIR = Path(tempfile.gettempdir()) / f"nastavnik-soffice-{os.getuid()}"
+
+
+def find_soffice() -> str | None:
+    configured = getattr(settings, "SOFFICE_PATH", "") or os.environ.get("SOFFICE_PATH", "")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@contextmanager
+def _profile() -> Iterator[Path]:
+    _PROFILE_DIR.mkdir(mode=0o700, exist_ok=True)
+    if _PROFILE_DIR.stat().st_uid != os.getuid():
+        raise PdfConversionError(f"{_PROFILE_DIR} belongs to another user")
+    with open(_PROFILE_DIR / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield _PROFILE_DIR / "profile"
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def docx_to_pdf(docx_bytes: bytes, timeout: float = 120) -> bytes:
+    """Convert a DOCX to PDF with ``soffice --headless --convert-to pdf``.
+
+    Raises PdfConverterMissing when LibreOffice is not installed, PdfConversionError when it
+    fails or takes longer than ``timeout`` seconds.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfConverterMissing(
+            "LibreOffice is needed for PDF: install it (Debian: libreoffice-writer-nogui) "
+            "or set SOFFICE_PATH to the soffice binary"
+        )
+    with _profile() as profile, tempfile.TemporaryDirectory(prefix="nastavnik-pdf-") as workdir:
+        source = Path(workdir) / "document.docx"
+        source.write_bytes(docx_bytes)
+        command = [
+            soffice,
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            workdir,
+            str(source),
+        ]
+        # A session of its own, so that on a timeout the whole tree (oosplash and soffice.bin)
+        # is killed, not just the launcher.
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            _stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise PdfConversionError(f"LibreOffice took longer than {timeout} s") from None
+        target = source.with_suffix(".pdf")
+        if process.returncode != 0 or not target.is_file():
+            detail = stderr.decode(errors="replace").strip()[-500:]
+            raise PdfConversionError(
+                f"LibreOffice could not convert the document (exit {process.returncode}): "
+                f"{detail or 'no output'}"
+            )
+        pdf = target.read_bytes()
+    if not pdf.startswith(b"%PDF-"):
+        raise PdfConversionError("LibreOffice wrote something that is not a PDF")
+    return pdf
