@@ -28,6 +28,8 @@ class OrganisationForm(forms.ModelForm):
         choices=[(tz, tz) for tz in RUSSIAN_TIMEZONES if tz in zoneinfo.available_timezones()],
     )
 
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = [
