@@ -173,6 +173,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # How long an invitation link stays valid.
 INVITATION_TTL_DAYS = 14
+# The address people open the system at: links in mail sent without a request to take it from.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,6 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "expires_at", "accepted_at"]
+    list_display = ["email", "organisation", "role", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role", "organisation"]
     readonly_fields = ["token"]

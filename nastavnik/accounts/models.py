@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.orgs.models import Role
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -54,9 +56,18 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
-        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class Invitation(models.Model):
@@ -66,7 +77,7 @@ class Invitation(models.Model):
         "orgs.Organisation", on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField(_("e-mail"))
-    role = models.CharField(_("role"), max_length=32)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     person = models.ForeignKey(
         "people.Person",
         on_delete=models.SET_NULL,
@@ -85,6 +96,10 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -101,5 +116,15 @@ class Invitation(models.Model):
         return timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS)
 
     @property
+    def status(self) -> InvitationStatus:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    @property
     def is_usable(self) -> bool:
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return self.status == InvitationStatus.PENDING

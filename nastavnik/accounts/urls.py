@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from nastavnik.accounts import views
+from nastavnik.accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from nastavnik.core.access import account_view, public_view
 
 app_name = "accounts"
@@ -8,7 +10,11 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        public_view(auth_views.LoginView.as_view(template_name="accounts/login.html")),
+        public_view(
+            auth_views.LoginView.as_view(
+                template_name="accounts/login.html", authentication_form=EmailAuthenticationForm
+            )
+        ),
         name="login",
     ),
     path("logout/", public_view(auth_views.LogoutView.as_view()), name="logout"),
@@ -36,6 +42,7 @@ urlpatterns = [
         public_view(
             auth_views.PasswordResetView.as_view(
                 template_name="accounts/password_reset.html",
+                form_class=QueuedPasswordResetForm,
                 email_template_name="accounts/email/password_reset.txt",
                 subject_template_name="accounts/email/password_reset_subject.txt",
                 success_url=reverse_lazy("accounts:password_reset_done"),
@@ -71,4 +78,5 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -2,15 +2,20 @@ from __future__ import annotations
 
 import copy
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nastavnik.accounts.access import invitations_of, memberships_of
+from nastavnik.accounts.services import roles_assignable_by
+from nastavnik.accounts.views import invitation_form
 from nastavnik.core.access import account_view, org_view
 from nastavnik.orgs.forms import OrganisationForm
-from nastavnik.orgs.models import Membership, Organisation, RegionalOperator, Role
+from nastavnik.orgs.models import AcademicYear, Organisation, RegionalOperator, Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.orgs.services import organisation_update
 from nastavnik.people.models import GuardianLink, Person, PersonKind
@@ -31,7 +36,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """One page per account, with a section for each role it holds in the organisation."""
     ctx = request.org  # type: ignore[attr-defined]
     organisation = ctx.organisation
-    context: dict[str, object] = {"roles": [Role(r) for r in sorted(ctx.roles)]}
+    context: dict[str, object] = {
+        "roles": [Role(r) for r in sorted(ctx.roles)],
+        "academic_year": AcademicYear(start_year=AcademicYear.start_year_for(timezone.localdate())),
+    }
     if ctx.can(Perm.PEOPLE_VIEW):
         counts = _people_counts(organisation)
         context["people_counts"] = [(PersonKind(kind).label, kind, n) for kind, n in counts.items()]
@@ -49,13 +57,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @org_view(Perm.MEMBERS_VIEW)
 def members(request: HttpRequest) -> HttpResponse:
+    """Accounts of the organisation with their roles; for those who manage members, also the
+    pending invitations and the form to invite someone."""
     ctx = request.org  # type: ignore[attr-defined]
+    organisation = ctx.organisation
     memberships = (
-        Membership.objects.filter(organisation=ctx.organisation)
+        memberships_of(ctx)
         .select_related("user")
-        .order_by("user__last_name", "user__first_name", "role")
+        .order_by("user__last_name", "user__first_name", "user__email", "role")
     )
-    return render(request, "orgs/members.html", {"memberships": memberships})
+    people = {
+        p.user_id: p
+        for p in Person.objects.for_org(organisation).filter(user__in=memberships.values("user"))
+    }
+    accounts: dict[int, dict[str, object]] = {}
+    for membership in memberships:
+        entry = accounts.setdefault(
+            membership.user_id,
+            {"user": membership.user, "person": people.get(membership.user_id), "roles": []},
+        )
+        entry["roles"].append(membership)  # type: ignore[union-attr]
+    context: dict[str, object] = {"accounts": list(accounts.values())}
+    if ctx.can(Perm.MEMBERS_MANAGE):
+        context.update(
+            can_manage=True,
+            removable_roles={r.value for r in roles_assignable_by(ctx.roles)},
+            invitations=invitations_of(ctx)
+            .pending()
+            .select_related("invited_by", "person")
+            .order_by("expires_at"),
+            form=invitation_form(ctx),
+            ttl_days=django_settings.INVITATION_TTL_DAYS,
+        )
+    return render(request, "orgs/members.html", context)
 
 
 @account_view

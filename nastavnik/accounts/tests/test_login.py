@@ -1,0 +1,155 @@
+"""Logging in, and the lock after too many wrong passwords (django-axes).
+
+Axes watches real requests, so these tests post to the login page rather than call
+`client.login`.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.urls import reverse
+
+from conftest import PASSWORD
+from nastavnik.orgs.models import Role
+
+LOGIN_URL = reverse("accounts:login")
+
+
+def log_in(client, email, password):
+    return client.post(LOGIN_URL, {"username": email, "password": password})
+
+
+def logged_in_user_id(client):
+    return client.session.get("_auth_user_id")
+
+
+def templates_of(response):
+    return [t.name for t in response.templates]
+
+
+@pytest.mark.django_db
+def test_the_right_password_logs_in_whatever_the_case_of_the_email(client, tenant_a):
+    user = tenant_a.user(Role.MENTOR)
+
+    response = log_in(client, user.email.upper(), PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_shows_the_usual_error_and_starts_no_session(client, tenant_a):
+    user = tenant_a.user(Role.MENTOR)
+
+    response = log_in(client, user.email, "not-the-password")
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    expected = AuthenticationForm.error_messages["invalid_login"] % {
+        "username": form.username_field.verbose_name
+    }
+    assert form.non_field_errors() == [expected]
+    assert expected in response.content.decode()
+    assert logged_in_user_id(client) is None
+
+
+@pytest.mark.django_db
+def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client, tenant_a):
+    user = tenant_a.user(Role.MENTOR)
+    for _attempt in range(5):
+        log_in(client, user.email, "guess")
+
+    response = log_in(client, user.email, PASSWORD)
+
+    assert response.status_code == 429
+    assert "accounts/locked_out.html" in templates_of(response)
+    assert response.context["cooloff_timedelta"] == timedelta(minutes=15)
+    assert "15" in response.content.decode()
+    assert logged_in_user_id(client) is None
+
+
+@pytest.mark.django_db
+def test_changing_the_case_of_the_email_does_not_buy_more_attempts(client, tenant_a):
+    user = tenant_a.user(Role.MENTOR)
+    local, domain = user.email.split("@")
+    variants = {
+        user.email.upper(),
+        user.email.title(),
+        user.email.capitalize(),
+        f"{local}@{domain.upper()}",
+        f" {local[0].upper()}{local[1:]}@{domain} ",
+    }
+    assert len(variants) == 5
+    for variant in variants:
+        log_in(client, variant, "guess")
+
+    response = log_in(client, user.email, PASSWORD)
+
+    assert response.status_code == 429
+    assert logged_in_user_id(client) is None
+
+
+@pytest.mark.django_db
+def test_a_locked_account_does_not_lock_another_one_from_the_same_address(client, tenant_a):
+    victim, colleague = tenant_a.user(Role.MENTOR), tenant_a.user(Role.CURATOR)
+    for _attempt in range(5):
+        log_in(client, victim.email, "guess")
+
+    response = log_in(client, colleague.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(colleague.pk)
+
+
+@pytest.mark.django_db
+def test_a_successful_login_starts_the_count_again(client, tenant_a):
+    user = tenant_a.user(Role.MENTOR)
+    for _attempt in range(4):
+        log_in(client, user.email, "guess")
+    assert log_in(client, user.email, PASSWORD).status_code == 302
+    client.post(reverse("accounts:logout"))
+
+    # Four more mistakes: eight in all, but only four since the last success.
+    for _attempt in range(4):
+        log_in(client, user.email, "guess")
+    response = log_in(client, user.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_password_change_needs_the_current_password(client, tenant_a):
+    user = tenant_a.user(Role.MENTOR)
+    client.force_login(user)
+
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "lilac-tram-orbit-52",
+            "new_password2": "lilac-tram-orbit-52",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["old_password"] == [
+        PasswordChangeForm.error_messages["password_incorrect"]
+    ]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "lilac-tram-orbit-52",
+            "new_password2": "lilac-tram-orbit-52",
+        },
+        follow=True,
+    )
+
+    assert "accounts/password_change_done.html" in templates_of(response)
+    user.refresh_from_db()
+    assert user.check_password("lilac-tram-orbit-52")
