@@ -115,6 +115,7 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "guardian_links": guardian_links,
             "children_links": children_links,
             "can_edit": ctx.can(Perm.PEOPLE_EDIT),
+            "can_invite": ctx.can(Perm.MEMBERS_MANAGE),
             "is_student": person.kind == PersonKind.STUDENT,
         },
     )

@@ -782,3 +782,16 @@ def test_anonymous_visitors_are_sent_to_login(client, rows):
 
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_card_offers_an_invitation_to_log_in_to_those_who_manage_members(client, tenant_a):
+    person = PersonFactory(organisation=tenant_a.organisation)
+    invite_url = reverse("orgs:member_invite", kwargs={"org_slug": "school-a"})
+    card_url = reverse("people:detail", kwargs={"org_slug": "school-a", "person_pk": person.pk})
+
+    client.force_login(tenant_a.user(Role.CURATOR))
+    assert f"{invite_url}?person={person.pk}" in client.get(card_url).content.decode()
+
+    client.force_login(tenant_a.user(Role.SPECIALIST))
+    assert invite_url not in client.get(card_url).content.decode()
