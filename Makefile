@@ -1,0 +1,41 @@
+# Nastavnik: `make demo` runs a demo on http://127.0.0.1:8000/, `make test` runs the tests.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The demo lives in its own SQLite file, so it never mixes with a development database.
+DEMO_DATABASE_URL ?= sqlite:///$(CURDIR)/demo.sqlite3
+HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?= -q
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint worker
+
+help:
+	@echo "make demo    load the demo into demo.sqlite3 and serve it on http://$(HOST)/"
+	@echo "make test    run the whole test suite (browser tests skip without /usr/bin/chromium)"
+	@echo "make lint    ruff check, ruff format --check, makemigrations --check"
+	@echo "make worker  run the background task worker (manage.py db_worker)"
+
+# Re-created only when requirements.lock changes (or the virtualenv is missing).
+$(BIN)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+demo: export DATABASE_URL = $(DEMO_DATABASE_URL)
+demo: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BIN)/python manage.py seed_demo --url http://$(HOST)/
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: $(BIN)/.installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+worker: $(BIN)/.installed
+	$(BIN)/python manage.py db_worker

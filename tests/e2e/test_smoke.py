@@ -1,0 +1,106 @@
+"""The one path every curator takes, through a real browser: log in, open the people registry
+from the navigation, search, open a card.
+
+Uses Debian's chromium (never `playwright install`: no downloads at test time) and skips when
+it is missing, so `make test` works on a laptop without it; CI installs it.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
+
+from nastavnik.orgs.models import Role
+from nastavnik.orgs.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from nastavnik.people.tests.factories import PersonFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct-horse-battery"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}"),
+]
+
+
+@pytest.fixture
+def page(transactional_db, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
+    # the ORM calls the test makes around it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(locale="ru-RU")
+        context.set_default_timeout(15_000)
+        expect.set_options(timeout=15_000)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_curator_finds_a_person_and_opens_the_card(page, live_server):
+    organisation = OrganisationFactory(slug="school-smoke", short_name="Школа № 7")
+    curator = UserFactory(email="curator@smoke.ru", first_name="Ольга", last_name="Седых")
+    MembershipFactory(user=curator, organisation=organisation, role=Role.CURATOR)
+    people = [
+        ("Иванов", "Пётр", "Сергеевич", "m"),
+        ("Иванова", "Алёна", "Игоревна", "f"),
+        # None of these has "иванов" anywhere in the full name (the search looks in all parts).
+        ("Петров", "Илья", "Андреевич", "m"),
+        ("Смирнова", "Ивана", "Олеговна", "f"),
+        ("Кузнецов", "Дмитрий", "Петрович", "m"),
+    ]
+    created = {}
+    for last, first, middle, gender in people:
+        created[last] = PersonFactory(
+            organisation=organisation,
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            gender=gender,
+        )
+    people_url = reverse("people:list", kwargs={"org_slug": organisation.slug})
+
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.fill("input[name=username]", curator.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"**{reverse('orgs:dashboard', kwargs={'org_slug': organisation.slug})}")
+
+    # The registry link of the side navigation: found by its address, not its (translated) text.
+    page.click(f'nav a[href="{people_url}"]')
+    page.wait_for_url(f"**{people_url}")
+    search = page.locator("input[name=q]")
+    search.fill("иванов")
+    search.press("Enter")
+
+    # `expect` retries until the page settles, whether the form reloads the page or htmx
+    # swaps the results in.
+    results = page.locator("main")
+    expect(results).not_to_contain_text("Смирнова")
+    expect(results).not_to_contain_text("Петров")
+    expect(results).not_to_contain_text("Кузнецов")
+    expect(results).to_contain_text("Пётр")
+    expect(results).to_contain_text("Алёна")
+
+    results.get_by_role("link", name=re.compile("Иванова")).first.click()
+    expect(page.locator("main")).to_contain_text("Иванова Алёна Игоревна")
+    card_url = reverse(
+        "people:detail",
+        kwargs={"org_slug": organisation.slug, "person_pk": created["Иванова"].pk},
+    )
+    assert page.url == live_server.url + card_url
