@@ -8,12 +8,13 @@ added. For every organisation-scoped URL:
 - neither changes a single row of the database;
 - an anonymous visitor is sent to the login page.
 
-A URL kwarg that names a row must have a maker in ``ROW_MAKERS``; an unknown kwarg fails the
-test, so nobody can add a URL this test does not understand.
+A URL kwarg that names a row must have a maker in its app's ``tests/isolation.py``; an unknown
+kwarg fails the test, so nobody can add a URL this test does not understand.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -22,11 +23,10 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import Tenant, make_tenant
-from nastavnik.catalogue.services import form_create, role_model_create
 from nastavnik.core.access import declared_access
 from nastavnik.orgs.models import Organisation, Role
 from nastavnik.people.models import GuardianLink, Person
-from nastavnik.people.tests.factories import GuardianLinkFactory, PersonFactory
+from nastavnik.people.tests.factories import PersonFactory
 
 
 @dataclass(frozen=True)
@@ -82,42 +82,26 @@ NON_ORG_ROUTES = {
 }
 
 
-def _make_guardian_link(org: Organisation) -> int:
-    return GuardianLinkFactory(guardian__organisation=org).pk
+def _collect_row_makers() -> dict[str, Callable[[Organisation], int]]:
+    """Each app declares, in ``<app>/tests/isolation.py``, how to make a row for every URL
+    kwarg it uses: ``ROW_MAKERS = {"person_pk": lambda org: ...pk}``."""
+    makers: dict[str, Callable[[Organisation], int]] = {}
+    for app in apps.get_app_configs():
+        if not app.name.startswith("nastavnik."):
+            continue
+        try:
+            module = importlib.import_module(f"{app.name}.tests.isolation")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app.name}.tests.isolation":
+                raise
+            continue
+        clash = makers.keys() & module.ROW_MAKERS.keys()
+        assert not clash, f"{app.name} declares kwargs another app declares too: {clash}"
+        makers.update(module.ROW_MAKERS)
+    return makers
 
 
-def _make_own_form(org: Organisation) -> int:
-    return form_create(org, name=f"Своя форма {org.slug}", goal="Цель").pk
-
-
-def _make_own_role_model(org: Organisation) -> int:
-    form = form_create(org, name=f"Форма для модели {org.slug}", goal="Цель")
-    return role_model_create(form, org, name="Старший – младший", goal="Цель").pk
-
-
-def _make_invitation(org: Organisation) -> int:
-    from nastavnik.accounts.models import Invitation
-
-    return Invitation.objects.create(
-        organisation=org,
-        email=f"invitee@{org.slug}.ru",
-        role=Role.MENTOR,
-        expires_at=Invitation.default_expiry(),
-    ).pk
-
-
-def _make_membership(org: Organisation) -> int:
-    return org.memberships.filter(role=Role.MENTOR).get().pk
-
-
-ROW_MAKERS: dict[str, Callable[[Organisation], int]] = {
-    "person_pk": lambda org: PersonFactory(organisation=org).pk,
-    "link_pk": _make_guardian_link,
-    "form_pk": _make_own_form,
-    "role_model_pk": _make_own_role_model,
-    "invitation_pk": _make_invitation,
-    "membership_pk": _make_membership,
-}
+ROW_MAKERS = _collect_row_makers()
 
 # Values a write would accept if it were allowed, so a refused write is refused for the
 # right reason and not because the form was empty.
@@ -171,7 +155,8 @@ def world(db) -> World:
 def _url(route: Route, slug: str, rows: dict[str, int]) -> str:
     missing = [k for k in route.row_kwargs if k not in rows]
     assert not missing, (
-        f"URL {route.name} takes {missing}: add a maker for it to ROW_MAKERS in {__file__}"
+        f"URL {route.name} takes {missing}: declare a maker in ROW_MAKERS of its app's "
+        "tests/isolation.py"
     )
     return reverse(route.name, kwargs={"org_slug": slug, **{k: rows[k] for k in route.row_kwargs}})
 
