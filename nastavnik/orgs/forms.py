@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.orgs.models import Organisation
@@ -24,11 +25,11 @@ RUSSIAN_TIMEZONES = [
 
 class OrganisationForm(forms.ModelForm):
     timezone = forms.ChoiceField(
-        label=_("time zone"),
+        label=capfirst(_("time zone")),
         choices=[(tz, tz) for tz in RUSSIAN_TIMEZONES if tz in zoneinfo.available_timezones()],
     )
 
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=capfirst(_("website")), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation

@@ -19,6 +19,7 @@ from nastavnik.orgs.models import AcademicYear, Organisation, RegionalOperator, 
 from nastavnik.orgs.policy import Perm
 from nastavnik.orgs.services import organisation_update
 from nastavnik.people.models import GuardianLink, Person, PersonKind
+from nastavnik.people.views import KIND_PLURALS
 
 
 def _people_counts(organisation: Organisation) -> dict[str, int]:
@@ -42,7 +43,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if ctx.can(Perm.PEOPLE_VIEW):
         counts = _people_counts(organisation)
-        context["people_counts"] = [(PersonKind(kind).label, kind, n) for kind, n in counts.items()]
+        context["people_counts"] = [
+            (KIND_PLURALS[PersonKind(kind)], kind, n) for kind, n in counts.items()
+        ]
         context["people_total"] = sum(counts.values())
     own_people = Person.objects.for_org(organisation).filter(user=request.user)
     context["own_people"] = own_people

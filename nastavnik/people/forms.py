@@ -203,7 +203,7 @@ class GuardianPickForm(forms.Form):
     """Link an adult already in the registry as a legal guardian of a student."""
 
     guardian = forms.ModelChoiceField(
-        label=_("Guardian"),
+        label=_("Legal guardian"),
         queryset=Person.objects.none(),
         widget=forms.RadioSelect,
         error_messages={
