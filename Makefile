@@ -39,3 +39,11 @@ lint: $(BIN)/.installed
 
 worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
+
+.PHONY: bench-import bench-matching
+# Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
+bench-import: $(BIN)/.installed
+	$(BIN)/python bench/import_people.py
+
+bench-matching: $(BIN)/.installed
+	$(BIN)/python bench/matching.py
