@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "nastavnik.orgs",
     "nastavnik.catalogue",
     "nastavnik.people",
+    "nastavnik.audit",
+    "nastavnik.consents",
+    "nastavnik.orders",
+    "nastavnik.programmes",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +134,8 @@ TIME_ZONE = "Europe/Moscow"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The project's own assets; `nastavnik` itself is a package, not an installed app.
+STATICFILES_DIRS = [BASE_DIR / "nastavnik" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -173,6 +179,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # How long an invitation link stays valid.
 INVITATION_TTL_DAYS = 14
+# Consents (152-ФЗ): the one-time link's lifetime, and how long the data of a person whose
+# processing consent was withdrawn or has expired are kept before
+# `manage.py depersonalise_expired` depersonalises them (art. 21: thirty days).
+CONSENT_LINK_TTL_DAYS = int(os.environ.get("CONSENT_LINK_TTL_DAYS", "14"))
+CONSENT_RETENTION_WITHDRAWN_DAYS = int(os.environ.get("CONSENT_RETENTION_WITHDRAWN_DAYS", "30"))
+CONSENT_RETENTION_EXPIRED_DAYS = int(os.environ.get("CONSENT_RETENTION_EXPIRED_DAYS", "30"))
 # The address people open the system at: links in mail sent without a request to take it from.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000")
 

@@ -3,11 +3,12 @@ for anything else, so a pk of another organisation's row looks exactly like a mi
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from nastavnik.core.access import OrgContext
 from nastavnik.orgs.models import Organisation
-from nastavnik.people.models import GuardianLink, Person, PersonQuerySet
+from nastavnik.people.models import GuardianLink, ImportJob, Person, PersonQuerySet
 
 
 def _organisation(ctx_or_org: OrgContext | Organisation) -> Organisation:
@@ -31,3 +32,11 @@ def guardian_link_for(
         ).select_related("guardian", "child"),
         pk=pk,
     )
+
+
+def import_jobs_of(ctx_or_org: OrgContext | Organisation) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(organisation=_organisation(ctx_or_org))
+
+
+def import_job_for(ctx_or_org: OrgContext | Organisation, pk: int) -> ImportJob:
+    return get_object_or_404(import_jobs_of(ctx_or_org).select_related("organisation"), pk=pk)

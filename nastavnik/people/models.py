@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -50,6 +51,26 @@ class PersonQuerySet(models.QuerySet["Person"]):
         self, organisation: Organisation, name_key: str, birth_date: date | None
     ) -> PersonQuerySet:
         return self.filter(organisation=organisation, name_key=name_key, birth_date=birth_date)
+
+    # The consent rule lives in nastavnik.consents.rules; these only make it reachable from any
+    # people queryset (imported late: consents build on people).
+    def with_valid_consent(self, purpose: str, on: date | None = None) -> PersonQuerySet:
+        """Only people whose data may be used for `purpose` on `on` (today by default)."""
+        from nastavnik.consents.rules import with_valid_consent
+
+        return with_valid_consent(self, purpose, on)
+
+    def not_hidden(self, on: date | None = None) -> PersonQuerySet:
+        """Without the people whose data are hidden after a withdrawn consent."""
+        from nastavnik.consents.rules import not_hidden
+
+        return not_hidden(self, on)
+
+    def with_consent_flags(self, on: date | None = None) -> PersonQuerySet:
+        """Annotated with `consent_processing` and `consent_participation` (valid today)."""
+        from nastavnik.consents.rules import with_consent_flags
+
+        return with_consent_flags(self, on)
 
 
 class Person(models.Model):
@@ -183,3 +204,76 @@ class GuardianLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.child}"
+
+
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Choosing columns")
+    PREVIEWING = "previewing", _("Checking the file")
+    PREVIEWED = "previewed", _("Waiting for confirmation")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+
+
+def _import_file_path(job: ImportJob, filename: str) -> str:
+    # The uploaded name may itself be personal data («7А Иванова.xlsx»): keep it in the row only.
+    return f"people-imports/{job.organisation_id}/{uuid.uuid4().hex}"
+
+
+class ImportJob(models.Model):
+    """One upload of a people list, from the column mapping through the preview to the result.
+
+    The file is kept only while the import needs it: it is deleted once the import is done.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("category"), max_length=16, choices=PersonKind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.MAPPING
+    )
+    file = models.FileField(upload_to=_import_file_path, blank=True)
+    # What the preview found the import would write (JSON), so the import need not judge the
+    # file again when the registry has not changed since.
+    plan_file = models.FileField(upload_to=_import_file_path, blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_format = models.CharField(max_length=8)
+    encoding = models.CharField(max_length=16, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    header_row = models.PositiveIntegerField(default=1)
+    # {"<column number>": "<import field>"}; columns not in it are ignored.
+    mapping = models.JSONField(default=dict, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    skip_invalid = models.BooleanField(default=False)
+    preview = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    # Messages are stored rendered, in the language of whoever uploaded the file.
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.PREVIEWING, ImportStatus.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from nastavnik.accounts.models import User
+from nastavnik.audit.models import AuditAction, AuditObject
+from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 from nastavnik.people.validators import (
@@ -46,6 +48,16 @@ def person_create(organisation: Organisation, data: Mapping[str, Any], by: User 
     person = Person(organisation=organisation, **clean)
     _full_clean(person)
     person.save()
+    audit_record(
+        organisation,
+        action=AuditAction.CREATE,
+        object_type=AuditObject.PERSON,
+        object_id=person.pk,
+        label=person.full_name,
+        by=by,
+        person=person,
+        changes=created(clean),
+    )
     logger.info("person %s created in %s by %s", person.pk, organisation.slug, by)
     return person
 
@@ -65,6 +77,16 @@ def person_update(person: Person, data: Mapping[str, Any], by: User | None) -> P
     _full_clean(person)
     if changed:
         person.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            person.organisation_id,
+            action=AuditAction.UPDATE,
+            object_type=AuditObject.PERSON,
+            object_id=person.pk,
+            label=person.full_name,
+            by=by,
+            person=person,
+            changes=diff(current, {field: clean[field] for field in changed}),
+        )
         logger.info("person %s updated (%s) by %s", person.pk, ", ".join(changed), by)
     return person
 
@@ -94,6 +116,17 @@ def guardian_link_add(
                 )
             }
         ) from error
+    audit_record(
+        child.organisation_id,
+        action=AuditAction.CREATE,
+        object_type=AuditObject.GUARDIAN_LINK,
+        object_id=link.pk,
+        label=f"{guardian.full_name} → {child.full_name}",
+        by=by,
+        person=child,
+        related_person=guardian,
+        changes=created({"relation": relation}),
+    )
     logger.info("guardian link %s (%s → %s) added by %s", link.pk, guardian.pk, child.pk, by)
     return link
 
@@ -111,5 +144,16 @@ def guardian_add_new(
 def guardian_link_remove(link: GuardianLink, by: User | None) -> None:
     logger.info(
         "guardian link %s (%s → %s) removed by %s", link.pk, link.guardian_id, link.child_id, by
+    )
+    audit_record(
+        link.organisation_id,
+        action=AuditAction.DELETE,
+        object_type=AuditObject.GUARDIAN_LINK,
+        object_id=link.pk,
+        label=f"{link.guardian.full_name} → {link.child.full_name}",
+        by=by,
+        person=link.child,
+        related_person=link.guardian,
+        changes={"relation": [link.relation, None]},
     )
     link.delete()

@@ -260,11 +260,13 @@ def validate_person_data(
     *,
     instance: Person | None = None,
     today: date | None = None,
+    check_duplicate: bool = True,
 ) -> dict[str, Any]:
     """Check a normalised record (see `normalise_person_data`); return it with names cleaned.
 
     Raises ValidationError with the errors of every field; the duplicate check runs only when
-    the rest is valid, so it compares clean names.
+    the rest is valid, so it compares clean names. An import, which matches thousands of rows
+    against the registry at once by the same key, passes `check_duplicate=False`.
     """
     today = today or org_today(organisation)
     errors = _Errors()
@@ -390,7 +392,7 @@ def validate_person_data(
 
     errors.raise_if_any()
 
-    existing = find_duplicate(organisation, data, instance)
+    existing = find_duplicate(organisation, data, instance) if check_duplicate else None
     if existing is not None:
         raise ValidationError({NON_FIELD_ERRORS: [duplicate_error(existing)]})
     return data

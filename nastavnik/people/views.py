@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from nastavnik.consents.rules import consent_status, hidden_q
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.text import fold
 from nastavnik.orgs.policy import Perm
@@ -49,24 +50,28 @@ def _ctx(request: HttpRequest) -> OrgContext:
 
 def _list_queryset(ctx: OrgContext, kind: str) -> PersonQuerySet:
     # The folded name sorts the same on every database and puts 'Ё' with 'Е'.
-    queryset = people_of(ctx).order_by("name_key", "birth_date", "pk")
+    # People whose consent was withdrawn leave the list (consents.rules); the consent flags
+    # ride in the same query.
+    queryset = (
+        people_of(ctx).not_hidden().with_consent_flags().order_by("name_key", "birth_date", "pk")
+    )
     # One query per page for the family column, whatever the number of rows.
     if kind == PersonKind.STUDENT:
         queryset = queryset.prefetch_related(
             Prefetch(
                 "guardian_links",
-                queryset=GuardianLink.objects.select_related("guardian").order_by(
-                    "guardian__name_key", "pk"
-                ),
+                queryset=GuardianLink.objects.select_related("guardian")
+                .exclude(hidden_q(ref="guardian"))
+                .order_by("guardian__name_key", "pk"),
             )
         )
     elif kind == PersonKind.PARENT:
         queryset = queryset.prefetch_related(
             Prefetch(
                 "children_links",
-                queryset=GuardianLink.objects.select_related("child").order_by(
-                    "child__name_key", "pk"
-                ),
+                queryset=GuardianLink.objects.select_related("child")
+                .exclude(hidden_q(ref="child"))
+                .order_by("child__name_key", "pk"),
             )
         )
     return queryset
@@ -87,6 +92,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "heading": KIND_PLURALS[PersonKind(kind)] if kind else _("People registry"),
         "kind_tabs": list(KIND_PLURALS.items()),
         "can_edit": ctx.can(Perm.PEOPLE_EDIT),
+        "can_import": ctx.can(Perm.PEOPLE_IMPORT),
+        "can_export": ctx.can(Perm.PEOPLE_EXPORT),
     }
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.history_restore_request
@@ -101,10 +108,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     person = person_for(ctx, person_pk)
-    guardian_links = person.guardian_links.select_related("guardian").order_by(
-        "guardian__name_key", "pk"
+    consents = consent_status(person)
+    if consents.hidden:
+        return _hidden_card(request, ctx, person)
+    guardian_links = (
+        person.guardian_links.select_related("guardian")
+        .exclude(hidden_q(ref="guardian"))
+        .order_by("guardian__name_key", "pk")
     )
-    children_links = person.children_links.select_related("child").order_by("child__name_key", "pk")
+    children_links = (
+        person.children_links.select_related("child")
+        .exclude(hidden_q(ref="child"))
+        .order_by("child__name_key", "pk")
+    )
     return render(
         request,
         "people/detail.html",
@@ -117,8 +133,27 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "can_edit": ctx.can(Perm.PEOPLE_EDIT),
             "can_invite": ctx.can(Perm.MEMBERS_MANAGE),
             "is_student": person.kind == PersonKind.STUDENT,
+            "consents": consents,
+            "can_consents": ctx.can(Perm.CONSENTS_VIEW),
+            "can_manage_consents": ctx.can(Perm.CONSENTS_MANAGE),
         },
     )
+
+
+def _hidden_card(request: HttpRequest, ctx: OrgContext, person: Person) -> HttpResponse:
+    """After a withdrawal the card shows no data; the consent register still leads to it."""
+    return render(
+        request,
+        "consents/person_hidden.html",
+        {"person_pk": person.pk, "can_consents": ctx.can(Perm.CONSENTS_VIEW)},
+    )
+
+
+def _refuse_if_hidden(request: HttpRequest, ctx: OrgContext, person: Person) -> HttpResponse | None:
+    if not people_of(ctx).filter(pk=person.pk).filter(hidden_q()).exists():
+        return None
+    messages.error(request, _("The person's data are hidden: the consent was withdrawn."))
+    return redirect("people:detail", org_slug=ctx.organisation.slug, person_pk=person.pk)
 
 
 def _initial_kind(request: HttpRequest) -> str:
@@ -151,6 +186,8 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     person = person_for(ctx, person_pk)
+    if refused := _refuse_if_hidden(request, ctx, person):
+        return refused
     form = PersonForm(request.POST or None, organisation=ctx.organisation, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,6 +207,7 @@ def _guardian_candidates(child: Person, query: str) -> tuple[list[Person], bool]
     """
     base = (
         people_of(child.organisation)
+        .not_hidden()
         .exclude(kind=PersonKind.STUDENT)
         .exclude(pk=child.pk)
         .exclude(children_links__child=child)
@@ -190,6 +228,8 @@ def _guardian_candidates(child: Person, query: str) -> tuple[list[Person], bool]
 def guardian_add(request: HttpRequest, person_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     child = person_for(ctx, person_pk)
+    if refused := _refuse_if_hidden(request, ctx, child):
+        return refused
     query = request.GET.get("q", "")
     if child.kind != PersonKind.STUDENT:
         messages.error(request, _("Legal guardians are recorded for students only."))

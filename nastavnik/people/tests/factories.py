@@ -3,7 +3,16 @@ import datetime
 import factory
 
 from nastavnik.orgs.tests.factories import OrganisationFactory
-from nastavnik.people.models import Gender, GuardianLink, GuardianRelation, Person, PersonKind
+from nastavnik.people.models import (
+    Gender,
+    GuardianLink,
+    GuardianRelation,
+    ImportJob,
+    ImportStatus,
+    Person,
+    PersonKind,
+)
+from nastavnik.people.transfer.tables import dump_rows
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -48,3 +57,40 @@ class GuardianLinkFactory(factory.django.DjangoModelFactory):
     )
     organisation = factory.SelfAttribute("guardian.organisation")
     relation = GuardianRelation.MOTHER
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """An import waiting for its preview to be confirmed, with its file stored."""
+
+    class Meta:
+        model = ImportJob
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = PersonKind.STUDENT
+    status = ImportStatus.PREVIEWED
+    # Stored as the upload stores it: the rows as read.
+    file = factory.django.FileField(
+        filename="rows",
+        data=dump_rows(
+            [
+                (1, ["Фамилия", "Имя", "Отчество", "Дата рождения", "Класс"]),
+                (2, ["Иванов", "Иван", "Иванович", datetime.date(2012, 9, 5), "7А"]),
+            ]
+        ),
+    )
+    file_name = "список.csv"
+    file_format = "csv"
+    encoding = "utf-8"
+    delimiter = ";"
+    header_row = 1
+    mapping = factory.LazyFunction(
+        lambda: {
+            "0": "last_name",
+            "1": "first_name",
+            "2": "middle_name",
+            "3": "birth_date",
+            "4": "class_name",
+        }
+    )
+    rows_total = 1
+    preview = factory.LazyFunction(lambda: {"rows": 1, "create": 1, "update": 0, "invalid": 0})

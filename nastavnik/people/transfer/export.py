@@ -1,0 +1,135 @@
+"""A people list to XLSX: the columns of its category, with the import's column names, so an
+exported list can be corrected in Excel and imported back.
+
+Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage
+return) is written as text with Excel's quote prefix: opening the file never runs anything,
+and editing the cell does not turn it into a formula either.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from nastavnik.people.models import Gender, Person, PersonKind
+from nastavnik.people.transfer.columns import Field, export_header
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "DD.MM.YYYY"
+CHUNK = 2000
+
+# The words the import reads back (columns.read_gender).
+_GENDER_TEXT = {Gender.MALE: "м", Gender.FEMALE: "ж"}
+
+
+def _guardians(person: Person) -> str:
+    return "; ".join(link.guardian.full_name for link in person.guardian_links.all())
+
+
+def _children(person: Person) -> str:
+    return "; ".join(link.child.full_name for link in person.children_links.all())
+
+
+Getter = Callable[[Person], Any]
+_GETTERS: dict[Field, Getter] = {
+    Field.LAST_NAME: lambda p: p.last_name,
+    Field.FIRST_NAME: lambda p: p.first_name,
+    Field.MIDDLE_NAME: lambda p: p.middle_name,
+    Field.GENDER: lambda p: _GENDER_TEXT.get(p.gender, p.gender),
+    Field.BIRTH_DATE: lambda p: p.birth_date,
+    Field.CLASS_NAME: lambda p: p.class_name,
+    Field.POSITION: lambda p: p.position,
+    Field.SUBJECTS: lambda p: p.subjects,
+    Field.EXPERIENCE: lambda p: p.experience_years,
+    Field.WORKPLACE: lambda p: p.workplace,
+    Field.EMAIL: lambda p: p.email,
+    Field.PHONE: lambda p: p.phone,
+    Field.NOTES: lambda p: p.notes,
+    Field.GUARDIAN: _guardians,
+    Field.CHILD: _children,
+}
+_NAMES = (Field.LAST_NAME, Field.FIRST_NAME, Field.MIDDLE_NAME, Field.GENDER, Field.BIRTH_DATE)
+_CONTACTS = (Field.EMAIL, Field.PHONE, Field.NOTES)
+EXPORT_COLUMNS: dict[str, tuple[Field, ...]] = {
+    PersonKind.STUDENT: (*_NAMES, Field.CLASS_NAME, *_CONTACTS, Field.GUARDIAN),
+    PersonKind.STAFF: (*_NAMES, Field.POSITION, Field.SUBJECTS, Field.EXPERIENCE, *_CONTACTS),
+    PersonKind.PARENT: (*_NAMES, Field.WORKPLACE, *_CONTACTS, Field.CHILD),
+}
+# Every category at once, or one the import does not know: the fields every card shows.
+_ANY = (
+    *_NAMES,
+    Field.CLASS_NAME,
+    Field.POSITION,
+    Field.SUBJECTS,
+    Field.EXPERIENCE,
+    Field.WORKPLACE,
+    *_CONTACTS,
+)
+# Columns with no import twin: the category, and the graduates' and external people's own.
+_EXTRA_HEADERS = {
+    "kind": "Категория",
+    "graduation_year": "Год выпуска",
+    "external_category": "Кто",
+}
+
+
+def _safe(sheet: Any, value: Any) -> Any:
+    """A value as a cell: dates with a Russian format, formula-like text as plain text."""
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def _columns(kind: str) -> list[tuple[str, Getter]]:
+    if kind in EXPORT_COLUMNS:
+        return [(export_header(f, kind), _GETTERS[f]) for f in EXPORT_COLUMNS[kind]]
+    columns: list[tuple[str, Getter]] = []
+    if not kind:
+        columns.append((_EXTRA_HEADERS["kind"], lambda p: p.get_kind_display()))
+    columns += [(export_header(f, PersonKind.STUDENT), _GETTERS[f]) for f in _ANY]
+    if kind in ("", PersonKind.GRADUATE):
+        columns.append((_EXTRA_HEADERS["graduation_year"], lambda p: p.graduation_year))
+    if kind in ("", PersonKind.EXTERNAL):
+        columns.append(
+            (_EXTRA_HEADERS["external_category"], lambda p: p.get_external_category_display())
+        )
+    return columns
+
+
+def people_export_xlsx(people: Iterable[Person], kind: str) -> bytes:
+    """The workbook of `people` (an already scoped and filtered list) of category `kind`."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("People")[:31])
+    columns = _columns(kind)
+    for index, (title, _getter) in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(title) + 4)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title, _getter in columns:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    rows = people.iterator(chunk_size=CHUNK) if hasattr(people, "iterator") else people
+    for person in rows:
+        sheet.append([_safe(sheet, getter(person)) for _title, getter in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
