@@ -1,0 +1,211 @@
+"""The one rule: may this person's data be used for this purpose now?
+
+Everything that uses people's data for the programme — the bases of mentors and mentees,
+matching, pairs, the public page, the people lists — asks here:
+
+- `with_valid_consent(people, purpose)` (also `Person.objects.with_valid_consent(purpose)`)
+  narrows a queryset to the people whose data may be used for `purpose` today;
+- `may_use(person, purpose)` answers for one person;
+- `consent_status(person)` gives the state of every purpose, for cards and dashboards;
+- `hidden_q()` / `is_hidden(person)` say whose data nobody but the consent register sees.
+
+A consent is valid on a day when it was given on or before it, its term has not ended and it
+has not been withdrawn. Every purpose rests on the processing consent: without a valid one,
+nothing else counts. Minors are covered by a legal guardian's consent only, and a guardian's
+consent ends the day before the child turns 18 (the guardian's authority ends then); both are
+checked when a consent is recorded (`services.py`), so a valid record is one that counts.
+
+The data of a person who withdrew the processing consent (and has not given a new one) are
+hidden: they leave every list and card except the consent register of the curator and the
+director, until `depersonalise_expired` depersonalises them. People who simply have no
+consent yet stay visible — the registry is the school's own record — but no purpose allows
+their data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from nastavnik.consents.models import Consent, Depersonalisation, Purpose, Status
+from nastavnik.people.models import Person, PersonKind, PersonQuerySet
+
+ADULT_AGE = 18
+# From 14 a minor signs the guardian's consent too (Civil Code art. 26: a minor of 14–18 acts
+# with the consent of the legal representative, not through them).
+OWN_SIGNATURE_AGE = 14
+# The purposes every participant needs; publication and sharing are optional extras.
+REQUIRED_PURPOSES: tuple[Purpose, ...] = (Purpose.PROCESSING, Purpose.PARTICIPATION)
+
+
+def needed_for(purpose: Purpose | str) -> tuple[Purpose, ...]:
+    """The consents that must all be valid for `purpose`."""
+    purpose = Purpose(purpose)
+    if purpose == Purpose.PROCESSING:
+        return (Purpose.PROCESSING,)
+    return (Purpose.PROCESSING, purpose)
+
+
+def _today(on: date | None) -> date:
+    # Views run with the organisation's time zone active (org_view).
+    return on if on is not None else timezone.localdate()
+
+
+# --- Querysets -----------------------------------------------------------------------------
+
+
+def valid_exists(purpose: Purpose | str, on: date | None = None, ref: str = "pk") -> Exists:
+    return Exists(
+        Consent.objects.valid_on(_today(on)).filter(subject=OuterRef(ref), purpose=purpose)
+    )
+
+
+def hidden_q(on: date | None = None, ref: str = "pk") -> Q:
+    """People whose processing consent was withdrawn (with no valid one since), and people
+    already depersonalised."""
+    withdrawn = Exists(
+        Consent.objects.filter(
+            subject=OuterRef(ref), purpose=Purpose.PROCESSING, withdrawn_at__isnull=False
+        )
+    )
+    depersonalised = Exists(Depersonalisation.objects.filter(person=OuterRef(ref)))
+    return (Q(withdrawn) & ~Q(valid_exists(Purpose.PROCESSING, on, ref))) | Q(depersonalised)
+
+
+def with_valid_consent(
+    people: PersonQuerySet, purpose: Purpose | str, on: date | None = None
+) -> PersonQuerySet:
+    for needed in needed_for(purpose):
+        people = people.filter(valid_exists(needed, on))
+    return people
+
+
+def not_hidden(people: PersonQuerySet, on: date | None = None) -> PersonQuerySet:
+    return people.exclude(hidden_q(on))
+
+
+def with_consent_flags(people: PersonQuerySet, on: date | None = None) -> PersonQuerySet:
+    """Annotate `consent_<purpose>` (valid today) for each required purpose: one query for a
+    whole list, whatever its length."""
+    return people.annotate(
+        **{f"consent_{purpose.value}": valid_exists(purpose, on) for purpose in REQUIRED_PURPOSES}
+    )
+
+
+# --- One person ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurposeState:
+    purpose: Purpose
+    status: Status
+    # The consent that decides the status: the valid one, else the latest.
+    consent: Consent | None
+    # Valid itself but of no use, because the processing consent is not valid.
+    blocked: bool = False
+
+    @property
+    def usable(self) -> bool:
+        return self.status == Status.VALID and not self.blocked
+
+
+@dataclass(frozen=True)
+class PersonConsents:
+    person: Person
+    on: date
+    states: dict[Purpose, PurposeState]
+    hidden: bool
+
+    def may_use(self, purpose: Purpose | str) -> bool:
+        return all(self.states[p].status == Status.VALID for p in needed_for(purpose))
+
+    @property
+    def missing_required(self) -> list[Purpose]:
+        return [p for p in REQUIRED_PURPOSES if not self.may_use(p)]
+
+    @property
+    def ordered(self) -> list[PurposeState]:
+        return [self.states[p] for p in Purpose]
+
+
+def consent_status(
+    person: Person, on: date | None = None, consents: list[Consent] | None = None
+) -> PersonConsents:
+    """The state of every purpose for `person`. Pass `consents` (all of the person's) when
+    they are already loaded."""
+    day = _today(on)
+    if consents is None:
+        consents = list(person.consents.select_related("given_by").order_by("-given_on", "-pk"))
+    else:
+        consents = sorted(consents, key=lambda c: (c.given_on, c.pk), reverse=True)
+    states: dict[Purpose, PurposeState] = {}
+    for purpose in Purpose:
+        own = [c for c in consents if c.purpose == purpose and c.given_on <= day]
+        valid = next((c for c in own if c.status_on(day) == Status.VALID), None)
+        if valid is not None:
+            states[purpose] = PurposeState(purpose, Status.VALID, valid)
+        elif own:
+            states[purpose] = PurposeState(purpose, own[0].status_on(day), own[0])
+        else:
+            states[purpose] = PurposeState(purpose, Status.MISSING, None)
+    processing_ok = states[Purpose.PROCESSING].status == Status.VALID
+    if not processing_ok:
+        states = {
+            p: PurposeState(s.purpose, s.status, s.consent, blocked=s.status == Status.VALID)
+            if p != Purpose.PROCESSING
+            else s
+            for p, s in states.items()
+        }
+    # The same rule as hidden_q, read from the rows already loaded.
+    withdrawn = any(c.purpose == Purpose.PROCESSING and c.withdrawn_at for c in consents)
+    hidden = (withdrawn and not processing_ok) or Depersonalisation.objects.filter(
+        person=person
+    ).exists()
+    return PersonConsents(person=person, on=day, states=states, hidden=hidden)
+
+
+def may_use(person: Person, purpose: Purpose | str, on: date | None = None) -> bool:
+    return consent_status(person, on).may_use(purpose)
+
+
+def is_hidden(person: Person, on: date | None = None) -> bool:
+    return Person.objects.filter(pk=person.pk).filter(hidden_q(on)).exists()
+
+
+# --- Who signs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Who gives a consent for `subject` on a day."""
+
+    minor: bool
+    # From 14 to 18 the minor signs beside the guardian.
+    minor_signs: bool
+    # The day before the 18th birthday: the last day a guardian's consent can cover.
+    guardian_until: date | None
+
+
+def _eighteenth_eve(born: date) -> date:
+    try:
+        birthday = born.replace(year=born.year + ADULT_AGE)
+    except ValueError:  # born on 29 February
+        birthday = born.replace(year=born.year + ADULT_AGE, month=3, day=1)
+    return date.fromordinal(birthday.toordinal() - 1)
+
+
+def signing_for(subject: Person, on: date) -> Signing:
+    age = subject.age_on(on)
+    if age is None:
+        # A student's birth date is required; anyone else without one is taken as an adult.
+        minor = subject.kind == PersonKind.STUDENT
+        return Signing(minor=minor, minor_signs=False, guardian_until=None)
+    minor = age < ADULT_AGE
+    return Signing(
+        minor=minor,
+        minor_signs=minor and age >= OWN_SIGNATURE_AGE,
+        guardian_until=_eighteenth_eve(subject.birth_date) if minor else None,  # type: ignore[arg-type]
+    )

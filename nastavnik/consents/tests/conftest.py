@@ -1,0 +1,108 @@
+"""People of organisation A whose consents the tests record: a child under 14, a teenager of
+15, each with a mother on record, and an adult teacher."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from nastavnik.orgs.models import Organisation, Role
+from nastavnik.people.models import GuardianLink, Person
+from nastavnik.people.tests.data import born
+from nastavnik.people.tests.factories import (
+    GuardianLinkFactory,
+    ParentFactory,
+    PersonFactory,
+    StaffFactory,
+)
+from nastavnik.people.validators import org_today
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def pdf(name: str = "скан.pdf", content: bytes = PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@dataclass
+class Family:
+    org: Organisation
+    today: date
+    child: Person  # 12 years old
+    teen: Person  # 15 years old
+    mother: Person
+    teen_mother: Person
+    link: GuardianLink
+    teen_link: GuardianLink
+    adult: Person
+
+    @property
+    def year_end(self) -> date:
+        return self.today + timedelta(days=200)
+
+
+@pytest.fixture
+def family(tenant_a) -> Family:
+    org = tenant_a.organisation
+    org.inn = "6625024711"
+    org.address = "623100, г. Первоуральск, ул. Школьная, д. 5"
+    org.save()
+    mother = ParentFactory(
+        organisation=org,
+        last_name="Петрова",
+        first_name="Анна",
+        middle_name="Сергеевна",
+        gender="f",
+        email="anna.petrova@example.ru",
+    )
+    child = PersonFactory(
+        organisation=org,
+        last_name="Петров",
+        first_name="Илья",
+        middle_name="Андреевич",
+        birth_date=born(12, org),
+    )
+    link = GuardianLinkFactory(guardian=mother, child=child, organisation=org)
+    teen_mother = ParentFactory(
+        organisation=org,
+        last_name="Соколова",
+        first_name="Ольга",
+        middle_name="Ивановна",
+        gender="f",
+    )
+    teen = PersonFactory(
+        organisation=org,
+        last_name="Соколова",
+        first_name="Мария",
+        middle_name="Павловна",
+        gender="f",
+        birth_date=born(15, org),
+        grade=9,
+    )
+    teen_link = GuardianLinkFactory(guardian=teen_mother, child=teen, organisation=org)
+    adult = StaffFactory(
+        organisation=org,
+        last_name="Орлова",
+        first_name="Елена",
+        middle_name="Викторовна",
+        gender="f",
+    )
+    return Family(
+        org=org,
+        today=org_today(org),
+        child=child,
+        teen=teen,
+        mother=mother,
+        teen_mother=teen_mother,
+        link=link,
+        teen_link=teen_link,
+        adult=adult,
+    )
+
+
+@pytest.fixture
+def curator(tenant_a):
+    return tenant_a.user(Role.CURATOR)
