@@ -15,6 +15,11 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("nastavnik.orgs.urls")),
     path("o/<slug:org_slug>/people/", include("nastavnik.people.urls")),
     path("o/<slug:org_slug>/catalogue/", include("nastavnik.catalogue.urls")),
+    path("o/<slug:org_slug>/programme/", include("nastavnik.programmes.urls")),
+    path("o/<slug:org_slug>/orders/", include("nastavnik.orders.urls")),
+    path("o/<slug:org_slug>/consents/", include("nastavnik.consents.urls")),
+    path("o/<slug:org_slug>/audit/", include("nastavnik.audit.urls")),
+    path("consent/", include("nastavnik.consents.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,6 +9,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import RestrictedError
 from django.utils.translation import gettext as _
 
 from nastavnik.catalogue.models import MentoringForm, RoleModel
@@ -96,4 +97,10 @@ def role_model_update(
 @transaction.atomic
 def catalogue_entry_delete(entry: MentoringForm | RoleModel, organisation: Organisation) -> None:
     _require_own(entry, organisation)
-    entry.delete()
+    try:
+        with transaction.atomic():
+            entry.delete()
+    except RestrictedError as error:
+        raise ValidationError(
+            _("A mentoring programme uses this entry, so it cannot be deleted.")
+        ) from error

@@ -117,8 +117,12 @@ def role_model_edit(request: HttpRequest, role_model_pk: int) -> HttpResponse:
 @org_view(Perm.CATALOGUE_EDIT)
 def form_delete(request: HttpRequest, form_pk: int) -> HttpResponse:
     organisation = request.org.organisation  # type: ignore[attr-defined]
-    services.catalogue_entry_delete(access.form_editable(organisation, form_pk), organisation)
-    messages.success(request, _("The form has been deleted."))
+    try:
+        services.catalogue_entry_delete(access.form_editable(organisation, form_pk), organisation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The form has been deleted."))
     return _to_list(request)
 
 
@@ -127,6 +131,10 @@ def form_delete(request: HttpRequest, form_pk: int) -> HttpResponse:
 def role_model_delete(request: HttpRequest, role_model_pk: int) -> HttpResponse:
     organisation = request.org.organisation  # type: ignore[attr-defined]
     role_model = access.role_model_editable(organisation, role_model_pk)
-    services.catalogue_entry_delete(role_model, organisation)
-    messages.success(request, _("The role model has been deleted."))
+    try:
+        services.catalogue_entry_delete(role_model, organisation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role model has been deleted."))
     return _to_list(request)

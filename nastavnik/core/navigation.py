@@ -41,7 +41,15 @@ STAGES: tuple[Stage, ...] = (
         1,
         _("Preparing the launch"),
         _("Forms and role models of the year, the curator and the team, the roadmap."),
-        (NavItem(_("Forms and role models"), "catalogue:forms", Perm.CATALOGUE_VIEW),),
+        (
+            NavItem(_("Programme of the year"), "programmes:current", Perm.PROGRAMME_VIEW),
+            NavItem(
+                _("Where the programme stands"), "programmes:current_stages", Perm.PROGRAMME_VIEW
+            ),
+            NavItem(_("Roadmap"), "programmes:current_roadmap", Perm.PROGRAMME_VIEW),
+            NavItem(_("Orders"), "orders:list", Perm.ORDERS_VIEW),
+            NavItem(_("Forms and role models"), "catalogue:forms", Perm.CATALOGUE_VIEW),
+        ),
     ),
     Stage(
         2,
@@ -50,6 +58,7 @@ STAGES: tuple[Stage, ...] = (
         (
             NavItem(_("Students"), "people:list", Perm.PEOPLE_VIEW, "kind=student"),
             NavItem(_("Parents and guardians"), "people:list", Perm.PEOPLE_VIEW, "kind=parent"),
+            NavItem(_("Consents"), "consents:register", Perm.CONSENTS_VIEW),
         ),
     ),
     Stage(
@@ -87,6 +96,7 @@ STAGES: tuple[Stage, ...] = (
 ORGANISATION_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("People registry"), "people:list", Perm.PEOPLE_VIEW),
     NavItem(_("Members and invitations"), "orgs:members", Perm.MEMBERS_VIEW),
+    NavItem(_("Audit log"), "audit:log", Perm.AUDIT_VIEW),
     NavItem(_("Organisation details"), "orgs:settings", Perm.ORGANISATION_EDIT),
 )
 

@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from nastavnik.accounts.models import User
 from nastavnik.demo import names
+from nastavnik.demo.consents import build_consents
+from nastavnik.demo.programme import build_programme, delete_stored_files
 from nastavnik.orgs.models import (
     AcademicYear,
     Membership,
@@ -501,6 +503,33 @@ class DemoBuilder:
                 ],
                 batch_size=500,
             )
+        # Consents: most students covered, some missing, one withdrawn (nastavnik.demo.consents).
+        school5, school2 = schools
+        build_consents(
+            school5.organisation,
+            school5.people,
+            school5.links,
+            today=self.today,
+            curator=people["curator"].user,  # type: ignore[union-attr]
+            mentee=people["mentee"],
+            guardian=people["guardian"],
+            mentors=[people["mentor"], people["teacher"]],  # type: ignore[list-item]
+        )
+        build_consents(
+            school2.organisation,
+            school2.people,
+            school2.links,
+            today=self.today,
+            curator=people["curator2"].user,  # type: ignore[union-attr]
+        )
+        # The programme of the year, its roadmap and the signed order approving them.
+        build_programme(
+            schools[0].organisation,
+            schools[0].people,
+            curator=people["curator"],
+            director=people["director"],
+            today=self.today,
+        )
         return schools
 
     def _school(self, spec: SchoolSpec, municipality: Municipality) -> SchoolData:
@@ -879,9 +908,11 @@ def demo_state() -> State:
 @transaction.atomic
 def remove_demo() -> None:
     """Deletes only what the demo made: its organisations (with their rows) and its accounts."""
-    Organisation.objects.filter(
+    demo = Organisation.objects.filter(
         slug__in=DEMO_SLUGS, email__in=[school.email for school in SCHOOLS]
-    ).delete()
+    )
+    delete_stored_files(list(demo))
+    demo.delete()
     User.objects.filter(email__in=LOGIN_EMAILS).delete()
 
 

@@ -23,7 +23,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -301,8 +301,590 @@ def build_order_appoint_curator() -> bytes:
     return save_reproducibly(document)
 
 
+# --- Consents (152-ФЗ art. 9 ч. 4) -------------------------------------------------------------
+#
+# One document per consent (since 1 September 2025 a consent may not be combined with others).
+# Each template loops over ``documents``, a page per item, so one file prints a whole class.
+# An item (built by ``nastavnik.consents.documents``) holds: ``heading``, ``clause``, ``subject``
+# and ``representative`` (people; the representative may be None for a blank line),
+# ``subject_birth_date``, ``subject_document`` («паспорт» / «свидетельство о рождении»),
+# ``relation`` (instrumental: «матерью»), ``authority_document``, ``minor_signs``, ``articles``,
+# ``law``, ``purpose``, ``data``, ``actions``, ``conditions``, ``valid_until``, ``given_on``
+# (None on a form to sign), ``withdrawal``, ``version``, ``electronic`` (None, or the evidence
+# of an electronic signature: ``signed_name``, ``signed_at``, ``ip``). ``org`` is the operator.
+
+BLANK = "________________"
+
+
+def _blanks(text: str) -> str:
+    """'@' is a blank line to fill in by hand, '@@' a long one."""
+    return text.replace("@", BLANK)
+
+
+def _justified(document: DocumentObject, text: str, *, indent: bool = True) -> Paragraph:
+    return paragraph(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=indent)
+
+
+def _signature_line(document: DocumentObject, who: str) -> None:
+    """«___» ________ 20__ г. on the left, the signature and the name on the right."""
+    para = paragraph(document, "{{ doc.given_on|date_quoted }}\t____________ / {{ " + who + " }}")
+    para.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    para.paragraph_format.keep_together = True
+
+
+def _consent_heading(document: DocumentObject, *, guardian: bool) -> None:
+    paragraph(document, "СОГЛАСИЕ", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep_with_next=True)
+    if guardian:
+        paragraph(
+            document,
+            "законного представителя несовершеннолетнего",
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            keep_with_next=True,
+        )
+    paragraph(
+        document,
+        "{{ doc.heading }}",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        keep_with_next=True,
+    )
+    paragraph(document)
+
+
+def _operator_clause() -> str:
+    return (
+        "в соответствии со {{ doc.articles }} {{ doc.law }} даю согласие оператору — "
+        "{{ org.name }}{% if org.inn %} (ИНН {{ org.inn }}){% endif %}, адрес: "
+        "{{ org.address or '" + BLANK + "' }} — {{ doc.clause }} на следующих условиях."
+    )
+
+
+def _consent_terms(document: DocumentObject) -> None:
+    """The numbered conditions every consent states, then the signing."""
+    for text in (
+        "1. Цель обработки: {{ doc.purpose }}.",
+        "2. Перечень персональных данных: {{ doc.data }}.",
+        "3. Действия с персональными данными и способы обработки: {{ doc.actions }}.",
+        "4. Обработка персональных данных по поручению оператора другим лицам "
+        "не осуществляется.{% if doc.conditions %} {{ doc.conditions }}{% endif %}",
+        "5. Срок действия: согласие действует со дня подписания до {{ doc.valid_until|date }} "
+        "включительно.",
+        "6. Порядок отзыва: {{ doc.withdrawal }}",
+    ):
+        _justified(document, text)
+
+
+def _consent_footer(document: DocumentObject) -> None:
+    tag(document, "if doc.electronic")
+    _justified(
+        document,
+        "Согласие дано в электронной форме по одноразовой ссылке: подтверждено "
+        "{{ doc.electronic.signed_at }} вводом фамилии, имени и отчества "
+        "«{{ doc.electronic.signed_name }}»{% if doc.electronic.ip %}, IP-адрес "
+        "{{ doc.electronic.ip }}{% endif %}.",
+        indent=False,
+    )
+    tag(document, "endif")
+    paragraph(document, "Форма согласия, версия {{ doc.version }}.", size=Pt(10))
+
+
+def _page_break_between(document: DocumentObject) -> None:
+    tag(document, "if not loop.last")
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    tag(document, "endif")
+
+
+def _consent_adult_body(document: DocumentObject) -> None:
+    _consent_heading(document, guardian=False)
+    _justified(
+        document,
+        _blanks(
+            "Я, {{ doc.subject|name }}{% if doc.subject_birth_date %}, "
+            "{{ doc.subject_birth_date|date }} рождения{% endif %}, паспорт серия ______ "
+            "№ __________, выдан @ «___» ____________ ______ г., "
+            "{{ doc.subject|gendered('зарегистрированный', 'зарегистрированная') }} по адресу: "
+            "@@, "
+        )
+        + _operator_clause(),
+    )
+    _consent_terms(document)
+    paragraph(document)
+    _signature_line(document, "doc.subject|signature")
+    _consent_footer(document)
+
+
+def _consent_guardian_body(document: DocumentObject) -> None:
+    _consent_heading(document, guardian=True)
+    _justified(
+        document,
+        _blanks(
+            "Я, {% if doc.representative %}{{ doc.representative|name }}{% else %}@@{% endif %}, "
+            "паспорт серия ______ № __________, выдан @ «___» ____________ ______ г., "
+            "адрес: @@, являясь {{ doc.relation or 'законным представителем' }} "
+            "{{ doc.subject|gendered('несовершеннолетнего', 'несовершеннолетней') }} "
+            "{{ doc.subject|genitive }}{% if doc.subject_birth_date %}, "
+            "{{ doc.subject_birth_date|date }} рождения{% endif %}, {{ doc.subject_document }} "
+            "серия ______ № __________, выдан(о) @ «___» ____________ ______ г., адрес: @@ "
+            "(далее — несовершеннолетний), документ, подтверждающий полномочия законного "
+            "представителя: {{ doc.authority_document or '@@' }}, "
+        )
+        + _operator_clause(),
+    )
+    _consent_terms(document)
+    paragraph(document)
+    _signature_line(
+        document,
+        "doc.representative|signature if doc.representative else '" + BLANK + "'",
+    )
+    tag(document, "if doc.minor_signs")
+    paragraph(document)
+    _justified(
+        document,
+        "С согласием {{ doc.subject|gendered('ознакомлен', 'ознакомлена') }} и "
+        "{{ doc.subject|gendered('согласен', 'согласна') }} (несовершеннолетний, "
+        "{{ doc.subject|gendered('достигший', 'достигшая') }} 14 лет):",
+        indent=False,
+    )
+    _signature_line(document, "doc.subject|signature")
+    tag(document, "endif")
+    _consent_footer(document)
+
+
+def _consent_template(title: str, bodies: Callable[[DocumentObject], None]) -> bytes:
+    document = new_document(title)
+    tag(document, "for doc in documents")
+    bodies(document)
+    _page_break_between(document)
+    tag(document, "endfor")
+    return save_reproducibly(document)
+
+
+def build_consent_adult() -> bytes:
+    """Согласие совершеннолетнего: the subject gives it for themselves."""
+    return _consent_template("Согласие на обработку персональных данных", _consent_adult_body)
+
+
+def build_consent_guardian() -> bytes:
+    """Согласие законного представителя несовершеннолетнего (from 14 the minor signs too)."""
+    return _consent_template(
+        "Согласие законного представителя несовершеннолетнего", _consent_guardian_body
+    )
+
+
+def build_consent_bundle() -> bytes:
+    """Both forms in one file, an item's ``representative_form`` choosing: bulk printing."""
+
+    def body(document: DocumentObject) -> None:
+        tag(document, "if doc.representative_form")
+        _consent_guardian_body(document)
+        tag(document, "else")
+        _consent_adult_body(document)
+        tag(document, "endif")
+
+    return _consent_template("Согласия на обработку персональных данных", body)
+
+
+# --- Programme, roadmap and the order approving them ------------------------------------------
+
+TABLE_SIZE = Pt(12)
+ENDS_LIST = "{{ '.' if loop.last else ';' }}"
+
+
+def grid_table(
+    document: DocumentObject,
+    widths_mm: tuple[float, ...],
+    header: tuple[str, ...],
+    rows: tuple[tuple[str, ...], ...],
+) -> Table:
+    """A bordered table: a header row repeated on every page, then template rows as given.
+
+    A row of one string is one cell merged across the table (a docxtpl ``{%tr … %}`` tag, or a
+    heading such as a stage's title; ``"*"`` in front makes it bold, ``"\\n"`` starts a new
+    paragraph in it).
+    """
+    table = document.add_table(rows=1 + len(rows), cols=len(widths_mm))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm, strict=True):
+        column.w = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+
+    def fill(para: Paragraph, text: str, *, bold: bool = False) -> None:
+        run = para.add_run(text)
+        run.font.size = TABLE_SIZE
+        run.bold = bold or None
+
+    header_row = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_row._tr.get_or_add_trPr().append(repeat)
+    for cell, text in zip(header_row.cells, header, strict=True):
+        fill(cell.paragraphs[0], text, bold=True)
+        cell.paragraphs[0].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row, texts in zip(table.rows[1:], rows, strict=True):
+        if len(texts) == 1:
+            merged = row.cells[0].merge(row.cells[-1])
+            bold = texts[0].startswith("*")
+            for number, line in enumerate(texts[0].lstrip("*").split("\n")):
+                para = merged.paragraphs[0] if number == 0 else merged.add_paragraph()
+                fill(para, line, bold=bold)
+        else:
+            for cell, text in zip(row.cells, texts, strict=True):
+                fill(cell.paragraphs[0], text)
+    return table
+
+
+def heading(document: DocumentObject, text: str) -> Paragraph:
+    paragraph(document)
+    return paragraph(document, text, bold=True, keep_with_next=True)
+
+
+def text_block(document: DocumentObject, text: str, *, keep_with_next: bool = False) -> Paragraph:
+    return paragraph(
+        document,
+        text,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        indent=True,
+        keep_with_next=keep_with_next,
+    )
+
+
+def repeated(document: DocumentObject, items: str, line: str) -> None:
+    """One paragraph ``line`` per element of ``items`` (``item`` and ``loop`` are set)."""
+    tag(document, f"for item in {items}")
+    text_block(document, line)
+    tag(document, "endfor")
+
+
+def approval_stamp(document: DocumentObject) -> None:
+    """«УТВЕРЖДЕНА приказом … от … № …» over an approved document, «ПРОЕКТ» over a draft."""
+    tag(document, "if approval")
+    for text in (
+        "УТВЕРЖДЕНА",
+        "приказом {{ org.short_name }}",
+        "от {{ approval.date|date }} № {{ approval.number }}",
+    ):
+        paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    tag(document, "else")
+    paragraph(document, "ПРОЕКТ", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    tag(document, "endif")
+
+
+def build_programme() -> bytes:
+    """Программа наставничества на учебный год (the structure of seed 000).
+
+    Context: ``org``, ``academic_year`` («2025/2026»), ``approval`` (``date`` and ``number``,
+    or None for a draft), ``note`` (paragraphs), ``goal``, ``tasks``, ``results`` (lists),
+    ``forms_list`` («…», «…» и «…»), ``forms`` (each: ``name``, ``goal``, ``tasks``,
+    ``role_models`` (``name``, ``goal``), ``results``, ``plan`` (``section``, ``text``,
+    ``timing``)), ``curator`` (a person or None), ``curator_position``, ``team`` (``person``,
+    ``position``, ``responsibility``), ``partners`` (``name``, ``contribution``, ``contacts``,
+    ``agreement``).
+    """
+    document = new_document("Программа наставничества")
+    letterhead(document)
+    paragraph(document)
+    approval_stamp(document)
+    paragraph(document)
+    for line in (
+        "ПРОГРАММА НАСТАВНИЧЕСТВА",
+        "{{ org.short_name }}",
+        "на {{ academic_year }} учебный год",
+    ):
+        paragraph(document, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    heading(document, "1. Пояснительная записка")
+    repeated(document, "note", "{{ item }}")
+    tag(document, "if goal")
+    text_block(document, "Цель программы: {{ goal }}")
+    tag(document, "endif")
+    tag(document, "if tasks")
+    text_block(document, "Задачи программы:", keep_with_next=True)
+    repeated(document, "tasks", "{{ loop.index }}. {{ item }}")
+    tag(document, "endif")
+
+    heading(document, "2. Нормативные основы программы")
+    text_block(document, "Программа наставничества разработана на основании:")
+    for line in (
+        "– Федерального закона от 29 декабря 2012 г. № 273-ФЗ «Об образовании в Российской "
+        "Федерации»;",
+        # The regulation is cited in the instrumental («в соответствии с распоряжением»).
+        "– " + TARGET_MODEL_REGULATION.replace("распоряжением", "распоряжения", 1) + ";",
+        "– письма Министерства просвещения Российской Федерации от 23 января 2020 г. "
+        "№ МР-42/02 «О направлении целевой модели наставничества и методических рекомендаций»;",
+        "– Положения о наставничестве {{ org.short_name }}.",
+    ):
+        text_block(document, line)
+
+    heading(document, "3. Ожидаемые результаты реализации программы")
+    tag(document, "if results")
+    repeated(document, "results", "– {{ item }}" + ENDS_LIST)
+    tag(document, "else")
+    text_block(document, "Ожидаемые результаты приведены по каждой форме наставничества.")
+    tag(document, "endif")
+
+    heading(document, "4. Формы наставничества и ролевые модели")
+    text_block(
+        document,
+        "В {{ academic_year }} учебном году реализуются формы наставничества {{ forms_list }}.",
+    )
+    tag(document, "for form in forms")
+    paragraph(document)
+    paragraph(
+        document,
+        "4.{{ loop.index }}. Форма наставничества «{{ form.name }}»",
+        bold=True,
+        keep_with_next=True,
+    )
+    tag(document, "if form.goal")
+    text_block(document, "Цель: {{ form.goal }}")
+    tag(document, "endif")
+    tag(document, "if form.tasks")
+    text_block(document, "Задачи:", keep_with_next=True)
+    repeated(document, "form.tasks", "{{ loop.index }}. {{ item }}")
+    tag(document, "endif")
+    tag(document, "if form.role_models")
+    text_block(document, "Ролевые модели:", keep_with_next=True)
+    repeated(document, "form.role_models", "– «{{ item.name }}» — {{ item.goal }}")
+    tag(document, "endif")
+    tag(document, "if form.results")
+    text_block(document, "Ожидаемые результаты:", keep_with_next=True)
+    repeated(document, "form.results", "– {{ item }}" + ENDS_LIST)
+    tag(document, "endif")
+    tag(document, "endfor")
+
+    heading(document, "5. Куратор и команда программы")
+    tag(document, "if curator")
+    text_block(
+        document,
+        "Куратор программы наставничества — {{ curator|name }}"
+        "{% if curator_position %}, {{ curator_position }}{% endif %}.",
+    )
+    tag(document, "endif")
+    tag(document, "if team")
+    text_block(document, "Команда программы:", keep_with_next=True)
+    grid_table(
+        document,
+        (10, 55, 50, TEXT_WIDTH.mm - 115),
+        ("№", "Фамилия, имя, отчество", "Должность", "Роль в программе"),
+        (
+            ("{%tr for member in team %}",),
+            (
+                "{{ loop.index }}",
+                "{{ member.person|name }}",
+                "{{ member.position }}",
+                "{{ member.responsibility }}",
+            ),
+            ("{%tr endfor %}",),
+        ),
+    )
+    tag(document, "endif")
+
+    heading(document, "6. Социальные партнёры")
+    tag(document, "if partners")
+    grid_table(
+        document,
+        (10, 50, 45, 30, TEXT_WIDTH.mm - 135),
+        ("№", "Организация", "Участие в программе", "Контакты", "Соглашение"),
+        (
+            ("{%tr for partner in partners %}",),
+            (
+                "{{ loop.index }}",
+                "{{ partner.name }}",
+                "{{ partner.contribution }}",
+                "{{ partner.contacts }}",
+                "{{ partner.agreement }}",
+            ),
+            ("{%tr endfor %}",),
+        ),
+    )
+    tag(document, "else")
+    text_block(document, "Социальные партнёры программы не определены.")
+    tag(document, "endif")
+
+    heading(document, "7. Мониторинг и оценка результатов реализации программы")
+    for line in (
+        "Мониторинг программы наставничества состоит из двух этапов: оценки качества процесса "
+        "реализации программы (анкеты удовлетворённости наставников и наставляемых, анкета "
+        "куратора, SWOT-анализ) и оценки мотивационно-личностного, компетентностного и "
+        "профессионального роста участников, динамики образовательных результатов (параметры "
+        "фиксируются дважды: на входе в программу и по её итогам).",
+        "Оценка эффективности внедрения целевой модели наставничества проводится один раз в "
+        "полугодие: не позднее 30 сентября и 30 марта.",
+    ):
+        text_block(document, line)
+
+    heading(document, "8. Дорожная карта")
+    text_block(
+        document,
+        "Мероприятия программы по семи этапам, сроки и ответственные приведены в дорожной карте "
+        "реализации программы наставничества на {{ academic_year }} учебный год.",
+    )
+
+    paragraph(document)
+    paragraph(
+        document,
+        "Приложение. Типовые индивидуальные планы развития наставляемых",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        keep_with_next=True,
+    )
+    text_block(
+        document,
+        "Наставник и наставляемый составляют индивидуальный план развития совместно, на основе "
+        "типового плана своей формы наставничества и с учётом ролевой модели.",
+    )
+    tag(document, "for form in forms")
+    paragraph(document)
+    paragraph(document, "Форма наставничества «{{ form.name }}»", bold=True, keep_with_next=True)
+    tag(document, "if form.plan")
+    grid_table(
+        document,
+        (10, 30, 90, TEXT_WIDTH.mm - 130),
+        ("№", "Раздел", "Содержание", "Сроки"),
+        (
+            ("{%tr for item in form.plan %}",),
+            ("{{ loop.index }}", "{{ item.section }}", "{{ item.text }}", "{{ item.timing }}"),
+            ("{%tr endfor %}",),
+        ),
+    )
+    tag(document, "else")
+    text_block(document, "Типовой план не составлен.")
+    tag(document, "endif")
+    tag(document, "endfor")
+    return save_reproducibly(document)
+
+
+def build_roadmap() -> bytes:
+    """Дорожная карта реализации программы наставничества (the table of seed 004).
+
+    Context: ``org``, ``academic_year``, ``approval`` (``date`` and ``number``, or None),
+    ``stages`` (each: ``number``, ``title``, ``task``, ``result``, ``events`` (``number``,
+    ``title``, ``period``, ``responsible``)).
+    """
+    document = new_document("Дорожная карта реализации программы наставничества")
+    letterhead(document)
+    paragraph(document)
+    approval_stamp(document)
+    paragraph(document)
+    for line in (
+        "Дорожная карта реализации программы наставничества",
+        "{{ org.short_name }} на {{ academic_year }} учебный год",
+    ):
+        paragraph(document, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(document)
+    grid_table(
+        document,
+        (10, 80, 37, TEXT_WIDTH.mm - 127),
+        ("№ п/п", "Мероприятие", "Сроки", "Ответственные"),
+        (
+            ("{%tr for stage in stages %}",),
+            ("*Этап {{ stage.number }}. {{ stage.title }}",),
+            ("Задача: {{ stage.task }}\nРезультат: {{ stage.result }}",),
+            ("{%tr for event in stage.events %}",),
+            (
+                "{{ event.number }}",
+                "{{ event.title }}",
+                "{{ event.period }}",
+                "{{ event.responsible }}",
+            ),
+            ("{%tr endfor %}",),
+            ("{%tr endfor %}",),
+        ),
+    )
+    return save_reproducibly(document)
+
+
+def build_order_programme_approval() -> bytes:
+    """Приказ «Об утверждении программы наставничества и дорожной карты её реализации».
+
+    Context: ``org``, ``number``, ``date``, ``place``, ``title``, ``academic_year``,
+    ``forms_list`` («…», «…» и «…»), ``curator`` (a person), ``curator_position`` (nominative,
+    in lower case, may be empty), ``team`` (``person``, ``position``, ``responsibility``),
+    ``control_point`` (the number of the last point), ``acquainted`` (the people who sign that
+    they have read it), ``director``, ``director_position``.
+    """
+    document = new_document("Приказ об утверждении программы наставничества")
+    letterhead(document)
+    order_heading(document, "{{ title }}")
+    text_block(
+        document,
+        "В соответствии с " + TARGET_MODEL_REGULATION + ", Положением о наставничестве "
+        "{{ org.short_name }}, в целях реализации целевой модели наставничества в "
+        "{{ academic_year }} учебном году",
+    )
+    paragraph(document, "ПРИКАЗЫВАЮ:", keep_with_next=True)
+    for line in (
+        "1. Утвердить программу наставничества {{ org.short_name }} на {{ academic_year }} "
+        "учебный год (приложение 1).",
+        "2. Утвердить дорожную карту реализации программы наставничества на "
+        "{{ academic_year }} учебный год (приложение 2).",
+        "3. Реализовать в {{ academic_year }} учебном году формы наставничества {{ forms_list }}.",
+        "4. Назначить куратором программы наставничества {{ curator|accusative }}"
+        "{% if curator_position %}, {{ curator_position|inflect('accusative') }}{% endif %}.",
+    ):
+        text_block(document, line)
+    text_block(
+        document,
+        "5. Куратору программы наставничества {{ curator|initials('dative') }}:",
+        keep_with_next=True,
+    )
+    for line in (
+        "5.1. обеспечить выполнение мероприятий дорожной карты в установленные сроки;",
+        "5.2. организовать формирование баз наставляемых и наставников;",
+        "5.3. проводить оценку эффективности реализации программы наставничества не позднее "
+        "30 сентября и 30 марта.",
+    ):
+        text_block(document, line)
+    tag(document, "if team")
+    text_block(
+        document, "6. Утвердить состав команды программы наставничества:", keep_with_next=True
+    )
+    repeated(
+        document,
+        "team",
+        "– {{ item.person|name }}, {{ item.position }}"
+        "{% if item.responsibility %} ({{ item.responsibility }}){% endif %}" + ENDS_LIST,
+    )
+    tag(document, "endif")
+    text_block(document, "{{ control_point }}. Контроль за исполнением приказа оставляю за собой.")
+    director_signature(document)
+    paragraph(document)
+    paragraph(
+        document,
+        "С приказом {% if acquainted|length > 1 %}ознакомлены{% else %}"
+        "{{ acquainted[0]|gendered('ознакомлен', 'ознакомлена') }}{% endif %}:",
+        keep_with_next=True,
+    )
+    table = borderless_table(
+        document,
+        (35, 50, TEXT_WIDTH.mm - 85),
+        (
+            ("____________", "left"),
+            ("{{ person|signature }}", "left"),
+            ("{{ blank_date }}", "right"),
+        ),
+    )
+    # The signature row repeats for every person: docxtpl row tags before and after it.
+    opening, closing = table.add_row(), table.add_row()
+    opening.cells[0].paragraphs[0].add_run("{%tr for person in acquainted %}")
+    closing.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    table._tbl.tr_lst[0].addprevious(opening._tr)
+    return save_reproducibly(document)
+
+
 TEMPLATES: dict[str, Callable[[], bytes]] = {
     "order_appoint_curator.docx": build_order_appoint_curator,
+    "consent_adult.docx": build_consent_adult,
+    "consent_guardian.docx": build_consent_guardian,
+    "consent_bundle.docx": build_consent_bundle,
+    "order_programme_approval.docx": build_order_programme_approval,
+    "programme.docx": build_programme,
+    "roadmap.docx": build_roadmap,
 }
 
 

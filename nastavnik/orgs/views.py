@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from nastavnik.accounts.access import invitations_of, memberships_of
 from nastavnik.accounts.services import roles_assignable_by
 from nastavnik.accounts.views import invitation_form
+from nastavnik.consents.access import own_consents
 from nastavnik.core.access import account_view, org_view
 from nastavnik.orgs.forms import OrganisationForm
 from nastavnik.orgs.models import AcademicYear, Organisation, RegionalOperator, Role
@@ -20,6 +21,7 @@ from nastavnik.orgs.policy import Perm
 from nastavnik.orgs.services import organisation_update
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 from nastavnik.people.views import KIND_PLURALS
+from nastavnik.programmes.dashboard import overdue_for_dashboard
 
 
 def _people_counts(organisation: Organisation) -> dict[str, int]:
@@ -49,12 +51,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["people_total"] = sum(counts.values())
     own_people = Person.objects.for_org(organisation).filter(user=request.user)
     context["own_people"] = own_people
+    if ctx.can(Perm.PROGRAMME_EDIT):
+        # The curator's and the director's: what of the roadmap is late.
+        context.update(overdue_for_dashboard(organisation, timezone.localdate()))
     if ctx.has_role(Role.GUARDIAN):
         context["children_links"] = (
             GuardianLink.objects.filter(organisation=organisation, guardian__in=own_people)
             .select_related("child")
             .order_by("child__last_name", "child__first_name")
         )
+    if ctx.can(Perm.CONSENTS_OWN):
+        today = timezone.localdate()
+        context["own_consents"] = [
+            (consent, consent.status_on(today))
+            for consent in own_consents(ctx, request.user)
+            .select_related("subject", "given_by")
+            .order_by("subject__name_key", "purpose", "-given_on")
+        ]
     return render(request, "orgs/dashboard.html", context)
 
 

@@ -1,0 +1,30 @@
+"""Small form helpers shared by the apps' forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from nastavnik.people.models import Person
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RuleErrorsMixin:
+    """Shows a service's ValidationError on the fields it names, the rest above the form."""
+
+    def add_rule_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)  # type: ignore[attr-defined]
+            return
+        for field, errors in error.error_dict.items():
+            target = field if field in self.fields else None  # type: ignore[attr-defined]
+            for item in errors:
+                self.add_error(target, item)  # type: ignore[attr-defined]
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A staff member, shown with the position so namesakes can be told apart."""
+
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.full_name} — {obj.position}" if obj.position else obj.full_name

@@ -1,0 +1,82 @@
+"""Forms of the register of orders; the rules are in `services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.core.uploads import check_scan, scan_help_text
+from nastavnik.orders.models import Order
+from nastavnik.orders.services import ORDER_MESSAGES
+from nastavnik.orgs.models import Organisation
+from nastavnik.people.models import Person, PersonKind
+
+
+class OrderForm(RuleErrorsMixin, forms.Form):
+    """Number, date and signatory of an order; the title too where the kind lets one edit it."""
+
+    number = forms.CharField(
+        label=_("Number"),
+        max_length=30,
+        help_text=_("As in the organisation's book of orders, for example «45-о»."),
+        error_messages={"required": ORDER_MESSAGES["number_required"]},
+    )
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    title = forms.CharField(
+        label=_("Title"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    signatory = StaffChoiceField(
+        label=_("Signed by"),
+        queryset=Person.objects.none(),
+        error_messages={"required": ORDER_MESSAGES["signatory"]},
+    )
+    signatory_position = forms.CharField(
+        label=_("Position of the signatory"),
+        max_length=200,
+        required=False,
+        help_text=_("As printed under the signature; the person's position when left empty."),
+    )
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, with_title: bool = True, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = (
+            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
+        )
+        if not with_title:
+            del self.fields["title"]
+
+    @classmethod
+    def for_order(cls, order: Order, data: Any = None) -> OrderForm:
+        return cls(
+            data,
+            organisation=order.organisation,
+            initial={
+                "number": order.number,
+                "date": order.date,
+                "title": order.title,
+                "signatory": order.signatory_id,
+                "signatory_position": order.signatory_position,
+            },
+        )
+
+
+class SignForm(RuleErrorsMixin, forms.Form):
+    scan = forms.FileField(
+        label=_("Scan of the signed order"),
+        error_messages={"required": ORDER_MESSAGES["scan_required"]},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["scan"].help_text = scan_help_text()
+
+    def clean_scan(self) -> Any:
+        upload = self.cleaned_data["scan"]
+        check_scan(upload)
+        return upload

@@ -1,0 +1,70 @@
+"""The kinds of orders (приказы) and, for each, how its document is made and what signing it
+does.
+
+An app that issues an order of some kind adds its spec here: the DOCX template (written in
+``documents/build_templates.py``), the function that fills it, and optionally the function that
+runs when the director signs it (inside the signing transaction; a ValidationError there undoes
+the signing). The functions are named by dotted path so that this module imports no app that
+uses orders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from nastavnik.accounts.models import User
+    from nastavnik.orders.models import Order
+
+
+class OrderKind(models.TextChoices):
+    PROGRAMME_APPROVAL = "programme_approval", _("Approval of the programme and its roadmap")
+    CURATOR_APPOINTMENT = "curator_appointment", _("Appointment of the curator")
+    MENTOR_REGISTRY = "mentor_registry", _("Approval of the mentor registry")
+    PAIRS = "pairs", _("Fixing mentoring pairs and groups")
+    MENTOR_REPLACEMENT = "mentor_replacement", _("Replacement of a mentor")
+    EARLY_COMPLETION = "early_completion", _("Early completion of mentoring")
+    AWARDS = "awards", _("Awards")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    template: str
+    # ``(order) -> dict``: the kind's part of the document context; the common part (the
+    # organisation, number, date, place, signatory) is added by the orders app.
+    context: str
+    # ``(order, by) -> None``, run when the order is signed.
+    on_sign: str = ""
+
+    def context_builder(self) -> Callable[[Order], dict[str, Any]]:
+        return import_string(self.context)
+
+    def sign_hook(self) -> Callable[[Order, User | None], None] | None:
+        return import_string(self.on_sign) if self.on_sign else None
+
+
+KIND_SPECS: dict[str, KindSpec] = {
+    OrderKind.PROGRAMME_APPROVAL: KindSpec(
+        template="order_programme_approval.docx",
+        context="nastavnik.programmes.documents.approval_order_context",
+        on_sign="nastavnik.programmes.services.approval_order_signed",
+    ),
+    OrderKind.CURATOR_APPOINTMENT: KindSpec(
+        template="order_appoint_curator.docx",
+        context="nastavnik.programmes.documents.curator_order_context",
+    ),
+}
+
+
+def spec_for(kind: str) -> KindSpec:
+    try:
+        return KIND_SPECS[kind]
+    except KeyError:
+        # A programming error, not bad input: the caller asked for a kind nobody implemented.
+        raise LookupError(f"no document template is defined for orders of kind {kind!r}") from None

@@ -1,0 +1,213 @@
+"""The register of orders: list, card, edit a draft, sign with the scan, download."""
+
+from __future__ import annotations
+
+import logging
+import re
+from io import BytesIO
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.uploads import content_type_of
+from nastavnik.documents.render import PdfConversionError, docx_to_pdf
+from nastavnik.orders import services
+from nastavnik.orders.access import order_for, orders_of
+from nastavnik.orders.forms import OrderForm, SignForm
+from nastavnik.orders.kinds import OrderKind
+from nastavnik.orders.models import Order, OrderStatus
+from nastavnik.orgs.policy import Perm
+
+logger = logging.getLogger(__name__)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_UNAVAILABLE = gettext_lazy(
+    "The PDF cannot be made on this server now; download the DOCX and print it."
+)
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+def _to_detail(order: Order) -> HttpResponse:
+    return redirect("orders:detail", org_slug=order.organisation.slug, order_pk=order.pk)
+
+
+def _file_stem(order: Order) -> str:
+    number = re.sub(r"[\\/:*?\"<>|]+", "-", order.number)
+    return f"Приказ № {number} от {order.date:%d.%m.%Y}"
+
+
+@org_view(Perm.ORDERS_VIEW)
+def order_list(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    orders = orders_of(ctx)
+    years = sorted(set(orders.values_list("year", flat=True)), reverse=True)
+    year, kind, status = (
+        request.GET.get("year", ""),
+        request.GET.get("kind", ""),
+        request.GET.get("status", ""),
+    )
+    if year.isdigit():
+        orders = orders.filter(year=int(year))
+    if kind in OrderKind.values:
+        orders = orders.filter(kind=kind)
+    if status in OrderStatus.values:
+        orders = orders.filter(status=status)
+    orders = (
+        orders.select_related("signatory").prefetch_related("subjects").order_by("-date", "-pk")
+    )
+    return render(
+        request,
+        "orders/list.html",
+        {
+            "orders": orders,
+            "years": years,
+            "kinds": OrderKind.choices,
+            "statuses": OrderStatus.choices,
+            "chosen": {"year": year, "kind": kind, "status": status},
+        },
+    )
+
+
+@org_view(Perm.ORDERS_VIEW)
+def order_detail(request: HttpRequest, order_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    order = order_for(ctx, order_pk)
+    subjects = [
+        (subject.label, getattr(subject.target, "get_absolute_url", lambda: "")())
+        for subject in order.subjects.select_related("content_type")
+    ]
+    return render(
+        request,
+        "orders/detail.html",
+        {
+            "order": order,
+            "subjects": subjects,
+            "can_edit": ctx.can(Perm.ORDER_EDIT) and order.is_draft,
+            "can_sign": ctx.can(Perm.ORDER_SIGN) and order.is_draft,
+            "sign_form": SignForm() if ctx.can(Perm.ORDER_SIGN) and order.is_draft else None,
+        },
+    )
+
+
+@org_view(Perm.ORDER_EDIT)
+def order_edit(request: HttpRequest, order_pk: int) -> HttpResponse:
+    order = order_for(_ctx(request), order_pk)
+    if not order.is_draft:
+        messages.error(request, services.ORDER_MESSAGES["signed"])
+        return _to_detail(order)
+    form = OrderForm.for_order(order, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_update(order, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_rule_errors(error)
+        else:
+            messages.success(request, _("Changes are saved; the document is made again."))
+            return _to_detail(order)
+    return render(request, "orders/form.html", {"form": form, "order": order})
+
+
+@org_view(Perm.ORDER_EDIT)
+@require_POST
+def order_regenerate(request: HttpRequest, order_pk: int) -> HttpResponse:
+    order = order_for(_ctx(request), order_pk)
+    try:
+        services.order_regenerate(order, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The document is made again from the current data."))
+    return _to_detail(order)
+
+
+@org_view(Perm.ORDER_EDIT)
+@require_POST
+def order_delete(request: HttpRequest, order_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    order = order_for(ctx, order_pk)
+    try:
+        services.order_delete(order, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _to_detail(order)
+    messages.success(request, _("The draft order is deleted."))
+    return redirect("orders:list", org_slug=ctx.organisation.slug)
+
+
+@org_view(Perm.ORDER_SIGN)
+def order_sign(request: HttpRequest, order_pk: int) -> HttpResponse:
+    order = order_for(_ctx(request), order_pk)
+    if not order.is_draft:
+        messages.error(request, services.ORDER_MESSAGES["signed"])
+        return _to_detail(order)
+    # Bound on every POST: a form of one file field posts nothing else when it is empty.
+    form = SignForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_sign(order, form.cleaned_data["scan"], by=request.user)
+        except ValidationError as error:
+            form.add_rule_errors(error)
+        else:
+            messages.success(request, _("Order № %(number)s is signed.") % {"number": order.number})
+            return _to_detail(order)
+    return render(request, "orders/sign.html", {"form": form, "order": order})
+
+
+@org_view(Perm.ORDERS_VIEW)
+def order_document(request: HttpRequest, order_pk: int) -> HttpResponse:
+    order = order_for(_ctx(request), order_pk)
+    if not order.document:
+        raise Http404
+    return FileResponse(
+        default_storage.open(order.document.name),
+        as_attachment=True,
+        filename=f"{_file_stem(order)}.docx",
+        content_type=DOCX,
+    )
+
+
+@org_view(Perm.ORDERS_VIEW)
+def order_pdf(request: HttpRequest, order_pk: int) -> HttpResponse:
+    order = order_for(_ctx(request), order_pk)
+    if not order.document:
+        raise Http404
+    with default_storage.open(order.document.name) as stored:
+        docx = stored.read()
+    try:
+        pdf = docx_to_pdf(docx)
+    except PdfConversionError:
+        logger.exception("PDF of order %s failed", order.pk)
+        messages.error(request, PDF_UNAVAILABLE)
+        return _to_detail(order)
+    return FileResponse(
+        BytesIO(pdf),
+        as_attachment=True,
+        filename=f"{_file_stem(order)}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@org_view(Perm.ORDERS_VIEW)
+def order_scan(request: HttpRequest, order_pk: int) -> HttpResponse:
+    order = order_for(_ctx(request), order_pk)
+    if not order.scan:
+        raise Http404
+    extension = order.scan.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        default_storage.open(order.scan.name),
+        as_attachment=True,
+        filename=f"{_file_stem(order)} (скан).{extension}",
+        content_type=content_type_of(order.scan.name),
+    )

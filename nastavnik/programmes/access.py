@@ -1,0 +1,70 @@
+"""The one way views fetch programme rows: within the current organisation, 404 for anything
+else, so a pk of another organisation's row looks exactly like a missing one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+
+from nastavnik.core.access import OrgContext
+from nastavnik.programmes.models import (
+    Programme,
+    ProgrammeForm,
+    ProgrammeQuerySet,
+    RoadmapEvent,
+    SocialPartner,
+    TeamMember,
+)
+
+
+def programmes_of(ctx: OrgContext) -> ProgrammeQuerySet:
+    return Programme.objects.for_org(ctx.organisation).select_related("academic_year")
+
+
+def programme_for(ctx: OrgContext, pk: int) -> Programme:
+    return get_object_or_404(
+        programmes_of(ctx).select_related("curator", "approval_order", "organisation"), pk=pk
+    )
+
+
+def current_programme(ctx: OrgContext, today: date) -> Programme | None:
+    """The programme of the academic year `today` falls in."""
+    start_year = today.year if today.month >= 9 else today.year - 1
+    return programmes_of(ctx).filter(academic_year__start_year=start_year).first()
+
+
+def programme_form_for(ctx: OrgContext, pk: int) -> ProgrammeForm:
+    return get_object_or_404(
+        ProgrammeForm.objects.filter(organisation=ctx.organisation).select_related(
+            "form", "programme__academic_year", "programme__organisation"
+        ),
+        pk=pk,
+    )
+
+
+def event_for(ctx: OrgContext, pk: int) -> RoadmapEvent:
+    return get_object_or_404(
+        RoadmapEvent.objects.for_org(ctx.organisation).select_related(
+            "programme__academic_year", "programme__organisation", "responsible_person"
+        ),
+        pk=pk,
+    )
+
+
+def partner_for(ctx: OrgContext, pk: int) -> SocialPartner:
+    return get_object_or_404(
+        SocialPartner.objects.filter(organisation=ctx.organisation).select_related(
+            "programme__academic_year"
+        ),
+        pk=pk,
+    )
+
+
+def team_member_for(ctx: OrgContext, pk: int) -> TeamMember:
+    return get_object_or_404(
+        TeamMember.objects.filter(organisation=ctx.organisation).select_related(
+            "person", "programme__academic_year"
+        ),
+        pk=pk,
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProgrammesConfig(AppConfig):
+    name = "nastavnik.programmes"
+    label = "programmes"

@@ -1,0 +1,250 @@
+"""Forms of the programme pages. They collect input; the rules live in `services`, whose
+errors the views put back on these forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.core.uploads import check_scan, scan_help_text
+from nastavnik.orgs.models import AcademicYear, Organisation
+from nastavnik.people.models import Person, PersonKind
+from nastavnik.programmes.models import (
+    PlanSection,
+    Programme,
+    ProgrammeForm,
+    ResponsibleRole,
+    SocialPartner,
+    Stage,
+)
+from nastavnik.programmes.services import MESSAGES
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+def staff_of(organisation: Organisation) -> Any:
+    return Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
+
+
+class ProgrammeCreateForm(RuleErrorsMixin, forms.Form):
+    academic_year = forms.TypedChoiceField(label=_("Academic year"), coerce=int)
+    source = forms.ModelChoiceField(
+        label=_("Start from"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("An empty programme"),
+        help_text=_(
+            "A copy takes the forms, texts, typical plans, team, partners and roadmap of that "
+            "year; dates move to the new year and nothing is marked done."
+        ),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, years: list[int], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["academic_year"].choices = [(y, f"{y}/{y + 1}") for y in years]
+        self.fields["source"].queryset = (
+            Programme.objects.for_org(organisation)
+            .select_related("academic_year")
+            .order_by("-academic_year__start_year")
+        )
+        self.fields["source"].label_from_instance = lambda p: p.academic_year.label
+
+    def clean_academic_year(self) -> AcademicYear:
+        return AcademicYear.objects.get_or_create(start_year=self.cleaned_data["academic_year"])[0]
+
+
+class ProgrammeEditForm(RuleErrorsMixin, forms.ModelForm):
+    curator = StaffChoiceField(label=_("Curator"), queryset=Person.objects.none(), required=False)
+
+    class Meta:
+        model = Programme
+        fields = ["curator", "explanatory_note", "goal", "tasks", "expected_results"]
+        widgets = {
+            "explanatory_note": TEXTAREA,
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "tasks": TEXTAREA,
+            "expected_results": TEXTAREA,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["curator"].queryset = staff_of(self.instance.organisation)
+        if not self.instance.is_draft:
+            # Approved content stays as the order approved it; the curator may still change.
+            for name in ("explanatory_note", "goal", "tasks", "expected_results"):
+                self.fields[name].disabled = True
+
+
+class FormAddForm(RuleErrorsMixin, forms.Form):
+    form = forms.ModelChoiceField(label=_("Form"), queryset=MentoringForm.objects.none())
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        chosen = programme.chosen_forms.values("form_id")
+        self.fields["form"].queryset = MentoringForm.objects.available_to(
+            programme.organisation
+        ).exclude(pk__in=chosen)
+
+
+class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
+    role_models = forms.ModelMultipleChoiceField(
+        label=_("Role models"),
+        queryset=RoleModel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    goal = forms.CharField(
+        label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    tasks = forms.CharField(
+        label=_("Tasks"), widget=TEXTAREA, required=False, help_text=_("One task a line.")
+    )
+    expected_results = forms.CharField(
+        label=_("Expected results"),
+        widget=TEXTAREA,
+        required=False,
+        help_text=_("One result a line."),
+    )
+
+    def __init__(self, *args: Any, chosen: ProgrammeForm, **kwargs: Any):
+        kwargs.setdefault(
+            "initial",
+            {
+                "role_models": list(chosen.role_models.values_list("pk", flat=True)),
+                "goal": chosen.goal,
+                "tasks": chosen.tasks,
+                "expected_results": chosen.expected_results,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["role_models"].queryset = RoleModel.objects.available_to(
+            chosen.organisation
+        ).filter(form_id=chosen.form_id)
+        self.fields["role_models"].label_from_instance = lambda m: f"{m.name} — {m.goal}"
+
+
+class PlanItemForm(forms.Form):
+    section = forms.ChoiceField(label=_("Section"), choices=PlanSection.choices)
+    text = forms.CharField(
+        label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    timing = forms.CharField(label=_("When"), required=False, max_length=100)
+
+
+PlanFormSet = forms.formset_factory(PlanItemForm, extra=3, max_num=100, absolute_max=200)
+
+
+class TeamMemberForm(RuleErrorsMixin, forms.Form):
+    person = StaffChoiceField(label=_("Staff member"), queryset=Person.objects.none())
+    responsibility = forms.CharField(
+        label=_("Role in the programme"),
+        required=False,
+        max_length=300,
+        help_text=_("For example: «диагностика наставляемых, собеседования с наставниками»."),
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = staff_of(programme.organisation).exclude(
+            pk__in=programme.team.values("person_id")
+        )
+
+
+class PartnerForm(RuleErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = SocialPartner
+        fields = [
+            "name",
+            "contribution",
+            "contact_person",
+            "phone",
+            "email",
+            "agreement_number",
+            "agreement_date",
+            "agreement_until",
+        ]
+        widgets = {
+            "contribution": forms.Textarea(attrs={"rows": 3}),
+            "agreement_date": DATE_WIDGET,
+            "agreement_until": DATE_WIDGET,
+        }
+
+
+def _stage_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((str(value), f"{value}. {label}") for value, label in Stage.choices)]
+
+
+class EventForm(RuleErrorsMixin, forms.Form):
+    stage = forms.TypedChoiceField(
+        label=_("Stage"),
+        coerce=int,
+        choices=_stage_choices,
+        error_messages={"required": MESSAGES["stage_required"]},
+    )
+    title = forms.CharField(
+        label=_("Event"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": MESSAGES["title_required"]},
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("For an event that runs over a period; leave empty for a deadline."),
+    )
+    due_on = forms.DateField(
+        label=_("Due"), widget=DATE_WIDGET, error_messages={"required": MESSAGES["due_required"]}
+    )
+    responsible_roles = forms.MultipleChoiceField(
+        label=_("Responsible"),
+        choices=ResponsibleRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    responsible_person = StaffChoiceField(
+        label=_("Responsible person"), queryset=Person.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_person"].queryset = staff_of(organisation)
+
+
+class EventMoveForm(RuleErrorsMixin, forms.Form):
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE_WIDGET)
+    due_on = forms.DateField(
+        label=_("Due"), widget=DATE_WIDGET, error_messages={"required": MESSAGES["due_required"]}
+    )
+
+
+class EventDoneForm(RuleErrorsMixin, forms.Form):
+    done_on = forms.DateField(
+        label=_("Done on"),
+        widget=DATE_WIDGET,
+        error_messages={"required": MESSAGES["done_required"]},
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done, how many took part, where the materials are."),
+    )
+    file = forms.FileField(
+        label=_("Attach a file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = scan_help_text()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            check_scan(upload)
+        return upload

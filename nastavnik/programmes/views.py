@@ -1,0 +1,837 @@
+"""The programme of the year: its pages, its roadmap, its documents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from io import BytesIO
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nastavnik.catalogue.models import RoleModel
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.uploads import content_type_of
+from nastavnik.orders.models import OrderStatus
+from nastavnik.orders.services import default_signatory, order_next_number
+from nastavnik.orgs.models import AcademicYear
+from nastavnik.orgs.policy import Perm
+from nastavnik.programmes import defaults, services
+from nastavnik.programmes.access import (
+    current_programme,
+    event_for,
+    partner_for,
+    programme_for,
+    programme_form_for,
+    programmes_of,
+    team_member_for,
+)
+from nastavnik.programmes.documents import render_programme, render_roadmap
+from nastavnik.programmes.exports import roadmap_xlsx
+from nastavnik.programmes.forms import (
+    EventDoneForm,
+    EventForm,
+    EventMoveForm,
+    FormAddForm,
+    PartnerForm,
+    PlanFormSet,
+    ProgrammeCreateForm,
+    ProgrammeEditForm,
+    ProgrammeFormForm,
+    TeamMemberForm,
+)
+from nastavnik.programmes.models import Programme, ProgrammeForm, RoadmapEvent, Stage
+from nastavnik.programmes.stages import stage_views
+from nastavnik.programmes.timeline import build_timeline
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+def _url(name: str, programme: Programme, **kwargs: Any) -> str:
+    return reverse(
+        f"programmes:{name}",
+        kwargs={"org_slug": programme.organisation.slug, "programme_pk": programme.pk, **kwargs},
+    )
+
+
+def _to(name: str, programme: Programme, anchor: str = "") -> HttpResponse:
+    return redirect(_url(name, programme) + (f"#{anchor}" if anchor else ""))
+
+
+def _attempt(form: Any, write: Callable[[], Any]) -> Any:
+    """Run a service; its ValidationError lands on the form. Returns the result or None."""
+    try:
+        return write()
+    except ValidationError as error:
+        form.add_rule_errors(error)
+        return None
+
+
+def _refuse(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
+    return FileResponse(
+        BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
+    )
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[\\/:*?\"<>|]+", "-", text)
+
+
+# --- Programmes -------------------------------------------------------------------------------
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def programme_list(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    programmes = (
+        programmes_of(ctx)
+        .select_related("approval_order", "curator")
+        .annotate(
+            forms_count=Count("chosen_forms", distinct=True),
+            events_count=Count("events", distinct=True),
+            done_count=Count("events", filter=Q(events__done_on__isnull=False), distinct=True),
+        )
+        .order_by("-academic_year__start_year")
+    )
+    return render(
+        request,
+        "programmes/list.html",
+        {"programmes": programmes, "can_edit": ctx.can(Perm.PROGRAMME_EDIT)},
+    )
+
+
+def _current_or_list(request: HttpRequest, then: str) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = current_programme(ctx, timezone.localdate())
+    if programme is None:
+        messages.info(request, _("There is no programme for this academic year yet."))
+        return redirect("programmes:list", org_slug=ctx.organisation.slug)
+    return _to(then, programme)
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def current(request: HttpRequest) -> HttpResponse:
+    return _current_or_list(request, "detail")
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def current_roadmap(request: HttpRequest) -> HttpResponse:
+    return _current_or_list(request, "roadmap")
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def current_stages(request: HttpRequest) -> HttpResponse:
+    return _current_or_list(request, "stages")
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def programme_create(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    this_year = AcademicYear.start_year_for(timezone.localdate())
+    taken = set(programmes_of(ctx).values_list("academic_year__start_year", flat=True))
+    years = [y for y in (this_year, this_year + 1) if y not in taken]
+    latest = programmes_of(ctx).order_by("-academic_year__start_year").first()
+    form = ProgrammeCreateForm(
+        request.POST or None,
+        organisation=ctx.organisation,
+        years=years,
+        initial={"source": latest.pk if latest else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        year, source = form.cleaned_data["academic_year"], form.cleaned_data["source"]
+        if source is not None:
+            made = _attempt(
+                form, lambda: services.programme_copy_from(source, year, by=request.user)
+            )
+        else:
+            made = _attempt(
+                form,
+                lambda: services.programme_create(
+                    ctx.organisation,
+                    year,
+                    by=request.user,
+                    goal=defaults.GOAL,
+                    tasks=defaults.TASKS,
+                ),
+            )
+        if made is not None:
+            messages.success(
+                request, _("The programme for %(year)s is created.") % {"year": year.label}
+            )
+            return _to("detail", made)
+    return render(request, "programmes/create.html", {"form": form, "years": years})
+
+
+def _pending_approval(programme: Programme) -> Any:
+    return services.approval_orders(programme).filter(status=OrderStatus.DRAFT).first()
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def programme_detail(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    chosen = programme.chosen_forms.select_related("form").prefetch_related(
+        Prefetch(
+            "role_models",
+            queryset=RoleModel.objects.order_by("order", "name"),
+            to_attr="chosen_role_models",
+        ),
+        "plan_items",
+    )
+    today = timezone.localdate()
+    events = programme.events.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(done_on__isnull=False)),
+        overdue=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=today)),
+    )
+    return render(
+        request,
+        "programmes/detail.html",
+        {
+            "programme": programme,
+            "chosen_forms": chosen,
+            "team": programme.team.select_related("person"),
+            "partners_count": programme.partners.count(),
+            "events": events,
+            "pending_order": _pending_approval(programme) if ctx.can(Perm.ORDERS_VIEW) else None,
+            "can_edit": ctx.can(Perm.PROGRAMME_EDIT) and not programme.is_finished,
+            "can_edit_content": ctx.can(Perm.PROGRAMME_EDIT) and programme.is_draft,
+            "can_order": ctx.can(Perm.ORDER_EDIT),
+            "can_see_orders": ctx.can(Perm.ORDERS_VIEW),
+        },
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    form = ProgrammeEditForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled
+        }
+        if _attempt(form, lambda: services.programme_update(programme, by=request.user, **data)):
+            messages.success(request, _("Changes are saved."))
+            return _to("detail", programme)
+    return render(
+        request,
+        "programmes/form_page.html",
+        {
+            "form": form,
+            "programme": programme,
+            "title": _("Goal, tasks and curator"),
+            "back": _url("detail", programme),
+        },
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+@require_POST
+def programme_finish(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    try:
+        services.programme_finish(programme, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, _("The programme is finished."))
+    return _to("detail", programme)
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def programme_docx(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    name = f"Программа наставничества {programme.academic_year.label.replace('/', '-')}.docx"
+    return _download(render_programme(programme), name, DOCX)
+
+
+# --- Forms of the year ------------------------------------------------------------------------
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def programme_form_add(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    form = FormAddForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        chosen = _attempt(
+            form,
+            lambda: services.programme_form_add(
+                programme, form.cleaned_data["form"], by=request.user
+            ),
+        )
+        if chosen is not None:
+            messages.success(
+                request,
+                _("The form «%(form)s» is added. Choose its role models.")
+                % {"form": chosen.form.name},
+            )
+            return redirect(
+                "programmes:form_edit",
+                org_slug=programme.organisation.slug,
+                programme_form_pk=chosen.pk,
+            )
+    return render(
+        request,
+        "programmes/form_page.html",
+        {
+            "form": form,
+            "programme": programme,
+            "title": _("Add a form of mentoring"),
+            "back": _url("detail", programme) + "#forms",
+            "submit": _("Add"),
+        },
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def programme_form_edit(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
+    chosen = programme_form_for(_ctx(request), programme_form_pk)
+    programme = chosen.programme
+    form = ProgrammeFormForm(request.POST or None, chosen=chosen)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.programme_form_update(
+                chosen,
+                role_models=form.cleaned_data["role_models"],
+                goal=form.cleaned_data["goal"],
+                tasks=form.cleaned_data["tasks"],
+                expected_results=form.cleaned_data["expected_results"],
+                by=request.user,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Changes are saved."))
+            return _to("detail", programme, f"form-{chosen.pk}")
+    return render(
+        request,
+        "programmes/programme_form.html",
+        {"form": form, "chosen": chosen, "programme": programme},
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+@require_POST
+def programme_form_remove(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
+    chosen = programme_form_for(_ctx(request), programme_form_pk)
+    try:
+        services.programme_form_remove(chosen, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(
+            request, _("The form «%(form)s» is removed from the programme.") % {"form": chosen}
+        )
+    return _to("detail", chosen.programme, "forms")
+
+
+def _plan_initial(chosen: ProgrammeForm) -> list[dict[str, str]]:
+    return [
+        {"section": item.section, "text": item.text, "timing": item.timing}
+        for item in chosen.plan_items.all()
+    ]
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def plan_edit(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
+    chosen = programme_form_for(_ctx(request), programme_form_pk)
+    programme = chosen.programme
+    formset = PlanFormSet(request.POST or None, initial=_plan_initial(chosen), prefix="plan")
+    errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        items = [f.cleaned_data for f in formset.forms if f.cleaned_data]
+        try:
+            services.typical_plan_save(chosen, items, by=request.user)
+        except ValidationError as error:
+            errors = list(error.messages)
+        else:
+            messages.success(request, _("The typical plan is saved."))
+            return _to("detail", programme, f"form-{chosen.pk}")
+    return render(
+        request,
+        "programmes/plan.html",
+        {"formset": formset, "chosen": chosen, "programme": programme, "errors": errors},
+    )
+
+
+# --- Team and partners ------------------------------------------------------------------------
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def team(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    can_edit = ctx.can(Perm.PROGRAMME_EDIT) and not programme.is_finished
+    form = TeamMemberForm(request.POST or None, programme=programme) if can_edit else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            member = _attempt(
+                form,
+                lambda: services.team_member_add(
+                    programme,
+                    form.cleaned_data["person"],
+                    responsibility=form.cleaned_data["responsibility"],
+                    by=request.user,
+                ),
+            )
+            if member is not None:
+                messages.success(
+                    request, _("%(name)s joins the team.") % {"name": member.person.full_name}
+                )
+                return _to("team", programme)
+    return render(
+        request,
+        "programmes/team.html",
+        {
+            "programme": programme,
+            "members": programme.team.select_related("person"),
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+@require_POST
+def team_member_remove(request: HttpRequest, member_pk: int) -> HttpResponse:
+    member = team_member_for(_ctx(request), member_pk)
+    try:
+        services.team_member_remove(member, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(
+            request, _("%(name)s leaves the team.") % {"name": member.person.full_name}
+        )
+    return _to("team", member.programme)
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def partners(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    return render(
+        request,
+        "programmes/partners.html",
+        {
+            "programme": programme,
+            "partners": programme.partners.all(),
+            "can_edit": ctx.can(Perm.PROGRAMME_EDIT) and not programme.is_finished,
+        },
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def partner_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(
+            form, lambda: services.partner_create(programme, form.cleaned_data, by=request.user)
+        )
+        if made is not None:
+            messages.success(request, _("The partner is added."))
+            return _to("partners", programme)
+    return render(
+        request,
+        "programmes/form_page.html",
+        {
+            "form": form,
+            "programme": programme,
+            "title": _("Add a social partner"),
+            "back": _url("partners", programme),
+        },
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def partner_edit(request: HttpRequest, partner_pk: int) -> HttpResponse:
+    partner = partner_for(_ctx(request), partner_pk)
+    programme = partner.programme
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        if _attempt(
+            form, lambda: services.partner_update(partner, form.cleaned_data, by=request.user)
+        ):
+            messages.success(request, _("Changes are saved."))
+            return _to("partners", programme)
+        # The form has written the rejected values into the instance: read it again.
+        partner.refresh_from_db()
+    return render(
+        request,
+        "programmes/form_page.html",
+        {
+            "form": form,
+            "programme": programme,
+            "title": partner.name,
+            "back": _url("partners", programme),
+            "delete_url": reverse(
+                "programmes:partner_delete",
+                kwargs={"org_slug": programme.organisation.slug, "partner_pk": partner.pk},
+            ),
+        },
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+@require_POST
+def partner_delete(request: HttpRequest, partner_pk: int) -> HttpResponse:
+    partner = partner_for(_ctx(request), partner_pk)
+    try:
+        services.partner_delete(partner, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, _("The partner is deleted."))
+    return _to("partners", partner.programme)
+
+
+# --- Roadmap ----------------------------------------------------------------------------------
+
+
+ROADMAP_FILTERS = ("open", "overdue", "done")
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def roadmap(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    today = timezone.localdate()
+    show = request.GET.get("show", "")
+    events = programme.events.select_related("responsible_person")
+    if show == "open":
+        events = events.filter(done_on__isnull=True)
+    elif show == "overdue":
+        events = events.filter(done_on__isnull=True, due_on__lt=today)
+    elif show == "done":
+        events = events.filter(done_on__isnull=False)
+    else:
+        show = ""
+    return render(
+        request,
+        "programmes/roadmap.html",
+        {
+            "programme": programme,
+            "events": events,
+            "today": today,
+            "show": show,
+            "stages": dict(Stage.choices),
+            "can_edit": ctx.can(Perm.PROGRAMME_EDIT) and not programme.is_finished,
+            "has_events": show != "" or programme.events.exists(),
+        },
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+@require_POST
+def roadmap_generate(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    try:
+        created = services.roadmap_generate(programme, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(
+            request,
+            _("The roadmap is generated: %(count)s events. Edit them to fit the year.")
+            % {"count": len(created)},
+        )
+    return _to("roadmap", programme)
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def roadmap_docx(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    name = f"Дорожная карта {programme.academic_year.label.replace('/', '-')}.docx"
+    return _download(render_roadmap(programme), name, DOCX)
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def roadmap_xlsx_view(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    name = f"Дорожная карта {programme.academic_year.label.replace('/', '-')}.xlsx"
+    return _download(roadmap_xlsx(programme, timezone.localdate()), name, XLSX)
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def timeline(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    return render(
+        request,
+        "programmes/timeline.html",
+        {"programme": programme, "timeline": build_timeline(programme, timezone.localdate())},
+    )
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def stages(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    pending = _pending_approval(programme) if ctx.can(Perm.ORDERS_VIEW) else None
+    views = stage_views(programme, timezone.localdate(), f"№ {pending.number}" if pending else "")
+    return render(
+        request,
+        "programmes/stages.html",
+        {
+            "programme": programme,
+            "stages": views,
+            "current": next(view for view in views if view.is_current),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _event_form_initial(event: RoadmapEvent) -> dict[str, Any]:
+    return {
+        "stage": event.stage,
+        "title": event.title,
+        "starts_on": event.starts_on,
+        "due_on": event.due_on,
+        "responsible_roles": event.responsible_roles,
+        "responsible_person": event.responsible_person_id,
+    }
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def event_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    initial = {"stage": request.GET.get("stage", "")}
+    form = EventForm(request.POST or None, organisation=programme.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        event = _attempt(
+            form, lambda: services.event_create(programme, form.cleaned_data, by=request.user)
+        )
+        if event is not None:
+            messages.success(request, _("The event is added to the roadmap."))
+            return _to("roadmap", programme, f"event-{event.pk}")
+    return render(
+        request,
+        "programmes/event_form.html",
+        {"form": form, "programme": programme, "title": _("Add an event")},
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def event_edit(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(_ctx(request), event_pk)
+    programme = event.programme
+    form = EventForm(
+        request.POST or None,
+        organisation=programme.organisation,
+        initial=_event_form_initial(event),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form, lambda: services.event_update(event, form.cleaned_data, by=request.user)
+        )
+        if saved is not None:
+            messages.success(request, _("Changes are saved."))
+            return _to("roadmap", programme, f"event-{event.pk}")
+    return render(
+        request,
+        "programmes/event_form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "event": event,
+            "title": _("Edit the event"),
+            "deletable": True,
+        },
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def event_move(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(_ctx(request), event_pk)
+    programme = event.programme
+    form = EventMoveForm(
+        request.POST or None, initial={"starts_on": event.starts_on, "due_on": event.due_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        moved = _attempt(
+            form,
+            lambda: services.event_move(
+                event,
+                starts_on=form.cleaned_data["starts_on"],
+                due_on=form.cleaned_data["due_on"],
+                by=request.user,
+            ),
+        )
+        if moved is not None:
+            messages.success(request, _("The event is moved."))
+            return _to("roadmap", programme, f"event-{event.pk}")
+    return render(
+        request,
+        "programmes/event_form.html",
+        {"form": form, "programme": programme, "event": event, "title": _("Move the event")},
+    )
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+def event_done(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(_ctx(request), event_pk)
+    programme = event.programme
+    form = EventDoneForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        initial={"done_on": event.done_on or timezone.localdate(), "note": event.done_note},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(
+            form,
+            lambda: services.event_complete(
+                event,
+                done_on=form.cleaned_data["done_on"],
+                note=form.cleaned_data["note"],
+                file=form.cleaned_data["file"],
+                by=request.user,
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The event is marked done."))
+            return _to("roadmap", programme, f"event-{event.pk}")
+    return render(
+        request,
+        "programmes/event_done.html",
+        {"form": form, "programme": programme, "event": event},
+    )
+
+
+def _event_action(
+    request: HttpRequest, event_pk: int, action: Callable[..., Any], done_message: str
+) -> HttpResponse:
+    event = event_for(_ctx(request), event_pk)
+    try:
+        action(event, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, done_message)
+    return _to("roadmap", event.programme)
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+@require_POST
+def event_reopen(request: HttpRequest, event_pk: int) -> HttpResponse:
+    return _event_action(request, event_pk, services.event_reopen, _("The event is open again."))
+
+
+@org_view(Perm.PROGRAMME_EDIT)
+@require_POST
+def event_delete(request: HttpRequest, event_pk: int) -> HttpResponse:
+    return _event_action(
+        request, event_pk, services.event_delete, _("The event is deleted from the roadmap.")
+    )
+
+
+@org_view(Perm.PROGRAMME_VIEW)
+def event_file(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(_ctx(request), event_pk)
+    if not event.done_file:
+        raise Http404
+    extension = event.done_file.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        default_storage.open(event.done_file.name),
+        as_attachment=True,
+        filename=f"{_safe(event.title[:60])}.{extension}",
+        content_type=content_type_of(event.done_file.name),
+    )
+
+
+# --- Orders about the programme ---------------------------------------------------------------
+
+
+def _order_page(
+    request: HttpRequest,
+    programme_pk: int,
+    create: Callable[..., Any],
+    title: str,
+) -> HttpResponse:
+    from nastavnik.orders.forms import OrderForm
+
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    today = timezone.localdate()
+    signatory = default_signatory(ctx.organisation)
+    form = OrderForm(
+        request.POST or None,
+        organisation=ctx.organisation,
+        with_title=False,
+        initial={
+            "number": order_next_number(ctx.organisation, today.year),
+            "date": today,
+            "signatory": signatory.pk if signatory else None,
+            "signatory_position": signatory.position if signatory else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        order = _attempt(
+            form,
+            lambda: create(
+                programme,
+                number=form.cleaned_data["number"],
+                date=form.cleaned_data["date"],
+                signatory=form.cleaned_data["signatory"],
+                signatory_position=form.cleaned_data["signatory_position"],
+                by=request.user,
+            ),
+        )
+        if order is not None:
+            messages.success(
+                request,
+                _("The draft of order № %(number)s is ready: print it for signing.")
+                % {"number": order.number},
+            )
+            return redirect("orders:detail", org_slug=ctx.organisation.slug, order_pk=order.pk)
+    return render(
+        request,
+        "programmes/form_page.html",
+        {
+            "form": form,
+            "programme": programme,
+            "title": title,
+            "back": _url("detail", programme),
+            "submit": _("Prepare the order"),
+        },
+    )
+
+
+@org_view(Perm.ORDER_EDIT)
+def approval_order_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    return _order_page(
+        request,
+        programme_pk,
+        services.programme_approval_order_create,
+        _("Order approving the programme and the roadmap"),
+    )
+
+
+@org_view(Perm.ORDER_EDIT)
+def curator_order_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    return _order_page(
+        request,
+        programme_pk,
+        services.curator_order_create,
+        _("Order appointing the curator"),
+    )
