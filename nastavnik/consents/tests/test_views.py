@@ -174,7 +174,7 @@ def test_the_curator_withdraws_with_a_reason_and_twice_is_refused(client, tenant
     assert (
         twice.context["form"]
         .non_field_errors()[0]
-        .startswith(str(_("This consent was already withdrawn on")).split("%")[0])
+        .startswith(str(_("This consent was already withdrawn on %(date)s.")).split("%")[0])
     )
     consent.refresh_from_db()
     assert consent.withdrawal_reason == "Заявление матери от 1 марта"

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils.translation import gettext
 
 from nastavnik.people.tests.factories import PersonFactory
 from nastavnik.programmes import services
@@ -63,8 +64,8 @@ def test_stage_views_count_events_overdue_and_people(programme, tenant_a):
     assert first.done == 0 and not first.complete
     assert [v.number for v in views if v.is_current] == [2]
     students = {str(i.label): i.value for i in views[1].indicators}
-    assert students["Students in the registry"] == 2
-    assert students["Of them aged 10 and over"] == 1
+    assert students[gettext("Students in the registry")] == 2
+    assert students[gettext("Of them aged 10 and over")] == 1
 
 
 def test_other_modules_add_their_figures_to_a_stage(programme):

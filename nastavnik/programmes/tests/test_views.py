@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nastavnik.core.uploads import UPLOAD_MESSAGES
 from nastavnik.documents.render import docx_text
@@ -435,9 +436,9 @@ def test_stage_view_shows_the_current_stage_and_what_is_open(client, tenant_a):
     assert response.context["current"].number == 7
     assert stages[1].overdue == 1
     checks = {str(c.label): c.done for c in stages[0].checks}
-    assert checks["The curator is appointed"] is True
-    assert checks["The roadmap is generated"] is True
-    assert checks["The programme and the roadmap are approved by an order"] is False
+    assert checks[gettext("The curator is appointed")] is True
+    assert checks[gettext("The roadmap is generated")] is True
+    assert checks[gettext("The programme and the roadmap are approved by an order")] is False
 
 
 def test_timeline_draws_bands_marks_and_todays_line(client, tenant_a):
