@@ -104,3 +104,32 @@ def test_curator_finds_a_person_and_opens_the_card(page, live_server):
         kwargs={"org_slug": organisation.slug, "person_pk": created["Иванова"].pk},
     )
     assert page.url == live_server.url + card_url
+
+
+def test_demo_curator_searches_the_demo_school_in_lower_case(page, live_server):
+    from django.core.management import call_command
+
+    from nastavnik.people.models import Person, PersonKind
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    student = (
+        Person.objects.not_hidden()
+        .filter(organisation__slug="school-5", kind=PersonKind.STUDENT)
+        .order_by("pk")
+        .first()
+    )
+    # Typed as people type: lower case, 'е' for 'ё'.
+    query = student.last_name.lower().replace("ё", "е")
+
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.fill("input[name=username]", "curator@school5.demo")
+    page.fill("input[name=password]", "demo12345")
+    page.click("form button[type=submit]")
+    people_url = reverse("people:list", kwargs={"org_slug": "school-5"})
+    page.click(f'nav a[href="{people_url}"]')
+    page.locator("input[name=q]").fill(query)
+    page.locator("input[name=q]").press("Enter")
+
+    card_url = reverse("people:detail", kwargs={"org_slug": "school-5", "person_pk": student.pk})
+    page.locator(f'main a[href="{card_url}"]').click()
+    expect(page.locator("main")).to_contain_text(student.full_name)
