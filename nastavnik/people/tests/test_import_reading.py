@@ -379,3 +379,11 @@ def test_whole_numbers(value, expected):
 )
 def test_relations(value, expected):
     assert read_relation(value) == expected
+
+
+def test_short_windows_1251_text_that_is_valid_utf8_by_chance_is_read_as_russian():
+    assert decode_text("ВЁ".encode("cp1251")) == ("ВЁ", "cp1251")
+
+
+def test_utf8_text_with_accented_latin_names_stays_utf8():
+    assert decode_text("José;Müller".encode()) == ("José;Müller", "utf-8")

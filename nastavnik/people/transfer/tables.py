@@ -158,6 +158,24 @@ def content_kind(data: bytes) -> str:
     return "binary" if b"\x00" in data[:65536] else "text"
 
 
+_CYRILLIC = re.compile("[А-Яа-яЁё]")
+# What Russian text in Windows-1251 holds besides letters: quotes, dashes, the numero sign.
+_CP1251_PUNCTUATION = set("«»—–№…„“”‘’ ")
+
+
+def _reads_better_as_cp1251(utf8_text: str, body: bytes) -> bool:
+    """Short Windows-1251 text can be valid UTF-8 by chance («ВЁ» is the bytes of «¨»): such
+    a reading has no Cyrillic at all, while the Windows-1251 one is nothing but Russian."""
+    if utf8_text.isascii() or _CYRILLIC.search(utf8_text):
+        return False
+    try:
+        text = body.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    extra = {c for c in text if not c.isascii()}
+    return all(_CYRILLIC.match(c) or c in _CP1251_PUNCTUATION for c in extra)
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """The text and the name of its encoding; ValidationError when it is neither encoding."""
     if _is_utf16(data):
@@ -170,9 +188,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         body, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
     try:
-        return body.decode("utf-8"), encoding
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if encoding == "utf-8" and _reads_better_as_cp1251(text, body):
+            return body.decode("cp1251"), "cp1251"
+        return text, encoding
     # Some lines are UTF-8 and others are not: a file pasted together from two sources.
     utf8_lines: list[int] = []
     other_lines: list[int] = []
