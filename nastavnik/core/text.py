@@ -18,3 +18,12 @@ def fold(text: str) -> str:
 def clean_name_part(text: str) -> str:
     """A name as people should see it: single spaces, no spaces around hyphens."""
     return _SPACED_HYPHEN.sub("-", _SPACES.sub(" ", text.strip()))
+
+
+def initials(first: str, middle: str | None = "") -> str:
+    """«А. С.»; «Анна-Мария» gives «А.-М.», as a double name is abbreviated in Russian."""
+    result = []
+    for name in (clean_name_part(first or ""), clean_name_part(middle or "")):
+        if name:
+            result.append("-".join(f"{p[0].upper()}." for p in name.split("-") if p))
+    return " ".join(result)

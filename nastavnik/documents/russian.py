@@ -20,7 +20,7 @@ from pytrovich import Case as PetrovichCase
 from pytrovich import Gender as PetrovichGender
 from pytrovich import NamePart, PetrovichDeclinationMaker
 
-from nastavnik.core.text import clean_name_part
+from nastavnik.core.text import clean_name_part, initials
 
 __all__ = [
     "MONTHS_GENITIVE",
@@ -261,15 +261,6 @@ def decline_full_name(
     return " ".join(p for p in parts if p)
 
 
-def _initials(first: str, middle: str | None) -> str:
-    # «Анна-Мария» gives «А.-М.», as a double name is abbreviated in Russian.
-    result = []
-    for name in (clean_name_part(first or ""), clean_name_part(middle or "")):
-        if name:
-            result.append("-".join(f"{p[0].upper()}." for p in name.split("-") if p))
-    return " ".join(result)
-
-
 def initials_name(
     last: str,
     first: str,
@@ -283,12 +274,12 @@ def initials_name(
         if gender is None:
             raise ValueError("declining a surname needs the person's gender")
         surname = decline_last_name(surname, gender, case)
-    return " ".join(p for p in (surname, _initials(first, middle)) if p)
+    return " ".join(p for p in (surname, initials(first, middle)) if p)
 
 
 def signature_name(last: str, first: str, middle: str | None = "") -> str:
     """«А. С. Петрова» — initials first, as under a signature."""
-    return " ".join(p for p in (_initials(first, middle), clean_name_part(last or "")) if p)
+    return " ".join(p for p in (initials(first, middle), clean_name_part(last or "")) if p)
 
 
 # --- Phrases (positions) ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.text import fold
+from nastavnik.core.text import fold, initials
 from nastavnik.orgs.models import Organisation
 
 
@@ -158,8 +158,8 @@ class Person(models.Model):
     @property
     def short_name(self) -> str:
         """'Иванова А. С.'"""
-        initials = " ".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name} {initials}".strip()
+        parts = (self.last_name, initials(self.first_name, self.middle_name))
+        return " ".join(p for p in parts if p)
 
     @property
     def class_name(self) -> str:
