@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "nastavnik.consents",
     "nastavnik.orders",
     "nastavnik.programmes",
+    "nastavnik.questionnaires",
+    "nastavnik.mentees",
+    "nastavnik.assessments",
+    "nastavnik.mentors",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,12 @@ urlpatterns = [
     path("o/<slug:org_slug>/orders/", include("nastavnik.orders.urls")),
     path("o/<slug:org_slug>/consents/", include("nastavnik.consents.urls")),
     path("o/<slug:org_slug>/audit/", include("nastavnik.audit.urls")),
+    path("o/<slug:org_slug>/questionnaires/", include("nastavnik.questionnaires.urls")),
+    path("o/<slug:org_slug>/mentees/", include("nastavnik.mentees.urls")),
+    path("o/<slug:org_slug>/assessment/", include("nastavnik.assessments.urls")),
+    path("o/<slug:org_slug>/mentors/", include("nastavnik.mentors.urls")),
     path("consent/", include("nastavnik.consents.public_urls")),
+    path("q/", include("nastavnik.questionnaires.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

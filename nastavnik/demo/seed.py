@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from nastavnik.accounts.models import User
 from nastavnik.demo import names
+from nastavnik.demo.bases import build_bases
 from nastavnik.demo.consents import build_consents
 from nastavnik.demo.programme import build_programme, delete_stored_files
 from nastavnik.orgs.models import (
@@ -523,13 +524,15 @@ class DemoBuilder:
             curator=people["curator2"].user,  # type: ignore[union-attr]
         )
         # The programme of the year, its roadmap and the signed order approving them.
-        build_programme(
+        programme = build_programme(
             schools[0].organisation,
             schools[0].people,
             curator=people["curator"],
             director=people["director"],
             today=self.today,
         )
+        # Stages 2-4: the bases of mentees and mentors, selection, training, campaigns.
+        build_bases(programme, schools[0].people, people, self.today)
         return schools
 
     def _school(self, spec: SchoolSpec, municipality: Municipality) -> SchoolData:

@@ -29,6 +29,26 @@ class Perm(StrEnum):
     ORDERS_VIEW = "orders.view"
     ORDER_EDIT = "orders.edit"
     ORDER_SIGN = "orders.sign"
+    # Questionnaire templates and survey campaigns (stages 2-5, monitoring).
+    QUESTIONNAIRES_VIEW = "questionnaires.view"
+    QUESTIONNAIRES_EDIT = "questionnaires.edit"
+    CAMPAIGNS_MANAGE = "campaigns.manage"
+    # The mentee base (stage 2).
+    MENTEES_VIEW = "mentees.view"
+    MENTEES_EDIT = "mentees.edit"
+    # Class teachers, psychologists, social pedagogues add what they know about a mentee.
+    MENTEE_INPUT = "mentees.input"
+    # Entry and exit measures of participants.
+    ASSESSMENT_EDIT = "assessment.edit"
+    # The mentor base, selection and the mentor school (stages 3-4).
+    MENTORS_VIEW = "mentors.view"
+    MENTORS_EDIT = "mentors.edit"
+    # Scoring candidates: only members of the programme's commission, checked by the view.
+    SELECTION_SCORE = "selection.score"
+    SELECTION_MANAGE = "selection.manage"
+    TRAINING_MANAGE = "training.manage"
+    # A mentor's own portfolio, in the mentor's cabinet.
+    PORTFOLIO_OWN = "portfolio.own"
 
 
 _EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN})
@@ -48,6 +68,18 @@ _RUNS_PROGRAMME = _STAFF_READ | {
     Perm.PROGRAMME_EDIT,
     Perm.ORDERS_VIEW,
     Perm.ORDER_EDIT,
+    Perm.QUESTIONNAIRES_VIEW,
+    Perm.QUESTIONNAIRES_EDIT,
+    Perm.CAMPAIGNS_MANAGE,
+    Perm.MENTEES_VIEW,
+    Perm.MENTEES_EDIT,
+    Perm.MENTEE_INPUT,
+    Perm.ASSESSMENT_EDIT,
+    Perm.MENTORS_VIEW,
+    Perm.MENTORS_EDIT,
+    Perm.SELECTION_SCORE,
+    Perm.SELECTION_MANAGE,
+    Perm.TRAINING_MANAGE,
 }
 
 GRANTS: dict[Role, frozenset[Perm]] = {
@@ -55,9 +87,13 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     Role.DIRECTOR: _EVERY_ROLE | _RUNS_PROGRAMME | {Perm.ORGANISATION_EDIT, Perm.ORDER_SIGN},
     Role.CURATOR: _EVERY_ROLE | _RUNS_PROGRAMME,
     # Class teachers, psychologists, social pedagogues read the registry to add their input.
-    Role.SPECIALIST: _EVERY_ROLE | _STAFF_READ | {Perm.PROGRAMME_VIEW},
-    Role.COMMISSION_MEMBER: _EVERY_ROLE | {Perm.CATALOGUE_VIEW, Perm.PROGRAMME_VIEW},
-    Role.MENTOR: _EVERY_ROLE | {Perm.CATALOGUE_VIEW, Perm.PROGRAMME_VIEW},
+    Role.SPECIALIST: _EVERY_ROLE
+    | _STAFF_READ
+    | {Perm.PROGRAMME_VIEW, Perm.MENTEES_VIEW, Perm.MENTEE_INPUT, Perm.ASSESSMENT_EDIT},
+    # The commission reads the mentor base and scores the candidates it is asked to.
+    Role.COMMISSION_MEMBER: _EVERY_ROLE
+    | {Perm.CATALOGUE_VIEW, Perm.PROGRAMME_VIEW, Perm.MENTORS_VIEW, Perm.SELECTION_SCORE},
+    Role.MENTOR: _EVERY_ROLE | {Perm.CATALOGUE_VIEW, Perm.PROGRAMME_VIEW, Perm.PORTFOLIO_OWN},
     Role.MENTEE: _EVERY_ROLE,
     Role.GUARDIAN: _EVERY_ROLE,
 }

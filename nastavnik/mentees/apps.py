@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MenteesConfig(AppConfig):
+    name = "nastavnik.mentees"
+    label = "mentees"

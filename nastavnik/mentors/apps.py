@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MentorsConfig(AppConfig):
+    name = "nastavnik.mentors"
+    label = "mentors"
