@@ -27,6 +27,15 @@ class AuditObject(models.TextChoices):
     GUARDIAN_LINK = "guardian_link", _("Legal guardian link")
     CONSENT = "consent", _("Consent")
     CONSENT_LINK = "consent_link", _("One-time consent link")
+    MENTEE = "mentee", _("Mentee base entry")
+    MENTEE_INPUT = "mentee_input", _("Third-party input on a mentee")
+    MEASURE = "measure", _("Entry or exit measure")
+    MENTOR = "mentor", _("Mentor base entry")
+    MENTOR_DOCUMENT = "mentor_document", _("Mentor's document")
+    SELECTION_SCORE = "selection_score", _("Selection score")
+    INVITATION = "invitation", _("Questionnaire invitation")
+    RESPONSE = "response", _("Questionnaire response")
+    MENTORSHIP = "mentorship", _("Mentoring pair or group")
 
 
 class AuditChannel(models.TextChoices):
