@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "nastavnik.mentees",
     "nastavnik.assessments",
     "nastavnik.mentors",
+    "nastavnik.matching",
+    "nastavnik.mentorships",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/mentees/", include("nastavnik.mentees.urls")),
     path("o/<slug:org_slug>/assessment/", include("nastavnik.assessments.urls")),
     path("o/<slug:org_slug>/mentors/", include("nastavnik.mentors.urls")),
+    path("o/<slug:org_slug>/matching/", include("nastavnik.matching.urls")),
+    path("o/<slug:org_slug>/mentorships/", include("nastavnik.mentorships.urls")),
     path("consent/", include("nastavnik.consents.public_urls")),
     path("q/", include("nastavnik.questionnaires.public_urls")),
     path("admin/", admin.site.urls),

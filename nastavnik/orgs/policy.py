@@ -47,6 +47,10 @@ class Perm(StrEnum):
     SELECTION_SCORE = "selection.score"
     SELECTION_MANAGE = "selection.manage"
     TRAINING_MANAGE = "training.manage"
+    # Matching runs and confirming pairs (stage 5); the pairs and groups at work (stage 6).
+    MATCHING_RUN = "matching.run"
+    MENTORSHIPS_VIEW = "mentorships.view"
+    MENTORSHIPS_MANAGE = "mentorships.manage"
     # A mentor's own portfolio, in the mentor's cabinet.
     PORTFOLIO_OWN = "portfolio.own"
 
@@ -80,6 +84,9 @@ _RUNS_PROGRAMME = _STAFF_READ | {
     Perm.SELECTION_SCORE,
     Perm.SELECTION_MANAGE,
     Perm.TRAINING_MANAGE,
+    Perm.MATCHING_RUN,
+    Perm.MENTORSHIPS_VIEW,
+    Perm.MENTORSHIPS_MANAGE,
 }
 
 GRANTS: dict[Role, frozenset[Perm]] = {
