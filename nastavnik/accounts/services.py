@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import Invitation, InvitationStatus, User
 from nastavnik.core.tasks import queue_mail
 from nastavnik.orgs.models import Membership, Organisation, Role
-from nastavnik.orgs.policy import GRANTS, Perm
+from nastavnik.orgs.policy import GRANTS, OWN_DATA, Perm
 from nastavnik.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -101,8 +101,9 @@ def normalise_email(email: str) -> str:
 
 
 def roles_assignable_by(roles: Iterable[str]) -> list[Role]:
-    """The roles a holder of `roles` may give or take away: those with no right they lack."""
-    rights = frozenset().union(*(GRANTS[Role(role)] for role in roles))
+    """The roles a holder of `roles` may give or take away: those with no right they lack
+    (rights over one's own data aside)."""
+    rights = frozenset().union(*(GRANTS[Role(role)] for role in roles)) | OWN_DATA
     return [role for role in Role if GRANTS[role] <= rights]
 
 

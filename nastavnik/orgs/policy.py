@@ -55,6 +55,10 @@ class Perm(StrEnum):
     PORTFOLIO_OWN = "portfolio.own"
 
 
+# Rights over one's own data only: they give no power over anyone else, so they never stop a
+# curator from assigning a role that carries them.
+OWN_DATA = frozenset({Perm.CONSENTS_OWN, Perm.PORTFOLIO_OWN})
+
 _EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN})
 _STAFF_READ = frozenset({Perm.PEOPLE_VIEW, Perm.CATALOGUE_VIEW})
 _RUNS_PROGRAMME = _STAFF_READ | {
