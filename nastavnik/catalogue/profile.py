@@ -9,6 +9,8 @@ matching engine mean the same thing. The stored values are what the matching eng
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,9 +52,9 @@ def slot(weekday: str, part: str) -> str:
     return f"{weekday}-{part}"
 
 
-#: Every weekly slot, in order, with its label («Понедельник, вечер»).
-SLOT_CHOICES: list[tuple[str, str]] = [
-    (slot(day.value, part.value), f"{day.label}, {part.label}")
+#: Every weekly slot, in order, with its label («Понедельник, вечер»), translated when shown.
+SLOT_CHOICES: list[tuple[str, Promise]] = [
+    (slot(day.value, part.value), format_lazy("{}, {}", day.label, part.label))
     for day in Weekday
     for part in DayPart
 ]
