@@ -1,0 +1,93 @@
+"""The mentee base to XLSX, as the list shows it with its filters.
+
+Text that a spreadsheet would run as a formula (a request typed as «=HYPERLINK(…)») is written
+as text with Excel's quote prefix, as the people export does: opening the file never runs it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from nastavnik.catalogue.profile import SLOT_CHOICES
+from nastavnik.mentees.models import Mentee
+from nastavnik.people.models import Person
+from nastavnik.people.transfer.export import DATE_FORMAT, FORMULA_STARTS
+
+_SLOT_LABELS = dict(SLOT_CHOICES)
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def _class_or_position(mentee: Mentee) -> str:
+    return mentee.person.class_name or mentee.person.position
+
+
+def mentees_xlsx(mentees: Iterable[Mentee]) -> bytes:
+    """The workbook of `mentees` (an already scoped and filtered list)."""
+    rows = list(mentees)
+    preferred = {
+        p.pk: p.full_name
+        for p in Person.objects.filter(
+            pk__in={pk for m in rows for pk in m.preferences if isinstance(pk, int)}
+        )
+    }
+    zone = timezone.get_current_timezone()
+    columns: list[tuple[str, Callable[[Mentee], Any]]] = [
+        (_("Full name"), lambda m: m.person.full_name),
+        (_("Class or position"), _class_or_position),
+        (_("Birth date"), lambda m: m.person.birth_date),
+        (_("Status"), lambda m: m.get_status_display()),
+        (_("Form"), lambda m: m.form.name if m.form else ""),
+        (_("Role model"), lambda m: m.role_model.name if m.role_model else ""),
+        (_("Requests"), lambda m: "; ".join(m.topic_labels)),
+        (_("Request in own words"), lambda m: m.request_text),
+        (_("Subjects"), lambda m: m.subjects),
+        (_("Time available"), lambda m: "; ".join(_SLOT_LABELS.get(s, s) for s in m.availability)),
+        (_("Meeting format"), lambda m: m.get_meeting_format_display()),
+        (_("Mean mark"), lambda m: m.results),
+        (
+            _("Preferred mentors"),
+            lambda m: "; ".join(preferred[pk] for pk in m.preferences if pk in preferred),
+        ),
+        (_("Needs support"), lambda m: _("yes") if m.support_needed else ""),
+        (_("Reason for leaving"), lambda m: m.left_reason),
+        (_("Added"), lambda m: m.created_at.astimezone(zone).date()),
+    ]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Mentee base")[:31])
+    for index, (title, _getter) in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(title) + 4)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title, _getter in columns:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for mentee in rows:
+        sheet.append([_cell(sheet, getter(mentee)) for _title, getter in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
