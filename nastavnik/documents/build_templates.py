@@ -877,7 +877,204 @@ def build_order_programme_approval() -> bytes:
     return save_reproducibly(document)
 
 
+def build_order_mentor_registry() -> bytes:
+    """Приказ «Об утверждении реестра наставников» (or «О дополнении реестра наставников»),
+    with the registry as its appendix (seed 002 §2.13).
+
+    Context: ``org``, ``number``, ``date``, ``place``, ``title``, ``academic_year``,
+    ``supplement`` (True when the order adds to a registry approved before), ``mentors``
+    (each: ``number``, ``person``, ``who`` — the position or category, ``forms`` — the forms
+    of mentoring, joined), ``count``, ``forms_list`` («…», «…» и «…», may be empty),
+    ``curator`` (a person or None), ``curator_position``, ``director``, ``director_position``.
+    """
+    document = new_document("Приказ об утверждении реестра наставников")
+    letterhead(document)
+    order_heading(document, "{{ title }}")
+    text_block(
+        document,
+        "В соответствии с " + TARGET_MODEL_REGULATION + ", Положением о наставничестве "
+        "{{ org.short_name }}, на основании решения конкурсной комиссии по отбору наставников, "
+        "в целях реализации программы наставничества на {{ academic_year }} учебный год",
+    )
+    paragraph(document, "ПРИКАЗЫВАЮ:", keep_with_next=True)
+    text_block(
+        document,
+        "1. {% if supplement %}Включить в реестр наставников {{ org.short_name }} на "
+        "{{ academic_year }} учебный год лиц, указанных в приложении к настоящему приказу "
+        "({{ count|plural('наставник', 'наставника', 'наставников') }}).{% else %}Утвердить "
+        "реестр наставников {{ org.short_name }} на {{ academic_year }} учебный год "
+        "({{ count|plural('наставник', 'наставника', 'наставников') }}) согласно приложению "
+        "к настоящему приказу.{% endif %}",
+    )
+    text_block(
+        document,
+        "2. Наставникам, включённым в реестр, осуществлять наставническую деятельность в "
+        "соответствии с Положением о наставничестве {{ org.short_name }}"
+        "{% if forms_list %} в формах наставничества {{ forms_list }}{% endif %} и пройти "
+        "обучение в школе наставника.",
+    )
+    text_block(
+        document,
+        "3. Куратору программы наставничества{% if curator %} "
+        "{{ curator|initials('dative') }}{% endif %} разместить реестр наставников на "
+        "официальном сайте {{ org.short_name }} с соблюдением требований Федерального закона "
+        "от 27 июля 2006 г. № 152-ФЗ «О персональных данных».",
+    )
+    text_block(document, "4. Контроль за исполнением приказа оставляю за собой.")
+    director_signature(document)
+
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for text in (
+        "Приложение",
+        "к приказу {{ org.short_name }}",
+        "от {{ date|date }} № {{ number }}",
+    ):
+        paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(document)
+    for line in (
+        "РЕЕСТР НАСТАВНИКОВ",
+        "{{ org.short_name }} на {{ academic_year }} учебный год",
+    ):
+        paragraph(document, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(document)
+    grid_table(
+        document,
+        (12, 60, 58, TEXT_WIDTH.mm - 130),
+        ("№ п/п", "Фамилия, имя, отчество", "Должность (категория)", "Формы наставничества"),
+        (
+            ("{%tr for mentor in mentors %}",),
+            (
+                "{{ mentor.number }}",
+                "{{ mentor.person|name }}",
+                "{{ mentor.who }}",
+                "{{ mentor.forms }}",
+            ),
+            ("{%tr endfor %}",),
+        ),
+    )
+    return save_reproducibly(document)
+
+
+def build_order_pairs() -> bytes:
+    """Приказ «О закреплении наставнических пар (групп)», with the pairs and groups as its
+    appendix (DESIGN §3 stage 5; seed 002 §2.9).
+
+    Context: ``org``, ``number``, ``date``, ``place``, ``title``, ``academic_year``,
+    ``forms_list`` («…», «…» и «…»), ``several_forms``, ``pairs`` and ``groups`` (counts),
+    ``started_on`` and ``planned_end`` (dates), ``curator`` (a person or None),
+    ``support_count`` (mentees left without a mentor, given support), ``rows`` (each:
+    ``number``, ``mentor`` and ``mentees`` (names with the class or position, the mentees
+    one a line), ``form``, ``role_model``, ``term``), ``acquainted`` (people), ``director``,
+    ``director_position``.
+    """
+    document = new_document("Приказ о закреплении наставнических пар (групп)")
+    letterhead(document)
+    order_heading(document, "{{ title }}")
+    text_block(
+        document,
+        "В соответствии с " + TARGET_MODEL_REGULATION + ", Положением о наставничестве "
+        "{{ org.short_name }}, программой наставничества на {{ academic_year }} учебный год, "
+        "по результатам анкетирования участников после групповой встречи и подбора "
+        "наставников и наставляемых",
+    )
+    paragraph(document, "ПРИКАЗЫВАЮ:", keep_with_next=True)
+    for line in (
+        "1. Закрепить наставнические пары (группы) по "
+        "{% if several_forms %}формам{% else %}форме{% endif %} наставничества {{ forms_list }} "
+        "в составе согласно приложению к настоящему приказу"
+        "{% if groups %} ({{ pairs|plural('пара', 'пары', 'пар') }}, "
+        "{{ groups|plural('группа', 'группы', 'групп') }}){% else %} "
+        "({{ pairs|plural('пара', 'пары', 'пар') }}){% endif %}.",
+        # A date ends with «г.», which ends the sentence too.
+        "2. Установить срок наставничества с {{ started_on|date }} по {{ planned_end|date }}",
+        "3. Наставникам совместно с наставляемыми в течение двух недель со дня издания "
+        "настоящего приказа разработать индивидуальные планы развития на основе типового "
+        "плана программы наставничества.",
+    ):
+        text_block(document, line)
+    text_block(
+        document,
+        "4. Куратору программы наставничества{% if curator %} "
+        "{{ curator|initials('dative') }}{% endif %}:",
+        keep_with_next=True,
+    )
+    for line in (
+        "4.1. ознакомить с настоящим приказом наставников, наставляемых и законных "
+        "представителей несовершеннолетних наставляемых;",
+        "4.2. организовать сопровождение работы наставнических пар (групп) и мониторинг "
+        "реализации программы наставничества"
+        "{% if support_count %};{% else %}.{% endif %}",
+    ):
+        text_block(document, line)
+    tag(document, "if support_count")
+    text_block(
+        document,
+        "4.3. организовать психолого-педагогическое сопровождение наставляемых, не "
+        "закреплённых за наставниками ({{ support_count }} чел.), и продолжить подбор "
+        "наставников для них.",
+    )
+    tag(document, "endif")
+    text_block(document, "5. Контроль за исполнением приказа оставляю за собой.")
+    director_signature(document)
+    paragraph(document)
+    paragraph(document, "С приказом ознакомлены:", keep_with_next=True)
+    table = borderless_table(
+        document,
+        (35, 50, TEXT_WIDTH.mm - 85),
+        (
+            ("____________", "left"),
+            ("{{ person|signature }}", "left"),
+            ("{{ blank_date }}", "right"),
+        ),
+    )
+    opening, closing = table.add_row(), table.add_row()
+    opening.cells[0].paragraphs[0].add_run("{%tr for person in acquainted %}")
+    closing.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    table._tbl.tr_lst[0].addprevious(opening._tr)
+
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for text in (
+        "Приложение",
+        "к приказу {{ org.short_name }}",
+        "от {{ date|date }} № {{ number }}",
+    ):
+        paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(document)
+    for line in (
+        "СОСТАВ НАСТАВНИЧЕСКИХ ПАР (ГРУПП)",
+        "{{ org.short_name }} на {{ academic_year }} учебный год",
+    ):
+        paragraph(document, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(document)
+    grid_table(
+        document,
+        (10, 40, 42, 26, 26, TEXT_WIDTH.mm - 144),
+        (
+            "№ п/п",
+            "Наставник",
+            "Наставляемый (наставляемые)",
+            "Форма наставничества",
+            "Ролевая модель",
+            "Срок наставничества",
+        ),
+        (
+            ("{%tr for row in rows %}",),
+            (
+                "{{ row.number }}",
+                "{{ row.mentor }}",
+                "{{ row.mentees }}",
+                "{{ row.form }}",
+                "{{ row.role_model }}",
+                "{{ row.term }}",
+            ),
+            ("{%tr endfor %}",),
+        ),
+    )
+    return save_reproducibly(document)
+
+
 TEMPLATES: dict[str, Callable[[], bytes]] = {
+    "order_pairs.docx": build_order_pairs,
     "order_appoint_curator.docx": build_order_appoint_curator,
     "consent_adult.docx": build_consent_adult,
     "consent_guardian.docx": build_consent_guardian,
@@ -885,6 +1082,7 @@ TEMPLATES: dict[str, Callable[[], bytes]] = {
     "order_programme_approval.docx": build_order_programme_approval,
     "programme.docx": build_programme,
     "roadmap.docx": build_roadmap,
+    "order_mentor_registry.docx": build_order_mentor_registry,
 }
 
 

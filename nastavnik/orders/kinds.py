@@ -59,6 +59,16 @@ KIND_SPECS: dict[str, KindSpec] = {
         template="order_appoint_curator.docx",
         context="nastavnik.programmes.documents.curator_order_context",
     ),
+    OrderKind.PAIRS: KindSpec(
+        template="order_pairs.docx",
+        context="nastavnik.mentorships.documents.pairs_order_context",
+        on_sign="nastavnik.matching.services.pairs_order_signed",
+    ),
+    OrderKind.MENTOR_REGISTRY: KindSpec(
+        template="order_mentor_registry.docx",
+        context="nastavnik.mentors.documents.registry_order_context",
+        on_sign="nastavnik.mentors.services.registry_order_signed",
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from nastavnik.accounts.services import roles_assignable_by
 from nastavnik.accounts.views import invitation_form
 from nastavnik.consents.access import own_consents
 from nastavnik.core.access import account_view, org_view
+from nastavnik.mentors.dashboard import documents_for_dashboard
 from nastavnik.orgs.forms import OrganisationForm
 from nastavnik.orgs.models import AcademicYear, Organisation, RegionalOperator, Role
 from nastavnik.orgs.policy import Perm
@@ -54,6 +55,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if ctx.can(Perm.PROGRAMME_EDIT):
         # The curator's and the director's: what of the roadmap is late.
         context.update(overdue_for_dashboard(organisation, timezone.localdate()))
+    if ctx.can(Perm.MENTORS_EDIT):
+        # External mentors' documents that end within a month, asked for ahead of time.
+        context.update(documents_for_dashboard(organisation, timezone.localdate()))
     if ctx.has_role(Role.GUARDIAN):
         context["children_links"] = (
             GuardianLink.objects.filter(organisation=organisation, guardian__in=own_people)

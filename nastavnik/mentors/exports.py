@@ -1,0 +1,124 @@
+"""The mentor base and the mentor registry as spreadsheets.
+
+Text a spreadsheet would run as a formula (=, +, -, @, a tab or a carriage return first) is
+written as text with the quote prefix, as the people export does: opening the file runs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from nastavnik.mentors.documents import registry_rows
+from nastavnik.people.transfer.export import DATE_FORMAT, FORMULA_STARTS
+
+BASE_HEADER = (
+    "ФИО",
+    "Категория",
+    "Должность, класс",
+    "Статус",
+    "Формы наставничества",
+    "Компетенции",
+    "Предметы",
+    "Стаж, лет",
+    "Часов в месяц",
+    "Время",
+    "Формат встреч",
+    "Наставляемых одновременно",
+    "Групповой наставник",
+    "Документы",
+    "Школа наставника",
+    "Мотивация",
+)
+REGISTRY_HEADER = ("№ п/п", "ФИО", "Должность (категория)", "Формы наставничества", "Приказ")
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def _workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for index, name in enumerate(header, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(name) + 6))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _where(mentor: Any) -> str:
+    person = mentor.person
+    return person.position or (f"{person.class_name} класс" if person.class_name else "")
+
+
+def mentor_base_xlsx(mentors: Iterable[Any]) -> bytes:
+    """`mentors`: rows of the list, already scoped and filtered, with `documents_label` and
+    `training_done` set by the view."""
+    rows = (
+        (
+            mentor.person.full_name,
+            mentor.get_category_display(),
+            _where(mentor),
+            mentor.get_status_display(),
+            ", ".join(form.name for form in mentor.forms.all()),
+            mentor.competencies,
+            mentor.subjects,
+            mentor.experience_years,
+            mentor.hours_per_month,
+            "; ".join(mentor.availability_labels()),
+            mentor.get_meeting_format_display(),
+            mentor.capacity,
+            "да" if mentor.leads_group else "нет",
+            mentor.documents_label,
+            "пройдена" if mentor.training_done else "не пройдена",
+            mentor.motivation,
+        )
+        for mentor in mentors
+    )
+    return _workbook("База наставников", BASE_HEADER, rows)
+
+
+def registry_xlsx(mentors: Any) -> bytes:
+    rows = (
+        (
+            row["number"],
+            row["person"].full_name,
+            row["who"],
+            row["forms"],
+            (
+                f"№ {row['mentor'].registry_order.number} от "
+                f"{row['mentor'].registry_order.date:%d.%m.%Y}"
+            )
+            if row["mentor"].registry_order
+            else "ожидает приказа",
+        )
+        for row in registry_rows(mentors.select_related("registry_order"))
+    )
+    return _workbook("Реестр наставников", REGISTRY_HEADER, rows)
