@@ -1,12 +1,126 @@
-"""The demo's matching: runs, proposals and confirmed pairs (filled in by the matching app)."""
+"""The demo's matching (stage 5): in October the curator ran matching for the form of the demo
+mentee, set the demo mentor with the demo mentee, confirmed the run, and the director signed
+the order fixing the pairs; the two mentees the run left without a mentor are on support. The
+other student form still waits, so the curator can run, read, lock, run again and confirm live.
+
+Built through the same services a curator's clicks go through, so the run, its explanations,
+the pairs and the order are the real ones.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+
+from nastavnik.demo.programme import _scan
+from nastavnik.matching import services
+from nastavnik.matching.models import MatchingRun, Proposal, UnmatchedMentee
+from nastavnik.mentees.models import Mentee, MenteeStatus
+from nastavnik.mentors.models import Mentor
+from nastavnik.mentorships.services import default_planned_end
+from nastavnik.orders.services import default_signatory, order_next_number, order_sign
 from nastavnik.people.models import Person
-from nastavnik.programmes.models import Programme
+from nastavnik.programmes.models import Programme, ProgrammeForm
+
+logger = logging.getLogger(__name__)
+
+#: The pairs were fixed in October (the roadmap's stage 5 runs from October to December).
+ORDER_DAY = (10, 15)
+#: How many mentees the confirmed run leaves on support, as the demo story tells.
+LEFT_ALONE = 2
+STUDENT_FORMS = ("teacher-student", "student-student", "student-pupil", "employer-pupil")
+
+
+def _confirmed_form(programme: Programme, mentee: Mentee | None) -> ProgrammeForm | None:
+    """The form of the demo mentee, else the first student form with mentees in the base."""
+    chosen = {
+        c.form.code: c
+        for c in ProgrammeForm.objects.filter(programme=programme).select_related("form")
+    }
+    if mentee is not None and mentee.form is not None and mentee.form.code in chosen:
+        return chosen[mentee.form.code]
+    waiting = set(
+        Mentee.objects.filter(programme=programme, status=MenteeStatus.IN_BASE).values_list(
+            "form__code", flat=True
+        )
+    )
+    return next(
+        (chosen[code] for code in STUDENT_FORMS if code in chosen and code in waiting), None
+    )
+
+
+def _pair_the_demo_accounts(run: MatchingRun, mentee: Mentee | None, mentor: Mentor | None) -> None:
+    if mentee is None or mentor is None:
+        return
+    if Proposal.objects.filter(run=run, mentee=mentee, mentor=mentor).exists():
+        Proposal.objects.filter(run=run, mentee=mentee).update(locked=True)
+        return
+    try:
+        services.mentee_assign(run, mentee, mentor, by=None)
+    except ValidationError as error:
+        # The bases decide: a demo that cannot pair them says why in the log, not in a crash.
+        logger.info("demo: the demo mentor and mentee are not paired: %s", error.messages)
+
+
+def _leave_two_alone(run: MatchingRun, keep: set[int]) -> None:
+    """The story has two mentees left without a mentor: the curator gives the others a mentor
+    with a free place (as she would by hand), or, if the run left fewer, rules out the weakest
+    pairs (a pair she found unsuitable after talking to them)."""
+    alone = list(UnmatchedMentee.objects.filter(run=run).select_related("mentee__person"))
+    for unmatched in alone[LEFT_ALONE:]:
+        for candidate in services.candidates_for(run, unmatched.mentee):
+            if candidate.free > 0:
+                services.mentee_assign(run, unmatched.mentee, candidate.mentor, by=None)
+                break
+    missing = LEFT_ALONE - UnmatchedMentee.objects.filter(run=run).count()
+    weakest = (
+        Proposal.objects.filter(run=run, locked=False)
+        .exclude(mentee_id__in=keep)
+        .select_related("mentee", "mentor")
+        .order_by("score", "pk")[: max(0, missing)]
+    )
+    for proposal in list(weakest):
+        services.proposal_exclude(proposal, by=None)
 
 
 def build_matching(programme: Programme, accounts: dict[str, Person], today: date) -> None:
-    return None
+    curator = accounts.get("curator")
+    by = curator.user if curator is not None else None
+    demo_mentee = (
+        Mentee.objects.filter(programme=programme, person=accounts.get("mentee"))
+        .select_related("form")
+        .first()
+    )
+    demo_mentor = Mentor.objects.filter(programme=programme, person=accounts.get("mentor")).first()
+    chosen = _confirmed_form(programme, demo_mentee)
+    if chosen is None:
+        return
+    run = services.run_start(programme, chosen.form, services.RunSettings(), by=by)
+    _pair_the_demo_accounts(run, demo_mentee, demo_mentor)
+    _leave_two_alone(run, {demo_mentee.pk} if demo_mentee is not None else set())
+
+    year_start = programme.academic_year.starts_on
+    day = min(date(year_start.year, *ORDER_DAY), today)
+    organisation = programme.organisation
+    director = accounts.get("director")
+    services.run_confirm(
+        run,
+        order=services.OrderDetails(
+            number=order_next_number(organisation, day.year),
+            date=day,
+            signatory=director or default_signatory(organisation),
+        ),
+        started_on=day,
+        planned_end=default_planned_end(day),
+        by=by,
+    )
+    run.refresh_from_db()
+    if run.order is not None:
+        order_sign(
+            run.order,
+            ContentFile(_scan(), name="scan.pdf"),
+            by=director.user if director is not None else None,
+        )

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nastavnik.matching import views
 
 app_name = "matching"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("forms/<int:programme_form_pk>/new/", views.run_new, name="run_new"),
+    path("forms/<int:programme_form_pk>/compare/", views.compare, name="compare"),
+    path("runs/<int:matching_run_pk>/", views.run_detail, name="run"),
+    path("runs/<int:matching_run_pk>/confirm/", views.run_confirm, name="confirm"),
+    path("runs/<int:matching_run_pk>/order/", views.run_order, name="order"),
+    path("proposals/<int:proposal_pk>/lock/", views.proposal_lock, name="lock"),
+    path("proposals/<int:proposal_pk>/exclude/", views.proposal_exclude, name="exclude"),
+    path("proposals/<int:proposal_pk>/swap/", views.proposal_swap, name="swap"),
+    path("unmatched/<int:unmatched_pk>/assign/", views.unmatched_assign, name="assign"),
+]

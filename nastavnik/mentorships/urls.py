@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nastavnik.mentorships import views
 
 app_name = "mentorships"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mentorship_list, name="list"),
+    path("<int:mentorship_pk>/", views.mentorship_detail, name="detail"),
+]

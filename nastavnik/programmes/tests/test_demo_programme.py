@@ -59,7 +59,10 @@ def test_the_demo_school_runs_an_approved_programme_of_this_year(demo):
     overdue = [e for e in past_due if e.done_on is None]
     assert len(overdue) == min(2, len(past_due))
     assert all(e.done_on <= today for e in events if e.done_on)
-    ahead = [e for e in events if e.due_on >= today and e.template_code != "approve_programme"]
+    # Done ahead of time only by what the demo did: approving the programme, and confirming the
+    # pairs and signing their order (stage 5, nastavnik.demo.matching).
+    done_by_actions = {"approve_programme", "matching", "pairs_order"}
+    ahead = [e for e in events if e.due_on >= today and e.template_code not in done_by_actions]
     assert not [e for e in ahead if e.done_on]
 
 

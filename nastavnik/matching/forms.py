@@ -1,0 +1,166 @@
+"""Forms of the matching pages. They collect input; the rules live in `services` and the
+engine, whose refusals the views put back on these forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.matching.models import MatchingMode, MatchingRun, ProposingSide
+from nastavnik.matching.services import OrderDetails, RunSettings
+from nastavnik.matching.texts import CRITERION_HELP, CRITERION_LABELS
+from nastavnik.matching_engine import CRITERIA, Weights
+from nastavnik.orgs.models import Organisation
+from nastavnik.people.models import Person, PersonKind
+
+#: A weight is a plain number; this bounds it so nobody types a typo of 10,000.
+MAX_WEIGHT = 100
+
+
+def weight_field_name(criterion: str) -> str:
+    return f"weight_{criterion}"
+
+
+class RunForm(RuleErrorsMixin, forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How to choose the pairs"),
+        choices=MatchingMode.choices,
+        widget=forms.RadioSelect,
+        initial=MatchingMode.OPTIMAL,
+        help_text=_(
+            "Best total score: the highest sum of the pairs' scores. Stable: by the preferences "
+            "after the group meeting, so that no mentee and mentor would both rather have each "
+            "other than the partners they got."
+        ),
+    )
+    proposer = forms.ChoiceField(
+        label=_("In a stable run, whose wishes come first"),
+        choices=ProposingSide.choices,
+        widget=forms.RadioSelect,
+        initial=ProposingSide.MENTEE,
+    )
+    require_common_slot = forms.BooleanField(
+        label=_("Pair only people with a common weekly time slot"), required=False, initial=True
+    )
+    format_must_fit = forms.BooleanField(
+        label=_("Never pair «in person only» with «remote only»"), required=False
+    )
+    only_unmatched = forms.BooleanField(
+        label=_("Only the mentees left without a mentor by an earlier run"), required=False
+    )
+
+    def __init__(self, *args: Any, with_unmatched: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        defaults = Weights()
+        for criterion in CRITERIA:
+            self.fields[weight_field_name(criterion.value)] = forms.FloatField(
+                label=CRITERION_LABELS[criterion],
+                help_text=CRITERION_HELP[criterion],
+                min_value=0,
+                max_value=MAX_WEIGHT,
+                initial=defaults.of(criterion),
+                widget=forms.NumberInput(attrs={"step": "0.5", "min": "0"}),
+            )
+        if not with_unmatched:
+            del self.fields["only_unmatched"]
+
+    @classmethod
+    def initial_from(cls, run_settings: RunSettings) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "mode": run_settings.mode,
+            "proposer": run_settings.proposer,
+            "require_common_slot": run_settings.require_common_slot,
+            "format_must_fit": run_settings.format_must_fit,
+            "only_unmatched": run_settings.only_unmatched,
+        }
+        for criterion, weight in run_settings.weight_map.items():
+            initial[weight_field_name(criterion)] = weight
+        return initial
+
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[weight_field_name(c.value)] for c in CRITERIA]
+
+    def run_settings(self) -> RunSettings:
+        data = self.cleaned_data
+        return RunSettings(
+            mode=data["mode"],
+            proposer=data["proposer"],
+            weights={c.value: data[weight_field_name(c.value)] for c in CRITERIA},
+            require_common_slot=data["require_common_slot"],
+            format_must_fit=data["format_must_fit"],
+            only_unmatched=data.get("only_unmatched", False),
+        )
+
+
+class ConfirmForm(RuleErrorsMixin, forms.Form):
+    started_on = forms.DateField(label=_("Mentoring starts on"), widget=DATE_WIDGET)
+    planned_end = forms.DateField(
+        label=_("Planned end"),
+        widget=DATE_WIDGET,
+        help_text=_("At most one year after the start (regulation §2.7)."),
+    )
+    number = forms.CharField(label=_("Order number"), max_length=30)
+    date = forms.DateField(label=_("Order date"), widget=DATE_WIDGET)
+    signatory = StaffChoiceField(label=_("Signed by"), queryset=Person.objects.none())
+    signatory_position = forms.CharField(
+        label=_("Position of the signatory"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to take the position from the person's record."),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = (
+            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
+        )
+
+    def order_details(self) -> OrderDetails:
+        data = self.cleaned_data
+        return OrderDetails(
+            number=data["number"],
+            date=data["date"],
+            signatory=data["signatory"],
+            signatory_position=data["signatory_position"],
+        )
+
+
+class OrderForm(ConfirmForm):
+    """The order again, for a confirmed run whose draft order was deleted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["started_on"]
+        del self.fields["planned_end"]
+
+
+class AssignForm(forms.Form):
+    mentor = forms.TypedChoiceField(
+        label=_("Mentor"), coerce=int, widget=forms.RadioSelect, choices=()
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = choices
+
+
+class CompareForm(forms.Form):
+    a = forms.TypedChoiceField(label=_("Run"), coerce=int, choices=())
+    b = forms.TypedChoiceField(label=_("with run"), coerce=int, choices=())
+
+    def __init__(self, *args: Any, runs: list[MatchingRun], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(run.pk, run_label(run)) for run in runs]
+        self.fields["a"].choices = choices
+        self.fields["b"].choices = choices
+
+
+def run_label(run: MatchingRun) -> str:
+    return _("Run %(number)s · %(mode)s · %(status)s") % {  # type: ignore[return-value]
+        "number": run.number,
+        "mode": run.get_mode_display(),
+        "status": run.get_status_display(),
+    }

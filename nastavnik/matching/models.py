@@ -1,0 +1,211 @@
+"""Matching runs (stage 5): the curator asks the engine for pairs of one form of the programme,
+reads the proposals and why some mentees are left without a mentor, locks, excludes or swaps,
+runs again, compares, and confirms one run — which creates the pairs and groups and the order
+fixing them (`services.py`).
+
+A run keeps what it was given (mode, weights, options, a fingerprint of the bases) and what it
+proposed, so two runs can be compared and a stale one refused.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.catalogue.models import MentoringForm
+from nastavnik.orgs.models import Organisation
+from nastavnik.programmes.models import Programme
+
+
+class MatchingMode(models.TextChoices):
+    # The values of nastavnik.matching_engine.model.Mode.
+    OPTIMAL = "optimal", _("Best total score")
+    STABLE = "stable", _("Stable by the preferences")
+
+
+class ProposingSide(models.TextChoices):
+    # The values of nastavnik.matching_engine.model.Proposer.
+    MENTEE = "mentee", _("Mentees propose")
+    MENTOR = "mentor", _("Mentors propose")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    FAILED = "failed", _("Failed")
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class MatchingRunQuerySet(models.QuerySet["MatchingRun"]):
+    def for_org(self, organisation: Organisation) -> MatchingRunQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class MatchingRun(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matching_runs")
+    form = models.ForeignKey(
+        MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
+    )
+    # Runs of a programme and form are numbered 1, 2, 3 … so the curator can name them.
+    number = models.PositiveIntegerField(_("run"))
+    mode = models.CharField(_("mode"), max_length=16, choices=MatchingMode.choices)
+    proposer = models.CharField(
+        _("proposing side"),
+        max_length=16,
+        choices=ProposingSide.choices,
+        default=ProposingSide.MENTEE,
+    )
+    # {criterion: weight}, the engine's Weights.
+    weights = models.JSONField(_("weights"), default=dict)
+    # Engine options chosen by the curator (common time required, formats must fit).
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    # A later run for those left without a mentor: only mentees marked for support.
+    only_unmatched = models.BooleanField(_("only mentees left without a mentor"), default=False)
+    # The run it was run again from: its locks came along.
+    source = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("run again from"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    # What the bases looked like when the run read them (see profiles.fingerprint).
+    inputs_fingerprint = models.CharField(max_length=64, blank=True)
+    # Totals to compare runs by (matched, total and mean points, mean ranks, blocking pairs …).
+    summary = models.JSONField(default=dict, blank=True)
+    # What the curator should know about the inputs: preferences that named people outside
+    # the run, mentors left out because they are full …
+    notes = models.JSONField(default=list, blank=True)
+    # A background run that failed: the message, in the language of whoever started it.
+    error = models.TextField(blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = MatchingRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "form", "number"], name="matching_run_number_once"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "programme", "form", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.form.name} · {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "matching:run",
+            kwargs={"org_slug": self.organisation.slug, "matching_run_pk": self.pk},
+        )
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == RunStatus.PROPOSED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == RunStatus.RUNNING
+
+
+class Proposal(models.Model):
+    """A pair the run proposes: a mentee with a mentor, the score and its breakdown."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
+    mentee = models.ForeignKey("mentees.Mentee", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey("mentors.Mentor", on_delete=models.CASCADE, related_name="+")
+    # Whole points (1000 = a perfect pair); the breakdown's points add up to it.
+    score = models.PositiveIntegerField(_("score"))
+    # {criterion: {"value": 0…1, "weight": w, "points": p}} plus matched terms, subjects, slots.
+    breakdown = models.JSONField(default=dict)
+    # The rank (1 = first) each side gave the other after the group meeting.
+    mentee_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    mentor_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    locked = models.BooleanField(_("locked"), default=False)
+    # Chosen by the curator instead of the engine's proposal.
+    swapped = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("proposed pair")
+        verbose_name_plural = _("proposed pairs")
+        ordering = ["mentor__person__name_key", "mentee__person__name_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="proposal_one_per_mentee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} → {self.mentor_id}"
+
+
+class Exclusion(models.Model):
+    """A pair the curator ruled out; it stays ruled out in every run made again from this one."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="exclusions")
+    mentee = models.ForeignKey("mentees.Mentee", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey("mentors.Mentor", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("excluded pair")
+        verbose_name_plural = _("excluded pairs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "mentee", "mentor"], name="exclusion_once_per_run"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} ✕ {self.mentor_id}"
+
+
+class UnmatchedMentee(models.Model):
+    """A mentee the run left without a mentor, and why (the engine's reason code)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="unmatched")
+    mentee = models.ForeignKey("mentees.Mentee", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=32)
+    # {"closest": [{"mentor": pk, "points": p, "taken_by": [{"mentee": pk, "points": p,
+    #  "locked": bool}]}], "funnel": {step: count}}
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("mentee left without a mentor")
+        verbose_name_plural = _("mentees left without a mentor")
+        ordering = ["mentee__person__name_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="unmatched_once_per_run"),
+            models.CheckConstraint(condition=~Q(reason=""), name="unmatched_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id}: {self.reason}"

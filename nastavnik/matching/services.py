@@ -1,0 +1,847 @@
+"""The curator's matching workflow: start a run, lock, exclude or swap its proposals, run it
+again, and confirm it. Views, the demo and the tests all come through here.
+
+Each function is atomic and validated: bad input raises ValidationError with a message that
+names the people at fault, and nothing is written. The engine's refusals (`EngineInputError`)
+are turned into such messages by `texts.engine_error_message`.
+
+A run reads the bases once (`profiles.build_inputs`) and keeps a fingerprint of what it read.
+Confirming compares it with the bases as they are then: a run made on data that changed since
+(a new mentee, a withdrawn consent, a pair formed by another run) is refused and made again.
+
+Size: the engine matches 3,000 mentees to 1,000 mentors in about 0.3 s, and a run belongs to one
+organisation (at most a few thousand students), so runs are made during the request. A run of
+more than `MATCHING_INLINE_MENTEES` mentees (settings; 5,000 by default — a region-scale base)
+goes to the task queue and its page follows it until it is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.accounts.models import User
+from nastavnik.catalogue.models import MentoringForm
+from nastavnik.matching.models import (
+    Exclusion,
+    MatchingMode,
+    MatchingRun,
+    Proposal,
+    ProposingSide,
+    RunStatus,
+    UnmatchedMentee,
+)
+from nastavnik.matching.profiles import Note, RunInputs, build_inputs
+from nastavnik.matching.texts import engine_error_message
+from nastavnik.matching_engine import (
+    CRITERIA,
+    Assignment,
+    Constraints,
+    EngineInputError,
+    MatchResult,
+    Mode,
+    Proposer,
+    RunOptions,
+    Weights,
+    run_matching,
+)
+from nastavnik.matching_engine.engine import prepare_run
+from nastavnik.matching_engine.validate import validate_run
+from nastavnik.mentees.models import Mentee, MenteeStatus
+from nastavnik.mentees.services import mentee_set_status, mentee_update
+from nastavnik.mentors.models import Mentor
+from nastavnik.mentorships.models import Mentorship
+from nastavnik.mentorships.services import (
+    NewMember,
+    check_places,
+    check_term,
+    lock_mentors,
+    mentorship_create,
+)
+from nastavnik.orders.kinds import OrderKind
+from nastavnik.orders.models import Order
+from nastavnik.orders.services import default_signatory, order_create, order_next_number
+from nastavnik.people.models import Person
+from nastavnik.people.validators import org_today
+from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus, RoadmapEvent
+from nastavnik.programmes.services import event_complete
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INLINE_MENTEES = 5000
+#: Why a mentee whose proposed pair the curator ruled out has no mentor in the run (the
+#: engine's own reasons are for what the engine decided).
+PAIR_EXCLUDED = "pair_excluded"
+#: Run options the curator may set; the rest are the engine's defaults.
+OPTION_NAMES = ("require_common_slot", "format_must_fit")
+PAIRS_ORDER_TITLE = "О закреплении наставнических пар (групп)"
+
+MESSAGES = {
+    "not_approved": _(
+        "Pairs are formed in an approved programme: approve the programme by an order first."
+    ),
+    "finished": _("The programme is finished and kept as it was."),
+    "form_not_chosen": _("The form «%(form)s» is not one of the programme's forms."),
+    "no_mentees": _(
+        "There is nobody to match in the form «%(form)s»: no mentee of the base is waiting "
+        "for a mentor."
+    ),
+    "no_mentees_unmatched": _(
+        "No mentee of the form «%(form)s» is marked as left without a mentor."
+    ),
+    "not_proposed": _("The run is %(status)s: only a proposed run can be changed or confirmed."),
+    "confirmed": _("The run is already confirmed: its pairs exist and the order is made."),
+    "stale": _(
+        "The bases changed since this run was made (new or changed mentees or mentors, "
+        "consents, pairs formed meanwhile): run it again and confirm the new run."
+    ),
+    "no_proposals": _("The run proposes no pair: there is nothing to confirm."),
+    "mentor_not_in_run": _(
+        "%(name)s is not a mentor of this run: choose one of the mentee's candidates."
+    ),
+    "mentee_not_in_run": _("%(name)s is no longer waiting for a mentor in this form."),
+    "mentor_full_in_run": _(
+        "%(name)s has no free place left in this run: unlock or exclude one of the mentor's "
+        "pairs first."
+    ),
+    "excluded": _("The pair %(mentee)s — %(mentor)s is excluded in this run."),
+    "same_mentor": _("%(name)s is already the proposed mentor."),
+    "different_runs": _("Compare two runs of the same form of the programme."),
+    "order_exists": _("The run already has its order (№ %(number)s)."),
+    "not_confirmed": _("The order is made for a confirmed run."),
+}
+
+
+def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
+    error = ValidationError(MESSAGES[key], code=key, params=params or None)
+    return ValidationError({field: error}) if field else error
+
+
+def inline_limit() -> int:
+    return int(getattr(settings, "MATCHING_INLINE_MENTEES", DEFAULT_INLINE_MENTEES))
+
+
+# --- Settings of a run -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    mode: str = MatchingMode.OPTIMAL
+    proposer: str = ProposingSide.MENTEE
+    weights: Mapping[str, float] | None = None
+    require_common_slot: bool = True
+    format_must_fit: bool = False
+    only_unmatched: bool = False
+
+    @property
+    def weight_map(self) -> dict[str, float]:
+        defaults = Weights()
+        given = dict(self.weights or {})
+        return {c.value: float(given.get(c.value, defaults.of(c))) for c in CRITERIA}
+
+    @property
+    def options(self) -> dict[str, bool]:
+        return {
+            "require_common_slot": self.require_common_slot,
+            "format_must_fit": self.format_must_fit,
+        }
+
+    @classmethod
+    def of_run(cls, run: MatchingRun) -> RunSettings:
+        return cls(
+            mode=run.mode,
+            proposer=run.proposer,
+            weights=run.weights,
+            only_unmatched=run.only_unmatched,
+            **{
+                name: bool(run.options.get(name, cls.__dataclass_fields__[name].default))
+                for name in OPTION_NAMES
+            },
+        )
+
+
+def engine_weights(weights: Mapping[str, float]) -> Weights:
+    return Weights(**{c.value: float(weights.get(c.value, 0.0)) for c in CRITERIA})
+
+
+def engine_options(run: MatchingRun) -> RunOptions:
+    return RunOptions(mode=Mode(run.mode), proposer=Proposer(run.proposer))
+
+
+def _with_rules(
+    inputs: RunInputs, locks: Iterable[tuple[int, int]], exclusions: Iterable[tuple[int, int]]
+) -> Constraints:
+    return replace(inputs.constraints, locks=frozenset(locks), exclusions=frozenset(exclusions))
+
+
+# --- Checks shared by the writes ----------------------------------------------------------------
+
+
+def _locked_programme(programme: Programme) -> Programme:
+    return (
+        Programme.objects.select_for_update(of=("self",))
+        .select_related("organisation", "academic_year")
+        .get(pk=programme.pk)
+    )
+
+
+def _require_open(programme: Programme) -> None:
+    if programme.status == ProgrammeStatus.FINISHED:
+        raise _error("finished")
+    if programme.status != ProgrammeStatus.APPROVED:
+        raise _error("not_approved")
+
+
+def _require_form(programme: Programme, form: MentoringForm) -> None:
+    if not ProgrammeForm.objects.filter(programme=programme, form=form).exists():
+        raise _error("form_not_chosen", form=form.name)
+
+
+def _locked_run(run: MatchingRun) -> MatchingRun:
+    return (
+        MatchingRun.objects.select_for_update(of=("self",))
+        .select_related("programme__organisation", "programme__academic_year", "form")
+        .get(pk=run.pk)
+    )
+
+
+def require_proposed(run: MatchingRun) -> None:
+    """Only a proposed run changes or is confirmed."""
+    if run.status == RunStatus.CONFIRMED:
+        raise _error("confirmed")
+    if run.status != RunStatus.PROPOSED:
+        raise _error("not_proposed", status=RunStatus(run.status).label.lower())
+
+
+def _refused(error: EngineInputError, inputs: RunInputs) -> ValidationError:
+    return ValidationError(engine_error_message(error, inputs.name), code=error.code)
+
+
+# --- Starting a run ---------------------------------------------------------------------------
+
+
+def _carried_rules(
+    source: MatchingRun | None, inputs: RunInputs
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The source run's locks and exclusions, as (mentee person, mentor person) pairs.
+
+    A lock or exclusion naming someone no longer in the run (paired meanwhile, left, full) is
+    moot and dropped, with a note for the curator. A lock between people still in the run is
+    carried as it is: if it breaks a rule now, the engine refuses it by name.
+    """
+    if source is None:
+        return [], []
+
+    def inside(pair: tuple[int, int]) -> bool:
+        return pair[0] in inputs.mentee_rows and pair[1] in inputs.mentor_rows
+
+    locks = list(
+        Proposal.objects.filter(run=source, locked=True).values_list(
+            "mentee__person_id", "mentor__person_id"
+        )
+    )
+    exclusions = Exclusion.objects.filter(run=source).values_list(
+        "mentee__person_id", "mentor__person_id"
+    )
+    dropped = [pair for pair in locks if not inside(pair)]
+    if dropped:
+        inputs.notes.append(Note("locks_dropped", pairs=tuple(dropped)))
+    return [p for p in locks if inside(p)], [p for p in exclusions if inside(p)]
+
+
+@transaction.atomic
+def run_start(
+    programme: Programme,
+    form: MentoringForm,
+    run_settings: RunSettings,
+    *,
+    by: User | None,
+    source: MatchingRun | None = None,
+) -> MatchingRun:
+    """Read the bases, ask the engine, keep the proposals. With `source`, the new run keeps the
+    source's locked pairs and excluded pairs."""
+    if source is not None and (source.programme_id != programme.pk or source.form_id != form.pk):
+        raise ValueError(f"run {source.pk} is not a run of this programme and form")
+    locked = _locked_programme(programme)
+    _require_open(locked)
+    _require_form(locked, form)
+    today = org_today(locked.organisation)
+    inputs = build_inputs(
+        locked,
+        form,
+        today,
+        only_unmatched=run_settings.only_unmatched,
+        options=run_settings.options,
+    )
+    if not inputs.mentees:
+        key = "no_mentees_unmatched" if run_settings.only_unmatched else "no_mentees"
+        raise _error(key, form=form.name)
+    locks, exclusions = _carried_rules(source, inputs)
+    weights = engine_weights(run_settings.weight_map)
+    constraints = _with_rules(inputs, locks, exclusions)
+    options = RunOptions(mode=Mode(run_settings.mode), proposer=Proposer(run_settings.proposer))
+    try:
+        # Everything the profiles alone can show is refused now, before a row is written.
+        validate_run(inputs.mentees, inputs.mentors, weights, constraints, options)
+    except EngineInputError as error:
+        raise _refused(error, inputs) from error
+
+    number = (
+        MatchingRun.objects.filter(programme=locked, form=form).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    run = MatchingRun.objects.create(
+        organisation=locked.organisation,
+        programme=locked,
+        form=form,
+        number=number,
+        mode=run_settings.mode,
+        proposer=run_settings.proposer,
+        weights=run_settings.weight_map,
+        options=run_settings.options,
+        only_unmatched=run_settings.only_unmatched,
+        source=source,
+        status=RunStatus.RUNNING,
+        language=translation.get_language() or "",
+        created_by=by,
+    )
+    Exclusion.objects.bulk_create(
+        Exclusion(
+            organisation=locked.organisation,
+            run=run,
+            mentee=inputs.mentee_rows[a],
+            mentor=inputs.mentor_rows[b],
+        )
+        for a, b in exclusions
+    )
+    if len(inputs.mentees) > inline_limit():
+        from nastavnik.matching.tasks import matching_run_task
+
+        transaction.on_commit(lambda: matching_run_task.enqueue(run.pk, [list(p) for p in locks]))
+        logger.info("matching run %s queued (%s mentees) by %s", run.pk, len(inputs.mentees), by)
+        return run
+    run_compute(run, locks, inputs=inputs)
+    logger.info("matching run %s made by %s: %s", run.pk, by, run.summary)
+    return run
+
+
+def run_compute(
+    run: MatchingRun, locks: Iterable[tuple[int, int]], *, inputs: RunInputs | None = None
+) -> MatchingRun:
+    """Ask the engine and store the result. Called in the request for a usual run, and by the
+    task for a large one (which reads the bases again: they may have changed meanwhile)."""
+    started = time.perf_counter()
+    if inputs is None:
+        inputs = build_inputs(
+            run.programme,
+            run.form,
+            org_today(run.organisation),
+            only_unmatched=run.only_unmatched,
+            options=run.options,
+        )
+    exclusions = list(
+        Exclusion.objects.filter(run=run).values_list("mentee__person_id", "mentor__person_id")
+    )
+    constraints = _with_rules(inputs, locks, exclusions)
+    try:
+        result = run_matching(
+            inputs.mentees,
+            inputs.mentors,
+            engine_weights(run.weights),
+            constraints,
+            engine_options(run),
+        )
+    except EngineInputError as error:
+        raise _refused(error, inputs) from error
+    _store(run, inputs, result)
+    run.inputs_fingerprint = inputs.fingerprint
+    run.notes = [note.as_json() for note in inputs.notes]
+    run.status = RunStatus.PROPOSED
+    run.summary = {
+        **summarise(run),
+        "mentees": len(inputs.mentees),
+        "mentors": len(inputs.mentors),
+        "places": sum(inputs.places.values()),
+        "blocking_pairs": result.certificate.blocking_pairs if result.certificate else None,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    run.save(update_fields=["inputs_fingerprint", "notes", "status", "summary"])
+    return run
+
+
+def _breakdown(assignment: Assignment) -> dict[str, Any]:
+    score = assignment.score
+    return {
+        "criteria": {
+            c.criterion.value: {"value": round(c.value, 3), "weight": c.weight, "points": c.points}
+            for c in score.contributions()
+        },
+        "terms": list(score.matched_terms),
+        "subjects": list(score.matched_subjects),
+        "slots": list(score.common_slots),
+    }
+
+
+def _store(run: MatchingRun, inputs: RunInputs, result: MatchResult) -> None:
+    Proposal.objects.bulk_create(
+        Proposal(
+            organisation_id=run.organisation_id,
+            run=run,
+            mentee=inputs.mentee_rows[a.mentee_id],  # type: ignore[index]
+            mentor=inputs.mentor_rows[a.mentor_id],  # type: ignore[index]
+            score=a.score.points,
+            breakdown=_breakdown(a),
+            mentee_rank=a.mentee_rank,
+            mentor_rank=a.mentor_rank,
+            locked=a.locked,
+        )
+        for a in result.assignments
+    )
+    UnmatchedMentee.objects.bulk_create(
+        UnmatchedMentee(
+            organisation_id=run.organisation_id,
+            run=run,
+            mentee=inputs.mentee_rows[u.mentee_id],  # type: ignore[index]
+            reason=u.reason.value,
+            details={
+                "closest": [
+                    {
+                        "mentor": inputs.mentor_rows[c.mentor_id].pk,  # type: ignore[index]
+                        "points": c.points,
+                        "taken_by": [
+                            {
+                                "mentee": inputs.mentee_rows[t.mentee_id].pk,  # type: ignore[index]
+                                "points": t.points,
+                                "locked": t.locked,
+                            }
+                            for t in c.taken_by
+                        ],
+                    }
+                    for c in u.closest
+                ],
+                "funnel": dict(u.funnel),
+            },
+        )
+        for u in result.unmatched
+    )
+
+
+def summarise(run: MatchingRun) -> dict[str, Any]:
+    """The totals two runs are compared by, from the proposals as they stand (after the
+    curator's swaps and exclusions too)."""
+    rows = list(Proposal.objects.filter(run=run).values_list("score", "mentee_rank", "mentor_rank"))
+    matched = len(rows)
+    total = sum(score for score, _a, _b in rows)
+
+    def mean(values: list[int | None]) -> float | None:
+        given = [v for v in values if v is not None]
+        return round(sum(given) / len(given), 2) if given else None
+
+    return {
+        "matched": matched,
+        "unmatched": UnmatchedMentee.objects.filter(run=run).count(),
+        "total_points": total,
+        "mean_points": round(total / matched) if matched else 0,
+        "mean_mentee_rank": mean([r[1] for r in rows]),
+        "mean_mentor_rank": mean([r[2] for r in rows]),
+        "ranked_pairs": sum(1 for r in rows if r[1] is not None or r[2] is not None),
+        "locked": Proposal.objects.filter(run=run, locked=True).count(),
+    }
+
+
+def _refresh_summary(run: MatchingRun, *, edited: bool = True) -> None:
+    run.summary = {**run.summary, **summarise(run), "edited": edited or run.summary.get("edited")}
+    run.save(update_fields=["summary"])
+
+
+# --- The curator's changes to a proposed run ------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_lock(proposal: Proposal, locked: bool, *, by: User | None) -> Proposal:
+    """Keep a good pair in every run made again from this one (or stop keeping it)."""
+    run = _locked_run(proposal.run)
+    require_proposed(run)
+    Proposal.objects.filter(pk=proposal.pk).update(locked=locked)
+    proposal.locked = locked
+    _refresh_summary(run, edited=bool(run.summary.get("edited")))
+    logger.info("proposal %s %s by %s", proposal.pk, "locked" if locked else "unlocked", by)
+    return proposal
+
+
+@transaction.atomic
+def proposal_exclude(proposal: Proposal, *, by: User | None) -> Exclusion:
+    """Rule the pair out: the mentee is left without a mentor in this run, and no run made again
+    from it proposes the pair."""
+    run = _locked_run(proposal.run)
+    require_proposed(run)
+    exclusion, _created = Exclusion.objects.get_or_create(
+        organisation_id=run.organisation_id,
+        run=run,
+        mentee_id=proposal.mentee_id,
+        mentor_id=proposal.mentor_id,
+    )
+    UnmatchedMentee.objects.create(
+        organisation_id=run.organisation_id,
+        run=run,
+        mentee_id=proposal.mentee_id,
+        reason=PAIR_EXCLUDED,
+        details={"closest": [], "funnel": {}, "excluded_mentor": proposal.mentor_id},
+    )
+    Proposal.objects.filter(pk=proposal.pk).delete()
+    _refresh_summary(run)
+    logger.info("proposal %s excluded by %s", proposal.pk, by)
+    return exclusion
+
+
+@dataclass(frozen=True)
+class Candidate:
+    mentor: Mentor
+    points: int
+    #: Free places the mentor has in this run (places before the run minus its proposals).
+    free: int
+    holders: list[Proposal]
+    current: bool = False
+
+
+def _run_inputs(run: MatchingRun) -> RunInputs:
+    return build_inputs(
+        run.programme,
+        run.form,
+        org_today(run.organisation),
+        only_unmatched=run.only_unmatched,
+        options=run.options,
+    )
+
+
+def _single(inputs: RunInputs, mentee_id: int, mentor_ids: set[int]) -> tuple[Any, list[Any]]:
+    """The mentee's profile and the given mentors', each's preferences narrowed to the others."""
+    mentee = next(p for p in inputs.mentees if p.id == mentee_id)
+    mentee = replace(mentee, preferences=tuple(p for p in mentee.preferences if p in mentor_ids))
+    mentors = [
+        replace(p, preferences=tuple(q for q in p.preferences if q == mentee_id))
+        for p in inputs.mentors
+        if p.id in mentor_ids
+    ]
+    return mentee, mentors
+
+
+def candidates_for(run: MatchingRun, mentee: Mentee) -> list[Candidate]:
+    """The mentors the engine would consider for the mentee (hard rules kept, exclusions of the
+    run applied), best first, with their free places in this run and who holds them."""
+    inputs = _run_inputs(run)
+    if mentee.person_id not in inputs.mentee_rows:
+        return []
+    profile, mentors = _single(inputs, mentee.person_id, set(inputs.mentor_rows))
+    excluded = {
+        (a, b)
+        for a, b in Exclusion.objects.filter(run=run, mentee=mentee).values_list(
+            "mentee__person_id", "mentor__person_id"
+        )
+        if b in inputs.mentor_rows
+    }
+    timings: dict[str, float] = {}
+    prepared = prepare_run(
+        [profile],
+        mentors,
+        engine_weights(run.weights),
+        replace(inputs.constraints, exclusions=frozenset(excluded)),
+        RunOptions(top_k=max(1, len(mentors))),
+        timings,
+    )
+    graph = prepared.graph
+    proposals = list(
+        Proposal.objects.filter(run=run).select_related("mentee__person").order_by("-score")
+    )
+    held: dict[int, list[Proposal]] = {}
+    for p in proposals:
+        held.setdefault(p.mentor_id, []).append(p)
+    current = next((p.mentor_id for p in proposals if p.mentee_id == mentee.pk), None)
+    found = []
+    for j, points in zip(graph.mentor.tolist(), graph.points.tolist(), strict=True):
+        mentor = inputs.mentor_rows[mentors[j].id]  # type: ignore[index]
+        holders = held.get(mentor.pk, [])
+        found.append(
+            Candidate(
+                mentor=mentor,
+                points=points,
+                free=inputs.places[mentor.person_id] - len(holders),
+                holders=holders,
+                current=mentor.pk == current,
+            )
+        )
+    return found
+
+
+@transaction.atomic
+def mentee_assign(run: MatchingRun, mentee: Mentee, mentor: Mentor, *, by: User | None) -> Proposal:
+    """The curator's choice of mentor for a mentee of the run: a swap of a proposed pair, or a
+    mentor for a mentee the run left alone. Places, exclusions and every hard rule are checked
+    (the engine checks the pair as a lock); the new pair is locked."""
+    locked_run = _locked_run(run)
+    require_proposed(locked_run)
+    inputs = _run_inputs(locked_run)
+    if mentee.person_id not in inputs.mentee_rows:
+        raise _error("mentee_not_in_run", name=mentee.person.full_name)
+    if (
+        mentor.person_id not in inputs.mentor_rows
+        or inputs.mentor_rows[mentor.person_id].pk != mentor.pk
+    ):
+        raise _error("mentor_not_in_run", name=mentor.person.full_name)
+    current = Proposal.objects.filter(run=locked_run, mentee=mentee).first()
+    if current is not None and current.mentor_id == mentor.pk:
+        raise _error("same_mentor", name=mentor.person.full_name)
+    if Exclusion.objects.filter(run=locked_run, mentee=mentee, mentor=mentor).exists():
+        raise _error("excluded", mentee=mentee.person.full_name, mentor=mentor.person.full_name)
+    holders = Proposal.objects.filter(run=locked_run, mentor=mentor).exclude(mentee=mentee).count()
+    if holders >= inputs.places[mentor.person_id]:
+        raise _error("mentor_full_in_run", name=mentor.person.full_name)
+
+    profile, mentors = _single(inputs, mentee.person_id, {mentor.person_id})
+    mentors = [replace(mentors[0], capacity=1)]
+    constraints = replace(inputs.constraints, locks=frozenset({(profile.id, mentor.person_id)}))
+    try:
+        result = run_matching([profile], mentors, engine_weights(locked_run.weights), constraints)
+    except EngineInputError as error:
+        raise _refused(error, inputs) from error
+    assignment = result.assignments[0]
+    full_mentee = next(p for p in inputs.mentees if p.id == mentee.person_id)
+    full_mentor = next(p for p in inputs.mentors if p.id == mentor.person_id)
+    values = {
+        "mentor": mentor,
+        "score": assignment.score.points,
+        "breakdown": _breakdown(assignment),
+        "mentee_rank": _rank(full_mentee.preferences, mentor.person_id),
+        "mentor_rank": _rank(full_mentor.preferences, mentee.person_id),
+        "locked": True,
+        "swapped": True,
+    }
+    if current is None:
+        proposal = Proposal.objects.create(
+            organisation_id=locked_run.organisation_id, run=locked_run, mentee=mentee, **values
+        )
+        UnmatchedMentee.objects.filter(run=locked_run, mentee=mentee).delete()
+    else:
+        for field, value in values.items():
+            setattr(current, field, value)
+        current.save(update_fields=list(values))
+        proposal = current
+    _refresh_summary(locked_run)
+    logger.info("run %s: mentee %s given mentor %s by %s", run.pk, mentee.pk, mentor.pk, by)
+    return proposal
+
+
+def _rank(preferences: tuple[Any, ...], person: int) -> int | None:
+    return preferences.index(person) + 1 if person in preferences else None
+
+
+# --- Confirming -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderDetails:
+    number: str
+    date: date
+    signatory: Person | None
+    signatory_position: str = ""
+
+
+def order_defaults(programme: Programme, day: date) -> OrderDetails:
+    organisation = programme.organisation
+    return OrderDetails(
+        number=order_next_number(organisation, day.year),
+        date=day,
+        signatory=default_signatory(organisation),
+    )
+
+
+def _groups(proposals: list[Proposal]) -> list[tuple[Mentor, list[Proposal]]]:
+    """A group mentor's mentees form one group; a mentor of pairs has a pair with each."""
+    by_mentor: dict[int, list[Proposal]] = {}
+    for proposal in proposals:
+        by_mentor.setdefault(proposal.mentor_id, []).append(proposal)
+    made: list[tuple[Mentor, list[Proposal]]] = []
+    for members in by_mentor.values():
+        mentor = members[0].mentor
+        if mentor.leads_group:
+            made.append((mentor, members))
+        else:
+            made.extend((mentor, [p]) for p in members)
+    return made
+
+
+def _role_model(members: list[Proposal]) -> Any:
+    models = {p.mentee.role_model_id for p in members}
+    return members[0].mentee.role_model if len(models) == 1 else None
+
+
+@transaction.atomic
+def run_confirm(
+    run: MatchingRun,
+    *,
+    order: OrderDetails,
+    started_on: date,
+    planned_end: date,
+    by: User | None,
+) -> MatchingRun:
+    """Create the run's pairs and groups, set their mentees paired, mark the mentees left
+    alone for support, and make the order fixing the pairs — all or nothing.
+
+    The mentors' rows are locked and their active mentees counted again inside the
+    transaction: a concurrent confirmation waits, then finds the places it wanted taken.
+    """
+    locked = _locked_run(run)
+    require_proposed(locked)
+    # Not locked: the mentors' rows are what two confirmations of one programme queue on.
+    programme = locked.programme
+    _require_open(programme)
+    check_term(started_on, planned_end)
+    proposals = list(
+        Proposal.objects.filter(run=locked)
+        .select_related("mentee__person", "mentee__role_model", "mentor__person")
+        .order_by("mentor__person__name_key", "mentee__person__name_key", "pk")
+    )
+    if not proposals:
+        raise _error("no_proposals")
+    mentors = lock_mentors(p.mentor_id for p in proposals)
+    list(
+        Mentee.objects.select_for_update(of=("self",))
+        .filter(pk__in=[p.mentee_id for p in proposals])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if run_is_stale(locked):
+        raise _error("stale")
+    check_places(mentors, Counter(p.mentor_id for p in proposals))
+
+    weights = dict(locked.weights)
+    mentorships = []
+    for mentor, members in _groups(proposals):
+        mentorships.append(
+            mentorship_create(
+                programme,
+                form=locked.form,
+                mentor=mentors[mentor.pk],
+                members=[
+                    NewMember(p.mentee, p.score, p.mentee_rank, p.mentor_rank) for p in members
+                ],
+                role_model=_role_model(members),
+                is_group=mentor.leads_group,
+                started_on=started_on,
+                planned_end=planned_end,
+                matching_run=locked,
+                mode=locked.mode,
+                weights=weights,
+                by=by,
+            )
+        )
+    for proposal in proposals:
+        mentee_set_status(proposal.mentee, MenteeStatus.PAIRED, by=by)
+    _mark_for_support(locked, by)
+    made = pairs_order_make(locked, programme, mentorships, order, by=by)
+
+    locked.status = RunStatus.CONFIRMED
+    locked.confirmed_at = timezone.now()
+    locked.confirmed_by = by
+    locked.order = made
+    locked.save(update_fields=["status", "confirmed_at", "confirmed_by", "order"])
+    MatchingRun.objects.filter(
+        programme=programme, form=locked.form, status__in=(RunStatus.PROPOSED, RunStatus.RUNNING)
+    ).exclude(pk=locked.pk).update(status=RunStatus.SUPERSEDED)
+    _roadmap_done(programme, "matching", org_today(programme.organisation), "", by)
+    logger.info("matching run %s confirmed by %s: %s mentorships", locked.pk, by, len(mentorships))
+    run.status, run.order = locked.status, made
+    return locked
+
+
+def _mark_for_support(run: MatchingRun, by: User | None) -> None:
+    """Mentees left alone get psychological and pedagogical support while the search goes on.
+    Those without a valid consent are left as they are: their data may not be used at all."""
+    left = (
+        UnmatchedMentee.objects.filter(run=run, mentee__support_needed=False)
+        .exclude(reason="consent_missing")
+        .select_related("mentee")
+    )
+    for unmatched in left:
+        mentee_update(unmatched.mentee, {"support_needed": True}, by=by)
+
+
+def _roadmap_done(programme: Programme, code: str, day: date, note: str, by: User | None) -> None:
+    for event in RoadmapEvent.objects.filter(
+        programme=programme, template_code=code, done_on__isnull=True
+    ):
+        event_complete(event, done_on=min(day, org_today(programme.organisation)), note=note, by=by)
+
+
+# --- The order ----------------------------------------------------------------------------------
+
+
+def pairs_order_make(
+    run: MatchingRun,
+    programme: Programme,
+    mentorships: list[Mentorship],
+    details: OrderDetails,
+    *,
+    by: User | None,
+) -> Order:
+    made = order_create(
+        programme.organisation,
+        OrderKind.PAIRS,
+        number=details.number,
+        date=details.date,
+        signatory=details.signatory,
+        signatory_position=details.signatory_position,
+        title=PAIRS_ORDER_TITLE,
+        subjects=mentorships,
+        by=by,
+    )
+    Mentorship.objects.filter(pk__in=[m.pk for m in mentorships]).update(pairs_order=made)
+    return made
+
+
+@transaction.atomic
+def run_order_create(run: MatchingRun, details: OrderDetails, *, by: User | None) -> Order:
+    """The order again for a confirmed run whose draft order was deleted."""
+    locked = _locked_run(run)
+    if locked.status != RunStatus.CONFIRMED:
+        raise _error("not_confirmed")
+    if locked.order_id is not None:
+        raise _error("order_exists", number=Order.objects.get(pk=locked.order_id).number)
+    mentorships = list(
+        Mentorship.objects.filter(matching_run=locked).select_related("mentor__person")
+    )
+    made = pairs_order_make(locked, locked.programme, mentorships, details, by=by)
+    locked.order = made
+    locked.save(update_fields=["order"])
+    run.order = made
+    return made
+
+
+def pairs_order_signed(order: Order, by: User | None) -> None:
+    """The sign hook of pairs orders (see `orders.kinds`): the roadmap's step «pairs fixed by an
+    order» is done by this very order."""
+    mentorship = Mentorship.objects.filter(pairs_order=order).select_related("programme").first()
+    if mentorship is None:
+        return
+    note = f"Приказ от {order.date:%d.%m.%Y} № {order.number}"
+    _roadmap_done(mentorship.programme, "pairs_order", order.date, note, by)
+
+
+def run_is_stale(run: MatchingRun) -> bool:
+    """Have the bases changed since the run read them?"""
+    return _run_inputs(run).fingerprint != run.inputs_fingerprint
+
+
+def run_settings_from(run: MatchingRun | None) -> RunSettings:
+    return RunSettings.of_run(run) if run is not None else RunSettings()

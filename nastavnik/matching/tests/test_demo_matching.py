@@ -1,0 +1,98 @@
+"""The demo's stage 5: a confirmed run with its signed order, two mentees on support, the demo
+mentor with the demo mentee, and a second form still waiting for the curator."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from nastavnik.demo.seed import remove_demo
+from nastavnik.matching.models import MatchingRun, RunStatus
+from nastavnik.mentees.models import Mentee, MenteeStatus
+from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.orders.models import OrderStatus
+from nastavnik.orgs.models import AcademicYear, Municipality, Region
+from nastavnik.people.models import Person
+
+
+@pytest.fixture(scope="module")
+def demo_seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        before = {
+            model: set(model.objects.values_list("pk", flat=True))
+            for model in (AcademicYear, Municipality, Region)
+        }
+        call_command("seed_demo", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        remove_demo()
+        for model, pks in before.items():
+            model.objects.exclude(pk__in=pks).delete()
+
+
+@pytest.fixture
+def demo(demo_seeded, db):
+    return MatchingRun.objects.select_related("order", "form", "programme").get(
+        organisation__slug="school-5"
+    )
+
+
+def test_one_form_is_confirmed_and_its_order_signed_in_october(demo):
+    run = demo
+    assert run.status == RunStatus.CONFIRMED
+    assert run.order.status == OrderStatus.SIGNED
+    year_start = run.programme.academic_year.starts_on
+    assert run.order.date <= date(year_start.year, 10, 15)
+    mentorships = Mentorship.objects.filter(matching_run=run)
+    assert mentorships.count() >= 5
+    assert set(mentorships.values_list("pairs_order", flat=True)) == {run.order_id}
+    assert all(m.mode == run.mode and m.weights == run.weights for m in mentorships)
+    paired = MentorshipMentee.objects.filter(mentorship__matching_run=run).values("mentee")
+    assert not Mentee.objects.filter(pk__in=paired).exclude(status=MenteeStatus.PAIRED).exists()
+
+
+def test_two_mentees_are_left_without_a_mentor_and_supported(demo):
+    alone = list(demo.unmatched.select_related("mentee"))
+    assert len(alone) == 2
+    for unmatched in alone:
+        assert unmatched.mentee.support_needed
+        assert unmatched.mentee.status == MenteeStatus.IN_BASE
+
+
+def test_the_demo_mentor_mentors_the_demo_mentee(demo):
+    from nastavnik.demo.seed import LOGINS
+
+    emails = {login.key: login.email for login in LOGINS}
+    mentor = Person.objects.get(user__email=emails["mentor"], organisation__slug="school-5")
+    mentee = Person.objects.get(user__email=emails["mentee"], organisation__slug="school-5")
+    assert MentorshipMentee.objects.filter(
+        mentorship__mentor__person=mentor, mentee__person=mentee, active=True
+    ).exists()
+
+
+def test_a_second_form_still_waits_for_the_curator(demo):
+    waiting = Mentee.objects.filter(
+        programme=demo.programme, status=MenteeStatus.IN_BASE, support_needed=False
+    ).exclude(form=demo.form)
+    assert waiting.exists()
+    assert not MatchingRun.objects.filter(programme=demo.programme).exclude(form=demo.form).exists()
+
+
+def test_the_curator_sees_the_run_and_the_pairs(client, demo):
+    from nastavnik.demo.seed import LOGINS
+
+    curator = next(login for login in LOGINS if login.key == "curator")
+    from nastavnik.accounts.models import User
+
+    client.force_login(User.objects.get(email=curator.email))
+    slug = demo.organisation.slug
+    assert client.get(reverse("matching:index", kwargs={"org_slug": slug})).status_code == 200
+    assert client.get(demo.get_absolute_url()).status_code == 200
+    listing = client.get(reverse("mentorships:list", kwargs={"org_slug": slug}))
+    assert (
+        len(listing.context["mentorships"]) == Mentorship.objects.filter(matching_run=demo).count()
+    )
