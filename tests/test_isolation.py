@@ -81,6 +81,10 @@ NON_ORG_ROUTES = {
     "accounts:password_reset_complete",
     "accounts:invitation_accept",
     "consent_public:confirm",
+    "respond:code",
+    "respond:answer",
+    "respond:thanks",
+    "respond:link",
 }
 
 

@@ -1,0 +1,99 @@
+"""Raw answers of a campaign as XLSX: one row per response, one column per question. An
+anonymous campaign's workbook has no names and no times, only the day of the answer. Text that
+a spreadsheet would run as a formula is written as text (the people export's rule)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from nastavnik.people.models import Person
+from nastavnik.people.transfer.export import FORMULA_STARTS
+from nastavnik.people.transfer.export import _safe as safe_cell
+from nastavnik.questionnaires.models import Answer, Campaign, Question, QuestionType
+from nastavnik.questionnaires.responses import questions_of, typed
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Column headers: Russian content of a Russian school's spreadsheet, like the people export's.
+HEAD_NUMBER = "№"
+HEAD_NAME = "ФИО"
+HEAD_CLASS = "Класс"
+HEAD_DATE = "Дата ответа"
+HEAD_CHANNEL = "Как получен ответ"
+CHANNELS = {
+    "link": "по ссылке",
+    "code": "по коду",
+    "online": "по ссылке или коду",
+    "paper": "с бумажной анкеты",
+}
+
+
+def _cell_value(question: Question, value: Any, names: dict[int, str]) -> Any:
+    if value is None:
+        return None
+    if question.type == QuestionType.MULTIPLE:
+        return "; ".join(question.choice_label(v) for v in value)
+    if question.type == QuestionType.SINGLE:
+        return question.choice_label(value)
+    if question.type == QuestionType.RANKING:
+        return "; ".join(f"{n}. {names.get(int(pk), '—')}" for n, pk in enumerate(value, 1))
+    return typed(question, value)
+
+
+def answers_xlsx(campaign: Campaign) -> bytes:
+    questions = questions_of(campaign)
+    responses = list(
+        campaign.responses.select_related("person").order_by("pk")
+        if not campaign.anonymous
+        else campaign.responses.order_by("pk")
+    )
+    values: dict[tuple[int, int], Any] = {
+        (response_id, question_id): value
+        for response_id, question_id, value in Answer.objects.filter(
+            response__campaign=campaign
+        ).values_list("response_id", "question_id", "value")
+    }
+    ranking = {q.pk for q in questions if q.type == QuestionType.RANKING}
+    ranked = {int(pk) for (_r, q_id), value in values.items() if q_id in ranking for pk in value}
+    names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=ranked)}
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Ответы")
+    heads = [HEAD_NUMBER]
+    if not campaign.anonymous:
+        heads += [HEAD_NAME, HEAD_CLASS]
+    heads += [HEAD_DATE, HEAD_CHANNEL]
+    fixed = len(heads)
+    heads += [f"{n}. {q.text}" for n, q in enumerate(questions, start=1)]
+    for index in range(1, len(heads) + 1):
+        width = 6 if index == 1 else 30 if index > fixed else 16
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "B2"
+    bold = Font(bold=True)
+    header = []
+    for title in heads:
+        cell = WriteOnlyCell(sheet, value=title)
+        if title.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for number, response in enumerate(responses, start=1):
+        row: list[Any] = [number]
+        if not campaign.anonymous:
+            person = response.person
+            row += [person.full_name if person else "", person.class_name if person else ""]
+        row += [response.submitted_on, CHANNELS.get(response.channel, response.channel)]
+        for question in questions:
+            row.append(_cell_value(question, values.get((response.pk, question.pk)), names))
+        sheet.append([safe_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

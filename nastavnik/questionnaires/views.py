@@ -1,0 +1,968 @@
+"""The organisation's pages: questionnaire templates and their editing, campaigns with their
+progress, slips, reminders, answers typed in from paper, results and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from io import BytesIO
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.documents.render import PdfConversionError, docx_to_pdf
+from nastavnik.orgs.policy import Perm
+from nastavnik.people.models import Person
+from nastavnik.programmes.access import current_programme
+from nastavnik.questionnaires import campaigns as campaign_services
+from nastavnik.questionnaires import services
+from nastavnik.questionnaires.access import (
+    campaign_for,
+    campaigns_of,
+    invitation_for,
+    question_for,
+    questionnaire_for,
+    questionnaires_of,
+    response_for,
+    section_for,
+)
+from nastavnik.questionnaires.documents import (
+    DOCX_CONTENT_TYPE,
+    questionnaire_docx,
+    slips_docx,
+)
+from nastavnik.questionnaires.exports import XLSX_CONTENT_TYPE, answers_xlsx
+from nastavnik.questionnaires.feeds import FEEDS, feed_for
+from nastavnik.questionnaires.forms import (
+    CampaignForm,
+    QuestionForm,
+    QuestionnaireForm,
+    SectionForm,
+)
+from nastavnik.questionnaires.models import (
+    Campaign,
+    Channel,
+    Question,
+    Questionnaire,
+    Response,
+)
+from nastavnik.questionnaires.responses import (
+    InvitationNotUsable,
+    check_usable,
+    pools_of,
+    questions_of,
+    raw_from_post,
+    response_enter_anonymous,
+    response_submit,
+    typed,
+)
+from nastavnik.questionnaires.results import campaign_results as results_of
+from nastavnik.questionnaires.sheet import answer_sheet, error_messages, not_usable_message
+
+PDF_UNAVAILABLE = gettext_lazy(
+    "The PDF cannot be made on this server now; download the DOCX and print it."
+)
+NEW_VERSION = gettext_lazy(
+    "Campaigns have used version %(old)s, so it stays as it was: the change is saved as "
+    "version %(new)s."
+)
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+def _refuse(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _attempt(form: Any, write: Callable[[], Any]) -> Any:
+    try:
+        return write()
+    except ValidationError as error:
+        form.add_rule_errors(error)
+        return None
+
+
+def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
+    return FileResponse(
+        BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
+    )
+
+
+def _file_stem(title: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() or ch in " -_.,«»()" else "-" for ch in title)
+    return " ".join(cleaned.split())[:120] or "анкета"
+
+
+def _to_questionnaire(
+    request: HttpRequest, questionnaire: Questionnaire, anchor: str = ""
+) -> HttpResponse:
+    url = reverse(
+        "questionnaires:detail",
+        kwargs={"org_slug": _ctx(request).organisation.slug, "questionnaire_pk": questionnaire.pk},
+    )
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+def _saved(request: HttpRequest, writable: services.Writable, old: Questionnaire) -> None:
+    if writable.new_version:
+        messages.warning(
+            request,
+            NEW_VERSION % {"old": old.version, "new": writable.questionnaire.version},
+        )
+    else:
+        messages.success(request, _("Changes are saved."))
+
+
+# --- Questionnaires ---------------------------------------------------------------------------
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def questionnaire_list(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    rows = list(
+        questionnaires_of(ctx)
+        .latest()
+        .annotate(
+            questions_count=Count("questions", distinct=True),
+            campaigns_count=Count("campaigns", distinct=True),
+        )
+        .order_by("title", "pk")
+    )
+    return render(
+        request,
+        "questionnaires/list.html",
+        {
+            "own": [q for q in rows if q.organisation_id is not None],
+            "builtin": [q for q in rows if q.organisation_id is None],
+            "can_edit": ctx.can(Perm.QUESTIONNAIRES_EDIT),
+            "can_send": ctx.can(Perm.CAMPAIGNS_MANAGE),
+        },
+    )
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+def questionnaire_create(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    form = QuestionnaireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(
+            form,
+            lambda: services.questionnaire_create(
+                ctx.organisation, form.cleaned_data, by=request.user
+            ),
+        )
+        if made is not None:
+            messages.success(request, _("The questionnaire is created: add its questions."))
+            return _to_questionnaire(request, made)
+    return render(
+        request,
+        "questionnaires/form_page.html",
+        {
+            "form": form,
+            "title": _("New questionnaire"),
+            "back": reverse("questionnaires:list", kwargs={"org_slug": ctx.organisation.slug}),
+        },
+    )
+
+
+@dataclass
+class QuestionRow:
+    question: Question
+    number: int
+    feed_label: str = ""
+    condition: str = ""
+
+
+@dataclass
+class SectionRow:
+    section: Any
+    questions: list[QuestionRow] = field(default_factory=list)
+
+
+def _feed_label(key: str) -> str:
+    if not key:
+        return ""
+    try:
+        feed, argument = feed_for(key)
+    except LookupError:
+        return key
+    return f"{feed.label}: {argument}" if argument else str(feed.label)
+
+
+def _outline(questionnaire: Questionnaire) -> list[SectionRow]:
+    sections = list(questionnaire.sections.all())
+    questions = sorted(
+        questionnaire.questions.all(),
+        key=lambda q: (
+            next(s.position for s in sections if s.pk == q.section_id),
+            q.position,
+            q.pk,
+        ),
+    )
+    numbers = {q.code: n for n, q in enumerate(questions, start=1)}
+    by_code = {q.code: q for q in questions}
+    rows = {s.pk: SectionRow(s) for s in sections}
+    for question in questions:
+        condition = ""
+        source = by_code.get(question.show_if_code)
+        if source is not None:
+            condition = _("After question %(number)s: %(answers)s") % {
+                "number": numbers[source.code],
+                "answers": ", ".join(
+                    f"«{source.choice_label(v)}»" for v in question.show_if_values
+                ),
+            }
+        rows[question.section_id].questions.append(
+            QuestionRow(question, numbers[question.code], _feed_label(question.feed), condition)
+        )
+    return [rows[s.pk] for s in sections]
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def questionnaire_detail(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    questionnaire = questionnaire_for(ctx, questionnaire_pk)
+    newer = Questionnaire.objects.filter(previous=questionnaire).first()
+    used = services.is_used(questionnaire)
+    own = questionnaire.organisation_id == ctx.organisation.pk
+    return render(
+        request,
+        "questionnaires/detail.html",
+        {
+            "questionnaire": questionnaire,
+            "outline": _outline(questionnaire),
+            "newer": newer,
+            "used": used,
+            "campaigns": campaigns_of(ctx)
+            .filter(questionnaire=questionnaire)
+            .order_by("-created_at")[:20],
+            "can_edit": ctx.can(Perm.QUESTIONNAIRES_EDIT) and own and newer is None,
+            "can_copy": ctx.can(Perm.QUESTIONNAIRES_EDIT),
+            "can_send": ctx.can(Perm.CAMPAIGNS_MANAGE) and newer is None,
+            "can_delete": ctx.can(Perm.QUESTIONNAIRES_EDIT) and own and newer is None and not used,
+        },
+    )
+
+
+def _editable_or_back(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse | None:
+    if questionnaire.organisation_id is None:
+        messages.error(request, services.MESSAGES["builtin"])
+        return _to_questionnaire(request, questionnaire)
+    return None
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+def questionnaire_edit(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    questionnaire = questionnaire_for(_ctx(request), questionnaire_pk)
+    if (back := _editable_or_back(request, questionnaire)) is not None:
+        return back
+    form = QuestionnaireForm(
+        request.POST or None,
+        initial={
+            "title": questionnaire.title,
+            "kind": questionnaire.kind,
+            "intro": questionnaire.intro,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        writable = _attempt(
+            form,
+            lambda: services.questionnaire_update(
+                questionnaire, form.cleaned_data, by=request.user
+            ),
+        )
+        if writable is not None:
+            _saved(request, writable, questionnaire)
+            return _to_questionnaire(request, writable.questionnaire)
+    return render(
+        request,
+        "questionnaires/form_page.html",
+        {
+            "form": form,
+            "questionnaire": questionnaire,
+            "title": _("Title and introduction"),
+            "back": questionnaire.url_in(_ctx(request).organisation.slug),
+        },
+    )
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+@require_POST
+def questionnaire_copy(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    source = questionnaire_for(ctx, questionnaire_pk)
+    made = services.questionnaire_copy(source, ctx.organisation, by=request.user)
+    messages.success(request, _("This is the organisation's copy: edit it as you need."))
+    return _to_questionnaire(request, made)
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+@require_POST
+def questionnaire_delete(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    questionnaire = questionnaire_for(ctx, questionnaire_pk)
+    previous = questionnaire.previous
+    try:
+        services.questionnaire_delete(questionnaire, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+        return _to_questionnaire(request, questionnaire)
+    messages.success(request, _("The questionnaire is deleted."))
+    if previous is not None:
+        return _to_questionnaire(request, previous)
+    return redirect("questionnaires:list", org_slug=ctx.organisation.slug)
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def questionnaire_docx_view(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    questionnaire = questionnaire_for(ctx, questionnaire_pk)
+    content = questionnaire_docx(questionnaire, ctx.organisation)
+    return _download(content, f"{_file_stem(questionnaire.title)}.docx", DOCX_CONTENT_TYPE)
+
+
+def _pdf_or_back(request: HttpRequest, docx: bytes, name: str, back: str) -> HttpResponse:
+    try:
+        pdf = docx_to_pdf(docx)
+    except PdfConversionError:
+        messages.error(request, PDF_UNAVAILABLE)
+        return redirect(back)
+    return _download(pdf, f"{name}.pdf", "application/pdf")
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def questionnaire_pdf_view(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    questionnaire = questionnaire_for(ctx, questionnaire_pk)
+    return _pdf_or_back(
+        request,
+        questionnaire_docx(questionnaire, ctx.organisation),
+        _file_stem(questionnaire.title),
+        questionnaire.url_in(ctx.organisation.slug),
+    )
+
+
+# --- Sections ---------------------------------------------------------------------------------
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+def section_create(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    questionnaire = questionnaire_for(_ctx(request), questionnaire_pk)
+    if (back := _editable_or_back(request, questionnaire)) is not None:
+        return back
+    form = SectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(
+            form,
+            lambda: services.section_add(questionnaire, form.cleaned_data, by=request.user),
+        )
+        if made is not None:
+            section, writable = made
+            _saved(request, writable, questionnaire)
+            return _to_questionnaire(request, writable.questionnaire, f"section-{section.pk}")
+    return render(
+        request,
+        "questionnaires/form_page.html",
+        {
+            "form": form,
+            "questionnaire": questionnaire,
+            "title": _("New section"),
+            "back": questionnaire.url_in(_ctx(request).organisation.slug),
+        },
+    )
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+def section_edit(request: HttpRequest, section_pk: int) -> HttpResponse:
+    section = section_for(_ctx(request), section_pk)
+    questionnaire = section.questionnaire
+    form = SectionForm(
+        request.POST or None, initial={"title": section.title, "intro": section.intro}
+    )
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(
+            form, lambda: services.section_update(section, form.cleaned_data, by=request.user)
+        )
+        if made is not None:
+            saved, writable = made
+            _saved(request, writable, questionnaire)
+            return _to_questionnaire(request, writable.questionnaire, f"section-{saved.pk}")
+    return render(
+        request,
+        "questionnaires/form_page.html",
+        {
+            "form": form,
+            "questionnaire": questionnaire,
+            "title": _("Section"),
+            "back": questionnaire.url_in(_ctx(request).organisation.slug),
+            "delete_url": reverse(
+                "questionnaires:section_delete",
+                kwargs={"org_slug": _ctx(request).organisation.slug, "section_pk": section.pk},
+            ),
+        },
+    )
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+@require_POST
+def section_delete(request: HttpRequest, section_pk: int) -> HttpResponse:
+    section = section_for(_ctx(request), section_pk)
+    try:
+        writable = services.section_delete(section, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+        return _to_questionnaire(request, section.questionnaire)
+    _saved(request, writable, section.questionnaire)
+    return _to_questionnaire(request, writable.questionnaire)
+
+
+def _step(request: HttpRequest) -> int:
+    return -1 if request.POST.get("direction") == "up" else 1
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+@require_POST
+def section_move(request: HttpRequest, section_pk: int) -> HttpResponse:
+    section = section_for(_ctx(request), section_pk)
+    try:
+        writable = services.section_move(section, _step(request), by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+        return _to_questionnaire(request, section.questionnaire)
+    if writable.new_version:
+        _saved(request, writable, section.questionnaire)
+    return _to_questionnaire(
+        request, writable.questionnaire, f"section-{writable.sections[section.pk].pk}"
+    )
+
+
+# --- Questions --------------------------------------------------------------------------------
+
+
+def _earlier(questionnaire: Questionnaire, question: Question | None) -> list[Question]:
+    ordered = sorted(
+        questionnaire.questions.select_related("section"),
+        key=lambda q: (q.section.position, q.position, q.pk),
+    )
+    if question is None:
+        return ordered
+    return ordered[: [q.pk for q in ordered].index(question.pk)]
+
+
+def _question_page(
+    request: HttpRequest,
+    form: QuestionForm,
+    questionnaire: Questionnaire,
+    title: str,
+    question: Question | None = None,
+) -> HttpResponse:
+    slug = _ctx(request).organisation.slug
+    return render(
+        request,
+        "questionnaires/question_form.html",
+        {
+            "form": form,
+            "questionnaire": questionnaire,
+            "title": title,
+            "back": questionnaire.url_in(slug),
+            "delete_url": reverse(
+                "questionnaires:question_delete",
+                kwargs={"org_slug": slug, "question_pk": question.pk},
+            )
+            if question
+            else "",
+        },
+    )
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+def question_create(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    questionnaire = questionnaire_for(_ctx(request), questionnaire_pk)
+    if (back := _editable_or_back(request, questionnaire)) is not None:
+        return back
+    section = request.GET.get("section")
+    form = QuestionForm(
+        request.POST or None,
+        questionnaire=questionnaire,
+        earlier=_earlier(questionnaire, None),
+        initial={"required": True, "section": section, "type": "single"},
+    )
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(
+            form,
+            lambda: services.question_add(questionnaire, form.service_data(), by=request.user),
+        )
+        if made is not None:
+            question, writable = made
+            _saved(request, writable, questionnaire)
+            return _to_questionnaire(request, writable.questionnaire, f"question-{question.pk}")
+    return _question_page(request, form, questionnaire, _("New question"))
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+def question_edit(request: HttpRequest, question_pk: int) -> HttpResponse:
+    question = question_for(_ctx(request), question_pk)
+    questionnaire = question.questionnaire
+    form = QuestionForm(
+        request.POST or None,
+        questionnaire=questionnaire,
+        earlier=_earlier(questionnaire, question),
+        initial=QuestionForm.initial_for(question),
+    )
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(
+            form,
+            lambda: services.question_update(question, form.service_data(), by=request.user),
+        )
+        if made is not None:
+            saved, writable = made
+            _saved(request, writable, questionnaire)
+            return _to_questionnaire(request, writable.questionnaire, f"question-{saved.pk}")
+    return _question_page(request, form, questionnaire, _("Question"), question)
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+@require_POST
+def question_delete(request: HttpRequest, question_pk: int) -> HttpResponse:
+    question = question_for(_ctx(request), question_pk)
+    try:
+        writable = services.question_delete(question, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+        return _to_questionnaire(request, question.questionnaire)
+    _saved(request, writable, question.questionnaire)
+    return _to_questionnaire(request, writable.questionnaire)
+
+
+@org_view(Perm.QUESTIONNAIRES_EDIT)
+@require_POST
+def question_move(request: HttpRequest, question_pk: int) -> HttpResponse:
+    question = question_for(_ctx(request), question_pk)
+    try:
+        writable = services.question_move(question, _step(request), by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+        return _to_questionnaire(request, question.questionnaire)
+    if writable.new_version:
+        _saved(request, writable, question.questionnaire)
+    return _to_questionnaire(
+        request, writable.questionnaire, f"question-{writable.questions[question.pk].pk}"
+    )
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    today = timezone.localdate()
+    programme = current_programme(ctx, today)
+    rows: list[Campaign] = []
+    if programme is not None:
+        rows = list(
+            campaigns_of(ctx)
+            .filter(programme=programme)
+            .select_related("questionnaire")
+            .annotate(
+                invited=Count("invitations", distinct=True),
+                answered=Count("responses", distinct=True),
+            )
+            .order_by("-created_at", "-pk")
+        )
+    return render(
+        request,
+        "questionnaires/campaigns.html",
+        {
+            "programme": programme,
+            "campaigns": rows,
+            "today": today,
+            "can_send": ctx.can(Perm.CAMPAIGNS_MANAGE) and programme is not None,
+        },
+    )
+
+
+def _sendable(ctx: OrgContext) -> Any:
+    return (
+        questionnaires_of(ctx)
+        .latest()
+        .filter(questions__isnull=False)
+        .distinct()
+        .order_by("organisation", "title", "pk")
+    )
+
+
+@org_view(Perm.CAMPAIGNS_MANAGE)
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    today = timezone.localdate()
+    programme = current_programme(ctx, today)
+    if programme is None:
+        messages.info(request, _("There is no programme for this academic year yet."))
+        return redirect("questionnaires:campaigns", org_slug=ctx.organisation.slug)
+    sendable = _sendable(ctx)
+    chosen = request.GET.get("questionnaire")
+    initial = {"deadline": today + timedelta(days=14), "send_mail": True}
+    if chosen and chosen.isdigit() and sendable.filter(pk=chosen).exists():
+        initial["questionnaire"] = int(chosen)
+    form = CampaignForm(
+        request.POST or None, programme=programme, questionnaires=sendable, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        sent = _attempt(
+            form,
+            lambda: campaign_services.campaign_send(
+                programme,
+                data["questionnaire"],
+                title=data["title"],
+                audience=data["audience"],
+                params=form.audience_params(),
+                form=data["form"],
+                phase=data["phase"],
+                anonymous=data["anonymous"],
+                deadline=data["deadline"],
+                send_mail=data["send_mail"],
+                by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            ),
+        )
+        if sent is not None:
+            messages.success(
+                request,
+                _("The questionnaire is sent: %(invited)s invited, %(mailed)s by e-mail.")
+                % {"invited": sent.invited, "mailed": sent.mailed},
+            )
+            if sent.left_out:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s person of the audience is not invited: no valid consent to "
+                        "take part in the programme.",
+                        "%(count)s people of the audience are not invited: no valid consent to "
+                        "take part in the programme.",
+                        sent.left_out,
+                    )
+                    % {"count": sent.left_out},
+                )
+            return redirect(sent.campaign.get_absolute_url())
+    return render(
+        request, "questionnaires/campaign_form.html", {"form": form, "programme": programme}
+    )
+
+
+def _progress(campaign: Campaign) -> dict[str, Any]:
+    counts = campaign.invitations.aggregate(
+        total=Count("pk"), answered=Count("pk", filter=Q(answered=True))
+    )
+    answered = campaign.responses.count()
+    total = counts["total"]
+    return {
+        "total": total,
+        "answered": answered,
+        "percent": min(100, round(100 * answered / total)) if total else 0,
+        "open": campaign.is_open_on(timezone.localdate()),
+    }
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    campaign = campaign_for(ctx, campaign_pk)
+    invitations = list(
+        campaign.invitations.select_related("person", "response").order_by(
+            "person__grade",
+            "person__class_letter",
+            "person__last_name",
+            "person__first_name",
+            "pk",
+        )
+        if not campaign.anonymous
+        else campaign.invitations.select_related("person").order_by(
+            "person__last_name", "person__first_name", "pk"
+        )
+    )
+    # As they are now: a person hidden after a withdrawn consent is not named even here.
+    left_out = list(
+        Person.objects.filter(organisation=ctx.organisation, pk__in=campaign.left_out)
+        .not_hidden()
+        .order_by("last_name", "first_name", "pk")
+    )
+    return render(
+        request,
+        "questionnaires/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "invitations": invitations,
+            "left_out": left_out,
+            "progress": _progress(campaign),
+            "can_manage": ctx.can(Perm.CAMPAIGNS_MANAGE),
+            "code_url": campaign_services.code_url(base_url=request.build_absolute_uri("/")),
+        },
+    )
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def campaign_progress(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    """The progress fragment the campaign page polls; a reload shows the same."""
+    campaign = campaign_for(_ctx(request), campaign_pk)
+    return render(
+        request,
+        "questionnaires/_progress.html",
+        {"campaign": campaign, "progress": _progress(campaign)},
+    )
+
+
+@org_view(Perm.CAMPAIGNS_MANAGE)
+@require_POST
+def campaign_close(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = campaign_for(_ctx(request), campaign_pk)
+    try:
+        campaign_services.campaign_close(campaign, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, _("The campaign is closed: it no longer takes answers."))
+    return redirect(campaign.get_absolute_url())
+
+
+@org_view(Perm.CAMPAIGNS_MANAGE)
+@require_POST
+def campaign_remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = campaign_for(_ctx(request), campaign_pk)
+    try:
+        count = campaign_services.campaign_remind(
+            campaign, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "A reminder is sent to %(count)s person.",
+                "Reminders are sent to %(count)s people.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect(campaign.get_absolute_url())
+
+
+def _slips(request: HttpRequest, campaign_pk: int, *, pdf: bool) -> HttpResponse:
+    campaign = campaign_for(_ctx(request), campaign_pk)
+
+    def render_slips(locked: Campaign, slips: list[campaign_services.Slip]) -> bytes:
+        document = slips_docx(locked, slips)
+        return docx_to_pdf(document) if pdf else document
+
+    try:
+        content = campaign_services.slips_print(
+            campaign, render_slips, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        _refuse(request, error)
+        return redirect(campaign.get_absolute_url())
+    except PdfConversionError:
+        messages.error(request, PDF_UNAVAILABLE)
+        return redirect(campaign.get_absolute_url())
+    name = f"Коды — {_file_stem(campaign.title)}"
+    if pdf:
+        return _download(content, f"{name}.pdf", "application/pdf")
+    return _download(content, f"{name}.docx", DOCX_CONTENT_TYPE)
+
+
+@org_view(Perm.CAMPAIGNS_MANAGE)
+@require_POST
+def campaign_slips_docx(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    return _slips(request, campaign_pk, pdf=False)
+
+
+@org_view(Perm.CAMPAIGNS_MANAGE)
+@require_POST
+def campaign_slips_pdf(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    return _slips(request, campaign_pk, pdf=True)
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def campaign_questionnaire_docx(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    """The campaign's questionnaire on paper, with the people a ranking question lists."""
+    ctx = _ctx(request)
+    campaign = campaign_for(ctx, campaign_pk)
+    content = questionnaire_docx(
+        campaign.questionnaire,
+        ctx.organisation,
+        pools=pools_of(campaign, questions_of(campaign)),
+    )
+    return _download(content, f"{_file_stem(campaign.title)}.docx", DOCX_CONTENT_TYPE)
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def campaign_questionnaire_pdf(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    campaign = campaign_for(ctx, campaign_pk)
+    content = questionnaire_docx(
+        campaign.questionnaire,
+        ctx.organisation,
+        pools=pools_of(campaign, questions_of(campaign)),
+    )
+    return _pdf_or_back(request, content, _file_stem(campaign.title), campaign.get_absolute_url())
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def campaign_results(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = campaign_for(_ctx(request), campaign_pk)
+    return render(
+        request,
+        "questionnaires/results.html",
+        {
+            "campaign": campaign,
+            "results": results_of(campaign),
+            "progress": _progress(campaign),
+            "can_export": _ctx(request).can(Perm.CAMPAIGNS_MANAGE),
+        },
+    )
+
+
+@org_view(Perm.CAMPAIGNS_MANAGE)
+def campaign_export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = campaign_for(_ctx(request), campaign_pk)
+    return _download(
+        answers_xlsx(campaign), f"Ответы — {_file_stem(campaign.title)}.xlsx", XLSX_CONTENT_TYPE
+    )
+
+
+# --- Answers typed in from paper and single responses -----------------------------------------
+
+
+def _entry_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    submit: Callable[[dict[str, list[str]]], Response],
+    person: Person | None,
+) -> HttpResponse:
+    questions = questions_of(campaign)
+    pools = pools_of(campaign, questions)
+    raw: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        raw = raw_from_post(request.POST, questions)
+        try:
+            response = submit(raw)
+        except InvitationNotUsable as refused:
+            messages.error(request, not_usable_message(refused.state))
+            return redirect(campaign.get_absolute_url())
+        except ValidationError as error:
+            errors = error_messages(error)
+        else:
+            messages.success(request, _("The answers are saved."))
+            if campaign.anonymous:
+                return redirect(
+                    "questionnaires:campaign_enter",
+                    org_slug=campaign.organisation.slug,
+                    campaign_pk=campaign.pk,
+                )
+            return redirect(
+                "questionnaires:response_detail",
+                org_slug=campaign.organisation.slug,
+                response_pk=response.pk,
+            )
+    return render(
+        request,
+        "questionnaires/enter.html",
+        {
+            "campaign": campaign,
+            "person": person,
+            "sheet": answer_sheet(questions, raw, errors, pools),
+            "errors": errors,
+        },
+    )
+
+
+@org_view(Perm.CAMPAIGNS_MANAGE)
+def invitation_enter(request: HttpRequest, survey_invitation_pk: int) -> HttpResponse:
+    """The curator types in the paper answers of one invitation (a campaign with names)."""
+    invitation = invitation_for(_ctx(request), survey_invitation_pk)
+    campaign = invitation.campaign
+    if campaign.anonymous:
+        raise Http404
+    try:
+        check_usable(invitation, paper=True)
+    except InvitationNotUsable as refused:
+        messages.error(request, not_usable_message(refused.state))
+        return redirect(campaign.get_absolute_url())
+    return _entry_page(
+        request,
+        campaign,
+        lambda raw: response_submit(invitation, raw, channel=Channel.PAPER, by=request.user),
+        invitation.person,
+    )
+
+
+@org_view(Perm.CAMPAIGNS_MANAGE)
+def campaign_enter(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    """The curator types in an anonymous paper form."""
+    campaign = campaign_for(_ctx(request), campaign_pk)
+    if not campaign.anonymous:
+        raise Http404
+    if campaign.closed_at is not None:
+        messages.error(request, not_usable_message("closed"))
+        return redirect(campaign.get_absolute_url())
+    return _entry_page(
+        request,
+        campaign,
+        lambda raw: response_enter_anonymous(campaign, raw, by=request.user),
+        None,
+    )
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def response_detail(request: HttpRequest, response_pk: int) -> HttpResponse:
+    response = response_for(_ctx(request), response_pk)
+    campaign = response.campaign
+    questions = questions_of(campaign)
+    answers = {a.question_id: a.value for a in response.answers.all()}
+    ranked = [int(pk) for q in questions if q.type == "ranking" for pk in answers.get(q.pk) or []]
+    names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=ranked)}
+    rows = []
+    for number, question in enumerate(questions, start=1):
+        value = answers.get(question.pk)
+        rows.append((number, question, _shown_value(question, value, names)))
+    notes = {note["question"]: note["reason"] for note in response.feed_notes}
+    return render(
+        request,
+        "questionnaires/response_detail.html",
+        {
+            "response": response,
+            "campaign": campaign,
+            "rows": rows,
+            "notes": notes,
+            "feeds": {key: feed.label for key, feed in FEEDS.items()},
+        },
+    )
+
+
+def _shown_value(question: Question, value: Any, names: dict[int, str]) -> Any:
+    if value is None:
+        return None
+    if question.type == "multiple":
+        return [question.choice_label(v) for v in value]
+    if question.type == "single":
+        return question.choice_label(value)
+    if question.type == "ranking":
+        return [names.get(int(pk), "—") for pk in value]
+    return typed(question, value)
