@@ -89,8 +89,10 @@ def test_plural_entries_have_every_form(po):
     for entry in plurals:
         assert sorted(entry.msgstr_plural) == list(range(nplurals)), entry.msgid
         assert all(form.strip() for form in entry.msgstr_plural.values()), entry.msgid
-        # one (1, 21), few (2–4) and many (5–20) are three different Russian words.
-        assert len({entry.msgstr_plural[i] for i in range(3)}) == 3, entry.msgid
+        # one (1, 21), few (2–4) and many (5–20) are never one copied string; in the nominative
+        # they are three words (пара, пары, пар), in the genitive and dative «few» and «many»
+        # coincide (у 2 / у 5 наставляемых), so at least two differ.
+        assert len({entry.msgstr_plural[i] for i in range(3)}) >= 2, entry.msgid
 
 
 def test_translations_keep_placeholders_and_are_russian(po):
