@@ -56,6 +56,12 @@ STAGES: tuple[Stage, ...] = (
         _("Mentee base"),
         _("Informing, applications, consents, third-party input, entry assessment."),
         (
+            NavItem(_("Mentee base"), "mentees:list", Perm.MENTEES_VIEW),
+            NavItem(
+                _("Questionnaire campaigns"), "questionnaires:campaigns", Perm.CAMPAIGNS_MANAGE
+            ),
+            NavItem(_("Questionnaires"), "questionnaires:list", Perm.QUESTIONNAIRES_VIEW),
+            NavItem(_("Entry and exit assessment"), "assessments:list", Perm.MENTEES_VIEW),
             NavItem(_("Students"), "people:list", Perm.PEOPLE_VIEW, "kind=student"),
             NavItem(_("Parents and guardians"), "people:list", Perm.PEOPLE_VIEW, "kind=parent"),
             NavItem(_("Consents"), "consents:register", Perm.CONSENTS_VIEW),
@@ -66,6 +72,7 @@ STAGES: tuple[Stage, ...] = (
         _("Mentor base"),
         _("Questionnaires of potential mentors: students, staff, parents, graduates, partners."),
         (
+            NavItem(_("Mentor base"), "mentors:list", Perm.MENTORS_VIEW),
             NavItem(_("Staff"), "people:list", Perm.PEOPLE_VIEW, "kind=staff"),
             NavItem(_("Graduates"), "people:list", Perm.PEOPLE_VIEW, "kind=graduate"),
             NavItem(_("External people"), "people:list", Perm.PEOPLE_VIEW, "kind=external"),
@@ -75,11 +82,21 @@ STAGES: tuple[Stage, ...] = (
         4,
         _("Selecting and training mentors"),
         _("Selection criteria, interviews, the commission, the mentor school, the registry."),
+        (
+            NavItem(_("Selection by the commission"), "mentors:selection", Perm.MENTORS_VIEW),
+            NavItem(_("Mentor school"), "mentors:training", Perm.MENTORS_VIEW),
+            NavItem(_("Mentor registry"), "mentors:registry", Perm.MENTORS_VIEW),
+            NavItem(_("My portfolio"), "mentors:my_portfolio", Perm.PORTFOLIO_OWN),
+        ),
     ),
     Stage(
         5,
         _("Forming pairs and groups"),
         _("A group meeting, preferences, matching, the order fixing the pairs."),
+        (
+            NavItem(_("Matching"), "matching:index", Perm.MATCHING_RUN),
+            NavItem(_("Pairs and groups"), "mentorships:list", Perm.MENTORSHIPS_VIEW),
+        ),
     ),
     Stage(
         6,
