@@ -26,6 +26,10 @@ from nastavnik.people.transfer.export import DATE_FORMAT, FORMULA_STARTS
 _SLOT_LABELS = dict(SLOT_CHOICES)
 
 
+def _slots(values: list[str]) -> str:
+    return "; ".join(str(_SLOT_LABELS.get(value, value)) for value in values)
+
+
 def _cell(sheet: Any, value: Any) -> Any:
     if isinstance(value, date):
         cell = WriteOnlyCell(sheet, value=value)
@@ -63,7 +67,7 @@ def mentees_xlsx(mentees: Iterable[Mentee]) -> bytes:
         (_("Requests"), lambda m: "; ".join(m.topic_labels)),
         (_("Request in own words"), lambda m: m.request_text),
         (_("Subjects"), lambda m: m.subjects),
-        (_("Time available"), lambda m: "; ".join(_SLOT_LABELS.get(s, s) for s in m.availability)),
+        (_("Time available"), lambda m: _slots(m.availability)),
         (_("Meeting format"), lambda m: m.get_meeting_format_display()),
         (_("Mean mark"), lambda m: m.results),
         (

@@ -171,7 +171,7 @@ class Mentor(models.Model):
 
     def availability_labels(self) -> list[str]:
         chosen = set(self.availability or [])
-        return [label for value, label in SLOT_CHOICES if value in chosen]
+        return [str(label) for value, label in SLOT_CHOICES if value in chosen]
 
 
 class DocumentKind(models.TextChoices):

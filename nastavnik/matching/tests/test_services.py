@@ -229,7 +229,8 @@ def test_a_mentee_of_the_base_without_a_form_stops_the_run_by_name(tenant_a):
 
     refused(
         lambda: start(w),
-        "These mentees of the base have no mentoring form: %(names)s.",
+        "These mentees of the base have no mentoring form: %(names)s. Choose a form for each "
+        "of them in the mentee base, then start the run again.",
         formless.person.full_name,
     )
 
@@ -260,7 +261,8 @@ def test_nothing_to_match_is_said_plainly(tenant_a):
 
     refused(
         lambda: services.run_start(programme, builtin_form(STUDENTS), RunSettings(), by=None),
-        "There is nobody to match in the form «%(form)s»",
+        "There is nobody to match in the form «%(form)s»: no mentee of the base is waiting "
+        "for a mentor.",
     )
 
 
@@ -308,7 +310,8 @@ def test_a_lock_that_breaks_a_hard_rule_stops_the_rerun_by_name(tenant_a):
 
     refused(
         lambda: start(w, source=run),
-        "In these locked pairs someone cannot take part now",
+        "In these locked pairs someone cannot take part now (a mentor not in the registry, "
+        "a mentee who is not eligible): %(names)s.",
         w.mentees[0].person.full_name,
         w.mentors[0].person.full_name,
     )
@@ -455,7 +458,8 @@ def test_a_stale_run_is_refused_and_offers_a_rerun(tenant_a):
 
     refused(
         lambda: confirm(w, run),
-        "The bases changed since this run was made",
+        "The bases changed since this run was made (new or changed mentees or mentors, "
+        "consents, pairs formed meanwhile): run it again and confirm the new run.",
     )
     assert services.run_is_stale(run)
 
@@ -481,7 +485,7 @@ def test_a_mentorship_lasts_at_most_a_year(tenant_a):
 
     refused(
         lambda: confirm(w, run, started_on=today, planned_end=latest_end(today) + timedelta(1)),
-        "A mentorship lasts at most one year",
+        "A mentorship lasts at most one year: the planned end can be %(latest)s at the latest.",
     )
     confirm(w, run, started_on=today, planned_end=latest_end(today))
     assert Mentorship.objects.filter(planned_end=latest_end(today)).count() == 2
@@ -545,7 +549,7 @@ def test_a_deleted_draft_order_can_be_made_again(tenant_a):
     assert set(Mentorship.objects.values_list("pairs_order", flat=True)) == {made.pk}
     refused(
         lambda: services.run_order_create(run, order_details(w, "82-о"), by=None),
-        "The run already has its order",
+        "The run already has its order (№ %(number)s).",
     )
 
 
@@ -557,9 +561,12 @@ def test_changes_to_a_confirmed_run_are_refused(tenant_a):
 
     refused(
         lambda: services.proposal_lock(pair, True, by=None),
-        "The run is already confirmed",
+        "The run is already confirmed: its pairs exist and the order is made.",
     )
-    refused(lambda: services.proposal_exclude(pair, by=None), "The run is already confirmed")
+    refused(
+        lambda: services.proposal_exclude(pair, by=None),
+        "The run is already confirmed: its pairs exist and the order is made.",
+    )
 
 
 def test_role_model_rule_is_set_aside_without_any_mentor_mark(tenant_a):

@@ -179,6 +179,7 @@ def test_export_takes_the_filters_and_writes_formulas_as_text(client, tenant_a, 
         request_text='=HYPERLINK("http://evil.example","жми")',
         topics=["subject"],
         results="3.50",
+        availability=["пн-вечер", "чт-день"],
     )
     MenteeFactory(person=student(org, last_name="Другова"), status=MenteeStatus.CANDIDATE)
     login(client, tenant_a, Role.CURATOR)
@@ -194,6 +195,9 @@ def test_export_takes_the_filters_and_writes_formulas_as_text(client, tenant_a, 
     cell = sheet.cell(row=2, column=header.index(gettext("Request in own words")) + 1)
     assert cell.data_type == "s" and cell.quotePrefix
     assert row[header.index(gettext("Requests"))] == gettext("Help with a school subject")
+    monday = f"{gettext('Monday')}, {gettext('evening')}"
+    thursday = f"{gettext('Thursday')}, {gettext('afternoon')}"
+    assert row[header.index(gettext("Time available"))] == f"{monday}; {thursday}"
 
 
 def test_the_specialist_may_not_export(client, tenant_a, programme):
