@@ -4,7 +4,6 @@ and confirming one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt as _attempt
+from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.matching import services
 from nastavnik.matching.access import proposal_for, run_for, runs_of, unmatched_for
 from nastavnik.matching.forms import (
@@ -54,19 +55,6 @@ def _ctx(request: HttpRequest) -> OrgContext:
 
 def _to_run(run: MatchingRun, anchor: str = "") -> HttpResponse:
     return redirect(run.get_absolute_url() + (f"#{anchor}" if anchor else ""))
-
-
-def _refuse(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    try:
-        return write()
-    except ValidationError as error:
-        form.add_rule_errors(error)
-        return None
 
 
 # --- The runs of the programme --------------------------------------------------------------------

@@ -22,6 +22,7 @@ from nastavnik.catalogue.profile import SLOT_CHOICES
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_status, valid_exists
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.mentees import services
 from nastavnik.mentees.access import mentee_for, visible_mentees
 from nastavnik.mentees.exports import mentees_xlsx
@@ -47,11 +48,6 @@ def _ctx(request: HttpRequest) -> OrgContext:
 
 def _to_card(ctx: OrgContext, mentee: Mentee) -> HttpResponse:
     return redirect("mentees:detail", org_slug=ctx.organisation.slug, mentee_pk=mentee.pk)
-
-
-def _refuse(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- The list ------------------------------------------------------------------------------

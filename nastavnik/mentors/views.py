@@ -28,6 +28,8 @@ from nastavnik.catalogue.profile import EXTERNAL_CATEGORIES
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, may_use
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt as _attempt
+from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.core.uploads import content_type_of
 from nastavnik.mentors import services
 from nastavnik.mentors.access import (
@@ -146,20 +148,6 @@ def _page_url(name: str, request: HttpRequest, programme: Programme) -> str:
 
 def _card(request: HttpRequest, mentor: Mentor) -> HttpResponse:
     return redirect(_url("detail", request, mentor_pk=mentor.pk))
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    """Run a service; its ValidationError lands on the form. Returns the result or None."""
-    try:
-        return write()
-    except ValidationError as error:
-        form.add_rule_errors(error)
-        return None
-
-
-def _refuse(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.catalogue.models import RoleModel
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt as _attempt
+from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.core.uploads import content_type_of
 from nastavnik.orders.models import OrderStatus
 from nastavnik.orders.services import default_signatory, order_next_number
@@ -70,20 +72,6 @@ def _url(name: str, programme: Programme, **kwargs: Any) -> str:
 
 def _to(name: str, programme: Programme, anchor: str = "") -> HttpResponse:
     return redirect(_url(name, programme) + (f"#{anchor}" if anchor else ""))
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    """Run a service; its ValidationError lands on the form. Returns the result or None."""
-    try:
-        return write()
-    except ValidationError as error:
-        form.add_rule_errors(error)
-        return None
-
-
-def _refuse(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:

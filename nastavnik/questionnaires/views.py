@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt as _attempt
+from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
@@ -81,19 +83,6 @@ NEW_VERSION = gettext_lazy(
 
 def _ctx(request: HttpRequest) -> OrgContext:
     return request.org  # type: ignore[attr-defined]
-
-
-def _refuse(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    try:
-        return write()
-    except ValidationError as error:
-        form.add_rule_errors(error)
-        return None
 
 
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
