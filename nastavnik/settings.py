@@ -64,6 +64,13 @@ INSTALLED_APPS = [
     "nastavnik.mentors",
     "nastavnik.matching",
     "nastavnik.mentorships",
+    "nastavnik.plans",
+    "nastavnik.meetings",
+    "nastavnik.awards",
+    "nastavnik.cases",
+    "nastavnik.showcase",
+    "nastavnik.monitoring",
+    "nastavnik.indicators",
 ]
 
 MIDDLEWARE = [

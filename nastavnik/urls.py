@@ -25,8 +25,18 @@ urlpatterns = [
     path("o/<slug:org_slug>/mentors/", include("nastavnik.mentors.urls")),
     path("o/<slug:org_slug>/matching/", include("nastavnik.matching.urls")),
     path("o/<slug:org_slug>/mentorships/", include("nastavnik.mentorships.urls")),
+    path("o/<slug:org_slug>/plans/", include("nastavnik.plans.urls")),
+    path("o/<slug:org_slug>/meetings/", include("nastavnik.meetings.urls")),
+    path("o/<slug:org_slug>/awards/", include("nastavnik.awards.urls")),
+    path("o/<slug:org_slug>/cases/", include("nastavnik.cases.urls")),
+    path("o/<slug:org_slug>/public-page/", include("nastavnik.showcase.urls")),
+    path("o/<slug:org_slug>/monitoring/", include("nastavnik.monitoring.urls")),
+    path("o/<slug:org_slug>/indicators/", include("nastavnik.indicators.urls")),
     path("consent/", include("nastavnik.consents.public_urls")),
     path("q/", include("nastavnik.questionnaires.public_urls")),
+    # Readable without login: organisations' public mentoring pages, personal calendar feeds.
+    path("mentoring/", include("nastavnik.showcase.public_urls")),
+    path("calendar/", include("nastavnik.meetings.feed_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -16,6 +16,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
+from importlib import import_module
 from io import BytesIO
 from pathlib import Path
 
@@ -1084,6 +1085,11 @@ TEMPLATES: dict[str, Callable[[], bytes]] = {
     "roadmap.docx": build_roadmap,
     "order_mentor_registry.docx": build_order_mentor_registry,
 }
+
+# The templates of later stages live in their own modules here (each app's helper writes its
+# own), each with a TEMPLATES dict of its own; imported last, as they use the helpers above.
+for _module in ("mentorships", "plans", "awards", "monitoring"):
+    TEMPLATES.update(import_module(f"nastavnik.documents.templates_{_module}").TEMPLATES)
 
 
 def main() -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from enum import StrEnum
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from nastavnik.accounts.models import User
 from nastavnik.core.access import OrgContext
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipQuerySet
+from nastavnik.orgs.policy import Perm
+from nastavnik.people.models import Person
 
 
 def mentorships_of(ctx: OrgContext) -> MentorshipQuerySet:
@@ -34,3 +39,48 @@ def mentorship_for(ctx: OrgContext, pk: int) -> Mentorship:
         ),
         pk=pk,
     )
+
+
+def own_people(ctx: OrgContext, user: User) -> QuerySet[Person]:
+    """The registry entries of `user` in the current organisation (normally one)."""
+    return Person.objects.for_org(ctx.organisation).filter(user=user)
+
+
+def workable(ctx: OrgContext, user: User) -> MentorshipQuerySet:
+    """Pairs and groups whose work (plan, meetings, feedback) `user` may see: every one for
+    those who run the programme, otherwise only those the user mentors or is a mentee of. The
+    one rule every view of a pair's work goes through (Perm.PAIR_WORK)."""
+    found = mentorships_of(ctx)
+    if ctx.can(Perm.MENTORSHIPS_VIEW):
+        return found
+    me = own_people(ctx, user).values("pk")
+    return found.filter(
+        Q(mentor__person__in=me) | Q(members__mentee__person__in=me, members__active=True)
+    ).distinct()
+
+
+def workable_for(ctx: OrgContext, user: User, pk: int) -> Mentorship:
+    """One pair or group of `workable`, or 404."""
+    return get_object_or_404(
+        with_people(workable(ctx, user)).select_related("programme", "organisation"), pk=pk
+    )
+
+
+class Side(StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+    # Those who run the programme, looking on (they comment, they do not take part).
+    CURATOR = "curator"
+
+
+def side_of(ctx: OrgContext, user: User, mentorship: Mentorship) -> Side | None:
+    """Which side of `mentorship` the user is on; a participant's own side wins over the
+    curator's view (a curator may mentor a pair of their own)."""
+    me = set(own_people(ctx, user).values_list("pk", flat=True))
+    if mentorship.mentor.person_id in me:
+        return Side.MENTOR
+    if any(member.mentee.person_id in me for member in mentorship.members.all() if member.active):
+        return Side.MENTEE
+    if ctx.can(Perm.MENTORSHIPS_VIEW):
+        return Side.CURATOR
+    return None

@@ -53,11 +53,27 @@ class Perm(StrEnum):
     MENTORSHIPS_MANAGE = "mentorships.manage"
     # A mentor's own portfolio, in the mentor's cabinet.
     PORTFOLIO_OWN = "portfolio.own"
+    # The work of a pair or group (plan, meetings, feedback): those who run the programme see
+    # every pair, a mentor or a mentee only their own (`mentorships.access.workable`).
+    PAIR_WORK = "pairs.work"
+    # A guardian's cabinet: the participation of one's own children.
+    CHILDREN_OWN = "children.own"
+    # Awards of the year (stage 7): nominations and winners; jury members score nominees.
+    AWARDS_MANAGE = "awards.manage"
+    AWARDS_SCORE = "awards.score"
+    # The library of best-practice cases.
+    CASES_VIEW = "cases.view"
+    CASES_MANAGE = "cases.manage"
+    # What the organisation's public mentoring page shows besides the registry.
+    PUBLIC_PAGE_EDIT = "public_page.edit"
+    # Monitoring (stage 1 quality, stage 2 impact) and the indicators of the year.
+    MONITORING_VIEW = "monitoring.view"
+    MONITORING_EDIT = "monitoring.edit"
 
 
 # Rights over one's own data only: they give no power over anyone else, so they never stop a
 # curator from assigning a role that carries them.
-OWN_DATA = frozenset({Perm.CONSENTS_OWN, Perm.PORTFOLIO_OWN})
+OWN_DATA = frozenset({Perm.CONSENTS_OWN, Perm.PORTFOLIO_OWN, Perm.CHILDREN_OWN})
 
 _EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN})
 _STAFF_READ = frozenset({Perm.PEOPLE_VIEW, Perm.CATALOGUE_VIEW})
@@ -91,6 +107,14 @@ _RUNS_PROGRAMME = _STAFF_READ | {
     Perm.MATCHING_RUN,
     Perm.MENTORSHIPS_VIEW,
     Perm.MENTORSHIPS_MANAGE,
+    Perm.PAIR_WORK,
+    Perm.AWARDS_MANAGE,
+    Perm.AWARDS_SCORE,
+    Perm.CASES_VIEW,
+    Perm.CASES_MANAGE,
+    Perm.PUBLIC_PAGE_EDIT,
+    Perm.MONITORING_VIEW,
+    Perm.MONITORING_EDIT,
 }
 
 GRANTS: dict[Role, frozenset[Perm]] = {
@@ -100,13 +124,33 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     # Class teachers, psychologists, social pedagogues read the registry to add their input.
     Role.SPECIALIST: _EVERY_ROLE
     | _STAFF_READ
-    | {Perm.PROGRAMME_VIEW, Perm.MENTEES_VIEW, Perm.MENTEE_INPUT, Perm.ASSESSMENT_EDIT},
+    | {
+        Perm.PROGRAMME_VIEW,
+        Perm.MENTEES_VIEW,
+        Perm.MENTEE_INPUT,
+        Perm.ASSESSMENT_EDIT,
+        Perm.CASES_VIEW,
+        Perm.MONITORING_VIEW,
+    },
     # The commission reads the mentor base and scores the candidates it is asked to.
     Role.COMMISSION_MEMBER: _EVERY_ROLE
-    | {Perm.CATALOGUE_VIEW, Perm.PROGRAMME_VIEW, Perm.MENTORS_VIEW, Perm.SELECTION_SCORE},
-    Role.MENTOR: _EVERY_ROLE | {Perm.CATALOGUE_VIEW, Perm.PROGRAMME_VIEW, Perm.PORTFOLIO_OWN},
-    Role.MENTEE: _EVERY_ROLE,
-    Role.GUARDIAN: _EVERY_ROLE,
+    | {
+        Perm.CATALOGUE_VIEW,
+        Perm.PROGRAMME_VIEW,
+        Perm.MENTORS_VIEW,
+        Perm.SELECTION_SCORE,
+        Perm.AWARDS_SCORE,
+    },
+    Role.MENTOR: _EVERY_ROLE
+    | {
+        Perm.CATALOGUE_VIEW,
+        Perm.PROGRAMME_VIEW,
+        Perm.PORTFOLIO_OWN,
+        Perm.PAIR_WORK,
+        Perm.CASES_VIEW,
+    },
+    Role.MENTEE: _EVERY_ROLE | {Perm.PAIR_WORK},
+    Role.GUARDIAN: _EVERY_ROLE | {Perm.CHILDREN_OWN},
 }
 
 
