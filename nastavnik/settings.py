@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "nastavnik.matching",
     "nastavnik.mentorships",
     "nastavnik.plans",
+    "nastavnik.cabinets",
     "nastavnik.meetings",
     "nastavnik.awards",
     "nastavnik.cases",

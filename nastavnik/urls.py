@@ -25,6 +25,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/mentors/", include("nastavnik.mentors.urls")),
     path("o/<slug:org_slug>/matching/", include("nastavnik.matching.urls")),
     path("o/<slug:org_slug>/mentorships/", include("nastavnik.mentorships.urls")),
+    path("o/<slug:org_slug>/my/", include("nastavnik.cabinets.urls")),
     path("o/<slug:org_slug>/plans/", include("nastavnik.plans.urls")),
     path("o/<slug:org_slug>/meetings/", include("nastavnik.meetings.urls")),
     path("o/<slug:org_slug>/awards/", include("nastavnik.awards.urls")),

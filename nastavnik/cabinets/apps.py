@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CabinetsConfig(AppConfig):
+    name = "nastavnik.cabinets"
+    label = "cabinets"
