@@ -1,8 +1,257 @@
 """DOCX templates of the awards app. Built by `python -m nastavnik.documents.build_templates`
-(which imports this module last); never import this module on its own."""
+(which imports this module last); never import this module on its own.
+
+The diploma, the certificate and the letters share a context (``awards.documents.award_context``):
+``org``, ``number``, ``issued_on``, ``academic_year``, ``nomination``, ``place`` and
+``place_roman``, ``recipient`` (a person), ``who`` (class or position), ``address`` («Мария
+Петровна»), ``is_pair``, ``child`` (the student mentor a parent's letter is about),
+``child_word`` («дочери»), ``child_class`` («ученицы 9 «Б» класса»), ``director``,
+``director_position``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from types import ModuleType
 
-TEMPLATES: dict[str, Callable[[], bytes]] = {}
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Pt
+
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def bt() -> ModuleType:
+    """The building blocks of `build_templates`, imported when a template is built: that module
+    imports this one at its end, whichever way it runs."""
+    return import_module("nastavnik.documents.build_templates")
+
+
+TITLE_SIZE = Pt(36)
+NAME_SIZE = Pt(20)
+
+
+def _award_footer(document: object) -> None:
+    """The number in the register and the date, then the director's signature."""
+    bt().paragraph(document)  # type: ignore[arg-type]
+    half = bt().TEXT_WIDTH.mm / 2
+    bt().borderless_table(
+        document,  # type: ignore[arg-type]
+        (half, half),
+        (("{{ issued_on|date }}", "left"), ("№ {{ number }}", "right")),
+    )
+    # Not `director_signature`: an organisation without a director's record still gets its
+    # letters, with the line left for the name.
+    bt().paragraph(document)  # type: ignore[arg-type]
+    bt().paragraph(document)  # type: ignore[arg-type]
+    bt().borderless_table(
+        document,  # type: ignore[arg-type]
+        (70, 45, bt().TEXT_WIDTH.mm - 115),
+        (
+            ("{{ director_position }}", "left"),
+            ("____________", "center"),
+            ("{% if director %}{{ director|signature }}{% endif %}", "right"),
+        ),
+    )
+
+
+def _centred(document: object, text: str, **kwargs: object) -> None:
+    bt().paragraph(document, text, align=CENTER, **kwargs)  # type: ignore[arg-type]
+
+
+def _person_block(document: object) -> None:
+    _centred(document, "{{ recipient|name }}", bold=True, size=NAME_SIZE)
+    bt().tag(document, "if who")  # type: ignore[arg-type]
+    _centred(document, "{{ who }}")
+    bt().tag(document, "endif")  # type: ignore[arg-type]
+
+
+def build_award_diploma() -> bytes:
+    """Диплом I (II, III) степени победителю или призёру номинации."""
+    document = bt().new_document("Диплом")
+    bt().letterhead(document)
+    bt().paragraph(document)
+    _centred(document, "ДИПЛОМ", bold=True, size=TITLE_SIZE)
+    _centred(document, "{{ place_roman }} степени", bold=True, size=NAME_SIZE)
+    bt().paragraph(document)
+    _centred(document, "награждается")
+    bt().paragraph(document)
+    _person_block(document)
+    bt().paragraph(document)
+    _centred(
+        document,
+        "{{ recipient|gendered('занявший', 'занявшая') }} {{ place_roman }} место "
+        "в номинации «{{ nomination }}»{% if is_pair %} в составе наставнической пары "
+        "(группы){% endif %} по итогам реализации программы наставничества "
+        "в {{ academic_year }} учебном году",
+    )
+    _award_footer(document)
+    return bt().save_reproducibly(document)
+
+
+def build_award_certificate() -> bytes:
+    """Сертификат участника номинации."""
+    document = bt().new_document("Сертификат участника")
+    bt().letterhead(document)
+    bt().paragraph(document)
+    _centred(document, "СЕРТИФИКАТ", bold=True, size=TITLE_SIZE)
+    _centred(document, "участника", bold=True, size=NAME_SIZE)
+    bt().paragraph(document)
+    _centred(document, "настоящим подтверждается, что")
+    bt().paragraph(document)
+    _person_block(document)
+    bt().paragraph(document)
+    _centred(
+        document,
+        "{{ recipient|gendered('принимал', 'принимала') }} участие в номинации "
+        "«{{ nomination }}»{% if is_pair %} в составе наставнической пары (группы){% endif %} "
+        "по итогам реализации программы наставничества в {{ academic_year }} учебном году",
+    )
+    _award_footer(document)
+    return bt().save_reproducibly(document)
+
+
+def build_award_thanks() -> bytes:
+    """Благодарственное письмо наставнику."""
+    document = bt().new_document("Благодарственное письмо")
+    bt().letterhead(document)
+    bt().paragraph(document)
+    _centred(document, "БЛАГОДАРСТВЕННОЕ ПИСЬМО", bold=True, size=NAME_SIZE)
+    bt().paragraph(document)
+    _centred(
+        document,
+        "{{ recipient|gendered('Уважаемый', 'Уважаемая') }} {{ address }}!",
+        bold=True,
+    )
+    bt().paragraph(document)
+    bt().text_block(
+        document,
+        "Администрация {{ org.short_name }} выражает Вам искреннюю благодарность за работу "
+        "наставником в {{ academic_year }} учебном году: за время, знания и душевные силы, "
+        "которые Вы отдали наставляемым, за терпение, внимание и поддержку.",
+    )
+    bt().text_block(
+        document,
+        "Благодаря Вам наставляемые стали увереннее в себе, открыли новые возможности и "
+        "достигли результатов, которыми можно гордиться. Желаем Вам здоровья, вдохновения и "
+        "новых успехов!",
+    )
+    _award_footer(document)
+    return bt().save_reproducibly(document)
+
+
+def build_award_parent_thanks() -> bytes:
+    """Благодарственное письмо родителю (законному представителю) наставника из числа
+    обучающихся (seed 002 §8.1)."""
+    document = bt().new_document("Благодарственное письмо родителям")
+    bt().letterhead(document)
+    bt().paragraph(document)
+    _centred(document, "БЛАГОДАРСТВЕННОЕ ПИСЬМО", bold=True, size=NAME_SIZE)
+    bt().paragraph(document)
+    _centred(
+        document,
+        "{{ recipient|gendered('Уважаемый', 'Уважаемая') }} {{ address }}!",
+        bold=True,
+    )
+    bt().paragraph(document)
+    bt().text_block(
+        document,
+        "Администрация {{ org.short_name }} выражает Вам искреннюю благодарность за воспитание "
+        "{{ child_word }} — {{ child|genitive }}"
+        "{% if child_class %}, {{ child_class }}{% endif %}, "
+        "{{ child|gendered('который', 'которая') }} в {{ academic_year }} учебном году "
+        "{{ child|gendered('стал', 'стала') }} наставником для других обучающихся в рамках "
+        "программы наставничества.",
+    )
+    bt().text_block(
+        document,
+        "Ответственность, доброта и готовность помогать другим, которые "
+        "{{ child|gendered('Ваш сын проявил', 'Ваша дочь проявила') }} в наставничестве, — "
+        "заслуга Вашей семьи. Спасибо Вам за воспитание достойного человека!",
+    )
+    _award_footer(document)
+    return bt().save_reproducibly(document)
+
+
+def build_order_awards() -> bytes:
+    """Приказ «О награждении по итогам реализации программы наставничества» (DESIGN §3 stage 7,
+    §6; seed 002 §8.1), with the winners of each nomination in its appendix.
+
+    Context: the common order context (``org``, ``number``, ``date``, ``place``, ``title``,
+    ``director``, ``director_position``) and ``academic_year``, ``nominations`` («…», «…»),
+    ``rows`` (each: ``number``, ``nomination``, ``place`` (roman), ``nominee`` (names with class
+    or position)), ``thanks_count``, ``parents_count``, ``curator`` (a person or None).
+    """
+    document = bt().new_document("Приказ о награждении")
+    bt().letterhead(document)
+    bt().order_heading(document, "{{ title }}")
+    bt().text_block(
+        document,
+        "В соответствии с " + bt().TARGET_MODEL_REGULATION + ", Положением о наставничестве "
+        "{{ org.short_name }}, программой наставничества на {{ academic_year }} учебный год, "
+        "на основании решения жюри по номинациям {{ nominations }}",
+    )
+    bt().paragraph(document, "ПРИКАЗЫВАЮ:", keep_with_next=True)
+    bt().text_block(
+        document,
+        "1. Наградить дипломами победителей и призёров по итогам реализации программы "
+        "наставничества в {{ academic_year }} учебном году согласно приложению к настоящему "
+        "приказу.",
+    )
+    bt().tag(document, "if thanks_count")
+    bt().text_block(
+        document,
+        "2. Объявить благодарность наставникам, принявшим участие в номинациях, и вручить им "
+        "благодарственные письма ({{ thanks_count }} чел.)"
+        "{% if parents_count %}; вручить благодарственные письма родителям (законным "
+        "представителям) наставников из числа обучающихся ({{ parents_count }} чел.){% endif %}.",
+    )
+    bt().tag(document, "endif")
+    bt().text_block(
+        document,
+        "{% if thanks_count %}3{% else %}2{% endif %}. Куратору программы наставничества"
+        "{% if curator %} {{ curator|initials('dative') }}{% endif %} организовать вручение "
+        "наград на итоговом мероприятии и разместить информацию о награждении на официальном "
+        "сайте {{ org.short_name }}.",
+    )
+    bt().text_block(
+        document,
+        "{% if thanks_count %}4{% else %}3{% endif %}. Контроль за исполнением приказа "
+        "оставляю за собой.",
+    )
+    bt().director_signature(document)
+
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for text in (
+        "Приложение",
+        "к приказу {{ org.short_name }}",
+        "от {{ date|date }} № {{ number }}",
+    ):
+        bt().paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    bt().paragraph(document)
+    for line in (
+        "ПОБЕДИТЕЛИ И ПРИЗЁРЫ",
+        "по итогам реализации программы наставничества в {{ academic_year }} учебном году",
+    ):
+        bt().paragraph(document, line, bold=True, align=CENTER)
+    bt().paragraph(document)
+    bt().grid_table(
+        document,
+        (10, 45, 20, bt().TEXT_WIDTH.mm - 75),
+        ("№ п/п", "Номинация", "Место", "Награждаемый"),
+        (
+            ("{%tr for row in rows %}",),
+            ("{{ row.number }}", "{{ row.nomination }}", "{{ row.place }}", "{{ row.nominee }}"),
+            ("{%tr endfor %}",),
+        ),
+    )
+    return bt().save_reproducibly(document)
+
+
+TEMPLATES: dict[str, Callable[[], bytes]] = {
+    "award_diploma.docx": build_award_diploma,
+    "award_certificate.docx": build_award_certificate,
+    "award_thanks.docx": build_award_thanks,
+    "award_parent_thanks.docx": build_award_parent_thanks,
+    "order_awards.docx": build_order_awards,
+}

@@ -1,0 +1,199 @@
+"""Forms of the awards pages. They collect input; the rules live in `services`, whose refusals
+the views put back on these forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.awards.models import SCORE_MAX, SCORE_MIN, Nomination, Nominee, NomineeKind
+from nastavnik.awards.services import OrderDetails, jury_candidates
+from nastavnik.consents.rules import hidden_q
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
+from nastavnik.mentorships.models import Mentorship
+from nastavnik.orgs.models import Organisation
+from nastavnik.people.models import Person, PersonKind
+from nastavnik.programmes.models import Programme
+
+
+class ProgrammeChoice(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=None
+    )
+
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["programme"].label_from_instance = lambda p: p.academic_year.label
+
+    def chosen(self, current: Programme | None) -> Programme | None:
+        if self.is_bound and self.is_valid() and self.cleaned_data["programme"] is not None:
+            return self.cleaned_data["programme"]
+        return current
+
+
+class NominationForm(RuleErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    nominee_kind = forms.ChoiceField(
+        label=_("Who is nominated"), choices=NomineeKind.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=_("What it is awarded for"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class JuryForm(RuleErrorsMixin, forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Jury"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("From 3 to 9 members: the director, the curator, members of the commission."),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["members"]
+        field.queryset = jury_candidates(organisation.pk)
+        field.label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+def _person_label(person: Person) -> str:
+    if person.class_name:
+        return f"{person.full_name}, {person.class_name}"
+    return f"{person.full_name} — {person.position}" if person.position else person.full_name
+
+
+class NomineeForm(RuleErrorsMixin, forms.Form):
+    """The nominee among the candidates the nomination's kind allows; the service checks again
+    whatever the form offered."""
+
+    nominee = forms.ModelChoiceField(label=_("Nominee"), queryset=None)
+    merits = forms.CharField(
+        label=_("Merits"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the nominee achieved this year: the jury reads it."),
+    )
+
+    def __init__(self, *args: Any, nomination: Nomination, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["nominee"]
+        taken = Nominee.objects.filter(nomination=nomination)
+        if nomination.nominee_kind == NomineeKind.MENTOR:
+            field.queryset = (
+                Mentor.objects.filter(programme=nomination.programme)
+                .exclude(status__in=INACTIVE_STATUSES)
+                .exclude(hidden_q(ref="person"))
+                .exclude(pk__in=taken.values("mentor"))
+                .select_related("person")
+                .order_by("person__name_key", "pk")
+            )
+            field.label_from_instance = lambda m: _person_label(m.person)
+        elif nomination.nominee_kind == NomineeKind.MENTORSHIP:
+            field.queryset = (
+                Mentorship.objects.filter(programme=nomination.programme)
+                .exclude(hidden_q(ref="mentor__person"))
+                .exclude(pk__in=taken.values("mentorship"))
+                .select_related("mentor__person", "form")
+                .prefetch_related("members__mentee__person")
+                .order_by("mentor__person__name_key", "pk")
+            )
+            field.label_from_instance = lambda m: f"{m} ({m.form.name})"
+        else:
+            field.queryset = (
+                Person.objects.for_org(nomination.organisation)
+                .exclude(hidden_q())
+                .exclude(pk__in=taken.values("person"))
+                .order_by("name_key", "pk")
+            )
+            field.label_from_instance = _person_label
+
+    def target(self) -> dict[str, Any]:
+        """The chosen nominee as the service's keyword: mentor=…, mentorship=… or person=…."""
+        chosen = self.cleaned_data["nominee"]
+        key = {Mentor: "mentor", Mentorship: "mentorship", Person: "person"}[type(chosen)]
+        return {key: chosen}
+
+
+SCORE_CHOICES = [("", "—"), *((str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1))]
+
+
+class ScoreForm(RuleErrorsMixin, forms.Form):
+    """A juror's scores of every nominee on one page: a score and a comment each. A nominee
+    left without a score is skipped."""
+
+    def __init__(self, *args: Any, nominees: list[Nominee], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.nominees = nominees
+        for nominee in nominees:
+            self.fields[f"score_{nominee.pk}"] = forms.ChoiceField(
+                label=str(nominee), choices=SCORE_CHOICES, required=False
+            )
+            self.fields[f"comment_{nominee.pk}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self) -> list[tuple[Nominee, forms.BoundField, forms.BoundField]]:
+        return [(n, self[f"score_{n.pk}"], self[f"comment_{n.pk}"]) for n in self.nominees]
+
+    def scores(self) -> list[tuple[Nominee, str, str]]:
+        data = self.cleaned_data
+        return [
+            (n, data[f"score_{n.pk}"], data[f"comment_{n.pk}"])
+            for n in self.nominees
+            if data[f"score_{n.pk}"]
+        ]
+
+
+PLACE_CHOICES = [("", "—"), ("1", "I"), ("2", "II"), ("3", "III")]
+
+
+class DecideForm(RuleErrorsMixin, forms.Form):
+    def __init__(self, *args: Any, nominees: list[Nominee], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.nominees = nominees
+        for nominee in nominees:
+            self.fields[f"place_{nominee.pk}"] = forms.ChoiceField(
+                label=str(nominee), choices=PLACE_CHOICES, required=False
+            )
+
+    def places(self) -> dict[int, int | None]:
+        return {
+            n.pk: int(self.cleaned_data[f"place_{n.pk}"])
+            if self.cleaned_data[f"place_{n.pk}"]
+            else None
+            for n in self.nominees
+        }
+
+
+class OrderForm(RuleErrorsMixin, forms.Form):
+    number = forms.CharField(label=_("Order number"), max_length=30)
+    date = forms.DateField(label=_("Order date"), widget=DATE_WIDGET)
+    signatory = StaffChoiceField(label=_("Signed by"), queryset=Person.objects.none())
+    signatory_position = forms.CharField(
+        label=_("Position of the signatory"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to take the position from the person's record."),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = (
+            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
+        )
+
+    def details(self) -> OrderDetails:
+        data = self.cleaned_data
+        return OrderDetails(
+            number=data["number"],
+            date=data["date"],
+            signatory=data["signatory"],
+            signatory_position=data["signatory_position"],
+        )

@@ -1,0 +1,490 @@
+"""The awards of the year: nominations of a programme, their jury and nominees, scoring,
+results and winners, the documents handed out and the awards order.
+
+A juror who does not run the awards sees only the nominations of their jury and only their own
+scores until the winners are chosen, so that nobody scores with an eye on the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nastavnik.accounts.models import User
+from nastavnik.awards import services
+from nastavnik.awards.access import award_for, nomination_for, nominations_of, nominee_for
+from nastavnik.awards.documents import (
+    award_docx,
+    award_file_name,
+    award_pdf,
+    awards_zip,
+    with_details,
+)
+from nastavnik.awards.forms import (
+    DecideForm,
+    JuryForm,
+    NominationForm,
+    NomineeForm,
+    OrderForm,
+    ProgrammeChoice,
+    ScoreForm,
+)
+from nastavnik.awards.models import QUORUM, Award, JuryScore, Nomination, Nominee
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, find_soffice
+from nastavnik.orders.models import OrderStatus
+from nastavnik.orgs.policy import Perm
+from nastavnik.people.validators import org_today
+from nastavnik.programmes.access import current_programme, programme_for, programmes_of
+from nastavnik.programmes.models import Programme
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _list_url(request: HttpRequest, programme: Programme) -> str:
+    url = reverse("awards:list", kwargs={"org_slug": _ctx(request).organisation.slug})
+    return f"{url}?programme={programme.pk}"
+
+
+def _to_nomination(request: HttpRequest, nomination: Nomination) -> HttpResponse:
+    return redirect(
+        "awards:nomination",
+        org_slug=_ctx(request).organisation.slug,
+        nomination_pk=nomination.pk,
+    )
+
+
+def _nominees(nomination: Nomination) -> list[Nominee]:
+    return list(
+        Nominee.objects.filter(nomination=nomination)
+        .select_related("mentor__person", "mentorship__mentor__person", "person")
+        .prefetch_related("mentorship__members__mentee__person")
+        .order_by("pk")
+    )
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+# --- Nominations ---------------------------------------------------------------------------------
+
+
+@org_view(Perm.AWARDS_SCORE)
+def nomination_list(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    current = current_programme(ctx, org_today(ctx.organisation))
+    choice = ProgrammeChoice(
+        request.GET or None,
+        programmes=programmes_of(ctx),
+        initial={"programme": current.pk if current else None},
+    )
+    programme = choice.chosen(current)
+    nominations: list[Nomination] = []
+    if programme is not None:
+        nominations = list(nominations_of(ctx, _user(request)).filter(programme=programme))
+    manage = ctx.can(Perm.AWARDS_MANAGE)
+    missing_builtins = manage and programme is not None and _missing_builtins(programme)
+    return render(
+        request,
+        "awards/list.html",
+        {
+            "choice": choice,
+            "programme": programme,
+            "nominations": _with_counts(nominations),
+            "manage": manage,
+            "missing_builtins": missing_builtins,
+        },
+    )
+
+
+def _missing_builtins(programme: Programme) -> bool:
+    codes = set(Nomination.objects.filter(programme=programme).values_list("code", flat=True))
+    return any(builtin.code not in codes for builtin in services.BUILTINS)
+
+
+def _with_counts(nominations: list[Nomination]) -> list[dict[str, Any]]:
+    counts = {
+        row["pk"]: row
+        for row in Nomination.objects.filter(pk__in=[n.pk for n in nominations])
+        .values("pk")
+        .annotate(
+            nominees_count=Count("nominees", distinct=True),
+            jury_count=Count("jury", distinct=True),
+        )
+    }
+    return [
+        {
+            "nomination": n,
+            "nominees": counts[n.pk]["nominees_count"],
+            "jury": counts[n.pk]["jury_count"],
+        }
+        for n in nominations
+    ]
+
+
+@org_view(Perm.AWARDS_MANAGE)
+@require_POST
+def builtin_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    made = services.builtin_nominations_create(programme, by=_user(request))
+    if made:
+        messages.success(
+            request,
+            _("Nominations added: %(names)s.") % {"names": ", ".join(f"«{n.name}»" for n in made)},
+        )
+    return redirect(_list_url(request, programme))
+
+
+@org_view(Perm.AWARDS_MANAGE)
+def nomination_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    form = NominationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = attempt(
+            form,
+            lambda: services.nomination_create(programme, form.cleaned_data, by=_user(request)),
+        )
+        if made is not None:
+            messages.success(request, _("The nomination «%(name)s» is added.") % {"name": made})
+            return _to_nomination(request, made)
+    return render(
+        request,
+        "awards/form_page.html",
+        {
+            "form": form,
+            "title": _("New nomination"),
+            "back": _list_url(request, programme),
+            "submit": _("Add the nomination"),
+        },
+    )
+
+
+@org_view(Perm.AWARDS_MANAGE)
+@require_POST
+def nomination_delete(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+    nomination = nomination_for(_ctx(request), _user(request), nomination_pk)
+    try:
+        services.nomination_delete(nomination, by=_user(request))
+    except ValidationError as error:
+        refuse(request, error)
+        return _to_nomination(request, nomination)
+    messages.success(request, _("The nomination «%(name)s» is deleted.") % {"name": nomination})
+    return redirect(_list_url(request, nomination.programme))
+
+
+@org_view(Perm.AWARDS_SCORE)
+def nomination_detail(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    user = _user(request)
+    nomination = nomination_for(ctx, user, nomination_pk)
+    nominees = _nominees(nomination)
+    manage = ctx.can(Perm.AWARDS_MANAGE)
+    juror = services.juror_of(nomination, user)
+    # Jurors score blind: the others' scores and the means show once the winners are chosen.
+    show_results = manage or nomination.is_decided
+    own = {}
+    if juror is not None:
+        own = {s.nominee_id: s for s in JuryScore.objects.filter(juror=juror)}
+    results = services.results(nomination, nominees) if show_results else []
+    scores_by_nominee: dict[int, list[JuryScore]] = {}
+    if show_results:
+        for score in JuryScore.objects.filter(nominee__nomination=nomination).select_related(
+            "juror__user"
+        ):
+            scores_by_nominee.setdefault(score.nominee_id, []).append(score)
+    jury = list(nomination.jury.select_related("user"))
+    return render(
+        request,
+        "awards/detail.html",
+        {
+            "nomination": nomination,
+            "nominees": [
+                {"nominee": n, "own": own.get(n.pk), "scores": scores_by_nominee.get(n.pk, [])}
+                for n in nominees
+            ],
+            "results": results,
+            "show_results": show_results,
+            "manage": manage,
+            "juror": juror,
+            "jury": jury,
+            "quorum": QUORUM,
+            "awards": list(
+                Award.objects.filter(nominee__nomination=nomination).select_related("recipient")
+            )
+            if nomination.is_decided and manage
+            else [],
+        },
+    )
+
+
+@org_view(Perm.AWARDS_MANAGE)
+def jury_edit(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    nomination = nomination_for(ctx, _user(request), nomination_pk)
+    form = JuryForm(
+        request.POST or None,
+        organisation=ctx.organisation,
+        initial={"members": [j.user_id for j in nomination.jury.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            form,
+            lambda: services.jury_set(nomination, form.cleaned_data["members"], by=_user(request)),
+        )
+        if done is not None:
+            messages.success(request, _("The jury is saved."))
+            return _to_nomination(request, nomination)
+    return render(
+        request,
+        "awards/form_page.html",
+        {
+            "form": form,
+            "title": _("Jury of the nomination «%(name)s»") % {"name": nomination.name},
+            "back": _nomination_url(request, nomination),
+            "submit": _("Save the jury"),
+        },
+    )
+
+
+def _nomination_url(request: HttpRequest, nomination: Nomination) -> str:
+    return reverse(
+        "awards:nomination",
+        kwargs={"org_slug": _ctx(request).organisation.slug, "nomination_pk": nomination.pk},
+    )
+
+
+# --- Nominees ------------------------------------------------------------------------------------
+
+
+@org_view(Perm.AWARDS_MANAGE)
+def nominee_add(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+    nomination = nomination_for(_ctx(request), _user(request), nomination_pk)
+    form = NomineeForm(request.POST or None, nomination=nomination)
+    if request.method == "POST" and form.is_valid():
+        made = attempt(
+            form,
+            lambda: services.nominee_add(
+                nomination,
+                merits=form.cleaned_data["merits"],
+                by=_user(request),
+                **form.target(),
+            ),
+        )
+        if made is not None:
+            messages.success(request, _("%(name)s is nominated.") % {"name": made})
+            return _to_nomination(request, nomination)
+    return render(
+        request,
+        "awards/form_page.html",
+        {
+            "form": form,
+            "title": _("Nominee of «%(name)s»") % {"name": nomination.name},
+            "back": _nomination_url(request, nomination),
+            "submit": _("Nominate"),
+        },
+    )
+
+
+@org_view(Perm.AWARDS_MANAGE)
+@require_POST
+def nominee_remove(request: HttpRequest, nominee_pk: int) -> HttpResponse:
+    nominee = nominee_for(_ctx(request), nominee_pk)
+    try:
+        services.nominee_remove(nominee, by=_user(request))
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The nominee is removed."))
+    return _to_nomination(request, nominee.nomination)
+
+
+# --- Scores and the decision ---------------------------------------------------------------------
+
+
+@org_view(Perm.AWARDS_SCORE)
+def score(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+    """A juror scores every nominee on one page; all scores are saved or none."""
+    user = _user(request)
+    nomination = nomination_for(_ctx(request), user, nomination_pk)
+    juror = services.juror_of(nomination, user)
+    nominees = _nominees(nomination)
+    own = {s.nominee_id: s for s in JuryScore.objects.filter(juror=juror)} if juror else {}
+    initial: dict[str, Any] = {}
+    for nominee_pk, saved in own.items():
+        initial[f"score_{nominee_pk}"] = str(saved.score)
+        initial[f"comment_{nominee_pk}"] = saved.comment
+    form = ScoreForm(request.POST or None, nominees=nominees, initial=initial)
+    if juror is not None and request.method == "POST" and form.is_valid():
+
+        def save_all() -> int:
+            with transaction.atomic():
+                for nominee, value, comment in form.scores():
+                    services.score_save(nominee, user, value, comment, by=user)
+            return len(form.scores())
+
+        saved = attempt(form, save_all)
+        if saved is not None:
+            messages.success(request, _("Your scores are saved."))
+            return _to_nomination(request, nomination)
+    return render(
+        request,
+        "awards/score.html",
+        {
+            "nomination": nomination,
+            "form": form,
+            "juror": juror,
+            "not_juror": services.MESSAGES["not_juror"],
+        },
+    )
+
+
+@org_view(Perm.AWARDS_MANAGE)
+def decide(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+    nomination = nomination_for(_ctx(request), _user(request), nomination_pk)
+    nominees = _nominees(nomination)
+    results = services.results(nomination, nominees)
+    ordered = [r.nominee for r in results]
+    form = DecideForm(request.POST or None, nominees=ordered)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            form,
+            lambda: services.nomination_decide(nomination, form.places(), by=_user(request)),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The winners are chosen; their diplomas and letters of thanks are ready."),
+            )
+            return _to_nomination(request, nomination)
+    return render(
+        request,
+        "awards/decide.html",
+        {
+            "nomination": nomination,
+            "form": form,
+            "rows": [(r, form[f"place_{r.nominee.pk}"]) for r in results],
+            "quorum": QUORUM,
+        },
+    )
+
+
+# --- Documents and the order ---------------------------------------------------------------------
+
+
+@org_view(Perm.AWARDS_MANAGE)
+def documents(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    awards = list(with_details(Award.objects.filter(programme=programme)).order_by("number"))
+    orders = list(services.awards_orders(programme).order_by("-date", "-pk"))
+    return render(
+        request,
+        "awards/documents.html",
+        {
+            "programme": programme,
+            "awards": awards,
+            "orders": orders,
+            "pending": any(o.status == OrderStatus.DRAFT for o in orders),
+            "pdf_available": find_soffice() is not None,
+            "back": _list_url(request, programme),
+        },
+    )
+
+
+@org_view(Perm.AWARDS_MANAGE)
+def documents_zip(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(_ctx(request), programme_pk)
+    awards = Award.objects.filter(programme=programme)
+    if not awards.exists():
+        messages.error(request, _("No award document yet: choose the winners of a nomination."))
+        return redirect(
+            "awards:documents", org_slug=programme.organisation.slug, programme_pk=programme.pk
+        )
+    name = f"Награды {programme.academic_year.label.replace('/', '-')}.zip"
+    return _download(awards_zip(awards), name, "application/zip")
+
+
+@org_view(Perm.AWARDS_MANAGE)
+def award_download(request: HttpRequest, award_pk: int) -> HttpResponse:
+    award = award_for(_ctx(request), award_pk)
+    return _download(award_docx(award), award_file_name(award, "docx"), DOCX_TYPE)
+
+
+@org_view(Perm.AWARDS_MANAGE)
+def award_download_pdf(request: HttpRequest, award_pk: int) -> HttpResponse:
+    award = award_for(_ctx(request), award_pk)
+    back = redirect(
+        "awards:documents", org_slug=award.organisation.slug, programme_pk=award.programme_id
+    )
+    try:
+        content = award_pdf(award)
+    except PdfConverterMissing:
+        messages.error(
+            request,
+            _(
+                "PDF cannot be made on this server: LibreOffice is not installed. Download the "
+                "DOCX and print it or save it as PDF from a word processor."
+            ),
+        )
+        return back
+    except PdfConversionError:
+        messages.error(request, _("The PDF could not be made; try again or download the DOCX."))
+        return back
+    return _download(content, award_file_name(award, "pdf"), "application/pdf")
+
+
+@org_view(Perm.AWARDS_MANAGE)
+def order_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    today = org_today(ctx.organisation)
+    defaults = services.order_defaults(programme, today)
+    form = OrderForm(
+        request.POST or None,
+        organisation=ctx.organisation,
+        initial={"number": defaults.number, "date": today, "signatory": defaults.signatory},
+    )
+    if request.method == "POST" and form.is_valid():
+        made = attempt(
+            form,
+            lambda: services.awards_order_create(programme, form.details(), by=_user(request)),
+        )
+        if made is not None:
+            messages.success(
+                request,
+                _("The awards order № %(number)s is prepared: the director signs it.")
+                % {"number": made.number},
+            )
+            return redirect("orders:detail", org_slug=ctx.organisation.slug, order_pk=made.pk)
+    return render(
+        request,
+        "awards/form_page.html",
+        {
+            "form": form,
+            "title": _("The awards order"),
+            "intro": services.awards_title(programme),
+            "back": _list_url(request, programme),
+            "submit": _("Prepare the order"),
+        },
+    )
