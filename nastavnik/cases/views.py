@@ -1,0 +1,222 @@
+"""The library of best-practice cases: search and filters, the case, writing one (on its own or
+from a pair), publishing it, the library as XLSX."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nastavnik.cases import services
+from nastavnik.cases.access import case_for, cases_of
+from nastavnik.cases.exports import XLSX_CONTENT_TYPE, cases_xlsx
+from nastavnik.cases.forms import CaseForm, LibraryFilter
+from nastavnik.cases.models import Case
+from nastavnik.cases.prefill import initial_from
+from nastavnik.cases.rules import attach_shown_people, lacking_consent, with_pair
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.mentorships.access import mentorship_for
+from nastavnik.orgs.policy import Perm
+from nastavnik.people.validators import org_today
+from nastavnik.programmes.access import current_programme, programme_for, programmes_of
+from nastavnik.programmes.models import Programme
+
+PAGE_SIZE = 30
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
+    return reverse(f"cases:{name}", kwargs={"org_slug": _ctx(request).organisation.slug, **kwargs})
+
+
+def _case_url(request: HttpRequest, case: Case) -> str:
+    return _url(request, "detail", case_pk=case.pk)
+
+
+def _library(request: HttpRequest) -> tuple[LibraryFilter, Any]:
+    ctx = _ctx(request)
+    filters = LibraryFilter(
+        request.GET or None,
+        organisation=ctx.organisation,
+        managing=ctx.can(Perm.CASES_MANAGE),
+    )
+    found = filters.narrow(cases_of(ctx)).order_by("-published_at", "-created_at", "-pk")
+    return filters, found
+
+
+@org_view(Perm.CASES_VIEW)
+def case_list(request: HttpRequest) -> HttpResponse:
+    filters, found = _library(request)
+    page = Paginator(with_pair(found), PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_shown_people(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "can_manage": _ctx(request).can(Perm.CASES_MANAGE),
+        },
+    )
+
+
+@org_view(Perm.CASES_VIEW)
+def case_export(request: HttpRequest) -> HttpResponse:
+    _filters, found = _library(request)
+    content = cases_xlsx(list(with_pair(found)))
+    return FileResponse(
+        BytesIO(content),
+        as_attachment=True,
+        filename="Кейсы лучших практик наставничества.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+@org_view(Perm.CASES_VIEW)
+def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    case = case_for(ctx, case_pk)
+    attach_shown_people([case])
+    can_manage = ctx.can(Perm.CASES_MANAGE)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "can_manage": can_manage,
+            # Who stands between the case and its names on the site: for those who write it.
+            "lacking": lacking_consent(case) if can_manage and not case.without_names else [],
+        },
+    )
+
+
+def _programme_of_request(request: HttpRequest) -> Programme | None:
+    ctx = _ctx(request)
+    chosen = request.GET.get("programme")
+    if chosen:
+        try:
+            return programme_for(ctx, int(chosen))
+        except ValueError:
+            raise Http404 from None
+    found = current_programme(ctx, org_today(ctx.organisation)) or programmes_of(ctx).first()
+    return found
+
+
+def _form_page(
+    request: HttpRequest, form: CaseForm, *, title: str, back: str, mentorship: Any = None
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "title": title, "back": back, "mentorship": mentorship},
+    )
+
+
+@org_view(Perm.CASES_MANAGE)
+def case_create(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = _programme_of_request(request)
+    if programme is None:
+        messages.info(request, _("There is no programme for this academic year yet."))
+        return redirect("programmes:list", org_slug=ctx.organisation.slug)
+    form = CaseForm(request.POST or None, organisation=ctx.organisation)
+    if request.method == "POST" and form.is_valid():
+        case = attempt(
+            form, lambda: services.case_create(programme, form.cleaned_data, by=request.user)
+        )
+        if case is not None:
+            messages.success(request, _("The case is saved as a draft."))
+            return redirect(_case_url(request, case))
+    return _form_page(request, form, title=_("New case"), back=_url(request, "list"))
+
+
+@org_view(Perm.CASES_MANAGE)
+def case_from_mentorship(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    form = CaseForm(
+        request.POST or None, organisation=ctx.organisation, initial=initial_from(mentorship)
+    )
+    if request.method == "POST" and form.is_valid():
+        case = attempt(
+            form,
+            lambda: services.case_create(
+                mentorship.programme, form.cleaned_data, by=request.user, mentorship=mentorship
+            ),
+        )
+        if case is not None:
+            messages.success(request, _("The case is saved as a draft."))
+            return redirect(_case_url(request, case))
+    return _form_page(
+        request,
+        form,
+        title=_("New case of a pair or group"),
+        back=mentorship.get_absolute_url(),
+        mentorship=mentorship,
+    )
+
+
+@org_view(Perm.CASES_MANAGE)
+def case_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    case = case_for(ctx, case_pk)
+    initial = {field: getattr(case, field) for field in services.FIELDS}
+    form = CaseForm(request.POST or None, organisation=ctx.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(
+            form, lambda: services.case_update(case, form.cleaned_data, by=request.user)
+        )
+        if saved is not None:
+            messages.success(request, _("The case is saved."))
+            return redirect(_case_url(request, case))
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the case"),
+        back=_case_url(request, case),
+        mentorship=case.mentorship,
+    )
+
+
+@org_view(Perm.CASES_MANAGE)
+@require_POST
+def case_publish(request: HttpRequest, case_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    case = case_for(ctx, case_pk)
+    action = request.POST.get("action")
+    if action not in ("publish", "unpublish"):
+        raise Http404
+    try:
+        if action == "publish":
+            services.case_publish(case, by=request.user, on=org_today(ctx.organisation))
+            messages.success(request, _("The case is published on the organisation's page."))
+        else:
+            services.case_unpublish(case, by=request.user)
+            messages.success(request, _("The case is taken off the organisation's page."))
+    except ValidationError as error:
+        refuse(request, error)
+    return redirect(_case_url(request, case))
+
+
+@org_view(Perm.CASES_MANAGE)
+@require_POST
+def case_delete(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = case_for(_ctx(request), case_pk)
+    services.case_delete(case, by=request.user)
+    messages.success(request, _("The case is deleted."))
+    return redirect(_url(request, "list"))

@@ -1,0 +1,113 @@
+"""The settings of the organisation's public page and its announcements (PUBLIC_PAGE_EDIT)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt
+from nastavnik.orgs.policy import Perm
+from nastavnik.people.validators import org_today
+from nastavnik.showcase import publication, services
+from nastavnik.showcase.access import announcement_for, announcements_of
+from nastavnik.showcase.forms import AnnouncementForm, PublicPageForm
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+def _settings_url(request: HttpRequest) -> str:
+    return reverse("showcase:settings", kwargs={"org_slug": _ctx(request).organisation.slug})
+
+
+@org_view(Perm.PUBLIC_PAGE_EDIT)
+def page_settings(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    organisation = ctx.organisation
+    page = services.page_of(organisation)
+    initial = {"enabled": page.enabled, "intro": page.intro, "contact": page.contact}
+    form = PublicPageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(
+            form,
+            lambda: services.public_page_save(organisation, form.cleaned_data, by=request.user),
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                _("The page is open to everyone.") if saved.enabled else _("The page is closed."),
+            )
+            return redirect(_settings_url(request))
+    today = org_today(organisation)
+    programme = publication.programme_shown(organisation, today)
+    return render(
+        request,
+        "showcase/settings.html",
+        {
+            "form": form,
+            "page": page,
+            "announcements": list(announcements_of(ctx).order_by("-starts_at", "-pk")),
+            "public_url": request.build_absolute_uri(
+                reverse("public_page:page", kwargs={"slug": organisation.slug})
+            ),
+            "shown_mentors": publication.registry(programme, today).count(),
+            "programme": programme,
+        },
+    )
+
+
+def _announcement_page(request: HttpRequest, form: AnnouncementForm, title: str) -> HttpResponse:
+    return render(
+        request,
+        "showcase/announcement_form.html",
+        {"form": form, "title": title, "back": _settings_url(request)},
+    )
+
+
+@org_view(Perm.PUBLIC_PAGE_EDIT)
+def announcement_add(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = attempt(
+            form,
+            lambda: services.announcement_create(
+                ctx.organisation, form.cleaned_data, by=request.user
+            ),
+        )
+        if created is not None:
+            messages.success(request, _("The announcement is saved."))
+            return redirect(_settings_url(request))
+    return _announcement_page(request, form, _("New announcement"))
+
+
+@org_view(Perm.PUBLIC_PAGE_EDIT)
+def announcement_edit(request: HttpRequest, announcement_pk: int) -> HttpResponse:
+    announcement = announcement_for(_ctx(request), announcement_pk)
+    initial: dict[str, Any] = {
+        field: getattr(announcement, field) for field in services.ANNOUNCEMENT_FIELDS
+    }
+    form = AnnouncementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(form, lambda: services.announcement_update(announcement, form.cleaned_data))
+        if saved is not None:
+            messages.success(request, _("The announcement is saved."))
+            return redirect(_settings_url(request))
+    return _announcement_page(request, form, _("Edit the announcement"))
+
+
+@org_view(Perm.PUBLIC_PAGE_EDIT)
+@require_POST
+def announcement_delete(request: HttpRequest, announcement_pk: int) -> HttpResponse:
+    announcement = announcement_for(_ctx(request), announcement_pk)
+    services.announcement_delete(announcement)
+    messages.success(request, _("The announcement is deleted."))
+    return redirect(_settings_url(request))
