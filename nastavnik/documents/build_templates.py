@@ -1086,19 +1086,27 @@ TEMPLATES: dict[str, Callable[[], bytes]] = {
     "order_mentor_registry.docx": build_order_mentor_registry,
 }
 
-# The templates of later stages live in their own modules here (each app's helper writes its
-# own), each with a TEMPLATES dict of its own; imported last, as they use the helpers above.
-for _module in ("mentorships", "plans", "awards", "monitoring"):
-    TEMPLATES.update(import_module(f"nastavnik.documents.templates_{_module}").TEMPLATES)
+# The templates of later stages live in their own modules here (each app's own), each with a
+# TEMPLATES dict; imported on demand, as they import their helpers from this module.
+APP_TEMPLATE_MODULES = ("mentorships", "plans", "awards", "monitoring")
+
+
+def all_templates() -> dict[str, Callable[[], bytes]]:
+    found = dict(TEMPLATES)
+    for module in APP_TEMPLATE_MODULES:
+        found.update(import_module(f"nastavnik.documents.templates_{module}").TEMPLATES)
+    return found
 
 
 def main() -> None:
     TEMPLATES_DIR.mkdir(exist_ok=True)
-    for name, build in TEMPLATES.items():
+    for name, build in all_templates().items():
         path = TEMPLATES_DIR / name
         path.write_bytes(build())
         sys.stdout.write(f"wrote {path}\n")
 
 
 if __name__ == "__main__":
-    main()
+    # Run through the package's module, not this `__main__` copy: the per-app template modules
+    # import their helpers from `nastavnik.documents.build_templates`.
+    import_module("nastavnik.documents.build_templates").main()
