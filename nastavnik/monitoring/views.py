@@ -1,0 +1,257 @@
+"""Monitoring of a programme year: stage 1 (quality of the process, with the SWOT workspace) and
+stage 2 (impact on the participants)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.monitoring import services
+from nastavnik.monitoring.access import swot_item_for
+from nastavnik.monitoring.forms import CandidateForm, SwotItemForm
+from nastavnik.monitoring.impact import MIN_N, impact_results
+from nastavnik.monitoring.models import Quadrant, SwotAnalysis, SwotItem
+from nastavnik.monitoring.quality import quality_results
+from nastavnik.monitoring.swot import candidates
+from nastavnik.orgs.policy import Perm
+from nastavnik.programmes.access import current_programme, programme_for, programmes_of
+from nastavnik.programmes.models import Programme
+
+GROUPINGS = {
+    "form": "by_form",
+    "role_model": "by_role_model",
+    "pair": "by_pair",
+}
+IMPACT_GROUPINGS = {
+    "form": "by_form",
+    "role_model": "by_role_model",
+    "strategy": "by_strategy",
+    "mode": "by_mode",
+    "pair": "by_pair",
+}
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+def _years(ctx: OrgContext) -> list[Programme]:
+    return list(
+        programmes_of(ctx).select_related("academic_year").order_by("-academic_year__start_year")
+    )
+
+
+@org_view(Perm.MONITORING_VIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    """The monitoring of the year running today, or of the latest year there is."""
+    ctx = _ctx(request)
+    programme = current_programme(ctx, timezone.localdate()) or next(iter(_years(ctx)), None)
+    if programme is None:
+        messages.info(request, _("There is no programme for this academic year yet."))
+        return redirect("programmes:list", org_slug=ctx.organisation.slug)
+    return redirect("monitoring:quality", org_slug=ctx.organisation.slug, programme_pk=programme.pk)
+
+
+@org_view(Perm.MONITORING_VIEW)
+def quality(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    grouping = request.GET.get("group", "")
+    results = quality_results(programme)
+    groups = getattr(results, GROUPINGS[grouping]) if grouping in GROUPINGS else ()
+    return render(
+        request,
+        "monitoring/quality.html",
+        {
+            "programme": programme,
+            "programmes": _years(ctx),
+            "tab": "quality",
+            "results": results,
+            "grouping": grouping if grouping in GROUPINGS else "",
+            "groupings": [
+                ("", _("Whole programme")),
+                ("form", _("By form")),
+                ("role_model", _("By role model")),
+                ("pair", _("By pair or group")),
+            ],
+            "groups": groups,
+        },
+    )
+
+
+# --- SWOT -----------------------------------------------------------------------------------
+
+
+def _swot_url(ctx: OrgContext, programme: Programme) -> str:
+    return reverse(
+        "monitoring:swot", kwargs={"org_slug": ctx.organisation.slug, "programme_pk": programme.pk}
+    )
+
+
+def _swot_page(
+    request: HttpRequest,
+    programme: Programme,
+    form: SwotItemForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    ctx = _ctx(request)
+    analysis = SwotAnalysis.objects.filter(programme=programme).first()
+    items = list(analysis.items.all()) if analysis else []
+    quadrants = [
+        {
+            "code": code,
+            "label": label,
+            "items": [i for i in items if i.quadrant == code],
+        }
+        for code, label in Quadrant.choices
+    ]
+    can_edit = ctx.can(Perm.MONITORING_EDIT)
+    offered = candidates(programme, analysis=analysis) if can_edit else []
+    return render(
+        request,
+        "monitoring/swot.html",
+        {
+            "programme": programme,
+            "programmes": _years(ctx),
+            "tab": "swot",
+            "analysis": analysis,
+            "quadrants": quadrants,
+            "candidates": offered,
+            "quadrant_choices": Quadrant.choices,
+            "form": form or SwotItemForm(),
+            "can_edit": can_edit,
+        },
+        status=status,
+    )
+
+
+@org_view(Perm.MONITORING_VIEW)
+def swot(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    """The four quadrants; for those who may edit, the form adding an item and the candidates
+    the data suggest."""
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    if request.method != "POST":
+        return _swot_page(request, programme)
+    if not ctx.can(Perm.MONITORING_EDIT):
+        return HttpResponse(status=403)
+    form = SwotItemForm(request.POST)
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.item_add(
+            programme, form.cleaned_data["quadrant"], form.cleaned_data["text"], by=request.user
+        ),
+    ):
+        messages.success(request, _("The item is added."))
+        return redirect(_swot_url(ctx, programme))
+    return _swot_page(request, programme, form, status=400)
+
+
+@org_view(Perm.MONITORING_EDIT)
+def swot_item_edit(request: HttpRequest, swot_item_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    item: SwotItem = swot_item_for(ctx, swot_item_pk)
+    programme = item.analysis.programme
+    if request.method == "POST":
+        form = SwotItemForm(request.POST)
+        if form.is_valid() and attempt(
+            form,
+            lambda: services.item_update(
+                item, form.cleaned_data["quadrant"], form.cleaned_data["text"], by=request.user
+            ),
+        ):
+            messages.success(request, _("The item is saved."))
+            return redirect(_swot_url(ctx, programme))
+        status = 400
+    else:
+        form = SwotItemForm(initial={"quadrant": item.quadrant, "text": item.text})
+        status = 200
+    return render(
+        request,
+        "monitoring/swot_item_form.html",
+        {"item": item, "programme": programme, "form": form},
+        status=status,
+    )
+
+
+@org_view(Perm.MONITORING_EDIT)
+@require_POST
+def swot_item_delete(request: HttpRequest, swot_item_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    item = swot_item_for(ctx, swot_item_pk)
+    programme = item.analysis.programme
+    services.item_delete(item, by=request.user)
+    messages.success(request, _("The item is deleted."))
+    return redirect(_swot_url(ctx, programme))
+
+
+@org_view(Perm.MONITORING_EDIT)
+@require_POST
+def swot_candidate(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    """Accept a candidate into a quadrant, or set it aside (`discard` in the form)."""
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    form = CandidateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, str(services.MESSAGES["candidate_gone"]))
+        return redirect(_swot_url(ctx, programme))
+    key = form.cleaned_data["key"]
+    try:
+        if "discard" in request.POST:
+            services.candidate_discard(programme, key, by=request.user)
+            messages.success(
+                request, _("The suggestion is set aside and will not be offered again.")
+            )
+        else:
+            services.candidate_accept(
+                programme,
+                key,
+                form.cleaned_data["quadrant"],
+                form.cleaned_data["text"] if "text" in request.POST else None,
+                by=request.user,
+            )
+            messages.success(request, _("The suggestion is added to the analysis."))
+    except ValidationError as error:
+        refuse(request, error)
+    return redirect(_swot_url(ctx, programme))
+
+
+# --- Stage 2 --------------------------------------------------------------------------------
+
+
+@org_view(Perm.MONITORING_VIEW)
+def impact(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    programme = programme_for(ctx, programme_pk)
+    grouping = request.GET.get("group", "")
+    results = impact_results(programme)
+    groups = getattr(results, IMPACT_GROUPINGS[grouping]) if grouping in IMPACT_GROUPINGS else ()
+    return render(
+        request,
+        "monitoring/impact.html",
+        {
+            "programme": programme,
+            "programmes": _years(ctx),
+            "tab": "impact",
+            "results": results,
+            "grouping": grouping if grouping in IMPACT_GROUPINGS else "",
+            "groupings": [
+                ("", _("Each participant")),
+                ("form", _("By form")),
+                ("role_model", _("By role model")),
+                ("strategy", _("By matching run")),
+                ("mode", _("By matching mode")),
+                ("pair", _("By pair or group")),
+            ],
+            "groups": groups,
+            "min_n": MIN_N,
+        },
+    )
