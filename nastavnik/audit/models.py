@@ -36,6 +36,12 @@ class AuditObject(models.TextChoices):
     INVITATION = "invitation", _("Questionnaire invitation")
     RESPONSE = "response", _("Questionnaire response")
     MENTORSHIP = "mentorship", _("Mentoring pair or group")
+    NOMINEE = "nominee", _("Nominee for an award")
+    JURY_SCORE = "jury_score", _("Jury score")
+    PLAN_ITEM = "plan_item", _("Item of a development plan")
+    CASE = "case", _("Case of best practice")
+    MEETING = "meeting", _("Meeting of a pair or group")
+    FEEDBACK = "feedback", _("Feedback on a meeting")
 
 
 class AuditChannel(models.TextChoices):

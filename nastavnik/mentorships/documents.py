@@ -1,6 +1,7 @@
-"""The order fixing pairs and groups (named in `orders.kinds`): what its template
-(``documents/build_templates.py``, ``order_pairs.docx``) prints, from the mentorships the order
-concerns."""
+"""The orders about pairs and groups (named in `orders.kinds`): fixing them (template
+``order_pairs.docx`` in ``documents/build_templates.py``), replacing a mentor and completing early
+(``order_mentor_replacement.docx``, ``order_early_completion.docx`` in
+``documents/templates_mentorships.py``) — what each prints, from the mentorships it concerns."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
 from nastavnik.matching.models import UnmatchedMentee
-from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.mentorships.models import MentorAssignment, Mentorship, MentorshipMentee
 from nastavnik.orders.documents import lower_first
 from nastavnik.orders.models import Order
 from nastavnik.programmes.documents import join_quoted
@@ -37,11 +38,18 @@ def mentorships_of_order(order: Order) -> list[Mentorship]:
     )
 
 
+def class_of(person: Any) -> str:
+    """«8 «А» класс» for a student, empty for anyone else."""
+    if not person.grade:
+        return ""
+    letter = f" «{person.class_letter}»" if person.class_letter else ""
+    return f"{person.grade}{letter} класс"
+
+
 def person_line(person: Any) -> str:
     """«Петров Илья Андреевич, 8 «А» класс» for a student, «…, учитель математики» for staff."""
     if person.grade:
-        letter = f" «{person.class_letter}»" if person.class_letter else ""
-        return f"{person.full_name}, {person.grade}{letter} класс"
+        return f"{person.full_name}, {class_of(person)}"
     if person.position:
         return f"{person.full_name}, {lower_first(person.position)}"
     return person.full_name
@@ -88,3 +96,98 @@ def pairs_order_context(order: Order) -> dict[str, Any]:
         ],
         "acquainted": ([curator] if curator else []) + [p for p in mentors if p != curator],
     }
+
+
+#: The grounds of seed 002 §2.8 as the order states them (after «ПРИКАЗЫВАЮ» comes the decision;
+#: the ground goes into the preamble).
+GROUND_PHRASES = {
+    MentorAssignment.Ground.LEFT_ORGANISATION: "в связи с прекращением наставником трудовых "
+    "отношений с образовательной организацией",
+    MentorAssignment.Ground.INCOMPATIBILITY: "в связи с психологической несовместимостью "
+    "наставника и наставляемого",
+    MentorAssignment.Ground.NON_FULFILMENT: "в связи с систематическим неисполнением "
+    "наставником своих обязанностей",
+    MentorAssignment.Ground.DISCIPLINARY: "в связи с привлечением наставника к "
+    "дисциплинарной ответственности",
+    MentorAssignment.Ground.REQUEST: "на основании обоснованной просьбы наставника или "
+    "наставляемого",
+}
+
+
+def _position(person: Any) -> str:
+    return lower_first(person.position) if person.position else ""
+
+
+def _mentee(member: MentorshipMentee) -> dict[str, Any]:
+    person = member.mentee.person
+    return {"person": person, "class_name": class_of(person)}
+
+
+def _common(mentorship: Mentorship, people: list[Any]) -> dict[str, Any]:
+    members = list(mentorship.members.all())
+    curator = mentorship.programme.curator
+    acquainted = ([curator] if curator else []) + [p for p in people if p != curator]
+    return {
+        "mentees": [_mentee(m) for m in members],
+        "group": len(members) > 1,
+        "minors": any(m.mentee.person.grade for m in members),
+        "form": mentorship.form.name,
+        "started_on": mentorship.started_on,
+        "planned_end": mentorship.planned_end,
+        "curator": curator,
+        "acquainted": list(dict.fromkeys(acquainted)),
+    }
+
+
+def _the_mentorship(order: Order) -> Mentorship:
+    found = mentorships_of_order(order)
+    if not found:
+        raise LookupError(f"order {order.pk} names no mentorship")
+    return found[0]
+
+
+def replacement_order_context(order: Order) -> dict[str, Any]:
+    """Who is relieved, who is appointed, from when and on what ground. The assignment is the
+    one the order is linked to; while the order is being made (not linked yet), the current
+    one."""
+    mentorship = _the_mentorship(order)
+    assignments = list(
+        MentorAssignment.objects.filter(mentorship=mentorship)
+        .select_related("mentor__person")
+        .order_by("assigned_on", "pk")
+    )
+    new = next((a for a in assignments if a.order_id == order.pk), None)
+    if new is None:
+        new = next(a for a in reversed(assignments) if a.released_on is None)
+    before = [a for a in assignments if a.pk != new.pk and a.assigned_on <= new.assigned_on]
+    old = before[-1] if before else None
+    old_person = old.mentor.person if old else None
+    new_person = new.mentor.person
+    context = _common(mentorship, [p for p in (old_person, new_person) if p is not None])
+    context.update(
+        {
+            "ground": GROUND_PHRASES.get(new.ground, ""),
+            "note": new.note,
+            "on": new.assigned_on,
+            "old_mentor": old_person,
+            "old_position": _position(old_person) if old_person else "",
+            "new_mentor": new_person,
+            "new_position": _position(new_person),
+        }
+    )
+    return context
+
+
+def early_completion_order_context(order: Order) -> dict[str, Any]:
+    mentorship = _the_mentorship(order)
+    mentor = mentorship.mentor.person
+    context = _common(mentorship, [mentor])
+    context.update(
+        {
+            "mentor": mentor,
+            "mentor_position": _position(mentor),
+            "ended_on": mentorship.ended_on,
+            "reason": mentorship.end_reason,
+        }
+    )
+    return context

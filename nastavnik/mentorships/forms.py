@@ -1,4 +1,6 @@
-"""The filters of the list of pairs and groups."""
+"""The filters of the list of pairs and groups, and the forms of their life: completion with
+the results, early completion and replacement of the mentor (with their order), termination,
+extension for an absence, a new planned end."""
 
 from __future__ import annotations
 
@@ -9,8 +11,25 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.mentorships.models import MentorshipQuerySet, MentorshipStatus
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.mentors.models import Mentor
+from nastavnik.mentorships.candidates import Suggestion
+from nastavnik.mentorships.models import (
+    RESULT_FIELDS,
+    AbsenceReason,
+    AbsentSide,
+    MentorAssignment,
+    MentorshipQuerySet,
+    MentorshipStatus,
+)
+from nastavnik.mentorships.services import (
+    PROJECT_MAX_LENGTH,
+    REASON_TEXT_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    OrderDetails,
+)
 from nastavnik.orgs.models import Organisation
+from nastavnik.people.models import Person, PersonKind
 from nastavnik.programmes.models import Programme
 
 
@@ -50,3 +69,153 @@ class MentorshipFilter(forms.Form):
         if self.cleaned_data["status"]:
             mentorships = mentorships.filter(status=self.cleaned_data["status"])
         return mentorships
+
+
+# --- The life of a pair or group -------------------------------------------------------------
+
+
+class OrderFieldsForm(RuleErrorsMixin, forms.Form):
+    """The number, date and signatory of the order a change makes (a replacement, an early
+    completion), filled with the next number and the director."""
+
+    number = forms.CharField(label=_("Order number"), max_length=30)
+    date = forms.DateField(label=_("Order date"), widget=DATE_WIDGET)
+    signatory = StaffChoiceField(label=_("Signed by"), queryset=Person.objects.none())
+    signatory_position = forms.CharField(
+        label=_("Position of the signatory"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to take the position from the person's record."),
+    )
+    ORDER_FIELDS = ("number", "date", "signatory", "signatory_position")
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = (
+            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
+        )
+
+    def order_details(self) -> OrderDetails:
+        data = self.cleaned_data
+        return OrderDetails(
+            number=data["number"],
+            date=data["date"],
+            signatory=data["signatory"],
+            signatory_position=data["signatory_position"],
+        )
+
+    def own_part(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.ORDER_FIELDS]
+
+    def order_part(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.ORDER_FIELDS]
+
+
+def _text_field(
+    label: Any, *, required: bool = False, rows: int = 3, **kwargs: Any
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=TEXT_MAX_LENGTH,
+        **kwargs,
+    )
+
+
+class ResultsForm(RuleErrorsMixin, forms.Form):
+    achievements = _text_field(
+        _("Achievements"),
+        help_text=_("Olympiads, competitions, certificates, what the mentee learned to do."),
+    )
+    project = forms.CharField(
+        label=_("Project defended"),
+        required=False,
+        max_length=PROJECT_MAX_LENGTH,
+        help_text=_("The title, if the mentee defended a project."),
+    )
+    grades_change = _text_field(
+        _("Changes in grades"), rows=2, help_text=_("For example: mathematics from 3 to 4.")
+    )
+    summary = _text_field(_("Summary"), rows=4)
+    mentor_feedback = _text_field(_("Final feedback of the mentor"))
+    mentee_feedback = _text_field(_("Final feedback of the mentee"))
+
+    def results(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in RESULT_FIELDS}
+
+
+class CompleteForm(ResultsForm):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE_WIDGET)
+    field_order = ["ended_on", *RESULT_FIELDS]
+
+
+class CompleteEarlyForm(OrderFieldsForm):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE_WIDGET)
+    reason = _text_field(
+        _("Reason"),
+        required=True,
+        help_text=_(
+            "Why the mentoring ends early, as agreed by the mentor and the curator: for "
+            "example, the mentee mastered the planned competencies quickly."
+        ),
+    )
+    agreed = forms.BooleanField(
+        label=_("The mentor and the curator agreed to complete the mentoring early"),
+        required=True,
+    )
+    field_order = ["ended_on", "reason", "agreed"]
+
+
+class TerminateForm(RuleErrorsMixin, forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE_WIDGET)
+    reason = _text_field(_("Reason"), required=True)
+
+
+class ExtendForm(RuleErrorsMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason for the absence"), choices=AbsenceReason.choices, widget=forms.RadioSelect
+    )
+    reason_text = forms.CharField(
+        label=_("The valid reason"),
+        required=False,
+        max_length=REASON_TEXT_MAX_LENGTH,
+        help_text=_("Needed for another valid reason."),
+    )
+    absent_side = forms.ChoiceField(
+        label=_("Who was absent"), choices=AbsentSide.choices, widget=forms.RadioSelect
+    )
+    absent_from = forms.DateField(label=_("Absent from"), widget=DATE_WIDGET)
+    absent_to = forms.DateField(label=_("Absent to (inclusive)"), widget=DATE_WIDGET)
+
+
+class TermForm(RuleErrorsMixin, forms.Form):
+    planned_end = forms.DateField(label=_("Planned end"), widget=DATE_WIDGET)
+
+
+class ReplaceForm(OrderFieldsForm):
+    new_mentor = forms.TypedChoiceField(
+        label=_("New mentor"), coerce=int, widget=forms.RadioSelect, choices=()
+    )
+    ground = forms.ChoiceField(
+        label=_("Ground"),
+        choices=[("", "—"), *MentorAssignment.Ground.choices],
+    )
+    on = forms.DateField(label=_("The new mentor takes over on"), widget=DATE_WIDGET)
+    note = _text_field(
+        _("Note"),
+        rows=2,
+        help_text=_("For example, the application the replacement is based on."),
+    )
+    field_order = ["new_mentor", "ground", "on", "note"]
+
+    def __init__(self, *args: Any, suggestions: list[Suggestion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.suggestions = suggestions
+        self.fields["new_mentor"].choices = [
+            (s.mentor.pk, s.mentor.person.full_name) for s in suggestions
+        ]
+
+    def chosen(self) -> Mentor | None:
+        pk = self.cleaned_data.get("new_mentor")
+        return next((s.mentor for s in self.suggestions if s.mentor.pk == pk), None)

@@ -36,6 +36,27 @@ class OneYearAfter(Func):
         return self.as_sql(compiler, connection, template="date(%(expressions)s, '+1 year')")
 
 
+class LatestEnd(Func):
+    """The last planned end the one-year rule allows: one calendar year after the start, plus
+    the days the pair was extended by for an absence (seed 002 §2.7). Kept beside
+    `OneYearAfter`, which the first migration names."""
+
+    output_field = models.DateField()
+    arity = 2
+
+    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
+        start, days = (compiler.compile(e) for e in self.get_source_expressions())
+        return start[0], days[0], [*start[1], *days[1]]
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        start, days, params = self._parts(compiler, connection)
+        return f"(CAST(({start} + INTERVAL '1 year') AS date) + {days})", params
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        start, days, params = self._parts(compiler, connection)
+        return f"date({start}, '+1 year', '+' || {days} || ' days')", params
+
+
 class MentorshipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
@@ -77,7 +98,21 @@ class Mentorship(models.Model):
     is_group = models.BooleanField(_("group"), default=False)
     started_on = models.DateField(_("started on"))
     planned_end = models.DateField(_("planned end"))
+    # The days the pair was extended by for absences (the sum of its extensions): the one-year
+    # rule allows the planned end that much later, and the database checks it so.
+    extension_days = models.PositiveIntegerField(_("days of extension"), default=0)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # Why it ended early or was terminated (an ordinary completion needs no reason).
+    end_reason = models.TextField(_("reason for ending"), blank=True)
+    # The order of an early completion (its draft is made with the completion).
+    end_order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order of the early completion"),
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -122,8 +157,12 @@ class Mentorship(models.Model):
                 name="mentorship_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(planned_end__lte=OneYearAfter("started_on")),
+                condition=Q(planned_end__lte=LatestEnd("started_on", "extension_days")),
                 name="mentorship_at_most_a_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="mentorship_ends_after_it_starts",
             ),
         ]
         indexes = [models.Index(fields=["organisation", "programme", "status"])]
@@ -176,3 +215,155 @@ class MentorshipMentee(models.Model):
 
     def __str__(self) -> str:
         return str(self.mentee)
+
+
+class MentorAssignment(models.Model):
+    """Who mentored a pair or group from when to when: the first mentor from the start, each
+    replacement (seed 002 §2.8) from its day, on its ground and by its order. The period of the
+    mentorship itself never changes on a replacement."""
+
+    class Ground(models.TextChoices):
+        LEFT_ORGANISATION = (
+            "left_organisation",
+            _("The mentor ended the employment with the organisation"),
+        )
+        INCOMPATIBILITY = (
+            "incompatibility",
+            _("Psychological incompatibility of the mentor and the mentee"),
+        )
+        NON_FULFILMENT = "non_fulfilment", _("Systematic non-fulfilment of the mentor's duties")
+        DISCIPLINARY = "disciplinary", _("Disciplinary action against the mentor")
+        REQUEST = "request", _("A justified request of the mentor or the mentee")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="assignments")
+    mentor = models.ForeignKey(
+        "mentors.Mentor",
+        on_delete=models.RESTRICT,
+        related_name="assignments",
+        verbose_name=_("mentor"),
+    )
+    assigned_on = models.DateField(_("from"))
+    released_on = models.DateField(_("to"), null=True, blank=True)
+    # Why this mentor took over; empty for the first mentor of the pair.
+    ground = models.CharField(_("ground"), max_length=24, choices=Ground.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mentor of a pair or group")
+        verbose_name_plural = _("mentors of pairs and groups")
+        ordering = ["assigned_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship"],
+                condition=Q(released_on__isnull=True),
+                name="mentorship_one_current_mentor",
+            ),
+            models.CheckConstraint(
+                condition=Q(released_on__isnull=True) | Q(released_on__gte=models.F("assigned_on")),
+                name="assignment_released_after_assigned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} ({self.assigned_on:%d.%m.%Y})"
+
+
+class AbsenceReason(models.TextChoices):
+    ILLNESS = "illness", _("Temporary incapacity for work (illness)")
+    BUSINESS_TRIP = "business_trip", _("Business trip")
+    OTHER = "other", _("Other long absence for a valid reason")
+
+
+class AbsentSide(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+
+
+class MentorshipExtension(models.Model):
+    """The term extended for an absence of either side (seed 002 §2.7): the planned end moves
+    later by the days of the absence."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="extensions")
+    reason = models.CharField(_("reason"), max_length=16, choices=AbsenceReason.choices)
+    reason_text = models.CharField(_("the valid reason"), max_length=300, blank=True)
+    absent_side = models.CharField(_("who was absent"), max_length=8, choices=AbsentSide.choices)
+    absent_from = models.DateField(_("absent from"))
+    absent_to = models.DateField(_("absent to"))
+    days = models.PositiveIntegerField(_("days"))
+    planned_end_before = models.DateField(_("planned end before"))
+    planned_end_after = models.DateField(_("planned end after"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension of a mentorship")
+        verbose_name_plural = _("extensions of mentorships")
+        ordering = ["absent_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(absent_to__gte=models.F("absent_from")),
+                name="extension_absence_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_after__gt=models.F("planned_end_before")),
+                name="extension_moves_the_end_later",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.absent_from:%d.%m.%Y}–{self.absent_to:%d.%m.%Y}"
+
+
+class MentorshipResult(models.Model):
+    """What a pair or group achieved (stage 7): entered by the curator on completion or later,
+    while the programme is open; the mentor's card shows it in the mentor's history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE, related_name="result")
+    achievements = models.TextField(_("achievements"), blank=True)
+    project = models.CharField(_("project defended"), max_length=300, blank=True)
+    grades_change = models.TextField(_("changes in grades"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    mentor_feedback = models.TextField(_("final feedback of the mentor"), blank=True)
+    mentee_feedback = models.TextField(_("final feedback of the mentee"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("results of a mentorship")
+        verbose_name_plural = _("results of mentorships")
+
+    def __str__(self) -> str:
+        return str(self.mentorship_id)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in RESULT_FIELDS)
+
+
+RESULT_FIELDS = (
+    "achievements",
+    "project",
+    "grades_change",
+    "summary",
+    "mentor_feedback",
+    "mentee_feedback",
+)

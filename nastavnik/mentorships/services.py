@@ -1,9 +1,16 @@
-"""Writes to pairs and groups. Matching's confirmation creates them here; the life of a pair
-(issue 7) adds its changes here too.
+"""Writes to pairs and groups. Matching's confirmation creates them here; so does their life
+(stages 6–7): extension for an absence, replacement of the mentor, completion (normal or early,
+by order), termination, and the results.
 
 Each function is atomic and validated: bad data raise ValidationError and write nothing.
 Counting a mentor's mentees is only safe with the mentor's row locked (`lock_mentors`): two
 confirmations at once then queue on it and the second counts what the first committed.
+
+Orders. A replacement of the mentor and an early completion are made by an order of the
+director (seed 002 §2.7–2.8). Both apply at once, and the draft order is made with them and
+linked (the assignment, the mentorship): the curator's work goes on the same day — the new
+mentor sees the pair — while the paper is signed. Signing the order changes nothing more;
+the order is the record. A deleted draft leaves the change in place (the link is emptied).
 """
 
 from __future__ import annotations
@@ -17,17 +24,35 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditObject
-from nastavnik.audit.services import audit_record, created
+from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.catalogue.models import MentoringForm, RoleModel
-from nastavnik.mentees.models import Mentee
-from nastavnik.mentors.models import GROUP_LIMIT, ONE_TO_ONE_LIMIT, Mentor
-from nastavnik.mentorships.models import Mentorship, MentorshipMentee
-from nastavnik.programmes.models import Programme
+from nastavnik.consents.models import Purpose
+from nastavnik.consents.rules import hidden_q, valid_exists
+from nastavnik.mentees.models import Mentee, MenteeStatus
+from nastavnik.mentees.services import mentee_set_status
+from nastavnik.mentors.models import GROUP_LIMIT, ONE_TO_ONE_LIMIT, Mentor, MentorStatus
+from nastavnik.mentorships.models import (
+    RESULT_FIELDS,
+    AbsenceReason,
+    AbsentSide,
+    MentorAssignment,
+    Mentorship,
+    MentorshipExtension,
+    MentorshipMentee,
+    MentorshipResult,
+    MentorshipStatus,
+)
+from nastavnik.orders.kinds import OrderKind
+from nastavnik.orders.models import Order
+from nastavnik.orders.services import default_signatory, order_create, order_next_number
+from nastavnik.people.models import Person
+from nastavnik.people.validators import org_today
+from nastavnik.programmes.models import Programme, ProgrammeStatus
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +69,66 @@ MESSAGES = {
     ),
     "mentee_paired": _("These mentees are already in an active pair or group: %(names)s."),
     "group_needed": _("%(name)s does not lead a group: a pair has one mentee."),
+    "over_a_year_extended": _(
+        "A mentorship lasts at most one year and the days it was extended by: the planned end "
+        "can be %(latest)s at the latest."
+    ),
+    "not_active": _(
+        "This pair or group is no longer active (%(status)s): nothing was changed. Only an "
+        "active pair or group can be completed, extended or given another mentor."
+    ),
+    "finished": _("The programme is finished and kept as it was."),
+    "end_date_required": _("Enter the date the mentoring ended."),
+    "end_before_start_of_pair": _("The mentoring cannot end before it started (%(start)s)."),
+    "end_in_future": _("The mentoring cannot end later than today (%(today)s)."),
+    "reason_required": _("Give the reason."),
+    "too_long": _("At most %(max)s characters."),
+    "ground_required": _("Choose the ground for replacing the mentor."),
+    "new_mentor_required": _("Choose the new mentor."),
+    "same_mentor": _("%(name)s already mentors this pair or group: choose another mentor."),
+    "mentor_not_eligible": _(
+        "%(name)s cannot take this pair or group: the new mentor must be in the mentor "
+        "registry of this programme, take the form «%(form)s» and have a valid consent."
+    ),
+    "mentor_is_mentee": _("%(name)s is a mentee of this pair or group."),
+    "group_mentor_needed": _(
+        "%(name)s does not lead a group: a group's new mentor must be a group mentor."
+    ),
+    "replacement_date": _(
+        "The new mentor takes over within the mentoring period, from %(start)s to %(end)s."
+    ),
+    "replacement_before_current": _(
+        "The current mentor took over on %(date)s: the replacement cannot come earlier."
+    ),
+    "absence_dates_required": _("Enter the first and the last day of the absence."),
+    "absence_order": _("The absence cannot end before it starts."),
+    "absence_outside": _(
+        "The absence must fall within the mentoring period, from %(start)s to %(end)s."
+    ),
+    "absence_overlap": _(
+        "These days overlap an absence already recorded (%(start)s – %(end)s): record only the "
+        "days not yet counted."
+    ),
+    "absence_reason_required": _("Choose the reason for the absence."),
+    "absence_side_required": _("Choose who was absent."),
+    "other_reason_text": _("Describe the valid reason for the absence."),
+    "end_before_current": _(
+        "The current mentor took over on %(date)s: the mentoring cannot end earlier."
+    ),
+    "not_early": _(
+        "An early completion comes before the planned end (%(end)s); on or after it, complete "
+        "the mentoring as planned."
+    ),
+    "not_ended": _("Results are entered when the pair or group is completed."),
 }
+
+#: The most a text of the results, a reason or a note may hold.
+TEXT_MAX_LENGTH = 4000
+PROJECT_MAX_LENGTH = 300
+REASON_TEXT_MAX_LENGTH = 300
+
+MENTOR_REPLACEMENT_TITLE = "О замене наставника"
+EARLY_COMPLETION_TITLE = "О досрочном завершении наставничества"
 
 
 def _error(key: str, **params: Any) -> ValidationError:
@@ -58,9 +142,10 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def latest_end(started_on: date) -> date:
-    """The last planned end the one-year rule (seed 002 §2.7) allows."""
-    return add_years(started_on, 1)
+def latest_end(started_on: date, extension_days: int = 0) -> date:
+    """The last planned end the one-year rule (seed 002 §2.7) allows, with the days the pair
+    was extended by for absences (the database checks the same: `models.LatestEnd`)."""
+    return add_years(started_on, 1) + timedelta(days=extension_days)
 
 
 def default_planned_end(started_on: date) -> date:
@@ -71,14 +156,15 @@ def default_planned_end(started_on: date) -> date:
     return min(may_end, latest_end(started_on) - timedelta(days=1))
 
 
-def check_term(started_on: date | None, planned_end: date | None) -> None:
+def check_term(started_on: date | None, planned_end: date | None, extension_days: int = 0) -> None:
     if started_on is None or planned_end is None:
         raise _error("dates_required")
     if planned_end <= started_on:
         raise _error("end_before_start")
-    latest = latest_end(started_on)
+    latest = latest_end(started_on, extension_days)
     if planned_end > latest:
-        raise _error("over_a_year", latest=latest.strftime("%d.%m.%Y"))
+        key = "over_a_year_extended" if extension_days else "over_a_year"
+        raise _error(key, latest=latest.strftime("%d.%m.%Y"))
 
 
 def capacity_of(mentor: Mentor) -> int:
@@ -189,6 +275,13 @@ def mentorship_create(
         raise _error(
             "mentee_paired", names=", ".join(m.mentee.person.full_name for m in members)
         ) from error
+    MentorAssignment.objects.create(
+        organisation_id=programme.organisation_id,
+        mentorship=mentorship,
+        mentor=mentor,
+        assigned_on=started_on,
+        created_by=by,
+    )
     for member in members:
         audit_record(
             programme.organisation_id,
@@ -217,3 +310,577 @@ def mentorship_create(
         by,
     )
     return mentorship
+
+
+# --- The life of a pair or group ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderDetails:
+    """The number, date and signatory of an order a change of a pair makes; the defaults are
+    the next number of the year and the director."""
+
+    number: str
+    date: date
+    signatory: Person | None
+    signatory_position: str = ""
+
+
+def order_defaults(mentorship: Mentorship, day: date) -> OrderDetails:
+    organisation = mentorship.organisation
+    return OrderDetails(
+        number=order_next_number(organisation, day.year),
+        date=day,
+        signatory=default_signatory(organisation),
+    )
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _text(value: Any) -> str:
+    """Text as typed, with trailing spaces and blank lines at the ends trimmed."""
+    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
+
+
+def _clean_text(value: Any, field: str, limit: int = TEXT_MAX_LENGTH) -> str:
+    text = _text(value)
+    if len(text) > limit:
+        raise ValidationError({field: _error("too_long", max=limit)})
+    return text
+
+
+def _locked(mentorship: Mentorship) -> Mentorship:
+    return (
+        Mentorship.objects.select_for_update(of=("self",))
+        .select_related("programme", "organisation", "mentor__person", "form")
+        .get(pk=mentorship.pk)
+    )
+
+
+def _require_open(locked: Mentorship) -> None:
+    if locked.programme.status == ProgrammeStatus.FINISHED:
+        raise _error("finished")
+
+
+def _locked_active(mentorship: Mentorship) -> Mentorship:
+    """The pair locked for the change, refused unless it is active in an open programme: a
+    second completion, or a replacement in an ended pair, changes nothing."""
+    locked = _locked(mentorship)
+    if locked.status != MentorshipStatus.ACTIVE:
+        raise _error("not_active", status=MentorshipStatus(locked.status).label.lower())
+    _require_open(locked)
+    return locked
+
+
+def _members(locked: Mentorship) -> list[MentorshipMentee]:
+    return list(
+        MentorshipMentee.objects.filter(mentorship=locked, active=True)
+        .select_related("mentee__person", "mentee__programme")
+        .order_by("mentee__person__name_key", "pk")
+    )
+
+
+def _label(locked: Mentorship, members: Sequence[MentorshipMentee]) -> str:
+    names = ", ".join(m.mentee.person.full_name for m in members)
+    return f"{locked.mentor.person.full_name} — {names}"[:300]
+
+
+def _audit(
+    locked: Mentorship,
+    members: Sequence[MentorshipMentee],
+    changes: dict[str, Any],
+    by: User | None,
+    related: Person | None = None,
+) -> None:
+    for member in members or [None]:
+        audit_record(
+            locked.organisation_id,
+            action=AuditAction.UPDATE,
+            object_type=AuditObject.MENTORSHIP,
+            object_id=locked.pk,
+            label=_label(locked, members),
+            by=by,
+            changes=changes,
+            person=member.mentee.person if member else locked.mentor.person,
+            related_person=related or locked.mentor.person,
+        )
+
+
+def _sync(mentorship: Mentorship, locked: Mentorship, names: Iterable[str]) -> None:
+    """The caller's object shows what was written."""
+    if mentorship is not locked:
+        for name in names:
+            setattr(mentorship, name, getattr(locked, name))
+
+
+def _check_end_date(locked: Mentorship, ended_on: date | None) -> date:
+    if ended_on is None:
+        raise ValidationError({"ended_on": _error("end_date_required")})
+    if ended_on < locked.started_on:
+        raise ValidationError(
+            {"ended_on": _error("end_before_start_of_pair", start=_d(locked.started_on))}
+        )
+    today = org_today(locked.organisation)
+    if ended_on > today:
+        raise ValidationError({"ended_on": _error("end_in_future", today=_d(today))})
+    taken_over = _current_assignment(locked).assigned_on
+    if ended_on < taken_over:
+        raise ValidationError({"ended_on": _error("end_before_current", date=_d(taken_over))})
+    return ended_on
+
+
+def _current_assignment(locked: Mentorship) -> MentorAssignment:
+    """The open assignment of the current mentor (made for a pair created before the history
+    was kept)."""
+    current = MentorAssignment.objects.filter(mentorship=locked, released_on__isnull=True).first()
+    if current is None:
+        current = MentorAssignment.objects.create(
+            organisation_id=locked.organisation_id,
+            mentorship=locked,
+            mentor_id=locked.mentor_id,
+            assigned_on=locked.started_on,
+        )
+    return current
+
+
+def _end(
+    locked: Mentorship,
+    *,
+    status: MentorshipStatus,
+    ended_on: date,
+    reason: str,
+    by: User | None,
+    results: dict[str, str] | None = None,
+) -> list[MentorshipMentee]:
+    """Close the pair: its status, the day, the mentor's assignment, and its mentees free to be
+    paired again (their base entries move on as the kind of ending says)."""
+    members = _members(locked)
+    locked.status, locked.ended_on, locked.end_reason = status, ended_on, reason
+    locked.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
+    MentorAssignment.objects.filter(mentorship=locked, released_on__isnull=True).update(
+        released_on=ended_on
+    )
+    MentorshipMentee.objects.filter(mentorship=locked, active=True).update(active=False)
+    for member in members:
+        _mentee_after(member.mentee, status, reason, by)
+    _audit(
+        locked,
+        members,
+        diff(
+            {"status": MentorshipStatus.ACTIVE, "ended_on": None, "end_reason": ""},
+            {"status": status, "ended_on": ended_on, "end_reason": reason},
+        )
+        | created(results or {}),
+        by,
+    )
+    return members
+
+
+def _mentee_after(mentee: Mentee, status: MentorshipStatus, reason: str, by: User | None) -> None:
+    """A mentee whose pair completed has finished mentoring this year (and may enter next
+    year's base as anyone else); one whose pair was terminated goes back to the base to be
+    paired again, or, if they may no longer take part (consent, age), leaves it."""
+    if mentee.status != MenteeStatus.PAIRED:
+        return  # the curator has already moved the entry on
+    if status != MentorshipStatus.TERMINATED:
+        mentee_set_status(mentee, MenteeStatus.FINISHED, by=by)
+        return
+    try:
+        with transaction.atomic():
+            mentee_set_status(mentee, MenteeStatus.IN_BASE, by=by)
+    except ValidationError:
+        mentee_set_status(mentee, MenteeStatus.LEFT, by=by, reason=reason)
+
+
+def _save_result(locked: Mentorship, values: dict[str, str], by: User | None) -> MentorshipResult:
+    result, _created = MentorshipResult.objects.get_or_create(
+        mentorship=locked, defaults={"organisation_id": locked.organisation_id}
+    )
+    for name, value in values.items():
+        setattr(result, name, value)
+    result.updated_by = by
+    result.save()
+    return result
+
+
+def _clean_results(values: dict[str, Any]) -> dict[str, str]:
+    cleaned: dict[str, str] = {}
+    errors: dict[str, list[ValidationError]] = {}
+    for name in RESULT_FIELDS:
+        limit = PROJECT_MAX_LENGTH if name == "project" else TEXT_MAX_LENGTH
+        try:
+            cleaned[name] = _clean_text(values.get(name, ""), name, limit)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    return cleaned
+
+
+@transaction.atomic
+def mentorship_complete(
+    mentorship: Mentorship,
+    *,
+    ended_on: date,
+    by: User | None,
+    achievements: str = "",
+    project: str = "",
+    grades_change: str = "",
+    summary: str = "",
+    mentor_feedback: str = "",
+    mentee_feedback: str = "",
+) -> Mentorship:
+    """The normal end of a pair or group (stage 7), with its results: the mentees have finished
+    mentoring this year, the mentor's place is free, the results go to the mentor's history."""
+    locked = _locked_active(mentorship)
+    ended_on = _check_end_date(locked, ended_on)
+    results = _clean_results(
+        {
+            "achievements": achievements,
+            "project": project,
+            "grades_change": grades_change,
+            "summary": summary,
+            "mentor_feedback": mentor_feedback,
+            "mentee_feedback": mentee_feedback,
+        }
+    )
+    _end(
+        locked,
+        status=MentorshipStatus.COMPLETED,
+        ended_on=ended_on,
+        reason="",
+        by=by,
+        results=results,
+    )
+    _save_result(locked, results, by)
+    _sync(mentorship, locked, ["status", "ended_on", "end_reason"])
+    logger.info("mentorship %s completed on %s by %s", locked.pk, ended_on, by)
+    return locked
+
+
+def _order(
+    locked: Mentorship, kind: str, title: str, details: OrderDetails | None, by: User | None
+) -> Order:
+    details = details or order_defaults(locked, org_today(locked.organisation))
+    return order_create(
+        locked.organisation,
+        kind,
+        number=details.number,
+        date=details.date,
+        signatory=details.signatory,
+        signatory_position=details.signatory_position,
+        title=title,
+        subjects=[locked],
+        by=by,
+    )
+
+
+@transaction.atomic
+def mentorship_complete_early(
+    mentorship: Mentorship,
+    *,
+    ended_on: date,
+    reason: str,
+    by: User | None,
+    order: OrderDetails | None = None,
+) -> Mentorship:
+    """The end before the planned day by agreement of the mentor and the curator, when the
+    mentee mastered what was planned quickly (seed 002 §2.7). The draft order of the early
+    completion is made with it; its results are entered on the pair's card."""
+    locked = _locked_active(mentorship)
+    ended_on = _check_end_date(locked, ended_on)
+    if ended_on >= locked.planned_end:
+        raise ValidationError({"ended_on": _error("not_early", end=_d(locked.planned_end))})
+    reason = _clean_text(reason, "reason")
+    if not reason:
+        raise ValidationError({"reason": _error("reason_required")})
+    _end(locked, status=MentorshipStatus.COMPLETED_EARLY, ended_on=ended_on, reason=reason, by=by)
+    locked.end_order = _order(locked, OrderKind.EARLY_COMPLETION, EARLY_COMPLETION_TITLE, order, by)
+    locked.save(update_fields=["end_order", "updated_at"])
+    _sync(mentorship, locked, ["status", "ended_on", "end_reason", "end_order"])
+    logger.info("mentorship %s completed early on %s by %s", locked.pk, ended_on, by)
+    return locked
+
+
+@transaction.atomic
+def mentorship_terminate(
+    mentorship: Mentorship, *, ended_on: date, reason: str, by: User | None
+) -> Mentorship:
+    """The pair or group dissolved without completing (the mentee left, the pair did not work
+    and no other mentor is found): its mentees go back to the base to be paired again."""
+    locked = _locked_active(mentorship)
+    ended_on = _check_end_date(locked, ended_on)
+    reason = _clean_text(reason, "reason")
+    if not reason:
+        raise ValidationError({"reason": _error("reason_required")})
+    _end(locked, status=MentorshipStatus.TERMINATED, ended_on=ended_on, reason=reason, by=by)
+    _sync(mentorship, locked, ["status", "ended_on", "end_reason"])
+    logger.info("mentorship %s terminated on %s by %s", locked.pk, ended_on, by)
+    return locked
+
+
+@transaction.atomic
+def mentorship_results_save(
+    mentorship: Mentorship, *, by: User | None, **values: str
+) -> MentorshipResult:
+    """The results of an ended pair or group, edited while the programme is open."""
+    locked = _locked(mentorship)
+    _require_open(locked)
+    if locked.status == MentorshipStatus.ACTIVE:
+        raise _error("not_ended")
+    unknown = set(values) - set(RESULT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown results: {sorted(unknown)}")
+    cleaned = _clean_results(values)
+    existing = MentorshipResult.objects.filter(mentorship=locked).first()
+    before = {name: getattr(existing, name) if existing else "" for name in RESULT_FIELDS}
+    result = _save_result(locked, cleaned, by)
+    members = list(
+        MentorshipMentee.objects.filter(mentorship=locked).select_related("mentee__person")
+    )
+    _audit(locked, members, diff(before, cleaned), by)
+    return result
+
+
+@transaction.atomic
+def mentorship_set_end(
+    mentorship: Mentorship, *, planned_end: date | None, by: User | None
+) -> Mentorship:
+    """A new planned end of an active pair: set individually (seed 002 §2.7), within one year of
+    the start and the days of its extensions."""
+    locked = _locked_active(mentorship)
+    try:
+        check_term(locked.started_on, planned_end, locked.extension_days)
+    except ValidationError as error:
+        raise ValidationError({"planned_end": error}) from error
+    assert planned_end is not None
+    before = locked.planned_end
+    locked.planned_end = planned_end
+    locked.save(update_fields=["planned_end", "updated_at"])
+    _audit(
+        locked, _members(locked), {"planned_end": [before.isoformat(), planned_end.isoformat()]}, by
+    )
+    _sync(mentorship, locked, ["planned_end"])
+    return locked
+
+
+def _check_absence(
+    locked: Mentorship,
+    *,
+    reason: str,
+    reason_text: str,
+    absent_side: str,
+    absent_from: date | None,
+    absent_to: date | None,
+) -> None:
+    if reason not in AbsenceReason.values:
+        raise ValidationError({"reason": _error("absence_reason_required")})
+    if reason == AbsenceReason.OTHER and not reason_text:
+        raise ValidationError({"reason_text": _error("other_reason_text")})
+    if absent_side not in AbsentSide.values:
+        raise ValidationError({"absent_side": _error("absence_side_required")})
+    if absent_from is None or absent_to is None:
+        raise ValidationError({"absent_from": _error("absence_dates_required")})
+    if absent_to < absent_from:
+        raise ValidationError({"absent_to": _error("absence_order")})
+    if absent_from < locked.started_on or absent_to > locked.planned_end:
+        raise ValidationError(
+            {
+                "absent_from": _error(
+                    "absence_outside", start=_d(locked.started_on), end=_d(locked.planned_end)
+                )
+            }
+        )
+    overlapping = (
+        MentorshipExtension.objects.filter(
+            mentorship=locked, absent_from__lte=absent_to, absent_to__gte=absent_from
+        )
+        .order_by("absent_from")
+        .first()
+    )
+    if overlapping is not None:
+        raise ValidationError(
+            {
+                "absent_from": _error(
+                    "absence_overlap",
+                    start=_d(overlapping.absent_from),
+                    end=_d(overlapping.absent_to),
+                )
+            }
+        )
+
+
+@transaction.atomic
+def mentorship_extend(
+    mentorship: Mentorship,
+    *,
+    reason: str,
+    absent_side: str,
+    absent_from: date | None,
+    absent_to: date | None,
+    by: User | None,
+    reason_text: str = "",
+) -> MentorshipExtension:
+    """The term extended for an absence of the mentor or the mentee (illness, a business trip,
+    another valid reason; seed 002 §2.7): the planned end moves later by the days of the
+    absence, and the one-year limit with it. Overlapping absences are counted once: a period
+    already recorded is refused, whoever was absent."""
+    locked = _locked_active(mentorship)
+    reason_text = _clean_text(reason_text, "reason_text", REASON_TEXT_MAX_LENGTH)
+    _check_absence(
+        locked,
+        reason=reason,
+        reason_text=reason_text,
+        absent_side=absent_side,
+        absent_from=absent_from,
+        absent_to=absent_to,
+    )
+    assert absent_from is not None and absent_to is not None
+    days = (absent_to - absent_from).days + 1
+    before = locked.planned_end
+    locked.planned_end = before + timedelta(days=days)
+    locked.extension_days += days
+    check_term(locked.started_on, locked.planned_end, locked.extension_days)
+    locked.save(update_fields=["planned_end", "extension_days", "updated_at"])
+    extension = MentorshipExtension.objects.create(
+        organisation_id=locked.organisation_id,
+        mentorship=locked,
+        reason=reason,
+        reason_text=reason_text if reason == AbsenceReason.OTHER else "",
+        absent_side=absent_side,
+        absent_from=absent_from,
+        absent_to=absent_to,
+        days=days,
+        planned_end_before=before,
+        planned_end_after=locked.planned_end,
+        created_by=by,
+    )
+    _audit(
+        locked,
+        _members(locked),
+        {
+            "planned_end": [before.isoformat(), locked.planned_end.isoformat()],
+            "extension": [None, f"{reason}: {absent_from.isoformat()}–{absent_to.isoformat()}"],
+        },
+        by,
+    )
+    _sync(mentorship, locked, ["planned_end", "extension_days"])
+    logger.info("mentorship %s extended by %s days by %s", locked.pk, days, by)
+    return extension
+
+
+def replacement_eligible(mentorship: Mentorship, on: date) -> QuerySet[Mentor]:
+    """The mentors who may take the pair over: registered in the programme's registry, taking
+    its form, with valid consents and not hidden; not the current mentor, nor a mentee of it.
+    Places are counted separately (`check_places`, with the mentor locked)."""
+    mentees = MentorshipMentee.objects.filter(mentorship=mentorship, active=True).values(
+        "mentee__person"
+    )
+    return (
+        Mentor.objects.filter(
+            organisation_id=mentorship.organisation_id,
+            programme_id=mentorship.programme_id,
+            forms=mentorship.form_id,
+            status=MentorStatus.REGISTERED,
+        )
+        .filter(valid_exists(Purpose.PROCESSING, on, "person"))
+        .filter(valid_exists(Purpose.PARTICIPATION, on, "person"))
+        .exclude(hidden_q(on, ref="person"))
+        .exclude(person_id=mentorship.mentor.person_id)
+        .exclude(person__in=mentees)
+    )
+
+
+@transaction.atomic
+def mentor_replace(
+    mentorship: Mentorship,
+    *,
+    new_mentor: Mentor | None,
+    ground: str,
+    on: date | None,
+    by: User | None,
+    note: str = "",
+    order: OrderDetails | None = None,
+) -> Mentorship:
+    """Another mentor for the pair or group from `on`, on one of the grounds of seed 002 §2.8,
+    by an order of the director (made here as a draft and linked). The period of the
+    mentorship does not change; the history of who mentored when is kept."""
+    locked = _locked_active(mentorship)
+    if ground not in MentorAssignment.Ground.values:
+        raise ValidationError({"ground": _error("ground_required")})
+    if new_mentor is None:
+        raise ValidationError({"new_mentor": _error("new_mentor_required")})
+    name = new_mentor.person.full_name
+    if new_mentor.pk == locked.mentor_id or new_mentor.person_id == locked.mentor.person_id:
+        raise ValidationError({"new_mentor": _error("same_mentor", name=name)})
+    members = _members(locked)
+    if any(m.mentee.person_id == new_mentor.person_id for m in members):
+        raise ValidationError({"new_mentor": _error("mentor_is_mentee", name=name)})
+    if on is None or not locked.started_on <= on <= locked.planned_end:
+        raise ValidationError(
+            {
+                "on": _error(
+                    "replacement_date", start=_d(locked.started_on), end=_d(locked.planned_end)
+                )
+            }
+        )
+    current = _current_assignment(locked)
+    if on < current.assigned_on:
+        raise ValidationError(
+            {"on": _error("replacement_before_current", date=_d(current.assigned_on))}
+        )
+    if not replacement_eligible(locked, on).filter(pk=new_mentor.pk).exists():
+        raise ValidationError(
+            {"new_mentor": _error("mentor_not_eligible", name=name, form=locked.form.name)}
+        )
+    if len(members) > 1 and not new_mentor.leads_group:
+        raise ValidationError({"new_mentor": _error("group_mentor_needed", name=name)})
+    note = _clean_text(note, "note")
+    mentors = lock_mentors([new_mentor.pk])
+    try:
+        check_places(mentors, Counter({new_mentor.pk: len(members)}))
+    except ValidationError as error:
+        raise ValidationError({"new_mentor": error}) from error
+
+    previous = locked.mentor
+    current.released_on = on
+    current.save(update_fields=["released_on"])
+    locked.mentor = mentors[new_mentor.pk]
+    locked.save(update_fields=["mentor", "updated_at"])
+    assignment = MentorAssignment.objects.create(
+        organisation_id=locked.organisation_id,
+        mentorship=locked,
+        mentor=locked.mentor,
+        assigned_on=on,
+        ground=ground,
+        note=note,
+        created_by=by,
+    )
+    # Made after the new assignment exists: the document reads it.
+    assignment.order = _order(
+        locked, OrderKind.MENTOR_REPLACEMENT, MENTOR_REPLACEMENT_TITLE, order, by
+    )
+    assignment.save(update_fields=["order"])
+    _audit(
+        locked,
+        members,
+        {
+            "mentor": [previous.person.full_name, locked.mentor.person.full_name],
+            "ground": [None, ground],
+            "from": [None, on.isoformat()],
+        },
+        by,
+        related=locked.mentor.person,
+    )
+    _sync(mentorship, locked, ["mentor"])
+    logger.info(
+        "mentorship %s: mentor %s replaced by %s from %s by %s",
+        locked.pk,
+        previous.pk,
+        locked.mentor.pk,
+        on,
+        by,
+    )
+    return locked

@@ -1,15 +1,40 @@
-"""The programme's pairs and groups: a read-only list and card (stage 5 creates them; their life
-is stage 6)."""
+"""The programme's pairs and groups: the list, the card with their history, and the changes of
+their life (stages 6–7) for those who run the programme — each a form whose POST goes through
+the service, a refusal shown on the form with nothing changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt
+from nastavnik.mentorships import services
 from nastavnik.mentorships.access import mentorship_for, mentorships_of, with_people
-from nastavnik.mentorships.forms import MentorshipFilter
+from nastavnik.mentorships.candidates import replacement_candidates
+from nastavnik.mentorships.forms import (
+    CompleteEarlyForm,
+    CompleteForm,
+    ExtendForm,
+    MentorshipFilter,
+    ReplaceForm,
+    ResultsForm,
+    TermForm,
+    TerminateForm,
+)
+from nastavnik.mentorships.models import (
+    RESULT_FIELDS,
+    MentorAssignment,
+    Mentorship,
+    MentorshipExtension,
+    MentorshipResult,
+)
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme, programmes_of
@@ -47,7 +72,265 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _result_of(mentorship: Mentorship) -> MentorshipResult | None:
+    return MentorshipResult.objects.filter(mentorship=mentorship).first()
+
+
 @org_view(Perm.MENTORSHIPS_VIEW)
 def mentorship_detail(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    mentorship = mentorship_for(_ctx(request), mentorship_pk)
-    return render(request, "mentorships/detail.html", {"mentorship": mentorship})
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    assignments = list(
+        MentorAssignment.objects.filter(mentorship=mentorship)
+        .select_related("mentor__person", "order")
+        .order_by("assigned_on", "pk")
+    )
+    extensions = list(
+        MentorshipExtension.objects.filter(mentorship=mentorship).order_by("absent_from", "pk")
+    )
+    return render(
+        request,
+        "mentorships/detail.html",
+        {
+            "mentorship": mentorship,
+            "assignments": assignments,
+            "replaced": len(assignments) > 1,
+            "extensions": extensions,
+            "result": _result_of(mentorship),
+            "manage": ctx.can(Perm.MENTORSHIPS_MANAGE),
+            "programme_open": not mentorship.programme.is_finished,
+        },
+    )
+
+
+def _to_card(mentorship: Mentorship) -> HttpResponse:
+    return redirect(mentorship.get_absolute_url())
+
+
+def _action(
+    request: HttpRequest,
+    mentorship: Mentorship,
+    form: Any,
+    write: Callable[[], Any],
+    *,
+    done: str,
+    template: str = "mentorships/action.html",
+    **context: Any,
+) -> HttpResponse:
+    """GET shows the form; a valid POST goes through the service and back to the card."""
+    if request.method == "POST" and form.is_valid() and attempt(form, write) is not None:
+        messages.success(request, done)
+        return _to_card(mentorship)
+    return render(request, template, {"mentorship": mentorship, "form": form, **context})
+
+
+def _order_initial(mentorship: Mentorship, day: Any) -> dict[str, Any]:
+    defaults = services.order_defaults(mentorship, day)
+    return {"number": defaults.number, "date": day, "signatory": defaults.signatory}
+
+
+@org_view(Perm.MENTORSHIPS_MANAGE)
+def mentorship_complete(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    today = org_today(ctx.organisation)
+    form = CompleteForm(
+        request.POST or None, initial={"ended_on": min(today, mentorship.planned_end)}
+    )
+    return _action(
+        request,
+        mentorship,
+        form,
+        lambda: services.mentorship_complete(
+            mentorship, ended_on=form.cleaned_data["ended_on"], by=request.user, **form.results()
+        ),
+        done=_("The mentoring is completed and its results are saved."),
+        title=_("Completing the mentoring"),
+        intro=_(
+            "The mentees finish mentoring this year and may take part again next year; the "
+            "mentor's place becomes free. The results go to the mentor's history; they can be "
+            "corrected later while the programme is open."
+        ),
+        submit=_("Complete"),
+    )
+
+
+@org_view(Perm.MENTORSHIPS_MANAGE)
+def mentorship_complete_early(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    today = org_today(ctx.organisation)
+    form = CompleteEarlyForm(
+        request.POST or None,
+        organisation=ctx.organisation,
+        initial={"ended_on": today, **_order_initial(mentorship, today)},
+    )
+    return _action(
+        request,
+        mentorship,
+        form,
+        lambda: services.mentorship_complete_early(
+            mentorship,
+            ended_on=form.cleaned_data["ended_on"],
+            reason=form.cleaned_data["reason"],
+            order=form.order_details(),
+            by=request.user,
+        ),
+        done=_(
+            "The mentoring is completed early; the draft order is prepared. Enter the results "
+            "on the card."
+        ),
+        title=_("Completing the mentoring early"),
+        intro=_(
+            "By agreement of the mentor and the curator, when the mentee has quickly mastered "
+            "what was planned (regulation §2.7). The order of the early completion is prepared "
+            "as a draft for the director to sign."
+        ),
+        submit=_("Complete early and prepare the order"),
+        with_order=True,
+    )
+
+
+@org_view(Perm.MENTORSHIPS_MANAGE)
+def mentorship_terminate(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    form = TerminateForm(request.POST or None, initial={"ended_on": org_today(ctx.organisation)})
+    return _action(
+        request,
+        mentorship,
+        form,
+        lambda: services.mentorship_terminate(
+            mentorship,
+            ended_on=form.cleaned_data["ended_on"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        ),
+        done=_("The pair or group is terminated; its mentees are back in the base."),
+        title=_("Terminating the mentoring"),
+        intro=_(
+            "The pair or group ends without completing the programme. Its mentees go back to "
+            "the base and can be given another mentor. To keep the pair with another mentor, "
+            "replace the mentor instead."
+        ),
+        submit=_("Terminate"),
+    )
+
+
+@org_view(Perm.MENTORSHIPS_MANAGE)
+def mentorship_extend(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    form = ExtendForm(request.POST or None)
+
+    def write() -> Any:
+        data = form.cleaned_data
+        return services.mentorship_extend(
+            mentorship,
+            reason=data["reason"],
+            reason_text=data["reason_text"],
+            absent_side=data["absent_side"],
+            absent_from=data["absent_from"],
+            absent_to=data["absent_to"],
+            by=request.user,
+        )
+
+    return _action(
+        request,
+        mentorship,
+        form,
+        write,
+        done=_("The term is extended: the planned end moved by the days of the absence."),
+        title=_("Extending the term for an absence"),
+        intro=_(
+            "For a temporary incapacity for work, a business trip or another long absence for a "
+            "valid reason of the mentor or the mentee (regulation §2.7). The planned end moves "
+            "later by the days of the absence, and so does the one-year limit."
+        ),
+        submit=_("Extend"),
+    )
+
+
+@org_view(Perm.MENTORSHIPS_MANAGE)
+def mentorship_term(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    form = TermForm(request.POST or None, initial={"planned_end": mentorship.planned_end})
+    latest = services.latest_end(mentorship.started_on, mentorship.extension_days)
+    return _action(
+        request,
+        mentorship,
+        form,
+        lambda: services.mentorship_set_end(
+            mentorship, planned_end=form.cleaned_data["planned_end"], by=request.user
+        ),
+        done=_("The planned end is changed."),
+        title=_("Changing the planned end"),
+        intro=_(
+            "The term is set for each pair according to its plan, at most one calendar year "
+            "and the days of its extensions: the planned end can be %(latest)s at the latest."
+        )
+        % {"latest": latest.strftime("%d.%m.%Y")},
+        submit=_("Save"),
+    )
+
+
+@org_view(Perm.MENTORSHIPS_MANAGE)
+def mentorship_replace(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    today = org_today(ctx.organisation)
+    suggestions = replacement_candidates(mentorship, today) if mentorship.is_active else []
+    form = ReplaceForm(
+        request.POST or None,
+        organisation=ctx.organisation,
+        suggestions=suggestions,
+        initial={"on": today, **_order_initial(mentorship, today)},
+    )
+
+    def write() -> Any:
+        data = form.cleaned_data
+        return services.mentor_replace(
+            mentorship,
+            new_mentor=form.chosen(),
+            ground=data["ground"],
+            on=data["on"],
+            note=data["note"],
+            order=form.order_details(),
+            by=request.user,
+        )
+
+    return _action(
+        request,
+        mentorship,
+        form,
+        write,
+        done=_(
+            "The mentor is replaced from the chosen day; the draft order is prepared for the "
+            "director to sign."
+        ),
+        template="mentorships/replace.html",
+        suggestions=suggestions,
+    )
+
+
+@org_view(Perm.MENTORSHIPS_MANAGE)
+def mentorship_results(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    result = _result_of(mentorship)
+    initial = {name: getattr(result, name) for name in RESULT_FIELDS} if result else {}
+    form = ResultsForm(request.POST or None, initial=initial)
+    return _action(
+        request,
+        mentorship,
+        form,
+        lambda: services.mentorship_results_save(mentorship, by=request.user, **form.results()),
+        done=_("The results are saved."),
+        title=_("Results of the mentoring"),
+        intro=_(
+            "What the pair or group achieved. The results go to the mentor's history and can "
+            "be corrected while the programme is open."
+        ),
+        submit=_("Save"),
+    )

@@ -69,6 +69,20 @@ KIND_SPECS: dict[str, KindSpec] = {
         context="nastavnik.mentors.documents.registry_order_context",
         on_sign="nastavnik.mentors.services.registry_order_signed",
     ),
+    # The winners are chosen before the order is drafted: signing it changes nothing more.
+    OrderKind.AWARDS: KindSpec(
+        template="order_awards.docx",
+        context="nastavnik.awards.documents.awards_order_context",
+    ),
+    # Both apply when made (the draft is the record to sign): no sign hook.
+    OrderKind.MENTOR_REPLACEMENT: KindSpec(
+        template="order_mentor_replacement.docx",
+        context="nastavnik.mentorships.documents.replacement_order_context",
+    ),
+    OrderKind.EARLY_COMPLETION: KindSpec(
+        template="order_early_completion.docx",
+        context="nastavnik.mentorships.documents.early_completion_order_context",
+    ),
 }
 
 

@@ -142,7 +142,7 @@ def test_a_kind_without_a_template_is_a_programming_error(programme, director):
     with pytest.raises(LookupError):
         services.order_create(
             programme.organisation,
-            OrderKind.AWARDS,
+            "no_such_kind",
             number="1",
             date=date(2025, 9, 1),
             signatory=director,
