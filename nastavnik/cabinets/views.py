@@ -1,0 +1,249 @@
+"""Personal cabinets: the mentor's, the mentee's and the guardian's page of their own rows.
+
+No URL here names a row: each page lists what belongs to the user — the pairs through
+`mentorships.access.workable` narrowed to the user's own side, the children through the
+user's guardian links, the consents through `consents.access.own_consents`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nastavnik.cabinets import meetings_bridge
+from nastavnik.consents.access import own_consents
+from nastavnik.consents.rules import is_hidden
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.mentees.models import Mentee
+from nastavnik.mentors.models import Attendance, Mentor, TrainingEvent
+from nastavnik.mentors.rules import training_completed
+from nastavnik.mentorships.access import own_people, with_people, workable
+from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.orgs.policy import Perm
+from nastavnik.people.models import GuardianLink, Person
+from nastavnik.people.validators import org_today
+from nastavnik.plans.models import DevelopmentPlan
+from nastavnik.plans.services import Progress, progress_of
+from nastavnik.programmes.access import current_programme
+from nastavnik.questionnaires.models import Invitation
+from nastavnik.questionnaires.respond import SESSION_INVITATION
+from nastavnik.questionnaires.responses import InvitationNotUsable, check_usable
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+@dataclass
+class PairCard:
+    mentorship: Mentorship
+    plan: DevelopmentPlan | None
+    progress: Progress | None
+    meetings_url: str | None
+    held_meetings: int = 0
+    mentor_hidden: bool = False
+    upcoming: list[Any] = field(default_factory=list)
+
+
+def _cards(ctx: OrgContext, mentorships: Any, today: date) -> list[PairCard]:
+    pairs = list(
+        with_people(mentorships)
+        .select_related("programme__academic_year")
+        .order_by("status", "-started_on", "pk")
+    )
+    ids = [m.pk for m in pairs]
+    plans = {
+        plan.mentorship_id: plan
+        for plan in DevelopmentPlan.objects.filter(mentorship__in=ids).prefetch_related("items")
+    }
+    held = meetings_bridge.held_meetings(ids)
+    upcoming: dict[int, list[Any]] = {}
+    for meeting in meetings_bridge.upcoming_meetings(ids, timezone.now(), 3 * max(len(ids), 1)):
+        upcoming.setdefault(getattr(meeting, "mentorship_id", 0), []).append(meeting)
+    cards = []
+    for mentorship in pairs:
+        plan = plans.get(mentorship.pk)
+        cards.append(
+            PairCard(
+                mentorship=mentorship,
+                plan=plan,
+                progress=progress_of(list(plan.items.all()), today) if plan else None,
+                meetings_url=meetings_bridge.meetings_url(ctx.organisation.slug, mentorship.pk),
+                held_meetings=held.get(mentorship.pk, 0),
+                mentor_hidden=is_hidden(mentorship.mentor.person, today),
+                upcoming=upcoming.get(mentorship.pk, [])[:3],
+            )
+        )
+    return cards
+
+
+def _pending_invitations(ctx: OrgContext, me: Any, today: date) -> list[Invitation]:
+    """Questionnaires waiting for the user's answer: invitations of open campaigns."""
+    return list(
+        Invitation.objects.filter(
+            organisation=ctx.organisation,
+            person__in=me,
+            answered=False,
+            campaign__closed_at__isnull=True,
+            campaign__deadline__gte=today,
+        )
+        .select_related("campaign")
+        .order_by("campaign__deadline", "pk")
+    )
+
+
+def _training(ctx: OrgContext, me: Any, today: date) -> dict[str, Any] | None:
+    """The mentor school of the running programme, with the user's attendance."""
+    programme = current_programme(ctx, today)
+    if programme is None:
+        return None
+    entry = Mentor.objects.filter(programme=programme, person__in=me).first()
+    if entry is None:
+        return None
+    events = list(TrainingEvent.objects.filter(programme=programme).order_by("held_on", "pk"))
+    attended = set(Attendance.objects.filter(mentor=entry).values_list("event_id", flat=True))
+    held_required = [e for e in events if e.required and e.held_on <= today]
+    return {
+        "events": [(event, event.pk in attended) for event in events],
+        "completed": training_completed(
+            entry, len(held_required), sum(1 for e in held_required if e.pk in attended)
+        ),
+    }
+
+
+@org_view(Perm.PAIR_WORK)
+def mentor(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    today = org_today(ctx.organisation)
+    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    mine = workable(ctx, request.user).filter(mentor__person__in=me)  # type: ignore[arg-type]
+    return render(
+        request,
+        "cabinets/mentor.html",
+        {
+            "cards": _cards(ctx, mine, today),
+            "feedback_due": meetings_bridge.feedback_due(
+                me.values_list("pk", flat=True), timezone.now()
+            ),
+            "training": _training(ctx, me, today),
+            "has_portfolio": ctx.can(Perm.PORTFOLIO_OWN),
+            "invitations": _pending_invitations(ctx, me, today),
+            "today": today,
+        },
+    )
+
+
+@org_view(Perm.PAIR_WORK)
+def mentee(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    today = org_today(ctx.organisation)
+    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    mine = workable(ctx, request.user).filter(  # type: ignore[arg-type]
+        members__mentee__person__in=me, members__active=True
+    )
+    return render(
+        request,
+        "cabinets/mentee.html",
+        {
+            "cards": _cards(ctx, mine, today),
+            "feedback_due": meetings_bridge.feedback_due(
+                me.values_list("pk", flat=True), timezone.now()
+            ),
+            "invitations": _pending_invitations(ctx, me, today),
+            "today": today,
+        },
+    )
+
+
+@org_view(Perm.PAIR_WORK)
+@require_POST
+def questionnaire_open(request: HttpRequest) -> HttpResponse:
+    """Open one's own pending questionnaire without a link or a code: the same answering
+    page the code opens, with the invitation remembered in the session."""
+    ctx = _ctx(request)
+    today = org_today(ctx.organisation)
+    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    chosen = request.POST.get("invitation", "")
+    invitation = next(
+        (i for i in _pending_invitations(ctx, me, today) if str(i.pk) == chosen), None
+    )
+    if invitation is None:
+        raise Http404
+    try:
+        check_usable(invitation)
+    except InvitationNotUsable:
+        messages.error(request, _("This questionnaire cannot be answered now."))
+        return redirect("cabinets:mentee", org_slug=ctx.organisation.slug)
+    request.session[SESSION_INVITATION] = invitation.pk
+    return redirect("respond:answer")
+
+
+@dataclass
+class ChildCard:
+    child: Person
+    relation: str
+    entries: list[Mentee]
+    cards: list[PairCard]
+
+
+@org_view(Perm.CHILDREN_OWN)
+def guardian(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    today = org_today(ctx.organisation)
+    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    links = list(
+        GuardianLink.objects.filter(organisation=ctx.organisation, guardian__in=me)
+        .select_related("child")
+        .order_by("child__name_key", "pk")
+    )
+    children = [link.child for link in links]
+    entries = (
+        Mentee.objects.for_org(ctx.organisation)
+        .filter(person__in=children)
+        .select_related("programme__academic_year", "form")
+        .order_by("-programme__academic_year__start_year", "pk")
+    )
+    memberships = MentorshipMentee.objects.filter(
+        organisation=ctx.organisation, mentee__person__in=children
+    ).values_list("mentorship", "mentee__person")
+    pairs_of: dict[int, list[int]] = {}
+    for mentorship_pk, child_pk in memberships:
+        pairs_of.setdefault(child_pk, []).append(mentorship_pk)
+    all_pairs = [pk for pks in pairs_of.values() for pk in pks]
+    cards = {
+        card.mentorship.pk: card
+        for card in _cards(
+            ctx, Mentorship.objects.for_org(ctx.organisation).filter(pk__in=all_pairs), today
+        )
+    }
+    child_cards = [
+        ChildCard(
+            child=link.child,
+            relation=link.get_relation_display(),
+            entries=[e for e in entries if e.person_id == link.child_id],
+            cards=[cards[pk] for pk in pairs_of.get(link.child_id, []) if pk in cards],
+        )
+        for link in links
+    ]
+    return render(
+        request,
+        "cabinets/guardian.html",
+        {
+            "children": child_cards,
+            "own_consents": [
+                (consent, consent.status_on(today))
+                for consent in own_consents(ctx, request.user)  # type: ignore[arg-type]
+                .select_related("subject", "given_by")
+                .order_by("subject__name_key", "purpose", "-given_on")
+            ],
+            "today": today,
+        },
+    )

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin
+from nastavnik.core.uploads import scan_help_text
+from nastavnik.plans.models import PlanItemStatus, ResponsibleSide
+from nastavnik.plans.services import CONTACT_MAX_LENGTH, TEXT_MAX_LENGTH
+from nastavnik.programmes.models import PlanSection
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class PlanItemForm(RuleErrorsMixin, forms.Form):
+    """The fields of an item; the rules (the pair's term, a result for a done item) are the
+    service's, so a refusal reads the same wherever it comes from."""
+
+    section = forms.ChoiceField(label=_("Section"), choices=PlanSection.choices)
+    text = forms.CharField(label=_("Content"), widget=TEXTAREA, max_length=TEXT_MAX_LENGTH)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
+    responsible = forms.ChoiceField(
+        label=_("Who is responsible"), choices=ResponsibleSide.choices, initial=ResponsibleSide.BOTH
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=PlanItemStatus.choices, initial=PlanItemStatus.PLANNED
+    )
+    result = forms.CharField(
+        label=_("Result"),
+        required=False,
+        widget=TEXTAREA,
+        help_text=_("What came of it; for a dropped item, why it was dropped."),
+    )
+    evidence = forms.FileField(label=_("Evidence file"), required=False)
+    evidence_link = forms.CharField(
+        label=_("Evidence link"),
+        required=False,
+        max_length=500,
+        help_text=_("A link to a project, a certificate, a publication…"),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["evidence"].help_text = scan_help_text()
+
+
+class CommentForm(RuleErrorsMixin, forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=TEXTAREA, max_length=TEXT_MAX_LENGTH)
+    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ContactForm(RuleErrorsMixin, forms.Form):
+    mentor_contact = forms.CharField(
+        label=_("How the mentees reach the mentor"),
+        required=False,
+        max_length=CONTACT_MAX_LENGTH,
+    )

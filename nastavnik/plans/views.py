@@ -1,0 +1,299 @@
+"""A pair's individual development plan: the mentor and the mentees keep it, the curator
+comments. Every view goes through `mentorships.access.workable_for` / `plans.access`, so a
+mentor or a mentee of another pair gets 404 like an outsider."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nastavnik.consents.rules import hidden_q
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.core.uploads import content_type_of
+from nastavnik.mentorships.access import Side, mentorships_of, side_of, with_people, workable_for
+from nastavnik.mentorships.models import Mentorship
+from nastavnik.orgs.policy import Perm
+from nastavnik.people.validators import org_today
+from nastavnik.plans import services
+from nastavnik.plans.access import plan_item_for
+from nastavnik.plans.documents import in_plan_order, render_plan
+from nastavnik.plans.forms import CommentForm, ContactForm, PlanItemForm
+from nastavnik.plans.models import DevelopmentPlan, PlanItem
+from nastavnik.programmes.access import current_programme
+from nastavnik.programmes.models import PlanSection
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+def _pair(request: HttpRequest, mentorship_pk: int) -> Mentorship:
+    return workable_for(_ctx(request), request.user, mentorship_pk)  # type: ignore[arg-type]
+
+
+def _plan_of(mentorship: Mentorship) -> DevelopmentPlan | None:
+    return DevelopmentPlan.objects.filter(mentorship=mentorship).first()
+
+
+def _plan_url(mentorship: Mentorship) -> str:
+    return reverse(
+        "plans:plan",
+        kwargs={"org_slug": mentorship.organisation.slug, "mentorship_pk": mentorship.pk},
+    )
+
+
+def _item_form_data(item: PlanItem) -> dict[str, Any]:
+    return {
+        "section": item.section,
+        "text": item.text,
+        "due_on": item.due_on,
+        "responsible": item.responsible,
+        "status": item.status,
+        "result": item.result,
+        "evidence_link": item.evidence_link,
+    }
+
+
+@org_view(Perm.PAIR_WORK)
+def plan_detail(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = _pair(request, mentorship_pk)
+    side = side_of(ctx, request.user, mentorship)  # type: ignore[arg-type]
+    plan = _plan_of(mentorship)
+    today = org_today(ctx.organisation)
+    context: dict[str, Any] = {
+        "mentorship": mentorship,
+        "plan": plan,
+        "side": side,
+        "is_curator": side == Side.CURATOR,
+        "today": today,
+    }
+    if plan is None:
+        context["typical_count"] = len(services.typical_lines(mentorship))
+        return render(request, "plans/start.html", context)
+    items = list(in_plan_order(plan).prefetch_related("comments"))
+    context.update(
+        {
+            "sections": [
+                (section, [i for i in items if i.section == section]) for section in PlanSection
+            ],
+            "progress": services.progress_of(items, today),
+            "plan_comments": plan.comments.filter(item__isnull=True),
+            "item_form": PlanItemForm(),
+            "comment_form": CommentForm(),
+            "contact_form": ContactForm(initial={"mentor_contact": plan.mentor_contact}),
+            "editable": mentorship.is_active,
+        }
+    )
+    return render(request, "plans/plan.html", context)
+
+
+@org_view(Perm.PAIR_WORK)
+@require_POST
+def plan_start(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    mentorship = _pair(request, mentorship_pk)
+    try:
+        plan = services.plan_start(
+            mentorship, from_typical=request.POST.get("from") != "empty", by=request.user
+        )
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        count = plan.items.count()
+        messages.success(
+            request,
+            _(
+                "The plan is drawn up from the typical plan: %(count)s items. Set the dates and "
+                "add your own."
+            )
+            % {"count": count}
+            if count
+            else _("An empty plan is started. Add its goals, tasks and activities."),
+        )
+    return redirect(_plan_url(mentorship))
+
+
+def _item_page(
+    request: HttpRequest, mentorship: Mentorship, form: PlanItemForm, item: PlanItem | None
+) -> HttpResponse:
+    return render(
+        request,
+        "plans/item_form.html",
+        {"mentorship": mentorship, "form": form, "item": item, "back": _plan_url(mentorship)},
+    )
+
+
+@org_view(Perm.PAIR_WORK)
+def item_add(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    mentorship = _pair(request, mentorship_pk)
+    plan = _plan_of(mentorship)
+    if plan is None:
+        messages.info(request, _("Draw up the plan first."))
+        return redirect(_plan_url(mentorship))
+    form = PlanItemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data}
+        if attempt(form, lambda: services.item_create(plan, data, by=request.user)) is not None:
+            messages.success(request, _("The item is added to the plan."))
+            return redirect(_plan_url(mentorship))
+    return _item_page(request, mentorship, form, None)
+
+
+@org_view(Perm.PAIR_WORK)
+def item_edit(request: HttpRequest, plan_item_pk: int) -> HttpResponse:
+    item = plan_item_for(_ctx(request), request.user, plan_item_pk)  # type: ignore[arg-type]
+    mentorship = _pair(request, item.plan.mentorship_id)
+    form = PlanItemForm(request.POST or None, request.FILES or None, initial=_item_form_data(item))
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data}
+        if attempt(form, lambda: services.item_update(item, data, by=request.user)) is not None:
+            messages.success(request, _("The item is saved."))
+            return redirect(_plan_url(mentorship))
+    return _item_page(request, mentorship, form, item)
+
+
+@org_view(Perm.PAIR_WORK)
+@require_POST
+def item_delete(request: HttpRequest, plan_item_pk: int) -> HttpResponse:
+    item = plan_item_for(_ctx(request), request.user, plan_item_pk)  # type: ignore[arg-type]
+    mentorship = item.plan.mentorship
+    try:
+        services.item_delete(item, by=request.user)
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The item is removed from the plan."))
+    return redirect(_plan_url(mentorship))
+
+
+@org_view(Perm.PAIR_WORK)
+def item_evidence(request: HttpRequest, plan_item_pk: int) -> HttpResponse:
+    item = plan_item_for(_ctx(request), request.user, plan_item_pk)  # type: ignore[arg-type]
+    name = item.evidence.name
+    if not name:
+        raise Http404
+    extension = name.rsplit(".", 1)[-1]
+    return FileResponse(
+        default_storage.open(name),
+        as_attachment=True,
+        filename=f"Подтверждение {item.pk}.{extension}",
+        content_type=content_type_of(name),
+    )
+
+
+@org_view(Perm.PAIR_WORK)
+@require_POST
+def comment_add(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = _pair(request, mentorship_pk)
+    plan = _plan_of(mentorship)
+    if plan is None:
+        raise Http404
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        refuse(request, ValidationError(services.MESSAGES["comment_required"]))
+        return redirect(_plan_url(mentorship))
+    item = None
+    if form.cleaned_data["item"]:
+        item = plan.items.filter(pk=form.cleaned_data["item"]).first()
+        if item is None:
+            raise Http404
+    try:
+        services.comment_add(
+            plan,
+            form.cleaned_data["text"],
+            item=item,
+            side=side_of(ctx, request.user, mentorship),  # type: ignore[arg-type]
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The comment is added."))
+    return redirect(_plan_url(mentorship))
+
+
+@org_view(Perm.PAIR_WORK)
+@require_POST
+def contact_set(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = _pair(request, mentorship_pk)
+    plan = _plan_of(mentorship)
+    if plan is None:
+        raise Http404
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_plan_url(mentorship))
+    try:
+        services.contact_set(
+            plan,
+            form.cleaned_data["mentor_contact"],
+            side=side_of(ctx, request.user, mentorship),  # type: ignore[arg-type]
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The mentees will see how to reach the mentor."))
+    return redirect(_plan_url(mentorship))
+
+
+@org_view(Perm.PAIR_WORK)
+def plan_docx(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    mentorship = _pair(request, mentorship_pk)
+    plan = _plan_of(mentorship)
+    if plan is None:
+        raise Http404
+    name = f"ИПР {mentorship.mentor.person.short_name}.docx".replace("/", "-")
+    return FileResponse(
+        BytesIO(render_plan(mentorship, plan)),
+        as_attachment=True,
+        filename=name,
+        content_type=DOCX,
+    )
+
+
+@org_view(Perm.MENTORSHIPS_VIEW)
+def plan_overview(request: HttpRequest) -> HttpResponse:
+    """The curator's view of every pair's plan in the running programme: who has none yet,
+    how far each has got, what is overdue."""
+    ctx = _ctx(request)
+    today = org_today(ctx.organisation)
+    programme = current_programme(ctx, today)
+    rows = []
+    if programme is not None:
+        pairs = list(
+            with_people(mentorships_of(ctx).filter(programme=programme).active())
+            .exclude(hidden_q(ref="mentor__person"))
+            .order_by("form__order", "mentor__person__name_key", "pk")
+        )
+        plans = {
+            plan.mentorship_id: plan
+            for plan in DevelopmentPlan.objects.filter(mentorship__in=pairs).prefetch_related(
+                "items"
+            )
+        }
+        for mentorship in pairs:
+            plan = plans.get(mentorship.pk)
+            progress = services.progress_of(list(plan.items.all()), today) if plan else None
+            rows.append((mentorship, plan, progress))
+    return render(
+        request,
+        "plans/overview.html",
+        {"programme": programme, "rows": rows, "without_plan": sum(1 for r in rows if not r[1])},
+    )
