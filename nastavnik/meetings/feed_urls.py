@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nastavnik.meetings import feed
 
 app_name = "calendar_feed"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:token>.ics", feed.calendar_feed, name="feed"),
+]

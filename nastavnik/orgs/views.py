@@ -15,6 +15,8 @@ from nastavnik.accounts.services import roles_assignable_by
 from nastavnik.accounts.views import invitation_form
 from nastavnik.consents.access import own_consents
 from nastavnik.core.access import account_view, org_view
+from nastavnik.indicators.deadlines import half_year_for_dashboard
+from nastavnik.meetings.flags import flags_for_dashboard
 from nastavnik.mentors.dashboard import documents_for_dashboard
 from nastavnik.orgs.forms import OrganisationForm
 from nastavnik.orgs.models import AcademicYear, Organisation, RegionalOperator, Role
@@ -55,9 +57,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if ctx.can(Perm.PROGRAMME_EDIT):
         # The curator's and the director's: what of the roadmap is late.
         context.update(overdue_for_dashboard(organisation, timezone.localdate()))
+    if ctx.can(Perm.MONITORING_EDIT):
+        # The half-year assessment (seed 002 §7.2): due soon without a snapshot, or missed.
+        context.update(half_year_for_dashboard(organisation, timezone.localdate()))
     if ctx.can(Perm.MENTORS_EDIT):
         # External mentors' documents that end within a month, asked for ahead of time.
         context.update(documents_for_dashboard(organisation, timezone.localdate()))
+    if ctx.can(Perm.MENTORSHIPS_VIEW):
+        # Pairs without meetings, with falling ratings or an overdue plan.
+        context.update(flags_for_dashboard(organisation, timezone.now(), timezone.localdate()))
     if ctx.has_role(Role.GUARDIAN):
         context["children_links"] = (
             GuardianLink.objects.filter(organisation=organisation, guardian__in=own_people)

@@ -1,0 +1,61 @@
+"""Read-only questions other pages ask about meetings (the personal cabinets, the dashboard).
+
+Callers pass only pairs and people they already scoped to the organisation and the user
+(`nastavnik.mentorships.access.workable`, `own_people`); these functions add no access rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q
+
+from nastavnik.meetings.models import Attendance, Feedback, Meeting, MeetingStatus
+
+# Feedback is asked for while the meeting is fresh in memory; older ones drop off the list.
+FEEDBACK_WINDOW = timedelta(days=30)
+
+
+def upcoming_meetings(
+    mentorship_ids: Iterable[int], now: datetime, limit: int | None = 5
+) -> list[Meeting]:
+    """The next planned meetings of these pairs and groups, soonest first."""
+    found = (
+        Meeting.objects.planned()
+        .filter(mentorship__in=list(mentorship_ids), starts_at__gte=now)
+        .select_related("mentorship__mentor__person", "organisation")
+        .order_by("starts_at", "pk")
+    )
+    return list(found[:limit] if limit else found)
+
+
+def rateable_q(person_ids: Iterable[int], now: datetime) -> Q:
+    """Meetings these people took part in and may rate: held ones (a mentee only if present),
+    or planned ones that have already begun (not yet marked), and never cancelled ones."""
+    people = list(person_ids)
+    present = Attendance.objects.filter(meeting=OuterRef("pk"), member__mentee__person__in=people)
+    is_mentor = Q(mentorship__mentor__person__in=people)
+    held = Q(status=MeetingStatus.HELD) & (is_mentor | Q(Exists(present)))
+    begun = Q(status=MeetingStatus.PLANNED, starts_at__lte=now) & (
+        is_mentor
+        | Q(
+            mentorship__members__mentee__person__in=people,
+            mentorship__members__active=True,
+        )
+    )
+    return held | begun
+
+
+def feedback_due(person_ids: Iterable[int], now: datetime) -> list[Meeting]:
+    """Meetings of the last 30 days these people took part in and have not rated yet, the
+    most recent first. Normally called with the one person of the user in the organisation."""
+    people = list(person_ids)
+    rated = Feedback.objects.filter(meeting=OuterRef("pk"), author__in=people)
+    return list(
+        Meeting.objects.filter(rateable_q(people, now), starts_at__gte=now - FEEDBACK_WINDOW)
+        .exclude(Exists(rated))
+        .select_related("mentorship__mentor__person", "organisation")
+        .distinct()
+        .order_by("-starts_at", "-pk")
+    )
