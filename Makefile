@@ -40,10 +40,15 @@ lint: $(BIN)/.installed
 worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
-.PHONY: bench-import bench-matching
+.PHONY: bench-import bench-matching bench-indicators
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
 
 bench-matching: $(BIN)/.installed
 	$(BIN)/python bench/matching.py
+
+# One large school's indicators and monitoring (3,000 students, 300 pairs, 10,000 answers);
+# DATABASE_URL=postgres://… runs it on PostgreSQL.
+bench-indicators: $(BIN)/.installed
+	$(BIN)/python bench/indicators.py

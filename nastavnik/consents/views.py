@@ -10,7 +10,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nastavnik.consents import documents
-from nastavnik.consents.access import consent_for, consents_of, own_consent_for
+from nastavnik.consents.access import (
+    consent_for,
+    consents_of,
+    own_consent_for,
+    people_missing_consents,
+)
 from nastavnik.consents.forms import (
     LinkConfirmForm,
     LinkIssueForm,
@@ -32,11 +36,8 @@ from nastavnik.consents.forms import (
 )
 from nastavnik.consents.models import Depersonalisation, LinkState, Purpose, Status
 from nastavnik.consents.rules import (
-    REQUIRED_PURPOSES,
     consent_status,
-    not_hidden,
     signing_for,
-    valid_exists,
 )
 from nastavnik.consents.services import (
     Evidence,
@@ -54,8 +55,8 @@ from nastavnik.core.text import fold
 from nastavnik.core.uploads import content_type_of
 from nastavnik.documents.russian import Case, decline_full_name
 from nastavnik.orgs.policy import Perm
-from nastavnik.people.access import guardian_link_for, people_of, person_for
-from nastavnik.people.models import GuardianLink, Person, PersonKind
+from nastavnik.people.access import guardian_link_for, person_for
+from nastavnik.people.models import GuardianLink, Person
 
 PAGE_SIZE = 50
 MISSING_PAGE_SIZE = 100
@@ -123,32 +124,6 @@ def register(request: HttpRequest) -> HttpResponse:
 # --- Who lacks which consent -----------------------------------------------------------------
 
 
-def _missing_people(ctx: OrgContext, data: dict[str, Any]) -> tuple[Any, list[Purpose]]:
-    purposes = [Purpose(data["purpose"])] if data.get("purpose") else list(REQUIRED_PURPOSES)
-    people = not_hidden(people_of(ctx).filter(kind=data.get("kind") or PersonKind.STUDENT))
-    if data.get("grade"):
-        people = people.filter(grade=data["grade"])
-    if data.get("class_letter"):
-        people = people.filter(class_letter=data["class_letter"].strip().upper())
-    people = people.annotate(**{f"has_{p.value}": valid_exists(p) for p in purposes})
-    lacking = Q()
-    for purpose in purposes:
-        lacking |= Q(**{f"has_{purpose.value}": False})
-    people = (
-        people.filter(lacking)
-        .prefetch_related(
-            Prefetch(
-                "guardian_links",
-                queryset=GuardianLink.objects.select_related("guardian").order_by(
-                    "relation", "guardian__name_key", "pk"
-                ),
-            )
-        )
-        .order_by("grade", "class_letter", "name_key", "pk")
-    )
-    return people, purposes
-
-
 def _missing_of(person: Person, purposes: list[Purpose]) -> list[Purpose]:
     return [p for p in purposes if not getattr(person, f"has_{p.value}")]
 
@@ -164,7 +139,7 @@ def missing(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = MissingFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    people, purposes = _missing_people(ctx, data)
+    people, purposes = people_missing_consents(ctx, data)
     page = Paginator(people, MISSING_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -189,7 +164,7 @@ def missing_print(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     today = timezone.localdate()
     data = _missing_filter(request, request.POST)
-    people, purposes = _missing_people(ctx, data)
+    people, purposes = people_missing_consents(ctx, data)
     if "all" not in request.POST:
         chosen = [int(pk) for pk in request.POST.getlist("person") if pk.isdigit()]
         if not chosen:

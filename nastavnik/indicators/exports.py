@@ -1,0 +1,152 @@
+"""The indicators of a year as the municipality asks for them, one table a sheet: coverage
+against the targets over the years, pairs and groups by form and role model, completion,
+satisfaction, the summary (with overdue events and missing consents) and the half-year
+snapshots.
+
+Numbers are numbers (a percentage as 34.5, not text), so the receiver can add them up. Text
+a spreadsheet would run as a formula (a form named «=…» by a curator) is written as text with
+Excel's quote prefix, as the other exports do.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from nastavnik.indicators.compute import Coverage
+from nastavnik.indicators.figures import FIGURES
+from nastavnik.indicators.year import Snapshot, YearData
+from nastavnik.people.transfer.export import DATE_FORMAT, FORMULA_STARTS
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _sheet(
+    workbook: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    sheet = workbook.create_sheet(title=title[:31])
+    for index, text in enumerate(header):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = max(
+            12, min(40, len(text) + 4)
+        )
+    sheet.freeze_panes = "A2"
+    sheet.append([_cell(sheet, text, bold=True) for text in header])
+    any_row = False
+    for row in rows:
+        any_row = True
+        sheet.append([_cell(sheet, value) for value in row])
+    if not any_row:
+        sheet.append([_cell(sheet, _("No data for this year"))])
+
+
+def _coverage_row(label: str, coverage: Coverage) -> list[Any]:
+    return [
+        label,
+        coverage.students.whole,
+        coverage.students.part,
+        coverage.students.percent,
+        coverage.students_target,
+        coverage.teachers.whole,
+        coverage.teachers.part,
+        coverage.teachers.percent,
+        coverage.teachers_target,
+    ]
+
+
+def indicators_xlsx(data: YearData, snapshots: Sequence[Snapshot]) -> bytes:
+    indicators = data.indicators
+    workbook = Workbook(write_only=True)
+    _sheet(
+        workbook,
+        _("Summary"),
+        [_("Indicator"), indicators.year_label],
+        [(str(f.label), f.number(indicators)) for f in FIGURES],
+    )
+    _sheet(
+        workbook,
+        _("Coverage"),
+        [
+            _("Academic year"),
+            _("Students"),
+            _("Students in mentoring"),
+            _("Students in mentoring, %"),
+            _("Target for students, %"),
+            _("Teachers"),
+            _("Teachers in mentoring"),
+            _("Teachers in mentoring, %"),
+            _("Target for teachers, %"),
+        ],
+        [_coverage_row(y.label, y.coverage) for y in data.years],
+    )
+    _sheet(
+        workbook,
+        _("Pairs and groups"),
+        [_("Form"), _("Role model"), _("Pairs"), _("Groups")],
+        [(row.form, row.role_model, row.pairs, row.groups) for row in indicators.by_form],
+    )
+    _sheet(
+        workbook,
+        _("Completion"),
+        [
+            _("Working now"),
+            _("Completed"),
+            _("Completed early"),
+            _("Terminated"),
+            _("Completed of those ended, %"),
+        ],
+        [
+            (
+                indicators.active,
+                indicators.completed,
+                indicators.completed_early,
+                indicators.terminated,
+                indicators.completion.percent,
+            )
+        ]
+        if indicators.ended or indicators.active
+        else [],
+    )
+    _sheet(
+        workbook,
+        _("Satisfaction"),
+        [_("Form"), _("Mean satisfaction (1–10)"), _("Ratings"), _("Respondents")],
+        [(row.label, row.mean, row.answers, row.respondents) for row in data.satisfaction],
+    )
+    _sheet(
+        workbook,
+        _("Entry and exit"),
+        [_("Parameter"), _("Participants"), _("Mean at entry"), _("Mean at exit"), _("Change")],
+        [(r.label, r.n, r.before, r.after, r.change) for r in data.impact],
+    )
+    _sheet(
+        workbook,
+        _("Half-year assessments"),
+        [_("Taken on"), _("Academic year"), *(str(f.label) for f in FIGURES)],
+        [
+            (s.taken_on, s.programme_label, *(f.number(s.indicators) for f in FIGURES))
+            for s in snapshots
+        ],
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
