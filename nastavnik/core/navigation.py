@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.core.access import OrgContext
+from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import Perm
 
 
@@ -22,6 +23,11 @@ class NavItem:
     url_name: str
     perm: Perm
     query: str = ""
+    # Personal cabinets: shown to those who hold the role, not to everyone with the right.
+    role: Role | None = None
+
+    def shown_to(self, ctx: OrgContext) -> bool:
+        return ctx.can(self.perm) and (self.role is None or ctx.has_role(self.role))
 
     def href(self, org_slug: str) -> str:
         url = reverse(self.url_name, kwargs={"org_slug": org_slug})
@@ -102,11 +108,27 @@ STAGES: tuple[Stage, ...] = (
         6,
         _("Work of pairs and groups"),
         _("Individual development plans, meetings, feedback."),
+        (
+            NavItem(_("My pairs and groups"), "cabinets:mentor", Perm.PAIR_WORK, role=Role.MENTOR),
+            NavItem(_("My mentoring"), "cabinets:mentee", Perm.PAIR_WORK, role=Role.MENTEE),
+            NavItem(_("My children in the programme"), "cabinets:guardian", Perm.CHILDREN_OWN),
+            NavItem(_("Individual plans"), "plans:overview", Perm.MENTORSHIPS_VIEW),
+            NavItem(_("Meetings calendar"), "meetings:calendar", Perm.PAIR_WORK),
+        ),
     ),
     Stage(
         7,
         _("Completion"),
         _("Results, final surveys, awards, best practices, monitoring."),
+        (
+            NavItem(_("Monitoring: quality and impact"), "monitoring:index", Perm.MONITORING_VIEW),
+            NavItem(
+                _("Indicators and half-year assessment"), "indicators:index", Perm.MONITORING_VIEW
+            ),
+            NavItem(_("Awards of the year"), "awards:list", Perm.AWARDS_SCORE),
+            NavItem(_("Best practices"), "cases:list", Perm.CASES_VIEW),
+            NavItem(_("Public mentoring page"), "showcase:settings", Perm.PUBLIC_PAGE_EDIT),
+        ),
     ),
 )
 
@@ -128,7 +150,7 @@ def stages_for(ctx: OrgContext) -> list[VisibleStage]:
     slug = ctx.organisation.slug
     return [
         VisibleStage(
-            stage, [(item.label, item.href(slug)) for item in stage.items if ctx.can(item.perm)]
+            stage, [(item.label, item.href(slug)) for item in stage.items if item.shown_to(ctx)]
         )
         for stage in STAGES
     ]
@@ -138,5 +160,5 @@ def organisation_links(ctx: OrgContext) -> list[tuple[str | Promise, str]]:
     return [
         (item.label, item.href(ctx.organisation.slug))
         for item in ORGANISATION_ITEMS
-        if ctx.can(item.perm)
+        if item.shown_to(ctx)
     ]
