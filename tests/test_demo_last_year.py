@@ -1,0 +1,243 @@
+"""The demo's previous programme year: closed, with completed pairs of both matching strategies,
+entry and exit measures, two rounds of satisfaction surveys and the curator's conformity
+questionnaire — built the same way every time, and quickly."""
+
+import time
+from collections import Counter
+from datetime import date
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Avg
+
+from nastavnik.assessments.models import Measure, Phase
+from nastavnik.demo import bases
+from nastavnik.demo.seed import remove_demo, seed_demo
+from nastavnik.matching.models import MatchingMode, MatchingRun, RunStatus
+from nastavnik.mentees.models import Mentee, MenteeStatus
+from nastavnik.mentors.models import Mentor, MentorStatus
+from nastavnik.mentorships.models import (
+    Mentorship,
+    MentorshipMentee,
+    MentorshipResult,
+    MentorshipStatus,
+)
+from nastavnik.orders.models import OrderStatus
+from nastavnik.orgs.models import AcademicYear, Municipality, Region
+from nastavnik.programmes.models import Programme, ProgrammeStatus, RoadmapEvent
+from nastavnik.questionnaires.models import Answer, Campaign, QuestionnaireKind, Response
+
+# About a second on an idle machine; generous, since a loaded machine slows anything down.
+TIME_LIMIT = 6.0
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    took = {}
+    original = bases.build_last_year
+
+    def timed(*args, **kwargs):
+        started = time.process_time()
+        original(*args, **kwargs)
+        took["seconds"] = time.process_time() - started
+
+    with django_db_blocker.unblock():
+        before = {
+            model: set(model.objects.values_list("pk", flat=True))
+            for model in (AcademicYear, Municipality, Region)
+        }
+        with mock.patch.object(bases, "build_last_year", timed):
+            call_command("seed_demo", stdout=StringIO())
+    yield took
+    with django_db_blocker.unblock():
+        remove_demo()
+        for model, pks in before.items():
+            model.objects.exclude(pk__in=pks).delete()
+
+
+@pytest.fixture
+def took(demo_loaded, db):
+    return demo_loaded
+
+
+def last_year() -> Programme:
+    current = Programme.objects.filter(organisation__slug="school-5").order_by(
+        "-academic_year__start_year"
+    )[0]
+    return Programme.objects.get(
+        organisation__slug="school-5",
+        academic_year__start_year=current.academic_year.start_year - 1,
+    )
+
+
+def snapshot() -> dict[str, object]:
+    programme = last_year()
+    pairs = Mentorship.objects.filter(programme=programme)
+    return {
+        "pairs": sorted(
+            pairs.values_list("form__code", "status", "mode", "started_on", "ended_on")
+        ),
+        "members": MentorshipMentee.objects.filter(mentorship__programme=programme).count(),
+        "measures": sorted(
+            Measure.objects.filter(programme=programme).values_list(
+                "person__name_key", "parameter__code", "phase", "value", "measured_on"
+            )
+        ),
+        "answers": sorted(
+            Answer.objects.filter(response__campaign__programme=programme).values_list(
+                "response__campaign__title", "question__code", "number"
+            ),
+            key=str,
+        ),
+    }
+
+
+def test_the_year_is_built_quickly(took):
+    assert took["seconds"] < TIME_LIMIT
+
+
+def test_the_previous_year_is_approved_and_closed(took):
+    programme = last_year()
+    assert programme.status == ProgrammeStatus.FINISHED
+    assert programme.finished_on is not None
+    assert programme.finished_on <= programme.academic_year.ends_on
+    assert programme.approval_order.status == OrderStatus.SIGNED
+    assert programme.approved_on == programme.academic_year.starts_on
+    assert programme.chosen_forms.count() == 3
+    assert RoadmapEvent.objects.filter(programme=programme).exists()
+    assert not RoadmapEvent.objects.filter(programme=programme, done_on__isnull=True).exists()
+
+
+def test_pairs_of_every_form_completed_two_early(took):
+    programme = last_year()
+    pairs = Mentorship.objects.filter(programme=programme)
+    forms = Counter(pairs.values_list("form__code", flat=True))
+    assert forms == {"teacher-student": 13, "student-student": 6, "teacher-teacher": 4}
+    assert pairs.filter(is_group=True).count() == 1
+    statuses = Counter(pairs.values_list("status", flat=True))
+    assert statuses == {MentorshipStatus.COMPLETED: 21, MentorshipStatus.COMPLETED_EARLY: 2}
+    year = programme.academic_year
+    for pair in pairs:
+        assert year.starts_on <= pair.started_on < pair.ended_on <= year.ends_on
+        assert pair.ended_on <= pair.planned_end
+        assert pair.matching_run is not None and pair.mode == pair.matching_run.mode
+    for pair in pairs.filter(status=MentorshipStatus.COMPLETED_EARLY):
+        assert pair.end_reason
+        assert pair.end_order.status == OrderStatus.SIGNED
+    results = MentorshipResult.objects.filter(mentorship__programme=programme)
+    assert results.count() == 23
+    assert all(r.achievements and r.summary for r in results)
+    assert results.filter(project__startswith="Исследование качества воды в реке").exists()
+    assert not MentorshipMentee.objects.filter(
+        mentorship__programme=programme, active=True
+    ).exists()
+
+
+def test_bases_of_the_year_and_the_demo_accounts_in_them(took):
+    programme = last_year()
+    mentees = Mentee.objects.filter(programme=programme)
+    assert mentees.count() == 31
+    assert set(mentees.values_list("status", flat=True)) == {MenteeStatus.FINISHED}
+    mentors = Mentor.objects.filter(programme=programme)
+    assert set(mentors.values_list("status", flat=True)) == {MentorStatus.REGISTERED}
+    assert mentors.filter(person__user__email="mentor@school5.demo", leads_group=True).exists()
+    assert mentors.filter(person__user__email="teacher@school5.demo").exists()
+    assert mentees.filter(person__user__email="mentee@school5.demo").exists()
+    # A mentor never had more than two pupils at once (a group mentor excepted).
+    for mentor in mentors.filter(leads_group=False):
+        assert MentorshipMentee.objects.filter(mentorship__mentor=mentor).count() <= 2
+
+
+def test_both_strategies_formed_pairs(took):
+    runs = MatchingRun.objects.filter(programme=last_year())
+    assert set(runs.values_list("status", flat=True)) == {RunStatus.CONFIRMED}
+    modes = Counter(Mentorship.objects.filter(programme=last_year()).values_list("mode", flat=True))
+    assert modes[MatchingMode.OPTIMAL] >= 10
+    assert modes[MatchingMode.STABLE] >= 8
+
+
+def test_entry_and_exit_measures_keep_the_rules(took):
+    programme = last_year()
+    year = programme.academic_year
+    measures = Measure.objects.filter(programme=programme).select_related("parameter")
+    entries = {(m.person_id, m.parameter_id): m for m in measures if m.phase == Phase.ENTRY}
+    exits = [m for m in measures if m.phase == Phase.EXIT]
+    assert len(exits) >= 250
+    for measure in measures:
+        parameter = measure.parameter
+        assert parameter.scale_min <= measure.value <= parameter.scale_max
+        assert year.starts_on <= measure.measured_on <= year.ends_on
+    changes = Counter()
+    for exit_ in exits:
+        entry = entries[(exit_.person_id, exit_.parameter_id)]
+        assert entry.measured_on <= exit_.measured_on
+        better = exit_.value - entry.value
+        if not exit_.parameter.higher_is_better:
+            better = -better
+        changes["up" if better > 0 else "same" if better == 0 else "down"] += 1
+    assert changes["up"] > changes["same"] > 0
+    assert 0 < changes["down"] < changes["same"]
+    # Enough mentees of «Учитель – ученик» measured twice for a paired test.
+    teacher_student = Mentee.objects.filter(programme=programme, form__code="teacher-student")
+    measured = (
+        measures.filter(phase=Phase.EXIT, person__in=teacher_student.values("person"))
+        .values("person")
+        .distinct()
+        .count()
+    )
+    assert measured >= 20
+
+
+def test_satisfaction_rounds_and_the_curators_questionnaire(took):
+    programme = last_year()
+    campaigns = Campaign.objects.filter(programme=programme)
+    assert campaigns.count() == 5
+    assert not campaigns.filter(closed_at__isnull=True).exists()
+    kinds = Counter(campaigns.values_list("questionnaire__kind", flat=True))
+    assert kinds == {
+        QuestionnaireKind.MENTOR_SATISFACTION: 2,
+        QuestionnaireKind.MENTEE_SATISFACTION: 2,
+        QuestionnaireKind.CURATOR_CONFORMITY: 1,
+    }
+    for campaign in campaigns:
+        invited = campaign.invitations.count()
+        answered = campaign.responses.count()
+        assert campaign.invitations.filter(answered=True).count() == answered
+        assert answered >= 0.7 * invited
+        if campaign.anonymous:
+            assert not Response.objects.filter(campaign=campaign, person__isnull=False).exists()
+    conformity = campaigns.get(questionnaire__kind=QuestionnaireKind.CURATOR_CONFORMITY)
+    assert conformity.responses.get().person.user.email == "curator@school5.demo"
+
+    mentees = campaigns.filter(questionnaire__kind=QuestionnaireKind.MENTEE_SATISFACTION)
+    december, may = sorted(mentees, key=lambda c: c.deadline)
+    assert december.deadline < date(december.deadline.year, 12, 31) < may.deadline
+
+    def means(campaign):
+        return dict(
+            Answer.objects.filter(response__campaign=campaign, number__isnull=False)
+            .values_list("question__code")
+            .annotate(Avg("number"))
+        )
+
+    before, after = means(december), means(may)
+    # Mostly 7–10, group meetings the weak item that fell by May, progress rose.
+    assert 7.5 <= sum(after.values()) / len(after) <= 9.5
+    assert after["group_meetings"] < before["group_meetings"]
+    assert after["progress"] > before["progress"]
+    assert min(after, key=after.get) in ("group_meetings", "organisation")
+    lacking = Counter(
+        Answer.objects.filter(response__campaign__in=mentees, question__code="lacking").values_list(
+            "value", flat=True
+        )
+    )
+    assert lacking["Не хватало времени на встречи."] >= 3
+
+
+def test_the_same_year_every_time(took):
+    first = snapshot()
+    remove_demo()
+    seed_demo()
+    assert snapshot() == first
