@@ -10,13 +10,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.awards.models import SCORE_MAX, SCORE_MIN, Nomination, Nominee, NomineeKind
-from nastavnik.awards.services import OrderDetails, jury_candidates
+from nastavnik.awards.services import jury_candidates
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.core.forms import RuleErrorsMixin
 from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship
+from nastavnik.orders.forms import OrderDetailsForm
 from nastavnik.orgs.models import Organisation
-from nastavnik.people.models import Person, PersonKind
+from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
 
 
@@ -172,28 +173,5 @@ class DecideForm(RuleErrorsMixin, forms.Form):
         }
 
 
-class OrderForm(RuleErrorsMixin, forms.Form):
-    number = forms.CharField(label=_("Order number"), max_length=30)
-    date = forms.DateField(label=_("Order date"), widget=DATE_WIDGET)
-    signatory = StaffChoiceField(label=_("Signed by"), queryset=Person.objects.none())
-    signatory_position = forms.CharField(
-        label=_("Position of the signatory"),
-        max_length=200,
-        required=False,
-        help_text=_("Leave empty to take the position from the person's record."),
-    )
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["signatory"].queryset = (
-            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
-        )
-
-    def details(self) -> OrderDetails:
-        data = self.cleaned_data
-        return OrderDetails(
-            number=data["number"],
-            date=data["date"],
-            signatory=data["signatory"],
-            signatory_position=data["signatory_position"],
-        )
+class OrderForm(OrderDetailsForm):
+    """The number, date and signatory of the awards order."""

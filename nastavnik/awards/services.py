@@ -44,7 +44,7 @@ from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
-from nastavnik.orders.services import default_signatory, order_create, order_next_number
+from nastavnik.orders.services import OrderDetails, order_create
 from nastavnik.orgs.models import Membership
 from nastavnik.orgs.policy import Perm, allows
 from nastavnik.people.models import GuardianLink, Person, PersonKind
@@ -635,23 +635,6 @@ def awards_title(programme: Programme) -> str:
     return (
         "О награждении по итогам реализации программы наставничества "
         f"в {programme.academic_year.label} учебном году"
-    )
-
-
-@dataclass(frozen=True)
-class OrderDetails:
-    number: str
-    date: date
-    signatory: Person | None
-    signatory_position: str = ""
-
-
-def order_defaults(programme: Programme, day: date) -> OrderDetails:
-    organisation = programme.organisation
-    return OrderDetails(
-        number=order_next_number(organisation, day.year),
-        date=day,
-        signatory=default_signatory(organisation),
     )
 
 

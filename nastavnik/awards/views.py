@@ -44,6 +44,7 @@ from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt, refuse
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, find_soffice
 from nastavnik.orders.models import OrderStatus
+from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
@@ -459,7 +460,7 @@ def order_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     programme = programme_for(ctx, programme_pk)
     today = org_today(ctx.organisation)
-    defaults = services.order_defaults(programme, today)
+    defaults = order_defaults(ctx.organisation, today)
     form = OrderForm(
         request.POST or None,
         organisation=ctx.organisation,
@@ -468,7 +469,9 @@ def order_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         made = attempt(
             form,
-            lambda: services.awards_order_create(programme, form.details(), by=_user(request)),
+            lambda: services.awards_order_create(
+                programme, form.order_details(), by=_user(request)
+            ),
         )
         if made is not None:
             messages.success(

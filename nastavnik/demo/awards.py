@@ -25,7 +25,7 @@ from nastavnik.catalogue.profile import MentorCategory
 from nastavnik.demo.programme import _scan
 from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship, MentorshipStatus
-from nastavnik.orders.services import order_sign
+from nastavnik.orders.services import order_defaults, order_sign
 from nastavnik.people.models import GuardianLink, Person
 from nastavnik.programmes.models import Programme
 
@@ -164,7 +164,7 @@ def build_awards(
     )
     Award.objects.filter(programme=previous).update(issued_on=decided_on)
     try:
-        details = services.order_defaults(previous, decided_on)
+        details = order_defaults(previous.organisation, decided_on)
         order = services.awards_order_create(previous, details, by=jury[1])
     except ValidationError:
         logger.info("demo: no winners in %s, no awards order", previous.academic_year.label)

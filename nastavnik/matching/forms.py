@@ -8,13 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin
 from nastavnik.matching.models import MatchingMode, MatchingRun, ProposingSide
-from nastavnik.matching.services import OrderDetails, RunSettings
+from nastavnik.matching.services import RunSettings
 from nastavnik.matching.texts import CRITERION_HELP, CRITERION_LABELS
 from nastavnik.matching_engine import CRITERIA, Weights
-from nastavnik.orgs.models import Organisation
-from nastavnik.people.models import Person, PersonKind
+from nastavnik.orders.forms import OrderDetailsForm
 
 #: A weight is a plain number; this bounds it so nobody types a typo of 10,000.
 MAX_WEIGHT = 100
@@ -95,37 +94,14 @@ class RunForm(RuleErrorsMixin, forms.Form):
         )
 
 
-class ConfirmForm(RuleErrorsMixin, forms.Form):
+class ConfirmForm(OrderDetailsForm):
     started_on = forms.DateField(label=_("Mentoring starts on"), widget=DATE_WIDGET)
     planned_end = forms.DateField(
         label=_("Planned end"),
         widget=DATE_WIDGET,
         help_text=_("At most one year after the start (regulation §2.7)."),
     )
-    number = forms.CharField(label=_("Order number"), max_length=30)
-    date = forms.DateField(label=_("Order date"), widget=DATE_WIDGET)
-    signatory = StaffChoiceField(label=_("Signed by"), queryset=Person.objects.none())
-    signatory_position = forms.CharField(
-        label=_("Position of the signatory"),
-        max_length=200,
-        required=False,
-        help_text=_("Leave empty to take the position from the person's record."),
-    )
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["signatory"].queryset = (
-            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
-        )
-
-    def order_details(self) -> OrderDetails:
-        data = self.cleaned_data
-        return OrderDetails(
-            number=data["number"],
-            date=data["date"],
-            signatory=data["signatory"],
-            signatory_position=data["signatory_position"],
-        )
+    field_order = ["started_on", "planned_end", *OrderDetailsForm.ORDER_FIELDS]
 
 
 class OrderForm(ConfirmForm):

@@ -72,8 +72,7 @@ from nastavnik.mentorships.services import (
 )
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
-from nastavnik.orders.services import default_signatory, order_create, order_next_number
-from nastavnik.people.models import Person
+from nastavnik.orders.services import OrderDetails, order_create
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus, RoadmapEvent
 from nastavnik.programmes.services import event_complete
@@ -647,23 +646,6 @@ def _rank(preferences: tuple[Any, ...], person: int) -> int | None:
 
 
 # --- Confirming -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OrderDetails:
-    number: str
-    date: date
-    signatory: Person | None
-    signatory_position: str = ""
-
-
-def order_defaults(programme: Programme, day: date) -> OrderDetails:
-    organisation = programme.organisation
-    return OrderDetails(
-        number=order_next_number(organisation, day.year),
-        date=day,
-        signatory=default_signatory(organisation),
-    )
 
 
 def _groups(proposals: list[Proposal]) -> list[tuple[Mentor, list[Proposal]]]:

@@ -42,6 +42,7 @@ from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.mentorships.services import default_planned_end
+from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
@@ -405,7 +406,7 @@ def run_confirm(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     run = run_for(ctx, matching_run_pk)
     today = org_today(ctx.organisation)
-    defaults = services.order_defaults(run.programme, today)
+    defaults = order_defaults(ctx.organisation, today)
     form = ConfirmForm(
         request.POST or None,
         organisation=ctx.organisation,
@@ -449,7 +450,7 @@ def run_order(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     run = run_for(ctx, matching_run_pk)
     today = org_today(ctx.organisation)
-    defaults = services.order_defaults(run.programme, today)
+    defaults = order_defaults(ctx.organisation, today)
     form = OrderForm(
         request.POST or None,
         organisation=ctx.organisation,

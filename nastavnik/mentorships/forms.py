@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.candidates import Suggestion
 from nastavnik.mentorships.models import (
@@ -26,10 +26,9 @@ from nastavnik.mentorships.services import (
     PROJECT_MAX_LENGTH,
     REASON_TEXT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
-    OrderDetails,
 )
+from nastavnik.orders.forms import OrderDetailsForm
 from nastavnik.orgs.models import Organisation
-from nastavnik.people.models import Person, PersonKind
 from nastavnik.programmes.models import Programme
 
 
@@ -74,41 +73,9 @@ class MentorshipFilter(forms.Form):
 # --- The life of a pair or group -------------------------------------------------------------
 
 
-class OrderFieldsForm(RuleErrorsMixin, forms.Form):
+class OrderFieldsForm(OrderDetailsForm):
     """The number, date and signatory of the order a change makes (a replacement, an early
     completion), filled with the next number and the director."""
-
-    number = forms.CharField(label=_("Order number"), max_length=30)
-    date = forms.DateField(label=_("Order date"), widget=DATE_WIDGET)
-    signatory = StaffChoiceField(label=_("Signed by"), queryset=Person.objects.none())
-    signatory_position = forms.CharField(
-        label=_("Position of the signatory"),
-        max_length=200,
-        required=False,
-        help_text=_("Leave empty to take the position from the person's record."),
-    )
-    ORDER_FIELDS = ("number", "date", "signatory", "signatory_position")
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["signatory"].queryset = (
-            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
-        )
-
-    def order_details(self) -> OrderDetails:
-        data = self.cleaned_data
-        return OrderDetails(
-            number=data["number"],
-            date=data["date"],
-            signatory=data["signatory"],
-            signatory_position=data["signatory_position"],
-        )
-
-    def own_part(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in self.ORDER_FIELDS]
-
-    def order_part(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.ORDER_FIELDS]
 
 
 def _text_field(

@@ -49,7 +49,7 @@ from nastavnik.mentorships.models import (
 )
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
-from nastavnik.orders.services import default_signatory, order_create, order_next_number
+from nastavnik.orders.services import OrderDetails, order_create, order_defaults
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import Programme, ProgrammeStatus
@@ -315,26 +315,6 @@ def mentorship_create(
 # --- The life of a pair or group ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OrderDetails:
-    """The number, date and signatory of an order a change of a pair makes; the defaults are
-    the next number of the year and the director."""
-
-    number: str
-    date: date
-    signatory: Person | None
-    signatory_position: str = ""
-
-
-def order_defaults(mentorship: Mentorship, day: date) -> OrderDetails:
-    organisation = mentorship.organisation
-    return OrderDetails(
-        number=order_next_number(organisation, day.year),
-        date=day,
-        signatory=default_signatory(organisation),
-    )
-
-
 def _d(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
@@ -563,7 +543,7 @@ def mentorship_complete(
 def _order(
     locked: Mentorship, kind: str, title: str, details: OrderDetails | None, by: User | None
 ) -> Order:
-    details = details or order_defaults(locked, org_today(locked.organisation))
+    details = details or order_defaults(locked.organisation, org_today(locked.organisation))
     return order_create(
         locked.organisation,
         kind,

@@ -35,6 +35,7 @@ from nastavnik.mentorships.models import (
     MentorshipExtension,
     MentorshipResult,
 )
+from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme, programmes_of
@@ -125,7 +126,7 @@ def _action(
 
 
 def _order_initial(mentorship: Mentorship, day: Any) -> dict[str, Any]:
-    defaults = services.order_defaults(mentorship, day)
+    defaults = order_defaults(mentorship.organisation, day)
     return {"number": defaults.number, "date": day, "signatory": defaults.signatory}
 
 

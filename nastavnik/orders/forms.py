@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
 from nastavnik.core.uploads import check_scan, scan_help_text
 from nastavnik.orders.models import Order
-from nastavnik.orders.services import ORDER_MESSAGES
+from nastavnik.orders.services import ORDER_MESSAGES, OrderDetails
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person, PersonKind
 
@@ -63,6 +63,44 @@ class OrderForm(RuleErrorsMixin, forms.Form):
                 "signatory_position": order.signatory_position,
             },
         )
+
+
+class OrderDetailsForm(RuleErrorsMixin, forms.Form):
+    """The order's part of a form that makes a change and prepares its order at once; a form
+    of the change inherits it and adds its own fields."""
+
+    ORDER_FIELDS = ("number", "date", "signatory", "signatory_position")
+
+    number = forms.CharField(label=_("Order number"), max_length=30)
+    date = forms.DateField(label=_("Order date"), widget=DATE_WIDGET)
+    signatory = StaffChoiceField(label=_("Signed by"), queryset=Person.objects.none())
+    signatory_position = forms.CharField(
+        label=_("Position of the signatory"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to take the position from the person's record."),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = (
+            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
+        )
+
+    def order_details(self) -> OrderDetails:
+        data = self.cleaned_data
+        return OrderDetails(
+            number=data["number"],
+            date=data["date"],
+            signatory=data["signatory"],
+            signatory_position=data["signatory_position"],
+        )
+
+    def own_part(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.ORDER_FIELDS]
+
+    def order_part(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.ORDER_FIELDS]
 
 
 class SignForm(RuleErrorsMixin, forms.Form):

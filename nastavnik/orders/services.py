@@ -11,6 +11,7 @@ import logging
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
@@ -123,6 +124,26 @@ def default_signatory(organisation: Organisation) -> Person | None:
         if folded == "директор" or folded.startswith("директор "):
             return staff.get(pk=pk)
     return None
+
+
+@dataclass(frozen=True)
+class OrderDetails:
+    """The number, date and signatory of an order prepared together with the change it orders
+    (pairs fixed, a mentor replaced, awards)."""
+
+    number: str
+    date: date
+    signatory: Person | None
+    signatory_position: str = ""
+
+
+def order_defaults(organisation: Organisation, day: date) -> OrderDetails:
+    """The next number of the year, the day, and the director as the signatory."""
+    return OrderDetails(
+        number=order_next_number(organisation, day.year),
+        date=day,
+        signatory=default_signatory(organisation),
+    )
 
 
 def _write_document(order: Order) -> None:

@@ -14,7 +14,7 @@ from nastavnik.awards.models import Award, AwardKind, JuryScore, Nomination, Nom
 from nastavnik.awards.tests.data import jury, nomination_with_jury, scored, world
 from nastavnik.documents.render import docx_text
 from nastavnik.orders.models import Order, OrderStatus
-from nastavnik.orders.services import order_sign
+from nastavnik.orders.services import order_defaults, order_sign
 from nastavnik.orgs.models import Role
 from nastavnik.people.tests.factories import StaffFactory
 from nastavnik.programmes.tests.data import PDF, director
@@ -249,7 +249,7 @@ def test_letters_of_thanks_go_once_per_programme(tenant_a):
         )
     ) == {"Петрова", "Козлов"}
     director(tenant_a.organisation)
-    details = services.order_defaults(data.programme, data.programme.academic_year.ends_on)
+    details = order_defaults(data.programme.organisation, data.programme.academic_year.ends_on)
     order = services.awards_order_create(data.programme, details, by=None)
     lines = [row["nominee"] for row in awards_order_context(order)["rows"]]
     assert lines == [
@@ -331,7 +331,7 @@ def test_the_awards_order_needs_winners_and_lists_them(tenant_a):
     signatory = director(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
     first = scored(tenant_a, nomination, mentor=data.teacher)[0]
-    details = services.order_defaults(data.programme, data.programme.academic_year.ends_on)
+    details = order_defaults(data.programme.organisation, data.programme.academic_year.ends_on)
     with pytest.raises(ValidationError) as caught:
         services.awards_order_create(data.programme, details, by=None)
     assert caught.value.messages == [gettext(services.MESSAGES["no_winners"])]

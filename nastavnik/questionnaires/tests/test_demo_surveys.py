@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from nastavnik.demo.seed import remove_demo
 from nastavnik.orgs.models import AcademicYear, Municipality, Region
+from nastavnik.programmes.models import Programme
 from nastavnik.questionnaires.models import Campaign, Response
 
 
@@ -29,9 +30,11 @@ def demo_loaded(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def campaigns(demo_loaded, db):
-    rows = Campaign.objects.filter(organisation__slug="school-5").select_related(
-        "questionnaire__copied_from"
+    # The current year's; the closed year before it has campaigns of its own.
+    current = Programme.objects.filter(organisation__slug="school-5").latest(
+        "academic_year__start_year"
     )
+    rows = Campaign.objects.filter(programme=current).select_related("questionnaire__copied_from")
     # By the built-in each was sent as, or copied from.
     return {(c.questionnaire.copied_from or c.questionnaire).code: c for c in rows}
 
