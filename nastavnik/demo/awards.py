@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+from dataclasses import replace
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -164,7 +165,9 @@ def build_awards(
     )
     Award.objects.filter(programme=previous).update(issued_on=decided_on)
     try:
-        details = order_defaults(previous.organisation, decided_on)
+        # The book of orders counts by calendar year: in May it stood in the thirties, below
+        # the autumn's orders of the current year that the demo has already written.
+        details = replace(order_defaults(previous.organisation, decided_on), number="32-о")
         order = services.awards_order_create(previous, details, by=jury[1])
     except ValidationError:
         logger.info("demo: no winners in %s, no awards order", previous.academic_year.label)

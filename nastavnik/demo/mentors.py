@@ -388,7 +388,8 @@ class MentorBaseBuilder:
         put_forward = [m for m in mentors[:-1] if m.person_id not in missing]
         still_scored = {id(put_forward[-2]), id(put_forward[-3])}
         rejected = {id(put_forward[-4]), id(put_forward[-7])}
-        decided_on = min(self.today, self.year.starts_on + timedelta(days=70))
+        # The registry is approved before the pairs are fixed (mid-October, demo/matching.py).
+        decided_on = min(self.today, self.year.starts_on + timedelta(days=25))
         scored = []
         for mentor in put_forward:
             if id(mentor) in still_scored:
@@ -439,7 +440,8 @@ class MentorBaseBuilder:
                     )
                 )
         SelectionScore.objects.bulk_create(scores)
-        decided_on = min(self.today, self.year.starts_on + timedelta(days=70))
+        # The registry is approved before the pairs are fixed (mid-October, demo/matching.py).
+        decided_on = min(self.today, self.year.starts_on + timedelta(days=25))
         order = services.registry_order_create(
             self.programme, date=min(self.today, decided_on + timedelta(days=4)), by=self.curator
         )

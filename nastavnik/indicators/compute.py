@@ -25,7 +25,12 @@ from django.db.models.functions import Coalesce
 from nastavnik.consents.access import people_missing_consents
 from nastavnik.core.access import OrgContext
 from nastavnik.indicators.targets import Target, targets_of
-from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipStatus
+from nastavnik.mentorships.models import (
+    MentorAssignment,
+    Mentorship,
+    MentorshipMentee,
+    MentorshipStatus,
+)
 from nastavnik.monitoring.quality import mean_satisfaction
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person, PersonKind
@@ -177,8 +182,8 @@ class _Participation:
 
 
 def _participation(organisation: Organisation, start_years: Iterable[int]) -> _Participation:
-    """Three queries: the head counts, the mentors and the mentees of the mentorships that ran
-    in any of `start_years`."""
+    """Four queries: the head counts, the mentors (current and replaced) and the mentees of the
+    mentorships that ran in any of `start_years`."""
     totals = dict(
         Person.objects.for_org(organisation)
         .filter(kind__in=COUNTED_KINDS)
@@ -194,6 +199,14 @@ def _participation(organisation: Organisation, start_years: Iterable[int]) -> _P
         mentorships.filter(mentor__person__kind__in=COUNTED_KINDS).values_list(
             "mentor__person_id", "mentor__person__kind", "started_on", "last_day"
         )
+    )
+    # Mentors replaced during the pair's term were in mentoring too, up to their release.
+    spans += list(
+        MentorAssignment.objects.filter(
+            mentorship__in=mentorships.values("pk"),
+            released_on__isnull=False,
+            mentor__person__kind__in=COUNTED_KINDS,
+        ).values_list("mentor__person_id", "mentor__person__kind", "assigned_on", "released_on")
     )
     spans += list(
         MentorshipMentee.objects.filter(

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from nastavnik.consents.rules import hidden_q
 from nastavnik.core.tasks import queue_mail
 from nastavnik.meetings.models import Meeting, MeetingSettings
 from nastavnik.mentorships.models import MentorshipMentee, MentorshipStatus
@@ -23,10 +24,16 @@ DEFAULT_HOURS = 24
 LONGEST_HOURS = 168  # the most a curator may set
 
 
-def _recipients(meeting: Meeting) -> list[Person]:
+def _participants(meeting: Meeting) -> list[Person]:
     mentorship = meeting.mentorship
-    people = [mentorship.mentor.person, *(m.mentee.person for m in mentorship.members.all())]
-    return [person for person in people if person.email]
+    return [mentorship.mentor.person, *(m.mentee.person for m in mentorship.members.all())]
+
+
+def _hidden(meetings: list[Meeting]) -> set[int]:
+    """Those whose processing consent is withdrawn: their address is not used any more
+    (152-ФЗ), so they get no letters."""
+    people = {person.pk for meeting in meetings for person in _participants(meeting)}
+    return set(Person.objects.filter(pk__in=people).filter(hidden_q()).values_list("pk", flat=True))
 
 
 def _mail(meeting: Meeting, person: Person, base_url: str) -> None:
@@ -75,8 +82,10 @@ def remind_due(now: datetime | None = None, base_url: str | None = None) -> int:
         )
         .order_by("starts_at", "pk")
     )
+    due = list(candidates)
+    hidden = _hidden(due)
     sent = 0
-    for meeting in candidates:
+    for meeting in due:
         ahead = timedelta(hours=hours.get(meeting.organisation_id, DEFAULT_HOURS))
         if meeting.starts_at > moment + ahead:
             continue
@@ -87,7 +96,9 @@ def remind_due(now: datetime | None = None, base_url: str | None = None) -> int:
             )
             if not claimed:
                 continue
-            for person in _recipients(meeting):
+            for person in _participants(meeting):
+                if not person.email or person.pk in hidden:
+                    continue
                 _mail(meeting, person, base_url or settings.SITE_URL)
                 sent += 1
     return sent

@@ -99,6 +99,7 @@ def mentorship_detail(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
             "extensions": extensions,
             "result": _result_of(mentorship),
             "manage": ctx.can(Perm.MENTORSHIPS_MANAGE),
+            "write_case": ctx.can(Perm.CASES_MANAGE),
             "programme_open": not mentorship.programme.is_finished,
         },
     )

@@ -10,7 +10,8 @@ from nastavnik.consents.rules import REQUIRED_PURPOSES
 from nastavnik.indicators.compute import Share, coverage_by_year, indicators_for
 from nastavnik.indicators.tests import data
 from nastavnik.mentees.tests.factories import consent
-from nastavnik.mentorships.models import MentorshipStatus
+from nastavnik.mentors.tests.factories import MentorFactory
+from nastavnik.mentorships.models import MentorAssignment, MentorshipStatus
 from nastavnik.monitoring.tests.data import campaign, respond
 from nastavnik.people.models import PersonKind
 from nastavnik.people.tests.factories import PersonFactory
@@ -82,6 +83,25 @@ def test_coverage_and_completion_match_the_hand_count(world, django_assert_max_n
     assert found.completion == Share(1, 3)
     assert found.completion.percent == 33.3
     assert (found.pairs, found.groups) == (5, 1)
+
+
+def test_a_mentor_replaced_during_the_year_counts_too(world):
+    org, this, _last, s = world
+    replaced, successor = data.staff(org, 2)
+    mentorship = data.pair(this, successor, [s[8]])
+    MentorAssignment.objects.create(
+        organisation=org,
+        mentorship=mentorship,
+        mentor=MentorFactory(programme=this, person=replaced),
+        assigned_on=date(2025, 10, 1),
+        released_on=date(2025, 11, 15),
+        ground=MentorAssignment.Ground.REQUEST,
+    )
+
+    found = indicators_for(this, TODAY)
+
+    # t0-t3 as before, the successor, and the mentor replaced in November; of seven.
+    assert found.coverage.teachers == Share(6, 7)
 
 
 def test_pairs_are_counted_by_form_and_role_model(world):

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from nastavnik.consents.models import Consent, Purpose
+from nastavnik.consents.tests.factories import ConsentFactory
 from nastavnik.meetings import services
 from nastavnik.meetings.flags import pair_flags
 from nastavnik.meetings.models import Meeting, MeetingSettings, MeetingStatus
@@ -120,6 +122,29 @@ def test_participants_are_reminded_once_a_day_before(tenant_a, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         assert remind_due() == 0
     assert len(mail.outbox) == 2
+
+
+def test_whoever_withdrew_the_consent_gets_no_reminder(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    mentorship = pair(tenant_a.organisation)
+    mentor = mentorship.mentor.person
+    mentor.email = "mentor@example.ru"
+    mentor.save(update_fields=["email"])
+    mentee = mentorship.members.get().mentee.person
+    mentee.email = "mentee@example.ru"
+    mentee.save(update_fields=["email"])
+    # The mentee's processing consent was withdrawn: the address is not to be used any more.
+    ConsentFactory(subject=mentee, given_by=mentee)
+    Consent.objects.filter(subject=mentee, purpose=Purpose.PROCESSING).update(
+        withdrawn_at=timezone.now()
+    )
+    meeting(mentorship, days=0.5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_due() == 1
+
+    assert [m.to for m in mail.outbox] == [["mentor@example.ru"]]
 
 
 def test_the_reminder_shows_the_time_in_the_organisations_zone(
