@@ -389,7 +389,7 @@ class MentorBaseBuilder:
         still_scored = {id(put_forward[-2]), id(put_forward[-3])}
         rejected = {id(put_forward[-4]), id(put_forward[-7])}
         # The registry is approved before the pairs are fixed (mid-October, demo/matching.py).
-        decided_on = min(self.today, self.year.starts_on + timedelta(days=25))
+        decided_on = min(self.today, self.year.starts_on + timedelta(days=35))
         scored = []
         for mentor in put_forward:
             if id(mentor) in still_scored:
@@ -441,7 +441,7 @@ class MentorBaseBuilder:
                 )
         SelectionScore.objects.bulk_create(scores)
         # The registry is approved before the pairs are fixed (mid-October, demo/matching.py).
-        decided_on = min(self.today, self.year.starts_on + timedelta(days=25))
+        decided_on = min(self.today, self.year.starts_on + timedelta(days=35))
         order = services.registry_order_create(
             self.programme, date=min(self.today, decided_on + timedelta(days=4)), by=self.curator
         )

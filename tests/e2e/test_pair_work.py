@@ -70,13 +70,17 @@ def _log_in(browser, live_server, email: str, org_slug: str):
 
 
 def _world():
+    from django.contrib.contenttypes.models import ContentType
+
     from nastavnik.catalogue import builtin
     from nastavnik.catalogue.models import MentoringForm, RoleModel
     from nastavnik.meetings.tests.factories import pair
     from nastavnik.orgs.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-    # A transactional test before this one may have flushed the rows the migrations loaded.
+    # A transactional test before this one may have flushed the rows the migrations loaded,
+    # and the content types with them (orders point at their subjects through them).
     builtin.load(MentoringForm, RoleModel)
+    ContentType.objects.clear_cache()
     organisation = OrganisationFactory(slug="school-pair", short_name="Школа № 3")
     mentor_user = UserFactory(email="mentor@pair.ru", first_name="Вера", last_name="Алексеева")
     mentee_user = UserFactory(email="mentee@pair.ru", first_name="Артём", last_name="Попов")
