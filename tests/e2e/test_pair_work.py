@@ -2,53 +2,17 @@
 meeting that has just taken place, marks it held with what was agreed, draws up the plan and
 adds an item; the mentee opens the cabinet, is asked for feedback, types 0 and is refused,
 then rates the meeting 9 and sees the rating.
-
-Uses Debian's chromium (never `playwright install`: no downloads at test time) and skips when
-it is missing, so `make test` works on a laptop without it; CI installs it.
 """
 
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from conftest import PASSWORD
 from nastavnik.orgs.models import Role
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "correct-horse-battery"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}"),
-]
-
-
-@pytest.fixture
-def browser(transactional_db, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
-    # the ORM calls the test makes around it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        expect.set_options(timeout=15_000)
-        yield chromium
-        chromium.close()
 
 
 def _ru(msgid: str) -> str:
@@ -70,17 +34,9 @@ def _log_in(browser, live_server, email: str, org_slug: str):
 
 
 def _world():
-    from django.contrib.contenttypes.models import ContentType
-
-    from nastavnik.catalogue import builtin
-    from nastavnik.catalogue.models import MentoringForm, RoleModel
     from nastavnik.meetings.tests.factories import pair
     from nastavnik.orgs.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-    # A transactional test before this one may have flushed the rows the migrations loaded,
-    # and the content types with them (orders point at their subjects through them).
-    builtin.load(MentoringForm, RoleModel)
-    ContentType.objects.clear_cache()
     organisation = OrganisationFactory(slug="school-pair", short_name="Школа № 3")
     mentor_user = UserFactory(email="mentor@pair.ru", first_name="Вера", last_name="Алексеева")
     mentee_user = UserFactory(email="mentee@pair.ru", first_name="Артём", last_name="Попов")

@@ -1,62 +1,18 @@
 """A respondent without an account, through a real browser: opens the code page, types the
 code from a slip (in small letters, with a space), answers — a conditional question appears for
 «Другое», a number out of range is refused and corrected — sends, and sees the thanks.
-
-Uses Debian's chromium (never `playwright install`: no downloads at test time) and skips when
-it is missing, so `make test` works on a laptop without it; CI installs it.
 """
 
-from pathlib import Path
-
-import pytest
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from nastavnik.questionnaires.models import Answer, Channel, Response
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}"),
-]
-
-
-@pytest.fixture
-def page(transactional_db, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
-    # the ORM calls the test makes around it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="ru-RU")
-        context.set_default_timeout(15_000)
-        expect.set_options(timeout=15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-
 
 def test_a_student_answers_a_questionnaire_by_code(page, live_server):
-    from nastavnik.catalogue import builtin
-    from nastavnik.catalogue.models import MentoringForm, RoleModel
     from nastavnik.orgs.tests.factories import OrganisationFactory
     from nastavnik.questionnaires.tests import data
 
-    # A transactional test before this one may have flushed the rows the migrations loaded.
-    builtin.load(MentoringForm, RoleModel)
     organisation = OrganisationFactory(slug="school-q", short_name="Школа № 9")
     student = data.student(organisation, last_name="Андреева", first_name="Анна")
     campaign = data.send(data.programme_of(organisation), data.questionnaire(organisation))

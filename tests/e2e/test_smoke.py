@@ -1,55 +1,16 @@
 """The one path every curator takes, through a real browser: log in, open the people registry
 from the navigation, search, open a card.
-
-Uses Debian's chromium (never `playwright install`: no downloads at test time) and skips when
-it is missing, so `make test` works on a laptop without it; CI installs it.
 """
 
 import re
-from pathlib import Path
 
-import pytest
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from conftest import PASSWORD
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from nastavnik.people.tests.factories import PersonFactory
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "correct-horse-battery"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}"),
-]
-
-
-@pytest.fixture
-def page(transactional_db, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
-    # the ORM calls the test makes around it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="ru-RU")
-        context.set_default_timeout(15_000)
-        expect.set_options(timeout=15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def test_curator_finds_a_person_and_opens_the_card(page, live_server):
@@ -109,12 +70,8 @@ def test_curator_finds_a_person_and_opens_the_card(page, live_server):
 def test_demo_curator_searches_the_demo_school_in_lower_case(page, live_server):
     from django.core.management import call_command
 
-    from nastavnik.catalogue import builtin
-    from nastavnik.catalogue.models import MentoringForm, RoleModel
     from nastavnik.people.models import Person, PersonKind
 
-    # A transactional test before this one may have flushed the rows the migrations loaded.
-    builtin.load(MentoringForm, RoleModel)
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     student = (
         Person.objects.not_hidden()
