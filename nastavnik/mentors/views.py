@@ -795,42 +795,19 @@ def registry_download(request: HttpRequest, programme: Programme) -> HttpRespons
 @org_view(Perm.ORDER_EDIT)
 def registry_order(request: HttpRequest, programme_pk: int) -> HttpResponse:
     from nastavnik.orders.forms import OrderForm
-    from nastavnik.orders.services import default_signatory, order_next_number
+    from nastavnik.orders.views import order_prepared
 
     ctx = _ctx(request)
     programme = programme_for(ctx, programme_pk)
     today = timezone.localdate()
-    signatory = default_signatory(ctx.organisation)
-    form = OrderForm(
-        request.POST or None,
-        organisation=ctx.organisation,
-        with_title=False,
-        initial={
-            "number": order_next_number(ctx.organisation, today.year),
-            "date": today,
-            "signatory": signatory.pk if signatory else None,
-            "signatory_position": signatory.position if signatory else "",
-        },
-    )
+    form = OrderForm.for_new(ctx.organisation, today, request.POST or None)
     if request.method == "POST" and form.is_valid():
         order = _attempt(
             form,
-            lambda: services.registry_order_create(
-                programme,
-                number=form.cleaned_data["number"],
-                date=form.cleaned_data["date"],
-                signatory=form.cleaned_data["signatory"],
-                signatory_position=form.cleaned_data["signatory_position"],
-                by=request.user,
-            ),
+            lambda: services.registry_order_create(programme, **form.details(), by=request.user),
         )
         if order is not None:
-            messages.success(
-                request,
-                _("The draft of order № %(number)s is ready: print it for signing.")
-                % {"number": order.number},
-            )
-            return redirect("orders:detail", org_slug=ctx.organisation.slug, order_pk=order.pk)
+            return order_prepared(request, order)
     return render(
         request,
         "mentors/registry_order.html",

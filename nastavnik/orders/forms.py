@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
 from nastavnik.core.uploads import check_scan, scan_help_text
 from nastavnik.orders.models import Order
-from nastavnik.orders.services import ORDER_MESSAGES, OrderDetails
+from nastavnik.orders.services import ORDER_MESSAGES, OrderDetails, order_defaults
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person, PersonKind
 
@@ -49,6 +50,28 @@ class OrderForm(RuleErrorsMixin, forms.Form):
         )
         if not with_title:
             del self.fields["title"]
+
+    @classmethod
+    def for_new(cls, organisation: Organisation, day: date, data: Any = None) -> OrderForm:
+        """An order about to be prepared: the next number of the year, the day, the director."""
+        defaults = order_defaults(organisation, day)
+        signatory = defaults.signatory
+        return cls(
+            data,
+            organisation=organisation,
+            with_title=False,
+            initial={
+                "number": defaults.number,
+                "date": defaults.date,
+                "signatory": signatory.pk if signatory else None,
+                "signatory_position": signatory.position if signatory else "",
+            },
+        )
+
+    def details(self) -> dict[str, Any]:
+        """The number, date and signatory as the services that prepare an order take them."""
+        fields = ("number", "date", "signatory", "signatory_position")
+        return {name: self.cleaned_data[name] for name in fields}
 
     @classmethod
     def for_order(cls, order: Order, data: Any = None) -> OrderForm:

@@ -46,6 +46,17 @@ def _file_stem(order: Order) -> str:
     return f"Приказ № {number} от {order.date:%d.%m.%Y}"
 
 
+def order_prepared(request: HttpRequest, order: Order) -> HttpResponse:
+    """Where a page that prepared a draft order goes next: the order, to print for signing."""
+    messages.success(
+        request,
+        _("The draft of order № %(number)s is ready: print it for signing.")
+        % {"number": order.number},
+    )
+    slug = request.org.organisation.slug  # type: ignore[attr-defined]
+    return redirect("orders:detail", org_slug=slug, order_pk=order.pk)
+
+
 @org_view(Perm.ORDERS_VIEW)
 def order_list(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)

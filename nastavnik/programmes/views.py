@@ -24,7 +24,6 @@ from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.core.uploads import content_type_of
 from nastavnik.orders.models import OrderStatus
-from nastavnik.orders.services import default_signatory, order_next_number
 from nastavnik.orgs.models import AcademicYear
 from nastavnik.orgs.policy import Perm
 from nastavnik.programmes import defaults, services
@@ -757,41 +756,15 @@ def _order_page(
     title: str,
 ) -> HttpResponse:
     from nastavnik.orders.forms import OrderForm
+    from nastavnik.orders.views import order_prepared
 
     ctx = _ctx(request)
     programme = programme_for(ctx, programme_pk)
-    today = timezone.localdate()
-    signatory = default_signatory(ctx.organisation)
-    form = OrderForm(
-        request.POST or None,
-        organisation=ctx.organisation,
-        with_title=False,
-        initial={
-            "number": order_next_number(ctx.organisation, today.year),
-            "date": today,
-            "signatory": signatory.pk if signatory else None,
-            "signatory_position": signatory.position if signatory else "",
-        },
-    )
+    form = OrderForm.for_new(ctx.organisation, timezone.localdate(), request.POST or None)
     if request.method == "POST" and form.is_valid():
-        order = _attempt(
-            form,
-            lambda: create(
-                programme,
-                number=form.cleaned_data["number"],
-                date=form.cleaned_data["date"],
-                signatory=form.cleaned_data["signatory"],
-                signatory_position=form.cleaned_data["signatory_position"],
-                by=request.user,
-            ),
-        )
+        order = _attempt(form, lambda: create(programme, **form.details(), by=request.user))
         if order is not None:
-            messages.success(
-                request,
-                _("The draft of order № %(number)s is ready: print it for signing.")
-                % {"number": order.number},
-            )
-            return redirect("orders:detail", org_slug=ctx.organisation.slug, order_pk=order.pk)
+            return order_prepared(request, order)
     return render(
         request,
         "programmes/form_page.html",
