@@ -5,7 +5,9 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.db import connections
 from hypothesis import settings as hypothesis_settings
+from pytest_django.plugin import blocking_manager_key
 
 from nastavnik.accounts.models import User
 from nastavnik.orgs.models import Membership, Organisation, Role
@@ -18,6 +20,42 @@ PASSWORD = "correct-horse-battery"
 hypothesis_settings.register_profile("default", deadline=None)
 hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    requested = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    return bool(requested) or bool(marker and marker.kwargs.get("transaction"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Asking for a serialized rollback makes pytest-django keep a copy of what the migrations
+    # loaded (the catalogue, built-in questionnaires, content types) when it creates the test
+    # database, so that a flush can be undone.
+    for item in items:
+        if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """Put back what a transactional test's closing flush removed.
+
+    Django restores the migrations' rows only at the start of the next transactional test. Under
+    pytest-xdist a worker runs a whole file, and a file may hold a transactional test among
+    ordinary ones, so every test after it would find an empty catalogue.
+    """
+    result = yield
+    if _is_transactional(item):
+        from django.contrib.contenttypes.models import ContentType
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all():
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+        ContentType.objects.clear_cache()
+    return result
 
 
 @dataclass
