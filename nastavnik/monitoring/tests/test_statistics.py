@@ -99,10 +99,11 @@ def test_below_the_minimum_nothing_is_claimed():
     assert test.effect_size is None
     with translation.override("en"):
         said = reading("Вовлечённость", test)
-    assert said == gettext(
-        "Too few participants with both measures to draw conclusions: %(n)s, at least "
-        "%(min)s are needed."
-    ) % {"n": 5, "min": MIN_N}
+        expected = gettext(
+            "Too few participants with both measures to draw conclusions: %(n)s, at least "
+            "%(min)s are needed."
+        ) % {"n": 5, "min": MIN_N}
+    assert said == expected
     assert "significant" not in said
 
 
@@ -123,11 +124,11 @@ def test_the_reading_names_the_counts_and_the_verdict():
     test = paired_test([1, 2, -3, 4, 5, 6, 7, 8])
     with translation.override("en"):
         said = reading("Вовлечённость", test)
-    counts = ngettext(
-        "%(parameter)s: improved for %(improved)s of %(n)s participant",
-        "%(parameter)s: improved for %(improved)s of %(n)s participants",
-        8,
-    ) % {"parameter": "Вовлечённость", "improved": 7, "n": 8}
+        counts = ngettext(
+            "%(parameter)s: improved for %(improved)s of %(n)s participant",
+            "%(parameter)s: improved for %(improved)s of %(n)s participants",
+            8,
+        ) % {"parameter": "Вовлечённость", "improved": 7, "n": 8}
     assert said.startswith(counts)
     assert "p = 0.039" in said
     assert "r = 0.83" in said
@@ -136,7 +137,7 @@ def test_the_reading_names_the_counts_and_the_verdict():
     assert not not_significant.significant
     with translation.override("en"):
         said = reading("Вовлечённость", not_significant)
-    assert said.endswith(
-        gettext("the change is not statistically significant (%(p)s): it may be chance.")
-        % {"p": f"p = {not_significant.p_value:.3f}"}
-    )
+        verdict = gettext(
+            "the change is not statistically significant (%(p)s): it may be chance."
+        ) % {"p": f"p = {not_significant.p_value:.3f}"}
+    assert said.endswith(verdict)
