@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from nastavnik.accounts.models import User
@@ -18,6 +19,15 @@ PASSWORD = "correct-horse-battery"
 hypothesis_settings.register_profile("default", deadline=None)
 hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters (login, questionnaire codes) live in the cache, which outlives a test's
+    # transaction: each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

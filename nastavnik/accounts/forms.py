@@ -39,7 +39,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError as error:
-            if username and error.code == "invalid_login":
+            # An account axes has already locked is refused before its password is checked:
+            # hammering it guesses nothing, and must not use up the address's allowance.
+            locked = getattr(self.request, "axes_locked_out", False)
+            if username and error.code == "invalid_login" and not locked:
                 login_failed(self.request, username)
             raise
 

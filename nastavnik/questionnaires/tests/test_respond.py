@@ -479,3 +479,31 @@ def test_dates_typed_the_russian_way_are_read(client, survey):
 
     assert Answer.objects.get(question__code="born").value == date(2012, 9, 5).isoformat()
     assert Invitation.objects.filter(answered=True).count() == 1
+
+
+def test_behind_a_trusted_proxy_wrong_codes_count_against_the_client_not_the_proxy(
+    client, survey, settings
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    settings.QUESTIONNAIRE_CODE_TRIES_PER_ADDRESS = 3
+    via_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for number, wrong in enumerate(WRONG_CODES[:3]):
+        client.cookies.clear()
+        # The client's own header entry changes each time; the proxy's does not.
+        client.post(
+            CODE_URL,
+            {"code": wrong},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 203.0.113.9",
+            **via_proxy,
+        )
+
+    client.cookies.clear()
+    locked = client.post(
+        CODE_URL, {"code": WRONG_CODES[3]}, HTTP_X_FORWARDED_FOR="203.0.113.9", **via_proxy
+    )
+    assert locked.status_code == 429
+    client.cookies.clear()
+    other = client.post(
+        CODE_URL, {"code": WRONG_CODES[4]}, HTTP_X_FORWARDED_FOR="203.0.113.10", **via_proxy
+    )
+    assert other.status_code == 200
