@@ -289,8 +289,8 @@ LOGGING = {
     "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
-        # The mail says what broke; Django leaves the request's POST data and cookies out of it
-        # only for sensitive_post_parameters views, so the mail carries no request body at all.
+        # The mail says what broke and where, never what was typed or sent: no form values,
+        # query values, cookies or local variables (nastavnik.core.errors).
         "mail_admins": {
             "level": "ERROR",
             "filters": ["require_debug_false"],
@@ -298,9 +298,8 @@ LOGGING = {
             "reporter_class": "nastavnik.core.errors.QuietExceptionReporter",
         },
     },
-    "loggers": {
-        "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR"},
-    },
+    # Replaces Django's own "django" logger set-up, whose mail handler would send the full report.
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "WARNING"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
@@ -59,7 +60,9 @@ class QuietExceptionReporter(ExceptionReporter):
 
 
 def _scrub_url(url: str) -> str:
-    return _TOKEN.sub("/" + SCRUBBED, url.split("?", 1)[0])
+    parts = urlsplit(url)
+    path = _TOKEN.sub("/" + SCRUBBED, parts.path)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def _scrub_request(request: dict[str, Any]) -> None:
