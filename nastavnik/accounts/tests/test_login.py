@@ -7,8 +7,8 @@ Axes watches real requests, so these tests post to the login page rather than ca
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from axes.signals import user_locked_out
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.urls import reverse
 
 from conftest import PASSWORD

@@ -40,9 +40,7 @@ def test_a_server_error_is_mailed_to_the_admins_without_what_was_typed(settings)
     client = Client(raise_request_exception=False)
     client.cookies["sessionid"] = "secret-session-value"
 
-    response = client.post(
-        "/o/school/people/new/?q=Андреева", {"full_name": PUPIL, "email": EMAIL}
-    )
+    response = client.post("/o/school/people/new/?q=Андреева", {"full_name": PUPIL, "email": EMAIL})
 
     assert response.status_code == 500
     assert len(mail.outbox) == 1

@@ -75,7 +75,11 @@ def test_two_processes_share_a_counter_in_redis(settings):
     redis_or_skip()
     settings.CACHES = REDIS_CACHE
     key = f"throttle:test:{uuid.uuid4().hex}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nastavnik.settings", "DJANGO_CACHE_URL": REDIS_URL}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nastavnik.settings",
+        "DJANGO_CACHE_URL": REDIS_URL,
+    }
     try:
         subprocess.run(
             [sys.executable, "-c", HIT_IN_ANOTHER_PROCESS.format(key=key)], env=env, check=True
