@@ -26,9 +26,30 @@ _HEADERS_DROPPED = {
 }
 
 
+_META_KEPT = (
+    "REQUEST_METHOD",
+    "PATH_INFO",
+    "SCRIPT_NAME",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SERVER_PROTOCOL",
+    "HTTP_HOST",
+    "HTTP_USER_AGENT",
+    "HTTP_ACCEPT_LANGUAGE",
+    "CONTENT_TYPE",
+    "CONTENT_LENGTH",
+    "HTTP_HX_REQUEST",
+)
+
+
 class PersonalDataFilter(SafeExceptionReporterFilter):
     """Django's filter, told that everything a request sends and every local variable may be
     personal data (forms of people, consents, answers of minors)."""
+
+    # Settings that may hold a password inside a URL (Redis, Sentry) are hidden as well.
+    hidden_settings = re.compile(
+        "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DSN|CACHE_URL|LOCATION", flags=re.I
+    )
 
     def get_post_parameters(self, request: Any) -> dict[str, str]:
         if request is None:
@@ -41,6 +62,16 @@ class PersonalDataFilter(SafeExceptionReporterFilter):
     def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> list[tuple[str, str]]:
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
 
+    def get_safe_request_meta(self, request: Any) -> dict[str, Any]:
+        """Only what tells where the error happened: not the address, the referring page, the
+        query string or the cookies."""
+        if not hasattr(request, "META"):
+            return {}
+        meta = {key: request.META[key] for key in _META_KEPT if key in request.META}
+        if "PATH_INFO" in meta:
+            meta["PATH_INFO"] = _scrub_url(meta["PATH_INFO"])
+        return meta
+
 
 class QuietExceptionReporter(ExceptionReporter):
     """The report mailed to ADMINS: the traceback and where it happened, not what was typed."""
@@ -51,11 +82,14 @@ class QuietExceptionReporter(ExceptionReporter):
 
     def get_traceback_data(self) -> dict[str, Any]:
         data = super().get_traceback_data()
-        # GET parameters (search terms: names of people) and the raw body go too.
+        # Query values (search terms: names of people), names of uploaded files, and the query
+        # string and secrets in the address.
         if self.request is not None:
-            data["request_GET_items"] = [
-                (key, PersonalDataFilter.cleansed_substitute) for key in self.request.GET
-            ]
+            hidden = PersonalDataFilter.cleansed_substitute
+            data["request_GET_items"] = [(key, hidden) for key in self.request.GET]
+            data["request_FILES_items"] = [(key, hidden) for key in self.request.FILES]
+            if data.get("request_insecure_uri"):
+                data["request_insecure_uri"] = _scrub_url(data["request_insecure_uri"])
         return data
 
 

@@ -4,6 +4,7 @@ import copy
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import path
 
@@ -37,10 +38,17 @@ def test_a_server_error_is_mailed_to_the_admins_without_what_was_typed(settings)
     settings.DEBUG = False
     settings.ROOT_URLCONF = __name__
     settings.ADMINS = [("Ольга", "olga@school.example")]
+    settings.CACHE_URL = "redis://:redis-password@127.0.0.1:6379/0"
     client = Client(raise_request_exception=False)
     client.cookies["sessionid"] = "secret-session-value"
 
-    response = client.post("/o/school/people/new/?q=Андреева", {"full_name": PUPIL, "email": EMAIL})
+    upload = SimpleUploadedFile("Андреева_справка.pdf", b"%PDF-1.4", "application/pdf")
+    response = client.post(
+        "/o/school/people/new/?q=Андреева",
+        {"full_name": PUPIL, "email": EMAIL, "certificate": upload},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_REFERER="http://testserver/o/school/people/?q=Андреева",
+    )
 
     assert response.status_code == 500
     assert len(mail.outbox) == 1
@@ -49,7 +57,17 @@ def test_a_server_error_is_mailed_to_the_admins_without_what_was_typed(settings)
     assert "/o/school/people/new/" in report.subject
     body = report.body + "".join(str(alt[0]) for alt in getattr(report, "alternatives", []))
     assert "RuntimeError" in body and "could not save the form" in body
-    for personal in (PUPIL, EMAIL, "Андреева", "secret-session-value"):
+    assert "Request URL: http://testserver/o/school/people/new/\n" in body
+    for personal in (
+        PUPIL,
+        EMAIL,
+        "Андреева",
+        "%D0%90",  # the query, percent-encoded
+        "справка",
+        "203.0.113.9",
+        "secret-session-value",
+        "redis-password",
+    ):
         assert personal not in body
 
 
