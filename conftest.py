@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 from hypothesis import settings as hypothesis_settings
 from pytest_django.plugin import blocking_manager_key
@@ -56,6 +57,15 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
                     connection.creation.deserialize_db_from_string(contents)
         ContentType.objects.clear_cache()
     return result
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters (login, questionnaire codes) live in the cache, which outlives a test's
+    # transaction: each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

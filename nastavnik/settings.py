@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "nastavnik.core",
     "nastavnik.accounts",
     "nastavnik.orgs",
@@ -77,6 +78,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long-lived caching.
+    "nastavnik.core.middleware.RequestScopeMiddleware",
+    "nastavnik.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,10 +137,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: five wrong passwords for one account from one address lock it for 15 minutes.
+# Login throttling: five wrong passwords for one account from one address lock that account at
+# that address for 15 minutes (so a pupil who forgot a password locks no one else behind the
+# school's address). Looser limits per account from anywhere and per address for any account are
+# `nastavnik.accounts.throttle`. The counters are in the shared cache, so every worker sees them.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+# The one place that decides a client's address (trusted proxies only).
+AXES_CLIENT_IP_CALLABLE = "nastavnik.core.client.client_ip"
+LOGIN_TRIES_PER_ACCOUNT = int(os.environ.get("LOGIN_TRIES_PER_ACCOUNT", "20"))
+LOGIN_TRIES_PER_ADDRESS = int(os.environ.get("LOGIN_TRIES_PER_ADDRESS", "200"))
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
@@ -188,7 +203,13 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a reverse proxy: the addresses (or networks, CIDR) of the proxies whose
+# X-Forwarded-For is believed. Empty: the client is the peer of the connection (REMOTE_ADDR).
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+# X-Forwarded-Proto is believed only when the operator says the proxy sets it (and strips a
+# client's own); otherwise any client could claim HTTPS.
+if env_bool("DJANGO_PROXY_SETS_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 
 # How long an invitation link stays valid.
@@ -202,9 +223,88 @@ CONSENT_RETENTION_EXPIRED_DAYS = int(os.environ.get("CONSENT_RETENTION_EXPIRED_D
 # The address people open the system at: links in mail sent without a request to take it from.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000")
 
+# Shared cache: throttling counters (login, questionnaire codes) and drawn charts. Redis when
+# DJANGO_CACHE_URL is set (redis://127.0.0.1:6379/0), else a database table that every worker
+# process shares (created by the `core` migration, or `manage.py createcachetable`).
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "nastavnik_cache",
+        }
+    )
+}
+
+# Content-Security-Policy: only this site's own scripts, styles and images; no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# No page needs the browser's devices or sensors.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+
+def parse_admins(value: str) -> list[tuple[str, str]]:
+    """`Name <a@b>, c@d` -> [("Name", "a@b"), ("c@d", "c@d")]."""
+    from email.utils import getaddresses
+
+    return [(name or address, address) for name, address in getaddresses([value]) if address]
+
+
+# Who gets a mail for every server error (500); set with DJANGO_ADMINS.
+ADMINS = parse_admins(os.environ.get("DJANGO_ADMINS", ""))
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The mail says what broke and where, never what was typed or sent: no form values,
+        # query values, cookies or local variables (nastavnik.core.errors).
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+            "reporter_class": "nastavnik.core.errors.QuietExceptionReporter",
+        },
+    },
+    # Replaces Django's own "django" logger set-up, whose mail handler would send the full report.
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "WARNING"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from nastavnik.core.errors import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))

@@ -10,3 +10,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# A process-local cache keeps tests that touch no database free of one; the shared backends
+# (database table, Redis) have tests of their own. DJANGO_CACHE_URL runs the suite on Redis.
+if not CACHE_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Axes warns that a process-local cache is not shared between workers: true, and meant.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]

@@ -10,6 +10,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.services import MESSAGES
+from nastavnik.accounts.throttle import WINDOW_SECONDS, login_failed, login_locked
 from nastavnik.core.tasks import queue_mail
 from nastavnik.orgs.models import Role
 from nastavnik.people.models import Person, PersonQuerySet
@@ -26,6 +27,24 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if username and login_locked(self.request, username):
+            raise forms.ValidationError(
+                _("Too many failed attempts to log in. Try again in %(minutes)s minutes."),
+                code="throttled",
+                params={"minutes": WINDOW_SECONDS // 60},
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            # An account axes has already locked is refused before its password is checked:
+            # hammering it guesses nothing, and must not use up the address's allowance.
+            locked = getattr(self.request, "axes_locked_out", False)
+            if username and error.code == "invalid_login" and not locked:
+                login_failed(self.request, username)
+            raise
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

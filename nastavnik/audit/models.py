@@ -74,6 +74,9 @@ class AuditEntry(models.Model):
     )
     # A snapshot: the entry stays readable after the account is gone.
     actor_label = models.CharField(max_length=300, blank=True)
+    # The address the change came from (nastavnik.core.client: trusted proxies only); empty
+    # for the system's own work.
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     channel = models.CharField(max_length=8, choices=AuditChannel.choices)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
     object_type = models.CharField(_("object"), max_length=16, choices=AuditObject.choices)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nastavnik.audit.models import AuditAction, AuditChannel, AuditEntry, AuditObject
+from nastavnik.core.client import current_address
 from nastavnik.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def audit_record(
         at=timezone.now(),
         actor=by,
         actor_label=_actor_label(by),
+        ip=current_address.get(),
         channel=channel or (AuditChannel.WEB if by is not None else AuditChannel.SYSTEM),
         action=action,
         object_type=object_type,
@@ -93,12 +95,14 @@ def audit_record_people_created(
     """Log many new people with one query (bulk imports); the same entries as `person_create`."""
     field_names = list(fields)
     now = timezone.now()
+    ip = current_address.get()
     entries = [
         AuditEntry(
             organisation_id=person.organisation_id,
             at=now,
             actor=by,
             actor_label=_actor_label(by),
+            ip=ip,
             channel=AuditChannel.WEB if by is not None else AuditChannel.SYSTEM,
             action=AuditAction.CREATE,
             object_type=AuditObject.PERSON,
@@ -123,11 +127,14 @@ def audit_scrub_person(person: Person) -> int:
         entry.object_label = ""
         entry.changes = {field: [None, None] for field in entry.changes}
         entry.scrubbed_at = now
-    AuditEntry.objects.bulk_update(entries, ["object_label", "changes", "scrubbed_at"])
+        # A change made through the person's own one-time link came from their address.
+        if entry.channel == AuditChannel.LINK:
+            entry.ip = None
+    AuditEntry.objects.bulk_update(entries, ["object_label", "changes", "scrubbed_at", "ip"])
     # Where the person acted through an account (a guardian withdrawing a consent), the name
     # in the actor column is theirs too.
     if person.user_id is not None:
         AuditEntry.objects.filter(
             organisation_id=person.organisation_id, actor_id=person.user_id
-        ).update(actor_label="")
+        ).update(actor_label="", ip=None)
     return len(entries)

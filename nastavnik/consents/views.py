@@ -51,6 +51,7 @@ from nastavnik.consents.services import (
     link_ttl,
 )
 from nastavnik.core.access import OrgContext, org_view, public_view
+from nastavnik.core.client import client_ip
 from nastavnik.core.text import fold
 from nastavnik.core.uploads import content_type_of
 from nastavnik.documents.russian import Case, decline_full_name
@@ -520,7 +521,7 @@ def link_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 minor_signed_name=data.get("minor_signed_name", ""),
                 authority_document=data.get("authority_document", ""),
                 evidence=Evidence(
-                    ip=request.META.get("REMOTE_ADDR") or None,
+                    ip=client_ip(request),
                     user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 ),
             )

@@ -42,6 +42,10 @@ Format = Literal["svg", "png"]
 # A chart is drawn once for its data and kept a day.
 CACHED = 24 * 3600
 _SIZE = re.compile(r'\s(?:width|height)="[\d.]+pt"')
+# The page's Content-Security-Policy refuses inline styles (a <style> element, a style attribute),
+# so an inline chart carries its styling as SVG presentation attributes instead.
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
 
 STUDENTS = "#2f6f9f"
 TEACHERS = "#d9822b"
@@ -84,10 +88,28 @@ class Chart:
         text = self.render("svg").decode()
         svg = text[text.index("<svg") :]
         # Scale with the page: the viewBox keeps the proportions.
-        return _SIZE.sub("", svg, count=2).replace("<svg ", '<svg width="100%" ', 1)
+        svg = _SIZE.sub("", svg, count=2).replace("<svg ", '<svg width="100%" ', 1)
+        return _without_inline_styles(svg)
 
     def png(self) -> bytes:
         return self.render("png")
+
+
+def _attributes(declarations: str) -> str:
+    pairs = (d.split(":", 1) for d in declarations.split(";") if ":" in d)
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+
+def _without_inline_styles(svg: str) -> str:
+    """matplotlib's `*{…}` rule becomes attributes of the root, which every element inherits
+    unless it sets its own; each style attribute becomes the attributes it declares."""
+    rules = _STYLE_ELEMENT.search(svg)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    if rules:
+        body = rules.group(1)
+        declarations = body[body.find("{") + 1 : body.rfind("}")]
+        svg = svg.replace("<svg ", "<svg" + _attributes(declarations) + " ", 1)
+    return _STYLE_ATTRIBUTE.sub(lambda m: _attributes(m.group(1)), svg)
 
 
 def _num(value: float, decimals: int | None = None) -> str:

@@ -55,7 +55,7 @@ def _not_usable(request: HttpRequest, state: str, invitation: Invitation | None)
 
 
 def _locked(request: HttpRequest) -> HttpResponse:
-    minutes = throttle.WINDOW_SECONDS // 60
+    minutes = throttle.window_seconds() // 60
     return _private(
         render(request, "questionnaires/respond/locked.html", {"minutes": minutes}, status=429)
     )
@@ -72,7 +72,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
             return _locked(request)
         invitation = invitation_by_code(typed) if form.is_valid() else None
         if invitation is None:
-            throttle.record_wrong(request)
+            throttle.record_wrong(request, typed)
             if throttle.is_locked(request):
                 return _locked(request)
             form.add_error(

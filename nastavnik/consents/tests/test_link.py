@@ -363,3 +363,52 @@ def test_the_issue_page_refuses_a_stranger_as_addressee(client, family, curator)
     assert response.status_code == 200
     assert "addressee" in response.context["form"].errors
     assert not ConsentLink.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("remote_addr", "forwarded", "recorded"),
+    [
+        # From a trusted proxy: the client it saw, not what the client claimed before it.
+        ("10.0.0.1", "198.51.100.66, 203.0.113.9", "203.0.113.9"),
+        # Straight from a client: its own claim is ignored.
+        ("203.0.113.9", "198.51.100.66", "203.0.113.9"),
+    ],
+)
+def test_the_consent_and_its_audit_entry_record_the_client_address(
+    client, family, settings, remote_addr, forwarded, recorded
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    issued = issue(family)
+
+    client.post(
+        path_of(issued),
+        {**CONFIRM, "purposes": [Purpose.PROCESSING], "signed_name": "Петрова Анна Сергеевна"},
+        REMOTE_ADDR=remote_addr,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+    assert Consent.objects.get().signed_ip == recorded
+    entry = AuditEntry.objects.get(object_type="consent")
+    assert entry.ip == recorded
+
+
+def test_work_without_a_request_records_no_address(family):
+    issue(family)
+
+    assert AuditEntry.objects.get(object_type="consent_link").ip is None
+
+
+def test_depersonalising_removes_the_address_a_link_was_confirmed_from(client, family):
+    from nastavnik.audit.services import audit_scrub_person
+
+    issued = issue(family)
+    client.post(
+        path_of(issued),
+        {**CONFIRM, "purposes": [Purpose.PROCESSING], "signed_name": "Петрова Анна Сергеевна"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert AuditEntry.objects.get(object_type="consent").ip == "203.0.113.9"
+
+    audit_scrub_person(family.child)
+
+    assert AuditEntry.objects.get(object_type="consent").ip is None

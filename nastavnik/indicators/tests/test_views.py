@@ -64,6 +64,21 @@ def test_the_page_shows_figures_and_charts(curator_client, tenant_a):
     assert "Вовлечённость" in html
 
 
+def test_the_charts_carry_no_inline_style_the_content_security_policy_would_refuse(
+    curator_client, tenant_a
+):
+    programme = _full_year(tenant_a.organisation)
+    html = curator_client.get(_url("programme", tenant_a.organisation, programme)).content.decode()
+    charts = [part.split("</svg>")[0] for part in html.split("<svg")[1:]]
+
+    assert len(charts) == 3
+    for chart in charts:
+        assert "<style" not in chart and " style=" not in chart
+        # The colours are still there, as presentation attributes.
+        assert 'fill="#2f6f9f"' in chart or 'fill="#3a8f5c"' in chart or 'fill="#9bb7d0"' in chart
+        assert 'stroke-linejoin="round"' in chart
+
+
 def test_the_index_opens_the_running_year(curator_client, tenant_a):
     programme = _full_year(tenant_a.organisation)
     response = curator_client.get(

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from nastavnik.audit.models import AuditChannel, AuditEntry, AuditObject
 from nastavnik.consents.models import Purpose
-from nastavnik.questionnaires import throttle
 from nastavnik.questionnaires.campaigns import campaign_close
 from nastavnik.questionnaires.feeds import FEEDS, Feed, FeedSkipped
 from nastavnik.questionnaires.models import Answer, Campaign, Channel, Invitation, Response
@@ -304,32 +304,65 @@ def test_answering_page_without_a_code_goes_back_to_the_code_page(client, survey
     assert client.get(ANSWER_URL)["Location"] == CODE_URL
 
 
-def test_wrong_codes_are_throttled_per_browser(client, survey):
-    issued = data.code(survey["invitation"])
-    for _ in range(throttle.PER_SESSION - 1):
-        assert client.post(CODE_URL, {"code": "ZZZZ-ZZZZ"}).status_code == 200
+WRONG_CODES = [f"ZZZZ-ZZ{a}{b}" for a in "ZYXWV" for b in "ZYXWV"]
 
-    locked = client.post(CODE_URL, {"code": "ZZZZ-ZZZZ"})
+
+def test_wrong_codes_are_throttled_per_browser(client, survey, settings):
+    settings.QUESTIONNAIRE_CODE_TRIES_PER_SESSION = 5
+    issued = data.code(survey["invitation"])
+    for wrong in WRONG_CODES[:4]:
+        assert client.post(CODE_URL, {"code": wrong}).status_code == 200
+
+    locked = client.post(CODE_URL, {"code": WRONG_CODES[4]})
     assert locked.status_code == 429
     # Even the right code waits now: guessing cannot go on.
     assert client.post(CODE_URL, {"code": issued}).status_code == 429
     assert not Response.objects.exists()
 
 
-def test_wrong_codes_are_throttled_per_address_across_browsers(client, survey, monkeypatch):
-    monkeypatch.setattr(throttle, "PER_ADDRESS", 3)
-    for _ in range(3):
+def test_the_same_wrong_code_typed_again_is_not_a_new_guess(client, survey, settings):
+    settings.QUESTIONNAIRE_CODE_TRIES_PER_SESSION = 5
+    for _ in range(8):
+        page = client.post(CODE_URL, {"code": "ZZZZ-ZZZZ"})
+        assert page.status_code == 200
+        assert page.context["form"].errors["code"]
+
+    issued = data.code(survey["invitation"])
+    assert client.post(CODE_URL, {"code": issued})["Location"] == ANSWER_URL
+
+
+def test_wrong_codes_are_throttled_per_address_across_browsers(client, survey, settings):
+    settings.QUESTIONNAIRE_CODE_TRIES_PER_ADDRESS = 3
+    for wrong in WRONG_CODES[:3]:
         client.cookies.clear()  # a new browser session each time
-        client.post(CODE_URL, {"code": "ZZZZ-ZZZZ"}, REMOTE_ADDR="198.51.100.7")
+        client.post(CODE_URL, {"code": wrong}, REMOTE_ADDR="198.51.100.7")
 
     client.cookies.clear()
     assert (
-        client.post(CODE_URL, {"code": "ZZZZ-ZZZZ"}, REMOTE_ADDR="198.51.100.7").status_code == 429
+        client.post(CODE_URL, {"code": WRONG_CODES[3]}, REMOTE_ADDR="198.51.100.7").status_code
+        == 429
     )
     client.cookies.clear()
     assert (
-        client.post(CODE_URL, {"code": "ZZZZ-ZZZZ"}, REMOTE_ADDR="198.51.100.8").status_code == 200
+        client.post(CODE_URL, {"code": WRONG_CODES[4]}, REMOTE_ADDR="198.51.100.8").status_code
+        == 200
     )
+
+
+def test_one_pupil_locked_out_does_not_lock_the_school_behind_the_same_address(
+    client, survey, settings
+):
+    """A school's pupils share one address: the pupil who guessed waits, the others answer."""
+    settings.QUESTIONNAIRE_CODE_TRIES_PER_SESSION = 5
+    school = "198.51.100.20"
+    guesser = Client()
+    for wrong in WRONG_CODES[:5]:
+        guesser.post(CODE_URL, {"code": wrong}, REMOTE_ADDR=school)
+    assert guesser.post(CODE_URL, {"code": WRONG_CODES[5]}, REMOTE_ADDR=school).status_code == 429
+
+    issued = data.code(survey["invitation"])
+    classmate = client.post(CODE_URL, {"code": issued}, REMOTE_ADDR=school)
+    assert classmate.status_code == 302 and classmate["Location"] == ANSWER_URL
 
 
 # --- Anonymous campaigns ----------------------------------------------------------------------
@@ -446,3 +479,31 @@ def test_dates_typed_the_russian_way_are_read(client, survey):
 
     assert Answer.objects.get(question__code="born").value == date(2012, 9, 5).isoformat()
     assert Invitation.objects.filter(answered=True).count() == 1
+
+
+def test_behind_a_trusted_proxy_wrong_codes_count_against_the_client_not_the_proxy(
+    client, survey, settings
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    settings.QUESTIONNAIRE_CODE_TRIES_PER_ADDRESS = 3
+    via_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for number, wrong in enumerate(WRONG_CODES[:3]):
+        client.cookies.clear()
+        # The client's own header entry changes each time; the proxy's does not.
+        client.post(
+            CODE_URL,
+            {"code": wrong},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 203.0.113.9",
+            **via_proxy,
+        )
+
+    client.cookies.clear()
+    locked = client.post(
+        CODE_URL, {"code": WRONG_CODES[3]}, HTTP_X_FORWARDED_FOR="203.0.113.9", **via_proxy
+    )
+    assert locked.status_code == 429
+    client.cookies.clear()
+    other = client.post(
+        CODE_URL, {"code": WRONG_CODES[4]}, HTTP_X_FORWARDED_FOR="203.0.113.10", **via_proxy
+    )
+    assert other.status_code == 200

@@ -168,10 +168,13 @@ def test_repeat_visits_get_304_and_a_withdrawal_changes_the_etag(client, tenant_
     first = client.get(address)
     etag = first["ETag"]
     assert "public" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+    # The one page kept out of the site-wide no-store: it carries only consented data.
+    assert "no-store" not in first["Cache-Control"]
 
     again = client.get(address, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
     assert "no-cache" in again["Cache-Control"]
+    assert "no-store" not in again["Cache-Control"]
 
     withdraw(registry.withdrawn.person)
 

@@ -1,0 +1,54 @@
+"""Counters of failed tries in the shared cache (Redis or the database table, see CACHES), so
+every worker process and every server counts the same tries.
+
+A throttle keys its counters by what is attacked (an account, the code space) and by the
+address, with a looser limit per address: one pupil's mistakes then lock that pupil, never a
+whole school that reaches the internet through one address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class Counter:
+    """One counter: `limit` tries within `window` seconds of the first one."""
+
+    key: str
+    limit: int
+    window: int
+
+    def count(self) -> int:
+        return int(cache.get(self.key) or 0)
+
+    def reached(self) -> bool:
+        return self.count() >= self.limit
+
+    def hit(self) -> int:
+        # add() starts the window; incr() keeps its expiry.
+        if cache.add(self.key, 1, self.window):
+            return 1
+        try:
+            return cache.incr(self.key)
+        except ValueError:  # expired between the two calls
+            cache.set(self.key, 1, self.window)
+            return 1
+
+    def reset(self) -> None:
+        cache.delete(self.key)
+
+
+def counter_key(kind: str, *parts: str) -> str:
+    """A cache key that holds no personal data (e-mails, addresses) in clear."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"throttle:{kind}:{digest}"
+
+
+def first_time(kind: str, window: int, *parts: str) -> bool:
+    """True the first time `parts` are seen within `window` seconds: the same wrong code typed
+    again is a typo repeated, not a new guess."""
+    return bool(cache.add(counter_key(kind, *parts), 1, window))
