@@ -153,10 +153,10 @@ MAIL_LOST_AFTER = timedelta(minutes=10)
 
 def _db_task_results() -> Any:
     """The database queue's results, or None when another backend keeps them (or none)."""
-    from django_tasks import default_task_backend
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks_db.backend import DatabaseBackend
 
-    if not isinstance(default_task_backend, DatabaseBackend):
+    if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
         return None
     from django_tasks_db.models import DBTaskResult
 
