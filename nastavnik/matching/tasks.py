@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -90,7 +91,7 @@ def matching_run_settle_if_lost(run: MatchingRun) -> MatchingRun:
             matching_run_queue(run, previous.args[1])
             logger.warning("matching run %s lost by its worker: queued again", run.pk)
     else:
-        with translation.override(run.language or None):
+        with translation.override(run.language or settings.LANGUAGE_CODE):
             reason = str(LOST_MESSAGE)
         if unchanged.update(status=RunStatus.FAILED, error=reason, lease_until=None):
             logger.warning("matching run %s lost by its worker: failed", run.pk)

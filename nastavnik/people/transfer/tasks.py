@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
 from django_tasks import task
@@ -71,7 +72,7 @@ def import_job_run(job: ImportJob, step: str) -> ImportJob:
 
 def _end(job: ImportJob, message: str, params: dict[str, object] | None = None) -> bool:
     """Mark the job failed with the reason, unless it moved on since it was read."""
-    with translation.override(job.language or None):
+    with translation.override(job.language or settings.LANGUAGE_CODE):
         reason = str(IMPORT_MESSAGES[message]) % (params or {})
     now = timezone.now()
     # The lease as it was read: a renewal since then means somebody is running the job.
