@@ -358,3 +358,59 @@ def test_a_lost_database_gives_a_clear_page_and_the_site_recovers_by_itself(clie
     status, body = fetch(dashboard, cookie)
     assert status == 200 and tenant.organisation.name in body
     print(f"503 page and health check answered within {outage:.2f} s of the cut")
+
+
+@pytest.fixture
+def through_proxy(settings):
+    """This process's own connection to the test database, through a proxy that can be cut."""
+    db = connection.settings_dict
+    port = db["PORT"]
+    proxy = Proxy(PROXY_PORT, (db["HOST"] or "127.0.0.1", int(port or 5432)))
+    # The settings are shared with every thread's connection (the lease renewal's too).
+    db["PORT"] = PROXY_PORT
+    connection.close()
+    try:
+        yield proxy
+    finally:
+        proxy.close()
+        db["PORT"] = port
+        connection.close()
+
+
+def test_an_import_written_in_the_request_when_the_database_goes_is_failed_with_the_reason(
+    client, settings, monkeypatch, tmp_path, through_proxy
+):
+    settings.JOB_LEASE_SECONDS = LEASE
+    tenant = make_tenant("school-a")
+    org = tenant.organisation
+    client.force_login(tenant.user(Role.CURATOR))
+    start(client, csv_upload(student_rows(org)))  # small enough to run in the request
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.PREVIEWED
+    before = Person.objects.count()
+    marker = tmp_path / "paused"
+    monkeypatch.setenv("NASTAVNIK_FAULT_PAUSE", f"import_commit:1:{marker}")
+
+    def cut_while_writing() -> None:
+        wait_for(marker.exists, 60, "the rows to be written")
+        through_proxy.cut()
+
+    cutter = threading.Thread(target=cut_while_writing)
+    cutter.start()
+    response = client.post(reverse("people:import_confirm", args=["school-a", job.pk]))
+    cutter.join()
+
+    assert response.status_code == 503
+    assert "Сервис временно недоступен" in response.content.decode()
+    through_proxy.restore()
+    connection.close()  # what the end of a real request does (the test client does not)
+    assert ImportJob.objects.get().status == ImportStatus.IMPORTING
+    assert Person.objects.count() == before
+
+    time.sleep(LEASE)
+    page = client.get(reverse("people:import_job", args=["school-a", job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert escape(job.result["error"]) in page.content.decode()
+    assert Person.objects.count() == before
