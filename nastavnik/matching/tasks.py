@@ -82,19 +82,29 @@ def matching_run_settle_if_lost(run: MatchingRun) -> MatchingRun:
     ):
         return run
     previous = task_result(matching_run_task, run.task_id)
-    # The lease as it was read: a renewal since then means somebody is computing the run.
+    # The lease and task as they were read: a renewal since, or another look that settled the
+    # run first, means there is nothing left to do here.
     lease = Q(lease_until=run.lease_until) if run.lease_until else Q(lease_until__isnull=True)
-    unchanged = MatchingRun.objects.filter(lease, pk=run.pk, status=RunStatus.RUNNING)
-    task_mark_lost(run.task_id)
-    if previous is not None and run.attempts < MAX_ATTEMPTS:
-        if unchanged.update(lease_until=None, task_id=""):
-            matching_run_queue(run, previous.args[1])
-            logger.warning("matching run %s lost by its worker: queued again", run.pk)
-    else:
-        with translation.override(run.language or settings.LANGUAGE_CODE):
-            reason = str(LOST_MESSAGE)
-        if unchanged.update(status=RunStatus.FAILED, error=reason, lease_until=None):
-            logger.warning("matching run %s lost by its worker: failed", run.pk)
+    with transaction.atomic():
+        locked = (
+            MatchingRun.objects.select_for_update()
+            .filter(lease, pk=run.pk, status=RunStatus.RUNNING, task_id=run.task_id)
+            .first()
+        )
+        if locked is not None:
+            task_mark_lost(run.task_id)
+            if previous is not None and run.attempts < MAX_ATTEMPTS:
+                # Queued in the same transaction: no second look can queue it twice.
+                locked.task_id = str(matching_run_task.enqueue(run.pk, previous.args[1]).id)
+                locked.lease_until = None
+                locked.save(update_fields=["task_id", "lease_until"])
+                logger.warning("matching run %s lost by its worker: queued again", run.pk)
+            else:
+                with translation.override(run.language or settings.LANGUAGE_CODE):
+                    locked.error = str(LOST_MESSAGE)
+                locked.status, locked.lease_until = RunStatus.FAILED, None
+                locked.save(update_fields=["status", "error", "lease_until"])
+                logger.warning("matching run %s lost by its worker: failed", run.pk)
     run.refresh_from_db()
     return run
 

@@ -111,3 +111,44 @@ def test_health_answers_without_a_session(client, db):
 
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
     assert "sessionid" not in response.cookies
+
+
+def test_a_lost_background_run_is_queued_again_once_then_failed(
+    tenant_a, settings, django_capture_on_commit_callbacks
+):
+    from django.db.models import F
+
+    from nastavnik.matching.models import MatchingRun
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MATCHING_INLINE_MENTEES = 0
+    settings.JOB_LEASE_SECONDS = 0.3
+    w = world(tenant_a.organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = matching_services.run_start(
+            w.programme, builtin_form("student-student"), matching_services.RunSettings(), by=None
+        )
+    run.refresh_from_db()
+    time.sleep(0.5)
+    purge()
+    assert MatchingRun.objects.get(pk=run.pk).task_id == run.task_id  # waiting is not lost
+
+    def taken_up_and_lost(task_id: str) -> None:
+        # What a worker does as it starts the task, before it is killed.
+        DBTaskResult.objects.get(id=task_id).claim("a-worker-that-was-killed")
+        MatchingRun.objects.filter(pk=run.pk).update(attempts=F("attempts") + 1)
+        time.sleep(0.5)
+
+    taken_up_and_lost(run.task_id)
+    assert "runs_resumed: 1" in purge()
+    resumed = MatchingRun.objects.get(pk=run.pk)
+    assert resumed.status == RunStatus.RUNNING and resumed.task_id != run.task_id
+    assert DBTaskResult.objects.get(id=run.task_id).status == "FAILED"
+    assert DBTaskResult.objects.get(id=resumed.task_id).status == "READY"
+
+    taken_up_and_lost(resumed.task_id)
+    assert "runs_failed: 1" in purge()
+    failed = MatchingRun.objects.get(pk=run.pk)
+    assert failed.status == RunStatus.FAILED and failed.error == str(LOST_MESSAGE)
+    assert not failed.proposals.exists()
+    assert "runs_failed: 0" in purge()
