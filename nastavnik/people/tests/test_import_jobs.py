@@ -68,6 +68,20 @@ def test_an_import_whose_worker_died_fails_with_the_reason_when_its_page_opens(
     assert not ImportJob.objects.filter(pk=job.pk).exists()
 
 
+def test_the_list_of_recent_imports_shows_a_lost_one_as_failed(
+    curator_client, tenant_a, short_lease
+):
+    job = previewed(curator_client, tenant_a.organisation)
+    import_job_confirm(job, skip_invalid=False, by=None)
+    time.sleep(LEASE * 1.5)
+
+    page = curator_client.get(url("import"))
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and not job.file
+    assert str(ImportStatus.FAILED.label) in page.content.decode()
+
+
 def test_the_progress_poll_notices_a_lost_check_too(curator_client, tenant_a, short_lease):
     job = previewed(curator_client, tenant_a.organisation)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PREVIEWING)

@@ -91,7 +91,11 @@ def _import_upload(request: HttpRequest) -> HttpResponse:
         "people/import_upload.html",
         {
             "form": form,
-            "jobs": import_jobs_of(ctx).select_related("created_by")[:RECENT_JOBS],
+            # A job whose worker died shows as failed here too, not as running for ever.
+            "jobs": [
+                import_job_settle_if_lost(job)
+                for job in import_jobs_of(ctx).select_related("created_by")[:RECENT_JOBS]
+            ],
             "max_bytes": max_file_bytes(),
         },
     )
