@@ -26,12 +26,14 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import override
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_tenant
+from nastavnik.core.tasks import send_mail_task
 from nastavnik.matching import services as matching_services
 from nastavnik.matching.models import MatchingRun, Proposal, RunStatus
 from nastavnik.matching.services import RunSettings
@@ -414,3 +416,30 @@ def test_an_import_written_in_the_request_when_the_database_goes_is_failed_with_
     assert job.status == ImportStatus.FAILED
     assert escape(job.result["error"]) in page.content.decode()
     assert Person.objects.count() == before
+
+
+def test_the_worker_outlives_a_database_outage(tmp_path):
+    db = connection.settings_dict
+    proxy = Proxy(PROXY_PORT, (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"],
+        cwd=BASE_DIR,
+        env=child_env(tmp_path, port=PROXY_PORT),
+    )
+    try:
+        wait_for(lambda: proxy.sockets, 60, "the worker to poll the queue through the proxy")
+        proxy.cut()
+        time.sleep(4)  # four polls of the queue, each unable to connect
+        assert worker.poll() is None  # still there, waiting
+        proxy.restore()
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+            queued = send_mail_task.enqueue("Проверка", "Текст", ["a@example.ru"])
+        wait_for(
+            lambda: DBTaskResult.objects.get(id=queued.id).status == "SUCCESSFUL",
+            30,
+            "the worker to send the mail after the outage",
+        )
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+        proxy.close()
