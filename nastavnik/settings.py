@@ -46,11 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_filters",
+    # Before django_tasks_db: its `db_worker` command is ours, which also settles lost jobs.
+    "nastavnik.core",
     "django_tasks",
     "django_tasks_db",
     "axes",
     "csp",
-    "nastavnik.core",
     "nastavnik.accounts",
     "nastavnik.orgs",
     "nastavnik.catalogue",
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its process_exception runs last: any view that lost the database gets the 503.
+    "nastavnik.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so static files keep their long-lived caching.
@@ -118,6 +121,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # A connection kept between requests is checked before reuse, so the site works again
+        # by itself once the database is back.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -184,6 +190,8 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Bounds one send, so a mail task running much longer was lost with its worker (core.jobs).
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "nastavnik@localhost")
 
 # Background work: the database backend needs no extra server; `manage.py db_worker` runs it.
@@ -192,6 +200,11 @@ TASKS = {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A running import or matching run renews its lease every third of this; one not renewed for
+# this long lost its worker and is settled (core.jobs). An unfinished import keeps its stored
+# file (personal data) for JOB_RETENTION_HOURS at the most (`manage.py purge_stale_jobs`).
+JOB_LEASE_SECONDS = float(os.environ.get("DJANGO_JOB_LEASE_SECONDS", "60"))
+JOB_RETENTION_HOURS = float(os.environ.get("DJANGO_JOB_RETENTION_HOURS", "24"))
 
 # Security headers; the HTTPS ones follow DEBUG so `check --deploy` passes in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

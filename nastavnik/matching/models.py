@@ -88,6 +88,11 @@ class MatchingRun(models.Model):
     # A background run that failed: the message, in the language of whoever started it.
     error = models.TextField(blank=True)
     language = models.CharField(max_length=8, blank=True)
+    # A background run: its task in the queue, until when it counts as alive (core.jobs), and
+    # how many times a worker took it up.
+    task_id = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     order = models.ForeignKey(
         "orders.Order",
         on_delete=models.SET_NULL,

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm
+from nastavnik.core.jobs import fault_pause
 from nastavnik.matching.models import (
     Exclusion,
     MatchingMode,
@@ -325,9 +326,9 @@ def run_start(
         for a, b in exclusions
     )
     if len(inputs.mentees) > inline_limit():
-        from nastavnik.matching.tasks import matching_run_task
+        from nastavnik.matching.tasks import matching_run_queue
 
-        transaction.on_commit(lambda: matching_run_task.enqueue(run.pk, [list(p) for p in locks]))
+        transaction.on_commit(lambda: matching_run_queue(run, locks))
         logger.info("matching run %s queued (%s mentees) by %s", run.pk, len(inputs.mentees), by)
         return run
     run_compute(run, locks, inputs=inputs)
@@ -364,6 +365,7 @@ def run_compute(
     except EngineInputError as error:
         raise _refused(error, inputs) from error
     _store(run, inputs, result)
+    fault_pause("matching_store")
     run.inputs_fingerprint = inputs.fingerprint
     run.notes = [note.as_json() for note in inputs.notes]
     run.status = RunStatus.PROPOSED
@@ -375,8 +377,22 @@ def run_compute(
         "blocking_pairs": result.certificate.blocking_pairs if result.certificate else None,
         "seconds": round(time.perf_counter() - started, 3),
     }
-    run.save(update_fields=["inputs_fingerprint", "notes", "status", "summary"])
+    # Only a run still running takes the proposals: one found lost meanwhile (core.jobs) and
+    # failed stays failed, and the caller's transaction rolls the proposals back.
+    settled = MatchingRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        inputs_fingerprint=run.inputs_fingerprint,
+        notes=run.notes,
+        status=run.status,
+        summary=run.summary,
+        lease_until=None,
+    )
+    if not settled:
+        raise RunEnded(run.pk)
     return run
+
+
+class RunEnded(Exception):
+    """The run was ended elsewhere (found lost, superseded) while it was being computed."""
 
 
 def _breakdown(assignment: Assignment) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from nastavnik.matching.forms import (
 )
 from nastavnik.matching.models import MatchingRun, Proposal, RunStatus, UnmatchedMentee
 from nastavnik.matching.profiles import MATCHED_STATUSES
+from nastavnik.matching.tasks import matching_run_settle_if_lost
 from nastavnik.matching.texts import (
     CRITERION_LABELS,
     FUNNEL_LABELS,
@@ -283,7 +284,8 @@ def _notes(run: MatchingRun) -> list[str]:
 @org_view(Perm.MATCHING_RUN)
 def run_detail(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
     ctx = _ctx(request)
-    run = run_for(ctx, matching_run_pk)
+    # A run whose worker died is noticed here too, so it shows even when no worker runs.
+    run = matching_run_settle_if_lost(run_for(ctx, matching_run_pk))
     if run.is_running and getattr(request, "htmx", None):
         return render(request, "matching/_running.html", {"run": run})
     proposals = list(

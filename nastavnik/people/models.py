@@ -223,7 +223,8 @@ def _import_file_path(job: ImportJob, filename: str) -> str:
 class ImportJob(models.Model):
     """One upload of a people list, from the column mapping through the preview to the result.
 
-    The file is kept only while the import needs it: it is deleted once the import is done.
+    The file is kept only while the import needs it: it is deleted once the import ends in any
+    way (done, failed, cancelled) and after `JOB_RETENTION_HOURS` at the latest.
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -258,6 +259,10 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # While the preview or the import runs: until when it counts as alive (core.jobs), and its
+    # task in the queue when it runs in the background.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("people import")

@@ -36,6 +36,7 @@ from nastavnik.audit.services import (
     created,
     diff,
 )
+from nastavnik.core.jobs import fault_pause, lease_expiry
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import (
     GuardianLink,
@@ -101,6 +102,21 @@ IMPORT_MESSAGES = {
     "failed": _(
         "The import stopped because of an error on the server, and nothing was written. Try "
         "again; if it fails again, tell the site administrator."
+    ),
+    "lost_preview": _(
+        "The check of the file stopped: the server process running it ended unexpectedly "
+        "(a restart or a lack of memory). Nothing was written, and the file was deleted. "
+        "Upload it again; if this happens again, tell the site administrator."
+    ),
+    "lost_import": _(
+        "The import stopped: the server process running it ended unexpectedly (a restart, a "
+        "lack of memory or a database failure). The import writes everything at once or "
+        "nothing, so nothing was written, and the file was deleted. Upload it again; if this "
+        "happens again, tell the site administrator."
+    ),
+    "expired": _(
+        "The import was not finished within %(hours)s hours, so its file, which holds personal "
+        "data, was deleted. Upload the file again."
     ),
 }
 
@@ -278,7 +294,7 @@ def import_job_set_mapping(
     job: ImportJob, header_row: int, mapping: Mapping[int, str], by: User | None
 ) -> ImportJob:
     """Record the header row and the columns, and make the job ready for the preview."""
-    _require(job, ImportStatus.MAPPING, ImportStatus.PREVIEWED, ImportStatus.FAILED)
+    _require(job, ImportStatus.MAPPING, ImportStatus.PREVIEWED)
     fields = validate_mapping(job.kind, mapping)
     if header_row != job.header_row:
         job.rows_total = _count_rows(_rows(job), header_row)
@@ -289,6 +305,8 @@ def import_job_set_mapping(
     job.preview = {}
     job.result = {}
     job.rows_done = 0
+    job.lease_until = lease_expiry()
+    job.task_id = ""
     job.save()
     logger.info("people import %s: columns %s set by %s", job.pk, job.mapping, by)
     return job
@@ -332,6 +350,15 @@ def _drop_plan(job: ImportJob) -> None:
         job.plan_file.delete(save=False)
 
 
+def import_job_drop_files(job: ImportJob) -> None:
+    """Delete the stored rows and plan (personal data) and forget them on the row."""
+    had = bool(job.file or job.plan_file)
+    job.file.delete(save=False)
+    _drop_plan(job)
+    if had:
+        ImportJob.objects.filter(pk=job.pk).update(file="", plan_file="")
+
+
 def _plan(job: ImportJob, *, progress: bool = True) -> Plan:
     organisation = job.organisation
     rows = _rows(job)
@@ -352,11 +379,14 @@ def _plan(job: ImportJob, *, progress: bool = True) -> Plan:
 
 
 def _fail(job: ImportJob, summary: dict[str, Any]) -> ImportJob:
-    _drop_plan(job)
+    """End the job as failed: it cannot be taken up again, so its files go at once."""
+    import_job_drop_files(job)
     job.status = ImportStatus.FAILED
     job.result = summary
     job.finished_at = timezone.now()
-    job.save()
+    job.lease_until = None
+    # An update, never an insert: a job cancelled meanwhile stays cancelled.
+    job.save(force_update=True)
     return job
 
 
@@ -370,11 +400,20 @@ def people_import_preview(job: ImportJob) -> ImportJob:
     except Exception:
         logger.exception("people import %s: the preview failed", job.pk)
         return _fail(job, {"error": str(IMPORT_MESSAGES["failed"])})
-    job.preview = plan.summary()
     _store_plan(job, plan)
-    job.rows_total = job.rows_done = plan.rows
-    job.status = ImportStatus.PREVIEWED
-    job.save()
+    # Only a job still being checked takes the result: one found lost meanwhile stays failed.
+    settled = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWING).update(
+        preview=plan.summary(),
+        plan_file=job.plan_file.name,
+        rows_total=plan.rows,
+        rows_done=plan.rows,
+        status=ImportStatus.PREVIEWED,
+        lease_until=None,
+        updated_at=timezone.now(),
+    )
+    if not settled:
+        _drop_plan(job)
+    job.refresh_from_db()
     return job
 
 
@@ -388,7 +427,13 @@ def import_job_confirm(job: ImportJob, *, skip_invalid: bool, by: User | None) -
         )
     # A second click, or a second curator, finds the job taken.
     taken = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
-        status=ImportStatus.IMPORTING, skip_invalid=skip_invalid, rows_done=0, confirmed_by=by
+        status=ImportStatus.IMPORTING,
+        skip_invalid=skip_invalid,
+        rows_done=0,
+        confirmed_by=by,
+        lease_until=lease_expiry(),
+        task_id="",
+        updated_at=timezone.now(),
     )
     if not taken:
         job.refresh_from_db()
@@ -403,12 +448,19 @@ class _Refused(Exception):
         self.plan = plan
 
 
+class _Settled(Exception):
+    """The job was found lost or cancelled while its rows were being written."""
+
+
 def people_import_commit(job: ImportJob) -> ImportJob:
     """Write the plan, all of it or nothing.
 
     The file is judged again: the registry may have changed since the preview. The rows are
     judged outside the transaction (so the progress shows) and judged once more inside it,
     under a lock on the organisation, if anyone changed the registry in between.
+
+    The job becomes "done" in the same transaction as the rows: after a crash either both are
+    there or neither is, and a job found lost meanwhile gets no rows.
     """
     _require(job, ImportStatus.IMPORTING)
     organisation = job.organisation
@@ -422,6 +474,21 @@ def people_import_commit(job: ImportJob) -> ImportJob:
             if plan.problems and not job.skip_invalid:
                 raise _Refused(plan)
             _write(plan, organisation, job.confirmed_by)
+            fault_pause("import_commit")
+            finished_at = timezone.now()
+            settled = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
+                status=ImportStatus.DONE,
+                result=plan.summary(),
+                rows_done=job.rows_total,
+                finished_at=finished_at,
+                lease_until=None,
+                updated_at=finished_at,
+            )
+            if not settled:
+                raise _Settled
+    except _Settled:
+        logger.warning("people import %s: ended elsewhere meanwhile, nothing written", job.pk)
+        return job
     except _Refused as refused:
         return _fail(job, {**refused.plan.summary(), "refused": True})
     except ValidationError as error:
@@ -429,14 +496,10 @@ def people_import_commit(job: ImportJob) -> ImportJob:
     except Exception:
         logger.exception("people import %s: the import failed, nothing was written", job.pk)
         return _fail(job, {"error": str(IMPORT_MESSAGES["failed"])})
-    job.status = ImportStatus.DONE
-    job.result = plan.summary()
-    job.rows_done = job.rows_total
-    job.finished_at = timezone.now()
+    job.refresh_from_db()
     # The files hold personal data and are no longer needed.
-    job.file.delete(save=False)
-    _drop_plan(job)
-    job.save()
+    import_job_drop_files(job)
+    job.refresh_from_db()
     logger.info(
         "people import %s into %s: %s created, %s updated, %s guardians, %s links",
         job.pk,
@@ -522,11 +585,15 @@ def _write(plan: Plan, organisation: Organisation, by: User | None) -> None:
             )
 
 
+def import_job_is_live(job: ImportJob) -> bool:
+    """Running, and renewed lately: a job waiting in the queue, or whose worker is gone, is not."""
+    return job.is_running and job.lease_until is not None and job.lease_until > timezone.now()
+
+
 def import_job_discard(job: ImportJob, by: User | None) -> None:
-    """Forget an import that was not run, and its file."""
-    if job.status == ImportStatus.IMPORTING:
+    """Forget an import that is not running, and its file."""
+    if import_job_is_live(job):
         raise ValidationError(IMPORT_MESSAGES["running"], code="running")
     logger.info("people import %s discarded by %s", job.pk, by)
-    job.file.delete(save=False)
-    _drop_plan(job)
+    import_job_drop_files(job)
     job.delete()

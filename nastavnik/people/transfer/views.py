@@ -27,15 +27,22 @@ from nastavnik.people.transfer.services import (
     import_job_confirm,
     import_job_discard,
     import_job_header,
+    import_job_is_live,
     import_job_set_mapping,
     people_import_upload,
 )
 from nastavnik.people.transfer.tables import max_file_bytes
-from nastavnik.people.transfer.tasks import COMMIT, PREVIEW, import_job_run
+from nastavnik.people.transfer.tasks import (
+    COMMIT,
+    PREVIEW,
+    import_job_run,
+    import_job_settle_if_lost,
+)
 from nastavnik.people.views import _list_queryset
 
 RECENT_JOBS = 10
-_MAPPABLE = (ImportStatus.MAPPING, ImportStatus.PREVIEWED, ImportStatus.FAILED)
+# A failed job has no file left (it is deleted at once): it is uploaded again, not remapped.
+_MAPPABLE = (ImportStatus.MAPPING, ImportStatus.PREVIEWED)
 
 
 def _ctx(request: HttpRequest) -> OrgContext:
@@ -84,7 +91,11 @@ def _import_upload(request: HttpRequest) -> HttpResponse:
         "people/import_upload.html",
         {
             "form": form,
-            "jobs": import_jobs_of(ctx).select_related("created_by")[:RECENT_JOBS],
+            # A job whose worker died shows as failed here too, not as running for ever.
+            "jobs": [
+                import_job_settle_if_lost(job)
+                for job in import_jobs_of(ctx).select_related("created_by")[:RECENT_JOBS]
+            ],
             "max_bytes": max_file_bytes(),
         },
     )
@@ -137,12 +148,17 @@ def import_columns(request: HttpRequest, job_pk: int) -> HttpResponse:
 @org_view(Perm.PEOPLE_IMPORT)
 def import_job(request: HttpRequest, job_pk: int) -> HttpResponse:
     ctx = _ctx(request)
-    job = import_job_for(ctx, job_pk)
+    # A job whose worker died is noticed here too, so it shows even when no worker runs.
+    job = import_job_settle_if_lost(import_job_for(ctx, job_pk))
+    # Running but not renewed lately: still waiting in the queue for a worker.
+    waiting = job.is_running and not import_job_is_live(job)
     htmx = getattr(request, "htmx", None)
     if htmx:
         # The progress polls here; when the job is over, the whole page shows the outcome.
         if job.is_running:
-            response = render(request, "people/_import_progress.html", {"job": job})
+            response = render(
+                request, "people/_import_progress.html", {"job": job, "waiting": waiting}
+            )
         else:
             response = HttpResponseClientRefresh()
         patch_vary_headers(response, ["HX-Request"])
@@ -165,7 +181,8 @@ def import_job(request: HttpRequest, job_pk: int) -> HttpResponse:
             "job": job,
             "summary": summary,
             "problems_hidden": max(0, summary.get("invalid", 0) - len(summary.get("problems", []))),
-            "mappable": job.status in _MAPPABLE,
+            "discardable": job.status != ImportStatus.DONE and not import_job_is_live(job),
+            "waiting": waiting,
         },
     )
     patch_vary_headers(response, ["HX-Request"])
@@ -194,7 +211,7 @@ def import_confirm(request: HttpRequest, job_pk: int) -> HttpResponse:
 @require_POST
 def import_discard(request: HttpRequest, job_pk: int) -> HttpResponse:
     ctx = _ctx(request)
-    job = import_job_for(ctx, job_pk)
+    job = import_job_settle_if_lost(import_job_for(ctx, job_pk))
     try:
         import_job_discard(job, by=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
