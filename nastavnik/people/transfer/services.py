@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -48,6 +49,7 @@ from nastavnik.people.models import (
 from nastavnik.people.transfer.columns import (
     FIELD_LABELS,
     FIELDS_BY_KIND,
+    HEADER_SCAN_ROWS,
     IMPORT_KINDS,
     Field,
     Header,
@@ -61,10 +63,10 @@ from nastavnik.people.transfer.tables import (
     Row,
     cell_text,
     check_size,
-    dump_rows,
+    data_rows,
     load_rows,
     open_table,
-    read_rows,
+    write_rows,
 )
 from nastavnik.people.validators import EDITABLE_FIELDS, REQUIRED_BY_KIND, org_today
 
@@ -148,28 +150,40 @@ def people_import_upload(
     check_size(upload.size or 0)
     data = _read(upload)
     table = open_table(data, name)
-    rows = read_rows(table)
-    if not rows:
-        raise ValidationError(TABLE_MESSAGES["no_rows"], code="no_rows")
-    header = find_header(rows, kind)
-    rows_total = _count_rows(rows, header.line)
-    if not rows_total:
-        raise ValidationError(TABLE_MESSAGES["no_rows"], code="no_rows")
-    job = ImportJob(
-        organisation=organisation,
-        created_by=by,
-        kind=kind,
-        file_name=name.rsplit("/", 1)[-1][-255:],
-        file_format=table.format,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-        header_row=header.line,
-        mapping=_stored_mapping(header.mapping),
-        rows_total=rows_total,
-        language=language or get_language() or settings.LANGUAGE_CODE,
-    )
-    # The rows as read, not the file: the later steps need no workbook parsing again.
-    job.file.save("rows", ContentFile(dump_rows(rows)), save=False)
+    with tempfile.TemporaryFile() as stored:
+        # The rows as read, not the file: the later steps need no workbook parsing again.
+        # They go to disk as they are read; only the first few, for the header, stay here.
+        first: list[Row] = []
+        count = 0
+        for row in data_rows(table):
+            write_rows([row], stored)
+            count += 1
+            if row[0] <= HEADER_SCAN_ROWS:
+                first.append(row)
+        del data
+        if not count:
+            raise ValidationError(TABLE_MESSAGES["no_rows"], code="no_rows")
+        header = find_header(first, kind)
+        rows_total = count - sum(1 for line, _cells in first if line <= header.line)
+        if not rows_total:
+            raise ValidationError(TABLE_MESSAGES["no_rows"], code="no_rows")
+        job = ImportJob(
+            organisation=organisation,
+            created_by=by,
+            kind=kind,
+            file_name=name.rsplit("/", 1)[-1][-255:],
+            file_format=table.format,
+            encoding=table.encoding,
+            delimiter=table.delimiter,
+            header_row=header.line,
+            mapping=_stored_mapping(header.mapping),
+            rows_total=rows_total,
+            language=language or get_language() or settings.LANGUAGE_CODE,
+        )
+        stored.seek(0)
+        job.file.save("rows", File(stored), save=False)
+    # Not stored: said once, on the columns page the upload leads to.
+    job.columns_cut = table.cut  # type: ignore[attr-defined]
     try:
         job.save()
     except BaseException:
@@ -187,9 +201,9 @@ def people_import_upload(
 
 
 def _rows(job: ImportJob) -> Iterator[Row]:
+    """The stored rows, read a line at a time: a step that needs the first rows reads no more."""
     with job.file.open("rb") as stored:
-        data = stored.read()
-    return load_rows(data)
+        yield from load_rows(stored)
 
 
 def import_job_header(
@@ -219,7 +233,9 @@ def import_job_header(
         }
         for index in range(width)
     ]
-    return header, columns
+    # A column with neither a name nor a value in the first rows is a spacer or a stray cell:
+    # nothing to choose for it.
+    return header, [column for column in columns if column["title"] or column["samples"]]
 
 
 def validate_mapping(kind: str, mapping: Mapping[int, str]) -> dict[int, Field]:
