@@ -12,6 +12,7 @@ of the plan in one transaction or none of them.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import tempfile
@@ -23,7 +24,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -56,7 +56,13 @@ from nastavnik.people.transfer.columns import (
     find_header,
     header_at,
 )
-from nastavnik.people.transfer.plan import Plan, Planner, column_labels, fingerprint
+from nastavnik.people.transfer.plan import (
+    Plan,
+    Planner,
+    column_labels,
+    fingerprint,
+    plan_json_date,
+)
 from nastavnik.people.transfer.tables import (
     TABLE_MESSAGES,
     Cell,
@@ -326,8 +332,14 @@ def _progress(job: ImportJob) -> Any:
 
 def _store_plan(job: ImportJob, plan: Plan) -> None:
     _drop_plan(job)
-    content = json.dumps(plan.to_json(), ensure_ascii=False).encode()
-    job.plan_file.save("plan", ContentFile(content), save=False)
+    # Written as it is encoded: the plan of 50,000 rows is never a string in memory.
+    with tempfile.TemporaryFile() as stored:
+        text = io.TextIOWrapper(stored, encoding="utf-8")
+        json.dump(plan.to_json(), text, ensure_ascii=False, default=plan_json_date)
+        text.flush()
+        stored.seek(0)
+        job.plan_file.save("plan", File(stored), save=False)
+        text.detach()
 
 
 def _stored_plan(job: ImportJob) -> Plan | None:
@@ -335,7 +347,7 @@ def _stored_plan(job: ImportJob) -> Plan | None:
     if not job.plan_file:
         return None
     with job.plan_file.open("rb") as stored:
-        plan = Plan.from_json(json.loads(stored.read()))
+        plan = Plan.from_json(json.load(stored))
     if plan.today != org_today(job.organisation).isoformat():
         return None
     if plan.fingerprint != fingerprint(job.organisation):
@@ -468,21 +480,27 @@ def people_import_commit(job: ImportJob) -> ImportJob:
 def _write(plan: Plan, organisation: Organisation, by: User | None) -> None:
     """Every row of the plan, and its audit entries: called inside the import's transaction."""
     new = [*plan.creates, *plan.guardians]
-    people = [
-        Person(
-            organisation=organisation,
-            name_key=person_name_key(
-                p.data["last_name"], p.data["first_name"], p.data["middle_name"]
-            ),
-            **p.data,
-        )
-        for p in new
-    ]
-    # bulk_create skips save(), which sets name_key: it is set above.
-    Person.objects.bulk_create(people, batch_size=WRITE_BATCH)
-    refs = {p.ref: person.pk for p, person in zip(new, people, strict=True)}
-    audit_record_people_created(people, EDITABLE_FIELDS, by)
-    names = {p.ref: person.full_name for p, person in zip(new, people, strict=True)}
+    refs: dict[int, int] = {}
+    names: dict[int, str] = {}
+    # A batch at a time: 50,000 people are never 50,000 model instances in memory at once.
+    for start in range(0, len(new), WRITE_BATCH):
+        batch = new[start : start + WRITE_BATCH]
+        people = [
+            Person(
+                organisation=organisation,
+                name_key=person_name_key(
+                    p.data["last_name"], p.data["first_name"], p.data["middle_name"]
+                ),
+                **p.data,
+            )
+            for p in batch
+        ]
+        # bulk_create skips save(), which sets name_key: it is set above.
+        Person.objects.bulk_create(people)
+        audit_record_people_created(people, EDITABLE_FIELDS, by)
+        for p, person in zip(batch, people, strict=True):
+            refs[p.ref] = person.pk
+            names[p.ref] = person.full_name
 
     now = timezone.now()
     by_fields: dict[tuple[str, ...], list[Person]] = defaultdict(list)
