@@ -566,7 +566,7 @@ def _sheet_xml_rows(
                 cell = parser.parse_cell(element)
                 value = _clean(cell["value"])
                 if value is not None:
-                    if cell["column"] <= width:
+                    if 0 < cell["column"] <= width:
                         cells[cell["column"] - 1] = value
                     else:
                         note_cut(line, get_column_letter(min(cell["column"], 18278)))
@@ -585,10 +585,11 @@ def _sheet_xml_rows(
 def _row_number(attribute: str | None, previous: int) -> int:
     if attribute is None:
         return previous + 1
-    number = int(attribute)
-    if not 0 < number <= 1_048_576:  # Excel's last row
+    # Some programs write «2.0»; openpyxl takes it, and so does this.
+    number = float(attribute)
+    if not number.is_integer() or not 0 < number <= 1_048_576:  # Excel's last row
         raise ValueError(f"{attribute} is not a row number")
-    return number
+    return int(number)
 
 
 def open_table(data: bytes, name: str, *, encoding: str = "", delimiter: str = "") -> Table:
