@@ -384,3 +384,15 @@ def test_nothing_sent_to_the_preview_step_is_a_server_error(curator_client, colu
 
     assert response.status_code == 302
     assert curator_client.get(url("import_job", job_pk=job.pk)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["import_job", "import_columns", "import_confirm", "import_discard"]
+)
+@pytest.mark.parametrize("pk", [99999999999999999999, 2**63, 0])
+def test_an_import_number_out_of_any_range_is_not_found(curator_client, name, pk):
+    address = url(name, job_pk=pk)
+
+    assert curator_client.get(address).status_code in (404, 405)
+    assert curator_client.post(address).status_code == 404
