@@ -62,8 +62,6 @@ settings.register_profile(
     ],
 )
 FUZZ = settings.get_profile("import-fuzz")
-# openpyxl warns of each date cell out of range, which the fuzz writes by the hundred.
-pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 # Files read per property, shown at the end of the module and checked by the last test.
 FILES: Counter[str] = Counter()
