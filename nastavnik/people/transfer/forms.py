@@ -128,26 +128,24 @@ def _last_row() -> int:
     return max(1_048_576, max_rows() * 10)
 
 
+def _header_row_error() -> ValidationError:
+    return ValidationError(
+        COLUMNS_MESSAGES["header_row"], code="header_row", params={"max": _last_row()}
+    )
+
+
 def requested_header_row(value: Any, current: int) -> int:
     """The header row the curator typed, or ValidationError when it cannot be a row."""
     if value in (None, ""):
         return current
-    field = forms.IntegerField(
-        min_value=1,
-        max_value=_last_row(),
-        error_messages={
-            key: COLUMNS_MESSAGES["header_row"] for key in ("invalid", "min_value", "max_value")
-        },
-    )
+    text = str(value)
+    # Python will not read an integer of 10,000 digits, and no file has such a row.
+    if len(text) > 20:
+        raise _header_row_error()
     try:
-        text = str(value)
-        if len(text) > 20:
-            raise ValidationError(COLUMNS_MESSAGES["header_row"], code="header_row")
-        return field.clean(text)
+        return forms.IntegerField(min_value=1, max_value=_last_row()).clean(text)
     except ValidationError as error:
-        raise ValidationError(
-            COLUMNS_MESSAGES["header_row"], code="header_row", params={"max": _last_row()}
-        ) from error
+        raise _header_row_error() from error
 
 
 class ColumnsForm(forms.Form):
