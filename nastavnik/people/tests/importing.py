@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -89,3 +90,116 @@ def start(client: Any, file: SimpleUploadedFile, kind: str = "student", **overri
 
 def last_job() -> ImportJob:
     return ImportJob.objects.order_by("-pk").first()
+
+
+# Workbooks written by hand, XML and all: damaged ones as no library would write them, and
+# large ones fast.
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Лист1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/styles" Target="styles.xml"/></Relationships>'
+    ),
+    # Style 1 is a date (number format 14, dd.mm.yyyy in a Russian Excel).
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font/></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
+SHEET_START = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+SHEET_END = "</sheetData></worksheet>"
+
+
+def xml_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def text_cell(reference: str, value: str) -> str:
+    return f'<c r="{reference}" t="inlineStr"><is><t>{xml_text(value)}</t></is></c>'
+
+
+def xml_row(number: int, cells: str) -> str:
+    return f'<row r="{number}">{cells}</row>'
+
+
+def xlsx_from_xml(
+    rows: str | Iterable[str],
+    *,
+    shared: Sequence[str] = (),
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
+    """A workbook whose sheet holds `rows` (the XML of <row> elements) as given."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, text in _XLSX_PARTS.items():
+            archive.writestr(name, text)
+        strings = "".join(f"<si><t>{xml_text(s)}</t></si>" for s in shared)
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"{strings}</sst>",
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(SHEET_START.encode())
+            for row in [rows] if isinstance(rows, str) else rows:
+                sheet.write(row.encode())
+            sheet.write(SHEET_END.encode())
+    return buffer.getvalue()
+
+
+def with_compression_method(data: bytes, part: str, method: int) -> bytes:
+    """The archive with `part` marked as packed by another method (say 9, Deflate64)."""
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(part)
+        patched[info.header_offset + 8 : info.header_offset + 10] = method.to_bytes(2, "little")
+    encoded = part.encode()
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at + 1)) != -1:
+        length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + length] == encoded:
+            patched[at + 10 : at + 12] = method.to_bytes(2, "little")
+    return bytes(patched)

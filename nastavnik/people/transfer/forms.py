@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.people.models import PersonKind
 from nastavnik.people.transfer.columns import FIELD_LABELS, FIELDS_BY_KIND, IMPORT_KINDS
 from nastavnik.people.transfer.services import validate_mapping
-from nastavnik.people.transfer.tables import TABLE_MESSAGES, max_file_bytes
+from nastavnik.people.transfer.tables import (
+    TABLE_MESSAGES,
+    Cut,
+    max_columns,
+    max_file_bytes,
+    max_rows,
+)
 from nastavnik.people.views import KIND_PLURALS
 
 KIND_CHOICES = [(kind, KIND_PLURALS[PersonKind(kind)]) for kind in IMPORT_KINDS]
@@ -98,11 +104,57 @@ class ImportUploadForm(forms.Form):
         return self.cleaned_data["file"]
 
 
+COLUMNS_MESSAGES = {
+    "cut": _(
+        "Only the first %(max)s columns of the file are read. The file has filled cells "
+        "further right, the first in row %(line)s, column %(column)s; if a column you need is "
+        "there, move it to the left and upload the file again."
+    ),
+    "header_row": _("Enter the number of a row of the file, from 1 to %(max)s."),
+}
+
+
+def columns_cut_message(cut: Cut) -> str:
+    return str(COLUMNS_MESSAGES["cut"]) % {
+        "max": max_columns(),
+        "line": cut.line,
+        "column": cut.column,
+    }
+
+
+def _last_row() -> int:
+    # Rows are numbered as in the file, blank ones too: a generous bound, far from any
+    # integer a database could not take.
+    return max(1_048_576, max_rows() * 10)
+
+
+def _header_row_error() -> ValidationError:
+    return ValidationError(
+        COLUMNS_MESSAGES["header_row"], code="header_row", params={"max": _last_row()}
+    )
+
+
+def requested_header_row(value: Any, current: int) -> int:
+    """The header row the curator typed, or ValidationError when it cannot be a row."""
+    if value in (None, ""):
+        return current
+    text = str(value)
+    # Python will not read an integer of 10,000 digits, and no file has such a row.
+    if len(text) > 20:
+        raise _header_row_error()
+    try:
+        return forms.IntegerField(min_value=1, max_value=_last_row()).clean(text)
+    except ValidationError as error:
+        raise _header_row_error() from error
+
+
 class ColumnsForm(forms.Form):
     """The header row, and for each column of the file what it holds."""
 
-    header_row = forms.IntegerField(label=_("Column names are in row"), min_value=1)
-    shown_row = forms.IntegerField(widget=forms.HiddenInput)
+    header_row = forms.IntegerField(
+        label=_("Column names are in row"), min_value=1, max_value=_last_row()
+    )
+    shown_row = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=_last_row())
 
     def __init__(self, *args: Any, kind: str, columns: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -312,9 +312,10 @@ class Plan:
             "fingerprint": self.fingerprint,
             "today": self.today,
             "counts": [self.rows, self.unchanged, self.skipped, self.links_kept],
-            "creates": [_plain(vars(p)) for p in self.creates],
-            "guardians": [_plain(vars(p)) for p in self.guardians],
-            "updates": [_plain(vars(c)) for c in self.updates],
+            # No copies: the birth dates are written by `plan_json_date` as the JSON is.
+            "creates": [vars(p) for p in self.creates],
+            "guardians": [vars(p) for p in self.guardians],
+            "updates": [vars(c) for c in self.updates],
             "links": [vars(link) for link in self.links],
             "problems": [vars(p) for p in self.problems],
             "notes": [vars(p) for p in self.notes],
@@ -353,11 +354,11 @@ class Plan:
 
 
 # A person's record holds one date: the birth date.
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    for key in ("data", "before"):
-        if key in item and isinstance(item[key].get("birth_date"), date):
-            item = {**item, key: {**item[key], "birth_date": item[key]["birth_date"].isoformat()}}
-    return item
+def plan_json_date(value: Any) -> str:
+    """`default` for json.dump of a plan: its dates (birth dates) as ISO text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _typed(item: dict[str, Any]) -> dict[str, Any]:

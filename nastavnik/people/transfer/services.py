@@ -12,8 +12,10 @@ of the plan in one transaction or none of them.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,7 +24,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -49,23 +50,30 @@ from nastavnik.people.models import (
 from nastavnik.people.transfer.columns import (
     FIELD_LABELS,
     FIELDS_BY_KIND,
+    HEADER_SCAN_ROWS,
     IMPORT_KINDS,
     Field,
     Header,
     find_header,
     header_at,
 )
-from nastavnik.people.transfer.plan import Plan, Planner, column_labels, fingerprint
+from nastavnik.people.transfer.plan import (
+    Plan,
+    Planner,
+    column_labels,
+    fingerprint,
+    plan_json_date,
+)
 from nastavnik.people.transfer.tables import (
     TABLE_MESSAGES,
     Cell,
     Row,
     cell_text,
     check_size,
-    dump_rows,
+    data_rows,
     load_rows,
     open_table,
-    read_rows,
+    write_rows,
 )
 from nastavnik.people.validators import EDITABLE_FIELDS, REQUIRED_BY_KIND, org_today
 
@@ -164,28 +172,40 @@ def people_import_upload(
     check_size(upload.size or 0)
     data = _read(upload)
     table = open_table(data, name)
-    rows = read_rows(table)
-    if not rows:
-        raise ValidationError(TABLE_MESSAGES["no_rows"], code="no_rows")
-    header = find_header(rows, kind)
-    rows_total = _count_rows(rows, header.line)
-    if not rows_total:
-        raise ValidationError(TABLE_MESSAGES["no_rows"], code="no_rows")
-    job = ImportJob(
-        organisation=organisation,
-        created_by=by,
-        kind=kind,
-        file_name=name.rsplit("/", 1)[-1][-255:],
-        file_format=table.format,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-        header_row=header.line,
-        mapping=_stored_mapping(header.mapping),
-        rows_total=rows_total,
-        language=language or get_language() or settings.LANGUAGE_CODE,
-    )
-    # The rows as read, not the file: the later steps need no workbook parsing again.
-    job.file.save("rows", ContentFile(dump_rows(rows)), save=False)
+    with tempfile.TemporaryFile() as stored:
+        # The rows as read, not the file: the later steps need no workbook parsing again.
+        # They go to disk as they are read; only the first few, for the header, stay here.
+        first: list[Row] = []
+        count = 0
+        for row in data_rows(table):
+            write_rows([row], stored)
+            count += 1
+            if row[0] <= HEADER_SCAN_ROWS:
+                first.append(row)
+        del data
+        if not count:
+            raise ValidationError(TABLE_MESSAGES["no_rows"], code="no_rows")
+        header = find_header(first, kind)
+        rows_total = count - sum(1 for line, _cells in first if line <= header.line)
+        if not rows_total:
+            raise ValidationError(TABLE_MESSAGES["no_rows"], code="no_rows")
+        job = ImportJob(
+            organisation=organisation,
+            created_by=by,
+            kind=kind,
+            file_name=name.rsplit("/", 1)[-1][-255:],
+            file_format=table.format,
+            encoding=table.encoding,
+            delimiter=table.delimiter,
+            header_row=header.line,
+            mapping=_stored_mapping(header.mapping),
+            rows_total=rows_total,
+            language=language or get_language() or settings.LANGUAGE_CODE,
+        )
+        stored.seek(0)
+        job.file.save("rows", File(stored), save=False)
+    # Not stored: said once, on the columns page the upload leads to.
+    job.columns_cut = table.cut  # type: ignore[attr-defined]
     try:
         job.save()
     except BaseException:
@@ -203,9 +223,9 @@ def people_import_upload(
 
 
 def _rows(job: ImportJob) -> Iterator[Row]:
+    """The stored rows, read a line at a time: a step that needs the first rows reads no more."""
     with job.file.open("rb") as stored:
-        data = stored.read()
-    return load_rows(data)
+        yield from load_rows(stored)
 
 
 def import_job_header(
@@ -235,7 +255,9 @@ def import_job_header(
         }
         for index in range(width)
     ]
-    return header, columns
+    # A column with neither a name nor a value in the first rows is a spacer or a stray cell:
+    # nothing to choose for it.
+    return header, [column for column in columns if column["title"] or column["samples"]]
 
 
 def validate_mapping(kind: str, mapping: Mapping[int, str]) -> dict[int, Field]:
@@ -328,8 +350,14 @@ def _progress(job: ImportJob) -> Any:
 
 def _store_plan(job: ImportJob, plan: Plan) -> None:
     _drop_plan(job)
-    content = json.dumps(plan.to_json(), ensure_ascii=False).encode()
-    job.plan_file.save("plan", ContentFile(content), save=False)
+    # Written as it is encoded: the plan of 50,000 rows is never a string in memory.
+    with tempfile.TemporaryFile() as stored:
+        text = io.TextIOWrapper(stored, encoding="utf-8")
+        json.dump(plan.to_json(), text, ensure_ascii=False, default=plan_json_date)
+        text.flush()
+        stored.seek(0)
+        job.plan_file.save("plan", File(stored), save=False)
+        text.detach()
 
 
 def _stored_plan(job: ImportJob) -> Plan | None:
@@ -337,7 +365,7 @@ def _stored_plan(job: ImportJob) -> Plan | None:
     if not job.plan_file:
         return None
     with job.plan_file.open("rb") as stored:
-        plan = Plan.from_json(json.loads(stored.read()))
+        plan = Plan.from_json(json.load(stored))
     if plan.today != org_today(job.organisation).isoformat():
         return None
     if plan.fingerprint != fingerprint(job.organisation):
@@ -515,21 +543,27 @@ def people_import_commit(job: ImportJob) -> ImportJob:
 def _write(plan: Plan, organisation: Organisation, by: User | None) -> None:
     """Every row of the plan, and its audit entries: called inside the import's transaction."""
     new = [*plan.creates, *plan.guardians]
-    people = [
-        Person(
-            organisation=organisation,
-            name_key=person_name_key(
-                p.data["last_name"], p.data["first_name"], p.data["middle_name"]
-            ),
-            **p.data,
-        )
-        for p in new
-    ]
-    # bulk_create skips save(), which sets name_key: it is set above.
-    Person.objects.bulk_create(people, batch_size=WRITE_BATCH)
-    refs = {p.ref: person.pk for p, person in zip(new, people, strict=True)}
-    audit_record_people_created(people, EDITABLE_FIELDS, by)
-    names = {p.ref: person.full_name for p, person in zip(new, people, strict=True)}
+    refs: dict[int, int] = {}
+    names: dict[int, str] = {}
+    # A batch at a time: 50,000 people are never 50,000 model instances in memory at once.
+    for start in range(0, len(new), WRITE_BATCH):
+        batch = new[start : start + WRITE_BATCH]
+        people = [
+            Person(
+                organisation=organisation,
+                name_key=person_name_key(
+                    p.data["last_name"], p.data["first_name"], p.data["middle_name"]
+                ),
+                **p.data,
+            )
+            for p in batch
+        ]
+        # bulk_create skips save(), which sets name_key: it is set above.
+        Person.objects.bulk_create(people)
+        audit_record_people_created(people, EDITABLE_FIELDS, by)
+        for p, person in zip(batch, people, strict=True):
+            refs[p.ref] = person.pk
+            names[p.ref] = person.full_name
 
     now = timezone.now()
     by_fields: dict[tuple[str, ...], list[Person]] = defaultdict(list)

@@ -4,6 +4,12 @@ Nothing here knows about people. A file is judged by its content (its first byte
 extension must agree, so a picture renamed «список.xlsx» is refused with a message that says
 what the file really is. Text is decoded strictly: UTF-8 (with or without a BOM) or
 Windows-1251, never a guess that turns names into mojibake.
+
+Reading is bounded: a row is read cell by cell and only its first `max_columns()` columns are
+kept (a stray cell in column XFD costs one cell, not 16,384), the rows and the filled cells
+are counted, a workbook's parts are checked for their unpacked size before they are opened,
+and every failure while reading, wherever it happens, becomes a ValidationError that says
+what is wrong with the file (and in which row).
 """
 
 from __future__ import annotations
@@ -11,14 +17,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
+import math
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import IO, Any
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +35,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 Cell = str | int | float | date | datetime | time | None
 Row = tuple[int, list[Cell]]
@@ -34,6 +46,21 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A school has up to a few thousand people; a bigger file is a mistake or several schools,
 # and reading it whole would take the server's memory.
 DEFAULT_MAX_ROWS = 50_000
+# No people list has this many columns; a row's cells beyond it are not read (a stray value
+# in column XFD would otherwise make every row 16,384 cells wide).
+DEFAULT_MAX_COLUMNS = 200
+# Filled cells in the whole file: 50,000 rows of 40 filled columns.
+DEFAULT_MAX_CELLS = 2_000_000
+# One line of CSV (or a record spanning lines in quotes) longer than this is not a list row;
+# it bounds what the csv module builds at once.
+MAX_RECORD_CHARS = 1_000_000
+# What the parts of a workbook may unpack to: the bytes of a sheet are read as they unpack,
+# shared strings and the rest are read whole by openpyxl.
+MAX_SHEET_XML_BYTES = 100 * 1024 * 1024
+MAX_STRINGS_XML_BYTES = 32 * 1024 * 1024
+MAX_OTHER_XML_BYTES = 16 * 1024 * 1024
+# Elements nested deeper than this are not a spreadsheet.
+MAX_XML_DEPTH = 64
 CSV_EXTENSIONS = frozenset({"csv", "txt", "tsv"})
 XLSX_EXTENSIONS = frozenset({"xlsx", "xlsm"})
 # On a tie the first wins: Russian Excel saves CSV with ';'.
@@ -74,6 +101,31 @@ TABLE_MESSAGES = {
     "bad_csv": _(
         "Line %(line)s cannot be read: a quotation mark is probably not closed. Correct the "
         "line and upload the file again."
+    ),
+    "broken_xlsx_row": _(
+        "Row %(line)s of the workbook cannot be read: the file is damaged. Open it in Excel, "
+        "save it again as XLSX and upload it again."
+    ),
+    "packed_xlsx": _(
+        "The workbook is packed in a way that cannot be read (an unusual compression or a "
+        "password). Open it in Excel, save it again as XLSX without a password and upload it "
+        "again."
+    ),
+    "huge_xlsx": _(
+        "The workbook unpacks to far more than a list of people (its part «%(part)s» is "
+        "%(size)s). Copy the list alone into a new workbook and upload that."
+    ),
+    "nul_csv": _(
+        "Line %(line)s contains a zero byte: the file is damaged or is not a text file. Save "
+        "the list again as CSV and upload it again."
+    ),
+    "long_line": _(
+        "Line %(line)s is longer than %(max)s characters: this is not a list of people, or a "
+        "quotation mark is not closed. Correct the file and upload it again."
+    ),
+    "too_many_cells": _(
+        "The file has more than %(max)s filled cells. Delete the columns the import does not "
+        "need, or split the list into several files."
     ),
     "no_rows": _("The file has no rows with data."),
     "too_many_rows": _(
@@ -144,9 +196,12 @@ def content_kind(data: bytes) -> str:
                     return "xlsx"
                 if "word/document.xml" in names:
                     return "docx"
-                if "mimetype" in names and b"spreadsheet" in archive.read("mimetype"):
-                    return "ods"
-        except zipfile.BadZipFile:
+                if "mimetype" in names:
+                    with archive.open("mimetype") as mimetype:
+                        # A few bytes say it; the part itself may be anything.
+                        if b"spreadsheet" in mimetype.read(128):
+                            return "ods"
+        except Exception:  # a damaged archive: BadZipFile, but also EOFError, ValueError…
             return "zip"
         return "zip"
     for magic, kind in _MAGIC:
@@ -198,7 +253,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
     # Some lines are UTF-8 and others are not: a file pasted together from two sources.
     utf8_lines: list[int] = []
     other_lines: list[int] = []
-    for number, line in enumerate(body.split(b"\n"), 1):
+    # Line by line as they come: a list of every line would cost more than the file.
+    for number, line in enumerate(io.BytesIO(body), 1):
         if line.isascii():
             continue
         try:
@@ -227,7 +283,8 @@ def sniff_delimiter(text: str) -> str:
     Title lines above the header have one cell, and a comma inside «Математика, физика» splits
     only some lines, so the most common width wins rather than the most separators.
     """
-    lines = [line for line in text.splitlines()[: SNIFF_LINES * 2] if line.strip()][:SNIFF_LINES]
+    first = itertools.islice(io.StringIO(text, newline=""), SNIFF_LINES * 2)
+    lines = [line for line in first if line.strip()][:SNIFF_LINES]
     best, best_score = DELIMITERS[0], (0, 0)
     for delimiter in DELIMITERS:
         try:
@@ -245,17 +302,39 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _clean(value: Cell) -> Cell:
+def max_columns() -> int:
+    return int(getattr(settings, "PEOPLE_IMPORT_MAX_COLUMNS", DEFAULT_MAX_COLUMNS))
+
+
+def max_cells() -> int:
+    return int(getattr(settings, "PEOPLE_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS))
+
+
+def _clean(value: Any) -> Cell:
+    """A cell as the import keeps it: text stripped (empty text is no value), numbers, dates;
+    what JSON or the readers of values cannot take (infinity, durations) as its text."""
     if isinstance(value, str):
         value = value.replace("\xa0", " ").strip()
         return value or None
-    return value
+    if value is None or isinstance(value, bool | int | date | time):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    return str(value)
 
 
 def _trimmed(cells: list[Cell]) -> list[Cell]:
     while cells and cells[-1] is None:
         cells.pop()
     return cells
+
+
+@dataclass(frozen=True)
+class Cut:
+    """The first filled cell beyond the columns read: where it is, as the curator finds it."""
+
+    line: int
+    column: str  # a letter in a workbook, a number in a text file
 
 
 @dataclass
@@ -267,46 +346,250 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     text: str = field(default="", repr=False)
+    # Set while reading: where the first cell beyond the columns read was.
+    cut: Cut | None = field(default=None, init=False)
 
     def rows(self) -> Iterator[Row]:
-        """(line number as the curator sees it, cells) for every row, empty ones included."""
+        """(line number as the curator sees it, cells) for every row, empty ones included.
+
+        At most `max_columns()` cells a row, trailing empty ones trimmed; any failure while
+        reading is a ValidationError naming the file's problem.
+        """
+        self.cut = None
         if self.format == "xlsx":
             yield from self._xlsx_rows()
         else:
             yield from self._csv_rows()
 
+    def _note_cut(self, line: int, column: str) -> None:
+        if self.cut is None:
+            self.cut = Cut(line, column)
+
     def _csv_rows(self) -> Iterator[Row]:
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        width = max_columns()
+        lines = _RecordLines(self.text)
+        reader = csv.reader(lines, delimiter=self.delimiter)
         line = 1
         try:
-            for cells in reader:
-                yield line, _trimmed([_clean(cell) for cell in cells])
+            for fields in reader:
+                if any("\x00" in cell for cell in fields):
+                    # Python reads it, but no database stores it: a damaged file.
+                    raise _csv_error("NUL", line)
+                cells = [_clean(cell) for cell in itertools.islice(fields, width)]
+                if len(fields) > width:
+                    extra = next((i for i in range(width, len(fields)) if fields[i].strip()), None)
+                    if extra is not None:
+                        self._note_cut(line, str(extra + 1))
+                del fields  # a wide record is not kept while the next one is read
+                yield line, _trimmed(cells)
                 line = reader.line_num + 1
-        except csv.Error:
-            raise ValidationError(
-                TABLE_MESSAGES["bad_csv"], code="bad_csv", params={"line": line}
-            ) from None
+                lines.record_ended()
+        except ValidationError:
+            raise
+        except Exception as error:  # csv.Error, and whatever else reading may raise
+            raise _csv_error(str(error), line) from None
 
     def _xlsx_rows(self) -> Iterator[Row]:
-        workbook = _open_workbook(self.data)
+        line = 0
         try:
-            sheet = next((s for s in workbook.worksheets if s.sheet_state == "visible"), None)
-            if sheet is None:
-                raise ValidationError(TABLE_MESSAGES["no_sheet"], code="no_sheet")
-            # Some programs write a wrong sheet size, which would cut columns off.
-            sheet.reset_dimensions()
-            # Empty rows are given too, so the count is the row number Excel shows.
-            for line, cells in enumerate(sheet.iter_rows(values_only=True), 1):
-                yield line, _trimmed([_clean(cell) for cell in cells])
-        finally:
-            workbook.close()
+            workbook = _open_workbook(self.data)
+            try:
+                sheet = next((s for s in workbook.worksheets if s.sheet_state == "visible"), None)
+                if sheet is None:
+                    raise ValidationError(TABLE_MESSAGES["no_sheet"], code="no_sheet")
+                for line, cells in _sheet_rows(workbook, sheet, max_columns(), self._note_cut):
+                    yield line, cells
+            finally:
+                workbook.close()
+        except ValidationError:
+            raise
+        except Exception as error:  # openpyxl and zipfile raise anything from KeyError on
+            raise _broken_xlsx(error, line) from error
+
+
+class _RecordLines:
+    """The lines of a text for the csv module, refusing a record that grows too long: a line
+    of 100,000 separators, or an open quotation mark that swallows the rest of the file."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = iter(io.StringIO(text, newline=""))
+        self.number = 0
+        self.first = 1
+        self.chars = 0
+
+    def __iter__(self) -> _RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.number += 1
+        self.chars += len(line)
+        if self.chars > MAX_RECORD_CHARS:
+            raise ValidationError(
+                TABLE_MESSAGES["long_line"],
+                code="long_line",
+                params={"line": self.first, "max": f"{MAX_RECORD_CHARS:,}".replace(",", " ")},
+            )
+        return line
+
+    def record_ended(self) -> None:
+        self.first = self.number + 1
+        self.chars = 0
+
+
+def _csv_error(reason: str, line: int) -> ValidationError:
+    if "NUL" in reason:
+        return ValidationError(TABLE_MESSAGES["nul_csv"], code="nul_csv", params={"line": line})
+    # A cell over the csv module's limit is nearly always a quotation mark left open.
+    return ValidationError(TABLE_MESSAGES["bad_csv"], code="bad_csv", params={"line": line})
+
+
+def _broken_xlsx(error: Exception, line: int) -> ValidationError:
+    if isinstance(error, NotImplementedError) or (
+        type(error) is RuntimeError and "password" in str(error)
+    ):
+        return ValidationError(TABLE_MESSAGES["packed_xlsx"], code="packed_xlsx")
+    if line:
+        return ValidationError(
+            TABLE_MESSAGES["broken_xlsx_row"], code="broken_xlsx", params={"line": line}
+        )
+    return ValidationError(TABLE_MESSAGES["broken_xlsx"], code="broken_xlsx")
+
+
+def _check_parts(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to far more than a list needs, before any is read.
+
+    zipfile stops unpacking a part at the size its directory gives, so the sizes can be
+    trusted. Worksheets are read as they unpack; shared strings and the rest are read whole.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        kinds = _part_kinds(archive)
+        for info in archive.infolist():
+            kind = kinds.get(info.filename, "")
+            if kind.endswith("worksheet+xml"):
+                limit = MAX_SHEET_XML_BYTES
+            elif kind.endswith("sharedStrings+xml"):
+                limit = MAX_STRINGS_XML_BYTES
+            else:
+                limit = MAX_OTHER_XML_BYTES
+            if info.file_size > limit:
+                raise ValidationError(
+                    TABLE_MESSAGES["huge_xlsx"],
+                    code="huge_xlsx",
+                    params={"part": info.filename[:100], "size": filesizeformat(info.file_size)},
+                )
+
+
+def _part_kinds(archive: zipfile.ZipFile) -> dict[str, str]:
+    """{part name: content type} from the package's list of parts."""
+    info = archive.getinfo("[Content_Types].xml")
+    if info.file_size > MAX_OTHER_XML_BYTES:
+        return {}
+    root = ElementTree.fromstring(archive.read(info))
+    return {
+        element.get("PartName", "").lstrip("/"): element.get("ContentType", "")
+        for element in root
+        if element.tag.endswith("Override")
+    }
 
 
 def _open_workbook(data: bytes) -> Any:  # openpyxl has no type for a read-only workbook
     try:
+        _check_parts(data)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ValidationError:
+        raise
     except Exception as error:  # openpyxl raises anything from KeyError to XML errors
-        raise ValidationError(TABLE_MESSAGES["broken_xlsx"], code="broken_xlsx") from error
+        raise _broken_xlsx(error, 0) from error
+
+
+_CELL = f"{{{SHEET_MAIN_NS}}}c"
+_ROW = f"{{{SHEET_MAIN_NS}}}row"
+
+
+def _sheet_rows(
+    workbook: Any, sheet: Any, width: int, note_cut: Callable[[int, str], None]
+) -> Iterator[Row]:
+    """The rows of a sheet of a read-only workbook, cell by cell as the XML unpacks.
+
+    openpyxl's own rows are padded to the last cell of the row, and a row is parsed whole
+    before its first cell is given: here each cell is read and dropped as it ends, cells past
+    `width` are only noted, and the XML tree never holds more than the open elements.
+    openpyxl still reads each cell's value (shared strings, dates, numbers).
+    """
+    # The same private parts openpyxl's read-only sheet uses (openpyxl is pinned).
+    parser = WorkSheetParser(
+        None,
+        sheet._shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+    position = [0]  # the row being read, for the message if it cannot be
+    try:
+        yield from _sheet_xml_rows(parser, sheet, width, note_cut, position)
+    except ValidationError:
+        raise
+    except Exception as error:
+        raise _broken_xlsx(error, position[0]) from error
+
+
+def _sheet_xml_rows(
+    parser: WorkSheetParser,
+    sheet: Any,
+    width: int,
+    note_cut: Callable[[int, str], None],
+    position: list[int],
+) -> Iterator[Row]:
+    stack: list[Any] = []
+    in_cell = 0
+    line = 0
+    cells: dict[int, Cell] = {}
+    with sheet._get_source() as source:
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                stack.append(element)
+                if len(stack) > MAX_XML_DEPTH:
+                    raise ValueError("the XML is nested too deep")
+                if element.tag == _CELL:
+                    in_cell += 1
+                elif element.tag == _ROW and not in_cell:
+                    position[0] = line + 1
+                    line = position[0] = _row_number(element.get("r"), line)
+                    parser.row_counter, parser.col_counter = line, 0
+                    cells = {}
+                continue
+            stack.pop()
+            if element.tag == _CELL:
+                in_cell -= 1
+                cell = parser.parse_cell(element)
+                value = _clean(cell["value"])
+                if value is not None:
+                    if 0 < cell["column"] <= width:
+                        cells[cell["column"] - 1] = value
+                    else:
+                        note_cut(line, get_column_letter(min(cell["column"], 18278)))
+            elif element.tag == _ROW and not in_cell:
+                row: list[Cell] = [None] * (max(cells) + 1 if cells else 0)
+                for index, value in cells.items():
+                    row[index] = value
+                yield line, row
+            if in_cell:
+                continue  # the value and the text inside a cell are read with the cell
+            if stack:
+                # Done with: off the tree, so a sheet of any length costs one row.
+                stack[-1].remove(element)
+
+
+def _row_number(attribute: str | None, previous: int) -> int:
+    if attribute is None:
+        return previous + 1
+    # Some programs write «2.0»; openpyxl takes it, and so does this.
+    number = float(attribute)
+    if not number.is_integer() or not 0 < number <= 1_048_576:  # Excel's last row
+        raise ValueError(f"{attribute} is not a row number")
+    return int(number)
 
 
 def open_table(data: bytes, name: str, *, encoding: str = "", delimiter: str = "") -> Table:
@@ -373,20 +656,33 @@ def max_rows() -> int:
     return int(getattr(settings, "PEOPLE_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
-def read_rows(table: Table) -> list[Row]:
-    """Every row with data, read once; ValidationError when there are too many."""
-    limit = max_rows()
-    rows = []
+def data_rows(table: Table) -> Iterator[Row]:
+    """Every row with data, as it is read; ValidationError when there are too many rows or
+    filled cells."""
+    rows_limit, cells_limit = max_rows(), max_cells()
+    rows = cells_filled = 0
     for line, cells in table.rows():
         if is_blank(cells):
             continue
-        rows.append((line, cells))
+        rows += 1
         # The header row comes on top of the rows of people.
-        if len(rows) > limit + 1:
+        if rows > rows_limit + 1:
             raise ValidationError(
-                TABLE_MESSAGES["too_many_rows"], code="too_many_rows", params={"max": limit}
+                TABLE_MESSAGES["too_many_rows"], code="too_many_rows", params={"max": rows_limit}
             )
-    return rows
+        cells_filled += sum(cell is not None for cell in cells)
+        if cells_filled > cells_limit:
+            raise ValidationError(
+                TABLE_MESSAGES["too_many_cells"],
+                code="too_many_cells",
+                params={"max": cells_limit},
+            )
+        yield line, cells
+
+
+def read_rows(table: Table) -> list[Row]:
+    """Every row with data, read once into memory (for small files and tests)."""
+    return list(data_rows(table))
 
 
 # Rows are stored once read, so the later steps (in other requests or in the worker) neither
@@ -410,14 +706,22 @@ def _read_cell(value: Any) -> Cell:
     return value
 
 
-def dump_rows(rows: list[Row]) -> bytes:
-    return "\n".join(
-        json.dumps([line, [_stored_cell(c) for c in cells]], ensure_ascii=False)
-        for line, cells in rows
-    ).encode()
+def write_rows(rows: Iterable[Row], out: IO[bytes]) -> None:
+    for line, cells in rows:
+        out.write(json.dumps([line, [_stored_cell(c) for c in cells]], ensure_ascii=False).encode())
+        out.write(b"\n")
 
 
-def load_rows(data: bytes) -> Iterator[Row]:
-    for text in data.decode().splitlines():
-        line, cells = json.loads(text)
-        yield line, [_read_cell(c) for c in cells]
+def dump_rows(rows: Iterable[Row]) -> bytes:
+    out = io.BytesIO()
+    write_rows(rows, out)
+    return out.getvalue()
+
+
+def load_rows(source: bytes | IO[bytes]) -> Iterator[Row]:
+    """The stored rows, one line at a time (from bytes or from an open file)."""
+    lines = io.BytesIO(source) if isinstance(source, bytes) else source
+    for text in lines:
+        if text.strip():
+            line, cells = json.loads(text)
+            yield line, [_read_cell(c) for c in cells]

@@ -22,7 +22,13 @@ from nastavnik.people.filters import PersonFilter
 from nastavnik.people.models import ImportJob, ImportStatus
 from nastavnik.people.transfer.columns import IMPORT_KINDS
 from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE, people_export_xlsx
-from nastavnik.people.transfer.forms import ColumnsForm, ImportUploadForm, SizeLimitUploadHandler
+from nastavnik.people.transfer.forms import (
+    ColumnsForm,
+    ImportUploadForm,
+    SizeLimitUploadHandler,
+    columns_cut_message,
+    requested_header_row,
+)
 from nastavnik.people.transfer.services import (
     import_job_confirm,
     import_job_discard,
@@ -85,6 +91,9 @@ def _import_upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("kind" if hasattr(error, "error_dict") else "file", error)
         else:
+            cut = getattr(job, "columns_cut", None)
+            if cut is not None:
+                messages.warning(request, columns_cut_message(cut))
             return redirect("people:import_columns", org_slug=ctx.organisation.slug, job_pk=job.pk)
     return render(
         request,
@@ -110,8 +119,11 @@ def import_columns(request: HttpRequest, job_pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     line = job.header_row
     problem: ValidationError | None = None
-    if data is not None and data.get("header_row", "").isdigit():
-        line = max(1, int(data["header_row"]))
+    if data is not None:
+        try:
+            line = requested_header_row(data.get("header_row"), job.header_row)
+        except ValidationError as error:
+            problem = error
     try:
         header, columns = import_job_header(job, line)
     except ValidationError as error:
@@ -128,8 +140,6 @@ def import_columns(request: HttpRequest, job_pk: int) -> HttpResponse:
     )
     # Reading the columns from another row shows them again, guessed anew, before any check.
     form = ColumnsForm(None if rereading else data, kind=job.kind, columns=columns, initial=initial)
-    if problem is not None:
-        form.add_error(None, problem)
     if data is not None and not rereading and form.is_valid():
         try:
             import_job_set_mapping(job, line, form.mapping, by=request.user)  # type: ignore[arg-type]
@@ -141,7 +151,13 @@ def import_columns(request: HttpRequest, job_pk: int) -> HttpResponse:
     return render(
         request,
         "people/import_columns.html",
-        {"job": job, "form": form, "recognised": header.recognised},
+        {
+            "job": job,
+            "form": form,
+            "recognised": header.recognised,
+            # The row asked for cannot be read: said above the form shown for the old one.
+            "problems": problem.messages if problem is not None else [],
+        },
     )
 
 
