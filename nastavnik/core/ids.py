@@ -29,6 +29,15 @@ def is_possible_id(value: Any) -> bool:
     return not isinstance(value, int) or INT64_MIN <= value <= INT64_MAX
 
 
+def possible_id(value: Any) -> int | None:
+    """The id a form or query-string value names, or None when it can name no row."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if is_possible_id(number) else None
+
+
 class PossibleIdsInMixin:
     def process_rhs(self, compiler: Any, connection: Any) -> Any:
         if self.rhs_is_direct_value() and isinstance(self.rhs, list | tuple | set | frozenset):  # type: ignore[attr-defined]

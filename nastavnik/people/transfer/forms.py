@@ -53,6 +53,13 @@ class ColumnsForm(forms.Form):
                 required=False,
             )
 
+    def add_problem(self, error: ValidationError) -> None:
+        """A problem with the row asked for, shown above the columns read anew (the form is
+        then not bound, and an unbound form keeps no cleaned data to add an error to)."""
+        if not self.is_bound:
+            self.cleaned_data = {}
+        self.add_error(None, error)
+
     def column_rows(self) -> list[dict[str, Any]]:
         return [{**column, "field": self[f"col_{column['index']}"]} for column in self.columns]
 

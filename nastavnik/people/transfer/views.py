@@ -110,7 +110,7 @@ def import_columns(request: HttpRequest, job_pk: int) -> HttpResponse:
     # Reading the columns from another row shows them again, guessed anew, before any check.
     form = ColumnsForm(None if rereading else data, kind=job.kind, columns=columns, initial=initial)
     if problem is not None:
-        form.add_error(None, problem)
+        form.add_problem(problem)
     if data is not None and not rereading and form.is_valid():
         try:
             import_job_set_mapping(job, line, form.mapping, by=request.user)  # type: ignore[arg-type]
