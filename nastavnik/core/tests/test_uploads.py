@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
+import select
+import socket
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from django import forms
@@ -268,3 +272,65 @@ def test_every_upload_form_uses_the_upload_field():
 
     assert len(file_fields) >= 8
     assert [name for name, f in file_fields.items() if not isinstance(f, UploadField)] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_server_answers_a_200_mb_upload_before_it_is_sent(live_server, client, tenant_a):
+    # Through a socket, as a browser sends it: the page with the message comes back while the
+    # client is still sending, after the first few hundred kilobytes of 200 MB.
+    mentor = mentor_services.mentor_add(
+        mentor_data.programme(tenant_a.organisation),
+        mentor_data.external(tenant_a.organisation),
+        by=None,
+    )
+    client.force_login(tenant_a.user(Role.CURATOR))
+    path = portfolio_url(mentor)
+    page = client.get(path)
+    cookies = f"sessionid={client.cookies['sessionid'].value}; csrftoken={client.cookies['csrftoken'].value}"
+    body = CountingBody(
+        {"csrfmiddlewaretoken": str(page.context["csrf_token"]), "action": "save", "kind": "case"},
+        "file",
+        "скан.pdf",
+        200 * MB,
+    )
+    host, port = urlsplit(live_server.url).hostname, urlsplit(live_server.url).port
+    sent = 0
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookies}\r\n"
+                f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
+                f"Content-Length: {body.length}\r\n\r\n"
+            ).encode()
+        )
+        while sent < body.length:
+            if select.select([sock], [], [], 0)[0]:
+                break  # the answer is there
+            chunk = body.read(64 * 1024)
+            sock.sendall(chunk)
+            sent += len(chunk)
+        answer = _read_response(sock)
+
+    head, _, content = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    assert sent < 8 * MB, f"sent {sent} bytes before the answer"
+    message = str(UPLOAD_MESSAGES["size"]) % {
+        "size": filesizeformat(body.length),
+        "limit": filesizeformat(10 * MB),
+    }
+    assert escape(message) in content.decode()
+    assert not PortfolioItem.objects.exists()
+
+
+def _read_response(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"Content-Length: (\d+)", head, re.IGNORECASE).group(1))
+    while len(rest) < length:
+        more = sock.recv(65536)
+        if not more:
+            break
+        rest += more
+    return head + b"\r\n\r\n" + rest
