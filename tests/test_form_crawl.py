@@ -399,3 +399,20 @@ def test_every_form_survives_hostile_values(client, crawl_world, route):
     TALLY.errors.extend(errors)
     assert errors == [], "\n".join(errors)
     assert time.monotonic() - started < 60, f"{route.name} alone took too long"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in ORG_ROUTES if r.row_kwargs], ids=lambda r: r.name)
+def test_an_impossible_id_in_any_address_is_not_found(client, crawl_world, route):
+    role = _role_for(route)
+    if role is None:
+        pytest.skip("no role may open it")
+    client.force_login(crawl_world.users[role])
+    for pk in (int(HUGE), 2**63):
+        url = _url(route, crawl_world.slug, dict.fromkeys(route.row_kwargs, pk))
+        for method in ("get", "post"):
+            with transaction.atomic():
+                response, error = _send(client, method, url, {})
+                transaction.set_rollback(True)
+            assert error is None, f"{method.upper()} {url}: {error}"
+            assert response.status_code in {404, 405}, f"{method.upper()} {url}"

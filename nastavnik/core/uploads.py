@@ -188,8 +188,6 @@ class UploadLimitHandler(FileUploadHandler):
         for field_name, refused in self.refused:
             if refused not in files.getlist(field_name):
                 files.appendlist(field_name, refused)
-        if self.refused:
-            self.request.upload_refused = True  # type: ignore[union-attr]
         return post, files
 
     def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
