@@ -162,7 +162,6 @@ class UploadLimitHandler(FileUploadHandler):
         self.limit = max_upload_bytes()
         self.request_length = 0
         self.parsing = False
-        self.refused: list[tuple[str, RefusedUpload]] = []
         self.current: RefusedUpload | None = None
         self.received = 0
 
@@ -181,13 +180,12 @@ class UploadLimitHandler(FileUploadHandler):
         self.request_length = content_length or 0
         parser = MultiPartParser(META, input_data, self.request.upload_handlers, encoding)
         post, files = parser.parse()
-        # A body cut short never reached the end of its file part: the parser could not
-        # complete it, so the refusal is added here.
+        # A body cut short never reached the end of its file part, so the parser completed no
+        # file for it: its refusal is added here (a file refused within the allowance is
+        # completed by `file_complete`).
         if self.current is not None:
-            self.refused.append((self.field_name, self.current))
-        for field_name, refused in self.refused:
-            if refused not in files.getlist(field_name):
-                files.appendlist(field_name, refused)
+            files.appendlist(self.field_name, self.current)
+            self.current = None
         return post, files
 
     def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
@@ -219,6 +217,5 @@ class UploadLimitHandler(FileUploadHandler):
     def file_complete(self, file_size: int) -> RefusedUpload | None:
         refused, self.current = self.current, None
         if refused is not None:
-            refused.size = self.received
-            self.refused.append((self.field_name, refused))
+            refused.size = self.received  # the whole file was counted on its way past
         return refused

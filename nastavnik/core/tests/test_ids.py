@@ -128,3 +128,11 @@ def test_an_impossible_id_in_a_query_string_is_no_error(curator, tenant_a, value
             url(name), {"programme": value, "person": value, "item": value, "page": value}
         )
         assert response.status_code < 500, name
+
+
+def test_a_search_with_a_nul_character_is_no_error_on_any_database(curator, tenant_a):
+    child = PersonFactory(organisation=tenant_a.organisation)
+
+    response = curator.get(url("people:guardian_add", person_pk=child.pk), {"q": "Ив\x00ан"})
+
+    assert response.status_code == 200
