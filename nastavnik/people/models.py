@@ -41,12 +41,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(organisation=organisation)
 
     def search(self, query: str) -> PersonQuerySet:
-        """Every word of the query must occur in the full name (any order, any case).
-
-        A NUL character, which no name holds and PostgreSQL refuses in a query, is dropped.
-        """
+        """Every word of the query must occur in the full name (any order, any case)."""
         result = self
-        for word in fold(query.replace("\x00", "")).split():
+        for word in fold(query).split():
             result = result.filter(name_key__contains=word)
         return result
 
