@@ -182,6 +182,18 @@ STORAGES = {
     },
 }
 
+# Uploads: every file is held to its view's limit while the body arrives (scans: UPLOAD_MAX_BYTES,
+# people lists: PEOPLE_IMPORT_MAX_BYTES), and a body far over it is not read at all; see
+# nastavnik/core/uploads.py. Other request bodies stop at DATA_UPLOAD_MAX_MEMORY_SIZE.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+PEOPLE_IMPORT_MAX_BYTES = int(os.environ.get("PEOPLE_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "nastavnik.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, said out loud: 2.5 MB of form fields
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 
+from nastavnik.core.uploads import UPLOAD_MESSAGES, RefusedUpload
 from nastavnik.people.models import Person
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,3 +32,23 @@ class StaffChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.full_name} — {obj.position}" if obj.position else obj.full_name
+
+
+class UploadField(forms.FileField):
+    """A file field that refuses a file the upload handler stopped for being over its limit.
+
+    Every upload form uses it (a test walks the forms), so a file cut short can never be
+    saved as if it were whole. The message says how large the file is and what is accepted;
+    a form may give its own words as ``error_messages={"too_large": ...}``.
+    """
+
+    default_error_messages = {"too_large": UPLOAD_MESSAGES["size"]}
+
+    def to_python(self, data: Any) -> Any:
+        if isinstance(data, RefusedUpload):
+            raise ValidationError(
+                self.error_messages["too_large"],
+                code="too_large",
+                params={"size": filesizeformat(data.size), "limit": filesizeformat(data.limit)},
+            )
+        return super().to_python(data)

@@ -9,9 +9,11 @@ _SPACED_HYPHEN = re.compile(r"\s*-\s*")
 def fold(text: str) -> str:
     """Lower case, 'ё' read as 'е', runs of spaces as one: 'Алёна  Пётровна' -> 'алена петровна'.
 
-    Done in Python rather than SQL because SQLite's LOWER() folds only ASCII letters.
+    Done in Python rather than SQL because SQLite's LOWER() folds only ASCII letters. A NUL
+    character, which no name holds and PostgreSQL refuses in a query, is dropped, so a search
+    typed with one finds what the rest of it names.
     """
-    text = _SPACES.sub(" ", text.strip().lower().replace("ё", "е"))
+    text = _SPACES.sub(" ", text.replace("\x00", "").strip().lower().replace("ё", "е"))
     return _SPACED_HYPHEN.sub("-", text)
 
 

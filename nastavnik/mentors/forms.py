@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField
 from nastavnik.core.uploads import scan_help_text
 from nastavnik.mentors.models import (
     CRITERIA_FIELDS,
@@ -172,7 +172,7 @@ class DocumentForm(RuleErrorsMixin, forms.Form):
     number = forms.CharField(label=_("Number"), max_length=60, required=False)
     issued_on = forms.DateField(label=_("Issued on"), widget=DATE_WIDGET, required=False)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_WIDGET, required=False)
-    scan = forms.FileField(
+    scan = UploadField(
         label=_("Scan"), required=False, widget=forms.ClearableFileInput(attrs=SCAN_ACCEPT)
     )
 
@@ -305,7 +305,7 @@ class TrainingEventForm(RuleErrorsMixin, forms.Form):
         initial=True,
         help_text=_("Every mentor attends a required event to complete the mentor school."),
     )
-    materials = forms.FileField(
+    materials = UploadField(
         label=_("Materials"), required=False, widget=forms.ClearableFileInput(attrs=SCAN_ACCEPT)
     )
 
@@ -345,7 +345,7 @@ class PortfolioItemForm(RuleErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     text = forms.CharField(label=_("Description"), required=False, widget=TEXTAREA)
     dated = forms.DateField(label=_("Date"), widget=DATE_WIDGET, required=False)
-    file = forms.FileField(
+    file = UploadField(
         label=_("File"), required=False, widget=forms.ClearableFileInput(attrs=SCAN_ACCEPT)
     )
 

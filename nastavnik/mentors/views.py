@@ -1038,19 +1038,21 @@ def _portfolio_page(
         request.FILES if action == "save" else None,
         initial=initial,
     )
-    if action == "save" and form.is_valid():
-        data = form.cleaned_data
-        saved = _attempt(
-            form,
-            lambda: (
-                services.portfolio_item_update(item, data, by=request.user)
-                if item
-                else services.portfolio_item_create(person, data, by=request.user)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The portfolio item is saved."))
-            return redirect(here)
+    if action == "save":
+        # An invalid item is shown again with its errors, below the portfolio.
+        if form.is_valid():
+            data = form.cleaned_data
+            saved = _attempt(
+                form,
+                lambda: (
+                    services.portfolio_item_update(item, data, by=request.user)
+                    if item
+                    else services.portfolio_item_create(person, data, by=request.user)
+                ),
+            )
+            if saved is not None:
+                messages.success(request, _("The portfolio item is saved."))
+                return redirect(here)
     elif action in ("publish", "unpublish", "delete"):
         if item is None:
             raise Http404

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField, UploadField
 from nastavnik.core.uploads import check_scan, scan_help_text
 from nastavnik.orders.models import Order
 from nastavnik.orders.services import ORDER_MESSAGES, OrderDetails, order_defaults
@@ -127,7 +127,7 @@ class OrderDetailsForm(RuleErrorsMixin, forms.Form):
 
 
 class SignForm(RuleErrorsMixin, forms.Form):
-    scan = forms.FileField(
+    scan = UploadField(
         label=_("Scan of the signed order"),
         error_messages={"required": ORDER_MESSAGES["scan_required"]},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.consents.rules import consent_status, hidden_q
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.ids import possible_id
 from nastavnik.core.text import fold
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import guardian_link_for, people_of, person_for
@@ -262,9 +263,10 @@ def guardian_add(request: HttpRequest, person_pk: int) -> HttpResponse:
 
     candidates, suggested = _guardian_candidates(child, query)
     chosen = pick_form["guardian"].value()
-    if chosen and str(chosen) not in {str(c.pk) for c in candidates}:
+    chosen_pk = possible_id(chosen) if chosen else None
+    if chosen_pk is not None and chosen_pk not in {c.pk for c in candidates}:
         # Keep the person picked before an error in the list, so the choice is not lost.
-        picked = people_of(ctx).filter(pk=chosen).exclude(kind=PersonKind.STUDENT).first()
+        picked = people_of(ctx).filter(pk=chosen_pk).exclude(kind=PersonKind.STUDENT).first()
         if picked is not None and picked.pk != child.pk:
             candidates.insert(0, picked)
     return render(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField
 from nastavnik.core.uploads import scan_help_text
 from nastavnik.plans.models import PlanItemStatus, ResponsibleSide
 from nastavnik.plans.services import CONTACT_MAX_LENGTH, TEXT_MAX_LENGTH
@@ -31,13 +31,14 @@ class PlanItemForm(RuleErrorsMixin, forms.Form):
         widget=TEXTAREA,
         help_text=_("What came of it; for a dropped item, why it was dropped."),
     )
-    evidence = forms.FileField(label=_("Evidence file"), required=False)
     evidence_link = forms.CharField(
         label=_("Evidence link"),
         required=False,
         max_length=500,
         help_text=_("A link to a project, a certificate, a publication…"),
     )
+    # The file comes last: a file too large to read whole cuts the body short after it.
+    evidence = UploadField(label=_("Evidence file"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

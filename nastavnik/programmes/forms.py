@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, RoleModel
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField, UploadField
 from nastavnik.core.uploads import check_scan, scan_help_text
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person, PersonKind
@@ -233,7 +233,7 @@ class EventDoneForm(RuleErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was done, how many took part, where the materials are."),
     )
-    file = forms.FileField(
+    file = UploadField(
         label=_("Attach a file"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),

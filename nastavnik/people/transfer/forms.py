@@ -6,11 +6,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.forms import UploadField
 from nastavnik.people.models import PersonKind
 from nastavnik.people.transfer.columns import FIELD_LABELS, FIELDS_BY_KIND, IMPORT_KINDS
 from nastavnik.people.transfer.services import validate_mapping
@@ -18,90 +16,26 @@ from nastavnik.people.transfer.tables import (
     TABLE_MESSAGES,
     Cut,
     max_columns,
-    max_file_bytes,
     max_rows,
 )
 from nastavnik.people.views import KIND_PLURALS
 
 KIND_CHOICES = [(kind, KIND_PLURALS[PersonKind(kind)]) for kind in IMPORT_KINDS]
 
-# The request carries the form's other fields and the multipart framing besides the file.
-_FRAMING_ALLOWANCE = 64 * 1024
-
-
-class SizeLimitUploadHandler(FileUploadHandler):
-    """Stops reading an upload as soon as it is over the limit.
-
-    The rest of the request is read and thrown away, so a 50 MB file is never written to a
-    temporary file; the view finds `request.upload_rejected_size` and says why.
-    """
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.request_length = 0
-        self.received = 0
-
-    def handle_raw_input(
-        self,
-        input_data: Any,
-        META: dict[str, Any],
-        content_length: int,
-        boundary: bytes,
-        encoding: str | None = None,
-    ) -> None:
-        self.request_length = content_length or 0
-
-    def _refuse(self, size: int) -> None:
-        self.request.upload_rejected_size = size  # type: ignore[attr-defined]
-        raise StopUpload(connection_reset=False)
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.received = 0
-        if self.request_length > self.limit + _FRAMING_ALLOWANCE:
-            self._refuse(self.request_length)
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self._refuse(self.received)
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
 
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Whom the list is of"), choices=KIND_CHOICES, widget=forms.RadioSelect
     )
-    file = forms.FileField(
+    file = UploadField(
         label=_("File"),
         help_text=_(
             "CSV or XLSX, as your e-journal or Excel saves it. The first sheet of a workbook "
             "is read; the header row may be below a title."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+        error_messages={"too_large": TABLE_MESSAGES["too_large"]},
     )
-
-    def __init__(self, *args: Any, rejected_size: int | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.rejected_size = rejected_size
-        if rejected_size:
-            self.fields["file"].required = False
-
-    def clean_file(self) -> Any:
-        if self.rejected_size:
-            raise ValidationError(
-                TABLE_MESSAGES["too_large"],
-                code="too_large",
-                params={
-                    "size": filesizeformat(self.rejected_size),
-                    "limit": filesizeformat(max_file_bytes()),
-                },
-            )
-        return self.cleaned_data["file"]
 
 
 COLUMNS_MESSAGES = {

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.uploads import upload_limit
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import import_job_for, import_jobs_of, people_of
 from nastavnik.people.filters import PersonFilter
@@ -25,7 +25,6 @@ from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE, people_export_xl
 from nastavnik.people.transfer.forms import (
     ColumnsForm,
     ImportUploadForm,
-    SizeLimitUploadHandler,
     columns_cut_message,
     requested_header_row,
 )
@@ -59,25 +58,17 @@ def _to_job(ctx: OrgContext, job: ImportJob) -> HttpResponse:
     return redirect("people:import_job", org_slug=ctx.organisation.slug, job_pk=job.pk)
 
 
-# The upload handler must be in place before anything reads the request body, and the CSRF
-# check reads it: the check runs inside, after the handler is installed (Django's documented
-# way to change upload handlers for one view).
-@csrf_exempt
+# A list may be larger than a scan: the upload handler holds this view's files to the
+# import's own limit while they arrive.
+@upload_limit(max_file_bytes)
 @org_view(Perm.PEOPLE_IMPORT)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    request.upload_handlers.insert(0, SizeLimitUploadHandler(request, max_file_bytes()))
-    return _import_upload(request)
-
-
-@csrf_protect
-def _import_upload(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     kind = request.GET.get("kind", "")
     form = ImportUploadForm(
         request.POST or None,
         request.FILES or None,
         initial={"kind": kind if kind in IMPORT_KINDS else IMPORT_KINDS[0]},
-        rejected_size=getattr(request, "upload_rejected_size", None),
     )
     if request.method == "POST" and form.is_valid():
         try:
