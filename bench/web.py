@@ -217,17 +217,15 @@ def grow(students: int, pairs: int) -> dict[str, int]:
     from nastavnik.mentees.models import Mentee, MenteeStatus
     from nastavnik.mentors.models import Mentor, MentorStatus
     from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipStatus
-    from nastavnik.orgs.models import Organisation
+    from nastavnik.orgs.models import AcademicYear, Organisation
     from nastavnik.people.models import Person, PersonKind, person_name_key
     from nastavnik.people.validators import org_today
     from nastavnik.programmes.models import Programme
 
     organisation = Organisation.objects.get(slug=DEMO_SLUG)
     today = org_today(organisation)
-    programme = (
-        Programme.objects.filter(organisation=organisation, academic_year__starts_on__lte=today)
-        .order_by("-academic_year__starts_on")
-        .first()
+    programme = Programme.objects.get(
+        organisation=organisation, academic_year=AcademicYear.containing(today)
     )
     lasts = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов"]
     firsts = ["Алексей", "Дмитрий", "Максим", "Артём", "Иван", "Кирилл", "Никита"]
@@ -310,10 +308,15 @@ def grow(students: int, pairs: int) -> dict[str, int]:
                 )
             )
     Meeting.objects.bulk_create(meetings, batch_size=2000)
-    return {"students": len(pupils), "pairs": len(mentorships), "meetings": len(meetings)}
+    return {
+        "students": len(pupils),
+        "pairs": len(mentorships),
+        "meetings": len(meetings),
+        "programme": programme.pk,
+    }
 
 
-def plan_of_pages() -> dict[str, Any]:
+def plan_of_pages(programme_pk: int) -> dict[str, Any]:
     """The URLs each kind of user visits, found in the built data."""
     from django.urls import reverse
 
@@ -323,13 +326,7 @@ def plan_of_pages() -> dict[str, Any]:
 
     organisation = Organisation.objects.get(slug=DEMO_SLUG)
     org = {"org_slug": DEMO_SLUG}
-    mentor_pair = (
-        Mentorship.objects.filter(
-            organisation=organisation, mentor__person__user__email="mentor@school5.demo"
-        )
-        .order_by("-started_on")
-        .first()
-    )
+    year = {**org, "programme_pk": programme_pk}
     run = MatchingRun.objects.filter(organisation=organisation).order_by("-pk").first()
     curator = [
         reverse("orgs:dashboard", kwargs=org),
@@ -337,46 +334,65 @@ def plan_of_pages() -> dict[str, Any]:
         reverse("people:list", kwargs=org) + "?q=" + urllib.parse.quote("Смирнов-1"),
         reverse("mentees:list", kwargs=org),
         reverse("mentors:list", kwargs=org),
-        reverse("programmes:current_roadmap", kwargs=org),
-        reverse("indicators:index", kwargs=org),
-        reverse("monitoring:index", kwargs=org),
+        reverse("programmes:roadmap", kwargs=year),
+        reverse("indicators:programme", kwargs=year),
+        reverse("monitoring:quality", kwargs=year),
+        reverse("monitoring:impact", kwargs=year),
         reverse("matching:index", kwargs=org),
     ]
     if run is not None:
         curator.append(reverse("matching:run", kwargs={**org, "matching_run_pk": run.pk}))
-    mentor = [
-        reverse("orgs:dashboard", kwargs=org),
-        reverse("cabinets:mentor", kwargs=org),
-        reverse("meetings:calendar", kwargs=org),
-    ]
-    if mentor_pair is not None:
-        mentor.append(reverse("plans:plan", kwargs={**org, "mentorship_pk": mentor_pair.pk}))
+
+    def mentor_pages(email: str) -> list[str]:
+        pages = [
+            reverse("orgs:dashboard", kwargs=org),
+            reverse("cabinets:mentor", kwargs=org),
+            reverse("meetings:calendar", kwargs=org),
+        ]
+        pair = (
+            Mentorship.objects.filter(organisation=organisation, mentor__person__user__email=email)
+            .order_by("-started_on")
+            .first()
+        )
+        if pair is not None:
+            pages.append(reverse("plans:plan", kwargs={**org, "mentorship_pk": pair.pk}))
+        return pages
+
     return {
         "password": DEMO_PASSWORD,
         "roles": {
-            "curator": {
-                "emails": ["curator@school5.demo", "director@school5.demo"],
-                "pages": curator,
-            },
-            "mentor": {"emails": ["mentor@school5.demo", "teacher@school5.demo"], "pages": mentor},
-            "mentee": {
-                "emails": ["mentee@school5.demo"],
-                "pages": [reverse("cabinets:mentee", kwargs=org)],
-            },
-            "parent": {
-                "emails": ["parent@school5.demo"],
-                "pages": [reverse("cabinets:guardian", kwargs=org)],
-            },
+            "curator": [
+                {"email": email, "pages": curator}
+                for email in ("curator@school5.demo", "director@school5.demo")
+            ],
+            "mentor": [
+                {"email": email, "pages": mentor_pages(email)}
+                for email in ("mentor@school5.demo", "teacher@school5.demo")
+            ],
+            "mentee": [
+                {"email": "mentee@school5.demo", "pages": [reverse("cabinets:mentee", kwargs=org)]}
+            ],
+            "parent": [
+                {
+                    "email": "parent@school5.demo",
+                    "pages": [reverse("cabinets:guardian", kwargs=org)],
+                }
+            ],
         },
     }
 
 
-def build(env: dict[str, str], database_url: str, students: int, pairs: int) -> dict[str, Any]:
+def build(
+    env: dict[str, str], database_url: str, students: int, pairs: int, reuse: bool
+) -> dict[str, Any]:
+    """Make the database anew (or, with `reuse`, take the one a previous run left) and
+    collect the static files; returns the plan of pages."""
     started = time.monotonic()
-    if database_url.startswith("postgres"):
-        recreate_database(database_url)
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "seed_demo")
+    if not reuse:
+        if database_url.startswith("postgres"):
+            recreate_database(database_url)
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "seed_demo")
     manage(env, "collectstatic", "--noinput", "-v", "0")
     os.environ.update({k: v for k, v in env.items() if k.startswith(("DJANGO_", "DATABASE"))})
     import django
@@ -384,10 +400,21 @@ def build(env: dict[str, str], database_url: str, students: int, pairs: int) -> 
     django.setup()
     from django.db import connection
 
+    from nastavnik.orgs.models import AcademicYear
+    from nastavnik.programmes.models import Programme
+
+    if reuse:
+        programme = Programme.objects.get(
+            organisation__slug=DEMO_SLUG, academic_year=AcademicYear.containing(date.today())
+        )
+        print(f"reused the database in {time.monotonic() - started:.0f} s")
+        plan = plan_of_pages(programme.pk)
+        connection.close()
+        return plan
     made = grow(students, pairs)
-    plan = plan_of_pages()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    plan = plan_of_pages(made["programme"])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     connection.close()
     print(
@@ -408,7 +435,12 @@ def percentile(ordered: list[float], share: float) -> float:
 
 def drive(base: str, plan_file: Path, users: int, seconds: int, workdir: Path) -> dict[str, Any]:
     samples = workdir / "samples.json"
-    env = dict(os.environ, BENCH_WEB_PLAN=str(plan_file), BENCH_WEB_SAMPLES=str(samples))
+    env = dict(
+        os.environ,
+        BENCH_WEB_PLAN=str(plan_file),
+        BENCH_WEB_SAMPLES=str(samples),
+        BENCH_WEB_SECONDS=str(seconds),
+    )
     # Ramp up at 10 users a second: the logins' password hashing is not what is measured.
     command = [
         str(Path(PYTHON).parent / "locust"),
@@ -422,7 +454,8 @@ def drive(base: str, plan_file: Path, users: int, seconds: int, workdir: Path) -
         "--spawn-rate",
         str(min(users, 10)),
         "--run-time",
-        f"{seconds + users // 10}s",
+        # A bound only: the locustfile stops the run `seconds` after the last login.
+        f"{seconds + 120 + users}s",
         "--only-summary",
         "--loglevel",
         "WARNING",
@@ -462,6 +495,9 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=300)
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--quick", action="store_true", help="10 users, 10 s, a small school")
+    parser.add_argument(
+        "--reuse", action="store_true", help="serve the database a previous run built, as it is"
+    )
     parser.add_argument("--smoke", action="store_true", help="the CI check of gunicorn")
     parser.add_argument("--database-url", help="--smoke: a database with the demo loaded")
     parser.add_argument("--workers", help="gunicorn workers (deploy/gunicorn.conf.py's default)")
@@ -476,7 +512,7 @@ def main() -> int:
     env = production_env(database_url, workdir / "static", workdir / "media")
     process = None
     try:
-        plan = build(env, database_url, args.students, args.pairs)
+        plan = build(env, database_url, args.students, args.pairs, args.reuse)
         plan_file = workdir / "plan.json"
         plan_file.write_text(json.dumps(plan))
         overrides = {}

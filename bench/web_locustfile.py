@@ -2,7 +2,7 @@
 
 BENCH_WEB_PLAN names a JSON file with the pages of each role and the demo logins;
 BENCH_WEB_SAMPLES is where the measured requests are written when locust quits: every request
-made after all users have started, except the logins.
+made after all users have logged in (BENCH_WEB_SECONDS long), except the logins.
 """
 
 from __future__ import annotations
@@ -13,18 +13,29 @@ import random
 import re
 import time
 
+import gevent
 from locust import HttpUser, between, events, task
+from locust.env import Environment
 
 PLAN = json.loads(open(os.environ["BENCH_WEB_PLAN"]).read())  # noqa: SIM115
 SAMPLES: list[tuple[str, float, str]] = []
 ERRORS: list[str] = []
-WINDOW = {"started": None, "ended": None}
+WINDOW: dict[str, float | None] = {"started": None}
+LOGGED_IN = [0]
+MEASURED_SECONDS = float(os.environ.get("BENCH_WEB_SECONDS", "60"))
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@events.spawning_complete.add_listener
-def _all_started(user_count: int, **kwargs: object) -> None:
+def _all_logged_in(environment: Environment) -> None:
+    """Measure from now for the given seconds, then stop the run."""
     WINDOW["started"] = time.monotonic()
+    runner = environment.runner
+
+    def stop_later() -> None:
+        gevent.sleep(MEASURED_SECONDS)
+        runner.quit()
+
+    gevent.spawn(stop_later)
 
 
 @events.request.add_listener
@@ -50,21 +61,24 @@ class Member(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
-        role = PLAN["roles"][self.role]
-        self.pages = role["pages"]
+        account = random.choice(PLAN["roles"][self.role])
+        self.pages = account["pages"]
         page = self.client.get("/accounts/login/", name="login page")
         token = TOKEN.search(page.text).group(1)
         answer = self.client.post(
             "/accounts/login/",
             {
                 "csrfmiddlewaretoken": token,
-                "username": random.choice(role["emails"]),
+                "username": account["email"],
                 "password": PLAN["password"],
             },
             name="login",
         )
         if "/accounts/login/" in answer.url:
-            raise RuntimeError(f"{self.role} could not log in")
+            raise RuntimeError(f"{account['email']} could not log in")
+        LOGGED_IN[0] += 1
+        if LOGGED_IN[0] == self.environment.runner.target_user_count:
+            _all_logged_in(self.environment)
 
     @task
     def open_a_page(self) -> None:

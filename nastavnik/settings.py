@@ -187,11 +187,17 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "nastavnik@localhost")
 
 # Background work: the database backend needs no extra server; `manage.py db_worker` runs it.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+# For a region, DJANGO_TASKS_BACKEND=django_tasks_rq.RQBackend keeps the queue in Redis
+# (DJANGO_RQ_URL), run by `manage.py rqworker --job-class django_tasks_rq.Job default`.
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND.startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("DJANGO_RQ_URL", "redis://127.0.0.1:6379/0")},
     }
-}
+# The curator's dashboard warns when a queued task has waited this long (no worker running).
+TASKS_WAITING_ALERT_MINUTES = int(os.environ.get("DJANGO_TASKS_WAITING_ALERT_MINUTES", "10"))
 
 # Security headers; the HTTPS ones follow DEBUG so `check --deploy` passes in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
