@@ -332,7 +332,7 @@ def plan_of_pages(programme_pk: int) -> dict[str, Any]:
         reverse("orgs:dashboard", kwargs=org),
         reverse("people:list", kwargs=org) + "?q=" + urllib.parse.quote("Иванов"),
         reverse("people:list", kwargs=org) + "?q=" + urllib.parse.quote("Смирнов-1"),
-        reverse("mentees:list", kwargs=org),
+        reverse("mentees:programme", kwargs=year),
         reverse("mentors:list", kwargs=org),
         reverse("programmes:roadmap", kwargs=year),
         reverse("indicators:programme", kwargs=year),
