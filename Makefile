@@ -59,7 +59,7 @@ bench-indicators: $(BIN)/.installed
 
 # The demo grown to 3,000 more pupils and 300 pairs, served by gunicorn in production settings
 # to 100 concurrent users for 60 s (locust); last line: users=… rps=… p50_ms=… p95_ms=… …
-# PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/nastavnik_bench_web) is
-# dropped and made anew. BENCH_WEB_ARGS="--users 200" and the like pass options.
+# PostgreSQL: BENCH_WEB_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
+# nastavnik_bench_web) is dropped and made anew. BENCH_WEB_ARGS="--users 200" and the like pass options.
 bench-web: $(BIN)/.installed
 	$(BIN)/python bench/web.py $(BENCH_WEB_ARGS)

@@ -5,12 +5,13 @@
     .venv/bin/python bench/web.py --quick            # 10 users, 10 s, a small school
     .venv/bin/python bench/web.py --smoke            # CI: start, log in, fetch a page and CSS
 
-The database (DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/nastavnik_bench_web)
-is dropped and made anew: migrate, the demo (`seed_demo`), and then the demo school «СШ № 5»
-grown by generated people: `--students` pupils (3,000), `--pairs` pairs (300) of the running
-programme with their mentors and mentees, and a year of meetings for every pair (one a
-fortnight, held up to today, planned after). Static files are collected into a temporary
-folder and served by whitenoise, as in production.
+The database (BENCH_WEB_DATABASE_URL, by default
+postgres://postgres@127.0.0.1:5432/nastavnik_bench_web; its name must contain «bench») is
+dropped and made anew (`--reuse` serves what the previous run left): migrate, the demo
+(`seed_demo`), and then the demo school «СШ № 5» grown by generated people: `--students`
+pupils (3,000), `--pairs` pairs (300) of the running programme with their mentors and mentees,
+and a year of meetings for every pair (one a fortnight, held up to today, planned after).
+Static files are collected into a temporary folder and served by whitenoise, as in production.
 
 gunicorn runs with deploy/gunicorn.conf.py on 127.0.0.1:`--port`, DEBUG off, persistent
 database connections. Locust (headless, bench/web_locustfile.py) drives `--users` concurrent
@@ -507,7 +508,12 @@ def main() -> int:
         return smoke(args.port, args.database_url)
     if args.quick:
         args.users, args.seconds, args.students, args.pairs = 10, 10, 300, 30
-    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    # Not DATABASE_URL: a development database set there must never be dropped by a benchmark.
+    database_url = os.environ.get("BENCH_WEB_DATABASE_URL", DEFAULT_DATABASE_URL)
+    if "bench" not in urllib.parse.urlparse(database_url).path:
+        parser.error(
+            f"the benchmark drops its database; name one with «bench» in it: {database_url}"
+        )
     workdir = Path(tempfile.mkdtemp(prefix="nastavnik-bench-web-"))
     env = production_env(database_url, workdir / "static", workdir / "media")
     process = None
