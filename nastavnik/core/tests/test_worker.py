@@ -1,5 +1,5 @@
-"""A queue nobody empties is visible: the curator's dashboard says that the task worker seems
-not to run when a task has waited longer than the threshold."""
+"""A queue nobody empties is visible: the curator's dashboard and the page of a large import
+say that the task worker seems not to run when a task has waited longer than the threshold."""
 
 from datetime import timedelta
 
@@ -11,6 +11,8 @@ from django_tasks_db.models import DBTaskResult
 
 from nastavnik.core.tasks import send_mail_task
 from nastavnik.orgs.models import Role
+from nastavnik.people.models import ImportStatus
+from nastavnik.people.tests.factories import ImportJobFactory
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WARNING = "обработчик фоновых задач, похоже, не запущен"
@@ -70,3 +72,50 @@ def test_the_threshold_is_a_setting(client, tenant_a):
     queue_mail_waiting(minutes=30)
 
     assert WARNING not in dashboard(client, tenant_a)
+
+
+def import_job_page(client, tenant, job, **headers) -> str:
+    client.force_login(tenant.user(Role.CURATOR))
+    url = reverse(
+        "people:import_job", kwargs={"org_slug": tenant.organisation.slug, "job_pk": job.pk}
+    )
+    return client.get(url, headers=headers).content.decode()
+
+
+IMPORT_WARNING = "Импорт не начат уже больше 10 мин.: обработчик фоновых задач, похоже, не запущен"
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_a_large_import_nobody_took_up_says_so_on_its_page(client, tenant_a):
+    queue_mail_waiting(minutes=15)
+    job = ImportJobFactory(
+        organisation=tenant_a.organisation,
+        status=ImportStatus.PREVIEWING,
+        rows_total=5000,
+        rows_done=0,
+    )
+
+    assert IMPORT_WARNING in import_job_page(client, tenant_a, job)
+    # The fragment the page polls says it too.
+    assert IMPORT_WARNING in import_job_page(client, tenant_a, job, **{"HX-Request": "true"})
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_an_import_under_way_or_a_fresh_queue_is_no_alarm(client, tenant_a):
+    queue_mail_waiting(minutes=15)
+    under_way = ImportJobFactory(
+        organisation=tenant_a.organisation,
+        status=ImportStatus.IMPORTING,
+        rows_total=5000,
+        rows_done=1200,
+    )
+    assert IMPORT_WARNING not in import_job_page(client, tenant_a, under_way)
+
+    DBTaskResult.objects.all().delete()
+    queue_mail_waiting(minutes=2)
+    waiting = ImportJobFactory(
+        organisation=tenant_a.organisation, status=ImportStatus.PREVIEWING, rows_total=5000
+    )
+    assert IMPORT_WARNING not in import_job_page(client, tenant_a, waiting)
