@@ -12,7 +12,7 @@ PYTEST_ARGS ?= -q -rfEs -n auto --dist loadfile
 .PHONY: help demo test lint worker
 
 help:
-	@echo "make demo    load the demo into demo.sqlite3 and serve it on http://$(HOST)/"
+	@echo "make demo    load the demo into demo.sqlite3 and serve it on http://$(HOST)/ with the task worker"
 	@echo "make test    run the whole test suite (browser tests skip without /usr/bin/chromium)"
 	@echo "make lint    ruff check, ruff format --check, makemigrations --check"
 	@echo "make worker  run the background task worker (manage.py db_worker)"
@@ -27,6 +27,10 @@ demo: export DATABASE_URL = $(DEMO_DATABASE_URL)
 demo: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo --url http://$(HOST)/
+	@# The task worker beside the web server: the demo's mail goes to this console and large
+	@# imports finish. Ctrl-C stops the server; the trap then stops the worker.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: $(BIN)/.installed
@@ -40,7 +44,7 @@ lint: $(BIN)/.installed
 worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
-.PHONY: bench-import bench-matching bench-indicators
+.PHONY: bench-import bench-matching bench-indicators bench-web
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
@@ -52,3 +56,10 @@ bench-matching: $(BIN)/.installed
 # DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-indicators: $(BIN)/.installed
 	$(BIN)/python bench/indicators.py
+
+# The demo grown to 3,000 more pupils and 300 pairs, served by gunicorn in production settings
+# to 100 concurrent users for 60 s (locust); last line: users=… rps=… p50_ms=… p95_ms=… …
+# PostgreSQL: BENCH_WEB_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
+# nastavnik_bench_web) is dropped and made anew. BENCH_WEB_ARGS="--users 200" and the like pass options.
+bench-web: $(BIN)/.installed
+	$(BIN)/python bench/web.py $(BENCH_WEB_ARGS)

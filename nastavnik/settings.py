@@ -34,6 +34,18 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# Production refuses to start on what would otherwise fail later and less clearly: every
+# request answered 400 (no host), or the data written to a SQLite file beside the code.
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off "
+        "(the site's host names, separated by commas)."
+    )
+if not DEBUG and not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DJANGO_DEBUG is off "
+        "(for example postgres://nastavnik@127.0.0.1:5432/nastavnik)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -120,9 +132,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
-        # A connection kept between requests is checked before reuse, so the site works again
-        # by itself once the database is back.
+        # Production keeps a connection per worker thread for a minute: setting one up costs
+        # PostgreSQL a process fork and several milliseconds per request. A kept connection is
+        # checked before reuse, so the site works again by itself once the database is back.
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0" if DEBUG else "60")),
         conn_health_checks=True,
     )
 }
@@ -168,7 +181,7 @@ USE_TZ = True
 TIME_ZONE = "Europe/Moscow"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 # The project's own assets; `nastavnik` itself is a package, not an installed app.
 STATICFILES_DIRS = [BASE_DIR / "nastavnik" / "static"]
 MEDIA_URL = "/media/"
@@ -207,23 +220,31 @@ EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "nastavnik@localhost")
 
 # Background work: the database backend needs no extra server; `manage.py db_worker` runs it.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+# For a region, DJANGO_TASKS_BACKEND=django_tasks_rq.RQBackend keeps the queue in Redis
+# (DJANGO_RQ_URL), run by `manage.py rqworker --job-class django_tasks_rq.Job default`.
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND.startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("DJANGO_RQ_URL", "redis://127.0.0.1:6379/0")},
     }
-}
 # A running import or matching run renews its lease every third of this; one not renewed for
 # this long lost its worker and is settled (core.jobs). An unfinished import keeps its stored
 # file (personal data) for JOB_RETENTION_HOURS at the most (`manage.py purge_stale_jobs`).
 JOB_LEASE_SECONDS = float(os.environ.get("DJANGO_JOB_LEASE_SECONDS", "60"))
 JOB_RETENTION_HOURS = float(os.environ.get("DJANGO_JOB_RETENTION_HOURS", "24"))
+# The curator's dashboard warns when a queued task has waited this long (no worker running).
+TASKS_WAITING_ALERT_MINUTES = int(os.environ.get("DJANGO_TASKS_WAITING_ALERT_MINUTES", "10"))
 
 # Security headers; the HTTPS ones follow DEBUG so `check --deploy` passes in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Off only for a production-settings server on plain HTTP over loopback (the CI check, the
+# load benchmark): a browser never sends a secure cookie back over HTTP.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -15,6 +15,7 @@ from nastavnik.accounts.services import roles_assignable_by
 from nastavnik.accounts.views import invitation_form
 from nastavnik.consents.access import own_consents
 from nastavnik.core.access import account_view, org_view
+from nastavnik.core.worker import tasks_waiting_for_worker
 from nastavnik.indicators.deadlines import half_year_for_dashboard
 from nastavnik.meetings.flags import flags_for_dashboard
 from nastavnik.mentors.dashboard import documents_for_dashboard
@@ -57,6 +58,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if ctx.can(Perm.PROGRAMME_EDIT):
         # The curator's and the director's: what of the roadmap is late.
         context.update(overdue_for_dashboard(organisation, timezone.localdate()))
+        # Mail and large imports wait for the task worker; say so when none is running.
+        context["waiting_tasks"] = tasks_waiting_for_worker(timezone.now())
     if ctx.can(Perm.MONITORING_EDIT):
         # The half-year assessment (seed 002 §7.2): due soon without a snapshot, or missed.
         context.update(half_year_for_dashboard(organisation, timezone.localdate()))

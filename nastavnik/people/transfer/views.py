@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.uploads import upload_limit
+from nastavnik.core.worker import WaitingTasks, tasks_waiting_for_worker
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import import_job_for, import_jobs_of, people_of
 from nastavnik.people.filters import PersonFilter
@@ -164,7 +165,9 @@ def import_job(request: HttpRequest, job_pk: int) -> HttpResponse:
         # The progress polls here; when the job is over, the whole page shows the outcome.
         if job.is_running:
             response = render(
-                request, "people/_import_progress.html", {"job": job, "waiting": waiting}
+                request,
+                "people/_import_progress.html",
+                {"job": job, "waiting": waiting, "waiting_tasks": _waiting_for_worker(job)},
             )
         else:
             response = HttpResponseClientRefresh()
@@ -190,10 +193,18 @@ def import_job(request: HttpRequest, job_pk: int) -> HttpResponse:
             "problems_hidden": max(0, summary.get("invalid", 0) - len(summary.get("problems", []))),
             "discardable": job.status != ImportStatus.DONE and not import_job_is_live(job),
             "waiting": waiting,
+            "waiting_tasks": _waiting_for_worker(job),
         },
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _waiting_for_worker(job: ImportJob) -> WaitingTasks | None:
+    """A large import that has not started while the queue waits: no task worker runs."""
+    if not job.is_running or job.rows_done:
+        return None
+    return tasks_waiting_for_worker(timezone.now())
 
 
 @org_view(Perm.PEOPLE_IMPORT)

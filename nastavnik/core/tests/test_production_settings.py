@@ -1,0 +1,92 @@
+"""Production settings refuse to start without what they need, with a message that says what.
+
+Each case runs `manage.py check` in a fresh process, as an operator would start the site: the
+settings module is read once per process, so the environment must be set before it starts.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="nastavnik.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="nastavnik.example.ru",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."),
+        ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off"),
+        ("DATABASE_URL", "DATABASE_URL must be set when DJANGO_DEBUG is off"),
+    ],
+)
+def test_production_refuses_to_start_without(tmp_path, missing, message):
+    result = manage(production_env(tmp_path, **{missing: None}), "check")
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {message}" in result.stderr
+    # Nothing was made: no database file appeared for a refused start.
+    assert not (tmp_path / "prod.sqlite3").exists()
+
+
+def test_an_empty_value_counts_as_missing(tmp_path):
+    result = manage(production_env(tmp_path, DJANGO_ALLOWED_HOSTS=" , "), "check")
+
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_complete_production_settings_pass_the_deployment_checks(tmp_path):
+    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_development_needs_none_of_them(tmp_path):
+    env = production_env(
+        tmp_path,
+        DJANGO_DEBUG="1",
+        DJANGO_SECRET_KEY=None,
+        DJANGO_ALLOWED_HOSTS=None,
+        DATABASE_URL=None,
+    )
+
+    result = manage(env, "check")
+
+    assert result.returncode == 0, result.stderr
