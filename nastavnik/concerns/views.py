@@ -76,7 +76,9 @@ def own_list(request: HttpRequest) -> HttpResponse:
     return render(request, "concerns/own_list.html", {"concerns": concerns})
 
 
-@org_view(Perm.CONCERNS_RAISE)
+# Any member: the row is found among the user's own concerns or not at all, so one who has
+# since lost the role (a pair ended, a child grown up) still reads the answer.
+@org_view(Perm.DASHBOARD)
 def own_detail(request: HttpRequest, own_concern_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     concern = own_concern_for(ctx, request.user, own_concern_pk)  # type: ignore[arg-type]
