@@ -574,3 +574,20 @@ def test_every_read_is_audited_without_the_text(client, pairs, tenant_a, psychol
     assert [e.actor for e in entries] == [*readers, ours.mentee_user]
     assert all(e.organisation == org and e.person == ours.mentee for e in entries)
     assert all(TEXT not in e.object_label and TEXT not in str(e.changes) for e in entries)
+
+
+def test_the_audit_log_hides_a_concern_from_the_mentor_it_is_about(client, pairs, tenant_a):
+    ours = pairs[0]
+    org = tenant_a.organisation
+    concern = _concern(ours)
+    client.force_login(tenant_a.user(Role.CURATOR))
+    client.get(_url(org, "detail", concern_pk=concern.pk))
+    log_url = reverse("audit:log", kwargs={"org_slug": org.slug})
+    label = f"{gettext('Concern in the safeguarding channel')} №{concern.pk}"
+    assert label in client.get(log_url).content.decode()
+
+    MembershipFactory(organisation=org, role=Role.CURATOR, user=ours.mentor_user)
+    client.force_login(ours.mentor_user)
+    content = client.get(log_url).content.decode()
+
+    assert label not in content
