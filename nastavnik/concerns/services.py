@@ -310,7 +310,8 @@ def concern_record(
 ) -> Concern:
     """What the curator did: the outcome, the answer the reporter reads, an internal note, and
     the replacement or early completion it led to."""
-    locked = Concern.objects.select_for_update().select_related("mentorship").get(pk=concern.pk)
+    # No select_related: PostgreSQL locks no row on the nullable side of an outer join.
+    locked = Concern.objects.select_for_update().get(pk=concern.pk)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Choose what was done.")})
     answer = _text(answer, "answer", required=False)
