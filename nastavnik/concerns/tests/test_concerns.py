@@ -5,6 +5,8 @@ other role, another organisation and the people a concern is about get 404 or 40
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -591,3 +593,46 @@ def test_the_audit_log_hides_a_concern_from_the_mentor_it_is_about(client, pairs
     content = client.get(log_url).content.decode()
 
     assert label not in content
+
+
+def test_something_else_troubling_needs_no_pair(client, pairs, tenant_a):
+    ours = pairs[0]
+    org = tenant_a.organisation
+
+    response = _raise(
+        client, org, ours.mentee_user, ReporterKind.MENTEE, standing="", topic=Topic.OTHER
+    )
+
+    concern = Concern.objects.get()
+    assert response.status_code == 302
+    assert (concern.reporter, concern.mentorship, concern.about) == (ours.mentee, None, None)
+    before = _state()
+    refused = _raise(
+        client, org, ours.mentee_user, ReporterKind.MENTEE, standing="", topic=Topic.REPLACEMENT
+    )
+    assert refused.context["form"].errors["standing"] == [
+        gettext("Choose the pair the concern is about, or the topic «other».")
+    ]
+    assert _state() == before
+
+
+def test_the_list_and_the_dashboard_take_as_many_queries_for_one_row_as_for_three(
+    client, pairs, tenant_a
+):
+    org = tenant_a.organisation
+    client.force_login(tenant_a.user(Role.CURATOR))
+    urls = [_url(org, "list"), reverse("orgs:dashboard", kwargs={"org_slug": org.slug})]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    _concern(pairs[0])
+    one = counts()
+    _concern(pairs[0], urgent=True)
+    _concern(pairs[1], reporter=pairs[1].mentee, reporter_user=pairs[1].mentee_user)
+    assert counts() == one
