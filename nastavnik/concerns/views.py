@@ -21,7 +21,7 @@ from nastavnik.concerns.access import (
     own_concerns,
 )
 from nastavnik.concerns.forms import OutcomeForm, RaiseForm
-from nastavnik.concerns.models import Concern
+from nastavnik.concerns.models import Concern, Topic
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt
 from nastavnik.mentorships.models import MentorAssignment
@@ -42,7 +42,12 @@ def _may_read_handled(ctx: OrgContext, request: HttpRequest) -> None:
 def concern_new(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     standings = services.standings(ctx.organisation, request.user)  # type: ignore[arg-type]
-    form = RaiseForm(request.POST or None, standings=standings)
+    # The user's first pair chosen; the mentee cabinet's link asks for another mentor.
+    initial = {
+        "standing": services.standing_key(standings[0]) if standings else "",
+        "topic": request.GET.get("topic", "") if request.GET.get("topic") in Topic.values else "",
+    }
+    form = RaiseForm(request.POST or None, standings=standings, initial=initial)
 
     def write() -> Concern:
         data = form.cleaned_data

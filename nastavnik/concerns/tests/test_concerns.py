@@ -636,3 +636,17 @@ def test_the_list_and_the_dashboard_take_as_many_queries_for_one_row_as_for_thre
     _concern(pairs[0], urgent=True)
     _concern(pairs[1], reporter=pairs[1].mentee, reporter_user=pairs[1].mentee_user)
     assert counts() == one
+
+
+def test_the_mentee_cabinet_asks_for_another_mentor_with_the_pair_chosen(client, pairs):
+    ours = pairs[0]
+    org = ours.mentorship.organisation
+    client.force_login(ours.mentee_user)
+    cabinet = client.get(reverse("cabinets:mentee", kwargs={"org_slug": org.slug}))
+    link = _url(org, "new") + "?topic=replacement"
+    assert link in cabinet.content.decode()
+
+    form = client.get(link).context["form"]
+
+    assert form["topic"].value() == Topic.REPLACEMENT
+    assert form["standing"].value() == _key(org, ours.mentee_user, ReporterKind.MENTEE)
