@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "nastavnik.showcase",
     "nastavnik.monitoring",
     "nastavnik.indicators",
+    "nastavnik.concerns",
 ]
 
 MIDDLEWARE = [

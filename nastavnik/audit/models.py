@@ -20,6 +20,8 @@ class AuditAction(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdrawn")
     LINK_ISSUE = "link_issue", _("One-time link issued")
     DEPERSONALISE = "depersonalise", _("Depersonalised")
+    # Opening a confidential record (a safeguarding concern): who read it, not what it says.
+    READ = "read", _("Read")
 
 
 class AuditObject(models.TextChoices):
@@ -42,6 +44,7 @@ class AuditObject(models.TextChoices):
     CASE = "case", _("Case of best practice")
     MEETING = "meeting", _("Meeting of a pair or group")
     FEEDBACK = "feedback", _("Feedback on a meeting")
+    CONCERN = "concern", _("Concern in the safeguarding channel")
 
 
 class AuditChannel(models.TextChoices):

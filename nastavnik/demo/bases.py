@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from nastavnik.demo.awards import build_awards
+from nastavnik.demo.concerns import build_concerns
 from nastavnik.demo.indicators import build_indicators
 from nastavnik.demo.last_year import build_last_year
 from nastavnik.demo.lifecycle import build_lifecycle
@@ -36,6 +37,8 @@ def build_bases(
     build_plans(programme, people, accounts, today)
     build_meetings(programme, people, accounts, today)
     build_lifecycle(programme, people, accounts, today)
+    # The safeguarding channel: the mentee's urgent request for another mentor.
+    build_concerns(programme, people, accounts, today)
     # The year before, closed (stage 7 and monitoring), then what rests on both years.
     build_last_year(programme, people, accounts, today)
     build_monitoring(programme, people, accounts, today)

@@ -287,7 +287,12 @@ def mentorship_replace(request: HttpRequest, mentorship_pk: int) -> HttpResponse
         request.POST or None,
         organisation=ctx.organisation,
         suggestions=suggestions,
-        initial={"on": today, **_order_initial(mentorship, today)},
+        # A concern's "replace the mentor" link names the ground of a justified request.
+        initial={
+            "on": today,
+            "ground": request.GET.get("ground", ""),
+            **_order_initial(mentorship, today),
+        },
     )
 
     def write() -> Any:

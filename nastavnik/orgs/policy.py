@@ -69,11 +69,19 @@ class Perm(StrEnum):
     # Monitoring (stage 1 quality, stage 2 impact) and the indicators of the year.
     MONITORING_VIEW = "monitoring.view"
     MONITORING_EDIT = "monitoring.edit"
+    # The safeguarding channel: a mentee, a guardian or a mentor raises a concern about their
+    # own pair; the curator and the director handle it; a psychologist reads those shared with
+    # them. `concerns.access` narrows further: nobody reads a concern about themselves.
+    CONCERNS_RAISE = "concerns.raise"
+    CONCERNS_HANDLE = "concerns.handle"
+    CONCERNS_READ = "concerns.read"
 
 
 # Rights over one's own data only: they give no power over anyone else, so they never stop a
 # curator from assigning a role that carries them.
-OWN_DATA = frozenset({Perm.CONSENTS_OWN, Perm.PORTFOLIO_OWN, Perm.CHILDREN_OWN})
+OWN_DATA = frozenset(
+    {Perm.CONSENTS_OWN, Perm.PORTFOLIO_OWN, Perm.CHILDREN_OWN, Perm.CONCERNS_RAISE}
+)
 
 _EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN})
 _STAFF_READ = frozenset({Perm.PEOPLE_VIEW, Perm.CATALOGUE_VIEW})
@@ -119,8 +127,10 @@ _RUNS_PROGRAMME = _STAFF_READ | {
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     # Orders are signed by the head of the organisation only.
-    Role.DIRECTOR: _EVERY_ROLE | _RUNS_PROGRAMME | {Perm.ORGANISATION_EDIT, Perm.ORDER_SIGN},
-    Role.CURATOR: _EVERY_ROLE | _RUNS_PROGRAMME,
+    Role.DIRECTOR: _EVERY_ROLE
+    | _RUNS_PROGRAMME
+    | {Perm.ORGANISATION_EDIT, Perm.ORDER_SIGN, Perm.CONCERNS_READ, Perm.CONCERNS_HANDLE},
+    Role.CURATOR: _EVERY_ROLE | _RUNS_PROGRAMME | {Perm.CONCERNS_READ, Perm.CONCERNS_HANDLE},
     # Class teachers, psychologists, social pedagogues read the registry to add their input.
     Role.SPECIALIST: _EVERY_ROLE
     | _STAFF_READ
@@ -131,6 +141,7 @@ GRANTS: dict[Role, frozenset[Perm]] = {
         Perm.ASSESSMENT_EDIT,
         Perm.CASES_VIEW,
         Perm.MONITORING_VIEW,
+        Perm.CONCERNS_READ,
     },
     # The commission reads the mentor base and scores the candidates it is asked to.
     Role.COMMISSION_MEMBER: _EVERY_ROLE
@@ -148,9 +159,10 @@ GRANTS: dict[Role, frozenset[Perm]] = {
         Perm.PORTFOLIO_OWN,
         Perm.PAIR_WORK,
         Perm.CASES_VIEW,
+        Perm.CONCERNS_RAISE,
     },
-    Role.MENTEE: _EVERY_ROLE | {Perm.PAIR_WORK},
-    Role.GUARDIAN: _EVERY_ROLE | {Perm.CHILDREN_OWN},
+    Role.MENTEE: _EVERY_ROLE | {Perm.PAIR_WORK, Perm.CONCERNS_RAISE},
+    Role.GUARDIAN: _EVERY_ROLE | {Perm.CHILDREN_OWN, Perm.CONCERNS_RAISE},
 }
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from nastavnik.accounts.access import invitations_of, memberships_of
 from nastavnik.accounts.services import roles_assignable_by
 from nastavnik.accounts.views import invitation_form
+from nastavnik.concerns.dashboard import concerns_for_dashboard
 from nastavnik.consents.access import own_consents
 from nastavnik.core.access import account_view, org_view
 from nastavnik.core.worker import tasks_waiting_for_worker
@@ -55,6 +56,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["people_total"] = sum(counts.values())
     own_people = Person.objects.for_org(organisation).filter(user=request.user)
     context["own_people"] = own_people
+    # Open safeguarding concerns, urgent first: the template puts them at the top.
+    context.update(concerns_for_dashboard(ctx, request.user))
     if ctx.can(Perm.PROGRAMME_EDIT):
         # The curator's and the director's: what of the roadmap is late.
         context.update(overdue_for_dashboard(organisation, timezone.localdate()))
