@@ -65,7 +65,7 @@ def _shows_no_score(text: str, own: int | None = None) -> None:
 
 
 def test_before_the_decision_nobody_sees_a_score_or_a_mean(client, tenant_a):
-    nomination, teacher, student = _scored_nomination(tenant_a)
+    nomination, _teacher, _student = _scored_nomination(tenant_a)
     for role in (*JUROR_ROLES, Role.SPECIALIST, Role.MENTOR):
         client.force_login(tenant_a.user(role))
         for url in _pages(tenant_a, nomination):
@@ -84,7 +84,7 @@ def test_before_the_decision_nobody_sees_a_score_or_a_mean(client, tenant_a):
 
 
 def test_a_juror_sees_their_own_scores_and_whether_they_finished(client, tenant_a):
-    nomination, teacher, student = _scored_nomination(tenant_a)
+    nomination, teacher, _student = _scored_nomination(tenant_a)
     member = tenant_a.user(Role.COMMISSION_MEMBER)
     client.force_login(member)
     page = client.get(_url("nomination", tenant_a, nomination_pk=nomination.pk)).content.decode()
@@ -149,7 +149,7 @@ def test_after_the_decision_the_results_show_with_the_jurors_names(client, tenan
 
 
 def test_the_audit_log_holds_no_score_before_or_after_the_decision(client, tenant_a):
-    nomination, teacher, student = _scored_nomination(tenant_a)
+    nomination, teacher, _student = _scored_nomination(tenant_a)
     curator = tenant_a.user(Role.CURATOR)
     services.score_save(teacher, curator, 10, "исправлено", by=curator)  # a correction
     entries = AuditEntry.objects.filter(object_type=AuditObject.JURY_SCORE)
@@ -167,7 +167,7 @@ def test_the_audit_log_holds_no_score_before_or_after_the_decision(client, tenan
 
 
 def test_old_audit_entries_lose_their_score_values(tenant_a):
-    nomination, teacher, student = _scored_nomination(tenant_a)
+    _nomination, _teacher, _student = _scored_nomination(tenant_a)
     entry = AuditEntry.objects.filter(object_type=AuditObject.JURY_SCORE).first()
     entry.changes = {"score": [None, 9], "comment": [None, COMMENT]}
     entry.save(update_fields=["changes"])

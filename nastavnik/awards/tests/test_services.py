@@ -212,7 +212,7 @@ def test_results_rank_by_the_mean_score(tenant_a):
 def test_the_decision_issues_diplomas_certificates_and_letters(tenant_a):
     data = world(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    teacher, student = scored(tenant_a, nomination, mentor=data.teacher, mentor2=data.student)
+    _teacher, student = scored(tenant_a, nomination, mentor=data.teacher, mentor2=data.student)
     services.nomination_decide(nomination, by=tenant_a.user(Role.CURATOR))
     nomination.refresh_from_db()
     assert nomination.is_decided
@@ -245,7 +245,7 @@ def test_letters_of_thanks_go_once_per_programme(tenant_a):
     mentors = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
     pairs = Nomination.objects.get(programme=data.programme, code="best_pair")
     services.jury_set(pairs, jury(tenant_a), by=None)
-    first = scored(tenant_a, mentors, mentor=data.student)[0]
+    scored(tenant_a, mentors, mentor=data.student)
     pair = scored(tenant_a, pairs, mentorship=data.pair)[0]
     services.nomination_decide(mentors, by=None)
     services.nomination_decide(pairs, by=None)
@@ -273,7 +273,7 @@ def test_diploma_and_letters_read_in_correct_russian(tenant_a):
     data = world(tenant_a.organisation)
     director(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first, second = scored(tenant_a, nomination, mentor=data.student, mentor2=data.teacher)
+    _first, _second = scored(tenant_a, nomination, mentor=data.student, mentor2=data.teacher)
     services.nomination_decide(nomination, prizes=2, by=None)
     diploma = Award.objects.get(kind=AwardKind.DIPLOMA, recipient=data.student.person)
     text = docx_text(award_docx(diploma))
@@ -328,7 +328,7 @@ def test_a_letter_to_a_father_of_a_son(tenant_a):
 
     son_mentor = make_mentor(data.programme, son, "student")
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=son_mentor)[0]
+    scored(tenant_a, nomination, mentor=son_mentor)
     services.nomination_decide(nomination, by=None)
     text = docx_text(award_docx(Award.objects.get(kind=AwardKind.PARENT_THANKS)))
     assert "Уважаемый Олег Викторович!" in text
@@ -340,7 +340,7 @@ def test_the_awards_order_needs_winners_and_lists_them(tenant_a):
     data = world(tenant_a.organisation)
     signatory = director(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=data.teacher)[0]
+    scored(tenant_a, nomination, mentor=data.teacher)
     details = order_defaults(data.programme.organisation, data.programme.academic_year.ends_on)
     with pytest.raises(ValidationError) as caught:
         services.awards_order_create(data.programme, details, by=None)

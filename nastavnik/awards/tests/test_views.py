@@ -178,7 +178,7 @@ def test_documents_download_as_docx_and_zip(client, tenant_a):
     data = world(tenant_a.organisation)
     director(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=data.student)[0]
+    scored(tenant_a, nomination, mentor=data.student)
     services.nomination_decide(nomination, by=None)
     client.force_login(tenant_a.user(Role.CURATOR))
 
@@ -200,7 +200,7 @@ def test_documents_download_as_docx_and_zip(client, tenant_a):
 def test_the_pdf_button_explains_a_missing_libreoffice(client, tenant_a):
     data = world(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=data.teacher)[0]
+    scored(tenant_a, nomination, mentor=data.teacher)
     services.nomination_decide(nomination, by=None)
     client.force_login(tenant_a.user(Role.CURATOR))
     diploma = Award.objects.get(kind="diploma")
@@ -231,7 +231,7 @@ def test_the_awards_order_is_prepared_from_the_winners(client, tenant_a):
     assert not Order.objects.exists()
 
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=data.teacher)[0]
+    scored(tenant_a, nomination, mentor=data.teacher)
     services.nomination_decide(nomination, by=None)
     made = client.post(url, post)
 
