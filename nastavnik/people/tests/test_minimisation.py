@@ -128,7 +128,7 @@ def test_the_psychologist_sees_the_child_not_the_parents_contacts(client, tenant
 
 @pytest.mark.parametrize("role", [Role.MENTOR, Role.MENTEE, Role.GUARDIAN, Role.COMMISSION_MEMBER])
 def test_roles_without_the_registry_do_not_open_the_card(client, tenant_a, role):
-    child, parent = _family(tenant_a)
+    _child, parent = _family(tenant_a)
     client.force_login(tenant_a.user(role))
     url = reverse(
         "people:detail", kwargs={"org_slug": tenant_a.organisation.slug, "person_pk": parent.pk}
