@@ -14,10 +14,12 @@ from django.utils import translation
 from django.utils.formats import date_format
 from openpyxl import load_workbook
 
+from nastavnik.matching.tests.data import approved_programme
+from nastavnik.matching.tests.data import mentee as make_mentee
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import PERSON_FIELDS, FieldGroup, visible_fields
 from nastavnik.people.models import GuardianLink, GuardianRelation, PersonKind
-from nastavnik.people.tests.factories import ParentFactory, PersonFactory
+from nastavnik.people.tests.factories import ParentFactory, PersonFactory, StaffFactory
 from nastavnik.people.transfer.export import people_export_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +170,21 @@ def _cells(content: bytes) -> set:
         for value in row:
             values.add(value.date() if isinstance(value, datetime.datetime) else value)
     return values
+
+
+def test_the_mentee_card_shows_an_adults_birth_date_only_to_those_who_run_it(client, tenant_a):
+    programme = approved_programme(tenant_a.organisation)
+    born = datetime.date(1996, 5, 14)
+    adult = make_mentee(
+        programme,
+        person=StaffFactory(organisation=tenant_a.organisation, birth_date=born),
+        form=None,
+    )
+    url = reverse(
+        "mentees:detail", kwargs={"org_slug": tenant_a.organisation.slug, "mentee_pk": adult.pk}
+    )
+    for role, sees in ((Role.CURATOR, True), (Role.SPECIALIST, False)):
+        client.force_login(tenant_a.user(role))
+        response = client.get(url)
+        assert response.status_code == 200
+        assert _shows(born, response.content.decode()) is sees, role
