@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.db import migrations, models
 
 
-def scrub_score_values(apps, schema_editor):
+def scrub_score_values(apps: Any, schema_editor: Any) -> None:
     """Entries written before scoring was blind held the score and the comment: drop them."""
     AuditEntry = apps.get_model("audit", "AuditEntry")
     AuditEntry.objects.filter(object_type="jury_score").exclude(changes={}).update(changes={})
