@@ -1,8 +1,10 @@
 """The awards of the year: nominations of a programme, their jury and nominees, scoring,
 results and winners, the documents handed out and the awards order.
 
-A juror who does not run the awards sees only the nominations of their jury and only their own
-scores until the winners are chosen, so that nobody scores with an eye on the others.
+Scoring is blind for everybody until the winners are chosen: a juror sees only the nominations
+of their jury and their own scores, those who run the awards see who finished and how many
+scored each nominee, never a score, a comment or a mean — so nobody scores or decides with an
+eye on the others' scores.
 """
 
 from __future__ import annotations
