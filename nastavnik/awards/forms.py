@@ -152,25 +152,38 @@ class ScoreForm(RuleErrorsMixin, forms.Form):
         ]
 
 
-PLACE_CHOICES = [("", "—"), ("1", "I"), ("2", "II"), ("3", "III")]
-
-
 class DecideForm(RuleErrorsMixin, forms.Form):
-    def __init__(self, *args: Any, nominees: list[Nominee], **kwargs: Any) -> None:
+    """How many places the nomination has and, when nominees share the best mean score, how
+    the tie goes. The places themselves follow from the jury's scores, unseen."""
+
+    prizes = forms.TypedChoiceField(
+        label=_("Places"),
+        choices=[
+            ("1", _("the first place only")),
+            ("2", _("the first and the second")),
+            ("3", _("the first, the second and the third")),
+        ],
+        coerce=int,
+        initial="1",
+    )
+
+    def __init__(self, *args: Any, tied: list[Nominee], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.nominees = nominees
-        for nominee in nominees:
-            self.fields[f"place_{nominee.pk}"] = forms.ChoiceField(
-                label=str(nominee), choices=PLACE_CHOICES, required=False
+        if tied:
+            self.fields["tie"] = forms.ChoiceField(
+                label=_("The first place is shared by several nominees"),
+                choices=[
+                    ("shared", _("they share the first place")),
+                    *(
+                        (str(n.pk), _("the first place goes to %(name)s") % {"name": n})
+                        for n in tied
+                    ),
+                ],
+                widget=forms.RadioSelect,
             )
 
-    def places(self) -> dict[int, int | None]:
-        return {
-            n.pk: int(self.cleaned_data[f"place_{n.pk}"])
-            if self.cleaned_data[f"place_{n.pk}"]
-            else None
-            for n in self.nominees
-        }
+    def decision(self) -> dict[str, Any]:
+        return {"prizes": self.cleaned_data["prizes"], "tie": self.cleaned_data.get("tie", "")}
 
 
 class OrderForm(OrderDetailsForm):

@@ -39,6 +39,13 @@ class NominationStatus(models.TextChoices):
     DECIDED = "decided", _("Winners chosen")
 
 
+class TieDecision(models.TextChoices):
+    """How those who decide settled two or more nominees sharing the best mean score."""
+
+    SHARED = "shared", _("The first place is shared")
+    CHOSEN = "chosen", _("The first place went to one of them")
+
+
 class Nomination(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey(
@@ -57,6 +64,9 @@ class Nomination(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tie_decision = models.CharField(
+        _("tie at the top"), max_length=16, choices=TieDecision.choices, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

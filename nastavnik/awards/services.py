@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditObject
-from nastavnik.audit.services import audit_record, created, diff
+from nastavnik.audit.services import audit_record, created
 from nastavnik.awards.models import (
     JURY_MAX,
     JURY_MIN,
@@ -37,6 +37,7 @@ from nastavnik.awards.models import (
     NominationStatus,
     Nominee,
     NomineeKind,
+    TieDecision,
 )
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.text import fold
@@ -75,11 +76,14 @@ MESSAGES = {
     "score_range": _("A score is a whole number from %(min)s to %(max)s."),
     "not_juror": _("Only a member of the nomination's jury scores its nominees."),
     "own_nomination": _("A juror does not score a nomination of their own."),
-    "places_required": _("Give at least one place."),
-    "place_range": _("A place is 1, 2 or 3."),
-    "first_place": _("Give the first place to at least one nominee."),
+    "place_range": _("A nomination has 1, 2 or 3 places."),
     "no_scores": _("The jury has not scored any nominee yet: winners are chosen from the scores."),
-    "quorum": _("At least %(min)s jurors must score a nominee before it gets a place: %(names)s."),
+    "quorum": _("No nominee is scored by at least %(min)s jurors yet: a place needs them."),
+    "tie": _(
+        "Two or more nominees share the first place by the jury's scores: %(names)s. Decide the "
+        "tie: they share the first place, or the first place goes to one of them."
+    ),
+    "tie_choice": _("The first place can go only to one of the nominees who share it."),
     "order_pending": _(
         "The draft awards order № %(number)s is waiting to be signed: sign or delete it first."
     ),
@@ -420,13 +424,14 @@ def score_save(
             score=value,
             comment=comment,
         )
-        action, changes = AuditAction.CREATE, created({"score": value, "comment": comment})
+        action = AuditAction.CREATE
     else:
-        before = {"score": existing.score, "comment": existing.comment}
         existing.score, existing.comment = value, comment
         existing.save(update_fields=["score", "comment", "updated_at"])
         saved = existing
-        action, changes = AuditAction.UPDATE, diff(before, {"score": value, "comment": comment})
+        action = AuditAction.UPDATE
+    # Scoring is blind: the log says who scored whom and when, never the score or the comment
+    # (the log is read by those who choose the winners, and it outlives the decision).
     audit_record(
         locked.organisation_id,
         action=action,
@@ -434,7 +439,6 @@ def score_save(
         object_id=saved.pk,
         label=f"{locked.name}: {nominee}",
         by=by,
-        changes=changes,
         person=nominee_people(nominee)[0],
     )
     return saved
@@ -551,47 +555,122 @@ def _with_people(nominees: QuerySet[Nominee]) -> QuerySet[Nominee]:
     ).prefetch_related("mentorship__members__mentee__person")
 
 
-@transaction.atomic
-def nomination_decide(
-    nomination: Nomination, places: Mapping[int, int | None], *, by: User | None
-) -> Nomination:
-    """The curator or the director chooses the winners from the jury's scores: a place (1–3)
-    for some nominees (`places` maps a nominee's pk to its place), at least one first place,
-    each placed nominee scored by at least three jurors. The nomination is closed and its
-    diplomas, certificates and letters of thanks are issued."""
-    locked = _locked_open(nomination)
-    # Programme row first, then the awards' numbers: two decisions at once number in turn.
-    Programme.objects.select_for_update().filter(pk=locked.programme_id).first()
-    nominees = {n.pk: n for n in _with_people(Nominee.objects.filter(nomination=locked))}
-    chosen = {pk: place for pk, place in places.items() if place not in (None, "")}
-    if not JuryScore.objects.filter(nominee__nomination=locked).exists():
-        raise _error("no_scores")
-    if not chosen:
-        raise _error("places_required")
-    clean: dict[int, int] = {}
-    for pk, place in chosen.items():
-        if pk not in nominees:
-            raise _error("nominee_outside")
-        try:
-            number = int(place)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            number = 0
-        if number not in PLACES:
-            raise _error("place_range")
-        clean[pk] = number
-    if 1 not in clean.values():
-        raise _error("first_place")
+@dataclass
+class JurorProgress:
+    juror: Juror
+    scored: int
+    finished: bool
+
+
+@dataclass
+class NomineeProgress:
+    nominee: Nominee
+    scores: int
+    enough: bool
+
+
+def jury_progress(nomination: Nomination, nominees: Sequence[Nominee]) -> list[JurorProgress]:
+    """Whether each juror has scored every nominee they may score: counts, never values."""
     counts = dict(
-        JuryScore.objects.filter(nominee__in=clean.keys())
+        JuryScore.objects.filter(nominee__nomination=nomination)
+        .values("juror")
+        .annotate(n=Count("pk"))
+        .values_list("juror", "n")
+    )
+    made = []
+    for juror in nomination.jury.select_related("user"):
+        own = sum(1 for n in nominees if any(p.user_id == juror.user_id for p in nominee_people(n)))
+        scored = counts.get(juror.pk, 0)
+        made.append(JurorProgress(juror, scored, scored >= len(nominees) - own and bool(nominees)))
+    return made
+
+
+def nominee_progress(nomination: Nomination, nominees: Sequence[Nominee]) -> list[NomineeProgress]:
+    """How many jurors scored each nominee, against the quorum a place needs."""
+    counts = dict(
+        JuryScore.objects.filter(nominee__nomination=nomination)
         .values("nominee")
         .annotate(n=Count("pk"))
         .values_list("nominee", "n")
     )
-    short = [str(nominees[pk]) for pk in clean if counts.get(pk, 0) < QUORUM]
-    if short:
-        raise _error("quorum", min=QUORUM, names="; ".join(short))
+    return [
+        NomineeProgress(n, counts.get(n.pk, 0), counts.get(n.pk, 0) >= QUORUM) for n in nominees
+    ]
+
+
+def _eligible_groups(nomination: Nomination) -> list[list[Nominee]]:
+    """The nominees scored by the quorum, grouped by equal mean score, best group first."""
+    groups: list[list[Nominee]] = []
+    previous: float | None = None
+    for result in results(nomination):
+        if result.mean is None or result.count < QUORUM:
+            continue
+        if groups and result.mean == previous:
+            groups[-1].append(result.nominee)
+        else:
+            groups.append([result.nominee])
+        previous = result.mean
+    return groups
+
+
+def tied_first(nomination: Nomination) -> list[Nominee]:
+    """The nominees who share the best mean score, when more than one does: the only thing
+    those who decide learn of the ranking before the decision — names, never scores."""
+    groups = _eligible_groups(nomination)
+    return groups[0] if groups and len(groups[0]) > 1 else []
+
+
+def _places(groups: list[list[Nominee]], prizes: int) -> dict[int, int]:
+    """Places by group, as sports count them: two firsts, then a third («1, 1, 3»)."""
+    places: dict[int, int] = {}
+    place = 1
+    for group in groups:
+        if place > prizes:
+            break
+        places.update({n.pk: place for n in group})
+        place += len(group)
+    return places
+
+
+def _break_tie(groups: list[list[Nominee]], tie: str) -> tuple[list[list[Nominee]], str]:
+    top = groups[0]
+    if len(top) < 2:
+        return groups, ""
+    if tie == TieDecision.SHARED:
+        return groups, TieDecision.SHARED
+    chosen = next((n for n in top if str(n.pk) == str(tie)), None)
+    if tie and chosen is None:
+        raise _error("tie_choice")
+    if chosen is None:
+        raise _error("tie", names="; ".join(str(n) for n in top))
+    rest = [n for n in top if n.pk != chosen.pk]
+    return [[chosen], rest, *groups[1:]], TieDecision.CHOSEN
+
+
+@transaction.atomic
+def nomination_decide(
+    nomination: Nomination, *, prizes: int = 1, tie: str = "", by: User | None
+) -> Nomination:
+    """The curator or the director closes the scoring: the places (1, 2 or 3 of them, as
+    `prizes` says) go by the jury's mean scores to the nominees scored by at least three
+    jurors. Nobody sees the scores before, so nobody places by hand; when several nominees
+    share the best mean the one deciding must say how the tie goes (`tie`: "shared", or the
+    pk of the nominee who takes the first place). The nomination is closed and its diplomas,
+    certificates and letters of thanks are issued."""
+    locked = _locked_open(nomination)
+    # Programme row first, then the awards' numbers: two decisions at once number in turn.
+    Programme.objects.select_for_update().filter(pk=locked.programme_id).first()
+    nominees = {n.pk: n for n in _with_people(Nominee.objects.filter(nomination=locked))}
+    if not JuryScore.objects.filter(nominee__nomination=locked).exists():
+        raise _error("no_scores")
+    if isinstance(prizes, bool) or prizes not in PLACES:
+        raise _error("place_range")
+    groups = _eligible_groups(locked)
+    if not groups:
+        raise _error("quorum", min=QUORUM)
+    groups, decision = _break_tie(groups, tie)
     day = org_today(locked.programme.organisation)
-    for pk, place in clean.items():
+    for pk, place in _places(groups, prizes).items():
         nominee = nominees[pk]
         nominee.place = place
         nominee.save(update_fields=["place"])
@@ -606,16 +685,19 @@ def nomination_decide(
             person=nominee_people(nominee)[0],
         )
     locked.status, locked.decided_on, locked.decided_by = NominationStatus.DECIDED, day, by
-    locked.save(update_fields=["status", "decided_on", "decided_by"])
+    locked.tie_decision = decision
+    locked.save(update_fields=["status", "decided_on", "decided_by", "tie_decision"])
     issued = _issue_awards(locked, list(nominees.values()), day)
     logger.info(
-        "nomination %s decided by %s: %s placed, %s documents",
+        "nomination %s decided by %s: %s places, tie %r, %s documents",
         locked.pk,
         by,
-        len(clean),
+        prizes,
+        decision,
         len(issued),
     )
     nomination.status, nomination.decided_on = locked.status, locked.decided_on
+    nomination.tie_decision = decision
     return locked
 
 

@@ -1,8 +1,10 @@
 """The awards of the year: nominations of a programme, their jury and nominees, scoring,
 results and winners, the documents handed out and the awards order.
 
-A juror who does not run the awards sees only the nominations of their jury and only their own
-scores until the winners are chosen, so that nobody scores with an eye on the others.
+Scoring is blind for everybody until the winners are chosen: a juror sees only the nominations
+of their jury and their own scores, those who run the awards see who finished and how many
+scored each nominee, never a score, a comment or a mean — so nobody scores or decides with an
+eye on the others' scores.
 """
 
 from __future__ import annotations
@@ -203,8 +205,10 @@ def nomination_detail(request: HttpRequest, nomination_pk: int) -> HttpResponse:
     nominees = _nominees(nomination)
     manage = ctx.can(Perm.AWARDS_MANAGE)
     juror = services.juror_of(nomination, user)
-    # Jurors score blind: the others' scores and the means show once the winners are chosen.
-    show_results = manage or nomination.is_decided
+    # Scoring is blind for everybody, those who run the awards included: until the winners are
+    # chosen a juror sees their own scores, the others how far the jury has got, never a score
+    # or a mean. Once decided the results show with each juror's name, as the protocol does.
+    show_results = nomination.is_decided
     own = {}
     if juror is not None:
         own = {s.nominee_id: s for s in JuryScore.objects.filter(juror=juror)}
@@ -216,6 +220,8 @@ def nomination_detail(request: HttpRequest, nomination_pk: int) -> HttpResponse:
         ):
             scores_by_nominee.setdefault(score.nominee_id, []).append(score)
     jury = list(nomination.jury.select_related("user"))
+    jury_progress = [] if show_results else services.jury_progress(nomination, nominees)
+    own_finished = any(p.finished for p in jury_progress if juror and p.juror.pk == juror.pk)
     return render(
         request,
         "awards/detail.html",
@@ -231,6 +237,12 @@ def nomination_detail(request: HttpRequest, nomination_pk: int) -> HttpResponse:
             "juror": juror,
             "jury": jury,
             "quorum": QUORUM,
+            # Who finished is for those who run the awards; a juror learns only their own.
+            "jury_progress": jury_progress if manage else [],
+            "nominee_progress": services.nominee_progress(nomination, nominees)
+            if manage and not show_results
+            else [],
+            "own_finished": own_finished,
             "awards": list(
                 Award.objects.filter(nominee__nomination=nomination).select_related("recipient")
             )
@@ -363,15 +375,16 @@ def score(request: HttpRequest, nomination_pk: int) -> HttpResponse:
 
 @org_view(Perm.AWARDS_MANAGE)
 def decide(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+    """Closing the scoring: how many places, and how a tie at the top goes. The page shows the
+    jury's progress (who finished, how many scored each nominee), never a score."""
     nomination = nomination_for(_ctx(request), _user(request), nomination_pk)
     nominees = _nominees(nomination)
-    results = services.results(nomination, nominees)
-    ordered = [r.nominee for r in results]
-    form = DecideForm(request.POST or None, nominees=ordered)
-    if request.method == "POST" and form.is_valid():
+    tied = [] if nomination.is_decided else services.tied_first(nomination)
+    form = DecideForm(request.POST or None, tied=tied)
+    if request.method == "POST" and not nomination.is_decided and form.is_valid():
         done = attempt(
             form,
-            lambda: services.nomination_decide(nomination, form.places(), by=_user(request)),
+            lambda: services.nomination_decide(nomination, **form.decision(), by=_user(request)),
         )
         if done is not None:
             messages.success(
@@ -385,7 +398,9 @@ def decide(request: HttpRequest, nomination_pk: int) -> HttpResponse:
         {
             "nomination": nomination,
             "form": form,
-            "rows": [(r, form[f"place_{r.nominee.pk}"]) for r in results],
+            "tied": tied,
+            "jury_progress": services.jury_progress(nomination, nominees),
+            "nominee_progress": services.nominee_progress(nomination, nominees),
             "quorum": QUORUM,
         },
     )

@@ -130,10 +130,8 @@ def _score_and_decide(nominations: list[Nomination], jury: list[User], rng: rand
                     services.score_save(nominee, user, value, "", by=user)
                 except ValidationError:
                     continue  # a juror does not score a nomination of their own
-        ranked = [r for r in services.results(nomination) if r.count >= services.QUORUM]
-        places = {r.nominee.pk: place for place, r in enumerate(ranked[:3], start=1)}
-        if places:
-            services.nomination_decide(nomination, places, by=jury[0])
+        if any(r.count >= services.QUORUM for r in services.results(nomination)):
+            services.nomination_decide(nomination, prizes=3, tie="shared", by=jury[0])
 
 
 def build_awards(

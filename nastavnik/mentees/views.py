@@ -34,6 +34,7 @@ from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import people_of
 from nastavnik.people.models import Person, PersonKind
 from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE
+from nastavnik.people.visibility import shown_for
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
 from nastavnik.programmes.models import Programme
 
@@ -289,6 +290,7 @@ def detail(request: HttpRequest, mentee_pk: int) -> HttpResponse:
         {
             "mentee": mentee,
             "person": mentee.person,
+            "shown": shown_for(ctx.roles, mentee.person.kind),
             "programme": mentee.programme,
             "age": mentee.person.age_on(today),
             "eligibility": eligibility(

@@ -168,3 +168,61 @@ GRANTS: dict[Role, frozenset[Perm]] = {
 
 def allows(roles: Iterable[str], perm: Perm) -> bool:
     return any(perm in GRANTS.get(Role(role), frozenset()) for role in roles)
+
+
+# --- Which fields of a person each role sees (data minimisation, 152-ФЗ art. 5) -----------------
+
+
+class FieldGroup(StrEnum):
+    """The fields of a person, in the groups a role is given or not."""
+
+    IDENTITY = "identity"  # the name, the category, the gender
+    BIRTH_DATE = "birth_date"  # and the age made from it
+    CONTACTS = "contacts"  # e-mail, phone, the account's address
+    SCHOOL = "school"  # class, position, subjects, experience, workplace, graduation year
+    FAMILY = "family"  # who is whose legal guardian
+    NOTES = "notes"  # the registry's free-text notes
+
+
+# The person categories (people.models.PersonKind), spelled out: orgs does not import people.
+_STUDENT, _STAFF, _PARENT = "student", "staff", "parent"
+_EVERY_KIND = frozenset({_STUDENT, _STAFF, _PARENT, "graduate", "external"})
+_EVERYTHING = {group: _EVERY_KIND for group in FieldGroup}
+_NAMES_ONLY = {FieldGroup.IDENTITY: _EVERY_KIND}
+
+#: The one declaration of who sees what of whom: role → field group → the person categories
+#: whose group the role sees. Every page, list and export that shows a person asks
+#: `visible_fields`; a role or a group missing here sees nothing of it.
+PERSON_FIELDS: dict[Role, dict[FieldGroup, frozenset[str]]] = {
+    Role.DIRECTOR: _EVERYTHING,
+    Role.CURATOR: _EVERYTHING,
+    # A psychologist, class teacher or social pedagogue works with the child: the child's age,
+    # class, notes and family (who the guardians are), the colleagues' work contacts — not the
+    # parents' contacts or birth dates, nor anybody else's private data.
+    Role.SPECIALIST: {
+        FieldGroup.IDENTITY: _EVERY_KIND,
+        FieldGroup.SCHOOL: _EVERY_KIND,
+        FieldGroup.FAMILY: _EVERY_KIND,
+        FieldGroup.BIRTH_DATE: frozenset({_STUDENT}),
+        FieldGroup.NOTES: frozenset({_STUDENT}),
+        FieldGroup.CONTACTS: frozenset({_STAFF}),
+    },
+    # The commission weighs candidates by what they do, not by who they are at home.
+    Role.COMMISSION_MEMBER: {
+        FieldGroup.IDENTITY: _EVERY_KIND,
+        FieldGroup.SCHOOL: _EVERY_KIND,
+    },
+    Role.MENTOR: _NAMES_ONLY,
+    Role.MENTEE: _NAMES_ONLY,
+    Role.GUARDIAN: _NAMES_ONLY,
+}
+
+
+def visible_fields(roles: Iterable[str], person_kind: str) -> frozenset[FieldGroup]:
+    """The field groups of a person of `person_kind` that an account with `roles` may see."""
+    return frozenset(
+        group
+        for role in roles
+        for group, kinds in PERSON_FIELDS.get(Role(role), {}).items()
+        if person_kind in kinds
+    )

@@ -32,6 +32,7 @@ from nastavnik.people.services import (
     person_create,
     person_update,
 )
+from nastavnik.people.visibility import shown_for, shown_for_any
 
 PAGE_SIZE = 50
 GUARDIAN_CANDIDATES = 20
@@ -85,7 +86,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
     kind = filterset.kind_value
     filterset.queryset = _list_queryset(ctx, kind)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each row shows what the policy lets the reader see of a person of that category; a column
+    # nobody in the list may be seen in goes altogether.
+    for person in page.object_list:
+        person.shown = shown_for(ctx.roles, person.kind)
     context: dict[str, Any] = {
+        "columns": shown_for_any(ctx.roles, [kind] if kind else PersonKind.values),
         "filter": filterset,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
@@ -127,6 +133,9 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
         "people/detail.html",
         {
             "person": person,
+            "shown": shown_for(ctx.roles, person.kind),
+            # A guardian's phone beside the child's name follows the rule for parents.
+            "guardian_shown": shown_for(ctx.roles, PersonKind.PARENT),
             # org_view has activated the organisation's time zone.
             "age": person.age_on(timezone.localdate()),
             "guardian_links": guardian_links,

@@ -159,7 +159,7 @@ def test_winners_are_not_chosen_before_any_score(tenant_a):
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
     nominee = services.nominee_add(nomination, mentor=data.teacher, by=None)
     with pytest.raises(ValidationError) as caught:
-        services.nomination_decide(nomination, {nominee.pk: 1}, by=None)
+        services.nomination_decide(nomination, by=None)
     assert _codes(caught.value) == {"no_scores"}
     nomination.refresh_from_db()
     nominee.refresh_from_db()
@@ -167,25 +167,35 @@ def test_winners_are_not_chosen_before_any_score(tenant_a):
     assert not Award.objects.exists()
 
 
-def test_a_place_needs_the_quorum_and_a_first_place(tenant_a):
+def test_a_place_needs_the_quorum_and_one_to_three_places(tenant_a):
     data = world(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=data.teacher)[0]
-    second = services.nominee_add(nomination, mentor=data.student, by=None)
+    first = services.nominee_add(nomination, mentor=data.teacher, by=None)
     curator = tenant_a.user(Role.CURATOR)
-    services.score_save(second, curator, 7, by=curator)
-    cases = (
-        ({first.pk: 2}, "first_place"),
-        ({first.pk: 4}, "place_range"),
-        ({first.pk: None}, "places_required"),
-        ({first.pk: 1, second.pk: 2}, "quorum"),
-    )
-    for places, code in cases:
+    services.score_save(first, curator, 7, by=curator)
+    for kwargs, code in (
+        ({}, "quorum"),
+        ({"prizes": 4}, "place_range"),
+        ({"prizes": 0}, "place_range"),
+    ):
         with pytest.raises(ValidationError) as caught:
-            services.nomination_decide(nomination, places, by=None)
+            services.nomination_decide(nomination, **kwargs, by=None)
         assert _codes(caught.value) == {code}
+    nomination.refresh_from_db()
+    assert not nomination.is_decided
     assert not Nominee.objects.filter(place__isnull=False).exists()
     assert not Award.objects.exists()
+
+
+def test_places_follow_the_means_and_only_nominees_with_the_quorum_get_one(tenant_a):
+    data = world(tenant_a.organisation)
+    nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
+    teacher, student = scored(tenant_a, nomination, mentor=data.teacher, mentor2=data.student)
+    services.score_save(student, tenant_a.user(Role.CURATOR), 10, by=tenant_a.user(Role.CURATOR))
+    services.nomination_decide(nomination, prizes=3, by=None)
+    teacher.refresh_from_db()
+    student.refresh_from_db()
+    assert (teacher.place, student.place) == (1, 2)
 
 
 def test_results_rank_by_the_mean_score(tenant_a):
@@ -202,8 +212,8 @@ def test_results_rank_by_the_mean_score(tenant_a):
 def test_the_decision_issues_diplomas_certificates_and_letters(tenant_a):
     data = world(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    teacher, student = scored(tenant_a, nomination, mentor=data.teacher, mentor2=data.student)
-    services.nomination_decide(nomination, {teacher.pk: 1}, by=tenant_a.user(Role.CURATOR))
+    _teacher, student = scored(tenant_a, nomination, mentor=data.teacher, mentor2=data.student)
+    services.nomination_decide(nomination, by=tenant_a.user(Role.CURATOR))
     nomination.refresh_from_db()
     assert nomination.is_decided
     issued = {
@@ -223,7 +233,7 @@ def test_the_decision_issues_diplomas_certificates_and_letters(tenant_a):
     for write in (
         lambda: services.score_save(student, curator, 10, by=curator),
         lambda: services.nominee_add(nomination, mentor=data.teacher, by=None),
-        lambda: services.nomination_decide(nomination, {student.pk: 1}, by=None),
+        lambda: services.nomination_decide(nomination, by=None),
     ):
         with pytest.raises(ValidationError) as caught:
             write()
@@ -235,10 +245,10 @@ def test_letters_of_thanks_go_once_per_programme(tenant_a):
     mentors = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
     pairs = Nomination.objects.get(programme=data.programme, code="best_pair")
     services.jury_set(pairs, jury(tenant_a), by=None)
-    first = scored(tenant_a, mentors, mentor=data.student)[0]
+    scored(tenant_a, mentors, mentor=data.student)
     pair = scored(tenant_a, pairs, mentorship=data.pair)[0]
-    services.nomination_decide(mentors, {first.pk: 1}, by=None)
-    services.nomination_decide(pairs, {pair.pk: 1}, by=None)
+    services.nomination_decide(mentors, by=None)
+    services.nomination_decide(pairs, by=None)
     student = data.student.person
     assert Award.objects.filter(kind=AwardKind.THANKS, recipient=student).count() == 1
     assert Award.objects.filter(kind=AwardKind.PARENT_THANKS, recipient=data.mother).count() == 1
@@ -263,8 +273,8 @@ def test_diploma_and_letters_read_in_correct_russian(tenant_a):
     data = world(tenant_a.organisation)
     director(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first, second = scored(tenant_a, nomination, mentor=data.student, mentor2=data.teacher)
-    services.nomination_decide(nomination, {first.pk: 1, second.pk: 2}, by=None)
+    _first, _second = scored(tenant_a, nomination, mentor=data.student, mentor2=data.teacher)
+    services.nomination_decide(nomination, prizes=2, by=None)
     diploma = Award.objects.get(kind=AwardKind.DIPLOMA, recipient=data.student.person)
     text = docx_text(award_docx(diploma))
     assert "ДИПЛОМ" in text and "I степени" in text
@@ -318,8 +328,8 @@ def test_a_letter_to_a_father_of_a_son(tenant_a):
 
     son_mentor = make_mentor(data.programme, son, "student")
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=son_mentor)[0]
-    services.nomination_decide(nomination, {first.pk: 1}, by=None)
+    scored(tenant_a, nomination, mentor=son_mentor)
+    services.nomination_decide(nomination, by=None)
     text = docx_text(award_docx(Award.objects.get(kind=AwardKind.PARENT_THANKS)))
     assert "Уважаемый Олег Викторович!" in text
     assert "за воспитание сына — Орлова Никиты Олеговича, ученика 10 «А» класса, который" in text
@@ -330,14 +340,14 @@ def test_the_awards_order_needs_winners_and_lists_them(tenant_a):
     data = world(tenant_a.organisation)
     signatory = director(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=data.teacher)[0]
+    scored(tenant_a, nomination, mentor=data.teacher)
     details = order_defaults(data.programme.organisation, data.programme.academic_year.ends_on)
     with pytest.raises(ValidationError) as caught:
         services.awards_order_create(data.programme, details, by=None)
     assert caught.value.messages == [gettext(services.MESSAGES["no_winners"])]
     assert not Order.objects.exists()
 
-    services.nomination_decide(nomination, {first.pk: 1}, by=None)
+    services.nomination_decide(nomination, by=None)
     order = services.awards_order_create(data.programme, details, by=None)
     assert order.kind == "awards" and order.signatory == signatory
     assert order.title == (
@@ -379,7 +389,7 @@ def test_an_open_nomination_goes_with_its_scores_a_decided_one_stays(tenant_a):
     pairs = Nomination.objects.get(programme=data.programme, code="best_pair")
     services.jury_set(pairs, jury(tenant_a), by=None)
     pair = scored(tenant_a, pairs, mentorship=data.pair)[0]
-    services.nomination_decide(pairs, {pair.pk: 1}, by=None)
+    services.nomination_decide(pairs, by=None)
     with pytest.raises(ValidationError) as caught:
         services.nomination_delete(pairs, by=None)
     assert _codes(caught.value) == {"decided"}

@@ -157,7 +157,7 @@ def test_the_curator_chooses_winners_only_from_scores(client, tenant_a):
     client.force_login(tenant_a.user(Role.CURATOR))
     url = _url("decide", tenant_a, nomination_pk=nomination.pk)
 
-    early = client.post(url, {f"place_{nominee.pk}": "1"})
+    early = client.post(url, {"prizes": "1"})
 
     assert early.status_code == 200
     assert gettext(services.MESSAGES["no_scores"]) in early.content.decode()
@@ -166,7 +166,7 @@ def test_the_curator_chooses_winners_only_from_scores(client, tenant_a):
 
     for user in jury(tenant_a):
         services.score_save(nominee, user, 9, by=user)
-    done = client.post(url, {f"place_{nominee.pk}": "1"})
+    done = client.post(url, {"prizes": "1"})
 
     assert done.status_code == 302
     nominee.refresh_from_db()
@@ -178,8 +178,8 @@ def test_documents_download_as_docx_and_zip(client, tenant_a):
     data = world(tenant_a.organisation)
     director(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=data.student)[0]
-    services.nomination_decide(nomination, {first.pk: 1}, by=None)
+    scored(tenant_a, nomination, mentor=data.student)
+    services.nomination_decide(nomination, by=None)
     client.force_login(tenant_a.user(Role.CURATOR))
 
     page = client.get(_url("documents", tenant_a, programme_pk=data.programme.pk))
@@ -200,8 +200,8 @@ def test_documents_download_as_docx_and_zip(client, tenant_a):
 def test_the_pdf_button_explains_a_missing_libreoffice(client, tenant_a):
     data = world(tenant_a.organisation)
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=data.teacher)[0]
-    services.nomination_decide(nomination, {first.pk: 1}, by=None)
+    scored(tenant_a, nomination, mentor=data.teacher)
+    services.nomination_decide(nomination, by=None)
     client.force_login(tenant_a.user(Role.CURATOR))
     diploma = Award.objects.get(kind="diploma")
 
@@ -231,8 +231,8 @@ def test_the_awards_order_is_prepared_from_the_winners(client, tenant_a):
     assert not Order.objects.exists()
 
     nomination = nomination_with_jury(tenant_a, data.programme, "mentor_of_the_year")
-    first = scored(tenant_a, nomination, mentor=data.teacher)[0]
-    services.nomination_decide(nomination, {first.pk: 1}, by=None)
+    scored(tenant_a, nomination, mentor=data.teacher)
+    services.nomination_decide(nomination, by=None)
     made = client.post(url, post)
 
     order = Order.objects.get()

@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from nastavnik.orgs.policy import FieldGroup, visible_fields
 from nastavnik.people.models import Gender, Person, PersonKind
 from nastavnik.people.transfer.columns import Field, export_header
 
@@ -74,6 +75,26 @@ _ANY = (
     Field.WORKPLACE,
     *_CONTACTS,
 )
+# The policy's field group of each column (orgs.policy.PERSON_FIELDS); a cell of a group the
+# reader may not see of that person stays empty, the column stays so the file imports back.
+_GROUP: dict[Field, FieldGroup] = {
+    Field.LAST_NAME: FieldGroup.IDENTITY,
+    Field.FIRST_NAME: FieldGroup.IDENTITY,
+    Field.MIDDLE_NAME: FieldGroup.IDENTITY,
+    Field.GENDER: FieldGroup.IDENTITY,
+    Field.BIRTH_DATE: FieldGroup.BIRTH_DATE,
+    Field.CLASS_NAME: FieldGroup.SCHOOL,
+    Field.POSITION: FieldGroup.SCHOOL,
+    Field.SUBJECTS: FieldGroup.SCHOOL,
+    Field.EXPERIENCE: FieldGroup.SCHOOL,
+    Field.WORKPLACE: FieldGroup.SCHOOL,
+    Field.EMAIL: FieldGroup.CONTACTS,
+    Field.PHONE: FieldGroup.CONTACTS,
+    Field.NOTES: FieldGroup.NOTES,
+    Field.GUARDIAN: FieldGroup.FAMILY,
+    Field.CHILD: FieldGroup.FAMILY,
+}
+
 # Columns with no import twin: the category, and the graduates' and external people's own.
 _EXTRA_HEADERS = {
     "kind": "Категория",
@@ -96,27 +117,38 @@ def _safe(sheet: Any, value: Any) -> Any:
     return value
 
 
-def _columns(kind: str) -> list[tuple[str, Getter]]:
+def _guarded(getter: Getter, group: FieldGroup, roles: frozenset[str]) -> Getter:
+    def value(person: Person) -> Any:
+        return getter(person) if group in visible_fields(roles, person.kind) else ""
+
+    return value
+
+
+def _columns(kind: str, roles: frozenset[str]) -> list[tuple[str, Getter]]:
+    def column(field: Field, header_kind: str) -> tuple[str, Getter]:
+        return export_header(field, header_kind), _guarded(_GETTERS[field], _GROUP[field], roles)
+
     if kind in EXPORT_COLUMNS:
-        return [(export_header(f, kind), _GETTERS[f]) for f in EXPORT_COLUMNS[kind]]
+        return [column(f, kind) for f in EXPORT_COLUMNS[kind]]
     columns: list[tuple[str, Getter]] = []
     if not kind:
         columns.append((_EXTRA_HEADERS["kind"], lambda p: p.get_kind_display()))
-    columns += [(export_header(f, PersonKind.STUDENT), _GETTERS[f]) for f in _ANY]
+    columns += [column(f, PersonKind.STUDENT) for f in _ANY]
     if kind in ("", PersonKind.GRADUATE):
-        columns.append((_EXTRA_HEADERS["graduation_year"], lambda p: p.graduation_year))
+        year = _guarded(lambda p: p.graduation_year, FieldGroup.SCHOOL, roles)
+        columns.append((_EXTRA_HEADERS["graduation_year"], year))
     if kind in ("", PersonKind.EXTERNAL):
-        columns.append(
-            (_EXTRA_HEADERS["external_category"], lambda p: p.get_external_category_display())
-        )
+        category = _guarded(lambda p: p.get_external_category_display(), FieldGroup.SCHOOL, roles)
+        columns.append((_EXTRA_HEADERS["external_category"], category))
     return columns
 
 
-def people_export_xlsx(people: Iterable[Person], kind: str) -> bytes:
-    """The workbook of `people` (an already scoped and filtered list) of category `kind`."""
+def people_export_xlsx(people: Iterable[Person], kind: str, roles: Iterable[str]) -> bytes:
+    """The workbook of `people` (an already scoped and filtered list) of category `kind`, with
+    the fields the reader's `roles` may see."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("People")[:31])
-    columns = _columns(kind)
+    columns = _columns(kind, frozenset(roles))
     for index, (title, _getter) in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(title) + 4)
     sheet.freeze_panes = "A2"

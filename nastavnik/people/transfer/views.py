@@ -246,7 +246,7 @@ def people_export(request: HttpRequest) -> HttpResponse:
     filterset = PersonFilter(request.GET or None, queryset=people_of(ctx))
     kind = filterset.kind_value
     filterset.queryset = _list_queryset(ctx, kind)
-    content = people_export_xlsx(filterset.qs, kind)
+    content = people_export_xlsx(filterset.qs, kind, ctx.roles)
     stamp = timezone.localdate().isoformat()
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="people-{kind or "all"}-{stamp}.xlsx"'
