@@ -20,6 +20,8 @@ class AuditAction(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdrawn")
     LINK_ISSUE = "link_issue", _("One-time link issued")
     DEPERSONALISE = "depersonalise", _("Depersonalised")
+    # The right of access: the person (or a guardian) downloaded what the system holds.
+    ACCESS_EXPORT = "access_export", _("Own data downloaded")
 
 
 class AuditObject(models.TextChoices):

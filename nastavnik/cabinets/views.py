@@ -18,7 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nastavnik.audit.models import AuditAction, AuditObject
+from nastavnik.audit.services import audit_record
 from nastavnik.cabinets import meetings_bridge
+from nastavnik.cabinets.access_export import person_data, sheets_xlsx
 from nastavnik.consents.access import own_consents
 from nastavnik.consents.rules import is_hidden
 from nastavnik.core.access import OrgContext, org_view
@@ -29,6 +32,7 @@ from nastavnik.mentorships.access import own_people, with_people, workable
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import GuardianLink, Person
+from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE
 from nastavnik.people.validators import org_today
 from nastavnik.plans.models import DevelopmentPlan
 from nastavnik.plans.services import Progress, progress_of
@@ -251,3 +255,50 @@ def guardian(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+def _data_download(request: HttpRequest, ctx: OrgContext, subject: Person) -> HttpResponse:
+    """The workbook of `subject`, recorded in the audit log as downloaded by the user."""
+    today = org_today(ctx.organisation)
+    me = own_people(ctx, request.user).first()  # type: ignore[arg-type]
+    content = sheets_xlsx(person_data(subject, today))
+    audit_record(
+        ctx.organisation,
+        action=AuditAction.ACCESS_EXPORT,
+        object_type=AuditObject.PERSON,
+        object_id=subject.pk,
+        label=subject.full_name,
+        by=request.user,  # type: ignore[arg-type]
+        person=subject,
+        related_person=me if me is not None and me.pk != subject.pk else None,
+    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    name = f"personal-data-{subject.pk}-{today:%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@org_view(Perm.DATA_OWN)
+def own_data(request: HttpRequest) -> HttpResponse:
+    """What the system holds about the user's own registry entry (152-ФЗ art. 14)."""
+    ctx = _ctx(request)
+    me = own_people(ctx, request.user).first()  # type: ignore[arg-type]
+    if me is None:
+        raise Http404
+    return _data_download(request, ctx, me)
+
+
+@org_view(Perm.CHILDREN_OWN)
+def child_data(request: HttpRequest, child_pk: int) -> HttpResponse:
+    """What the system holds about one of the user's children, for the guardian; any other
+    person, in this organisation or another, is a 404."""
+    ctx = _ctx(request)
+    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    link = (
+        GuardianLink.objects.filter(organisation=ctx.organisation, guardian__in=me, child=child_pk)
+        .select_related("child")
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return _data_download(request, ctx, link.child)
