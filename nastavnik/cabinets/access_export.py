@@ -26,6 +26,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -56,8 +57,8 @@ class Sheet:
     rows: list[list[Any]] = field(default_factory=list)
 
 
-def _yes(flag: bool) -> str:
-    return _("yes") if flag else _("no")
+def _came(flag: bool) -> str:
+    return _("came") if flag else _("did not come")
 
 
 def _day(moment: datetime | None) -> date | None:
@@ -98,7 +99,7 @@ def _person_sheet(person: Person) -> Sheet:
 def _entries_sheet(person: Person) -> Sheet:
     sheet = Sheet(
         _("Programme entries"),
-        [_("Programme"), _("Role"), _("Status"), _("Requests"), _("Own words"), _("Decision")],
+        [_("Programme"), _("Role"), _("Status"), _("Requests"), _("In own words"), _("Decision")],
     )
     for mentee in (
         Mentee.objects.filter(person=person)
@@ -208,7 +209,7 @@ def _pairs_sheet(pairs: list[Mentorship], memberships: dict[int, MentorshipMente
             [
                 str(pair.programme),
                 pair.form.name if pair.form else "",
-                _("Group") if pair.is_group else _("Pair"),
+                _("group") if pair.is_group else _("pair"),
                 _role(pair, memberships),
                 pair.mentor.person.full_name,
                 pair.started_on,
@@ -234,7 +235,7 @@ def _meetings_sheet(
             _("Kind"),
             _("Format"),
             _("Role"),
-            _("Attended"),
+            _("Was present"),
             _("Own rating"),
             _("Own comment"),
         ],
@@ -259,7 +260,7 @@ def _meetings_sheet(
                 meeting.get_kind_display(),
                 meeting.get_format_display(),
                 _role(pair, memberships),
-                _yes(meeting.pk in came) if as_mentee else _("led the meeting"),
+                _came(meeting.pk in came) if as_mentee else _("led the meeting"),
                 own.rating if own else None,
                 own.comment if own else "",
             ]
@@ -365,7 +366,7 @@ def _selection_sheet(person: Person) -> Sheet:
     """A candidate's scores by the commission and interviews, without the members' names."""
     sheet = Sheet(
         _("Mentor selection"),
-        [_("Programme"), _("Record"), _("Date"), _("Score"), _("Comment")],
+        [_("Programme"), _("Kind of record"), _("Date"), _("Total score"), _("Comment")],
     )
     for score in (
         SelectionScore.objects.filter(mentor__person=person)
@@ -415,6 +416,13 @@ def person_data(person: Person, today: date) -> list[Sheet]:
     ]
 
 
+def _plain(value: Any) -> Any:
+    """A value openpyxl writes: lazy translations (choice labels) as their text."""
+    if value is None or isinstance(value, str | int | Decimal | date):
+        return value
+    return str(value)
+
+
 def sheets_xlsx(sheets: Iterable[Sheet]) -> bytes:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -430,7 +438,7 @@ def sheets_xlsx(sheets: Iterable[Sheet]) -> bytes:
             header.append(cell)
         sheet.append(header)
         for row in area.rows:
-            sheet.append([safe_cell(sheet, value) for value in row])
+            sheet.append([safe_cell(sheet, _plain(value)) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -289,13 +289,18 @@ def own_data(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.CHILDREN_OWN)
-def child_data(request: HttpRequest, child_pk: int) -> HttpResponse:
-    """What the system holds about one of the user's children, for the guardian; any other
-    person, in this organisation or another, is a 404."""
+def child_data(request: HttpRequest) -> HttpResponse:
+    """What the system holds about one of the user's children (?child=<pk>), for the
+    guardian; any other person, in this organisation or another, is a 404."""
     ctx = _ctx(request)
+    chosen = request.GET.get("child", "")
+    if not chosen.isdigit() or len(chosen) > 18:
+        raise Http404
     me = own_people(ctx, request.user)  # type: ignore[arg-type]
     link = (
-        GuardianLink.objects.filter(organisation=ctx.organisation, guardian__in=me, child=child_pk)
+        GuardianLink.objects.filter(
+            organisation=ctx.organisation, guardian__in=me, child=int(chosen)
+        )
         .select_related("child")
         .first()
     )
