@@ -30,9 +30,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -417,10 +422,11 @@ def person_data(person: Person, today: date) -> list[Sheet]:
 
 
 def _plain(value: Any) -> Any:
-    """A value openpyxl writes: lazy translations (choice labels) as their text."""
-    if value is None or isinstance(value, str | int | Decimal | date):
+    """A value openpyxl writes: lazy translations (choice labels) as their text, and text
+    without the control characters XML cannot hold (a pasted note may carry them)."""
+    if value is None or isinstance(value, int | Decimal | date):
         return value
-    return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def sheets_xlsx(sheets: Iterable[Sheet]) -> bytes:
@@ -441,4 +447,40 @@ def sheets_xlsx(sheets: Iterable[Sheet]) -> bytes:
             sheet.append([safe_cell(sheet, _plain(value)) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(_plain(value))
+
+
+def sheets_docx(title: str, sheets: Iterable[Sheet]) -> bytes:
+    """The same areas as a landscape document, a table each: the source of the PDF (made by
+    LibreOffice Writer, as every PDF of the project is)."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(12)
+    section.top_margin = section.bottom_margin = Mm(12)
+    document.styles["Normal"].font.size = Pt(9)
+    document.add_heading(title, level=1)
+    for area in sheets:
+        document.add_heading(area.title, level=2)
+        if not area.rows:
+            document.add_paragraph(_("Nothing is held."))
+            continue
+        table = document.add_table(rows=1, cols=len(area.headers))
+        table.style = "Table Grid"
+        for cell, header in zip(table.rows[0].cells, area.headers, strict=True):
+            cell.paragraphs[0].add_run(header).bold = True
+        for row in area.rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = _text(value)
+    buffer = io.BytesIO()
+    document.save(buffer)
     return buffer.getvalue()

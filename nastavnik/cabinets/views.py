@@ -15,21 +15,24 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record
 from nastavnik.cabinets import meetings_bridge
-from nastavnik.cabinets.access_export import person_data, sheets_xlsx
+from nastavnik.cabinets.access_export import person_data, sheets_docx, sheets_xlsx
 from nastavnik.consents.access import own_consents
 from nastavnik.consents.rules import is_hidden
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, docx_to_pdf
 from nastavnik.mentees.models import Mentee
 from nastavnik.mentors.models import Attendance, Mentor, TrainingEvent
 from nastavnik.mentors.rules import training_completed
 from nastavnik.mentorships.access import own_people, with_people, workable
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import GuardianLink, Person
 from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE
@@ -257,11 +260,43 @@ def guardian(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _cabinet(ctx: OrgContext) -> str:
+    """The cabinet the user came from, to go back to when the PDF cannot be made."""
+    for role, name in (
+        (Role.MENTOR, "mentor"),
+        (Role.MENTEE, "mentee"),
+        (Role.GUARDIAN, "guardian"),
+    ):
+        if ctx.has_role(role):
+            return f"cabinets:{name}"
+    return "orgs:dashboard"
+
+
 def _data_download(request: HttpRequest, ctx: OrgContext, subject: Person) -> HttpResponse:
-    """The workbook of `subject`, recorded in the audit log as downloaded by the user."""
+    """The workbook of `subject` (or, with ?format=pdf, the same as a PDF), recorded in the
+    audit log as downloaded by the user once it is made."""
     today = org_today(ctx.organisation)
     me = own_people(ctx, request.user).first()  # type: ignore[arg-type]
-    content = sheets_xlsx(person_data(subject, today))
+    sheets = person_data(subject, today)
+    as_pdf = request.GET.get("format") == "pdf"
+    if as_pdf:
+        title = _("Data held about %(name)s on %(day)s") % {
+            "name": subject.full_name,
+            "day": date_format(today, "SHORT_DATE_FORMAT"),
+        }
+        try:
+            content = docx_to_pdf(sheets_docx(title, sheets))
+        except PdfConverterMissing:
+            messages.error(
+                request, _("PDF cannot be made on this server; download the XLSX instead.")
+            )
+            return redirect(_cabinet(ctx), org_slug=ctx.organisation.slug)
+        except PdfConversionError:
+            messages.error(request, _("The PDF could not be made; try again or download the XLSX."))
+            return redirect(_cabinet(ctx), org_slug=ctx.organisation.slug)
+        content_type, extension = "application/pdf", "pdf"
+    else:
+        content, content_type, extension = sheets_xlsx(sheets), XLSX_CONTENT_TYPE, "xlsx"
     audit_record(
         ctx.organisation,
         action=AuditAction.ACCESS_EXPORT,
@@ -269,11 +304,12 @@ def _data_download(request: HttpRequest, ctx: OrgContext, subject: Person) -> Ht
         object_id=subject.pk,
         label=subject.full_name,
         by=request.user,  # type: ignore[arg-type]
+        changes={"format": [None, extension]},
         person=subject,
         related_person=me if me is not None and me.pk != subject.pk else None,
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    name = f"personal-data-{subject.pk}-{today:%Y-%m-%d}.xlsx"
+    response = HttpResponse(content, content_type=content_type)
+    name = f"personal-data-{subject.pk}-{today:%Y-%m-%d}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

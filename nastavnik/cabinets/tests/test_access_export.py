@@ -12,13 +12,16 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils.translation import gettext
+from docx import Document
 from openpyxl import load_workbook
 
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.audit.models import AuditAction, AuditEntry
+from nastavnik.cabinets.access_export import person_data, sheets_docx
 from nastavnik.consents.models import Consent, Purpose
 from nastavnik.consents.services import consent_withdraw, people_depersonalise
 from nastavnik.consents.tests.factories import ConsentFactory
+from nastavnik.documents.render import find_soffice
 from nastavnik.meetings.models import Attendance, Feedback, MeetingStatus
 from nastavnik.meetings.tests.factories import meeting, rate
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput
@@ -407,3 +410,72 @@ def test_a_depersonalised_childs_guardian_gets_what_remains(client, world):
     assert _field(sheets, "Birth date").date() == born.replace(month=1, day=1)
     assert "+7 900 111-22-33" not in str(sheets)
     assert len(sheets["Пары и группы"]) == 2 and len(sheets["Измерения"]) == 3
+
+
+def test_text_that_xml_cannot_hold_is_dropped_not_a_server_error(client, world):
+    ours = world.ours
+    ours.mentee.notes = "Звонить\x07 после\x00 уроков"
+    ours.mentee.save(update_fields=["notes"])
+    client.force_login(ours.mentee_user)
+
+    sheets = _sheets(client.get(_url("own_data", ours)))
+
+    assert _field(sheets, "Notes") == "Звонить после уроков"
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice is not installed")
+def test_a_guardian_downloads_the_same_as_a_pdf(client, world):
+    ours = world.ours
+    client.force_login(ours.guardian_user)
+
+    response = client.get(_url("child_data", ours), {"child": ours.mentee.pk, "format": "pdf"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"].endswith('.pdf"')
+    entry = AuditEntry.objects.get(action=AuditAction.ACCESS_EXPORT)
+    assert entry.person == ours.mentee and entry.changes == {"format": [None, "pdf"]}
+
+
+def test_the_pdf_document_holds_every_area(world):
+    document = Document(
+        io.BytesIO(
+            sheets_docx(
+                "Сведения",
+                person_data(world.ours.mentee, org_today(world.ours.mentee.organisation)),
+            )
+        )
+    )
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[1:] == [
+        "Персональные данные",
+        "Участие в программе",
+        "Согласия",
+        "Пары и группы",
+        "Встречи",
+        "Планы",
+        "Анкеты",
+        "Измерения",
+        "Сведения специалистов",
+        "Отбор наставника",
+    ]
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert {"Стесняется отвечать у доски", "Повысить успеваемость по математике"} <= cells
+    assert "Секрет анонимного ответа" not in cells and INPUT_AUTHOR not in cells
+
+
+def test_without_libreoffice_the_pdf_is_refused_with_a_clear_message(
+    client, world, settings, tmp_path
+):
+    settings.SOFFICE_PATH = str(tmp_path / "no-soffice")
+    ours = world.ours
+    client.force_login(ours.mentee_user)
+
+    response = client.get(_url("own_data", ours), {"format": "pdf"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == _url("mentee", ours)
+    assert gettext("PDF cannot be made on this server; download the XLSX instead.") in (
+        response.content.decode()
+    )
+    assert not AuditEntry.objects.filter(action=AuditAction.ACCESS_EXPORT).exists()
