@@ -11,6 +11,6 @@ urlpatterns = [
     path("mentee/", views.mentee, name="mentee"),
     path("mentee/questionnaire/", views.questionnaire_open, name="questionnaire"),
     path("children/", views.guardian, name="guardian"),
-    path("my-data/", views.own_data, name="own_data"),
+    path("data/", views.own_data, name="own_data"),
     path("children/data/", views.child_data, name="child_data"),
 ]
