@@ -24,7 +24,7 @@ from nastavnik.audit.services import audit_record
 from nastavnik.cabinets import meetings_bridge
 from nastavnik.cabinets.access_export import person_data, sheets_docx, sheets_xlsx
 from nastavnik.consents.access import own_consents
-from nastavnik.consents.rules import is_hidden
+from nastavnik.consents.rules import is_hidden, signing_for
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, docx_to_pdf
 from nastavnik.mentees.models import Mentee
@@ -203,6 +203,8 @@ class ChildCard:
     relation: str
     entries: list[Mentee]
     cards: list[PairCard]
+    # The data download is for a minor's representative only (see `child_data`).
+    minor: bool = True
 
 
 @org_view(Perm.CHILDREN_OWN)
@@ -241,6 +243,7 @@ def guardian(request: HttpRequest) -> HttpResponse:
             relation=link.get_relation_display(),
             entries=[e for e in entries if e.person_id == link.child_id],
             cards=[cards[pk] for pk in pairs_of.get(link.child_id, []) if pk in cards],
+            minor=signing_for(link.child, today).minor,
         )
         for link in links
     ]
@@ -340,6 +343,7 @@ def child_data(request: HttpRequest) -> HttpResponse:
         .select_related("child")
         .first()
     )
-    if link is None:
+    # A legal representative speaks for a minor only: a child of age asks for their own data.
+    if link is None or not signing_for(link.child, org_today(ctx.organisation)).minor:
         raise Http404
     return _data_download(request, ctx, link.child)

@@ -479,3 +479,20 @@ def test_without_libreoffice_the_pdf_is_refused_with_a_clear_message(
         response.content.decode()
     )
     assert not AuditEntry.objects.filter(action=AuditAction.ACCESS_EXPORT).exists()
+
+
+def test_a_child_of_age_is_no_longer_downloaded_by_the_parent(client, world):
+    ours = world.ours
+    today = org_today(ours.mentee.organisation)
+    ours.mentee.birth_date = today - timedelta(days=19 * 366)
+    ours.mentee.save(update_fields=["birth_date"])
+    client.force_login(ours.guardian_user)
+
+    response = client.get(_url("child_data", ours), {"child": ours.mentee.pk})
+    page = client.get(_url("guardian", ours)).content.decode()
+
+    assert response.status_code == 404
+    assert f"?child={ours.mentee.pk}" not in page
+    assert not AuditEntry.objects.filter(action=AuditAction.ACCESS_EXPORT).exists()
+    client.force_login(ours.mentee_user)
+    assert client.get(_url("own_data", ours)).status_code == 200
