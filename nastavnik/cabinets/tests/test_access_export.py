@@ -414,7 +414,7 @@ def test_a_depersonalised_childs_guardian_gets_what_remains(client, world):
 
 def test_text_that_xml_cannot_hold_is_dropped_not_a_server_error(client, world):
     ours = world.ours
-    ours.mentee.notes = "Звонить\x07 после\x00 уроков"
+    ours.mentee.notes = "Звонить\x07 после\x1b уроков"
     ours.mentee.save(update_fields=["notes"])
     client.force_login(ours.mentee_user)
 
