@@ -47,7 +47,7 @@ from nastavnik.meetings.models import Attendance as MeetingAttendance
 from nastavnik.meetings.models import Feedback, Meeting
 from nastavnik.mentees.models import Mentee, MenteeInput
 from nastavnik.mentors.models import Interview, Mentor, SelectionScore
-from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.mentorships.models import MentorAssignment, Mentorship, MentorshipMentee
 from nastavnik.people.models import GuardianLink, Person
 from nastavnik.people.transfer.export import _safe as safe_cell
 from nastavnik.plans.models import PlanItem
@@ -171,29 +171,59 @@ def _consents_sheet(person: Person, today: date) -> Sheet:
     return sheet
 
 
-def _pairs_of(person: Person) -> tuple[list[Mentorship], dict[int, MentorshipMentee]]:
-    """The pairs and groups the person mentors or is a mentee of, and their memberships."""
+@dataclass
+class Part:
+    """The person's part in the pairs and groups: as a mentee (the memberships) and as a
+    mentor (the periods of their assignments: a replaced mentor keeps the pair they led)."""
+
+    pairs: list[Mentorship]
+    memberships: dict[int, MentorshipMentee]
+    periods: dict[int, list[tuple[date, date | None]]]
+
+    def role(self, mentorship: Mentorship) -> str:
+        return _("Mentee") if mentorship.pk in self.memberships else _("Mentor")
+
+    def led(self, mentorship: Mentorship, day: date) -> bool:
+        """Whether the person was the mentor of `mentorship` on `day`."""
+        return any(
+            start <= day and (end is None or day <= end)
+            for start, end in self.periods.get(mentorship.pk, [])
+        )
+
+    def own_part(self, mentorship: Mentorship) -> str:
+        member = self.memberships.get(mentorship.pk)
+        if member is not None:
+            return "" if member.active else _("left the group")
+        return "; ".join(
+            _("from %(start)s to %(end)s") % {"start": _text(start), "end": _text(end) or "…"}
+            for start, end in self.periods.get(mentorship.pk, [])
+        )
+
+
+def _part_of(person: Person) -> Part:
     memberships = {
         m.mentorship_id: m
         for m in MentorshipMentee.objects.filter(mentee__person=person).order_by("pk")
     }
+    periods: dict[int, list[tuple[date, date | None]]] = {}
+    for assignment in MentorAssignment.objects.filter(mentor__person=person).order_by(
+        "assigned_on", "pk"
+    ):
+        periods.setdefault(assignment.mentorship_id, []).append(
+            (assignment.assigned_on, assignment.released_on)
+        )
+    # A pair made without an assignment row: its current mentor led it all along.
+    for mentorship in Mentorship.objects.filter(mentor__person=person).exclude(pk__in=periods):
+        periods[mentorship.pk] = [(mentorship.started_on, mentorship.ended_on)]
     pairs = list(
-        Mentorship.objects.filter(pk__in=[*memberships, *_mentored_ids(person)])
+        Mentorship.objects.filter(pk__in=[*memberships, *periods])
         .select_related("programme__academic_year", "form", "mentor__person")
         .order_by("started_on", "pk")
     )
-    return pairs, memberships
+    return Part(pairs, memberships, periods)
 
 
-def _mentored_ids(person: Person) -> list[int]:
-    return list(Mentorship.objects.filter(mentor__person=person).values_list("pk", flat=True))
-
-
-def _role(mentorship: Mentorship, memberships: dict[int, MentorshipMentee]) -> str:
-    return _("Mentee") if mentorship.pk in memberships else _("Mentor")
-
-
-def _pairs_sheet(pairs: list[Mentorship], memberships: dict[int, MentorshipMentee]) -> Sheet:
+def _pairs_sheet(part: Part) -> Sheet:
     sheet = Sheet(
         _("Pairs and groups"),
         [
@@ -207,36 +237,35 @@ def _pairs_sheet(pairs: list[Mentorship], memberships: dict[int, MentorshipMente
             _("Ended on"),
             _("Status"),
             _("Reason for ending"),
+            _("Own part"),
         ],
     )
-    for pair in pairs:
+    for pair in part.pairs:
         sheet.rows.append(
             [
                 str(pair.programme),
                 pair.form.name if pair.form else "",
                 _("group") if pair.is_group else _("pair"),
-                _role(pair, memberships),
+                part.role(pair),
                 pair.mentor.person.full_name,
                 pair.started_on,
                 pair.planned_end,
                 pair.ended_on,
                 pair.get_status_display(),
                 pair.end_reason,
+                part.own_part(pair),
             ]
         )
     return sheet
 
 
-def _meetings_sheet(
-    person: Person, pairs: list[Mentorship], memberships: dict[int, MentorshipMentee]
-) -> Sheet:
-    """The held meetings of the person's pairs: a mentee's with whether they came, a
-    mentor's as led; planned and cancelled ones are not something they took part in."""
+def _meetings_sheet(person: Person, part: Part) -> Sheet:
+    """The held meetings the person took part in: a mentee's with whether they came, a
+    mentor's those held while they led the pair; planned and cancelled ones are not."""
     sheet = Sheet(
         _("Meetings"),
         [
             _("Date"),
-            _("Mentor"),
             _("Kind"),
             _("Format"),
             _("Role"),
@@ -245,9 +274,9 @@ def _meetings_sheet(
             _("Own comment"),
         ],
     )
-    by_pk = {pair.pk: pair for pair in pairs}
+    by_pk = {pair.pk: pair for pair in part.pairs}
     came = set(
-        MeetingAttendance.objects.filter(member__in=memberships.values()).values_list(
+        MeetingAttendance.objects.filter(member__in=part.memberships.values()).values_list(
             "meeting_id", flat=True
         )
     )
@@ -256,15 +285,16 @@ def _meetings_sheet(
         "starts_at", "pk"
     ):
         pair = by_pk[meeting.mentorship_id]
-        as_mentee = pair.pk in memberships
+        as_mentee = pair.pk in part.memberships
+        if not as_mentee and not part.led(pair, _day(meeting.starts_at)):  # type: ignore[arg-type]
+            continue
         own = feedback.get(meeting.pk)
         sheet.rows.append(
             [
                 _moment(meeting.starts_at),
-                pair.mentor.person.full_name,
                 meeting.get_kind_display(),
                 meeting.get_format_display(),
-                _role(pair, memberships),
+                part.role(pair),
                 _came(meeting.pk in came) if as_mentee else _("led the meeting"),
                 own.rating if own else None,
                 own.comment if own else "",
@@ -273,7 +303,7 @@ def _meetings_sheet(
     return sheet
 
 
-def _plans_sheet(pairs: list[Mentorship]) -> Sheet:
+def _plans_sheet(part: Part) -> Sheet:
     sheet = Sheet(
         _("Plans"),
         [
@@ -286,7 +316,7 @@ def _plans_sheet(pairs: list[Mentorship]) -> Sheet:
             _("Result"),
         ],
     )
-    by_pk = {pair.pk: pair for pair in pairs}
+    by_pk = {pair.pk: pair for pair in part.pairs}
     for item in PlanItem.objects.filter(plan__mentorship__in=list(by_pk)).order_by(
         "plan__mentorship__started_on", "plan", "position", "pk"
     ):
@@ -406,14 +436,14 @@ def _selection_sheet(person: Person) -> Sheet:
 
 def person_data(person: Person, today: date) -> list[Sheet]:
     """Every area of what the system holds about `person`, a sheet each."""
-    pairs, memberships = _pairs_of(person)
+    part = _part_of(person)
     return [
         _person_sheet(person),
         _entries_sheet(person),
         _consents_sheet(person, today),
-        _pairs_sheet(pairs, memberships),
-        _meetings_sheet(person, pairs, memberships),
-        _plans_sheet(pairs),
+        _pairs_sheet(part),
+        _meetings_sheet(person, part),
+        _plans_sheet(part),
         _answers_sheet(person),
         _measures_sheet(person),
         _inputs_sheet(person),

@@ -22,10 +22,12 @@ from nastavnik.consents.models import Consent, Purpose
 from nastavnik.consents.services import consent_withdraw, people_depersonalise
 from nastavnik.consents.tests.factories import ConsentFactory
 from nastavnik.documents.render import find_soffice
+from nastavnik.matching.tests import data as matching_data
 from nastavnik.meetings.models import Attendance, Feedback, MeetingStatus
 from nastavnik.meetings.tests.factories import meeting, rate
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput
 from nastavnik.mentors.models import CommissionMember, Interview, Mentor, SelectionScore
+from nastavnik.mentorships.models import MentorAssignment, Mentorship
 from nastavnik.orgs.models import Role
 from nastavnik.people.validators import org_today
 from nastavnik.plans import services as plan_services
@@ -246,9 +248,9 @@ def test_a_mentee_downloads_every_area_of_their_data(client, world):
     meetings = sheets["Встречи"]
     assert len(meetings) == 3  # the two held ones, not the planned one
     first, second = meetings[1:]
-    assert first[2] == "Первая, организационная" and first[3] == "Дистанционно"
-    assert first[5] == "был(а)" and first[6] == 5 and first[7] == "Было полезно"
-    assert second[5] == "не был(а)" and second[6] is None
+    assert first[1] == "Первая, организационная" and first[2] == "Дистанционно"
+    assert first[4] == "был(а)" and first[5] == 5 and first[6] == "Было полезно"
+    assert second[4] == "не был(а)" and second[5] is None
 
     plans = sheets["Планы"]
     assert "Повысить успеваемость по математике" in _cells(plans)
@@ -303,7 +305,7 @@ def test_a_mentor_candidate_gets_the_commissions_scores_without_the_members_name
     text = str(sheets)
     assert INTERVIEWER not in text and ours.guardian.last_name not in text
     meetings = sheets["Встречи"]
-    assert {row[5] for row in meetings[1:]} == {"провёл(а) встречу"}
+    assert {row[4] for row in meetings[1:]} == {"провёл(а) встречу"}
     assert [row[3] for row in sheets["Пары и группы"][1:]] == ["Наставник"]
     # The mentee's own rating is the mentee's, not the mentor's.
     assert "Было полезно" not in text
@@ -496,3 +498,31 @@ def test_a_child_of_age_is_no_longer_downloaded_by_the_parent(client, world):
     assert not AuditEntry.objects.filter(action=AuditAction.ACCESS_EXPORT).exists()
     client.force_login(ours.mentee_user)
     assert client.get(_url("own_data", ours)).status_code == 200
+
+
+def test_a_replaced_mentor_keeps_the_pair_and_the_meetings_they_led(client, world):
+    ours = world.ours
+    today = org_today(ours.mentorship.organisation)
+    successor = matching_data.mentor(ours.mentorship.programme)
+    MentorAssignment.objects.filter(mentorship=ours.mentorship).update(
+        released_on=today - timedelta(days=6)
+    )
+    MentorAssignment.objects.create(
+        organisation=ours.mentorship.organisation,
+        mentorship=ours.mentorship,
+        mentor=successor,
+        assigned_on=today - timedelta(days=5),
+        ground=MentorAssignment.Ground.REQUEST,
+    )
+    Mentorship.objects.filter(pk=ours.mentorship.pk).update(mentor=successor)
+    client.force_login(ours.mentor_user)
+
+    sheets = _sheets(client.get(_url("own_data", ours)))
+
+    (pair,) = sheets["Пары и группы"][1:]
+    assert pair[3] == "Наставник"
+    started = ours.mentorship.started_on.strftime("%d.%m.%Y")
+    ended = (today - timedelta(days=6)).strftime("%d.%m.%Y")
+    assert pair[10] == f"с {started} по {ended}"
+    meetings = sheets["Встречи"][1:]
+    assert len(meetings) == 1 and meetings[0][1] == "Первая, организационная"
