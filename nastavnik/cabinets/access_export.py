@@ -46,7 +46,7 @@ from nastavnik.consents.models import Consent
 from nastavnik.meetings.models import Attendance as MeetingAttendance
 from nastavnik.meetings.models import Feedback, Meeting
 from nastavnik.mentees.models import Mentee, MenteeInput
-from nastavnik.mentors.models import Interview, Mentor, SelectionScore
+from nastavnik.mentors.models import Interview, Mentor, MentorDocument, SelectionScore
 from nastavnik.mentorships.models import MentorAssignment, Mentorship, MentorshipMentee
 from nastavnik.people.models import GuardianLink, Person
 from nastavnik.people.transfer.export import _safe as safe_cell
@@ -104,7 +104,14 @@ def _person_sheet(person: Person) -> Sheet:
 def _entries_sheet(person: Person) -> Sheet:
     sheet = Sheet(
         _("Programme entries"),
-        [_("Programme"), _("Role"), _("Status"), _("Requests"), _("In own words"), _("Decision")],
+        [
+            _("Programme"),
+            _("Role"),
+            _("Status"),
+            _("Requests or strengths"),
+            _("In own words"),
+            _("Decision"),
+        ],
     )
     for mentee in (
         Mentee.objects.filter(person=person)
@@ -434,6 +441,19 @@ def _selection_sheet(person: Person) -> Sheet:
     return sheet
 
 
+def _documents_sheet(person: Person) -> Sheet:
+    """A mentor's documents (the certificate of no criminal record and the like); the scans
+    themselves stay with the curator, the register of them is the person's data."""
+    sheet = Sheet(
+        _("Mentor's documents"), [_("Document"), _("Number"), _("Issued on"), _("Valid until")]
+    )
+    for document in MentorDocument.objects.filter(person=person).order_by("issued_on", "pk"):
+        sheet.rows.append(
+            [document.get_kind_display(), document.number, document.issued_on, document.valid_until]
+        )
+    return sheet
+
+
 def person_data(person: Person, today: date) -> list[Sheet]:
     """Every area of what the system holds about `person`, a sheet each."""
     part = _part_of(person)
@@ -448,6 +468,7 @@ def person_data(person: Person, today: date) -> list[Sheet]:
         _measures_sheet(person),
         _inputs_sheet(person),
         _selection_sheet(person),
+        _documents_sheet(person),
     ]
 
 

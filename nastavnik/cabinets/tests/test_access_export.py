@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -27,6 +27,7 @@ from nastavnik.meetings.models import Attendance, Feedback, MeetingStatus
 from nastavnik.meetings.tests.factories import meeting, rate
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput
 from nastavnik.mentors.models import CommissionMember, Interview, Mentor, SelectionScore
+from nastavnik.mentors.tests.factories import MentorDocumentFactory
 from nastavnik.mentorships.models import MentorAssignment, Mentorship
 from nastavnik.orgs.models import Role
 from nastavnik.people.validators import org_today
@@ -38,6 +39,7 @@ from nastavnik.questionnaires.tests import data as survey_data
 FORMULA = '=HYPERLINK("http://evil.example","клик")'
 INPUT_AUTHOR = "Петрова Анна Ивановна"
 INTERVIEWER = "Сидоров Пётр Ильич"
+DOCUMENT_ISSUED = date(2026, 3, 2)
 
 
 @dataclass
@@ -158,6 +160,7 @@ def _fill(pair: Pair) -> None:
         motivation=4,
         note="Сильная мотивация",
     )
+    MentorDocumentFactory(person=pair.mentor, number="СП-2026-117", issued_on=DOCUMENT_ISSUED)
     Interview.objects.create(
         organisation=org,
         mentor=candidate,
@@ -217,6 +220,7 @@ def test_a_mentee_downloads_every_area_of_their_data(client, world):
         "Измерения",
         "Сведения специалистов",
         "Отбор наставника",
+        "Документы наставника",
     ]
     assert _field(sheets, "Last name") == ours.mentee.last_name
     assert _field(sheets, "Phone") == "+7 900 111-22-33"
@@ -229,7 +233,14 @@ def test_a_mentee_downloads_every_area_of_their_data(client, world):
     assert notes.data_type == "s" and notes.quotePrefix
 
     entries = sheets["Участие в программе"]
-    assert entries[0] == ["Программа", "Роль", "Статус", "Запросы", "Своими словами", "Решение"]
+    assert entries[0] == [
+        "Программа",
+        "Роль",
+        "Статус",
+        "Запросы или сильные стороны",
+        "Своими словами",
+        "Решение",
+    ]
     assert [row[1] for row in entries[1:]] == ["Наставляемый"]
 
     consents = sheets["Согласия"]
@@ -278,6 +289,7 @@ def test_a_mentee_downloads_every_area_of_their_data(client, world):
     assert INPUT_AUTHOR not in str(sheets)
 
     assert len(sheets["Отбор наставника"]) == 1  # a mentee was never a candidate
+    assert len(sheets["Документы наставника"]) == 1
 
     # Nothing of the other pair's people.
     text = str(sheets)
@@ -306,6 +318,8 @@ def test_a_mentor_candidate_gets_the_commissions_scores_without_the_members_name
     assert INTERVIEWER not in text and ours.guardian.last_name not in text
     meetings = sheets["Встречи"]
     assert {row[4] for row in meetings[1:]} == {"провёл(а) встречу"}
+    documents = sheets["Документы наставника"]
+    assert documents[1][1] == "СП-2026-117" and documents[1][2].date() == DOCUMENT_ISSUED
     assert [row[3] for row in sheets["Пары и группы"][1:]] == ["Наставник"]
     # The mentee's own rating is the mentee's, not the mentor's.
     assert "Было полезно" not in text
@@ -461,6 +475,7 @@ def test_the_pdf_document_holds_every_area(world):
         "Измерения",
         "Сведения специалистов",
         "Отбор наставника",
+        "Документы наставника",
     ]
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert {"Стесняется отвечать у доски", "Повысить успеваемость по математике"} <= cells
