@@ -22,6 +22,8 @@ class AuditAction(models.TextChoices):
     DEPERSONALISE = "depersonalise", _("Depersonalised")
     # Opening a confidential record (a safeguarding concern): who read it, not what it says.
     READ = "read", _("Read")
+    # The right of access: the person (or a guardian) downloaded what the system holds.
+    ACCESS_EXPORT = "access_export", _("Own data downloaded")
 
 
 class AuditObject(models.TextChoices):

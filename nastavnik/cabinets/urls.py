@@ -4,10 +4,13 @@ from nastavnik.cabinets import views
 
 app_name = "cabinets"
 
-# No row in any address: each page lists the user's own rows.
+# No row in any address: each page lists the user's own rows. A child's data are asked for
+# with ?child=<pk>, looked up among the user's own guardian links only (404 for any other).
 urlpatterns = [
     path("mentor/", views.mentor, name="mentor"),
     path("mentee/", views.mentee, name="mentee"),
     path("mentee/questionnaire/", views.questionnaire_open, name="questionnaire"),
     path("children/", views.guardian, name="guardian"),
+    path("data/", views.own_data, name="own_data"),
+    path("children/data/", views.child_data, name="child_data"),
 ]

@@ -15,20 +15,27 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nastavnik.audit.models import AuditAction, AuditObject
+from nastavnik.audit.services import audit_record
 from nastavnik.cabinets import meetings_bridge
+from nastavnik.cabinets.access_export import person_data, sheets_docx, sheets_xlsx
 from nastavnik.consents.access import own_consents
-from nastavnik.consents.rules import is_hidden
+from nastavnik.consents.rules import is_hidden, signing_for
 from nastavnik.core.access import OrgContext, org_view
+from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, docx_to_pdf
 from nastavnik.mentees.models import Mentee
 from nastavnik.mentors.models import Attendance, Mentor, TrainingEvent
 from nastavnik.mentors.rules import training_completed
 from nastavnik.mentorships.access import own_people, with_people, workable
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import GuardianLink, Person
+from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE
 from nastavnik.people.validators import org_today
 from nastavnik.plans.models import DevelopmentPlan
 from nastavnik.plans.services import Progress, progress_of
@@ -196,6 +203,8 @@ class ChildCard:
     relation: str
     entries: list[Mentee]
     cards: list[PairCard]
+    # The data download is for a minor's representative only (see `child_data`).
+    minor: bool = True
 
 
 @org_view(Perm.CHILDREN_OWN)
@@ -234,6 +243,7 @@ def guardian(request: HttpRequest) -> HttpResponse:
             relation=link.get_relation_display(),
             entries=[e for e in entries if e.person_id == link.child_id],
             cards=[cards[pk] for pk in pairs_of.get(link.child_id, []) if pk in cards],
+            minor=signing_for(link.child, today).minor,
         )
         for link in links
     ]
@@ -251,3 +261,89 @@ def guardian(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+def _cabinet(ctx: OrgContext) -> str:
+    """The cabinet the user came from, to go back to when the PDF cannot be made."""
+    for role, name in (
+        (Role.MENTOR, "mentor"),
+        (Role.MENTEE, "mentee"),
+        (Role.GUARDIAN, "guardian"),
+    ):
+        if ctx.has_role(role):
+            return f"cabinets:{name}"
+    return "orgs:dashboard"
+
+
+def _data_download(request: HttpRequest, ctx: OrgContext, subject: Person) -> HttpResponse:
+    """The workbook of `subject` (or, with ?format=pdf, the same as a PDF), recorded in the
+    audit log as downloaded by the user once it is made."""
+    today = org_today(ctx.organisation)
+    me = own_people(ctx, request.user).first()  # type: ignore[arg-type]
+    sheets = person_data(subject, today)
+    as_pdf = request.GET.get("format") == "pdf"
+    if as_pdf:
+        title = _("Data held about %(name)s on %(day)s") % {
+            "name": subject.full_name,
+            "day": date_format(today, "SHORT_DATE_FORMAT"),
+        }
+        try:
+            content = docx_to_pdf(sheets_docx(title, sheets))
+        except PdfConverterMissing:
+            messages.error(
+                request, _("PDF cannot be made on this server; download the XLSX instead.")
+            )
+            return redirect(_cabinet(ctx), org_slug=ctx.organisation.slug)
+        except PdfConversionError:
+            messages.error(request, _("The PDF could not be made; try again or download the XLSX."))
+            return redirect(_cabinet(ctx), org_slug=ctx.organisation.slug)
+        content_type, extension = "application/pdf", "pdf"
+    else:
+        content, content_type, extension = sheets_xlsx(sheets), XLSX_CONTENT_TYPE, "xlsx"
+    audit_record(
+        ctx.organisation,
+        action=AuditAction.ACCESS_EXPORT,
+        object_type=AuditObject.PERSON,
+        object_id=subject.pk,
+        label=subject.full_name,
+        by=request.user,  # type: ignore[arg-type]
+        changes={"format": [None, extension]},
+        person=subject,
+        related_person=me if me is not None and me.pk != subject.pk else None,
+    )
+    response = HttpResponse(content, content_type=content_type)
+    name = f"personal-data-{subject.pk}-{today:%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@org_view(Perm.DATA_OWN)
+def own_data(request: HttpRequest) -> HttpResponse:
+    """What the system holds about the user's own registry entry (152-ФЗ art. 14)."""
+    ctx = _ctx(request)
+    me = own_people(ctx, request.user).first()  # type: ignore[arg-type]
+    if me is None:
+        raise Http404
+    return _data_download(request, ctx, me)
+
+
+@org_view(Perm.CHILDREN_OWN)
+def child_data(request: HttpRequest) -> HttpResponse:
+    """What the system holds about one of the user's children (?child=<pk>), for the
+    guardian; any other person, in this organisation or another, is a 404."""
+    ctx = _ctx(request)
+    chosen = request.GET.get("child", "")
+    if not chosen.isdigit() or len(chosen) > 18:
+        raise Http404
+    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    link = (
+        GuardianLink.objects.filter(
+            organisation=ctx.organisation, guardian__in=me, child=int(chosen)
+        )
+        .select_related("child")
+        .first()
+    )
+    # A legal representative speaks for a minor only: a child of age asks for their own data.
+    if link is None or not signing_for(link.child, org_today(ctx.organisation)).minor:
+        raise Http404
+    return _data_download(request, ctx, link.child)

@@ -23,6 +23,8 @@ class Perm(StrEnum):
     CONSENTS_MANAGE = "consents.manage"
     # Withdrawing the consents one gave oneself or for one's child, in one's cabinet.
     CONSENTS_OWN = "consents.own"
+    # Downloading what the system holds about oneself (152-ФЗ art. 14), in one's cabinet.
+    DATA_OWN = "data.own"
     AUDIT_VIEW = "audit.view"
     PROGRAMME_VIEW = "programme.view"
     PROGRAMME_EDIT = "programme.edit"
@@ -80,10 +82,10 @@ class Perm(StrEnum):
 # Rights over one's own data only: they give no power over anyone else, so they never stop a
 # curator from assigning a role that carries them.
 OWN_DATA = frozenset(
-    {Perm.CONSENTS_OWN, Perm.PORTFOLIO_OWN, Perm.CHILDREN_OWN, Perm.CONCERNS_RAISE}
+    {Perm.CONSENTS_OWN, Perm.DATA_OWN, Perm.PORTFOLIO_OWN, Perm.CHILDREN_OWN, Perm.CONCERNS_RAISE}
 )
 
-_EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN})
+_EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN, Perm.DATA_OWN})
 _STAFF_READ = frozenset({Perm.PEOPLE_VIEW, Perm.CATALOGUE_VIEW})
 _RUNS_PROGRAMME = _STAFF_READ | {
     Perm.PEOPLE_EDIT,
