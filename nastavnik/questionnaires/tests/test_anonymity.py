@@ -250,6 +250,7 @@ def test_reminders_reach_exactly_those_who_have_not_answered(
     assert [str(m) for m in get_messages(page.wsgi_request)] == [
         "Напоминания отправлены 3 адресатам."
     ]
+    assert all(ANONYMOUS_LETTER in letter.body for letter in mail.outbox)
 
 
 def test_slips_of_an_anonymous_campaign_go_to_everyone_invited(client, tenant_a, survey):
@@ -313,6 +314,23 @@ def test_a_minimum_set_too_low_still_withholds_two_answers(client, tenant_a, sur
     assert "нужен ещё 1 ответ" in page.content.decode()
     answer_by_link(campaign, people[2], answers_of(2))
     assert client.get(url("campaign_results", campaign_pk=campaign.pk)).context["results"]
+
+
+ANONYMOUS_LETTER = "Анкета анонимная: ваши ответы сохраняются без имени. Школа видит только"
+
+
+def test_the_invitation_letter_says_the_questionnaire_is_anonymous(
+    tenant_a, survey, django_capture_on_commit_callbacks
+):
+    org = survey["org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        data.send(data.programme_of(org), data.questionnaire(org), anonymous=True, send_mail=True)
+        data.send(data.programme_of(org), data.questionnaire(org), send_mail=True)
+
+    anonymous, named = mail.outbox[:6], mail.outbox[6:]
+    assert len(anonymous) == len(named) == 6
+    assert all(ANONYMOUS_LETTER in letter.body for letter in anonymous)
+    assert not any(ANONYMOUS_LETTER in letter.body for letter in named)
 
 
 def test_the_respondent_is_told_what_anonymity_means(survey):
