@@ -803,6 +803,7 @@ def campaign_questionnaire_docx(request: HttpRequest, campaign_pk: int) -> HttpR
         campaign.questionnaire,
         ctx.organisation,
         pools=pools_of(campaign, questions_of(campaign)),
+        anonymous=campaign.anonymous,
     )
     return _download(content, f"{_file_stem(campaign.title)}.docx", DOCX_CONTENT_TYPE)
 
@@ -815,6 +816,7 @@ def campaign_questionnaire_pdf(request: HttpRequest, campaign_pk: int) -> HttpRe
         campaign.questionnaire,
         ctx.organisation,
         pools=pools_of(campaign, questions_of(campaign)),
+        anonymous=campaign.anonymous,
     )
     return _pdf_or_back(request, content, _file_stem(campaign.title), campaign.get_absolute_url())
 

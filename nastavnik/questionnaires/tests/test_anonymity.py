@@ -316,6 +316,18 @@ def test_a_minimum_set_too_low_still_withholds_two_answers(client, tenant_a, sur
     assert client.get(url("campaign_results", campaign_pk=campaign.pk)).context["results"]
 
 
+def test_the_paper_form_of_an_anonymous_campaign_asks_for_no_name(client, tenant_a, survey):
+    org = survey["org"]
+    named = data.send(data.programme_of(org), data.questionnaire(org))
+    client.force_login(tenant_a.user(Role.CURATOR))
+
+    anonymous_form = content_of(client.get(url("campaign_docx", campaign_pk=survey["campaign"].pk)))
+    named_form = content_of(client.get(url("campaign_docx", campaign_pk=named.pk)))
+
+    assert "ФИО" not in anonymous_form and "Анкета анонимная: не подписывайте её." in anonymous_form
+    assert "ФИО" in named_form and "Анкета анонимная" not in named_form
+
+
 ANONYMOUS_LETTER = "Анкета анонимная: ваши ответы сохраняются без имени. Школа видит только"
 
 
