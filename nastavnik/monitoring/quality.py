@@ -31,7 +31,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 
 from nastavnik.monitoring.pairs import PairIndex, pair_index
 from nastavnik.programmes.models import Programme
@@ -286,7 +286,10 @@ class _Question:
 def _campaigns(programme: Programme) -> list[dict[str, Any]]:
     return list(
         Campaign.objects.filter(programme=programme, questionnaire__kind__in=KINDS)
-        .annotate(answered=Count("responses"))
+        .annotate(
+            answered=Count("responses"),
+            typed=Count("responses", filter=Q(responses__entered_by__isnull=False)),
+        )
         .order_by("created_at", "pk")
         .values(
             "pk",
@@ -298,13 +301,17 @@ def _campaigns(programme: Programme) -> list[dict[str, Any]]:
             "anonymous",
             "created_at",
             "answered",
+            "typed",
         )
     )
 
 
 def _withheld(campaign: dict[str, Any]) -> bool:
     """An anonymous campaign answered by too few: its answers would be someone's answers."""
-    return bool(campaign["anonymous"]) and campaign["answered"] < anonymity.minimum()
+    if not campaign["anonymous"]:
+        return False
+    online = campaign["answered"] - campaign["typed"]
+    return anonymity.judged(campaign["answered"], online) is not None
 
 
 def _questions(questionnaire_ids: Iterable[int]) -> tuple[dict[int, _Question], list[_Question]]:
@@ -583,13 +590,17 @@ def quality_results(programme: Programme) -> QualityResults:
 
 def mean_satisfaction(programme: Programme) -> float | None:
     """The mean of every 1–10 rating the year's satisfaction questionnaires (mentors' and
-    mentees') received; None without any. One aggregate query."""
-    too_few = (
-        Campaign.objects.filter(programme=programme, anonymous=True)
-        .annotate(answered=Count("responses"))
-        .filter(answered__lt=anonymity.minimum())
-        .values("pk")
-    )
+    mentees') received; None without any. Two queries."""
+    too_few = [
+        campaign["pk"]
+        for campaign in Campaign.objects.filter(programme=programme, anonymous=True)
+        .annotate(
+            answered=Count("responses"),
+            typed=Count("responses", filter=Q(responses__entered_by__isnull=False)),
+        )
+        .values("pk", "anonymous", "answered", "typed")
+        if _withheld(campaign)
+    ]
     found = (
         Answer.objects.exclude(response__campaign__in=too_few)
         .filter(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, Q
 
 from nastavnik.questionnaires.models import Campaign
 
@@ -38,10 +39,13 @@ class Withheld:
 
     answered: int
     minimum: int
+    # Given by the respondents themselves (not typed in from paper by the staff), when that
+    # is what falls short.
+    online: int | None = None
 
     @property
     def needed(self) -> int:
-        return self.minimum - self.answered
+        return self.minimum - (self.answered if self.online is None else self.online)
 
 
 class ResultsWithheld(Exception):
@@ -52,13 +56,28 @@ class ResultsWithheld(Exception):
         self.withheld = withheld
 
 
-def withheld(campaign: Campaign, answered: int | None = None) -> Withheld | None:
-    """None when the campaign's answers may be shown; else how far it is from the minimum."""
+def withheld(campaign: Campaign) -> Withheld | None:
+    """None when the campaign's answers may be shown; else how far it is from the minimum.
+
+    Paper forms are typed in by the staff, who have read them: one who typed in four forms
+    and saw the results of five would know the fifth. So the answers given online count on
+    their own too: none, or at least the minimum."""
     if not campaign.anonymous:
         return None
-    count = campaign.responses.count() if answered is None else answered
-    needed = minimum()
-    return Withheld(count, needed) if count < needed else None
+    counts = campaign.responses.aggregate(
+        total=Count("pk"), typed=Count("pk", filter=Q(entered_by__isnull=False))
+    )
+    return judged(counts["total"], counts["total"] - counts["typed"])
+
+
+def judged(total: int, online: int) -> Withheld | None:
+    """The rule on the counts of an anonymous campaign: all answers, and those given online."""
+    least = minimum()
+    if total < least:
+        return Withheld(total, least)
+    if 0 < online < least:
+        return Withheld(total, least, online)
+    return None
 
 
 def require_shown(campaign: Campaign) -> None:

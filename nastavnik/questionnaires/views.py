@@ -72,6 +72,11 @@ from nastavnik.questionnaires.responses import (
 from nastavnik.questionnaires.results import campaign_results as results_of
 from nastavnik.questionnaires.sheet import answer_sheet, error_messages, not_usable_message
 
+ONLINE_SHORT = gettext_lazy(
+    "The campaign is anonymous. Only %(online)s of its answers were given online; beside "
+    "paper forms that the staff typed in and read, so few could be told apart. The answers "
+    "are shown once none or at least %(minimum)s were given online: %(needed)s more needed."
+)
 PDF_UNAVAILABLE = gettext_lazy(
     "The PDF cannot be made on this server now; download the DOCX and print it."
 )
@@ -702,7 +707,7 @@ def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "invitations": invitations,
             "left_out": left_out,
             "progress": progress,
-            "withheld": anonymity.withheld(campaign, progress["answered"]),
+            "withheld": anonymity.withheld(campaign),
             "anonymity_min": anonymity.minimum(),
             # Paper forms of an anonymous campaign count without an invitation: never below 0.
             "waiting": max(0, progress["total"] - progress["answered"]),
@@ -825,7 +830,7 @@ def campaign_questionnaire_pdf(request: HttpRequest, campaign_pk: int) -> HttpRe
 def campaign_results(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = campaign_for(_ctx(request), campaign_pk)
     progress = _progress(campaign)
-    withheld = anonymity.withheld(campaign, progress["answered"])
+    withheld = anonymity.withheld(campaign)
     return render(
         request,
         "questionnaires/results.html",
@@ -841,6 +846,12 @@ def campaign_results(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 def withheld_message(withheld: anonymity.Withheld) -> str:
+    if withheld.online is not None:
+        return ONLINE_SHORT % {
+            "minimum": withheld.minimum,
+            "online": withheld.online,
+            "needed": withheld.needed,
+        }
     return ngettext(
         "The campaign is anonymous: its answers are shown once at least %(minimum)s people "
         "have answered, so that nobody's answers can be told apart. %(answered)s have "

@@ -171,6 +171,34 @@ def test_below_the_minimum_the_functions_themselves_refuse(survey):
     assert export.value.withheld.minimum == 5
 
 
+def test_paper_forms_typed_in_by_the_staff_cannot_single_out_an_online_answer(
+    client, tenant_a, survey
+):
+    """Four forms typed in and one answer online: the one who typed would know the fifth."""
+    campaign, people = survey["campaign"], survey["people"]
+    answer_by_link(campaign, people[0], answers_of(0))
+    client.force_login(tenant_a.user(Role.CURATOR))
+    for number in range(1, 5):
+        typed = client.post(
+            url("campaign_enter", campaign_pk=campaign.pk), data.post_of(answers_of(number))
+        )
+        assert typed.status_code == 302
+
+    pages = walk(client, campaign)
+
+    assert campaign.responses.count() == 5
+    assert pages["results"].context["results"] == []
+    assert TEXTS[0] not in pages["results"].content.decode()
+    assert "онлайн дано только 1" in pages["results"].content.decode()
+    assert pages["export"].status_code == 302
+    with pytest.raises(ResultsWithheld):
+        answers_xlsx(campaign)
+    # Once enough answered online, everything shows.
+    for number in range(1, 5):
+        answer_by_link(campaign, people[number], answers_of(number))
+    assert len(client.get(url("campaign_results", campaign_pk=campaign.pk)).context["results"])
+
+
 def test_a_role_without_access_to_surveys_opens_nothing_of_the_campaign(client, tenant_a, survey):
     campaign, people = survey["campaign"], survey["people"]
     for number in range(5):
