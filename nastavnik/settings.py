@@ -267,6 +267,9 @@ INVITATION_TTL_DAYS = 14
 CONSENT_LINK_TTL_DAYS = int(os.environ.get("CONSENT_LINK_TTL_DAYS", "14"))
 CONSENT_RETENTION_WITHDRAWN_DAYS = int(os.environ.get("CONSENT_RETENTION_WITHDRAWN_DAYS", "30"))
 CONSENT_RETENTION_EXPIRED_DAYS = int(os.environ.get("CONSENT_RETENTION_EXPIRED_DAYS", "30"))
+# Anonymous surveys: results and text answers are shown once at least this many people have
+# answered (never fewer than 3, whatever is set here; see questionnaires.anonymity).
+QUESTIONNAIRE_ANONYMITY_MIN = int(os.environ.get("QUESTIONNAIRE_ANONYMITY_MIN", "5"))
 # The address people open the system at: links in mail sent without a request to take it from.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000")
 

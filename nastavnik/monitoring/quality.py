@@ -31,10 +31,11 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Avg
+from django.db.models import Avg, Count, Q
 
 from nastavnik.monitoring.pairs import PairIndex, pair_index
 from nastavnik.programmes.models import Programme
+from nastavnik.questionnaires import anonymity
 from nastavnik.questionnaires.models import (
     Answer,
     Campaign,
@@ -155,6 +156,8 @@ class CampaignRef:
     form_name: str
     anonymous: bool
     responses: int
+    # Anonymous with fewer answers than `anonymity.minimum()`: none of them is counted yet.
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,10 @@ class _Question:
 def _campaigns(programme: Programme) -> list[dict[str, Any]]:
     return list(
         Campaign.objects.filter(programme=programme, questionnaire__kind__in=KINDS)
+        .annotate(
+            answered=Count("responses"),
+            typed=Count("responses", filter=Q(responses__entered_by__isnull=False)),
+        )
         .order_by("created_at", "pk")
         .values(
             "pk",
@@ -293,8 +300,18 @@ def _campaigns(programme: Programme) -> list[dict[str, Any]]:
             "form__name",
             "anonymous",
             "created_at",
+            "answered",
+            "typed",
         )
     )
+
+
+def _withheld(campaign: dict[str, Any]) -> bool:
+    """An anonymous campaign answered by too few: its answers would be someone's answers."""
+    if not campaign["anonymous"]:
+        return False
+    online = campaign["answered"] - campaign["typed"]
+    return anonymity.judged(campaign["answered"], online) is not None
 
 
 def _questions(questionnaire_ids: Iterable[int]) -> tuple[dict[int, _Question], list[_Question]]:
@@ -466,7 +483,7 @@ def collect(
     if campaign_ids is not None:
         wanted = set(campaign_ids)
         campaigns = [c for c in campaigns if c["pk"] in wanted]
-    by_campaign = {c["pk"]: c for c in campaigns}
+    by_campaign = {c["pk"]: c for c in campaigns if not _withheld(c)}
     by_pk, items = _questions({c["questionnaire_id"] for c in campaigns})
     titles = {kind: str(QuestionnaireKind(kind).label) for kind in KINDS}
     pairs = pairs if pairs is not None or not grouped else pair_index(programme)
@@ -477,6 +494,8 @@ def collect(
     pair_buckets: dict[str, _Bucket] = defaultdict(_Bucket.empty)
     labels: dict[str, str] = {}
     texts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    # Anonymous answers in words go after the others, in an order their arrival cannot steer.
+    unnamed_texts: dict[tuple[str, str], list[str]] = defaultdict(list)
     response_counts: Counter[int] = Counter()
     seen_responses: set[int] = set()
     routes: dict[tuple[int | None, int], list[_Bucket]] = {}
@@ -495,7 +514,8 @@ def collect(
             response_counts[campaign_id] += 1
         key = (question.kind, question.code)
         if question.type in OPEN_TYPES:
-            texts[key].append(str(value).strip())
+            anonymous = by_campaign[campaign_id]["anonymous"]
+            (unnamed_texts if anonymous else texts)[key].append(str(value).strip())
             continue
         if question.type not in CLOSED_TYPES:
             continue
@@ -512,6 +532,8 @@ def collect(
             bucket.values[key].append(value)
             bucket.responses[question.kind].add(response_id)
 
+    for key, unnamed in unnamed_texts.items():
+        texts[key].extend(anonymity.unlinked(unnamed))
     open_questions = tuple(
         OpenQuestion(
             q.kind,
@@ -532,7 +554,8 @@ def collect(
                 kind=c["questionnaire__kind"],
                 form_name=c["form__name"] or "",
                 anonymous=c["anonymous"],
-                responses=response_counts[c["pk"]],
+                responses=c["answered"] if _withheld(c) else response_counts[c["pk"]],
+                withheld=_withheld(c),
             )
             for c in campaigns
         ),
@@ -567,11 +590,25 @@ def quality_results(programme: Programme) -> QualityResults:
 
 def mean_satisfaction(programme: Programme) -> float | None:
     """The mean of every 1–10 rating the year's satisfaction questionnaires (mentors' and
-    mentees') received; None without any. One aggregate query."""
-    found = Answer.objects.filter(
-        response__campaign__programme=programme,
-        response__campaign__questionnaire__kind__in=SATISFACTION_KINDS,
-        question__type=QuestionType.SCALE,
-        number__isnull=False,
-    ).aggregate(mean=Avg("number"))["mean"]
+    mentees') received; None without any. Two queries."""
+    too_few = [
+        campaign["pk"]
+        for campaign in Campaign.objects.filter(programme=programme, anonymous=True)
+        .annotate(
+            answered=Count("responses"),
+            typed=Count("responses", filter=Q(responses__entered_by__isnull=False)),
+        )
+        .values("pk", "anonymous", "answered", "typed")
+        if _withheld(campaign)
+    ]
+    found = (
+        Answer.objects.exclude(response__campaign__in=too_few)
+        .filter(
+            response__campaign__programme=programme,
+            response__campaign__questionnaire__kind__in=SATISFACTION_KINDS,
+            question__type=QuestionType.SCALE,
+            number__isnull=False,
+        )
+        .aggregate(mean=Avg("number"))["mean"]
+    )
     return float(found) if isinstance(found, (Decimal, float, int)) else None

@@ -347,6 +347,18 @@ def waiting(campaign: Campaign) -> QuerySet[Invitation]:
     )
 
 
+def slip_holders(campaign: Campaign) -> QuerySet[Invitation]:
+    """Whom slips are printed for. With names, those who have not answered. Anonymous,
+    everyone invited who may still be asked: a printed list of those still waiting would name
+    who has answered. A slip of someone who has answered just says so when typed in."""
+    if not campaign.anonymous:
+        return waiting(campaign)
+    people = Person.objects.filter(organisation=campaign.organisation).not_hidden()
+    return campaign.invitations.filter(person__in=people.values("pk")).select_related(
+        "person", "campaign__organisation"
+    )
+
+
 @transaction.atomic
 def campaign_remind(campaign: Campaign, *, by: User | None, base_url: str | None = None) -> int:
     """Mail a new personal link to everyone who has not answered and has an e-mail."""
@@ -448,7 +460,7 @@ def slips_print(
         locked = _locked(campaign)
         _require_open(locked)
         pending = sorted(
-            waiting(locked),
+            slip_holders(locked),
             key=lambda i: (
                 i.person.grade or 0,
                 i.person.class_letter,

@@ -121,13 +121,21 @@ def _question(
         document.add_paragraph(LINE)
 
 
+ANONYMOUS_FORM_NOTE = (
+    "Анкета анонимная: не подписывайте её. Ответы вносятся без имени, а школа видит их только "
+    "все вместе и лишь когда ответят достаточно человек."
+)
+
+
 def questionnaire_docx(
     questionnaire: Questionnaire,
     organisation: Organisation,
     *,
     pools: dict[str, list[Person]] | None = None,
+    anonymous: bool = False,
 ) -> bytes:
-    """The questionnaire to print and fill in by hand: every question, conditions in words."""
+    """The questionnaire to print and fill in by hand: every question, conditions in words.
+    The form of an anonymous campaign asks for no name and says so."""
     document = _document()
     org = document.add_paragraph(organisation.name)
     org.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -138,7 +146,10 @@ def questionnaire_docx(
     title_run.font.size = Pt(14)
     if questionnaire.intro:
         document.add_paragraph(questionnaire.intro)
-    document.add_paragraph("ФИО: " + "_" * 50 + "   Класс / должность: " + "_" * 12)
+    if anonymous:
+        document.add_paragraph(ANONYMOUS_FORM_NOTE)
+    else:
+        document.add_paragraph("ФИО: " + "_" * 50 + "   Класс / должность: " + "_" * 12)
     _hint(document.add_paragraph(), "Вопросы, отмеченные звёздочкой (*), обязательны.")
 
     questions = list(questionnaire.questions.select_related("section"))

@@ -1,6 +1,10 @@
-"""Raw answers of a campaign as XLSX: one row per response, one column per question. An
-anonymous campaign's workbook has no names and no times, only the day of the answer. Text that
-a spreadsheet would run as a formula is written as text (the people export's rule)."""
+"""Raw answers of a campaign as XLSX: one row per response, one column per question. Text that
+a spreadsheet would run as a formula is written as text (the people export's rule).
+
+An anonymous campaign's workbook exists only from `anonymity.minimum()` answers on (below that
+`ResultsWithheld` is raised). It has no names, no day and no way the answer came, and its rows
+are ordered by their content, not by when they came in: a row's place says nothing about who
+gave it."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from nastavnik.people.models import Person
 from nastavnik.people.transfer.export import FORMULA_STARTS
 from nastavnik.people.transfer.export import _safe as safe_cell
+from nastavnik.questionnaires import anonymity
 from nastavnik.questionnaires.models import Answer, Campaign, Question, QuestionType
 from nastavnik.questionnaires.responses import questions_of, typed
 
@@ -46,7 +51,13 @@ def _cell_value(question: Question, value: Any, names: dict[int, str]) -> Any:
     return typed(question, value)
 
 
+def _unlinked_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Anonymous rows in an order that depends on their content only."""
+    return sorted(rows, key=lambda row: anonymity.content_key(repr(row)))
+
+
 def answers_xlsx(campaign: Campaign) -> bytes:
+    anonymity.require_shown(campaign)
     questions = questions_of(campaign)
     responses = list(
         campaign.responses.select_related("person").order_by("pk")
@@ -68,7 +79,7 @@ def answers_xlsx(campaign: Campaign) -> bytes:
     heads = [HEAD_NUMBER]
     if not campaign.anonymous:
         heads += [HEAD_NAME, HEAD_CLASS]
-    heads += [HEAD_DATE, HEAD_CHANNEL]
+        heads += [HEAD_DATE, HEAD_CHANNEL]
     fixed = len(heads)
     heads += [f"{n}. {q.text}" for n, q in enumerate(questions, start=1)]
     for index in range(1, len(heads) + 1):
@@ -85,15 +96,20 @@ def answers_xlsx(campaign: Campaign) -> bytes:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for number, response in enumerate(responses, start=1):
-        row: list[Any] = [number]
+    rows: list[list[Any]] = []
+    for response in responses:
+        row: list[Any] = []
         if not campaign.anonymous:
             person = response.person
             row += [person.full_name if person else "", person.class_name if person else ""]
-        row += [response.submitted_on, CHANNELS.get(response.channel, response.channel)]
+            row += [response.submitted_on, CHANNELS.get(response.channel, response.channel)]
         for question in questions:
             row.append(_cell_value(question, values.get((response.pk, question.pk)), names))
-        sheet.append([safe_cell(sheet, value) for value in row])
+        rows.append(row)
+    if campaign.anonymous:
+        rows = _unlinked_rows(rows)
+    for number, row in enumerate(rows, start=1):
+        sheet.append([safe_cell(sheet, value) for value in [number, *row]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

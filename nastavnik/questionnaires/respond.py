@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from nastavnik.core.access import public_view
-from nastavnik.questionnaires import throttle
+from nastavnik.questionnaires import anonymity, throttle
 from nastavnik.questionnaires.forms import CodeForm
 from nastavnik.questionnaires.models import Channel, Invitation
 from nastavnik.questionnaires.responses import (
@@ -121,6 +121,7 @@ def _answer(request: HttpRequest, invitation: Invitation, channel: str) -> HttpR
         "organisation": campaign.organisation,
         "questionnaire": campaign.questionnaire,
         "person": None if campaign.anonymous else invitation.person,
+        "anonymity_min": anonymity.minimum(),
         "sheet": answer_sheet(questions, raw, errors, pools),
         "errors": errors,
     }

@@ -1,7 +1,11 @@
 """Results of a campaign per question: how many answered, the mean of numbers, the
 distribution of options and scale points, the text answers, and for a ranking how often each
 person was named and at what mean place. A few queries for the whole campaign, however many
-responses it has."""
+responses it has.
+
+An anonymous campaign's results exist only from `anonymity.minimum()` answers on (below that
+`ResultsWithheld` is raised); then a question answered by fewer people shows only its count,
+and free text comes in an order unrelated to the order of the answers."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from nastavnik.people.models import Person
+from nastavnik.questionnaires import anonymity
 from nastavnik.questionnaires.models import Answer, Campaign, Question, QuestionType
 from nastavnik.questionnaires.responses import questions_of
 
@@ -38,6 +43,8 @@ class QuestionResult:
     shares: list[Share] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     ranked: list[Ranked] = field(default_factory=list)
+    # Anonymous campaigns: answered by too few to show what they said.
+    withheld: bool = False
 
 
 def _percent(part: int, whole: int) -> int:
@@ -80,6 +87,8 @@ def _ranked(values: list[Any]) -> list[Ranked]:
 
 
 def campaign_results(campaign: Campaign) -> list[QuestionResult]:
+    anonymity.require_shown(campaign)
+    least = anonymity.minimum() if campaign.anonymous else 0
     questions = questions_of(campaign)
     by_question: dict[int, list[Any]] = defaultdict(list)
     for question_id, value in (
@@ -92,6 +101,10 @@ def campaign_results(campaign: Campaign) -> list[QuestionResult]:
     for number, question in enumerate(questions, start=1):
         values = by_question.get(question.pk, [])
         result = QuestionResult(question=question, number=number, count=len(values))
+        if 0 < len(values) < least:
+            result.withheld = True
+            results.append(result)
+            continue
         if question.type in (QuestionType.SCALE, QuestionType.NUMBER) and values:
             total = sum(Decimal(str(v)) for v in values)
             result.mean = (total / len(values)).quantize(Decimal("0.01"))
@@ -99,6 +112,8 @@ def campaign_results(campaign: Campaign) -> list[QuestionResult]:
             result.shares = _shares(question, values, len(values))
         elif question.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
             result.texts = [str(v) for v in values]
+            if campaign.anonymous:
+                result.texts = anonymity.unlinked(result.texts)
         elif question.type == QuestionType.DATE:
             result.texts = sorted(str(v) for v in values)
         elif question.type == QuestionType.RANKING:

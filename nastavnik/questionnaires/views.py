@@ -27,8 +27,8 @@ from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
 from nastavnik.programmes.access import current_programme
+from nastavnik.questionnaires import anonymity, services
 from nastavnik.questionnaires import campaigns as campaign_services
-from nastavnik.questionnaires import services
 from nastavnik.questionnaires.access import (
     campaign_for,
     campaigns_of,
@@ -72,6 +72,11 @@ from nastavnik.questionnaires.responses import (
 from nastavnik.questionnaires.results import campaign_results as results_of
 from nastavnik.questionnaires.sheet import answer_sheet, error_messages, not_usable_message
 
+ONLINE_SHORT = gettext_lazy(
+    "The campaign is anonymous. Only %(online)s of its answers were given online; beside "
+    "paper forms that the staff typed in and read, so few could be told apart. The answers "
+    "are shown once none or at least %(minimum)s were given online: %(needed)s more needed."
+)
 PDF_UNAVAILABLE = gettext_lazy(
     "The PDF cannot be made on this server now; download the DOCX and print it."
 )
@@ -672,17 +677,19 @@ def _progress(campaign: Campaign) -> dict[str, Any]:
 def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     campaign = campaign_for(ctx, campaign_pk)
-    invitations = list(
-        campaign.invitations.select_related("person", "response").order_by(
-            "person__grade",
-            "person__class_letter",
-            "person__last_name",
-            "person__first_name",
-            "pk",
-        )
-        if not campaign.anonymous
-        else campaign.invitations.select_related("person").order_by(
-            "person__last_name", "person__first_name", "pk"
+    # Anonymous: counts only. Not even the list of the invited with when each was reminded or
+    # given a code: only those still waiting are reminded, so that would tell who answered.
+    invitations = (
+        []
+        if campaign.anonymous
+        else list(
+            campaign.invitations.select_related("person", "response").order_by(
+                "person__grade",
+                "person__class_letter",
+                "person__last_name",
+                "person__first_name",
+                "pk",
+            )
         )
     )
     # As they are now: a person hidden after a withdrawn consent is not named even here.
@@ -691,6 +698,7 @@ def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         .not_hidden()
         .order_by("last_name", "first_name", "pk")
     )
+    progress = _progress(campaign)
     return render(
         request,
         "questionnaires/campaign_detail.html",
@@ -698,7 +706,11 @@ def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "campaign": campaign,
             "invitations": invitations,
             "left_out": left_out,
-            "progress": _progress(campaign),
+            "progress": progress,
+            "withheld": anonymity.withheld(campaign),
+            "anonymity_min": anonymity.minimum(),
+            # Paper forms of an anonymous campaign count without an invitation: never below 0.
+            "waiting": max(0, progress["total"] - progress["answered"]),
             "can_manage": ctx.can(Perm.CAMPAIGNS_MANAGE),
             "code_url": campaign_services.code_url(base_url=request.build_absolute_uri("/")),
         },
@@ -796,6 +808,7 @@ def campaign_questionnaire_docx(request: HttpRequest, campaign_pk: int) -> HttpR
         campaign.questionnaire,
         ctx.organisation,
         pools=pools_of(campaign, questions_of(campaign)),
+        anonymous=campaign.anonymous,
     )
     return _download(content, f"{_file_stem(campaign.title)}.docx", DOCX_CONTENT_TYPE)
 
@@ -808,6 +821,7 @@ def campaign_questionnaire_pdf(request: HttpRequest, campaign_pk: int) -> HttpRe
         campaign.questionnaire,
         ctx.organisation,
         pools=pools_of(campaign, questions_of(campaign)),
+        anonymous=campaign.anonymous,
     )
     return _pdf_or_back(request, content, _file_stem(campaign.title), campaign.get_absolute_url())
 
@@ -815,24 +829,53 @@ def campaign_questionnaire_pdf(request: HttpRequest, campaign_pk: int) -> HttpRe
 @org_view(Perm.QUESTIONNAIRES_VIEW)
 def campaign_results(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = campaign_for(_ctx(request), campaign_pk)
+    progress = _progress(campaign)
+    withheld = anonymity.withheld(campaign)
     return render(
         request,
         "questionnaires/results.html",
         {
             "campaign": campaign,
-            "results": results_of(campaign),
-            "progress": _progress(campaign),
-            "can_export": _ctx(request).can(Perm.CAMPAIGNS_MANAGE),
+            "results": [] if withheld else results_of(campaign),
+            "withheld": withheld,
+            "anonymity_min": anonymity.minimum(),
+            "progress": progress,
+            "can_export": _ctx(request).can(Perm.CAMPAIGNS_MANAGE) and withheld is None,
         },
     )
+
+
+def withheld_message(withheld: anonymity.Withheld) -> str:
+    if withheld.online is not None:
+        return ONLINE_SHORT % {
+            "minimum": withheld.minimum,
+            "online": withheld.online,
+            "needed": withheld.needed,
+        }
+    return ngettext(
+        "The campaign is anonymous: its answers are shown once at least %(minimum)s people "
+        "have answered, so that nobody's answers can be told apart. %(answered)s have "
+        "answered so far: %(needed)s more answer is needed.",
+        "The campaign is anonymous: its answers are shown once at least %(minimum)s people "
+        "have answered, so that nobody's answers can be told apart. %(answered)s have "
+        "answered so far: %(needed)s more answers are needed.",
+        withheld.needed,
+    ) % {"minimum": withheld.minimum, "answered": withheld.answered, "needed": withheld.needed}
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
 def campaign_export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = campaign_for(_ctx(request), campaign_pk)
-    return _download(
-        answers_xlsx(campaign), f"Ответы — {_file_stem(campaign.title)}.xlsx", XLSX_CONTENT_TYPE
-    )
+    try:
+        content = answers_xlsx(campaign)
+    except anonymity.ResultsWithheld as refused:
+        messages.error(request, withheld_message(refused.withheld))
+        return redirect(
+            "questionnaires:campaign_results",
+            org_slug=campaign.organisation.slug,
+            campaign_pk=campaign.pk,
+        )
+    return _download(content, f"Ответы — {_file_stem(campaign.title)}.xlsx", XLSX_CONTENT_TYPE)
 
 
 # --- Answers typed in from paper and single responses -----------------------------------------
@@ -923,6 +966,10 @@ def campaign_enter(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 def response_detail(request: HttpRequest, response_pk: int) -> HttpResponse:
     response = response_for(_ctx(request), response_pk)
     campaign = response.campaign
+    # One anonymous response on its own is one person's answers, whatever the count: the
+    # results page is the only way to them.
+    if campaign.anonymous:
+        raise Http404
     questions = questions_of(campaign)
     answers = {a.question_id: a.value for a in response.answers.all()}
     ranked = [int(pk) for q in questions if q.type == "ranking" for pk in answers.get(q.pk) or []]

@@ -15,6 +15,7 @@ from nastavnik.monitoring.quality import (
     stem,
 )
 from nastavnik.monitoring.tests import data
+from nastavnik.questionnaires.anonymity import unlinked
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +98,38 @@ def test_an_anonymous_campaign_sent_to_one_form_counts_in_that_form(programme, w
     anonymous = data.campaign(programme, "mentor-satisfaction", anonymous=True)
     anonymous.form = builtin_form("teacher-teacher")
     anonymous.save()
-    data.respond(anonymous, None, {"comfort": 4})
+    for _ in range(5):  # an anonymous campaign counts from five answers on
+        data.respond(anonymous, None, {"comfort": 4})
     results = quality_results(programme)
     labels = {g.label for g in results.by_form}
     assert builtin_form("teacher-teacher").name in labels
+
+
+def test_an_anonymous_campaign_with_too_few_answers_counts_nowhere(programme, world):
+    before = quality_results(programme)
+    mean_before = mean_satisfaction(programme)
+    anonymous = data.campaign(programme, "mentee-satisfaction", anonymous=True, title="Тихая")
+    for comfort, text in ((1, "Наставник кричит"), (2, "Скучно"), (1, "Боюсь сказать")):
+        data.respond(anonymous, None, {"comfort": comfort, "lacking": text})
+
+    results = quality_results(programme)
+
+    assert results.item("mentee_satisfaction", "comfort") == before.item(
+        "mentee_satisfaction", "comfort"
+    )
+    assert results.open_questions == before.open_questions
+    assert mean_satisfaction(programme) == mean_before
+    (ref,) = [c for c in results.campaigns if c.title == "Тихая"]
+    assert ref.withheld and ref.responses == 3
+
+    for comfort, text in ((3, "Всё хорошо"), (4, "Мало встреч")):
+        data.respond(anonymous, None, {"comfort": comfort, "lacking": text})
+    counted = quality_results(programme)
+    lacking = next(q for q in counted.open_questions if q.code == "lacking")
+    unnamed = ["Наставник кричит", "Скучно", "Боюсь сказать", "Всё хорошо", "Мало встреч"]
+    # Named answers first, as they came; the anonymous ones in an order of their own.
+    assert lacking.answers[3:] == tuple(unlinked(unnamed))
+    assert counted.item("mentee_satisfaction", "comfort").n == 3 + 5
 
 
 def test_open_answers_are_grouped_by_question_with_recurring_words(programme, world):

@@ -105,16 +105,17 @@ def test_the_export_has_a_row_per_response_and_a_column_per_question(answered):
 
 def test_an_anonymous_export_has_no_names(tenant_a):
     org = tenant_a.organisation
-    person = data.student(org, last_name="Скрытная")
+    people = [data.student(org, last_name=f"Скрытная{n}") for n in range(5)]
     campaign = data.send(data.programme_of(org), data.questionnaire(org), anonymous=True)
-    response_submit(campaign.invitations.get(person=person), raw(), channel=Channel.CODE)
+    for person in people:
+        response_submit(campaign.invitations.get(person=person), raw(), channel=Channel.CODE)
 
     workbook = load_workbook(io.BytesIO(answers_xlsx(campaign)))
     rows = list(workbook.active.iter_rows(values_only=True))
 
-    assert "ФИО" not in rows[0]
+    assert "ФИО" not in rows[0] and "Дата ответа" not in rows[0]
     assert not any("Скрытная" in str(value) for row in rows for value in row)
-    assert len(rows) == 2
+    assert len(rows) == 6
 
 
 def test_the_printable_questionnaire_has_every_question_and_its_condition(tenant_a):
