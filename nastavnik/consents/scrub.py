@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from nastavnik.accounts.models import Invitation as AccountInvitation
 from nastavnik.awards.models import JuryScore, Nominee
+from nastavnik.concerns.models import Concern
 from nastavnik.consents.models import ConsentLink
 from nastavnik.meetings.models import Feedback
 from nastavnik.mentees.models import Mentee, MenteeInput
@@ -39,6 +40,12 @@ def person_traces_scrub(person: Person) -> None:
     _mentor_text(person)
     _files(person)
     _awards_text(person)
+    # A concern the person raised, about their child, or about them: the reporter's words and
+    # the curator's answer and note all tell of the person. The rest of the record stays, so
+    # the channel's figures and the link to a replacement survive.
+    Concern.objects.filter(Q(reporter=person) | Q(child=person) | Q(about=person)).update(
+        text=SCRUBBED, answer="", note=""
+    )
     Feedback.objects.filter(author=person).update(comment="")
     MentorshipResult.objects.filter(mentorship__mentor__person=person).update(mentor_feedback="")
     MentorshipResult.objects.filter(mentorship__members__mentee__person=person).update(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from nastavnik.awards import services as awards
 from nastavnik.awards.models import Juror, JuryScore, Nomination
+from nastavnik.concerns.models import Concern, ReporterKind, Topic
 from nastavnik.consents.services import Depersonalised, people_depersonalise
 from nastavnik.matching.tests.data import mentee as make_mentee
 from nastavnik.meetings.models import MeetingStatus
@@ -133,6 +134,16 @@ def _plant(tenant, mentorship, person, trace: str, *, side: str) -> None:
         organisation=org, response=response, question=text_question, value=f"{trace} ответ"
     )
     Answer.objects.create(organisation=org, response=response, question=scale, value=8, number=8)
+    # A concern raised in the safeguarding channel, with the curator's answer and note.
+    Concern.objects.create(
+        organisation=org,
+        reporter=person,
+        reporter_kind=ReporterKind.MENTEE,
+        topic=Topic.OTHER,
+        text=f"{trace} беспокойство",
+        answer=f"{trace} ответ куратора",
+        note=f"{trace} заметка куратора",
+    )
     # Files uploaded for the person.
     MentorDocumentFactory(
         person=person, scan=ContentFile(f"%PDF-1.4 {trace}".encode(), name="scan.pdf")
