@@ -29,6 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from nastavnik.assessments.models import Measure
+from nastavnik.concerns.models import Concern
 from nastavnik.consents.models import Consent
 from nastavnik.meetings.models import Attendance as MeetingAttendance
 from nastavnik.meetings.models import Feedback, Meeting
@@ -454,6 +456,30 @@ def _documents_sheet(person: Person) -> Sheet:
     return sheet
 
 
+def _concerns_sheet(person: Person) -> Sheet:
+    """Concerns the person raised, or a guardian raised for them, with the answer they were
+    given. Concerns *about* the person stay out: the channel never shows a concern to the one it
+    is about, and the reporter's words are a third person's data (152-ФЗ art. 14 part 8 item 4).
+    The curator's internal note stays out too."""
+    sheet = Sheet(
+        _("Concerns raised"), [_("Date"), _("Topic"), _("Status"), _("What happened"), _("Answer")]
+    )
+    raised = Concern.objects.filter(Q(reporter=person) | Q(child=person)).order_by(
+        "created_at", "pk"
+    )
+    for concern in raised:
+        sheet.rows.append(
+            [
+                _day(concern.created_at),
+                concern.get_topic_display(),
+                concern.get_status_display(),
+                concern.text,
+                concern.answer,
+            ]
+        )
+    return sheet
+
+
 def person_data(person: Person, today: date) -> list[Sheet]:
     """Every area of what the system holds about `person`, a sheet each."""
     part = _part_of(person)
@@ -469,6 +495,7 @@ def person_data(person: Person, today: date) -> list[Sheet]:
         _inputs_sheet(person),
         _selection_sheet(person),
         _documents_sheet(person),
+        _concerns_sheet(person),
     ]
 
 

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.audit.models import AuditAction, AuditEntry
 from nastavnik.cabinets.access_export import person_data, sheets_docx
+from nastavnik.concerns.models import Concern, ReporterKind, Topic
 from nastavnik.consents.models import Consent, Purpose
 from nastavnik.consents.services import consent_withdraw, people_depersonalise
 from nastavnik.consents.tests.factories import ConsentFactory
@@ -221,6 +222,7 @@ def test_a_mentee_downloads_every_area_of_their_data(client, world):
         "Сведения специалистов",
         "Отбор наставника",
         "Документы наставника",
+        "Обращения",
     ]
     assert _field(sheets, "Last name") == ours.mentee.last_name
     assert _field(sheets, "Phone") == "+7 900 111-22-33"
@@ -476,6 +478,7 @@ def test_the_pdf_document_holds_every_area(world):
         "Сведения специалистов",
         "Отбор наставника",
         "Документы наставника",
+        "Обращения",
     ]
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert {"Стесняется отвечать у доски", "Повысить успеваемость по математике"} <= cells
@@ -541,3 +544,36 @@ def test_a_replaced_mentor_keeps_the_pair_and_the_meetings_they_led(client, worl
     assert pair[10] == f"с {started} по {ended}"
     meetings = sheets["Встречи"][1:]
     assert len(meetings) == 1 and meetings[0][1] == "Первая, организационная"
+
+
+def test_concerns_raised_for_the_child_are_theirs_and_concerns_about_the_mentor_are_not(
+    client, world
+):
+    ours = world.ours
+    Concern.objects.create(
+        organisation=ours.mentorship.organisation,
+        reporter=ours.guardian,
+        reporter_kind=ReporterKind.GUARDIAN,
+        child=ours.mentee,
+        mentorship=ours.mentorship,
+        about=ours.mentor,
+        topic=Topic.REPLACEMENT,
+        text="Просим другого наставника",
+        answer="Подберём замену до конца месяца",
+        note="Внутренняя заметка куратора",
+    )
+
+    client.force_login(ours.guardian_user)
+    child = _sheets(client.get(_url("child_data", ours), {"child": ours.mentee.pk}))
+    raised = child[gettext("Concerns raised")]
+    assert raised[1][1:] == [
+        Topic.REPLACEMENT.label,
+        Concern._meta.get_field("status").choices[0][1],
+        "Просим другого наставника",
+        "Подберём замену до конца месяца",
+    ]
+    assert "Внутренняя заметка куратора" not in _cells(raised)
+
+    client.force_login(ours.mentor_user)
+    mentor = _sheets(client.get(_url("own_data", ours)))
+    assert "Просим другого наставника" not in str(mentor)
