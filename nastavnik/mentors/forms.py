@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
+from nastavnik.consents.rules import hidden_q
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField
 from nastavnik.core.uploads import scan_help_text
 from nastavnik.mentors.models import (
@@ -29,6 +30,7 @@ from nastavnik.mentors.models import (
 from nastavnik.mentors.rules import DocumentState
 from nastavnik.mentors.services import MESSAGES, programme_forms
 from nastavnik.orgs.models import Membership, Organisation, Role
+from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -189,6 +191,13 @@ def scorer_accounts(organisation: Organisation) -> QuerySet[User]:
             pk__in=Membership.objects.filter(organisation=organisation, role__in=roles).values(
                 "user_id"
             )
+        )
+        # Not the account of someone whose registry data are hidden after a withdrawn consent.
+        .exclude(
+            pk__in=Person.objects.for_org(organisation)
+            .filter(user__isnull=False)
+            .filter(hidden_q())
+            .values("user")
         )
         .order_by("last_name", "first_name", "email")
         .distinct()
