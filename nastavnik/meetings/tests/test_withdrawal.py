@@ -205,7 +205,7 @@ def test_a_consent_given_again_lifts_the_suspension(
     client, world, django_capture_on_commit_callbacks
 ):
     """Suspension is derived from the consents: nothing to clear by hand."""
-    tenant, mentorship, participation = world
+    tenant, _mentorship, participation = world
     _withdraw_as_parent(client, tenant, participation, django_capture_on_commit_callbacks)
     assert SUSPENDED in _page(client, tenant, Role.MENTOR, "cabinets:mentor")
 
