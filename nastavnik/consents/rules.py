@@ -101,6 +101,18 @@ def participation_withdrawn_q(on: date | None = None, ref: str = "pk") -> Q:
     return q
 
 
+def hidden_accounts_q(organisation_id: int, on: date | None = None, ref: str = "pk") -> Q:
+    """On an account queryset: accounts linked to a person of the organisation whose data are
+    hidden. An account's name is the person's name: pickers of accounts exclude these too."""
+    return Q(
+        Exists(
+            Person.objects.filter(organisation_id=organisation_id, user=OuterRef(ref)).filter(
+                hidden_q(on)
+            )
+        )
+    )
+
+
 def with_valid_consent(
     people: PersonQuerySet, purpose: Purpose | str, on: date | None = None
 ) -> PersonQuerySet:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
-from nastavnik.consents.rules import hidden_q
+from nastavnik.consents.rules import hidden_accounts_q
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField
 from nastavnik.core.uploads import scan_help_text
 from nastavnik.mentors.models import (
@@ -30,7 +30,6 @@ from nastavnik.mentors.models import (
 from nastavnik.mentors.rules import DocumentState
 from nastavnik.mentors.services import MESSAGES, programme_forms
 from nastavnik.orgs.models import Membership, Organisation, Role
-from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -193,12 +192,7 @@ def scorer_accounts(organisation: Organisation) -> QuerySet[User]:
             )
         )
         # Not the account of someone whose registry data are hidden after a withdrawn consent.
-        .exclude(
-            pk__in=Person.objects.for_org(organisation)
-            .filter(user__isnull=False)
-            .filter(hidden_q())
-            .values("user")
-        )
+        .exclude(hidden_accounts_q(organisation.pk))
         .order_by("last_name", "first_name", "email")
         .distinct()
     )
