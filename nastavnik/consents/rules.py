@@ -190,13 +190,11 @@ def consent_status(
         else:
             states[purpose] = PurposeState(purpose, Status.MISSING, None)
     processing_ok = states[Purpose.PROCESSING].status == Status.VALID
-    if not processing_ok:
-        states = {
-            p: PurposeState(s.purpose, s.status, s.consent, blocked=s.status == Status.VALID)
-            if p != Purpose.PROCESSING
-            else s
-            for p, s in states.items()
-        }
+    # Whether each deciding consent counts is consent_state's answer, as in the register.
+    states = {
+        p: consent_state(s.consent, day, processing_ok) if s.consent is not None else s
+        for p, s in states.items()
+    }
     # The same rule as hidden_q, read from the rows already loaded.
     withdrawn = any(c.purpose == Purpose.PROCESSING and c.withdrawn_at for c in consents)
     hidden = (withdrawn and not processing_ok) or Depersonalisation.objects.filter(
