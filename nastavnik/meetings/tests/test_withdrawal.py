@@ -242,3 +242,56 @@ def test_withdrawing_publication_changes_nothing_for_the_pair(
     assert mail.outbox == []
     assert SUSPENDED not in _page(client, tenant, Role.MENTOR, "cabinets:mentor")
     assert Consent.objects.filter(withdrawn_at__isnull=True, purpose="participation").exists()
+
+
+def test_in_a_group_only_the_withdrawn_mentees_part_is_suspended(
+    client, tenant_a, django_capture_on_commit_callbacks
+):
+    """The curator records a withdrawal that came on paper: the group works on for the others,
+    the withdrawn mentee is out of its work and off the attendance list, the curator and the
+    mentor are told without the reason, another mentee is not told that a group-mate withdrew."""
+    org = tenant_a.organisation
+    other_user = tenant_a.user(Role.MENTEE)
+    group = pair(
+        org, mentor_user=tenant_a.user(Role.MENTOR), mentee_users=[other_user, None], group=True
+    )
+    withdrawn = group.members.exclude(mentee__person__user=other_user).get().mentee.person
+    mentor_person = group.mentor.person
+    mentor_person.email = "mentor@example.ru"
+    mentor_person.save(update_fields=["email"])
+    plan_services.plan_start(group, from_typical=False, by=None)
+    future = meeting(group, days=3)
+    past = meeting(group, days=-1)
+    participation = withdrawn.consents.get(purpose=Purpose.PARTICIPATION)
+    mail.outbox.clear()
+    client.force_login(tenant_a.user(Role.CURATOR))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse(
+                "consents:withdraw",
+                kwargs={"org_slug": org.slug, "consent_pk": participation.pk},
+            ),
+            {"reason": REASON},
+        )
+
+    assert response.status_code == 302
+    future.refresh_from_db()
+    assert future.status == MeetingStatus.PLANNED
+    detail = _page(client, tenant_a, Role.CURATOR, "mentorships:detail", mentorship_pk=group.pk)
+    assert SUSPENDED in detail and REASON not in detail
+    assert SUSPENDED in _page(client, tenant_a, Role.MENTOR, "cabinets:mentor")
+    assert SUSPENDED not in _page(client, tenant_a, Role.MENTEE, "cabinets:mentee")
+    # The plan stays editable for the group; the attendance list leaves the withdrawn out.
+    client.force_login(tenant_a.user(Role.MENTOR))
+    kwargs = {"org_slug": org.slug, "mentorship_pk": group.pk}
+    page = client.get(reverse("plans:plan", kwargs=kwargs)).content.decode()
+    assert reverse("plans:item_add", kwargs=kwargs) in page
+    hold = client.get(
+        reverse("meetings:hold", kwargs={"org_slug": org.slug, "meeting_pk": past.pk})
+    )
+    labels = [str(label) for _value, label in hold.context["form"].fields["present"].choices]
+    assert labels and not any(withdrawn.last_name in label for label in labels)
+    # Told, without the reason; the curator's letter is not sent (no curator's address here).
+    assert [m.to for m in mail.outbox] == [["mentor@example.ru"]]
+    assert REASON not in mail.outbox[0].body and withdrawn.full_name in mail.outbox[0].body
