@@ -83,6 +83,7 @@ def test_a_parents_withdrawal_suspends_the_pair_on_every_page_at_once(
     past = meeting(mentorship, days=-3, status=MeetingStatus.HELD)
     # Before: nothing is suspended anywhere.
     assert SUSPENDED not in _page(client, tenant, Role.MENTEE, "cabinets:mentee")
+    assert SUSPENDED not in _page(client, tenant, Role.CURATOR, "mentorships:list")
 
     _withdraw_as_parent(client, tenant, participation, django_capture_on_commit_callbacks)
 
@@ -97,6 +98,7 @@ def test_a_parents_withdrawal_suspends_the_pair_on_every_page_at_once(
         kwargs={"org_slug": tenant.organisation.slug, "mentorship_pk": mentorship.pk},
     )
     assert SUSPENDED in detail and early in detail
+    assert SUSPENDED in _page(client, tenant, Role.CURATOR, "mentorships:list")
     assert SUSPENDED in _page(client, tenant, Role.MENTOR, "cabinets:mentor")
     assert SUSPENDED in _page(client, tenant, Role.MENTEE, "cabinets:mentee")
     assert SUSPENDED in _page(client, tenant, Role.GUARDIAN, "cabinets:guardian")
