@@ -41,7 +41,10 @@ def invitation_form(
     """The invitation form as the members page and the invite page both show it."""
     # People who already have an account are linked already; the prefilled one stays choosable
     # so the form shows who is being invited.
-    people = people_of(ctx).filter(Q(user__isnull=True) | Q(pk=getattr(person, "pk", None)))
+    # Nobody whose data are hidden after a withdrawn consent is offered by name.
+    people = (
+        people_of(ctx).not_hidden().filter(Q(user__isnull=True) | Q(pk=getattr(person, "pk", None)))
+    )
     initial = {"person": person.pk, "email": person.email} if person else {}
     return InvitationForm(
         data,

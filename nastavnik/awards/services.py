@@ -39,7 +39,7 @@ from nastavnik.awards.models import (
     NomineeKind,
     TieDecision,
 )
-from nastavnik.consents.rules import hidden_q
+from nastavnik.consents.rules import hidden_accounts_q, hidden_q
 from nastavnik.core.text import fold
 from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship
@@ -235,6 +235,8 @@ def jury_candidates(organisation_id: int) -> QuerySet[User]:
         User.objects.filter(
             memberships__organisation_id=organisation_id, memberships__role__in=roles
         )
+        # Not the account of someone whose data are hidden after a withdrawn consent.
+        .exclude(hidden_accounts_q(organisation_id))
         .distinct()
         .order_by("last_name", "first_name", "email")
     )

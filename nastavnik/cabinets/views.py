@@ -1,7 +1,8 @@
 """Personal cabinets: the mentor's, the mentee's and the guardian's page of their own rows.
 
-No URL here names a row: each page lists what belongs to the user — the pairs through
-`mentorships.access.workable` narrowed to the user's own side, the children through the
+No URL here names a row: each page lists what belongs to the user — the pairs the user
+mentors or is a mentee of (listed even when the user's part is suspended, then without the
+links into the pair's work, which `mentorships.access.workable` refuses), the children through the
 user's guardian links, the consents through `consents.access.own_consents`.
 """
 
@@ -24,14 +25,16 @@ from nastavnik.audit.services import audit_record
 from nastavnik.cabinets import meetings_bridge
 from nastavnik.cabinets.access_export import person_data, sheets_docx, sheets_xlsx
 from nastavnik.consents.access import own_consents
-from nastavnik.consents.rules import is_hidden, signing_for
+from nastavnik.consents.rules import consent_state, is_hidden, signing_for
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, docx_to_pdf
 from nastavnik.mentees.models import Mentee
 from nastavnik.mentors.models import Attendance, Mentor, TrainingEvent
 from nastavnik.mentors.rules import training_completed
-from nastavnik.mentorships.access import own_people, with_people, workable
+from nastavnik.mentorships.access import mentorships_of, own_people, with_people
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.mentorships.suspension import NONE as NO_SUSPENSION
+from nastavnik.mentorships.suspension import Suspension, suspension_of
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import GuardianLink, Person
@@ -58,9 +61,31 @@ class PairCard:
     held_meetings: int = 0
     mentor_hidden: bool = False
     upcoming: list[Any] = field(default_factory=list)
+    suspension: Suspension = NO_SUSPENSION
+    # The viewer's own part is suspended: the pair is listed, its plan and meetings are not open.
+    own_suspended: bool = False
+    show_suspended: bool = False
 
 
-def _cards(ctx: OrgContext, mentorships: Any, today: date) -> list[PairCard]:
+def _own_suspended(mentorship: Mentorship, suspension: Suspension, me: set[int]) -> bool:
+    return (suspension.mentor and mentorship.mentor.person_id in me) or bool(
+        suspension.mentees & me
+    )
+
+
+def _shows_suspended(mentorship: Mentorship, suspension: Suspension, me: set[int]) -> bool:
+    """The mark on the card: one's own part, the whole pair, or (for its mentor) any mentee of
+    the group; another mentee of a group is not told that a group-mate withdrew."""
+    return (
+        _own_suspended(mentorship, suspension, me)
+        or suspension.whole
+        or (mentorship.mentor.person_id in me and suspension.any)
+    )
+
+
+def _cards(
+    ctx: OrgContext, mentorships: Any, today: date, me: set[int] | None = None
+) -> list[PairCard]:
     # The pairs' ids first, then the pairs with their people: in one query the access joins and
     # the select_related ones make 13 tables, and PostgreSQL spends ~40 ms planning that (its
     # genetic optimiser starts at 12), more than the rest of the page.
@@ -82,6 +107,7 @@ def _cards(ctx: OrgContext, mentorships: Any, today: date) -> list[PairCard]:
     cards = []
     for mentorship in pairs:
         plan = plans.get(mentorship.pk)
+        suspension = suspension_of(mentorship)
         cards.append(
             PairCard(
                 mentorship=mentorship,
@@ -91,6 +117,9 @@ def _cards(ctx: OrgContext, mentorships: Any, today: date) -> list[PairCard]:
                 held_meetings=held.get(mentorship.pk, 0),
                 mentor_hidden=is_hidden(mentorship.mentor.person, today),
                 upcoming=upcoming.get(mentorship.pk, [])[:3],
+                suspension=suspension,
+                own_suspended=_own_suspended(mentorship, suspension, me or set()),
+                show_suspended=_shows_suspended(mentorship, suspension, me or set()),
             )
         )
     return cards
@@ -135,12 +164,13 @@ def mentor(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     today = org_today(ctx.organisation)
     me = own_people(ctx, request.user)  # type: ignore[arg-type]
-    mine = workable(ctx, request.user).filter(mentor__person__in=me)  # type: ignore[arg-type]
+    # Not `workable`: a suspended mentor still sees the pair listed, marked suspended.
+    mine = mentorships_of(ctx).filter(mentor__person__in=me)
     return render(
         request,
         "cabinets/mentor.html",
         {
-            "cards": _cards(ctx, mine, today),
+            "cards": _cards(ctx, mine, today, set(me.values_list("pk", flat=True))),
             "feedback_due": meetings_bridge.feedback_due(
                 me.values_list("pk", flat=True), timezone.now()
             ),
@@ -157,14 +187,13 @@ def mentee(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     today = org_today(ctx.organisation)
     me = own_people(ctx, request.user)  # type: ignore[arg-type]
-    mine = workable(ctx, request.user).filter(  # type: ignore[arg-type]
-        members__mentee__person__in=me, members__active=True
-    )
+    # Not `workable`: a suspended mentee still sees the pair listed, marked suspended.
+    mine = mentorships_of(ctx).filter(members__mentee__person__in=me, members__active=True)
     return render(
         request,
         "cabinets/mentee.html",
         {
-            "cards": _cards(ctx, mine, today),
+            "cards": _cards(ctx, mine, today, set(me.values_list("pk", flat=True))),
             "feedback_due": meetings_bridge.feedback_due(
                 me.values_list("pk", flat=True), timezone.now()
             ),
@@ -234,7 +263,10 @@ def guardian(request: HttpRequest) -> HttpResponse:
     cards = {
         card.mentorship.pk: card
         for card in _cards(
-            ctx, Mentorship.objects.for_org(ctx.organisation).filter(pk__in=all_pairs), today
+            ctx,
+            Mentorship.objects.for_org(ctx.organisation).filter(pk__in=all_pairs),
+            today,
+            {child.pk for child in children},
         )
     }
     child_cards = [
@@ -253,7 +285,7 @@ def guardian(request: HttpRequest) -> HttpResponse:
         {
             "children": child_cards,
             "own_consents": [
-                (consent, consent.status_on(today))
+                (consent, consent_state(consent, today))
                 for consent in own_consents(ctx, request.user)  # type: ignore[arg-type]
                 .select_related("subject", "given_by")
                 .order_by("subject__name_key", "purpose", "-given_on")

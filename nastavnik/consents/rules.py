@@ -7,7 +7,11 @@ matching, pairs, the public page, the people lists — asks here:
   narrows a queryset to the people whose data may be used for `purpose` today;
 - `may_use(person, purpose)` answers for one person;
 - `consent_status(person)` gives the state of every purpose, for cards and dashboards;
-- `hidden_q()` / `is_hidden(person)` say whose data nobody but the consent register sees.
+- `hidden_q()` / `is_hidden(person)` say whose data nobody but the consent register sees;
+- `participation_withdrawn_q()` / `is_participation_withdrawn(person)` say whose part in the
+  programme is suspended (pairs and groups read it through `mentorships.suspension`);
+- `consent_state(consent)` is the one answer to "does this consent count", for the register,
+  the person's page and the cabinet alike.
 
 A consent is valid on a day when it was given on or before it, its term has not ended and it
 has not been withdrawn. Every purpose rests on the processing consent: without a valid one,
@@ -73,6 +77,40 @@ def hidden_q(on: date | None = None, ref: str = "pk") -> Q:
     )
     depersonalised = Exists(Depersonalisation.objects.filter(person=OuterRef(ref)))
     return (Q(withdrawn) & ~Q(valid_exists(Purpose.PROCESSING, on, ref))) | Q(depersonalised)
+
+
+def withdrawn_q(purpose: Purpose | str, on: date | None = None, ref: str = "pk") -> Q:
+    """People who withdrew their consent for `purpose` and have no valid one since."""
+    withdrawn = Exists(
+        Consent.objects.filter(subject=OuterRef(ref), purpose=purpose, withdrawn_at__isnull=False)
+    )
+    return Q(withdrawn) & ~Q(valid_exists(purpose, on, ref))
+
+
+def participation_withdrawn_q(on: date | None = None, ref: str = "pk") -> Q:
+    """People whose part in the programme is suspended: they (or a guardian for them) withdrew
+    the participation consent, or the processing consent it rests on, with no valid one since.
+
+    Derived from the consents, never stored: a stored "suspended" flag could drift from the
+    register (a consent given again, a withdrawal recorded by the curator, a depersonalisation),
+    while this answer changes the moment the consent does, on every page at once.
+    """
+    q = Q()
+    for purpose in needed_for(Purpose.PARTICIPATION):
+        q |= withdrawn_q(purpose, on, ref)
+    return q
+
+
+def hidden_accounts_q(organisation_id: int, on: date | None = None, ref: str = "pk") -> Q:
+    """On an account queryset: accounts linked to a person of the organisation whose data are
+    hidden. An account's name is the person's name: pickers of accounts exclude these too."""
+    return Q(
+        Exists(
+            Person.objects.filter(organisation_id=organisation_id, user=OuterRef(ref)).filter(
+                hidden_q(on)
+            )
+        )
+    )
 
 
 def with_valid_consent(
@@ -152,13 +190,11 @@ def consent_status(
         else:
             states[purpose] = PurposeState(purpose, Status.MISSING, None)
     processing_ok = states[Purpose.PROCESSING].status == Status.VALID
-    if not processing_ok:
-        states = {
-            p: PurposeState(s.purpose, s.status, s.consent, blocked=s.status == Status.VALID)
-            if p != Purpose.PROCESSING
-            else s
-            for p, s in states.items()
-        }
+    # Whether each deciding consent counts is consent_state's answer, as in the register.
+    states = {
+        p: consent_state(s.consent, day, processing_ok) if s.consent is not None else s
+        for p, s in states.items()
+    }
     # The same rule as hidden_q, read from the rows already loaded.
     withdrawn = any(c.purpose == Purpose.PROCESSING and c.withdrawn_at for c in consents)
     hidden = (withdrawn and not processing_ok) or Depersonalisation.objects.filter(
@@ -173,6 +209,35 @@ def may_use(person: Person, purpose: Purpose | str, on: date | None = None) -> b
 
 def is_hidden(person: Person, on: date | None = None) -> bool:
     return Person.objects.filter(pk=person.pk).filter(hidden_q(on)).exists()
+
+
+def is_participation_withdrawn(person: Person, on: date | None = None) -> bool:
+    return Person.objects.filter(pk=person.pk).filter(participation_withdrawn_q(on)).exists()
+
+
+def consent_state(
+    consent: Consent, on: date | None = None, processing_valid: bool | None = None
+) -> PurposeState:
+    """Whether one consent counts on a day: its own status, and `blocked` when it is valid
+    itself but of no use because the subject's processing consent is not valid. The register,
+    the person's page and the cabinet all show this, so they never disagree. Pass
+    `processing_valid` when it is already known (annotated on a list) to spare a query."""
+    day = _today(on)
+    status = consent.status_on(day)
+    if consent.purpose == Purpose.PROCESSING or status != Status.VALID:
+        return PurposeState(Purpose(consent.purpose), status, consent)
+    if processing_valid is None:
+        processing_valid = (
+            Consent.objects.valid_on(day)
+            .filter(subject_id=consent.subject_id, purpose=Purpose.PROCESSING)
+            .exists()
+        )
+    return PurposeState(Purpose(consent.purpose), status, consent, blocked=not processing_valid)
+
+
+def counting_q(on: date | None = None) -> Q:
+    """On a consent queryset: the consents `consent_state` calls valid and not blocked."""
+    return Q(purpose=Purpose.PROCESSING) | Q(valid_exists(Purpose.PROCESSING, on, ref="subject"))
 
 
 # --- Who signs -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -571,6 +571,18 @@ def consent_confirm_by_link(
 
 # --- Withdrawal ------------------------------------------------------------------------------
 
+# What follows from a withdrawal in the apps built on consents (a pair suspended, its meetings
+# cancelled, the curator told). They register here from their AppConfig.ready, as indicators do,
+# because consents may not import them (layers); each runs inside the withdrawal's transaction,
+# so a withdrawal and its consequences are stored together or not at all.
+WithdrawalConsequence = Callable[[Consent, "User | None"], None]
+_WITHDRAWAL_CONSEQUENCES: list[WithdrawalConsequence] = []
+
+
+def on_withdrawal(consequence: WithdrawalConsequence) -> None:
+    if consequence not in _WITHDRAWAL_CONSEQUENCES:
+        _WITHDRAWAL_CONSEQUENCES.append(consequence)
+
 
 @transaction.atomic
 def consent_withdraw(
@@ -615,6 +627,8 @@ def consent_withdraw(
     logger.info("consent %s withdrawn by %s", locked.pk, by)
     for field in ("withdrawn_at", "withdrawal_reason", "withdrawn_by"):
         setattr(consent, field, getattr(locked, field))
+    for consequence in _WITHDRAWAL_CONSEQUENCES:
+        consequence(locked, by)
     return consent
 
 

@@ -36,8 +36,11 @@ from nastavnik.consents.forms import (
 )
 from nastavnik.consents.models import Depersonalisation, LinkState, Purpose, Status
 from nastavnik.consents.rules import (
+    consent_state,
     consent_status,
+    counting_q,
     signing_for,
+    valid_exists,
 )
 from nastavnik.consents.services import (
     Evidence,
@@ -92,7 +95,11 @@ def register(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     today = timezone.localdate()
     form = RegisterFilterForm(request.GET or None)
-    consents = consents_of(ctx).select_related("subject", "given_by")
+    consents = (
+        consents_of(ctx)
+        .select_related("subject", "given_by")
+        .annotate(processing_valid=valid_exists(Purpose.PROCESSING, today, ref="subject"))
+    )
     if form.is_valid():
         data = form.cleaned_data
         for word in fold(data["q"]).split():
@@ -102,7 +109,9 @@ def register(request: HttpRequest) -> HttpResponse:
         if data["method"]:
             consents = consents.filter(method=data["method"])
         if data["status"] == Status.VALID:
-            consents = consents.valid_on(today)
+            # Valid and counting: a participation consent of someone whose processing
+            # consent is gone is not "valid" in the register either (consent_state).
+            consents = consents.valid_on(today).filter(counting_q(today))
         elif data["status"] == Status.EXPIRED:
             consents = consents.filter(withdrawn_at__isnull=True, valid_until__lt=today)
         elif data["status"] == Status.WITHDRAWN:
@@ -116,7 +125,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(c, c.status_on(today)) for c in page.object_list],
+            "rows": [(c, consent_state(c, today, c.processing_valid)) for c in page.object_list],
             "can_manage": ctx.can(Perm.CONSENTS_MANAGE),
         },
     )
@@ -234,7 +243,10 @@ def person_consents(request: HttpRequest, person_pk: int) -> HttpResponse:
         {
             "person": person,
             "status": status,
-            "history": [(c, c.status_on(today)) for c in consents],
+            "history": [
+                (c, consent_state(c, today, status.states[Purpose.PROCESSING].usable))
+                for c in consents
+            ],
             "links": person.consent_links.select_related("addressee").order_by("-created_at")[:10],
             "signing": signing_for(person, today),
             "guardian_links": person.guardian_links.select_related("guardian").order_by(

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class MeetingsConfig(AppConfig):
     name = "nastavnik.meetings"
     label = "meetings"
+
+    def ready(self) -> None:
+        from nastavnik.consents.services import on_withdrawal
+        from nastavnik.meetings.withdrawal import suspend_participation
+
+        on_withdrawal(suspend_participation)

@@ -7,10 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.consents.rules import hidden_q
 from nastavnik.core.forms import RuleErrorsMixin
 from nastavnik.meetings.models import MeetingFormat, MeetingKind
 from nastavnik.meetings.services import MeetingData
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.mentorships.suspension import suspended_member_q
 
 # Entered in the organisation's time zone, which the org views activate: Django makes the
 # naive value aware in the current zone.
@@ -89,7 +91,14 @@ class HeldForm(RuleErrorsMixin, forms.Form):
     def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if mentorship.is_group:
-            members = mentorship.members.filter(active=True).select_related("mentee__person")
+            # A mentee whose participation is suspended (or whose data are hidden) is not
+            # offered: their part in the group's work stopped with the consent.
+            members = (
+                mentorship.members.filter(active=True)
+                .exclude(hidden_q(ref="mentee__person"))
+                .exclude(suspended_member_q())
+                .select_related("mentee__person")
+            )
             self.fields["present"].queryset = members
             self.fields["present"].initial = list(members)
         else:

@@ -39,10 +39,15 @@ from nastavnik.meetings.models import (
     MeetingStatus,
 )
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.mentorships.suspension import is_suspended
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 
 MESSAGES = {
+    "pair_suspended": _(
+        "The participation of this pair or group is suspended: the consent to participation was "
+        "withdrawn. The curator ends it by an early completion."
+    ),
     "inactive_pair": _("This pair or group is no longer active: its meetings cannot change."),
     "before_start": _(
         "The pair began working on %(start)s: a meeting cannot take place before that."
@@ -94,6 +99,8 @@ def _local_day(organisation: Organisation, moment: datetime) -> Any:
 def _check_pair(mentorship: Mentorship) -> None:
     if not mentorship.is_active:
         raise _error("inactive_pair")
+    if is_suspended(mentorship):
+        raise _error("pair_suspended")
 
 
 def _check_meeting(mentorship: Mentorship, data: MeetingData) -> None:

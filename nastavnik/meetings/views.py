@@ -37,6 +37,7 @@ from nastavnik.meetings.models import (
 from nastavnik.meetings.selectors import feedback_due, rateable_q
 from nastavnik.mentorships.access import Side, own_people, side_of, workable_for
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.mentorships.suspension import is_suspended
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
 
@@ -103,13 +104,15 @@ def meeting_list(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
         if me
         else set()
     )
+    suspended = is_suspended(mentorship)
     return render(
         request,
         "meetings/list.html",
         {
             "mentorship": mentorship,
             "side": side,
-            "may_plan": may_plan(side) and mentorship.is_active,
+            "may_plan": may_plan(side) and mentorship.is_active and not suspended,
+            "suspended": suspended,
             "meetings": meetings,
             "due": due,
             "now": timezone.now(),
@@ -174,7 +177,10 @@ def meeting_detail(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             "meeting": meeting,
             "mentorship": mentorship,
             "side": side,
-            "may_plan": may_plan(side) and mentorship.is_active and meeting.is_planned,
+            "may_plan": may_plan(side)
+            and mentorship.is_active
+            and meeting.is_planned
+            and not is_suspended(mentorship),
             "may_hold": meeting.is_planned and meeting.starts_at <= timezone.now(),
             "feedback_rows": rows,
             "may_rate": may_rate,

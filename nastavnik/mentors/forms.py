@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
+from nastavnik.consents.rules import hidden_accounts_q
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField
 from nastavnik.core.uploads import scan_help_text
 from nastavnik.mentors.models import (
@@ -190,6 +191,8 @@ def scorer_accounts(organisation: Organisation) -> QuerySet[User]:
                 "user_id"
             )
         )
+        # Not the account of someone whose registry data are hidden after a withdrawn consent.
+        .exclude(hidden_accounts_q(organisation.pk))
         .order_by("last_name", "first_name", "email")
         .distinct()
     )

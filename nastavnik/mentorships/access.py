@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from nastavnik.accounts.models import User
+from nastavnik.consents.rules import participation_withdrawn_q
 from nastavnik.core.access import OrgContext
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipQuerySet
 from nastavnik.orgs.policy import Perm
@@ -49,11 +50,13 @@ def own_people(ctx: OrgContext, user: User) -> QuerySet[Person]:
 def workable(ctx: OrgContext, user: User) -> MentorshipQuerySet:
     """Pairs and groups whose work (plan, meetings, feedback) `user` may see: every one for
     those who run the programme, otherwise only those the user mentors or is a mentee of. The
-    one rule every view of a pair's work goes through (Perm.PAIR_WORK)."""
+    one rule every view of a pair's work goes through (Perm.PAIR_WORK). A participant whose
+    participation consent is withdrawn has no access to the work while it is suspended (the
+    cabinet still lists the pair, marked suspended)."""
     found = mentorships_of(ctx)
     if ctx.can(Perm.MENTORSHIPS_VIEW):
         return found
-    me = own_people(ctx, user).values("pk")
+    me = own_people(ctx, user).exclude(participation_withdrawn_q()).values("pk")
     return found.filter(
         Q(mentor__person__in=me) | Q(members__mentee__person__in=me, members__active=True)
     ).distinct()

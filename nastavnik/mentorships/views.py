@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from nastavnik.mentorships.models import (
     MentorshipExtension,
     MentorshipResult,
 )
+from nastavnik.mentorships.suspension import suspended_q
 from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
@@ -62,6 +64,8 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
             mentorships_of(ctx)
             .filter(programme=programme)
             .exclude(hidden_q(ref="mentor__person"))
+            # The same derived state as every other page (mentorships.suspension), in one query.
+            .annotate(has_suspended=ExpressionWrapper(suspended_q(), output_field=BooleanField()))
             .order_by("form__order", "mentor__person__name_key", "pk")
         )
         found = filters.narrow(found)

@@ -46,7 +46,10 @@ class OrderForm(RuleErrorsMixin, forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.fields["signatory"].queryset = (
-            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
+            Person.objects.for_org(organisation)
+            .filter(kind=PersonKind.STAFF)
+            .not_hidden()
+            .order_by("name_key")
         )
         if not with_title:
             del self.fields["title"]
@@ -107,7 +110,10 @@ class OrderDetailsForm(RuleErrorsMixin, forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signatory"].queryset = (
-            Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
+            Person.objects.for_org(organisation)
+            .filter(kind=PersonKind.STAFF)
+            .not_hidden()
+            .order_by("name_key")
         )
 
     def order_details(self) -> OrderDetails:

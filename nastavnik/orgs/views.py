@@ -15,11 +15,13 @@ from nastavnik.accounts.services import roles_assignable_by
 from nastavnik.accounts.views import invitation_form
 from nastavnik.concerns.dashboard import concerns_for_dashboard
 from nastavnik.consents.access import own_consents
+from nastavnik.consents.rules import consent_state
 from nastavnik.core.access import account_view, org_view
 from nastavnik.core.worker import tasks_waiting_for_worker
 from nastavnik.indicators.deadlines import half_year_for_dashboard
 from nastavnik.meetings.flags import flags_for_dashboard
 from nastavnik.mentors.dashboard import documents_for_dashboard
+from nastavnik.mentorships.suspension import suspended_for_dashboard
 from nastavnik.orgs.forms import OrganisationForm
 from nastavnik.orgs.models import AcademicYear, Organisation, RegionalOperator, Role
 from nastavnik.orgs.policy import Perm
@@ -72,6 +74,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if ctx.can(Perm.MENTORSHIPS_VIEW):
         # Pairs without meetings, with falling ratings or an overdue plan.
         context.update(flags_for_dashboard(organisation, timezone.now(), timezone.localdate()))
+        # Pairs whose participant withdrew the participation consent: to end early.
+        context.update(suspended_for_dashboard(organisation))
     if ctx.has_role(Role.GUARDIAN):
         context["children_links"] = (
             GuardianLink.objects.filter(organisation=organisation, guardian__in=own_people)
@@ -81,7 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if ctx.can(Perm.CONSENTS_OWN):
         today = timezone.localdate()
         context["own_consents"] = [
-            (consent, consent.status_on(today))
+            (consent, consent_state(consent, today))
             for consent in own_consents(ctx, request.user)
             .select_related("subject", "given_by")
             .order_by("subject__name_key", "purpose", "-given_on")

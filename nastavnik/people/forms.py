@@ -222,6 +222,7 @@ class GuardianPickForm(forms.Form):
             Person.objects.for_org(child.organisation)
             .exclude(kind=PersonKind.STUDENT)
             .exclude(pk=child.pk)
+            .not_hidden()
         )
 
     def clean(self) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.core.uploads import check_scan, scan_name
 from nastavnik.mentorships.access import Side
 from nastavnik.mentorships.models import Mentorship
+from nastavnik.mentorships.suspension import is_suspended
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
 from nastavnik.plans.models import (
@@ -45,6 +46,10 @@ TEXT_MAX_LENGTH = 2000
 CONTACT_MAX_LENGTH = 300
 
 MESSAGES = {
+    "pair_suspended": _(
+        "The participation of this pair or group is suspended: the consent to participation was "
+        "withdrawn. The curator ends it by an early completion."
+    ),
     "pair_closed": _(
         "The work of this pair is over: its plan is kept as it was and can no longer be changed."
     ),
@@ -76,6 +81,8 @@ def _text(value: Any) -> str:
 def _require_active(mentorship: Mentorship) -> None:
     if not mentorship.is_active:
         raise _error("pair_closed")
+    if is_suspended(mentorship):
+        raise _error("pair_suspended")
 
 
 def _lock_plan(plan: DevelopmentPlan) -> DevelopmentPlan:

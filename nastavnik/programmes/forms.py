@@ -27,7 +27,12 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 def staff_of(organisation: Organisation) -> Any:
-    return Person.objects.for_org(organisation).filter(kind=PersonKind.STAFF).order_by("name_key")
+    return (
+        Person.objects.for_org(organisation)
+        .filter(kind=PersonKind.STAFF)
+        .not_hidden()
+        .order_by("name_key")
+    )
 
 
 class ProgrammeCreateForm(RuleErrorsMixin, forms.Form):
