@@ -47,7 +47,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     ordinary ones, so every test after it would find an empty catalogue.
     """
     result = yield
-    if _is_transactional(item):
+    # After the session's last test the test database is already gone (its teardown ran with
+    # this test's): nothing comes after that needs the rows.
+    if _is_transactional(item) and nextitem is not None:
         from django.contrib.contenttypes.models import ContentType
 
         with item.config.stash[blocking_manager_key].unblock():

@@ -32,9 +32,20 @@ class Command(UpstreamCommand):
     help = UpstreamCommand.help + "; settles jobs lost with a worker that died"
 
     def handle(self, *args: Any, **options: Any) -> None:
+        sweeper = Sweeper()
         # With --reload only the child process runs tasks: the watching parent does not sweep.
         if not options.get("reload") or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
-            Sweeper().start()
+            sweeper.start()
+        try:
+            self._work(*args, **options)
+        finally:
+            # A worker that ends (--batch, or called in-process) leaves no sweeper behind to
+            # reach a database that may be gone by then.
+            sweeper.stopped.set()
+            if sweeper.is_alive():
+                sweeper.join(timeout=RECONNECT_SECONDS)
+
+    def _work(self, *args: Any, **options: Any) -> None:
         while True:
             try:
                 super().handle(*args, **options)
