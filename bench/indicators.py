@@ -32,13 +32,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.people import generated_person  # noqa: E402
 
 TARGET_SECONDS = 1.0
 PARAMETERS = 8
@@ -69,7 +71,7 @@ def build(students: int, pairs: int, seed: int = 8) -> tuple[Any, dict[str, int]
     from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipStatus
     from nastavnik.orgs.models import AcademicYear
     from nastavnik.orgs.tests.factories import OrganisationFactory
-    from nastavnik.people.models import Person, PersonKind, person_name_key
+    from nastavnik.people.models import Person, PersonKind
     from nastavnik.people.validators import org_today
     from nastavnik.programmes.models import Programme, ProgrammeStatus, RoadmapEvent
     from nastavnik.questionnaires.models import (
@@ -92,19 +94,8 @@ def build(students: int, pairs: int, seed: int = 8) -> tuple[Any, dict[str, int]
     )
 
     def person(kind: str, number: int) -> Person:
-        last, first, middle = f"Фамилия{number}", f"Имя{number}", "Иванович"
-        return Person(
-            organisation=organisation,
-            kind=kind,
-            last_name=last,
-            first_name=first,
-            middle_name=middle,
-            gender="m",
-            birth_date=date(2010, 1, 1) if kind == PersonKind.STUDENT else date(1980, 1, 1),
-            grade=5 + number % 7 if kind == PersonKind.STUDENT else None,
-            class_letter="А" if kind == PersonKind.STUDENT else "",
-            name_key=person_name_key(last, first, middle),
-        )
+        name = (f"Фамилия{number}", f"Имя{number}", "Иванович")
+        return generated_person(organisation, kind, number, name, "А")
 
     pupils = Person.objects.bulk_create(
         [person(PersonKind.STUDENT, n) for n in range(students)], batch_size=1000

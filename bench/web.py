@@ -47,6 +47,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.people import generated_person  # noqa: E402
+
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nastavnik_bench_web"
 DEMO_PASSWORD = "demo12345"
@@ -219,7 +222,7 @@ def grow(students: int, pairs: int) -> dict[str, int]:
     from nastavnik.mentors.models import Mentor, MentorStatus
     from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipStatus
     from nastavnik.orgs.models import AcademicYear, Organisation
-    from nastavnik.people.models import Person, PersonKind, person_name_key
+    from nastavnik.people.models import Person, PersonKind
     from nastavnik.people.validators import org_today
     from nastavnik.programmes.models import Programme
 
@@ -232,19 +235,8 @@ def grow(students: int, pairs: int) -> dict[str, int]:
     firsts = ["Алексей", "Дмитрий", "Максим", "Артём", "Иван", "Кирилл", "Никита"]
 
     def person(kind: str, number: int) -> Person:
-        last, first, middle = lasts[number % 7] + f"-{number}", firsts[number % 7], "Петрович"
-        return Person(
-            organisation=organisation,
-            kind=kind,
-            last_name=last,
-            first_name=first,
-            middle_name=middle,
-            gender="m",
-            birth_date=date(2010, 1, 1) if kind == PersonKind.STUDENT else date(1980, 1, 1),
-            grade=5 + number % 7 if kind == PersonKind.STUDENT else None,
-            class_letter="Б" if kind == PersonKind.STUDENT else "",
-            name_key=person_name_key(last, first, middle),
-        )
+        name = (lasts[number % 7] + f"-{number}", firsts[number % 7], "Петрович")
+        return generated_person(organisation, kind, number, name, "Б")
 
     pupils = Person.objects.bulk_create(
         [person(PersonKind.STUDENT, n) for n in range(students)], batch_size=1000
