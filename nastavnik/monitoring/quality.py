@@ -28,11 +28,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import Avg, Count, Q
 
+from nastavnik.core.morphology import lemma
 from nastavnik.monitoring.pairs import PairIndex, pair_index
 from nastavnik.programmes.models import Programme
 from nastavnik.questionnaires import anonymity
@@ -133,7 +133,7 @@ class GroupStats:
 @dataclass(frozen=True)
 class WordCount:
     word: str  # the form of the word most answers used
-    stem: str
+    lemma: str
     count: int  # answers using it
 
 
@@ -199,39 +199,22 @@ _STOP_TEXT = """
 """
 STOP_WORDS = frozenset(_STOP_TEXT.replace("ё", "е").split())
 # Words every answer about the programme uses, which tell the curator nothing.
-DOMAIN_STEMS = frozenset(
-    {"программ", "наставник", "наставничеств", "наставляем", "наставляемый", "котор"}
-)
-_ENDINGS_TEXT = """
-    иями ями ами ого его ому ему ыми ими иях ах ях ия ие ий ый ой ая яя ое ее ые ов ев ей ом ем
-    ам ям ую юю ться ть ешь ет ют ут ит ат ят ала али ило ила ли ла а я о е ы и у ю ь
-"""
-ENDINGS = sorted(set(_ENDINGS_TEXT.split()), key=len, reverse=True)
+DOMAIN_LEMMAS = frozenset({"программа", "наставник", "наставничество", "наставляемый", "который"})
 WORD_RE = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)?")
-MIN_STEM = 4
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
-    """A light Russian stem: one inflectional ending off, if a stem of four letters is left
-    («встречи», «встречах», «встреч» → «встреч»). Crude next to a morphological analyser, but
-    it costs nothing per word and groups the forms a short answer uses."""
-    for ending in ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
-            return word[: -len(ending)]
-    return word
+MIN_WORD = 4
 
 
 def words_of(text: str) -> set[tuple[str, str]]:
-    """(stem, word) of the meaningful words of one answer, each once."""
+    """(lemma, word) of the meaningful words of one answer, each once: «встречи» and
+    «встречах» are both «встреча» (pymorphy3's dictionary form)."""
     found = set()
     for word in WORD_RE.findall(text.lower().replace("ё", "е")):
-        if len(word) < MIN_STEM or word in STOP_WORDS:
+        if len(word) < MIN_WORD or word in STOP_WORDS:
             continue
-        stemmed = stem(word)
-        if stemmed in DOMAIN_STEMS:
+        lemmatised = lemma(word)
+        if lemmatised in DOMAIN_LEMMAS or lemmatised in STOP_WORDS:
             continue
-        found.add((stemmed, word))
+        found.add((lemmatised, word))
     return found
 
 
@@ -241,18 +224,18 @@ def recurring_words(answers: Iterable[str], limit: int = WORDS_SHOWN) -> tuple[W
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for answer in answers:
         seen = set()
-        for stemmed, word in words_of(answer):
-            forms[stemmed][word] += 1
-            if stemmed not in seen:
-                seen.add(stemmed)
-                answers_with[stemmed] += 1
+        for lemmatised, word in words_of(answer):
+            forms[lemmatised][word] += 1
+            if lemmatised not in seen:
+                seen.add(lemmatised)
+                answers_with[lemmatised] += 1
     ranked = sorted(
         (item for item in answers_with.items() if item[1] >= RECURRING_AT),
         key=lambda item: (-item[1], item[0]),
     )
     return tuple(
-        WordCount(word=forms[stemmed].most_common(1)[0][0], stem=stemmed, count=count)
-        for stemmed, count in ranked[:limit]
+        WordCount(word=forms[lemmatised].most_common(1)[0][0], lemma=lemmatised, count=count)
+        for lemmatised, count in ranked[:limit]
     )
 
 

@@ -184,7 +184,7 @@ def _words(results: QualityResults) -> list[Candidate]:
         for word in question.words[:3]:
             found.append(
                 Candidate(
-                    key=f"word:{question.kind}:{question.code}:{word.stem}",
+                    key=f"word:{question.kind}:{question.code}:{word.lemma}",
                     quadrant=quadrant,
                     text=_("«%(word)s» in the answers to «%(question)s»")
                     % {"word": word.word, "question": question.text},

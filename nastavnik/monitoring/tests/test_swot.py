@@ -77,7 +77,7 @@ def test_the_data_suggest_the_extremes_the_recurring_words_and_the_curators_line
     assert "9,3" in high.text or "9.3" in high.text
     low = offered["low:mentee_satisfaction:group_meetings"]
     assert low.quadrant == "W"
-    word = offered["word:mentee_satisfaction:lacking:встреч"]
+    word = offered["word:mentee_satisfaction:lacking:встреча"]
     assert word.quadrant == "W"
     lines = [c for c in offered.values() if c.key.startswith("curator:strengths:")]
     assert sorted(c.text for c in lines) == ["Поддержка директора", "Сильная команда"]
@@ -114,7 +114,7 @@ def test_the_previous_round_may_be_last_years(tenant_a, programme, answered):
 
 def test_accepting_a_candidate_puts_it_in_the_chosen_quadrant_once(tenant_a, programme, answered):
     by = tenant_a.user(Role.CURATOR)
-    key = "word:mentee_satisfaction:lacking:встреч"
+    key = "word:mentee_satisfaction:lacking:встреча"
 
     item = services.candidate_accept(programme, key, "T", "Встреч мало", by=by)
 
