@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "nastavnik.monitoring",
     "nastavnik.indicators",
     "nastavnik.concerns",
+    # Above the apps: pages that gather from many of them, and the demo's data.
+    "nastavnik.dashboards",
+    "nastavnik.demo",
 ]
 
 MIDDLEWARE = [

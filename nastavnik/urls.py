@@ -5,14 +5,20 @@ from django.views.i18n import set_language
 
 from nastavnik.core import views as core_views
 from nastavnik.core.access import public_view
+from nastavnik.dashboards.views import dashboard
+from nastavnik.orgs import urls as orgs_urls
+
+# The organisation's home page is the dashboard, which gathers from every app; it keeps its
+# name in the organisation's namespace (`orgs:dashboard`).
+organisation_urls = [path("", dashboard, name="dashboard"), *orgs_urls.urlpatterns]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("accounts/", include("nastavnik.accounts.urls")),
-    path("region/", include("nastavnik.orgs.region_urls")),
-    path("o/<slug:org_slug>/", include("nastavnik.orgs.urls")),
+    path("region/", include("nastavnik.dashboards.region_urls")),
+    path("o/<slug:org_slug>/", include((organisation_urls, orgs_urls.app_name))),
     path("o/<slug:org_slug>/people/", include("nastavnik.people.urls")),
     path("o/<slug:org_slug>/catalogue/", include("nastavnik.catalogue.urls")),
     path("o/<slug:org_slug>/programme/", include("nastavnik.programmes.urls")),

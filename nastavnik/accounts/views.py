@@ -21,6 +21,7 @@ from nastavnik.accounts import services
 from nastavnik.accounts.access import invitation_by_token, invitation_for, membership_for
 from nastavnik.accounts.forms import AcceptInvitationForm, InvitationForm
 from nastavnik.accounts.models import Invitation, User
+from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, org_view, public_view
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import Perm
@@ -43,7 +44,9 @@ def invitation_form(
     # so the form shows who is being invited.
     # Nobody whose data are hidden after a withdrawn consent is offered by name.
     people = (
-        people_of(ctx).not_hidden().filter(Q(user__isnull=True) | Q(pk=getattr(person, "pk", None)))
+        people_of(ctx)
+        .exclude(hidden_q())
+        .filter(Q(user__isnull=True) | Q(pk=getattr(person, "pk", None)))
     )
     initial = {"person": person.pk, "email": person.email} if person else {}
     return InvitationForm(

@@ -12,10 +12,9 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from nastavnik.audit.access import audit_entries_of
+from nastavnik.audit.access import audit_entries_for
 from nastavnik.audit.filters import AuditFilter
-from nastavnik.audit.models import AuditEntry, AuditObject
-from nastavnik.concerns.access import handled_concerns
+from nastavnik.audit.models import AuditEntry
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import people_of
@@ -72,12 +71,7 @@ def _ctx(request: HttpRequest) -> OrgContext:
 @org_view(Perm.AUDIT_VIEW)
 def audit_log(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
-    # Entries of a safeguarding concern only for those who may read the concern: that a
-    # concern exists, and who read it, is itself confidential from the people it is about.
-    readable = handled_concerns(ctx, request.user).values("pk")  # type: ignore[arg-type]
-    entries = audit_entries_of(ctx).exclude(
-        models.Q(object_type=AuditObject.CONCERN) & ~models.Q(object_id__in=readable)
-    )
+    entries = audit_entries_for(ctx, request.user)
     filterset = AuditFilter(request.GET or None, queryset=entries)
     page = Paginator(filterset.qs.select_related("actor"), PAGE_SIZE).get_page(
         request.GET.get("page")

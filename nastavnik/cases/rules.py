@@ -25,7 +25,7 @@ from django.db.models import Prefetch
 
 from nastavnik.cases.models import Case, CaseQuerySet
 from nastavnik.consents.models import Purpose
-from nastavnik.consents.rules import hidden_q
+from nastavnik.consents.rules import hidden_q, valid_consent_q
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.people.models import Person
 
@@ -71,7 +71,7 @@ def publishable(people: Iterable[Person], on: date | None = None) -> set[int]:
         return set()
     return set(
         Person.objects.filter(pk__in=pks)
-        .with_valid_consent(Purpose.PUBLICATION, on)
+        .filter(valid_consent_q(Purpose.PUBLICATION, on))
         .exclude(hidden_q(on))
         .values_list("pk", flat=True)
     )

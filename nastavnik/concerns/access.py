@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from nastavnik.accounts.models import User
+from nastavnik.audit.models import AuditObject
 from nastavnik.concerns.models import Concern, ConcernQuerySet
 from nastavnik.core.access import OrgContext
 from nastavnik.orgs.policy import Perm
@@ -83,3 +84,10 @@ def own_concern_for(ctx: OrgContext, user: User, pk: int) -> Concern:
     return get_object_or_404(
         own_concerns(ctx, user).select_related("organisation", "child", "mentorship"), pk=pk
     )
+
+
+def concern_entries_hidden(ctx: OrgContext, user: User) -> Q:
+    """Audit entries of a concern only for those who may read the concern: that a concern
+    exists, and who read it, is itself confidential from the people it is about."""
+    readable = handled_concerns(ctx, user).values("pk")
+    return Q(object_type=AuditObject.CONCERN) & ~Q(object_id__in=readable)

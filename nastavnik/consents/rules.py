@@ -3,7 +3,7 @@
 Everything that uses people's data for the programme — the bases of mentors and mentees,
 matching, pairs, the public page, the people lists — asks here:
 
-- `with_valid_consent(people, purpose)` (also `Person.objects.with_valid_consent(purpose)`)
+- `with_valid_consent(people, purpose)` (or `.filter(valid_consent_q(purpose))` in a chain)
   narrows a queryset to the people whose data may be used for `purpose` today;
 - `may_use(person, purpose)` answers for one person;
 - `consent_status(person)` gives the state of every purpose, for cards and dashboards;
@@ -113,24 +113,32 @@ def hidden_accounts_q(organisation_id: int, on: date | None = None, ref: str = "
     )
 
 
+def valid_consent_q(purpose: Purpose | str, on: date | None = None, ref: str = "pk") -> Q:
+    """On a person queryset: the people whose data may be used for `purpose` on `on`."""
+    q = Q()
+    for needed in needed_for(purpose):
+        q &= Q(valid_exists(needed, on, ref))
+    return q
+
+
 def with_valid_consent(
     people: PersonQuerySet, purpose: Purpose | str, on: date | None = None
 ) -> PersonQuerySet:
-    for needed in needed_for(purpose):
-        people = people.filter(valid_exists(needed, on))
-    return people
+    return people.filter(valid_consent_q(purpose, on))
 
 
 def not_hidden(people: PersonQuerySet, on: date | None = None) -> PersonQuerySet:
     return people.exclude(hidden_q(on))
 
 
+def consent_flags(on: date | None = None) -> dict[str, Exists]:
+    """Annotations `consent_<purpose>` (valid on `on`, today by default) for each required
+    purpose: one query for a whole list, whatever its length."""
+    return {f"consent_{purpose.value}": valid_exists(purpose, on) for purpose in REQUIRED_PURPOSES}
+
+
 def with_consent_flags(people: PersonQuerySet, on: date | None = None) -> PersonQuerySet:
-    """Annotate `consent_<purpose>` (valid today) for each required purpose: one query for a
-    whole list, whatever its length."""
-    return people.annotate(
-        **{f"consent_{purpose.value}": valid_exists(purpose, on) for purpose in REQUIRED_PURPOSES}
-    )
+    return people.annotate(**consent_flags(on))
 
 
 # --- One person ----------------------------------------------------------------------------

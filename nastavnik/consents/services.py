@@ -41,6 +41,7 @@ from nastavnik.consents.models import (
     hash_token,
 )
 from nastavnik.consents.rules import Signing, signing_for
+from nastavnik.consents.scrub import person_traces_scrub
 from nastavnik.consents.texts import DOCUMENT_VERSION, TEXTS, WITHDRAWAL
 from nastavnik.core.tasks import queue_mail
 from nastavnik.core.text import fold
@@ -729,10 +730,6 @@ def people_depersonalise(person: Person, by: User | None) -> Depersonalised:
         )
     ConsentLink.objects.filter(subject=locked).update(authority_document="")
     ConsentLink.objects.usable().filter(subject=locked).update(revoked_at=timezone.now())
-    # Imported here: the scrub reaches into every app that holds the person's text, several of
-    # which import this module.
-    from nastavnik.consents.scrub import person_traces_scrub
-
     person_traces_scrub(locked)
     audit_scrub_person(person)
     Depersonalisation.objects.create(organisation_id=locked.organisation_id, person=locked, by=by)

@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -203,14 +203,21 @@ def mail_tasks_sweep(now: datetime | None = None) -> int:
     return count
 
 
+# The apps' own sweeps of the jobs they run (imports, matching runs), by the prefix of their
+# counts. Registered from each app's `AppConfig.ready`: core knows no app above it.
+_SWEEPS: dict[str, Callable[[], dict[str, int]]] = {}
+
+
+def register_sweep(prefix: str, sweep: Callable[[], dict[str, int]]) -> None:
+    _SWEEPS[prefix] = sweep
+
+
 def jobs_sweep() -> dict[str, int]:
     """Everything `purge_stale_jobs` and the worker do: settle lost jobs, expire old ones, delete
     stored files of ended ones, queue lost mail again. Idempotent."""
-    from nastavnik.matching.tasks import matching_runs_sweep
-    from nastavnik.people.transfer.tasks import import_jobs_sweep
-
-    counts = {f"imports_{k}": v for k, v in import_jobs_sweep().items()}
-    counts.update({f"runs_{k}": v for k, v in matching_runs_sweep().items()})
+    counts: dict[str, int] = {}
+    for prefix, sweep in _SWEEPS.items():
+        counts.update({f"{prefix}_{k}": v for k, v in sweep().items()})
     counts["mail_requeued"] = mail_tasks_sweep()
     return counts
 

@@ -34,6 +34,7 @@ from nastavnik.audit.models import AuditAction, AuditEntry, AuditObject
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat
 from nastavnik.consents.models import Consent, Method, Purpose
+from nastavnik.consents.rules import hidden_q, valid_consent_q
 from nastavnik.consents.services import consent_row
 from nastavnik.core.text import fold
 from nastavnik.core.uploads import PDF, scan_name
@@ -313,8 +314,8 @@ class LastYearBuilder:
         self.taken.update(busy)
         usable = set(
             Person.objects.filter(organisation=self.organisation, kind=PersonKind.STUDENT)
-            .with_valid_consent(Purpose.PARTICIPATION, self.today)
-            .not_hidden(self.today)
+            .filter(valid_consent_q(Purpose.PARTICIPATION, self.today))
+            .exclude(hidden_q(self.today))
             .values_list("pk", flat=True)
         )
         students = sorted(

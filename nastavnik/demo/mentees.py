@@ -24,6 +24,7 @@ from nastavnik.audit.models import AuditAction, AuditChannel, AuditEntry, AuditO
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import MeetingFormat, RequestTopic, slot
 from nastavnik.consents.models import Consent, Purpose
+from nastavnik.consents.rules import valid_consent_q
 from nastavnik.demo.consents import ConsentBuilder
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput, MenteeStatus
 from nastavnik.mentees.rules import MIN_STUDENT_AGE, NEW_TEACHER_MAX_EXPERIENCE
@@ -290,7 +291,7 @@ class MenteeBaseBuilder:
     def build(self) -> None:
         usable = set(
             Person.objects.filter(organisation=self.organisation, kind=PersonKind.STUDENT)
-            .with_valid_consent(Purpose.PARTICIPATION, on=self.today)
+            .filter(valid_consent_q(Purpose.PARTICIPATION, on=self.today))
             .values_list("pk", flat=True)
         )
         demo_mentee = self.accounts.get("mentee")

@@ -29,7 +29,7 @@ from django.utils import timezone
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import EXTERNAL_CATEGORIES, SLOT_CHOICES, MeetingFormat
 from nastavnik.consents.models import Consent, Method, Purpose
-from nastavnik.consents.rules import signing_for
+from nastavnik.consents.rules import hidden_q, signing_for, valid_consent_q
 from nastavnik.consents.services import consent_row, default_valid_until
 from nastavnik.core.uploads import PDF, scan_name
 from nastavnik.demo.programme import _scan
@@ -354,8 +354,8 @@ class MentorBaseBuilder:
         self._consents(chosen)
         usable = set(
             Person.objects.filter(pk__in=[p.pk for p, _k in chosen])
-            .with_valid_consent(Purpose.PARTICIPATION, self.today)
-            .not_hidden(self.today)
+            .filter(valid_consent_q(Purpose.PARTICIPATION, self.today))
+            .exclude(hidden_q(self.today))
             .values_list("pk", flat=True)
         )
         chosen = [(p, k) for p, k in chosen if p.pk in usable]
@@ -488,7 +488,7 @@ class MentorBaseBuilder:
         # Published only with a valid consent to publication, as `portfolio_publish` requires.
         publishable = set(
             Person.objects.filter(pk__in=list(entries))
-            .with_valid_consent(Purpose.PUBLICATION, self.today)
+            .filter(valid_consent_q(Purpose.PUBLICATION, self.today))
             .values_list("pk", flat=True)
         )
         now = timezone.now()

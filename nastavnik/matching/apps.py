@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "nastavnik.matching"
     label = "matching"
+
+    def ready(self) -> None:
+        from nastavnik.core.jobs import register_sweep
+        from nastavnik.matching.tasks import matching_runs_sweep
+
+        register_sweep("runs", matching_runs_sweep)

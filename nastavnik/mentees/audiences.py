@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nastavnik.consents.models import Purpose
+from nastavnik.consents.rules import valid_consent_q
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.people.models import Person, PersonQuerySet
 from nastavnik.programmes.models import Programme
@@ -26,5 +27,5 @@ def mentees(programme: Programme, params: dict[str, Any]) -> PersonQuerySet:
     return (
         Person.objects.for_org(programme.organisation)
         .filter(pk__in=entries.values("person_id"))
-        .with_valid_consent(Purpose.PARTICIPATION)
+        .filter(valid_consent_q(Purpose.PARTICIPATION))
     )

@@ -20,7 +20,7 @@ from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.audit.models import AuditEntry, AuditObject
 from nastavnik.catalogue.profile import SLOT_CHOICES
 from nastavnik.consents.models import Purpose
-from nastavnik.consents.rules import consent_status, valid_exists
+from nastavnik.consents.rules import consent_flags, consent_status, hidden_q, valid_exists
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.mentees import services
@@ -136,10 +136,10 @@ def _candidates(ctx: OrgContext, programme: Programme, query: str) -> list[Perso
         return []
     people = list(
         people_of(ctx)
-        .not_hidden()
+        .exclude(hidden_q())
         .filter(kind__in=(PersonKind.STUDENT, PersonKind.STAFF))
         .search(query)
-        .with_consent_flags()
+        .annotate(**consent_flags())
         .annotate(in_base=Exists(Mentee.objects.filter(programme=programme, person=OuterRef("pk"))))
         .order_by("name_key", "pk")[:CANDIDATES]
     )
@@ -259,9 +259,9 @@ def _preferred(mentee: Mentee) -> list[Person]:
     pks = [pk for pk in mentee.preferences if isinstance(pk, int)]
     found = {
         p.pk: p
-        for p in Person.objects.filter(
-            organisation_id=mentee.organisation_id, pk__in=pks
-        ).not_hidden()
+        for p in Person.objects.filter(organisation_id=mentee.organisation_id, pk__in=pks).exclude(
+            hidden_q()
+        )
     }
     return [found[pk] for pk in pks if pk in found]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nastavnik.consents.rules import hidden_q
 from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.people.models import Person, PersonQuerySet
 from nastavnik.programmes.models import Programme
@@ -26,5 +27,5 @@ def mentors(programme: Programme, params: dict[str, Any]) -> PersonQuerySet:
     return (
         Person.objects.for_org(programme.organisation)
         .filter(pk__in=entries.values("person_id"))
-        .not_hidden()
+        .exclude(hidden_q())
     )

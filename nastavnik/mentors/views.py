@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import EXTERNAL_CATEGORIES
 from nastavnik.consents.models import Purpose
-from nastavnik.consents.rules import hidden_q, may_use
+from nastavnik.consents.rules import consent_flags, hidden_q, may_use
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
@@ -284,10 +284,10 @@ def mentor_add(request: HttpRequest, programme: Programme) -> HttpResponse:
             taken = Mentor.objects.filter(programme=programme).values("person_id")
             candidates = list(
                 people_of(ctx)
-                .not_hidden()
+                .exclude(hidden_q())
                 .search(query)
                 .exclude(pk__in=taken)
-                .with_consent_flags()
+                .annotate(**consent_flags())
                 .order_by("name_key", "pk")[:SEARCH_LIMIT]
             )
         return render(

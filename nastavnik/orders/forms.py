@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.consents.rules import hidden_q
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField, UploadField
 from nastavnik.core.uploads import check_scan, scan_help_text
 from nastavnik.orders.models import Order
@@ -48,7 +49,7 @@ class OrderForm(RuleErrorsMixin, forms.Form):
         self.fields["signatory"].queryset = (
             Person.objects.for_org(organisation)
             .filter(kind=PersonKind.STAFF)
-            .not_hidden()
+            .exclude(hidden_q())
             .order_by("name_key")
         )
         if not with_title:
@@ -112,7 +113,7 @@ class OrderDetailsForm(RuleErrorsMixin, forms.Form):
         self.fields["signatory"].queryset = (
             Person.objects.for_org(organisation)
             .filter(kind=PersonKind.STAFF)
-            .not_hidden()
+            .exclude(hidden_q())
             .order_by("name_key")
         )
 

@@ -6,7 +6,6 @@ from nastavnik.orgs import views
 app_name = "orgs"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("members/", views.members, name="members"),
     path("members/invite/", accounts_views.member_invite, name="member_invite"),
     path(

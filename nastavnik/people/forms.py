@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.consents.rules import hidden_q
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import (
     ExternalCategory,
@@ -222,7 +223,7 @@ class GuardianPickForm(forms.Form):
             Person.objects.for_org(child.organisation)
             .exclude(kind=PersonKind.STUDENT)
             .exclude(pk=child.pk)
-            .not_hidden()
+            .exclude(hidden_q())
         )
 
     def clean(self) -> dict[str, Any]:

@@ -52,26 +52,6 @@ class PersonQuerySet(models.QuerySet["Person"]):
     ) -> PersonQuerySet:
         return self.filter(organisation=organisation, name_key=name_key, birth_date=birth_date)
 
-    # The consent rule lives in nastavnik.consents.rules; these only make it reachable from any
-    # people queryset (imported late: consents build on people).
-    def with_valid_consent(self, purpose: str, on: date | None = None) -> PersonQuerySet:
-        """Only people whose data may be used for `purpose` on `on` (today by default)."""
-        from nastavnik.consents.rules import with_valid_consent
-
-        return with_valid_consent(self, purpose, on)
-
-    def not_hidden(self, on: date | None = None) -> PersonQuerySet:
-        """Without the people whose data are hidden after a withdrawn consent."""
-        from nastavnik.consents.rules import not_hidden
-
-        return not_hidden(self, on)
-
-    def with_consent_flags(self, on: date | None = None) -> PersonQuerySet:
-        """Annotated with `consent_processing` and `consent_participation` (valid today)."""
-        from nastavnik.consents.rules import with_consent_flags
-
-        return with_consent_flags(self, on)
-
 
 class Person(models.Model):
     """Anyone the programme knows: students, staff, parents, graduates, external people.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from nastavnik.consents.rules import consent_status, hidden_q
+from nastavnik.consents.rules import consent_flags, consent_status, hidden_q
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.ids import possible_id
 from nastavnik.core.text import fold
@@ -55,7 +55,10 @@ def _list_queryset(ctx: OrgContext, kind: str) -> PersonQuerySet:
     # People whose consent was withdrawn leave the list (consents.rules); the consent flags
     # ride in the same query.
     queryset = (
-        people_of(ctx).not_hidden().with_consent_flags().order_by("name_key", "birth_date", "pk")
+        people_of(ctx)
+        .exclude(hidden_q())
+        .annotate(**consent_flags())
+        .order_by("name_key", "birth_date", "pk")
     )
     # One query per page for the family column, whatever the number of rows.
     if kind == PersonKind.STUDENT:
@@ -217,7 +220,7 @@ def _guardian_candidates(child: Person, query: str) -> tuple[list[Person], bool]
     """
     base = (
         people_of(child.organisation)
-        .not_hidden()
+        .exclude(hidden_q())
         .exclude(kind=PersonKind.STUDENT)
         .exclude(pk=child.pk)
         .exclude(children_links__child=child)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.consents.rules import hidden_q
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField, UploadField
 from nastavnik.core.uploads import check_scan, scan_help_text
 from nastavnik.orgs.models import AcademicYear, Organisation
@@ -30,7 +31,7 @@ def staff_of(organisation: Organisation) -> Any:
     return (
         Person.objects.for_org(organisation)
         .filter(kind=PersonKind.STAFF)
-        .not_hidden()
+        .exclude(hidden_q())
         .order_by("name_key")
     )
 

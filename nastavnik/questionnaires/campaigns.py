@@ -31,7 +31,7 @@ from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditChannel, AuditEntry, AuditObject
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.consents.models import Purpose
-from nastavnik.consents.rules import with_valid_consent
+from nastavnik.consents.rules import hidden_q, with_valid_consent
 from nastavnik.core.tasks import queue_mail
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
@@ -144,7 +144,7 @@ def _people(programme: Programme, audience: Audience) -> QuerySet[Person]:
     except ImportError:
         logger.error("audience %s is not available", audience.key)
         raise _error("audience_unavailable", "audience") from None
-    return people.filter(organisation=programme.organisation).not_hidden()
+    return people.filter(organisation=programme.organisation).exclude(hidden_q())
 
 
 def _audit_invitations(invitations: Iterable[Invitation], campaign: Campaign, by: User | None):
@@ -339,7 +339,7 @@ def _require_open(campaign: Campaign) -> None:
 def waiting(campaign: Campaign) -> QuerySet[Invitation]:
     """Invitations not answered yet whose person may still be asked."""
     invitations = campaign.invitations.filter(answered=False)
-    people = Person.objects.filter(organisation=campaign.organisation).not_hidden()
+    people = Person.objects.filter(organisation=campaign.organisation).exclude(hidden_q())
     if not campaign.anonymous:
         people = with_valid_consent(people, Purpose.PARTICIPATION, org_today(campaign.organisation))
     return invitations.filter(person__in=people.values("pk")).select_related(
@@ -353,7 +353,7 @@ def slip_holders(campaign: Campaign) -> QuerySet[Invitation]:
     who has answered. A slip of someone who has answered just says so when typed in."""
     if not campaign.anonymous:
         return waiting(campaign)
-    people = Person.objects.filter(organisation=campaign.organisation).not_hidden()
+    people = Person.objects.filter(organisation=campaign.organisation).exclude(hidden_q())
     return campaign.invitations.filter(person__in=people.values("pk")).select_related(
         "person", "campaign__organisation"
     )

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db.models import Q
 
+from nastavnik.consents.rules import hidden_q
 from nastavnik.people.models import Person, PersonKind, PersonQuerySet
 from nastavnik.programmes.models import Programme
 
 
 def _of(programme: Programme) -> PersonQuerySet:
-    return Person.objects.filter(organisation_id=programme.organisation_id).not_hidden()
+    return Person.objects.filter(organisation_id=programme.organisation_id).exclude(hidden_q())
 
 
 def class_students(programme: Programme, params: dict[str, Any]) -> PersonQuerySet:

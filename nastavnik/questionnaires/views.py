@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
@@ -695,7 +696,7 @@ def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     # As they are now: a person hidden after a withdrawn consent is not named even here.
     left_out = list(
         Person.objects.filter(organisation=ctx.organisation, pk__in=campaign.left_out)
-        .not_hidden()
+        .exclude(hidden_q())
         .order_by("last_name", "first_name", "pk")
     )
     progress = _progress(campaign)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
+from nastavnik.consents.rules import hidden_q
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from nastavnik.people.tests.factories import PersonFactory
@@ -74,7 +75,7 @@ def test_demo_curator_searches_the_demo_school_in_lower_case(page, live_server):
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     student = (
-        Person.objects.not_hidden()
+        Person.objects.exclude(hidden_q())
         .filter(organisation__slug="school-5", kind=PersonKind.STUDENT)
         .order_by("pk")
         .first()

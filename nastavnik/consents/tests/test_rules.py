@@ -11,9 +11,11 @@ from nastavnik.audit.models import AuditAction, AuditEntry
 from nastavnik.consents.models import Consent, Method, Purpose, Status
 from nastavnik.consents.rules import (
     consent_status,
+    hidden_q,
     is_hidden,
     may_use,
     signing_for,
+    valid_consent_q,
 )
 from nastavnik.consents.services import MESSAGES, consent_record, consent_withdraw
 from nastavnik.consents.tests.conftest import JPEG, PNG, pdf
@@ -54,7 +56,7 @@ def test_an_adults_own_consent_works(family, curator):
     assert consent.by_representative is False
     assert consent.authority_document == ""
     assert may_use(family.adult, Purpose.PROCESSING)
-    assert family.adult in people(family).with_valid_consent(Purpose.PROCESSING)
+    assert family.adult in people(family).filter(valid_consent_q(Purpose.PROCESSING))
     # Processing alone does not yet allow participation.
     assert not may_use(family.adult, Purpose.PARTICIPATION)
 
@@ -67,7 +69,7 @@ def test_a_minor_without_a_guardian_consent_has_no_valid_consent_for_participati
     assert str(MESSAGES["minor_guardian"] % {"name": family.child.full_name}) in messages_of(error)
     assert not Consent.objects.exists()
     assert not may_use(family.child, Purpose.PARTICIPATION)
-    assert family.child not in people(family).with_valid_consent(Purpose.PARTICIPATION)
+    assert family.child not in people(family).filter(valid_consent_q(Purpose.PARTICIPATION))
 
 
 def test_a_consent_given_by_someone_who_is_not_the_guardian_is_refused(family):
@@ -93,7 +95,7 @@ def test_the_guardians_consent_covers_the_minor(family, curator):
 
     assert may_use(family.child, Purpose.PARTICIPATION)
     assert list(
-        people(family).filter(pk=family.child.pk).with_valid_consent(Purpose.PARTICIPATION)
+        people(family).filter(pk=family.child.pk).filter(valid_consent_q(Purpose.PARTICIPATION))
     ) == [family.child]
     consent = Consent.objects.get(purpose=Purpose.PARTICIPATION)
     assert consent.by_representative
@@ -267,19 +269,19 @@ def test_after_a_withdrawal_a_new_consent_can_be_recorded(family, curator):
 def test_a_withdrawn_consent_removes_the_person_from_what_the_rule_allows(family, curator):
     processing = record(family, family.child, family.mother, Purpose.PROCESSING)
     record(family, family.child, family.mother, Purpose.PARTICIPATION)
-    assert family.child in people(family).with_valid_consent(Purpose.PARTICIPATION)
+    assert family.child in people(family).filter(valid_consent_q(Purpose.PARTICIPATION))
 
     consent_withdraw(processing, "Письменное заявление матери", by=curator)
 
-    assert family.child not in people(family).with_valid_consent(Purpose.PARTICIPATION)
-    assert family.child not in people(family).with_valid_consent(Purpose.PROCESSING)
+    assert family.child not in people(family).filter(valid_consent_q(Purpose.PARTICIPATION))
+    assert family.child not in people(family).filter(valid_consent_q(Purpose.PROCESSING))
     assert not may_use(family.child, Purpose.PARTICIPATION)
     status = consent_status(family.child)
     assert status.states[Purpose.PROCESSING].status == Status.WITHDRAWN
     # The participation consent itself stands, but counts for nothing without processing.
     assert status.states[Purpose.PARTICIPATION].blocked
     assert status.hidden and is_hidden(family.child)
-    assert family.child not in people(family).not_hidden()
+    assert family.child not in people(family).exclude(hidden_q())
 
 
 def test_withdrawing_participation_keeps_the_data_visible(family, curator):
@@ -342,6 +344,6 @@ def test_with_valid_consent_is_one_query_for_any_number_of_people(
         record(family, person, person, Purpose.PARTICIPATION)
 
     with django_assert_num_queries(1):
-        allowed = list(people(family).with_valid_consent(Purpose.PARTICIPATION))
+        allowed = list(people(family).filter(valid_consent_q(Purpose.PARTICIPATION)))
 
     assert allowed == [family.adult]

@@ -41,7 +41,7 @@ def test_the_organisation_time_zone_does_not_leak_into_the_next_request(client, 
 
 
 def test_the_time_zone_is_reset_even_when_the_view_fails(client, tenant_a, monkeypatch):
-    from nastavnik.orgs import views as org_views
+    from nastavnik.dashboards import views as dashboard_views
 
     organisation = tenant_a.organisation
     organisation.timezone = "Asia/Vladivostok"
@@ -53,7 +53,7 @@ def test_the_time_zone_is_reset_even_when_the_view_fails(client, tenant_a, monke
         assert timezone.get_current_timezone_name() == "Asia/Vladivostok"
         raise RuntimeError("broken view")
 
-    monkeypatch.setattr(org_views, "render", broken)
+    monkeypatch.setattr(dashboard_views, "render", broken)
     response = client.get(reverse("orgs:dashboard", kwargs={"org_slug": organisation.slug}))
 
     assert response.status_code == 500

@@ -128,7 +128,7 @@ def test_the_dashboard_warns_two_weeks_ahead_and_when_missed(tenant_a):
 def test_the_dashboard_shows_the_warning(curator_client, tenant_a, monkeypatch):
     _world(tenant_a.organisation)
     monkeypatch.setattr(
-        "nastavnik.orgs.views.timezone.localdate", lambda *args, **kwargs: date(2026, 9, 20)
+        "nastavnik.dashboards.views.timezone.localdate", lambda *args, **kwargs: date(2026, 9, 20)
     )
     page = curator_client.get(
         reverse("orgs:dashboard", kwargs={"org_slug": tenant_a.organisation.slug})

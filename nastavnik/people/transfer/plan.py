@@ -22,6 +22,7 @@ from django.db.models import Count, Max
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.consents.rules import hidden_q
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.access import people_of
 from nastavnik.people.models import GuardianLink, Person, PersonKind, person_name_key
@@ -236,9 +237,7 @@ class Registry:
         # People whose data are hidden after a withdrawn consent: matched, so they are not
         # added twice, but never changed or linked by an import.
         everyone = people_of(organisation)
-        self.hidden = set(
-            everyone.exclude(pk__in=everyone.not_hidden().values("pk")).values_list("pk", flat=True)
-        )
+        self.hidden = set(everyone.filter(hidden_q()).values_list("pk", flat=True))
 
     def match(self, key: str, born: date | None, kind: str) -> tuple[int | None, str]:
         """The person a row is about, or None for a new one; or a message why it cannot tell.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nastavnik.orgs import views
+from nastavnik.dashboards import views
 
 app_name = "region"
 
