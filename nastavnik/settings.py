@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "nastavnik.monitoring",
     "nastavnik.indicators",
     "nastavnik.concerns",
+    "nastavnik.compliance",
 ]
 
 MIDDLEWARE = [
