@@ -28,13 +28,13 @@ def _order_note(order: Order) -> str:
 
 
 def mentor_registry(programme: Programme, today: date) -> Fulfilled | None:
-    """The registry is approved by a signed order and someone is in it."""
+    """The registry is approved by an order and someone is in it. A mentor enters the registry
+    only when the order is signed (its sign hook, which asks this while the order is being
+    marked signed), so the registered mentors' order is a signed one."""
     order = (
         Order.objects.filter(
             pk__in=Mentor.objects.filter(
-                programme=programme,
-                status=MentorStatus.REGISTERED,
-                registry_order__status=OrderStatus.SIGNED,
+                programme=programme, status=MentorStatus.REGISTERED
             ).values("registry_order")
         )
         .order_by("date", "pk")

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
 from django.db.models import Q
 
 from nastavnik.programmes.models import Programme, ProgrammeStatus, RoadmapEvent
@@ -42,12 +41,12 @@ def fulfilment_codes() -> frozenset[str]:
     return frozenset(_FULFILMENTS)
 
 
-@transaction.atomic
 def roadmap_refresh(programme: Programme, today: date) -> int:
     """Bring the events of recognised kinds in line with the data; the number changed.
 
     A finished programme's roadmap is history and stays as it was. One query for the events,
-    one per recognised kind present, one write per event that changed.
+    one per recognised kind present, one write per event that changed. Each write is one
+    UPDATE of values the data decide, so two refreshes at once write the same thing.
     """
     if programme.status == ProgrammeStatus.FINISHED:
         return 0
