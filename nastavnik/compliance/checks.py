@@ -301,7 +301,7 @@ def external_mentor_documents(scope: Scope) -> list[Row]:
     return [
         Row(
             mentor.person.full_name,
-            _url(scope, "mentors:detail", mentor_pk=mentor.pk) + "#documents",
+            _url(scope, "mentors:detail", mentor_pk=mentor.pk) + "#documents-heading",
             mentor.get_category_display(),
         )
         for mentor in mentors
