@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nastavnik.compliance.registry import CHECKS
 from nastavnik.compliance.tests.data import labels, pair, rows, signed_order
@@ -94,7 +95,7 @@ def test_a_pair_without_a_signed_order(programme, org):
     found = rows(org, "pair_without_order")
     assert len(found) == 1
     assert found[0].label.startswith(unsigned.mentor.person.short_name)
-    assert found[0].detail == "no order"
+    assert found[0].detail == gettext("no order")
 
 
 def test_a_replacement_without_an_order(programme, org, today):
@@ -108,7 +109,8 @@ def test_a_replacement_without_an_order(programme, org, today):
         ground=MentorAssignment.Ground.REQUEST,
     )
     assert labels(org, "replacement_without_order") == [
-        f"{new_mentor.person.full_name} from {today:%d.%m.%Y}"
+        gettext("%(mentor)s from %(day)s")
+        % {"mentor": new_mentor.person.full_name, "day": f"{today:%d.%m.%Y}"}
     ]
     MentorAssignment.objects.update(
         order=signed_order(org, OrderKind.MENTOR_REPLACEMENT, number="2")
@@ -139,7 +141,7 @@ def test_a_minor_without_the_guardians_consent(programme, org):
         found[lacking.person.full_name].href
         == f"/o/{org.slug}/consents/people/{lacking.person_id}/"
     )
-    assert found[in_pair.person.full_name].detail == "in a pair"
+    assert found[in_pair.person.full_name].detail == gettext("in a pair")
 
 
 def test_a_participant_who_withdrew_but_is_still_in_a_pair(programme, org):
@@ -187,8 +189,9 @@ def test_a_mentor_in_a_pair_outside_the_registry_or_the_school(programme, org, t
     found = {row.label: row.detail for row in rows(org, "mentor_not_ready")}
     assert set(found) == {not_registered.person.full_name, untrained.person.full_name}
     assert idle.person.full_name not in found
-    assert "not in the registry" in found[not_registered.person.full_name]
-    assert found[untrained.person.full_name] == "the mentor school is not finished"
+    registry = gettext("not in the registry (%(status)s)") % {"status": MentorStatus.APPROVED.label}
+    assert found[not_registered.person.full_name] == registry
+    assert found[untrained.person.full_name] == gettext("the mentor school is not finished")
 
 
 def test_a_commission_outside_three_to_five(programme, org):
@@ -201,7 +204,7 @@ def test_a_commission_outside_three_to_five(programme, org):
         for n in range(2)
     ]
     found = rows(org, "commission_size")
-    assert [row.detail for row in found] == ["2 members"]
+    assert [row.detail for row in found] == [gettext("%(size)s members") % {"size": 2}]
     assert found[0].href == f"/o/{org.slug}/mentors/programme/{programme.pk}/commission/"
     members.append(
         CommissionMember.objects.create(organisation=org, programme=programme, user=UserFactory())
@@ -209,13 +212,17 @@ def test_a_commission_outside_three_to_five(programme, org):
     assert rows(org, "commission_size") == []
     for _ in range(3):
         CommissionMember.objects.create(organisation=org, programme=programme, user=UserFactory())
-    assert [row.detail for row in rows(org, "commission_size")] == ["6 members"]
+    assert [row.detail for row in rows(org, "commission_size")] == [
+        gettext("%(size)s members") % {"size": 6}
+    ]
 
 
 def test_a_missed_half_year_assessment(programme, org, today):
     last = previous_deadline(deadline_on_or_after(today))
     found = rows(org, "half_year_assessment")
-    assert [row.label for row in found] == [f"Assessment due {last:%d.%m.%Y}"]
+    assert [row.label for row in found] == [
+        gettext("Assessment due %(day)s") % {"day": f"{last:%d.%m.%Y}"}
+    ]
     HalfYearSnapshot.objects.create(
         organisation=org, programme=programme, taken_on=last, figures={}
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.compliance.tests.data import pair, signed_order
@@ -81,13 +82,13 @@ def test_stage_five_asks_for_pairs_fixed_by_a_signed_order(programme, today):
     pair(programme, pairs_order=signed_order(programme.organisation))
     unsigned = pair(programme)
     found = checks(programme, today, Stage.MATCHING)
-    assert found["Pairs and groups are formed"].done
-    order = found["Every pair and group is fixed by a signed order"]
+    assert found[gettext("Pairs and groups are formed")].done
+    order = found[gettext("Every pair and group is fixed by a signed order")]
     assert (order.done, order.detail) == (False, "1/2")
     unsigned.pairs_order = signed_order(programme.organisation, number="2")
     unsigned.save(update_fields=["pairs_order"])
     assert checks(programme, today, Stage.MATCHING)[
-        "Every pair and group is fixed by a signed order"
+        gettext("Every pair and group is fixed by a signed order")
     ].done
 
 
@@ -99,9 +100,9 @@ def test_stage_six_asks_for_plans_and_first_meetings(programme, today):
         organisation=programme.organisation, plan=plan, section="goal", text="Цель"
     )
     found = checks(programme, today, Stage.WORK)
-    plans = found["Every pair at work has an individual development plan"]
+    plans = found[gettext("Every pair at work has an individual development plan")]
     assert (plans.done, plans.detail) == (False, "1/2")
-    assert not found["Every pair at work has held its first meeting"].done
+    assert not found[gettext("Every pair at work has held its first meeting")].done
 
 
 def test_stage_seven_asks_for_results_and_the_exit_assessment(programme, today):
@@ -110,8 +111,8 @@ def test_stage_seven_asks_for_results_and_the_exit_assessment(programme, today):
         organisation=programme.organisation, mentorship=done, summary="Итоги"
     )
     found = checks(programme, today, Stage.COMPLETION)
-    assert found["Every completed pair has its results recorded"].done
-    assert not found["The exit assessment of participants is recorded"].done
+    assert found[gettext("Every completed pair has its results recorded")].done
+    assert not found[gettext("The exit assessment of participants is recorded")].done
     parameter = (
         Parameter.objects.filter(organisation__isnull=True).first() or Parameter.objects.first()
     )
@@ -125,5 +126,5 @@ def test_stage_seven_asks_for_results_and_the_exit_assessment(programme, today):
         measured_on=today,
     )
     assert checks(programme, today, Stage.COMPLETION)[
-        "The exit assessment of participants is recorded"
+        gettext("The exit assessment of participants is recorded")
     ].done

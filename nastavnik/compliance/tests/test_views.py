@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 
 from nastavnik.compliance.report import compliance_count
@@ -126,7 +127,11 @@ def test_the_dashboard_counts_the_violations_and_links_to_the_page(client, tenan
     # The two pairs break more than the capacity: no order, no plan yet, an untrained mentor.
     assert after.context["compliance_broken"] > count_before
     assert after.context["compliance_broken"] == compliance_count(org, org_today(org))
-    assert f"{after.context['compliance_broken']} violations" in after.content.decode()
+    n = after.context["compliance_broken"]
+    shown = ngettext(
+        "%(n)s violation of the regulation", "%(n)s violations of the regulation", n
+    ) % {"n": n}
+    assert shown in after.content.decode()
     assert f'href="{url(org)}"' in after.content.decode()
 
 
