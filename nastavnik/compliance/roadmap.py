@@ -19,7 +19,7 @@ from nastavnik.mentees.models import Mentee
 from nastavnik.mentors.models import Mentor, MentorStatus
 from nastavnik.mentorships.models import Mentorship, MentorshipStatus
 from nastavnik.orders.models import Order, OrderStatus
-from nastavnik.programmes.fulfilment import Fulfilled, register_fulfilment
+from nastavnik.programmes.fulfilment import Fulfilled, Fulfilment, register_fulfilment
 from nastavnik.programmes.models import Programme
 
 
@@ -56,7 +56,7 @@ def pairs_order(programme: Programme, today: date) -> Fulfilled | None:
     return Fulfilled(order.date, _order_note(order)) if order else None
 
 
-def _meetings_held(kind: str) -> object:
+def _meetings_held(kind: str) -> Fulfilment:
     def fulfilled(programme: Programme, today: date) -> Fulfilled | None:
         """Every pair and group of the programme (terminated ones aside) held this meeting."""
         pairs = Mentorship.objects.filter(programme=programme).exclude(
@@ -75,7 +75,7 @@ def _meetings_held(kind: str) -> object:
     return fulfilled
 
 
-def _half_year(month: int) -> object:
+def _half_year(month: int) -> Fulfilment:
     def fulfilled(programme: Programme, today: date) -> Fulfilled | None:
         """A half-year snapshot taken within the days that count for the deadline."""
         start_year = programme.academic_year.start_year
@@ -94,7 +94,7 @@ def _half_year(month: int) -> object:
     return fulfilled
 
 
-def _measures(phase: str, of_mentees: bool) -> object:
+def _measures(phase: str, of_mentees: bool) -> Fulfilment:
     def fulfilled(programme: Programme, today: date) -> Fulfilled | None:
         """Measures of this phase recorded for the programme's mentees (or mentors)."""
         people = (Mentee if of_mentees else Mentor).objects.filter(programme=programme)
@@ -108,12 +108,12 @@ def _measures(phase: str, of_mentees: bool) -> object:
 
 register_fulfilment("mentor_registry", mentor_registry)
 register_fulfilment("pairs_order", pairs_order)
-register_fulfilment("mentor_entry_assessment", _measures("entry", False))  # type: ignore[arg-type]
-register_fulfilment("first_meeting", _meetings_held(MeetingKind.FIRST))  # type: ignore[arg-type]
-register_fulfilment("trial_meeting", _meetings_held(MeetingKind.TRIAL))  # type: ignore[arg-type]
-register_fulfilment("planning_meeting", _meetings_held(MeetingKind.PLANNING))  # type: ignore[arg-type]
-register_fulfilment("final_meeting", _meetings_held(MeetingKind.FINAL))  # type: ignore[arg-type]
-register_fulfilment("assessment_autumn", _half_year(9))  # type: ignore[arg-type]
-register_fulfilment("assessment_spring", _half_year(3))  # type: ignore[arg-type]
-register_fulfilment("mentee_entry_assessment", _measures("entry", True))  # type: ignore[arg-type]
-register_fulfilment("exit_assessment", _measures("exit", True))  # type: ignore[arg-type]
+register_fulfilment("mentor_entry_assessment", _measures("entry", False))
+register_fulfilment("first_meeting", _meetings_held(MeetingKind.FIRST))
+register_fulfilment("trial_meeting", _meetings_held(MeetingKind.TRIAL))
+register_fulfilment("planning_meeting", _meetings_held(MeetingKind.PLANNING))
+register_fulfilment("final_meeting", _meetings_held(MeetingKind.FINAL))
+register_fulfilment("assessment_autumn", _half_year(9))
+register_fulfilment("assessment_spring", _half_year(3))
+register_fulfilment("mentee_entry_assessment", _measures("entry", True))
+register_fulfilment("exit_assessment", _measures("exit", True))

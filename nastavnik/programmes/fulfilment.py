@@ -28,7 +28,7 @@ class Fulfilled:
     note: str = ""
 
 
-Fulfilment = Callable[[Programme, date], "Fulfilled | None"]
+Fulfilment = Callable[[Programme, date], Fulfilled | None]
 _FULFILMENTS: dict[str, Fulfilment] = {}
 
 
