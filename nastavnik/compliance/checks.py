@@ -11,14 +11,29 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nastavnik.compliance.registry import Row, Scope, check
 from nastavnik.consents.models import Purpose
-from nastavnik.consents.rules import ADULT_AGE, participation_withdrawn_q, valid_exists
+from nastavnik.consents.rules import (
+    ADULT_AGE,
+    hidden_q,
+    participation_withdrawn_q,
+    valid_exists,
+)
 from nastavnik.consents.rules import needed_for as consents_needed_for
 from nastavnik.indicators.deadlines import half_year_state
 from nastavnik.mentees.models import Mentee, MenteeStatus
@@ -44,6 +59,7 @@ from nastavnik.mentorships.models import (
     MentorshipStatus,
 )
 from nastavnik.orders.models import OrderStatus
+from nastavnik.people.models import Person
 from nastavnik.plans.models import DevelopmentPlan
 from nastavnik.programmes.models import ProgrammeStatus, RoadmapEvent
 from nastavnik.programmes.schedule import shift_years
@@ -62,17 +78,30 @@ def _url(scope: Scope, name: str, **kwargs: int) -> str:
     return reverse(name, kwargs={"org_slug": scope.organisation.slug, **kwargs})
 
 
+def _hidden(scope: Scope, ref: str) -> ExpressionWrapper:
+    """Whether the person at `ref` has their data hidden (processing consent withdrawn,
+    depersonalised): such a person is listed without a name (152-ФЗ)."""
+    return ExpressionWrapper(Q(hidden_q(scope.today, ref=ref)), output_field=BooleanField())
+
+
+def _name(person: Person, hidden: bool, short: bool = False) -> str:
+    if hidden:
+        return _("(data hidden) № %(pk)s") % {"pk": person.pk}
+    return person.short_name if short else person.full_name
+
+
 def _pairs(scope: Scope) -> QuerySet[Mentorship]:
     """The organisation's pairs and groups with what their labels need, in two queries."""
     return (
         Mentorship.objects.for_org(scope.organisation)
         .select_related("mentor__person", "form")
+        .annotate(mentor_hidden=_hidden(scope, "mentor__person"))
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=MentorshipMentee.objects.select_related("mentee__person").order_by(
-                    "mentee__person__name_key", "pk"
-                ),
+                queryset=MentorshipMentee.objects.select_related("mentee__person")
+                .annotate(hidden=_hidden(scope, "mentee__person"))
+                .order_by("mentee__person__name_key", "pk"),
             )
         )
         .order_by("started_on", "pk")
@@ -80,8 +109,10 @@ def _pairs(scope: Scope) -> QuerySet[Mentorship]:
 
 
 def _pair_label(mentorship: Mentorship) -> str:
-    mentees = ", ".join(m.mentee.person.short_name for m in mentorship.members.all())
-    return f"{mentorship.mentor.person.short_name} — {mentees}"
+    mentees = ", ".join(
+        _name(m.mentee.person, m.hidden, short=True) for m in mentorship.members.all()
+    )
+    return f"{_name(mentorship.mentor.person, mentorship.mentor_hidden, short=True)} — {mentees}"
 
 
 def _pair_row(scope: Scope, mentorship: Mentorship, detail: str, name: str = "") -> Row:
@@ -113,14 +144,14 @@ def mentor_capacity(scope: Scope) -> list[Row]:
     mentors = (
         Mentor.objects.for_org(scope.organisation)
         .exclude(programme__status=ProgrammeStatus.FINISHED)
-        .annotate(load=load)
+        .annotate(load=load, hidden=_hidden(scope, "person"))
         .filter(Q(load__gt=F("capacity")) | Q(leads_group=False, load__gt=ONE_TO_ONE_LIMIT))
         .select_related("person")
         .order_by("person__name_key", "pk")
     )
     return [
         Row(
-            mentor.person.full_name,
+            _name(mentor.person, mentor.hidden),
             _url(scope, "mentors:detail", mentor_pk=mentor.pk),
             _("%(load)s mentees at once, at most %(limit)s")
             % {
@@ -190,12 +221,16 @@ def replacement_without_order(scope: Scope) -> list[Row]:
         .exclude(ground="")
         .filter(Q(order__isnull=True) | ~Q(order__status=OrderStatus.SIGNED))
         .select_related("mentor__person", "mentorship", "order")
+        .annotate(hidden=_hidden(scope, "mentor__person"))
         .order_by("assigned_on", "pk")
     )
     return [
         Row(
             _("%(mentor)s from %(day)s")
-            % {"mentor": item.mentor.person.full_name, "day": f"{item.assigned_on:%d.%m.%Y}"},
+            % {
+                "mentor": _name(item.mentor.person, item.hidden),
+                "day": f"{item.assigned_on:%d.%m.%Y}",
+            },
             _url(scope, "mentorships:detail", mentorship_pk=item.mentorship_id),
             _("the order № %(number)s is not signed") % {"number": item.order.number}
             if item.order
@@ -231,13 +266,13 @@ def minor_without_consent(scope: Scope) -> list[Row]:
         .filter(status__in=(MenteeStatus.CANDIDATE, MenteeStatus.IN_BASE, MenteeStatus.PAIRED))
         .filter(person__birth_date__gt=adult_born)
         .filter(lacking)
-        .annotate(in_pair=in_pair)
+        .annotate(in_pair=in_pair, hidden=_hidden(scope, "person"))
         .select_related("person")
         .order_by("person__name_key", "pk")
     )
     return [
         Row(
-            mentee.person.full_name,
+            _name(mentee.person, mentee.hidden),
             _url(scope, "consents:person", person_pk=mentee.person_id),
             _("in a pair") if mentee.in_pair else _("in the mentee base"),
         )
@@ -295,12 +330,13 @@ def external_mentor_documents(scope: Scope) -> list[Row]:
         Mentor.objects.filter(programme=scope.programme)
         .active()
         .filter(missing_documents_q(scope.today))
+        .annotate(hidden=_hidden(scope, "person"))
         .select_related("person")
         .order_by("person__name_key", "pk")
     )
     return [
         Row(
-            mentor.person.full_name,
+            _name(mentor.person, mentor.hidden),
             _url(scope, "mentors:detail", mentor_pk=mentor.pk) + "#documents-heading",
             mentor.get_category_display(),
         )
@@ -326,8 +362,11 @@ def mentor_not_ready(scope: Scope) -> list[Row]:
     mentors = (
         with_training(Mentor.objects.filter(programme=scope.programme), scope.today)
         .filter(working)
-        .annotate(trained=Q(training_completed_q(held)))
+        .annotate(
+            trained=ExpressionWrapper(Q(training_completed_q(held)), output_field=BooleanField())
+        )
         .filter(~Q(status=MentorStatus.REGISTERED) | Q(trained=False))
+        .annotate(hidden=_hidden(scope, "person"))
         .select_related("person")
         .order_by("person__name_key", "pk")
     )
@@ -342,7 +381,7 @@ def mentor_not_ready(scope: Scope) -> list[Row]:
             problems.append(_("the mentor school is not finished"))
         rows.append(
             Row(
-                mentor.person.full_name,
+                _name(mentor.person, mentor.hidden),
                 _url(scope, "mentors:detail", mentor_pk=mentor.pk),
                 "; ".join(problems),
             )

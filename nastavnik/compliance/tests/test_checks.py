@@ -279,3 +279,13 @@ def test_another_organisations_rows_never_show(programme, org, tenant_b):
     assert labels(org, "mentor_capacity") == []
     assert labels(org, "pair_over_year") == []
     assert len(rows(tenant_b.organisation, "pair_over_year")) == 1
+
+
+def test_a_person_whose_data_are_hidden_is_listed_without_a_name(programme, org):
+    lacking = mentee(programme)
+    Consent.objects.filter(subject=lacking.person).update(withdrawn_at=timezone.now())
+    found = rows(org, "minor_without_consent")
+    assert [row.label for row in found] == [
+        gettext("(data hidden) № %(pk)s") % {"pk": lacking.person_id}
+    ]
+    assert lacking.person.last_name not in found[0].label
