@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "nastavnik.indicators",
     "nastavnik.concerns",
     # Above the apps: pages that gather from many of them, and the demo's data.
+    "nastavnik.compliance",
     "nastavnik.dashboards",
     "nastavnik.demo",
 ]

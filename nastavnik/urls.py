@@ -40,6 +40,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/monitoring/", include("nastavnik.monitoring.urls")),
     path("o/<slug:org_slug>/indicators/", include("nastavnik.indicators.urls")),
     path("o/<slug:org_slug>/concerns/", include("nastavnik.concerns.urls")),
+    path("o/<slug:org_slug>/compliance/", include("nastavnik.compliance.urls")),
     path("consent/", include("nastavnik.consents.public_urls")),
     path("q/", include("nastavnik.questionnaires.public_urls")),
     # Readable without login: organisations' public mentoring pages, personal calendar feeds.

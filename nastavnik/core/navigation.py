@@ -53,6 +53,7 @@ STAGES: tuple[Stage, ...] = (
                 _("Where the programme stands"), "programmes:current_stages", Perm.PROGRAMME_VIEW
             ),
             NavItem(_("Roadmap"), "programmes:current_roadmap", Perm.PROGRAMME_VIEW),
+            NavItem(_("Compliance with the regulation"), "compliance:index", Perm.COMPLIANCE_VIEW),
             NavItem(_("Orders"), "orders:list", Perm.ORDERS_VIEW),
             NavItem(_("Forms and role models"), "catalogue:forms", Perm.CATALOGUE_VIEW),
         ),

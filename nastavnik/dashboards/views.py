@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from nastavnik.compliance.report import compliance_count
 from nastavnik.concerns.dashboard import concerns_for_dashboard
 from nastavnik.consents.access import own_consents
 from nastavnik.consents.rules import consent_state
@@ -57,6 +58,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["own_people"] = own_people
     # Open safeguarding concerns, urgent first: the template puts them at the top.
     context.update(concerns_for_dashboard(ctx, request.user))
+    if ctx.can(Perm.COMPLIANCE_VIEW):
+        # What breaks the regulation now; counting it brings the roadmap in line with the
+        # data first, so the overdue events below are read after it.
+        context["compliance_broken"] = compliance_count(organisation, timezone.localdate())
     if ctx.can(Perm.PROGRAMME_EDIT):
         # The curator's and the director's: what of the roadmap is late.
         context.update(overdue_for_dashboard(organisation, timezone.localdate()))

@@ -17,6 +17,7 @@ from nastavnik.orders.services import order_sign
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person, PersonKind
 from nastavnik.programmes import services
+from nastavnik.programmes.fulfilment import fulfilment_codes
 from nastavnik.programmes.models import PlanSection, Programme
 
 # How many of the events already due are left undone, so the dashboards have something to show.
@@ -232,7 +233,10 @@ def build_programme(
     order_sign(order, ContentFile(_scan(), name="scan.pdf"), by=None)
 
     due = sorted((e for e in events if e.due_on < today), key=lambda e: (e.due_on, e.position))
-    left_undone = {e.pk for e in due[-OVERDUE:]} if len(due) > OVERDUE else set()
+    # Left undone are events nothing in the data fulfils: one the data fulfil (the first
+    # meetings held, the registry order signed) closes itself once the later stages are built.
+    manual = [e for e in due if e.template_code not in fulfilment_codes()]
+    left_undone = {e.pk for e in manual[-OVERDUE:]} if len(manual) > OVERDUE else set()
     for event in due:
         if event.pk in left_undone:
             continue

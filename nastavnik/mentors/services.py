@@ -72,6 +72,7 @@ from nastavnik.orgs.models import Membership, Role
 from nastavnik.orgs.policy import Perm, allows
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
+from nastavnik.programmes.fulfilment import roadmap_refresh
 from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus
 from nastavnik.programmes.services import programme_of_order
 
@@ -931,8 +932,8 @@ def registry_order_signed(order: Order, by: User | None) -> None:
                 "registry_order": [None, order.pk],
             },
         )
-    # The roadmap's step «approve the registry by an order and publish it on the site» is left
-    # to the curator: the order is half of it, the publication the other half.
+    # The roadmap's step «approve the registry by an order» is fulfilled by this very order.
+    roadmap_refresh(programme, org_today(programme.organisation))
     logger.info("order %s registered %s mentors (%s)", order.pk, len(listed), by)
 
 

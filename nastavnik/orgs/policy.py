@@ -77,6 +77,9 @@ class Perm(StrEnum):
     CONCERNS_RAISE = "concerns.raise"
     CONCERNS_HANDLE = "concerns.handle"
     CONCERNS_READ = "concerns.read"
+    # The compliance view: every rule of the regulation the data break now, with names of
+    # people (minors without consent, mentors without documents), so those who run it only.
+    COMPLIANCE_VIEW = "compliance.view"
 
 
 # Rights over one's own data only: they give no power over anyone else, so they never stop a
@@ -125,6 +128,7 @@ _RUNS_PROGRAMME = _STAFF_READ | {
     Perm.PUBLIC_PAGE_EDIT,
     Perm.MONITORING_VIEW,
     Perm.MONITORING_EDIT,
+    Perm.COMPLIANCE_VIEW,
 }
 
 GRANTS: dict[Role, frozenset[Perm]] = {

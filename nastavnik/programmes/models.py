@@ -341,6 +341,9 @@ class RoadmapEvent(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Marked done by the act that fulfils it (`fulfilment.roadmap_refresh`), not by hand: such
+    # a mark goes again when the act is undone.
+    done_auto = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

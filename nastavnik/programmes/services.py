@@ -716,7 +716,8 @@ def event_complete(
     if errors:
         raise ValidationError(errors)  # type: ignore[arg-type]
     event.done_on, event.done_note, event.done_by = done_on, _text(note), by
-    fields = ["done_on", "done_note", "done_by", "updated_at"]
+    event.done_auto = False
+    fields = ["done_on", "done_note", "done_by", "done_auto", "updated_at"]
     if file and scan_type is not None:
         previous = event.done_file.name
         event.done_file.save(
@@ -736,7 +737,10 @@ def event_reopen(event: RoadmapEvent, *, by: User | None) -> RoadmapEvent:
     _require_not_finished(_locked(event.programme))
     previous = event.done_file.name
     event.done_on, event.done_note, event.done_by, event.done_file = None, "", None, ""
-    event.save(update_fields=["done_on", "done_note", "done_by", "done_file", "updated_at"])
+    event.done_auto = False
+    event.save(
+        update_fields=["done_on", "done_note", "done_by", "done_file", "done_auto", "updated_at"]
+    )
     if previous:
         transaction.on_commit(lambda: default_storage.delete(previous))
     logger.info("roadmap event %s reopened by %s", event.pk, by)

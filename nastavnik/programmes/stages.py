@@ -54,6 +54,12 @@ class Indicator:
 
 IndicatorSource = Callable[[Programme, date], Iterable[Indicator]]
 _SOURCES: dict[int, list[IndicatorSource]] = defaultdict(list)
+CheckSource = Callable[[Programme, date], Iterable[Check]]
+_CHECKS: dict[int, list[CheckSource]] = defaultdict(list)
+# `(programme, today) -> stage`: the furthest stage the data show the programme has reached
+# (pairs at work are stage 6 whatever the roadmap's calendar says).
+ReachedSource = Callable[[Programme, date], int]
+_REACHED: list[ReachedSource] = []
 
 
 def register_indicators(stage: int, source: IndicatorSource) -> None:
@@ -61,6 +67,28 @@ def register_indicators(stage: int, source: IndicatorSource) -> None:
     the app's ``AppConfig.ready``."""
     if source not in _SOURCES[stage]:
         _SOURCES[stage].append(source)
+
+
+def register_checks(stage: int, source: CheckSource) -> None:
+    """Add what a stage asks for, checked against the data (pairs fixed by an order, plans,
+    results…). Called from above the stage apps, which the programme may not import."""
+    if source not in _CHECKS[stage]:
+        _CHECKS[stage].append(source)
+
+
+def register_reached(source: ReachedSource) -> None:
+    """Add a reading of the stage the data show the programme has reached."""
+    if source not in _REACHED:
+        _REACHED.append(source)
+
+
+def reached_stage(programme: Programme, today: date) -> int:
+    """The furthest stage the data and the signed orders show: an approved programme is past
+    its preparation; later stages are read by the sources registered from above."""
+    reached = Stage.PREPARATION if programme.is_draft else Stage.MENTEE_BASE
+    for source in _REACHED:
+        reached = max(reached, source(programme, today))
+    return reached
 
 
 @dataclass
@@ -87,14 +115,22 @@ class StageView:
         return bool(self.events) and self.open == 0 and all(c.done for c in self.checks)
 
 
-def current_stage(programme: Programme, events: Iterable[RoadmapEvent], today: date) -> int:
-    """The stage of the work at hand: the lowest stage with an open event under way today
-    (between its start and its due date); between events, the stage of the next one.
+def current_stage(
+    programme: Programme, events: Iterable[RoadmapEvent], today: date, reached: int = 0
+) -> int:
+    """The stage of the work at hand: what the data show reached (`reached`: pairs at work
+    are stage 6, results recorded stage 7), or, if the roadmap's calendar is further, the
+    lowest stage with an open event under way today (between its start and its due date);
+    between events, the stage of the next one.
 
     Overdue work does not hold the stage back: it is listed as overdue where it belongs.
     """
     if programme.status == ProgrammeStatus.FINISHED:
         return Stage.COMPLETION
+    return max(reached, _calendar_stage(events, today))
+
+
+def _calendar_stage(events: Iterable[RoadmapEvent], today: date) -> int:
     events = list(events)
     open_events = [e for e in events if not e.is_done]
     under_way = [e.stage for e in open_events if e.window_start <= today <= e.due_on]
@@ -199,7 +235,7 @@ def _people_indicators(programme: Programme, today: date) -> dict[int, list[Indi
 
 def stage_views(programme: Programme, today: date, pending_order: str = "") -> list[StageView]:
     events = list(programme.events.select_related("responsible_person"))
-    current = current_stage(programme, events, today)
+    current = current_stage(programme, events, today, reached_stage(programme, today))
     people = _people_indicators(programme, today)
     views = []
     for number, title in Stage.choices:
@@ -215,6 +251,8 @@ def stage_views(programme: Programme, today: date, pending_order: str = "") -> l
         )
         if number == Stage.PREPARATION:
             view.checks = _preparation_checks(programme, events, pending_order)
+        for check_source in _CHECKS.get(number, []):
+            view.checks.extend(check_source(programme, today))
         for source in _SOURCES.get(number, []):
             view.indicators.extend(source(programme, today))
         views.append(view)

@@ -50,6 +50,7 @@ from nastavnik.programmes.forms import (
     ProgrammeFormForm,
     TeamMemberForm,
 )
+from nastavnik.programmes.fulfilment import roadmap_refresh
 from nastavnik.programmes.models import Programme, ProgrammeForm, RoadmapEvent, Stage
 from nastavnik.programmes.stages import stage_views
 from nastavnik.programmes.timeline import build_timeline
@@ -505,6 +506,8 @@ def roadmap(request: HttpRequest, programme_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     programme = programme_for(ctx, programme_pk)
     today = timezone.localdate()
+    # What the data show done reads done here too, and what was undone reopens.
+    roadmap_refresh(programme, today)
     show = request.GET.get("show", "")
     events = programme.events.select_related("responsible_person")
     if show == "open":
@@ -576,6 +579,7 @@ def stages(request: HttpRequest, programme_pk: int) -> HttpResponse:
     ctx = _ctx(request)
     programme = programme_for(ctx, programme_pk)
     pending = _pending_approval(programme) if ctx.can(Perm.ORDERS_VIEW) else None
+    roadmap_refresh(programme, timezone.localdate())
     views = stage_views(programme, timezone.localdate(), f"№ {pending.number}" if pending else "")
     return render(
         request,

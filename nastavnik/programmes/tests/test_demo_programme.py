@@ -14,6 +14,7 @@ from nastavnik.orders.models import OrderStatus
 from nastavnik.orgs.models import AcademicYear
 from nastavnik.people.validators import org_today
 from nastavnik.programmes import roadmap_template
+from nastavnik.programmes.fulfilment import fulfilment_codes
 from nastavnik.programmes.models import Programme, ProgrammeStatus, RoadmapEvent
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +67,9 @@ def test_the_demo_school_runs_an_approved_programme_of_this_year(demo):
     assert len(overdue) == min(2, len(past_due))
     assert all(e.done_on <= today for e in events if e.done_on)
     # Done ahead of time only by what the demo did: approving the programme, and confirming the
-    # pairs and signing their order (stage 5, nastavnik.demo.matching).
-    done_by_actions = {"approve_programme", "matching", "pairs_order"}
+    # pairs and signing their order (stage 5, nastavnik.demo.matching), and the acts that close
+    # their events by themselves (`programmes.fulfilment`, the first meetings held …).
+    done_by_actions = {"approve_programme", "matching", "pairs_order", *fulfilment_codes()}
     ahead = [e for e in events if e.due_on >= today and e.template_code not in done_by_actions]
     assert not [e for e in ahead if e.done_on]
 

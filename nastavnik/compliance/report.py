@@ -1,0 +1,39 @@
+"""The compliance report of an organisation now: the roadmap brought in line with the data
+first (so an act done today does not read «просрочено»), then every registered check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from nastavnik.compliance.registry import Result, Scope, broken_count, run_checks
+from nastavnik.orgs.models import AcademicYear, Organisation
+from nastavnik.programmes.fulfilment import roadmap_refresh
+from nastavnik.programmes.models import Programme, ProgrammeStatus
+
+
+def scope_for(organisation: Organisation, today: date) -> Scope:
+    programme = (
+        Programme.objects.for_org(organisation)
+        .filter(academic_year__start_year=AcademicYear.start_year_for(today))
+        .select_related("academic_year", "organisation")
+        .first()
+    )
+    return Scope(organisation=organisation, programme=programme, today=today)
+
+
+def refresh_roadmaps(organisation: Organisation, today: date) -> None:
+    for programme in Programme.objects.for_org(organisation).exclude(
+        status=ProgrammeStatus.FINISHED
+    ):
+        roadmap_refresh(programme, today)
+
+
+def compliance_report(organisation: Organisation, today: date) -> tuple[Scope, list[Result]]:
+    refresh_roadmaps(organisation, today)
+    scope = scope_for(organisation, today)
+    return scope, run_checks(scope)
+
+
+def compliance_count(organisation: Organisation, today: date) -> int:
+    """How many rows break a rule now: the dashboards' figure."""
+    return broken_count(compliance_report(organisation, today)[1])

@@ -1,0 +1,47 @@
+"""The compliance page: every rule the data break now, with the rows and where to fix them."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from nastavnik.compliance.exports import compliance_xlsx
+from nastavnik.compliance.registry import broken_count
+from nastavnik.compliance.report import compliance_report
+from nastavnik.core.access import org_view
+from nastavnik.orgs.policy import Perm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@org_view(Perm.COMPLIANCE_VIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    organisation = request.org.organisation  # type: ignore[attr-defined]
+    scope, results = compliance_report(organisation, timezone.localdate())
+    return render(
+        request,
+        "compliance/index.html",
+        {
+            "scope": scope,
+            "broken": [r for r in results if r.broken],
+            "kept": [r for r in results if not r.broken],
+            "total": broken_count(results),
+        },
+    )
+
+
+@org_view(Perm.COMPLIANCE_VIEW)
+def export(request: HttpRequest) -> HttpResponse:
+    organisation = request.org.organisation  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    _scope, results = compliance_report(organisation, today)
+    content = compliance_xlsx(results, request.build_absolute_uri)
+    return FileResponse(
+        BytesIO(content),
+        as_attachment=True,
+        filename=f"Соответствие положению {today:%d.%m.%Y}.xlsx",
+        content_type=XLSX,
+    )
