@@ -4,6 +4,8 @@ pair refused group mentoring, an unknown kind refused, the mentor and an outside
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -177,4 +179,18 @@ def test_the_mentor_may_not_change_the_kind_and_an_outsider_finds_no_pair(
     client.force_login(tenant_b.user(Role.CURATOR))
     assert client.get(url("kind", pair, "school-b")).status_code == 404
     assert client.post(url("kind", pair, "school-b"), {"kind": "virtual"}).status_code == 404
+    assert _kind(pair) == MentoringKind.TRADITIONAL
+
+
+def test_the_data_migration_makes_existing_groups_group_mentoring(programme):
+    from django.apps import apps
+
+    migration = importlib.import_module("nastavnik.mentorships.migrations.0003_mentorship_kind")
+    pair, group = active_pair(programme), active_pair(programme, mentees=2)
+    # As the rows stood before kinds: every one had the column's default.
+    Mentorship.objects.filter(pk=group.pk).update(kind=MentoringKind.TRADITIONAL)
+
+    migration.kinds_from_forms(apps, None)
+
+    assert _kind(group) == MentoringKind.GROUP
     assert _kind(pair) == MentoringKind.TRADITIONAL
