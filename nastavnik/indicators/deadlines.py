@@ -69,6 +69,14 @@ def snapshot_counts_for(deadline: date, taken_on: date) -> bool:
     return first <= taken_on <= last
 
 
+def deadline_counted(taken_on: date) -> date | None:
+    """The deadline a snapshot of `taken_on` is the assessment of, if any."""
+    for deadline in (date(taken_on.year, 3, 30), date(taken_on.year, 9, 30)):
+        if snapshot_counts_for(deadline, taken_on):
+            return deadline
+    return None
+
+
 def half_year_of(deadline: date) -> tuple[date, date]:
     """The first and last day a snapshot counts for `deadline` (its window)."""
     return window_of(deadline)

@@ -262,3 +262,14 @@ def test_a_snapshot_out_of_the_window_does_not_stop_the_reminder(
     with django_capture_on_commit_callbacks(execute=True):
         assert remind_half_year(datetime(2026, 9, 23, 9, 0, tzinfo=UTC)) == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_list_says_which_deadline_each_snapshot_counts_for(curator_client, tenant_a):
+    programme, _s, _t = _world(tenant_a.organisation)
+    services.snapshot_take(programme, today=date(2025, 12, 10), by=None)
+    services.snapshot_take(programme, today=date(2026, 4, 10), by=None)
+    page = curator_client.get(
+        reverse("indicators:snapshots", kwargs={"org_slug": tenant_a.organisation.slug})
+    ).content.decode()
+    assert page.count(gettext("outside the windows")) == 1
+    assert gettext("for %(date)s") % {"date": "30 марта 2026"} in page
