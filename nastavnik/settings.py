@@ -241,6 +241,11 @@ JOB_LEASE_SECONDS = float(os.environ.get("DJANGO_JOB_LEASE_SECONDS", "60"))
 JOB_RETENTION_HOURS = float(os.environ.get("DJANGO_JOB_RETENTION_HOURS", "24"))
 # The curator's dashboard warns when a queued task has waited this long (no worker running).
 TASKS_WAITING_ALERT_MINUTES = int(os.environ.get("DJANGO_TASKS_WAITING_ALERT_MINUTES", "10"))
+# The days a half-year assessment (seed 002 §7.2: not later than 30 September and 30 March)
+# counts for its deadline, as "MM-DD/MM-DD": a snapshot taken outside both windows (say, in
+# December) counts for neither. Read by indicators.deadlines.
+HALF_YEAR_WINDOW_SEPTEMBER = os.environ.get("HALF_YEAR_WINDOW_SEPTEMBER", "09-01/10-15")
+HALF_YEAR_WINDOW_MARCH = os.environ.get("HALF_YEAR_WINDOW_MARCH", "03-01/04-15")
 
 # Security headers; the HTTPS ones follow DEBUG so `check --deploy` passes in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,6 +18,17 @@ class MentoringKind(models.TextChoices):
     FLASH = "flash", _("Speed (flash) mentoring")
 
 
+# The same kinds as documents print them: Russian content, not interface text.
+KIND_DOCUMENT_NAMES: dict[str, str] = {
+    MentoringKind.TRADITIONAL: "Традиционное (один на один)",
+    MentoringKind.GROUP: "Групповое",
+    MentoringKind.VIRTUAL: "Виртуальное (дистанционное)",
+    MentoringKind.REVERSE: "Реверсивное",
+    MentoringKind.SITUATIONAL: "Ситуационное",
+    MentoringKind.FLASH: "Скоростное (флеш-наставничество)",
+}
+
+
 class CatalogueQuerySet(models.QuerySet):
     def available_to(self, organisation: Organisation) -> CatalogueQuerySet:
         """Built-in entries and the organisation's own."""

@@ -31,7 +31,7 @@ from django.core.files.storage import default_storage
 from nastavnik.assessments.builtin import STUDENT_ONLY
 from nastavnik.assessments.models import Measure, MeasureSource, Parameter, Phase
 from nastavnik.audit.models import AuditAction, AuditEntry, AuditObject
-from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat
 from nastavnik.consents.models import Consent, Method, Purpose
 from nastavnik.consents.rules import hidden_q, valid_consent_q
@@ -152,6 +152,12 @@ class Run:
     started_on: date
     weights: dict[str, float] = field(default_factory=dict)
     row: MatchingRun | None = None
+
+
+#: «Педагог-новатор – консервативный педагог»: the young innovator teaches the elder.
+REVERSE_ROLE_MODEL = "Педагог-новатор – консервативный педагог"
+#: Of every seven pairs, the single «Учитель – ученик» ones at these places took another kind.
+KIND_OF_PAIR = {3: MentoringKind.SITUATIONAL, 5: MentoringKind.VIRTUAL}
 
 
 class LastYearBuilder:
@@ -658,8 +664,19 @@ class LastYearBuilder:
 
     # --- pairs and their completion ---------------------------------------------------------------
 
+    def _kind(self, pair: Pair, number: int) -> str | None:
+        """The kinds the school used last year besides the forms' defaults (None: the default):
+        an innovator teaching a colleague new tools is reverse mentoring; some pupils came for
+        help with one problem, and one pair worked remotely."""
+        role_model = pair.mentees[0].role_model
+        if role_model is not None and role_model.name == REVERSE_ROLE_MODEL:
+            return MentoringKind.REVERSE
+        if len(pair.mentees) == 1 and pair.form == "teacher-student":
+            return KIND_OF_PAIR.get(number % 7)
+        return None
+
     def _pairs(self) -> None:
-        for pair in self.pairs:
+        for number, pair in enumerate(self.pairs):
             run = self.runs[pair.run]
             members = []
             for mentee in pair.mentees:
@@ -680,6 +697,7 @@ class LastYearBuilder:
                 mode=run.mode,
                 weights=run.weights,
                 by=self.curator,
+                kind=self._kind(pair, number),
             )
         for run in self.runs.values():
             Mentorship.objects.filter(matching_run=run.row).update(

@@ -15,12 +15,14 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
+from nastavnik.catalogue.models import MentoringKind
 from nastavnik.demo.programme import _scan
 from nastavnik.matching import services
 from nastavnik.matching.models import MatchingRun, Proposal, UnmatchedMentee
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
-from nastavnik.mentorships.services import default_planned_end
+from nastavnik.mentorships.models import Mentorship
+from nastavnik.mentorships.services import default_planned_end, mentorship_set_kind
 from nastavnik.orders.services import default_signatory, order_next_number, order_sign
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme, ProgrammeForm
@@ -29,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 #: The pairs were fixed in October (the roadmap's stage 5 runs from October to December).
 ORDER_DAY = (10, 15)
+#: Pairs of the run (in the order of their keys) the curator then gave another kind than the
+#: form's default: one works remotely, one meets for short sessions before the olympiads.
+OTHER_KINDS = {1: MentoringKind.VIRTUAL, 3: MentoringKind.FLASH}
 #: How many mentees the confirmed run leaves on support, as the demo story tells.
 LEFT_ALONE = 2
 STUDENT_FORMS = ("teacher-student", "student-student", "student-pupil", "employer-pupil")
@@ -118,6 +123,10 @@ def build_matching(programme: Programme, accounts: dict[str, Person], today: dat
         by=by,
     )
     run.refresh_from_db()
+    pairs = Mentorship.objects.filter(matching_run=run, is_group=False).order_by("pk")
+    for number, pair in enumerate(pairs):
+        if number in OTHER_KINDS:
+            mentorship_set_kind(pair, kind=OTHER_KINDS[number], by=by)
     if run.order is not None:
         order_sign(
             run.order,

@@ -1,11 +1,18 @@
 """The indicators of a programme year (DESIGN §5): coverage of students and teachers against the
-year's target, pairs and groups by form and role model, the share of completed mentorships,
-the mean satisfaction, overdue roadmap events and missing consents.
+year's target, pairs and groups by form and role model and by kind of mentoring, the share of
+completed mentorships, the mean satisfaction, overdue roadmap events and missing consents.
 
 A mentorship counts for an academic year when it ran during it — started before the year ended
 and did not end (or, still open, was not planned to end) before it began — whichever programme
 formed it. The people counted are the organisation's own students and staff: a mentor or a
 mentee of such a mentorship is in mentoring that year.
+
+A half-year snapshot is computed *as of* its day (`as_of`): only the mentorships started by
+then count, each with the status it had that day (one that ended later was still working);
+people are in mentoring from the day their pair started, a mentor from the day they took it
+over; ratings count when submitted by then and a roadmap event is overdue when it was due
+before that day and not done by it. The head counts and the missing consents are today's: the
+data keep no history of enrolment or of consents by day.
 
 `indicators_for` runs a fixed number of queries whatever the size of the organisation; the
 coverage of every year of the organisation (for the chart) takes three.
@@ -19,9 +26,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from nastavnik.catalogue.models import MentoringKind
 from nastavnik.consents.access import people_missing_consents
 from nastavnik.core.access import OrgContext
 from nastavnik.indicators.targets import Target, targets_of
@@ -81,6 +89,18 @@ class FormRow:
 
 
 @dataclass(frozen=True)
+class KindRow:
+    # The value of `MentoringKind`: the label is read in the reader's language.
+    kind: str
+    pairs: int
+    groups: int
+
+    @property
+    def label(self) -> str:
+        return str(MentoringKind(self.kind).label) if self.kind in MentoringKind.values else ""
+
+
+@dataclass(frozen=True)
 class Indicators:
     programme_id: int
     start_year: int
@@ -94,6 +114,8 @@ class Indicators:
     mean_satisfaction: float | None
     overdue_events: int
     consents_missing: int
+    # Empty in snapshots taken before mentorships had kinds.
+    by_kind: tuple[KindRow, ...] = ()
 
     @property
     def year_label(self) -> str:
@@ -146,16 +168,21 @@ class Indicators:
             mean_satisfaction=data["mean_satisfaction"],
             overdue_events=data["overdue_events"],
             consents_missing=data["consents_missing"],
+            by_kind=tuple(KindRow(**row) for row in data.get("by_kind", ())),
         )
 
 
 # --- Coverage --------------------------------------------------------------------------------
 
 
-def _ran_during(start_year: int) -> Q:
-    """For `_mentorships`, whose `last_day` is the end, or the planned end of an open one."""
+def _ran_during(start_year: int, as_of: date | None = None) -> Q:
+    """For `_mentorships`, whose `last_day` is the end, or the planned end of an open one. As
+    of a day: only what had started by then, and nothing when the year had not begun."""
     year = AcademicYear(start_year=start_year)
-    return Q(started_on__lte=year.ends_on) & Q(last_day__gte=year.starts_on)
+    last = year.ends_on if as_of is None else min(year.ends_on, as_of)
+    if last < year.starts_on:
+        return Q(pk__in=[])
+    return Q(started_on__lte=last) & Q(last_day__gte=year.starts_on)
 
 
 def _mentorships(organisation: Organisation) -> Any:
@@ -181,9 +208,20 @@ class _Participation:
         return {kind: len(people[kind]) for kind in COUNTED_KINDS}
 
 
-def _participation(organisation: Organisation, start_years: Iterable[int]) -> _Participation:
+def _as_of(
+    spans: list[tuple[int, str, date, date]], as_of: date | None
+) -> list[tuple[int, str, date, date]]:
+    """The participations as they stood on `as_of`: begun by then, and not past it."""
+    if as_of is None:
+        return spans
+    return [(p, k, first, min(last, as_of)) for p, k, first, last in spans if first <= as_of]
+
+
+def _participation(
+    organisation: Organisation, start_years: Iterable[int], as_of: date | None = None
+) -> _Participation:
     """Four queries: the head counts, the mentors (current and replaced) and the mentees of the
-    mentorships that ran in any of `start_years`."""
+    mentorships that ran in any of `start_years` (as of a day, when given)."""
     totals = dict(
         Person.objects.for_org(organisation)
         .filter(kind__in=COUNTED_KINDS)
@@ -193,12 +231,16 @@ def _participation(organisation: Organisation, start_years: Iterable[int]) -> _P
     )
     ran = Q()
     for start_year in start_years:
-        ran |= _ran_during(start_year)
+        ran |= _ran_during(start_year, as_of)
     mentorships = _mentorships(organisation).filter(ran) if ran else Mentorship.objects.none()
+    # The current mentor is in mentoring from the day they took the pair over.
+    took_over = MentorAssignment.objects.filter(
+        mentorship=OuterRef("pk"), released_on__isnull=True
+    ).values("assigned_on")[:1]
     spans = list(
-        mentorships.filter(mentor__person__kind__in=COUNTED_KINDS).values_list(
-            "mentor__person_id", "mentor__person__kind", "started_on", "last_day"
-        )
+        mentorships.filter(mentor__person__kind__in=COUNTED_KINDS)
+        .annotate(mentor_from=Coalesce(Subquery(took_over), "started_on"))
+        .values_list("mentor__person_id", "mentor__person__kind", "mentor_from", "last_day")
     )
     # Mentors replaced during the pair's term were in mentoring too, up to their release.
     spans += list(
@@ -218,7 +260,9 @@ def _participation(organisation: Organisation, start_years: Iterable[int]) -> _P
             Coalesce("mentorship__ended_on", "mentorship__planned_end"),
         )
     )
-    return _Participation(totals={k: totals.get(k, 0) for k in COUNTED_KINDS}, spans=spans)
+    return _Participation(
+        totals={k: totals.get(k, 0) for k in COUNTED_KINDS}, spans=_as_of(spans, as_of)
+    )
 
 
 def _coverage(participation: _Participation, start_year: int, target: Target | None) -> Coverage:
@@ -272,6 +316,53 @@ def _by_form(mentorships: Any) -> tuple[FormRow, ...]:
     )
 
 
+def _by_kind(mentorships: Any) -> tuple[KindRow, ...]:
+    counts = {
+        r["kind"]: r
+        for r in mentorships.order_by()
+        .values("kind")
+        .annotate(
+            pairs=Count("pk", filter=Q(is_group=False)), groups=Count("pk", filter=Q(is_group=True))
+        )
+    }
+    # In the order of the glossary, not of the letters.
+    return tuple(
+        KindRow(kind, counts[kind]["pairs"], counts[kind]["groups"])
+        for kind in MentoringKind.values
+        if kind in counts
+    )
+
+
+def _statuses(mentorships: Any, as_of: date | None) -> dict[str, int]:
+    """How many mentorships had each status; as of a day, one that ended later was active."""
+    if as_of is None:
+        rows = mentorships.order_by().values("status").annotate(n=Count("pk"))
+        return {row["status"]: row["n"] for row in rows}
+    ended = Q(ended_on__isnull=False, ended_on__lte=as_of)
+    counts = mentorships.order_by().aggregate(
+        still_active=Count("pk", filter=~ended),
+        **{
+            status: Count("pk", filter=ended & Q(status=status))
+            for status in MentorshipStatus.values
+            if status != MentorshipStatus.ACTIVE
+        },
+    )
+    counts[MentorshipStatus.ACTIVE] = counts.pop("still_active")
+    return counts
+
+
+def _overdue(programme: Programme, today: date, as_of: date | None) -> int:
+    events = RoadmapEvent.objects.for_org(programme.organisation).filter(programme=programme)
+    if as_of is None:
+        return events.overdue(today).count()
+    # What was late on that day, whatever was done since or became of the programme.
+    return (
+        events.filter(due_on__lt=as_of)
+        .filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
+        .count()
+    )
+
+
 def consents_missing(organisation: Organisation) -> int:
     """Students who lack a consent every participant needs — the list the consents page shows
     by default, counted."""
@@ -280,30 +371,30 @@ def consents_missing(organisation: Organisation) -> int:
     return people.order_by().count()
 
 
-def indicators_for(programme: Programme, today: date | None = None) -> Indicators:
+def indicators_for(
+    programme: Programme, today: date | None = None, *, as_of: date | None = None
+) -> Indicators:
+    """The indicators computed on `today`; with `as_of`, from the data of that day (see the
+    module's note) — what a half-year snapshot of that day records."""
     organisation = programme.organisation
     today = today or org_today(organisation)
     start_year = programme.academic_year.start_year
-    mentorships = _mentorships(organisation).filter(_ran_during(start_year))
-    statuses = dict(
-        mentorships.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    mentorships = _mentorships(organisation).filter(_ran_during(start_year, as_of))
+    statuses = _statuses(mentorships, as_of)
     target = targets_of(organisation).for_year(start_year)
     return Indicators(
         programme_id=programme.pk,
         start_year=start_year,
-        computed_on=today,
-        coverage=_coverage(_participation(organisation, [start_year]), start_year, target),
+        computed_on=as_of or today,
+        coverage=_coverage(_participation(organisation, [start_year], as_of), start_year, target),
         by_form=_by_form(mentorships),
+        by_kind=_by_kind(mentorships),
         active=statuses.get(MentorshipStatus.ACTIVE, 0),
         completed=statuses.get(MentorshipStatus.COMPLETED, 0),
         completed_early=statuses.get(MentorshipStatus.COMPLETED_EARLY, 0),
         terminated=statuses.get(MentorshipStatus.TERMINATED, 0),
-        mean_satisfaction=_rounded(mean_satisfaction(programme)),
-        overdue_events=RoadmapEvent.objects.for_org(organisation)
-        .filter(programme=programme)
-        .overdue(today)
-        .count(),
+        mean_satisfaction=_rounded(mean_satisfaction(programme, as_of=as_of)),
+        overdue_events=_overdue(programme, today, as_of),
         consents_missing=consents_missing(organisation),
     )
 

@@ -1,14 +1,20 @@
 """The half-year assessment: not later than 30 September and 30 March every year (seed 002 §7.2).
 
-A half-year runs from the day after one deadline to the next deadline; a snapshot taken on any
-day of it counts for that deadline. The dashboard warns `WARN_DAYS` before a deadline without a
-snapshot, and says so when the last deadline passed without one.
+A snapshot counts for a deadline only when taken within the deadline's window — by default
+1 September – 15 October for 30 September and 1 March – 15 April for 30 March (settings
+`HALF_YEAR_WINDOW_SEPTEMBER`, `HALF_YEAR_WINDOW_MARCH`): one taken in December assesses
+neither half-year. The dashboard warns `WARN_DAYS` before a deadline without a snapshot, and
+says so when the last deadline passed without one — with the day a late snapshot still counts
+until, while its window is open.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from nastavnik.indicators.models import HalfYearSnapshot
 from nastavnik.orgs.models import Organisation
@@ -35,9 +41,45 @@ def previous_deadline(deadline: date) -> date:
     return date(deadline.year, 3, 30)
 
 
+def _month_day(text: str, name: str) -> tuple[int, int]:
+    try:
+        month, day = (int(part) for part in text.strip().split("-"))
+        date(2001, month, day)  # a day every year has
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: «{text}» is not a day as MM-DD") from error
+    return month, day
+
+
+def window_of(deadline: date) -> tuple[date, date]:
+    """The first and the last day a snapshot counts for `deadline` (30 March or 30 September)."""
+    name = "HALF_YEAR_WINDOW_MARCH" if deadline.month == 3 else "HALF_YEAR_WINDOW_SEPTEMBER"
+    text = getattr(settings, name)
+    parts = text.split("/")
+    if len(parts) != 2:
+        raise ImproperlyConfigured(f"{name}: «{text}» is not a window as MM-DD/MM-DD")
+    first, last = (date(deadline.year, *_month_day(part, name)) for part in parts)
+    if not first <= deadline <= last:
+        raise ImproperlyConfigured(f"{name}: the window «{text}» must hold {deadline:%d.%m}")
+    return first, last
+
+
+def snapshot_counts_for(deadline: date, taken_on: date) -> bool:
+    """Whether a snapshot taken on `taken_on` is the assessment of `deadline`."""
+    first, last = window_of(deadline)
+    return first <= taken_on <= last
+
+
+def deadline_counted(taken_on: date) -> date | None:
+    """The deadline a snapshot of `taken_on` is the assessment of, if any."""
+    for deadline in (date(taken_on.year, 3, 30), date(taken_on.year, 9, 30)):
+        if snapshot_counts_for(deadline, taken_on):
+            return deadline
+    return None
+
+
 def half_year_of(deadline: date) -> tuple[date, date]:
-    """The first and last day a snapshot counts for `deadline`."""
-    return previous_deadline(deadline) + timedelta(days=1), deadline
+    """The first and last day a snapshot counts for `deadline` (its window)."""
+    return window_of(deadline)
 
 
 @dataclass(frozen=True)
@@ -45,8 +87,10 @@ class HalfYearState:
     deadline: date
     days_left: int
     done: bool
-    # The last deadline before today, when it passed without a snapshot.
+    # The last deadline before today, when it passed without a snapshot in its window.
     missed: date | None
+    # While the missed deadline's window is still open: the last day a snapshot counts for it.
+    missed_until: date | None = None
 
     @property
     def warn(self) -> bool:
@@ -67,19 +111,25 @@ def half_year_state(organisation: Organisation, today: date) -> HalfYearState | 
         return None
     deadline = deadline_on_or_after(today)
     last = previous_deadline(deadline)
-    first_day = half_year_of(last)[0]
+    last_first, last_until = window_of(last)
+    first, until = window_of(deadline)
     taken = set(
         HalfYearSnapshot.objects.filter(
-            organisation=organisation, taken_on__gte=first_day, taken_on__lte=deadline
+            organisation=organisation,
+            taken_on__gte=min(first, last_first),
+            taken_on__lte=max(until, last_until),
         ).values_list("taken_on", flat=True)
     )
-    start, _end = half_year_of(deadline)
-    done = any(start <= day <= deadline for day in taken)
-    last_done = any(first_day <= day <= last for day in taken)
+    done = any(snapshot_counts_for(deadline, day) for day in taken)
+    last_done = any(snapshot_counts_for(last, day) for day in taken)
     # A deadline counts as missed only for a year the organisation ran a programme in.
     missed = None if last_done or not _has_programme(organisation, last) else last
     return HalfYearState(
-        deadline=deadline, days_left=(deadline - today).days, done=done, missed=missed
+        deadline=deadline,
+        days_left=(deadline - today).days,
+        done=done,
+        missed=missed,
+        missed_until=last_until if missed is not None and today <= last_until else None,
     )
 
 

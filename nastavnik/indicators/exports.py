@@ -106,6 +106,12 @@ def indicators_xlsx(data: YearData, snapshots: Sequence[Snapshot]) -> bytes:
     )
     _sheet(
         workbook,
+        _("By kind"),
+        [_("Kind of mentoring"), _("Pairs"), _("Groups")],
+        [(row.label, row.pairs, row.groups) for row in indicators.by_kind],
+    )
+    _sheet(
+        workbook,
         _("Completion"),
         [
             _("Working now"),

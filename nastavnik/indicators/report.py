@@ -18,6 +18,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Mm
 
+from nastavnik.catalogue.models import KIND_DOCUMENT_NAMES
 from nastavnik.documents.build_templates import (
     HEADER_SIZE,
     TEXT_WIDTH,
@@ -162,6 +163,20 @@ def _indicators(document: DocumentObject, data: YearData, charts: dict[str, Char
             (60, 65, 20, 20),
             ("Форма", "Ролевая модель", "Пары", "Группы"),
             [(r.form, r.role_model or "—", str(r.pairs), str(r.groups)) for r in ind.by_form],
+        )
+    else:
+        text_block(document, NO_DATA)
+    paragraph(document)
+    text_block(document, "Наставнические пары и группы по видам наставничества:")
+    if ind.by_kind:
+        _table(
+            document,
+            (125, 20, 20),
+            ("Вид наставничества", "Пары", "Группы"),
+            [
+                (KIND_DOCUMENT_NAMES.get(r.kind, r.kind), str(r.pairs), str(r.groups))
+                for r in ind.by_kind
+            ],
         )
     else:
         text_block(document, NO_DATA)

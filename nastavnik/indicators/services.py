@@ -66,11 +66,12 @@ def target_reset(organisation: Organisation, year: int, *, by: User | None) -> N
 
 
 def snapshot_take(programme: Programme, *, today: date, by: User | None) -> HalfYearSnapshot:
-    """Freeze the programme's indicators of `today`. One snapshot a day per organisation."""
+    """Freeze the programme's indicators as they stood on `today`, from the data of that day
+    (a pair started later is not in it). One snapshot a day per organisation."""
     organisation = programme.organisation
     if HalfYearSnapshot.objects.filter(organisation=organisation, taken_on=today).exists():
         raise _error("snapshot_taken", date=f"{today:%d.%m.%Y}")
-    figures = indicators_for(programme, today).as_json()
+    figures = indicators_for(programme, today, as_of=today).as_json()
     try:
         # A savepoint of its own: two clicks at once meet the unique constraint, not a 500.
         with transaction.atomic():

@@ -16,6 +16,7 @@ from nastavnik.indicators.charts import (
     coverage_chart,
 )
 from nastavnik.indicators.compute import Indicators, YearCoverage, coverage_by_year, indicators_for
+from nastavnik.indicators.deadlines import deadline_counted
 from nastavnik.indicators.models import HalfYearSnapshot
 from nastavnik.indicators.monitoring_data import (
     ImpactRow,
@@ -36,6 +37,11 @@ class Snapshot:
     programme_label: str
     taken_by: str
     indicators: Indicators
+
+    @property
+    def counts_for(self) -> date | None:
+        """The deadline this snapshot is the assessment of; None outside every window."""
+        return deadline_counted(self.taken_on)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nastavnik.catalogue.models import MentoringKind
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt as _attempt
@@ -42,7 +43,7 @@ from nastavnik.matching_engine import CRITERIA, SCORE_SCALE
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.models import Mentorship
-from nastavnik.mentorships.services import default_planned_end
+from nastavnik.mentorships.services import default_kind, default_planned_end
 from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
@@ -443,7 +444,13 @@ def run_confirm(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
     return render(
         request,
         "matching/confirm.html",
-        {"run": run, "form": form, "stale": stale, "unmatched": run.unmatched.count()},
+        {
+            "run": run,
+            "form": form,
+            "stale": stale,
+            "unmatched": run.unmatched.count(),
+            "pair_kind": MentoringKind(default_kind(run.programme, run.form, is_group=False)).label,
+        },
     )
 
 

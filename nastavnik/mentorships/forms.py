@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.catalogue.models import MentoringForm
+from nastavnik.catalogue.models import MentoringForm, MentoringKind
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.candidates import Suggestion
@@ -39,6 +39,9 @@ class MentorshipFilter(forms.Form):
     form = forms.ModelChoiceField(
         label=_("Form"), queryset=MentoringForm.objects.none(), required=False, empty_label=_("All")
     )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All")), *MentoringKind.choices], required=False
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *MentorshipStatus.choices], required=False
     )
@@ -65,6 +68,8 @@ class MentorshipFilter(forms.Form):
             return mentorships
         if self.cleaned_data["form"] is not None:
             mentorships = mentorships.filter(form=self.cleaned_data["form"])
+        if self.cleaned_data["kind"]:
+            mentorships = mentorships.filter(kind=self.cleaned_data["kind"])
         if self.cleaned_data["status"]:
             mentorships = mentorships.filter(status=self.cleaned_data["status"])
         return mentorships
@@ -154,6 +159,19 @@ class ExtendForm(RuleErrorsMixin, forms.Form):
     )
     absent_from = forms.DateField(label=_("Absent from"), widget=DATE_WIDGET)
     absent_to = forms.DateField(label=_("Absent to (inclusive)"), widget=DATE_WIDGET)
+
+
+class KindForm(RuleErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of mentoring"), widget=forms.RadioSelect, choices=())
+
+    def __init__(self, *args: Any, is_group: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Group mentoring is offered to a group only (the service refuses it for a pair).
+        self.fields["kind"].choices = [
+            (value, label)
+            for value, label in MentoringKind.choices
+            if is_group or value != MentoringKind.GROUP
+        ]
 
 
 class TermForm(RuleErrorsMixin, forms.Form):

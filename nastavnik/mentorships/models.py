@@ -17,7 +17,7 @@ from django.db.models import Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
 
@@ -96,6 +96,14 @@ class Mentorship(models.Model):
         verbose_name=_("mentor"),
     )
     is_group = models.BooleanField(_("group"), default=False)
+    # How the mentoring is done, orthogonal to the form (DESIGN glossary): from the form's
+    # default of the year when the pair is formed, then as the curator sets it.
+    kind = models.CharField(
+        _("kind of mentoring"),
+        max_length=16,
+        choices=MentoringKind.choices,
+        default=MentoringKind.TRADITIONAL,
+    )
     started_on = models.DateField(_("started on"))
     planned_end = models.DateField(_("planned end"))
     # The days the pair was extended by for absences (the sum of its extensions): the one-year

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record, created, diff
-from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, valid_exists
 from nastavnik.mentees.models import Mentee, MenteeStatus
@@ -52,7 +52,7 @@ from nastavnik.orders.models import Order
 from nastavnik.orders.services import OrderDetails, order_create, order_defaults
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
-from nastavnik.programmes.models import Programme, ProgrammeStatus
+from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +120,11 @@ MESSAGES = {
         "the mentoring as planned."
     ),
     "not_ended": _("Results are entered when the pair or group is completed."),
+    "kind_invalid": _("Choose a kind of mentoring from the list."),
+    "kind_group_only": _(
+        "Group mentoring is the kind of a group: a pair of one mentor and one mentee takes "
+        "another kind."
+    ),
 }
 
 #: The most a text of the results, a reason or a note may hold.
@@ -212,6 +217,29 @@ def check_places(mentors: dict[int, Mentor], wanted: Counter[int]) -> None:
         )
 
 
+def default_kind(programme: Programme, form: MentoringForm, *, is_group: bool) -> str:
+    """The kind a new pair or group starts with: a group is group mentoring; a pair takes the
+    default of its form in the programme, traditional when the form is not in it."""
+    if is_group:
+        return MentoringKind.GROUP
+    chosen = (
+        ProgrammeForm.objects.filter(programme=programme, form=form)
+        .values_list("default_kind", flat=True)
+        .first()
+    )
+    if chosen is None or chosen == MentoringKind.GROUP:
+        return MentoringKind.TRADITIONAL
+    return chosen
+
+
+def check_kind(kind: Any, *, is_group: bool) -> str:
+    if kind not in MentoringKind.values:
+        raise ValidationError({"kind": _error("kind_invalid")})
+    if kind == MentoringKind.GROUP and not is_group:
+        raise ValidationError({"kind": _error("kind_group_only")})
+    return str(kind)
+
+
 @dataclass(frozen=True)
 class NewMember:
     mentee: Mentee
@@ -235,15 +263,20 @@ def mentorship_create(
     matching_run: Any = None,
     mode: str = "",
     weights: dict[str, float] | None = None,
+    kind: str | None = None,
 ) -> Mentorship:
     """A pair (one mentee) or a group (a group mentor, several). The caller has locked the
     mentor (`lock_mentors`) and checked the places (`check_places`); the database refuses a
-    mentee already in an active pair whatever the caller did."""
+    mentee already in an active pair whatever the caller did. Without a `kind` it starts with
+    its form's default (`default_kind`)."""
     check_term(started_on, planned_end)
     if not members:
         raise _error("no_mentees")
     if len(members) > 1 and not is_group:
         raise _error("group_needed", name=mentor.person.full_name)
+    if kind is None:
+        kind = default_kind(programme, form, is_group=is_group)
+    kind = check_kind(kind, is_group=is_group)
     mentorship = Mentorship.objects.create(
         organisation_id=programme.organisation_id,
         programme=programme,
@@ -251,6 +284,7 @@ def mentorship_create(
         role_model=role_model,
         mentor=mentor,
         is_group=is_group,
+        kind=kind,
         started_on=started_on,
         planned_end=planned_end,
         matching_run=matching_run,
@@ -293,6 +327,7 @@ def mentorship_create(
             changes=created(
                 {
                     "form": form.name,
+                    "kind": MentoringKind(kind).label,
                     "mentor": mentor.person.full_name,
                     "started_on": started_on,
                     "planned_end": planned_end,
@@ -643,6 +678,27 @@ def mentorship_set_end(
         locked, _members(locked), {"planned_end": [before.isoformat(), planned_end.isoformat()]}, by
     )
     _sync(mentorship, locked, ["planned_end"])
+    return locked
+
+
+@transaction.atomic
+def mentorship_set_kind(mentorship: Mentorship, *, kind: Any, by: User | None) -> Mentorship:
+    """The kind of mentoring of a pair or group, as the curator sets it while the programme is
+    open: also after the pair ended, so the year's figures by kind can be corrected."""
+    locked = _locked(mentorship)
+    _require_open(locked)
+    cleaned = check_kind(kind, is_group=locked.is_group)
+    before = locked.kind
+    if cleaned != before:
+        locked.kind = cleaned
+        locked.save(update_fields=["kind", "updated_at"])
+        _audit(
+            locked,
+            _members(locked),
+            {"kind": [str(MentoringKind(before).label), str(MentoringKind(cleaned).label)]},
+            by,
+        )
+    _sync(mentorship, locked, ["kind"])
     return locked
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:mentorship_pk>/terminate/", views.mentorship_terminate, name="terminate"),
     path("<int:mentorship_pk>/extend/", views.mentorship_extend, name="extend"),
     path("<int:mentorship_pk>/term/", views.mentorship_term, name="term"),
+    path("<int:mentorship_pk>/kind/", views.mentorship_kind, name="kind"),
     path("<int:mentorship_pk>/replace/", views.mentorship_replace, name="replace"),
     path("<int:mentorship_pk>/results/", views.mentorship_results, name="results"),
 ]

@@ -23,6 +23,7 @@ from nastavnik.mentorships.forms import (
     CompleteEarlyForm,
     CompleteForm,
     ExtendForm,
+    KindForm,
     MentorshipFilter,
     ReplaceForm,
     ResultsForm,
@@ -277,6 +278,31 @@ def mentorship_term(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
             "and the days of its extensions: the planned end can be %(latest)s at the latest."
         )
         % {"latest": latest.strftime("%d.%m.%Y")},
+        submit=_("Save"),
+    )
+
+
+@org_view(Perm.MENTORSHIPS_MANAGE)
+def mentorship_kind(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    mentorship = mentorship_for(ctx, mentorship_pk)
+    form = KindForm(
+        request.POST or None, is_group=mentorship.is_group, initial={"kind": mentorship.kind}
+    )
+    return _action(
+        request,
+        mentorship,
+        form,
+        lambda: services.mentorship_set_kind(
+            mentorship, kind=form.cleaned_data["kind"], by=request.user
+        ),
+        done=_("The kind of mentoring is changed."),
+        title=_("Kind of mentoring"),
+        intro=_(
+            "How the mentoring is done, whatever its form: one to one, in a group, remotely, "
+            "the younger teaching the elder, help with one problem, or short meetings. The "
+            "indicators and the reports count pairs and groups by kind."
+        ),
         submit=_("Save"),
     )
 

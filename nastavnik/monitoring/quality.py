@@ -27,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -571,15 +572,16 @@ def quality_results(programme: Programme) -> QualityResults:
     return collect(programme)
 
 
-def mean_satisfaction(programme: Programme) -> float | None:
+def mean_satisfaction(programme: Programme, *, as_of: date | None = None) -> float | None:
     """The mean of every 1–10 rating the year's satisfaction questionnaires (mentors' and
-    mentees') received; None without any. Two queries."""
+    mentees') received (by `as_of`, when given); None without any. Two queries."""
+    by_then = Q() if as_of is None else Q(responses__submitted_on__lte=as_of)
     too_few = [
         campaign["pk"]
         for campaign in Campaign.objects.filter(programme=programme, anonymous=True)
         .annotate(
-            answered=Count("responses"),
-            typed=Count("responses", filter=Q(responses__entered_by__isnull=False)),
+            answered=Count("responses", filter=by_then),
+            typed=Count("responses", filter=by_then & Q(responses__entered_by__isnull=False)),
         )
         .values("pk", "anonymous", "answered", "typed")
         if _withheld(campaign)
@@ -592,6 +594,7 @@ def mean_satisfaction(programme: Programme) -> float | None:
             question__type=QuestionType.SCALE,
             number__isnull=False,
         )
+        .filter(Q() if as_of is None else Q(response__submitted_on__lte=as_of))
         .aggregate(mean=Avg("number"))["mean"]
     )
     return float(found) if isinstance(found, (Decimal, float, int)) else None

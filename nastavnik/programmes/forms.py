@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField, UploadField
 from nastavnik.core.uploads import check_scan, scan_help_text
@@ -96,7 +96,20 @@ class FormAddForm(RuleErrorsMixin, forms.Form):
         ).exclude(pk__in=chosen)
 
 
+def _pair_kinds() -> list[tuple[str, str]]:
+    # A group is group mentoring whatever its form: the default is for the form's pairs.
+    return [(v, label) for v, label in MentoringKind.choices if v != MentoringKind.GROUP]
+
+
 class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
+    default_kind = forms.ChoiceField(
+        label=_("Kind of mentoring of the pairs"),
+        choices=_pair_kinds,
+        help_text=_(
+            "The kind a new pair of this form starts with; a group starts as group mentoring. "
+            "The curator can change it on the card of each pair."
+        ),
+    )
     role_models = forms.ModelMultipleChoiceField(
         label=_("Role models"),
         queryset=RoleModel.objects.none(),
@@ -120,6 +133,7 @@ class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
         kwargs.setdefault(
             "initial",
             {
+                "default_kind": chosen.default_kind,
                 "role_models": list(chosen.role_models.values_list("pk", flat=True)),
                 "goal": chosen.goal,
                 "tasks": chosen.tasks,

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person
 
@@ -180,6 +180,14 @@ class ProgrammeForm(models.Model):
         related_name="+",
         blank=True,
         verbose_name=_("role models"),
+    )
+    # The kind a new pair of this form starts with (a group starts as a group); the curator
+    # changes it pair by pair.
+    default_kind = models.CharField(
+        _("default kind of mentoring"),
+        max_length=16,
+        choices=MentoringKind.choices,
+        default=MentoringKind.TRADITIONAL,
     )
     goal = models.TextField(_("goal"), blank=True)
     tasks = models.TextField(_("tasks"), blank=True, help_text=_("One task a line."))

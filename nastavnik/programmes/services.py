@@ -28,7 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
-from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.core.uploads import check_scan, scan_name
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
@@ -97,6 +97,9 @@ MESSAGES = {
     "agreement_dates": _("The agreement cannot end before it is signed."),
     "email": _("Enter a valid e-mail address."),
     "plan_section": _("Select a valid choice."),
+    "default_kind": _(
+        "Choose the kind the form's pairs start with; a group is group mentoring by itself."
+    ),
 }
 
 PROGRAMME_TEXT_FIELDS = ("explanatory_note", "goal", "tasks", "expected_results")
@@ -233,6 +236,7 @@ def programme_copy_from(
             organisation=organisation,
             programme=programme,
             form_id=chosen.form_id,
+            default_kind=chosen.default_kind,
             goal=chosen.goal,
             tasks=chosen.tasks,
             expected_results=chosen.expected_results,
@@ -354,8 +358,15 @@ def programme_form_update(
     tasks: str,
     expected_results: str,
     by: User | None,
+    default_kind: str | None = None,
 ) -> ProgrammeForm:
+    """The form's role models, texts and the kind its new pairs start with (unchanged when
+    `default_kind` is None)."""
     _require_draft(_locked(chosen.programme))
+    if default_kind is not None and (
+        default_kind not in MentoringKind.values or default_kind == MentoringKind.GROUP
+    ):
+        raise _error("default_kind", "default_kind")
     role_models = list(role_models)
     allowed = set(
         RoleModel.objects.available_to(chosen.organisation)
@@ -369,7 +380,9 @@ def programme_form_update(
         _text(tasks),
         _text(expected_results),
     )
-    chosen.save(update_fields=["goal", "tasks", "expected_results"])
+    if default_kind is not None:
+        chosen.default_kind = default_kind
+    chosen.save(update_fields=["goal", "tasks", "expected_results", "default_kind"])
     ProgrammeRoleModel.objects.filter(programme_form=chosen).exclude(
         role_model__in=role_models
     ).delete()

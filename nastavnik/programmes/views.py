@@ -301,6 +301,7 @@ def programme_form_edit(request: HttpRequest, programme_form_pk: int) -> HttpRes
             lambda: services.programme_form_update(
                 chosen,
                 role_models=form.cleaned_data["role_models"],
+                default_kind=form.cleaned_data["default_kind"],
                 goal=form.cleaned_data["goal"],
                 tasks=form.cleaned_data["tasks"],
                 expected_results=form.cleaned_data["expected_results"],

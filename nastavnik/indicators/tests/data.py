@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from nastavnik.catalogue.models import MentoringKind
 from nastavnik.mentees.tests.factories import MenteeFactory, programme_of
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentors.tests.factories import MentorFactory
@@ -38,6 +39,7 @@ def pair(
     started_on: date | None = None,
     ended_on: date | None = None,
     role_model: bool = True,
+    kind: str | None = None,
 ) -> Mentorship:
     started = started_on or date(prog.academic_year.start_year, 10, 1)
     the_form = builtin_form(form)
@@ -49,6 +51,7 @@ def pair(
         mentor=Mentor.objects.filter(programme=prog, person=mentor).first()
         or MentorFactory(programme=prog, person=mentor),
         is_group=len(mentees) > 1,
+        kind=kind or (MentoringKind.GROUP if len(mentees) > 1 else MentoringKind.TRADITIONAL),
         started_on=started,
         planned_end=started + timedelta(days=240),
         ended_on=ended_on,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -18,6 +18,8 @@ from nastavnik.indicators.deadlines import (
     deadline_on_or_after,
     half_year_for_dashboard,
     half_year_state,
+    snapshot_counts_for,
+    window_of,
 )
 from nastavnik.indicators.models import HalfYearReminder, HalfYearSnapshot
 from nastavnik.indicators.reminders import remind_half_year
@@ -173,3 +175,101 @@ def test_the_command_reports_what_it_did(tenant_a):
     out = io.StringIO()
     call_command("remind_half_year", stdout=out)
     assert out.getvalue().startswith("Organisations reminded: ")
+
+
+# --- Windows: a snapshot counts for a deadline only within the window around it ----------------
+
+
+def test_a_december_snapshot_is_not_the_march_assessment_but_one_of_10_april_is(tenant_a):
+    org = tenant_a.organisation
+    programme, _s, _t = _world(org)
+    services.snapshot_take(programme, today=date(2025, 9, 20), by=None)  # the autumn one
+    services.snapshot_take(programme, today=date(2025, 12, 10), by=None)
+    assert not half_year_state(org, date(2026, 3, 20)).done
+    late = half_year_state(org, date(2026, 4, 2))
+    assert late.missed == date(2026, 3, 30) and late.missed_until == date(2026, 4, 15)
+
+    services.snapshot_take(programme, today=date(2026, 4, 10), by=None)
+    assert half_year_state(org, date(2026, 4, 12)).missed is None
+    assert half_year_for_dashboard(org, date(2026, 5, 1)) == {}
+
+
+def test_a_snapshot_before_the_window_opens_counts_for_nothing(tenant_a):
+    org = tenant_a.organisation
+    programme, _s, _t = _world(org)
+    services.snapshot_take(programme, today=date(2025, 9, 25), by=None)
+    services.snapshot_take(programme, today=date(2026, 2, 27), by=None)
+    state = half_year_state(org, date(2026, 3, 16))
+    assert not state.done and state.warn
+    # Once the window closes the deadline is missed for good: nothing more counts for it.
+    services.snapshot_take(programme, today=date(2026, 4, 16), by=None)
+    after = half_year_state(org, date(2026, 4, 20))
+    assert after.missed == date(2026, 3, 30) and after.missed_until is None
+
+
+@pytest.mark.parametrize(
+    ("taken_on", "counts"),
+    [
+        (date(2026, 8, 31), False),
+        (date(2026, 9, 1), True),
+        (date(2026, 10, 15), True),
+        (date(2026, 10, 16), False),
+    ],
+)
+def test_the_autumn_window_is_1_september_to_15_october(taken_on, counts):
+    assert snapshot_counts_for(date(2026, 9, 30), taken_on) is counts
+
+
+def test_the_windows_are_settings(settings):
+    settings.HALF_YEAR_WINDOW_MARCH = "03-15/04-01"
+    assert window_of(date(2026, 3, 30)) == (date(2026, 3, 15), date(2026, 4, 1))
+    assert not snapshot_counts_for(date(2026, 3, 30), date(2026, 3, 10))
+    settings.HALF_YEAR_WINDOW_MARCH = "04-01/04-15"  # does not hold 30 March
+    with pytest.raises(ImproperlyConfigured):
+        window_of(date(2026, 3, 30))
+    settings.HALF_YEAR_WINDOW_MARCH = "31-03"
+    with pytest.raises(ImproperlyConfigured):
+        window_of(date(2026, 3, 30))
+
+
+def test_the_dashboard_says_until_when_a_late_snapshot_still_counts(
+    curator_client, tenant_a, monkeypatch
+):
+    programme, _s, _t = _world(tenant_a.organisation)
+    services.snapshot_take(programme, today=date(2025, 9, 20), by=None)
+    services.snapshot_take(programme, today=date(2025, 12, 10), by=None)
+    monkeypatch.setattr(
+        "nastavnik.orgs.views.timezone.localdate", lambda *args, **kwargs: date(2026, 4, 5)
+    )
+    dashboard = reverse("orgs:dashboard", kwargs={"org_slug": tenant_a.organisation.slug})
+    html = curator_client.get(dashboard).content.decode()
+    assert (
+        gettext("A snapshot taken by %(until)s still counts for it.") % {"until": "15 апреля 2026"}
+        in html
+    )
+
+
+def test_a_snapshot_out_of_the_window_does_not_stop_the_reminder(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    programme, _s, _t = _world(tenant_a.organisation)
+    services.snapshot_take(programme, today=date(2026, 8, 20), by=None)  # before 1 September
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_half_year(datetime(2026, 9, 16, 9, 0, tzinfo=UTC)) == 1
+    assert len(mail.outbox) == 1
+    # Taken within the window, it does stop the next one.
+    services.snapshot_take(programme, today=date(2026, 9, 18), by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_half_year(datetime(2026, 9, 23, 9, 0, tzinfo=UTC)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_the_list_says_which_deadline_each_snapshot_counts_for(curator_client, tenant_a):
+    programme, _s, _t = _world(tenant_a.organisation)
+    services.snapshot_take(programme, today=date(2025, 12, 10), by=None)
+    services.snapshot_take(programme, today=date(2026, 4, 10), by=None)
+    page = curator_client.get(
+        reverse("indicators:snapshots", kwargs={"org_slug": tenant_a.organisation.slug})
+    ).content.decode()
+    assert page.count(gettext("outside the windows")) == 1
+    assert gettext("for %(date)s") % {"date": "30 марта 2026"} in page

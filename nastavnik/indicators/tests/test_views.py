@@ -128,6 +128,7 @@ def test_the_report_has_every_section_with_the_data(curator_client, tenant_a):
     assert "не менее 70 %" in text
     assert "Пары встречаются регулярно" in text and "Угрозы" in text
     assert "Вовлечённость" in text
+    assert "по видам наставничества" in text and "Традиционное (один на один)" in text
     assert "Нет данных за этот год" not in text
     day = org_today(org)
     assert f"{day:%d.%m.%Y}" in text  # the snapshot's row
@@ -156,13 +157,14 @@ def test_the_xlsx_holds_the_tables_as_numbers(curator_client, tenant_a):
     services.snapshot_take(programme, today=org_today(org), by=None)
     response = curator_client.get(_url("xlsx", org, programme))
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 7
-    summary, coverage, forms, _completion, satisfaction, impact, snapshots = book.worksheets
+    assert len(book.sheetnames) == 8
+    summary, coverage, forms, kinds, _completion, satisfaction, impact, snapshots = book.worksheets
     assert summary["A2"].value == gettext("Students in mentoring")
     # 1 of 4 students, 1 of 2 staff.
     assert summary["B2"].value == 25.0
     assert coverage["B2"].value == 4 and coverage["C2"].value == 1 and coverage["E2"].value == 70
     assert forms["C2"].value == 1
+    assert kinds["A2"].value == gettext("Traditional (one to one)") and kinds["B2"].value == 1
     assert satisfaction["B2"].value == 8.0
     assert impact["C2"].value == 4 and impact["D2"].value == 7
     assert snapshots["A2"].value.date() == org_today(org)

@@ -17,6 +17,7 @@ from nastavnik.mentorships.models import Mentorship
 from nastavnik.orders.services import default_signatory
 from nastavnik.orgs.models import Role
 from nastavnik.people.validators import org_today
+from nastavnik.programmes.models import ProgrammeForm
 from nastavnik.programmes.tests.data import builtin_form
 
 
@@ -77,8 +78,18 @@ def test_the_curator_runs_reads_locks_reruns_compares_and_confirms(curator, tena
     assert compare.context["a"] == run and compare.context["b"] == again
 
     confirm_url = url("confirm", org, matching_run_pk=again.pk)
+    # The form's pairs of this year start as virtual mentoring, and the page says so.
+    ProgrammeForm.objects.filter(pk=w.chosen_pk()).update(default_kind="virtual")
     form = curator.get(confirm_url)
     assert form.status_code == 200 and not form.context["stale"]
+    assert (
+        gettext(
+            "The pairs start as %(kind)s mentoring, the form's default of the year, and a group as "
+            "group mentoring; the kind of each can be changed on its card."
+        )
+        % {"kind": gettext("Virtual (remote)").lower()}
+        in form.content.decode()
+    )
     today = org_today(org)
     response = curator.post(
         confirm_url,
@@ -95,6 +106,7 @@ def test_the_curator_runs_reads_locks_reruns_compares_and_confirms(curator, tena
     assert again.status == RunStatus.CONFIRMED
     assert again.order.number == "12-о"
     assert Mentorship.objects.filter(matching_run=again).count() == 2
+    assert set(Mentorship.objects.values_list("kind", flat=True)) == {"virtual"}
     assert gettext("The pairs are confirmed and the order № %(number)s is prepared.") % {
         "number": "12-о"
     } in messages_of(response)

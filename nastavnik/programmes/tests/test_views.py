@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from urllib.parse import unquote
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -334,6 +335,7 @@ def test_choosing_forms_role_models_and_a_typical_plan(client, tenant_a):
     client.post(
         url("form_edit", programme_form_pk=chosen.pk),
         {
+            "default_kind": "traditional",
             "role_models": [m.pk for m in models],
             "goal": "Цель формы",
             "tasks": "Задача 1\nЗадача 2",
@@ -358,6 +360,50 @@ def test_choosing_forms_role_models_and_a_typical_plan(client, tenant_a):
     assert set(chosen.role_models.all()) == set(models)
     assert chosen.task_list == ["Задача 1", "Задача 2"]
     assert list(chosen.plan_items.values_list("text", flat=True)) == ["Выбрать профиль"]
+
+
+def test_the_form_of_the_year_sets_the_kind_its_pairs_start_with(client, tenant_a):
+    programme = data.programme(tenant_a.organisation, forms=("teacher-teacher",), roadmap=False)
+    chosen = programme.chosen_forms.get()
+    login(client, tenant_a, Role.CURATOR)
+    page = client.get(url("form_edit", programme_form_pk=chosen.pk)).content.decode()
+    # A group is group mentoring by itself: not a default for the form's pairs.
+    assert 'value="reverse"' in page and 'value="group"' not in page
+
+    fields = {"goal": "Цель", "tasks": "", "expected_results": ""}
+    response = client.post(
+        url("form_edit", programme_form_pk=chosen.pk), {**fields, "default_kind": "reverse"}
+    )
+    assert response.status_code == 302
+    chosen.refresh_from_db()
+    assert chosen.default_kind == "reverse"
+    detail = client.get(url("detail", programme_pk=programme.pk)).content.decode()
+    assert gettext("Reverse") in detail
+
+    for bad in ("group", "online", ""):
+        response = client.post(
+            url("form_edit", programme_form_pk=chosen.pk), {**fields, "default_kind": bad}
+        )
+        assert response.status_code == 200 and form_errors(response, "default_kind")
+        chosen.refresh_from_db()
+        assert chosen.default_kind == "reverse"
+
+    # The service says why, whoever calls it; and a copy for the next year keeps the kind.
+    with pytest.raises(ValidationError) as caught:
+        services.programme_form_update(
+            chosen,
+            role_models=[],
+            goal="",
+            tasks="",
+            expected_results="",
+            default_kind="group",
+            by=None,
+        )
+    assert caught.value.message_dict["default_kind"] == [str(MESSAGES["default_kind"])]
+    copy = services.programme_copy_from(
+        programme, AcademicYear.objects.get_or_create(start_year=data.YEAR + 1)[0], by=None
+    )
+    assert copy.chosen_forms.get().default_kind == "reverse"
 
 
 def test_team_and_partners_through_their_pages(client, tenant_a):
