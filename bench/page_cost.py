@@ -8,12 +8,12 @@ One process, production settings (DEBUG off, the cached template loader, persist
 connections) on the database `make bench-web` built (BENCH_WEB_DATABASE_URL, as it is: nothing is
 written but sessions). Every role of bench/web_locustfile.py logs in with Django's test client
 and fetches each of its pages `--fetches` times after two warm-up fetches; the table gives the
-median wall time and CPU time of this process in ms and the queries of one fetch. Under load a
-page costs at least its CPU time here plus PostgreSQL's for its queries: two cores at 50 pages
-a second leave ~20 ms of CPU per page on average.
+median wall time, the CPU time of this process and of its PostgreSQL server process (db, read
+from /proc) in ms, and the queries of one fetch. Under load a page costs its CPU time here plus
+PostgreSQL's: two cores at 50 pages a second leave ~20 ms of both per page on average.
 
 The last line, means weighted by the share of each page in the mix (medians of its fetches):
-pages=… wall_ms=… cpu_ms=… queries=… worst_cpu_ms=… worst_page=…
+pages=… wall_ms=… cpu_ms=… db_ms=… queries=… worst_ms=… (CPU and database) worst_page=…
 """
 
 from __future__ import annotations
@@ -68,15 +68,34 @@ def clients(plan: dict[str, Any]) -> dict[str, list[tuple[Any, list[str]]]]:
     return made
 
 
-def fetch(client: Any, path: str) -> tuple[float, float]:
-    """The page's wall time and this process's CPU time, in ms. On a busy machine the wall
-    time waits for the CPU as well; the CPU time does not (PostgreSQL's own is not in it)."""
+def _database_cpu() -> tuple[int, float]:
+    """The PostgreSQL server process of this connection and the CPU time it has used (s), from
+    /proc (the database runs on this machine); (0, 0.0) where that cannot be read."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        # The first field: nanoseconds on a CPU.
+        return pid, int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0, 0.0
+
+
+def fetch(client: Any, path: str) -> tuple[float, float, float]:
+    """The page's wall time, this process's CPU time and PostgreSQL's CPU time, in ms. On a
+    busy machine the wall time waits for the CPU as well; the CPU times do not."""
+    pid, database = _database_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     answer = client.get(path)
     elapsed, used = time.perf_counter() - started, time.process_time() - cpu
     if answer.status_code != 200:
         raise SystemExit(f"{path}: HTTP {answer.status_code}")
-    return elapsed * 1000, used * 1000
+    after_pid, after = _database_cpu()
+    # The query reading the counter is in `after`; a few µs.
+    database_used = after - database if pid and after_pid == pid else float("nan")
+    return elapsed * 1000, used * 1000, database_used * 1000
 
 
 def queries_of(client: Any, path: str) -> int:
@@ -149,7 +168,7 @@ def main() -> int:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
         return 0
 
-    rows: list[tuple[str, str, float, float, int, float]] = []
+    rows: list[tuple[str, str, float, float, float, int, float]] = []
     for role, accounts in by_role.items():
         if args.role and role != args.role:
             continue
@@ -170,22 +189,23 @@ def main() -> int:
                         path,
                         statistics.median(m[0] for m in measured),
                         statistics.median(m[1] for m in measured),
+                        statistics.median(m[2] for m in measured),
                         queries_of(client, path),
                         share,
                     )
                 )
-    print(f"{'role':<8} {'page':<46} {'wall_ms':>7} {'cpu_ms':>7} {'queries':>7}")
-    for role, path, wall, cpu, queries, _share in rows:
-        print(f"{role:<8} {path[:46]:<46} {wall:>7.1f} {cpu:>7.1f} {queries:>7}")
-    total_share = sum(r[5] for r in rows)
+    print(f"{'role':<8} {'page':<46} {'wall_ms':>7} {'cpu_ms':>7} {'db_ms':>6} {'queries':>7}")
+    for role, path, wall, cpu, database, queries, _share in rows:
+        print(f"{role:<8} {path[:46]:<46} {wall:>7.1f} {cpu:>7.1f} {database:>6.1f} {queries:>7}")
+    total_share = sum(r[6] for r in rows)
 
     def mean(column: int) -> float:
-        return sum(r[column] * r[5] for r in rows) / total_share
+        return sum(r[column] * r[6] for r in rows) / total_share
 
-    worst = max(rows, key=lambda r: r[3])
+    worst = max(rows, key=lambda r: r[3] + r[4])
     print(
-        f"pages={len(rows)} wall_ms={mean(2):.1f} cpu_ms={mean(3):.1f} queries={mean(4):.1f} "
-        f"worst_cpu_ms={worst[3]:.1f} worst_page={worst[1]}"
+        f"pages={len(rows)} wall_ms={mean(2):.1f} cpu_ms={mean(3):.1f} db_ms={mean(4):.1f} "
+        f"queries={mean(5):.1f} worst_ms={worst[3] + worst[4]:.1f} worst_page={worst[1]}"
     )
     return 0
 
