@@ -68,6 +68,16 @@ def clients(plan: dict[str, Any]) -> dict[str, list[tuple[Any, list[str]]]]:
     return made
 
 
+def _area(filename: str) -> str:
+    """A profiled function's package, two levels deep (django/db, nastavnik/cabinets …)."""
+    parts = Path(filename).parts
+    for root in ("site-packages", "nastavnik"):
+        if root in parts:
+            at = parts.index(root) + (1 if root == "site-packages" else 0)
+            return "/".join(parts[at : at + 2])
+    return "python" if filename.startswith(("/", "<")) and ".py" in filename else filename
+
+
 def _database_cpu() -> tuple[int, float]:
     """The PostgreSQL server process of this connection and the CPU time it has used (s), from
     /proc (the database runs on this machine); (0, 0.0) where that cannot be read."""
@@ -112,7 +122,9 @@ def main() -> int:
     parser.add_argument("--fetches", type=int, default=10)
     parser.add_argument("--profile", help="a page's path, or mix: cProfile its fetches instead")
     parser.add_argument("--role", help="only this role's pages")
-    parser.add_argument("--queries", help="a page's path: print its queries with their times")
+    parser.add_argument(
+        "--queries", help="a page's path: print its queries with PostgreSQL's CPU for each"
+    )
     parser.add_argument("--sort", default="cumulative", help="--profile: pstats sort key")
     parser.add_argument("--lines", type=int, default=60, help="--profile: lines printed")
     args = parser.parse_args()
@@ -144,8 +156,15 @@ def main() -> int:
         fetch(client, args.queries)
         with CaptureQueriesContext(connection) as captured:
             fetch(client, args.queries)
-        for query in captured:
-            print(f"{float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+        # Each query again, five times, with the CPU its server process spends on it.
+        with connection.cursor() as cursor:
+            for query in captured:
+                _pid, before = _database_cpu()
+                for _ in range(5):
+                    cursor.execute(query["sql"])
+                    cursor.fetchall()
+                _pid, after = _database_cpu()
+                print(f"{(after - before) * 200:6.2f} db_ms  {query['sql'][:300]}")
         return 0
 
     if args.profile:
@@ -165,7 +184,15 @@ def main() -> int:
             for _ in range(times):
                 fetch(client, path)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats(args.sort).print_stats(args.lines)
+        # Where the time went, by the code that spent it (own time, not counting callees).
+        spent: dict[str, float] = {}
+        for (filename, _line, _name), row in stats.stats.items():  # type: ignore[attr-defined]
+            spent[_area(filename)] = spent.get(_area(filename), 0.0) + row[2]
+        total = sum(spent.values()) or 1.0
+        for area, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+            print(f"{area:<40} {100 * seconds / total:5.1f} %")
         return 0
 
     rows: list[tuple[str, str, float, float, float, int, float]] = []

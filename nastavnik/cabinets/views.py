@@ -25,7 +25,7 @@ from nastavnik.audit.services import audit_record
 from nastavnik.cabinets import meetings_bridge
 from nastavnik.cabinets.access_export import person_data, sheets_docx, sheets_xlsx
 from nastavnik.consents.access import own_consents
-from nastavnik.consents.rules import consent_state, hidden_q, signing_for
+from nastavnik.consents.rules import consent_states, hidden_q, signing_for
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, docx_to_pdf
 from nastavnik.mentees.models import Mentee
@@ -286,17 +286,17 @@ def guardian(request: HttpRequest) -> HttpResponse:
         )
         for link in links
     ]
+    consents = list(
+        own_consents(ctx, request.user)  # type: ignore[arg-type]
+        .select_related("subject", "given_by")
+        .order_by("subject__name_key", "purpose", "-given_on")
+    )
     return render(
         request,
         "cabinets/guardian.html",
         {
             "children": child_cards,
-            "own_consents": [
-                (consent, consent_state(consent, today))
-                for consent in own_consents(ctx, request.user)  # type: ignore[arg-type]
-                .select_related("subject", "given_by")
-                .order_by("subject__name_key", "purpose", "-given_on")
-            ],
+            "own_consents": list(zip(consents, consent_states(consents, today), strict=True)),
             "today": today,
         },
     )

@@ -52,9 +52,7 @@ def _pairs_of(people: list[int]) -> Any:
     """The pairs and groups these people mentor or are (or were) members of: every meeting
     `rateable_q` can let through is one of theirs, so the rest of the school's are never read."""
     as_member = MentorshipMentee.objects.filter(mentee__person__in=people).values("mentorship")
-    return Mentorship.objects.filter(Q(mentor__person__in=people) | Q(pk__in=as_member)).values(
-        "pk"
-    )
+    return Mentorship.objects.filter(Q(mentor__person__in=people) | Q(pk__in=as_member))
 
 
 def feedback_due(person_ids: Iterable[int], now: datetime) -> list[Meeting]:
@@ -65,7 +63,8 @@ def feedback_due(person_ids: Iterable[int], now: datetime) -> list[Meeting]:
     return list(
         Meeting.objects.filter(
             rateable_q(people, now),
-            mentorship__in=_pairs_of(people),
+            # The few pairs' ids as values: with a subquery PostgreSQL still read the school's.
+            mentorship__in=list(_pairs_of(people).values_list("pk", flat=True)),
             starts_at__gte=now - FEEDBACK_WINDOW,
         )
         .exclude(Exists(rated))
