@@ -26,7 +26,7 @@ def upcoming_meetings(
     found = (
         Meeting.objects.planned()
         .filter(mentorship__in=list(mentorship_ids), starts_at__gte=now)
-        .select_related("mentorship__mentor__person", "organisation")
+        .select_related("organisation")
         .order_by("starts_at", "pk")
     )
     return list(found[:limit] if limit else found)
@@ -68,6 +68,6 @@ def feedback_due(person_ids: Iterable[int], now: datetime) -> list[Meeting]:
             starts_at__gte=now - FEEDBACK_WINDOW,
         )
         .exclude(Exists(rated))
-        .select_related("mentorship__mentor__person", "organisation")
+        .select_related("organisation")
         .order_by("-starts_at", "-pk")
     )
