@@ -49,8 +49,9 @@ def resolve_org(request: HttpRequest, org_slug: str) -> OrgContext:
         raise Http404
     # The roles and the organisation in one query: every page of an organisation asks this.
     memberships = list(
-        Membership.objects.filter(user=request.user, organisation__slug=org_slug)
-        .select_related("organisation__municipality__region")
+        Membership.objects.filter(user=request.user, organisation__slug=org_slug).select_related(
+            "organisation__municipality__region"
+        )
     )
     if not memberships:
         raise Http404
