@@ -45,7 +45,7 @@ lint: $(BIN)/.installed
 worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
-.PHONY: bench-import bench-matching bench-indicators bench-web
+.PHONY: bench-import bench-matching bench-indicators bench-web bench-pages
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
@@ -64,3 +64,9 @@ bench-indicators: $(BIN)/.installed
 # nastavnik_bench_web) is dropped and made anew. BENCH_WEB_ARGS="--users 200" and the like pass options.
 bench-web: $(BIN)/.installed
 	$(BIN)/python bench/web.py $(BENCH_WEB_ARGS)
+
+# What each page of bench-web's mix costs without load, in one process on the database
+# bench-web built (run it first): CPU ms of the application and of PostgreSQL, queries; the last
+# line weighs the pages as the load does. BENCH_PAGES_ARGS="--profile /o/school-5/" profiles one.
+bench-pages: $(BIN)/.installed
+	$(BIN)/python bench/page_cost.py $(BENCH_PAGES_ARGS)

@@ -25,7 +25,7 @@ from nastavnik.audit.services import audit_record
 from nastavnik.cabinets import meetings_bridge
 from nastavnik.cabinets.access_export import person_data, sheets_docx, sheets_xlsx
 from nastavnik.consents.access import own_consents
-from nastavnik.consents.rules import consent_state, is_hidden, signing_for
+from nastavnik.consents.rules import consent_states, hidden_q, signing_for
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, docx_to_pdf
 from nastavnik.mentees.models import Mentee
@@ -34,7 +34,7 @@ from nastavnik.mentors.rules import training_completed
 from nastavnik.mentorships.access import mentorships_of, own_people, with_people
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.mentorships.suspension import NONE as NO_SUSPENSION
-from nastavnik.mentorships.suspension import Suspension, suspension_of
+from nastavnik.mentorships.suspension import Suspension, suspensions_of
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import GuardianLink, Person
@@ -101,13 +101,24 @@ def _cards(
         for plan in DevelopmentPlan.objects.filter(mentorship__in=ids).prefetch_related("items")
     }
     held = meetings_bridge.held_meetings(ids)
+    suspensions = suspensions_of(pairs)
+    mentors = {m.mentor.person_id for m in pairs}
+    hidden = (
+        set(
+            Person.objects.filter(pk__in=mentors)
+            .filter(hidden_q(today))
+            .values_list("pk", flat=True)
+        )
+        if mentors
+        else set()
+    )
     upcoming: dict[int, list[Any]] = {}
     for meeting in meetings_bridge.upcoming_meetings(ids, timezone.now(), 3 * max(len(ids), 1)):
         upcoming.setdefault(getattr(meeting, "mentorship_id", 0), []).append(meeting)
     cards = []
     for mentorship in pairs:
         plan = plans.get(mentorship.pk)
-        suspension = suspension_of(mentorship)
+        suspension = suspensions[mentorship.pk]
         cards.append(
             PairCard(
                 mentorship=mentorship,
@@ -115,7 +126,7 @@ def _cards(
                 progress=progress_of(list(plan.items.all()), today) if plan else None,
                 meetings_url=meetings_bridge.meetings_url(ctx.organisation.slug, mentorship.pk),
                 held_meetings=held.get(mentorship.pk, 0),
-                mentor_hidden=is_hidden(mentorship.mentor.person, today),
+                mentor_hidden=mentorship.mentor.person_id in hidden,
                 upcoming=upcoming.get(mentorship.pk, [])[:3],
                 suspension=suspension,
                 own_suspended=_own_suspended(mentorship, suspension, me or set()),
@@ -163,17 +174,15 @@ def _training(ctx: OrgContext, me: Any, today: date) -> dict[str, Any] | None:
 def mentor(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     today = org_today(ctx.organisation)
-    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    me = list(own_people(ctx, request.user).values_list("pk", flat=True))  # type: ignore[arg-type]
     # Not `workable`: a suspended mentor still sees the pair listed, marked suspended.
     mine = mentorships_of(ctx).filter(mentor__person__in=me)
     return render(
         request,
         "cabinets/mentor.html",
         {
-            "cards": _cards(ctx, mine, today, set(me.values_list("pk", flat=True))),
-            "feedback_due": meetings_bridge.feedback_due(
-                me.values_list("pk", flat=True), timezone.now()
-            ),
+            "cards": _cards(ctx, mine, today, set(me)),
+            "feedback_due": meetings_bridge.feedback_due(me, timezone.now()),
             "training": _training(ctx, me, today),
             "has_portfolio": ctx.can(Perm.PORTFOLIO_OWN),
             "invitations": _pending_invitations(ctx, me, today),
@@ -186,17 +195,15 @@ def mentor(request: HttpRequest) -> HttpResponse:
 def mentee(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     today = org_today(ctx.organisation)
-    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    me = list(own_people(ctx, request.user).values_list("pk", flat=True))  # type: ignore[arg-type]
     # Not `workable`: a suspended mentee still sees the pair listed, marked suspended.
     mine = mentorships_of(ctx).filter(members__mentee__person__in=me, members__active=True)
     return render(
         request,
         "cabinets/mentee.html",
         {
-            "cards": _cards(ctx, mine, today, set(me.values_list("pk", flat=True))),
-            "feedback_due": meetings_bridge.feedback_due(
-                me.values_list("pk", flat=True), timezone.now()
-            ),
+            "cards": _cards(ctx, mine, today, set(me)),
+            "feedback_due": meetings_bridge.feedback_due(me, timezone.now()),
             "invitations": _pending_invitations(ctx, me, today),
             "today": today,
         },
@@ -279,17 +286,17 @@ def guardian(request: HttpRequest) -> HttpResponse:
         )
         for link in links
     ]
+    consents = list(
+        own_consents(ctx, request.user)  # type: ignore[arg-type]
+        .select_related("subject", "given_by")
+        .order_by("subject__name_key", "purpose", "-given_on")
+    )
     return render(
         request,
         "cabinets/guardian.html",
         {
             "children": child_cards,
-            "own_consents": [
-                (consent, consent_state(consent, today))
-                for consent in own_consents(ctx, request.user)  # type: ignore[arg-type]
-                .select_related("subject", "given_by")
-                .order_by("subject__name_key", "purpose", "-given_on")
-            ],
+            "own_consents": list(zip(consents, consent_states(consents, today), strict=True)),
             "today": today,
         },
     )

@@ -243,6 +243,23 @@ def consent_state(
     return PurposeState(Purpose(consent.purpose), status, consent, blocked=not processing_valid)
 
 
+def consent_states(consents: list[Consent], on: date | None = None) -> list[PurposeState]:
+    """`consent_state` of each of a list, with whether each subject's processing consent is
+    valid read in one query for the whole list."""
+    day = _today(on)
+    subjects = {c.subject_id for c in consents if c.purpose != Purpose.PROCESSING}
+    processing_valid = (
+        set(
+            Consent.objects.valid_on(day)
+            .filter(subject_id__in=subjects, purpose=Purpose.PROCESSING)
+            .values_list("subject_id", flat=True)
+        )
+        if subjects
+        else set()
+    )
+    return [consent_state(c, day, c.subject_id in processing_valid) for c in consents]
+
+
 def counting_q(on: date | None = None) -> Q:
     """On a consent queryset: the consents `consent_state` calls valid and not blocked."""
     return Q(purpose=Purpose.PROCESSING) | Q(valid_exists(Purpose.PROCESSING, on, ref="subject"))

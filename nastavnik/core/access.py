@@ -47,15 +47,16 @@ def resolve_org(request: HttpRequest, org_slug: str) -> OrgContext:
     """The current organisation and the user's roles in it, or 404 for non-members."""
     if not request.user.is_authenticated:
         raise Http404
-    roles = frozenset(
-        Membership.objects.filter(user=request.user, organisation__slug=org_slug).values_list(
-            "role", flat=True
+    # The roles and the organisation in one query: every page of an organisation asks this.
+    memberships = list(
+        Membership.objects.filter(user=request.user, organisation__slug=org_slug).select_related(
+            "organisation__municipality__region"
         )
     )
-    if not roles:
+    if not memberships:
         raise Http404
-    organisation = Organisation.objects.select_related("municipality__region").get(slug=org_slug)
-    return OrgContext(organisation=organisation, roles=roles)
+    roles = frozenset(m.role for m in memberships)
+    return OrgContext(organisation=memberships[0].organisation, roles=roles)
 
 
 def org_view(perm: Perm) -> Callable[[View], View]:

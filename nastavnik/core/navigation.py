@@ -7,8 +7,10 @@ the user may open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -148,18 +150,40 @@ class VisibleStage:
 
 
 def stages_for(ctx: OrgContext) -> list[VisibleStage]:
-    slug = ctx.organisation.slug
-    return [
+    return list(_links(ctx.organisation.slug, ctx.roles, *_urls_in_use())[0])
+
+
+def organisation_links(ctx: OrgContext) -> list[tuple[str | Promise, str]]:
+    return list(_links(ctx.organisation.slug, ctx.roles, *_urls_in_use())[1])
+
+
+def _urls_in_use() -> tuple[str, str]:
+    """What a reversed URL depends on besides its name and arguments."""
+    return get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
+
+
+# The links depend only on the organisation's address and the user's roles (the labels stay lazy
+# and are translated when the page is rendered), so every page of every worker reuses them; a
+# school has a handful of role combinations, a region a few per school.
+@lru_cache(maxsize=4096)
+def _links(
+    slug: str, roles: frozenset[str], _prefix: str, _urlconf: str
+) -> tuple[tuple[VisibleStage, ...], tuple[tuple[str | Promise, str], ...]]:
+    ctx = OrgContext(organisation=_Slug(slug), roles=roles)  # type: ignore[arg-type]
+    stages = tuple(
         VisibleStage(
             stage, [(item.label, item.href(slug)) for item in stage.items if item.shown_to(ctx)]
         )
         for stage in STAGES
-    ]
+    )
+    organisation = tuple(
+        (item.label, item.href(slug)) for item in ORGANISATION_ITEMS if item.shown_to(ctx)
+    )
+    return stages, organisation
 
 
-def organisation_links(ctx: OrgContext) -> list[tuple[str | Promise, str]]:
-    return [
-        (item.label, item.href(ctx.organisation.slug))
-        for item in ORGANISATION_ITEMS
-        if item.shown_to(ctx)
-    ]
+@dataclass(frozen=True)
+class _Slug:
+    """The one thing of the organisation the links are made of."""
+
+    slug: str

@@ -15,7 +15,7 @@ from django.utils import timezone
 from nastavnik.compliance.report import compliance_count
 from nastavnik.concerns.dashboard import concerns_for_dashboard
 from nastavnik.consents.access import own_consents
-from nastavnik.consents.rules import consent_state
+from nastavnik.consents.rules import consent_states
 from nastavnik.core.access import account_view, org_view
 from nastavnik.core.worker import tasks_waiting_for_worker
 from nastavnik.indicators.deadlines import half_year_for_dashboard
@@ -86,12 +86,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     if ctx.can(Perm.CONSENTS_OWN):
         today = timezone.localdate()
-        context["own_consents"] = [
-            (consent, consent_state(consent, today))
-            for consent in own_consents(ctx, request.user)
+        consents = list(
+            own_consents(ctx, request.user)
             .select_related("subject", "given_by")
             .order_by("subject__name_key", "purpose", "-given_on")
-        ]
+        )
+        context["own_consents"] = list(zip(consents, consent_states(consents, today), strict=True))
     return render(request, "orgs/dashboard.html", context)
 
 

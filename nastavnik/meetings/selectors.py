@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
 from nastavnik.meetings.models import Attendance, Feedback, Meeting, MeetingStatus
+from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 
 # Feedback is asked for while the meeting is fresh in memory; older ones drop off the list.
 FEEDBACK_WINDOW = timedelta(days=30)
@@ -24,7 +26,7 @@ def upcoming_meetings(
     found = (
         Meeting.objects.planned()
         .filter(mentorship__in=list(mentorship_ids), starts_at__gte=now)
-        .select_related("mentorship__mentor__person", "organisation")
+        .select_related("organisation")
         .order_by("starts_at", "pk")
     )
     return list(found[:limit] if limit else found)
@@ -35,16 +37,22 @@ def rateable_q(person_ids: Iterable[int], now: datetime) -> Q:
     or planned ones that have already begun (not yet marked), and never cancelled ones."""
     people = list(person_ids)
     present = Attendance.objects.filter(meeting=OuterRef("pk"), member__mentee__person__in=people)
+    # EXISTS, not a join through the members: a join repeats a meeting once per member, and the
+    # DISTINCT that undid it sorted every selected column of every candidate.
+    member = MentorshipMentee.objects.filter(
+        mentorship=OuterRef("mentorship"), mentee__person__in=people, active=True
+    )
     is_mentor = Q(mentorship__mentor__person__in=people)
     held = Q(status=MeetingStatus.HELD) & (is_mentor | Q(Exists(present)))
-    begun = Q(status=MeetingStatus.PLANNED, starts_at__lte=now) & (
-        is_mentor
-        | Q(
-            mentorship__members__mentee__person__in=people,
-            mentorship__members__active=True,
-        )
-    )
+    begun = Q(status=MeetingStatus.PLANNED, starts_at__lte=now) & (is_mentor | Q(Exists(member)))
     return held | begun
+
+
+def _pairs_of(people: list[int]) -> Any:
+    """The pairs and groups these people mentor or are (or were) members of: every meeting
+    `rateable_q` can let through is one of theirs, so the rest of the school's are never read."""
+    as_member = MentorshipMentee.objects.filter(mentee__person__in=people).values("mentorship")
+    return Mentorship.objects.filter(Q(mentor__person__in=people) | Q(pk__in=as_member))
 
 
 def feedback_due(person_ids: Iterable[int], now: datetime) -> list[Meeting]:
@@ -53,9 +61,13 @@ def feedback_due(person_ids: Iterable[int], now: datetime) -> list[Meeting]:
     people = list(person_ids)
     rated = Feedback.objects.filter(meeting=OuterRef("pk"), author__in=people)
     return list(
-        Meeting.objects.filter(rateable_q(people, now), starts_at__gte=now - FEEDBACK_WINDOW)
+        Meeting.objects.filter(
+            rateable_q(people, now),
+            # The few pairs' ids as values: with a subquery PostgreSQL still read the school's.
+            mentorship__in=list(_pairs_of(people).values_list("pk", flat=True)),
+            starts_at__gte=now - FEEDBACK_WINDOW,
+        )
         .exclude(Exists(rated))
-        .select_related("mentorship__mentor__person", "organisation")
-        .distinct()
+        .select_related("organisation")
         .order_by("-starts_at", "-pk")
     )

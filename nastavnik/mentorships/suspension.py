@@ -26,6 +26,7 @@ from nastavnik.mentorships.models import (
     MentorshipStatus,
 )
 from nastavnik.orgs.models import Organisation
+from nastavnik.people.models import Person
 
 
 def suspended_member_q(ref: str = "mentee__person") -> Q:
@@ -83,6 +84,33 @@ def suspension_of(mentorship: Mentorship) -> Suspension:
     )
     whole = mentor or (bool(active) and active <= withdrawn)
     return Suspension(mentor=mentor, mentees=withdrawn, whole=whole)
+
+
+def suspensions_of(mentorships: list[Mentorship]) -> dict[int, Suspension]:
+    """`suspension_of` for many pairs and groups whose members are prefetched (`with_people`):
+    one query for all of them instead of three for each."""
+    active = [m for m in mentorships if m.is_active]
+    members = {
+        m.pk: {member.mentee.person_id for member in m.members.all() if member.active}
+        for m in active
+    }
+    people = {m.mentor.person_id for m in active}.union(*members.values())
+    withdrawn = (
+        set(
+            Person.objects.filter(pk__in=people)
+            .filter(suspended_member_q(ref="pk"))
+            .values_list("pk", flat=True)
+        )
+        if people
+        else set()
+    )
+    found = {m.pk: NONE for m in mentorships}
+    for mentorship in active:
+        mentees = frozenset(members[mentorship.pk] & withdrawn)
+        mentor = mentorship.mentor.person_id in withdrawn
+        whole = mentor or (bool(members[mentorship.pk]) and members[mentorship.pk] <= mentees)
+        found[mentorship.pk] = Suspension(mentor=mentor, mentees=mentees, whole=whole)
+    return found
 
 
 def is_suspended(mentorship: Mentorship) -> bool:

@@ -297,3 +297,36 @@ def test_in_a_group_only_the_withdrawn_mentees_part_is_suspended(
     # Told, without the reason; the curator's letter is not sent (no curator's address here).
     assert [m.to for m in mail.outbox] == [["mentor@example.ru"]]
     assert REASON not in mail.outbox[0].body and withdrawn.full_name in mail.outbox[0].body
+
+
+def test_the_cabinets_batch_answer_is_the_one_answer_for_every_pair(tenant_a):
+    """`suspensions_of` (one query for a cabinet's cards) says what `suspension_of` says for
+    each pair: a whole pair, one mentee of a group, the mentor, and a pair untouched."""
+    from nastavnik.mentorships.access import with_people
+    from nastavnik.mentorships.models import Mentorship
+    from nastavnik.mentorships.suspension import suspension_of, suspensions_of
+
+    org = tenant_a.organisation
+    whole = pair(org)
+    group = pair(org, mentee_users=[None, None], group=True)
+    by_mentor = pair(org)
+    untouched = pair(org)
+    now = timezone.now()
+    Consent.objects.filter(
+        subject=whole.members.get().mentee.person, purpose=Purpose.PARTICIPATION
+    ).update(withdrawn_at=now)
+    Consent.objects.filter(
+        subject=group.members.order_by("pk").first().mentee.person,
+        purpose=Purpose.PARTICIPATION,
+    ).update(withdrawn_at=now)
+    Consent.objects.filter(subject=by_mentor.mentor.person, purpose=Purpose.PROCESSING).update(
+        withdrawn_at=now
+    )
+    pairs = list(with_people(Mentorship.objects.filter(organisation=org)).order_by("pk"))
+
+    batch = suspensions_of(pairs)
+
+    assert batch == {m.pk: suspension_of(m) for m in pairs}
+    assert batch[whole.pk].whole and not batch[untouched.pk].any
+    assert batch[group.pk].mentees and not batch[group.pk].whole
+    assert batch[by_mentor.pk].mentor and batch[by_mentor.pk].whole
