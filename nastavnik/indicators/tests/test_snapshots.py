@@ -239,7 +239,7 @@ def test_the_dashboard_says_until_when_a_late_snapshot_still_counts(
     services.snapshot_take(programme, today=date(2025, 9, 20), by=None)
     services.snapshot_take(programme, today=date(2025, 12, 10), by=None)
     monkeypatch.setattr(
-        "nastavnik.orgs.views.timezone.localdate", lambda *args, **kwargs: date(2026, 4, 5)
+        "nastavnik.dashboards.views.timezone.localdate", lambda *args, **kwargs: date(2026, 4, 5)
     )
     dashboard = reverse("orgs:dashboard", kwargs={"org_slug": tenant_a.organisation.slug})
     html = curator_client.get(dashboard).content.decode()
