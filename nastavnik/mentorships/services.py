@@ -120,6 +120,15 @@ MESSAGES = {
         "the mentoring as planned."
     ),
     "not_ended": _("Results are entered when the pair or group is completed."),
+    "planned_end_passed": _(
+        "The new planned end must come after today (%(today)s): to end the mentoring now, "
+        "complete it early, with the reason and the order."
+    ),
+    "before_planned_end": _(
+        "The planned end of this mentoring is %(end)s: before it, the mentoring can be "
+        "completed only early — with the reason, the agreement of the mentor and the curator "
+        "and the director's order (regulation §2.7). Use «Complete early»."
+    ),
 }
 
 #: The most a text of the results, a reason or a note may hold.
@@ -411,6 +420,16 @@ def _check_end_date(locked: Mentorship, ended_on: date | None) -> date:
     return ended_on
 
 
+def check_ordinary_end(mentorship: Mentorship, ended_on: date | None) -> None:
+    """An ordinary completion comes on or after the planned end: before it the mentoring ends
+    only early, with the reason, the agreement and the order (seed 002 §2.7 names no
+    tolerance, so there is none). One place for the service and the form."""
+    if ended_on is not None and ended_on < mentorship.planned_end:
+        raise ValidationError(
+            {"ended_on": _error("before_planned_end", end=_d(mentorship.planned_end))}
+        )
+
+
 def _current_assignment(locked: Mentorship) -> MentorAssignment:
     """The open assignment of the current mentor (made for a pair created before the history
     was kept)."""
@@ -512,10 +531,13 @@ def mentorship_complete(
     mentor_feedback: str = "",
     mentee_feedback: str = "",
 ) -> Mentorship:
-    """The normal end of a pair or group (stage 7), with its results: the mentees have finished
-    mentoring this year, the mentor's place is free, the results go to the mentor's history."""
+    """The normal end of a pair or group (stage 7), on or after its planned end, with its
+    results: the mentees have finished mentoring this year, the mentor's place is free, the
+    results go to the mentor's history. Before the planned end only `mentorship_complete_early`
+    ends it."""
     locked = _locked_active(mentorship)
     ended_on = _check_end_date(locked, ended_on)
+    check_ordinary_end(locked, ended_on)
     results = _clean_results(
         {
             "achievements": achievements,
@@ -629,13 +651,17 @@ def mentorship_set_end(
     mentorship: Mentorship, *, planned_end: date | None, by: User | None
 ) -> Mentorship:
     """A new planned end of an active pair: set individually (seed 002 §2.7), within one year of
-    the start and the days of its extensions."""
+    the start and the days of its extensions, and after today: a planned end moved into the
+    past would let an ordinary completion end the pair early without the order."""
     locked = _locked_active(mentorship)
     try:
         check_term(locked.started_on, planned_end, locked.extension_days)
     except ValidationError as error:
         raise ValidationError({"planned_end": error}) from error
     assert planned_end is not None
+    today = org_today(locked.organisation)
+    if planned_end <= today:
+        raise ValidationError({"planned_end": _error("planned_end_passed", today=_d(today))})
     before = locked.planned_end
     locked.planned_end = planned_end
     locked.save(update_fields=["planned_end", "updated_at"])
