@@ -7,6 +7,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from nastavnik.consents.services import on_withdrawal
+        from nastavnik.meetings.lifecycle import cancel_after_end, pass_on_planned
         from nastavnik.meetings.withdrawal import suspend_participation
+        from nastavnik.mentorships.services import on_end, on_replacement
 
         on_withdrawal(suspend_participation)
+        on_end(cancel_after_end)
+        on_replacement(pass_on_planned)

@@ -35,7 +35,9 @@ def rateable_q(person_ids: Iterable[int], now: datetime) -> Q:
     or planned ones that have already begun (not yet marked), and never cancelled ones."""
     people = list(person_ids)
     present = Attendance.objects.filter(meeting=OuterRef("pk"), member__mentee__person__in=people)
-    is_mentor = Q(mentorship__mentor__person__in=people)
+    # The mentor who held it, not the pair's mentor now: a replacement passes on the pair,
+    # not the feedback owed on the old mentor's meetings.
+    is_mentor = Q(mentor__person__in=people)
     held = Q(status=MeetingStatus.HELD) & (is_mentor | Q(Exists(present)))
     begun = Q(status=MeetingStatus.PLANNED, starts_at__lte=now) & (
         is_mentor

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -274,6 +274,8 @@ def mentorship_create(
                     organisation_id=programme.organisation_id,
                     mentorship=mentorship,
                     mentee=member.mentee,
+                    grade=member.mentee.person.grade,
+                    class_letter=member.mentee.person.class_letter,
                     score=member.score,
                     mentee_rank=member.mentee_rank,
                     mentor_rank=member.mentor_rank,
@@ -404,6 +406,42 @@ def _sync(mentorship: Mentorship, locked: Mentorship, names: Iterable[str]) -> N
             setattr(mentorship, name, getattr(locked, name))
 
 
+def mentor_on(mentorship: Mentorship, day: date) -> int:
+    """The pk of the mentor who mentored the pair on `day`: the last assignment that began on
+    or before it (a replacement takes over on its own day), the first one before the start."""
+    periods = list(
+        MentorAssignment.objects.filter(mentorship=mentorship)
+        .order_by("assigned_on", "pk")
+        .values_list("assigned_on", "mentor_id")
+    )
+    if not periods:
+        return mentorship.mentor_id
+    found = periods[0][1]
+    for assigned_on, mentor_id in periods:
+        if assigned_on <= day:
+            found = mentor_id
+    return found
+
+
+# What other apps do when a pair or group ends or changes its mentor (the meetings app cancels
+# the meetings that will not take place and passes the planned ones on), run inside the
+# change's transaction; registered in their AppConfig.ready, as consents' `on_withdrawal`.
+EndConsequence = Callable[[Mentorship, User | None], None]
+ReplacementConsequence = Callable[[Mentorship, MentorAssignment, User | None], None]
+_END_CONSEQUENCES: list[EndConsequence] = []
+_REPLACEMENT_CONSEQUENCES: list[ReplacementConsequence] = []
+
+
+def on_end(consequence: EndConsequence) -> None:
+    if consequence not in _END_CONSEQUENCES:
+        _END_CONSEQUENCES.append(consequence)
+
+
+def on_replacement(consequence: ReplacementConsequence) -> None:
+    if consequence not in _REPLACEMENT_CONSEQUENCES:
+        _REPLACEMENT_CONSEQUENCES.append(consequence)
+
+
 def _check_end_date(locked: Mentorship, ended_on: date | None) -> date:
     if ended_on is None:
         raise ValidationError({"ended_on": _error("end_date_required")})
@@ -464,6 +502,8 @@ def _end(
     MentorshipMentee.objects.filter(mentorship=locked, active=True).update(active=False)
     for member in members:
         _mentee_after(member.mentee, status, reason, by)
+    for consequence in _END_CONSEQUENCES:
+        consequence(locked, by)
     _audit(
         locked,
         members,
@@ -869,6 +909,8 @@ def mentor_replace(
         locked, OrderKind.MENTOR_REPLACEMENT, MENTOR_REPLACEMENT_TITLE, order, by
     )
     assignment.save(update_fields=["order"])
+    for consequence in _REPLACEMENT_CONSEQUENCES:
+        consequence(locked, assignment, by)
     _audit(
         locked,
         members,

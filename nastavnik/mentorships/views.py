@@ -88,6 +88,7 @@ def mentorship_detail(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = mentorship_for(ctx, mentorship_pk)
     assignments = list(
         MentorAssignment.objects.filter(mentorship=mentorship)
+        .with_meetings_held()
         .select_related("mentor__person", "order")
         .order_by("assigned_on", "pk")
     )

@@ -7,14 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils.html import escape
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from nastavnik.documents.render import docx_text
 from nastavnik.matching.tests.data import approved_programme, mentor, student
 from nastavnik.mentees.models import MenteeStatus
+from nastavnik.mentorships.forms import CompleteForm
 from nastavnik.mentorships.models import (
     AbsenceReason,
     AbsentSide,
@@ -23,7 +24,6 @@ from nastavnik.mentorships.models import (
     MentorshipStatus,
 )
 from nastavnik.mentorships.tests.data import active_pair, due_pair
-from nastavnik.mentorships.forms import CompleteForm
 from nastavnik.mentorships.tests.test_life import BEFORE_PLANNED_END, snapshot
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
