@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from icalendar import Calendar
 
 from nastavnik.matching.tests.data import approved_programme, mentor
@@ -190,6 +191,12 @@ def test_after_a_replacement_the_meetings_stay_with_the_mentor_who_held_them(
         reverse("mentorships:detail", kwargs={"org_slug": org.slug, "mentorship_pk": pair.pk})
     ).content.decode()
     assert '<td class="num">2</td>' in card and '<td class="num">0</td>' in card
+    for who, held_count in ((old, 2), (new, 0)):
+        page = client.get(
+            reverse("mentors:detail", kwargs={"org_slug": org.slug, "mentor_pk": who.pk})
+        ).content.decode()
+        text = ngettext("%(held)s meeting held", "%(held)s meetings held", held_count)
+        assert text % {"held": held_count} in page
 
 
 def test_the_new_mentors_calendar_starts_with_the_meetings_passed_on(

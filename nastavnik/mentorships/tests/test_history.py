@@ -116,3 +116,5 @@ def test_a_replaced_pairs_plan_names_who_mentored_and_when(client, tenant_a):
     took_over = (today - timedelta(days=2)).strftime("%d.%m.%Y")
     assert f"Наставник: {new.person.full_name}" in text
     assert f"(с {took_over}; ранее — Белкина Алина Игоревна с {start} по {took_over})" in text
+    page = _get(client, "plans:plan", made).content.decode()
+    assert "Белкина Алина Игоревна" in page and new.person.full_name in page
