@@ -47,7 +47,7 @@ from nastavnik.matching_engine.model import CRITERIA, Weights
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor, MentorStatus
 from nastavnik.mentors.rules import category_for
-from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.mentorships.models import MentorAssignment, Mentorship, MentorshipMentee
 from nastavnik.mentorships.services import (
     NewMember,
     OrderDetails,
@@ -688,9 +688,10 @@ class LastYearBuilder:
             )
         # The people are today's: last year the pupils were a grade lower, and the pairs keep
         # the class of their time (the early-completion orders print it).
-        MentorshipMentee.objects.filter(
-            mentorship__programme=self.programme, grade__isnull=False
-        ).update(grade=F("grade") - 1)
+        for model in (MentorshipMentee, MentorAssignment):
+            model.objects.filter(mentorship__programme=self.programme, grade__isnull=False).update(
+                grade=F("grade") - 1
+            )
         for run in self.runs.values():
             Mentorship.objects.filter(matching_run=run.row).update(
                 created_at=self._moment(run.confirmed_on)

@@ -32,7 +32,10 @@ def mentorships_of_order(order: Order) -> list[Mentorship]:
                 queryset=MentorshipMentee.objects.select_related("mentee__person").order_by(
                     "mentee__person__name_key", "pk"
                 ),
-            )
+            ),
+            Prefetch(
+                "assignments", queryset=MentorAssignment.objects.order_by("assigned_on", "pk")
+            ),
         )
         .order_by("form__order", "mentor__person__name_key", "pk")
     )
@@ -47,9 +50,10 @@ def class_of(person: Any) -> str:
     return f"{person.grade}{letter} класс"
 
 
-def person_line(person: Any, member: MentorshipMentee | None = None) -> str:
+def person_line(person: Any, member: MentorshipMentee | MentorAssignment | None = None) -> str:
     """«Петров Илья Андреевич, 8 «А» класс» for a student, «…, учитель математики» for staff.
-    With the pair's `member`, the class is the one of the pair's time, not today's."""
+    With the pair's `member` (a mentee, or a mentor's assignment), the class is the one of the
+    pair's time, not today's."""
     school = member if member is not None else person
     if school.grade:
         return f"{person.full_name}, {class_of(school)}"
@@ -60,6 +64,12 @@ def person_line(person: Any, member: MentorshipMentee | None = None) -> str:
 
 def member_line(member: MentorshipMentee) -> str:
     return person_line(member.mentee.person, member)
+
+
+def mentor_line(mentorship: Mentorship) -> str:
+    """The pair's mentor with the class of when they took it (assignments prefetched)."""
+    mine = [a for a in mentorship.assignments.all() if a.mentor_id == mentorship.mentor_id]
+    return person_line(mentorship.mentor.person, mine[-1] if mine else None)
 
 
 def _term(mentorship: Mentorship) -> str:
@@ -93,7 +103,7 @@ def pairs_order_context(order: Order) -> dict[str, Any]:
         "rows": [
             {
                 "number": number,
-                "mentor": person_line(m.mentor.person),
+                "mentor": mentor_line(m),
                 "mentees": "\n".join(member_line(x) for x in m.members.all()),
                 "form": m.form.name,
                 "role_model": m.role_model.name if m.role_model else "—",

@@ -279,6 +279,10 @@ class MentorAssignment(models.Model):
     )
     assigned_on = models.DateField(_("from"))
     released_on = models.DateField(_("to"), null=True, blank=True)
+    # A pupil mentor's class when taking the pair over (as `MentorshipMentee.grade`): the
+    # pair's documents print the class of its time.
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    class_letter = models.CharField(_("class letter"), max_length=2, blank=True)
     # Why this mentor took over; empty for the first mentor of the pair.
     ground = models.CharField(_("ground"), max_length=24, choices=Ground.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -315,6 +319,10 @@ class MentorAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} ({self.assigned_on:%d.%m.%Y})"
+
+    @property
+    def class_name(self) -> str:
+        return f"{self.grade}{self.class_letter}" if self.grade else ""
 
 
 class AbsenceReason(models.TextChoices):

@@ -291,6 +291,8 @@ def mentorship_create(
         mentorship=mentorship,
         mentor=mentor,
         assigned_on=started_on,
+        grade=mentor.person.grade,
+        class_letter=mentor.person.class_letter,
         created_by=by,
     )
     for member in members:
@@ -478,6 +480,8 @@ def _current_assignment(locked: Mentorship) -> MentorAssignment:
             mentorship=locked,
             mentor_id=locked.mentor_id,
             assigned_on=locked.started_on,
+            grade=locked.mentor.person.grade,
+            class_letter=locked.mentor.person.class_letter,
         )
     return current
 
@@ -900,6 +904,8 @@ def mentor_replace(
         mentorship=locked,
         mentor=locked.mentor,
         assigned_on=on,
+        grade=locked.mentor.person.grade,
+        class_letter=locked.mentor.person.class_letter,
         ground=ground,
         note=note,
         created_by=by,

@@ -71,12 +71,13 @@ def _sections(plan: DevelopmentPlan, *, group: bool) -> list[dict[str, Any]]:
 
 def _mentor_line(mentorship: Mentorship) -> str:
     """The mentor, and for a replaced one since when and who mentored before (who, when)."""
-    line = person_line(mentorship.mentor.person)
     periods = list(
         MentorAssignment.objects.filter(mentorship=mentorship)
         .select_related("mentor__person")
         .order_by("assigned_on", "pk")
     )
+    # A pupil mentor's class of the pair's time, kept with the assignment.
+    line = person_line(mentorship.mentor.person, periods[-1] if periods else None)
     if len(periods) < 2:
         return line
     earlier = "; ".join(

@@ -1,4 +1,5 @@
-"""The mentee's class is kept with the pair, as it was when the pair was formed."""
+"""The class of a pair's mentee, and of a pupil mentor, is kept with the pair as it was when
+the pair was formed (or the mentor took it over)."""
 
 from django.db import migrations, models
 
@@ -7,32 +8,41 @@ def class_from_the_person(apps, schema_editor):
     """The pairs made before the class was kept take the person's class as it is now: the
     best there is (a pair is at most a year, and most are of the current year)."""
     MentorshipMentee = apps.get_model("mentorships", "MentorshipMentee")
-    changed = []
-    for member in MentorshipMentee.objects.select_related("mentee__person").iterator():
-        member.grade = member.mentee.person.grade
-        member.class_letter = member.mentee.person.class_letter
-        changed.append(member)
-    MentorshipMentee.objects.bulk_update(changed, ["grade", "class_letter"], batch_size=500)
+    MentorAssignment = apps.get_model("mentorships", "MentorAssignment")
+    for model, person in ((MentorshipMentee, "mentee__person"), (MentorAssignment, "mentor__person")):
+        changed = []
+        for row in model.objects.select_related(person).iterator():
+            who = row.mentee.person if model is MentorshipMentee else row.mentor.person
+            row.grade, row.class_letter = who.grade, who.class_letter
+            changed.append(row)
+        model.objects.bulk_update(changed, ["grade", "class_letter"], batch_size=500)
+
+
+def _class_fields(model_name):
+    return [
+        migrations.AddField(
+            model_name=model_name,
+            name="class_letter",
+            field=models.CharField(blank=True, max_length=2, verbose_name="class letter"),
+        ),
+        migrations.AddField(
+            model_name=model_name,
+            name="grade",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="grade"),
+        ),
+    ]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("mentees", "0001_initial"),
+        ("mentors", "0001_initial"),
         ("mentorships", "0002_life"),
         ("people", "0001_initial"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='mentorshipmentee',
-            name='class_letter',
-            field=models.CharField(blank=True, max_length=2, verbose_name='class letter'),
-        ),
-        migrations.AddField(
-            model_name='mentorshipmentee',
-            name='grade',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='grade'),
-        ),
+        *_class_fields("mentorshipmentee"),
+        *_class_fields("mentorassignment"),
         migrations.RunPython(class_from_the_person, migrations.RunPython.noop),
     ]

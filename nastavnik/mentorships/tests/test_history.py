@@ -11,6 +11,7 @@ from django.urls import reverse
 from nastavnik.documents.render import docx_text
 from nastavnik.matching.tests.data import mentor
 from nastavnik.mentorships import services
+from nastavnik.mentorships.documents import early_completion_order_context
 from nastavnik.orgs.models import Role
 from nastavnik.people.validators import org_today
 from nastavnik.plans import services as plans
@@ -19,8 +20,8 @@ from nastavnik.plans.tests.data import pair as plan_pair
 
 @pytest.fixture
 def completed(tenant_a):
-    """A pair of «Белкина — Ветров (7 «А»)» with a plan, completed today on its planned end;
-    the mentee has since moved up to 8 «Б»."""
+    """A pair of «Белкина (10 «А») — Ветров (7 «А»)» with a plan, completed today on its
+    planned end; since then the mentee has moved up to 8 «Б» and the mentor to 11 «А»."""
     org = tenant_a.organisation
     made = plan_pair(
         org,
@@ -36,6 +37,8 @@ def completed(tenant_a):
     services.mentorship_complete(made.mentorship, ended_on=org_today(org), by=None)
     made.mentee.grade, made.mentee.class_letter = 8, "Б"
     made.mentee.save(update_fields=["grade", "class_letter"])
+    made.mentor.grade = 11
+    made.mentor.save(update_fields=["grade"])
     return made
 
 
@@ -65,7 +68,8 @@ def test_a_completed_pairs_plan_prints_the_mentee_with_the_class_of_its_time(
     assert response.status_code == 200
     text = docx_text(b"".join(response.streaming_content))
     assert "Наставляемый: Ветров Тимофей Павлович, 7 «А» класс" in text
-    assert "8 «Б»" not in text
+    assert "Наставник: Белкина Алина Игоревна, 10 «А» класс" in text
+    assert "8 «Б»" not in text and "11 «А»" not in text
     # Both sign: the mentor and the mentee.
     assert (
         "Наставник\n____________\nА. И. Белкина\nНаставляемый\n____________\nТ. П. Ветров" in text
@@ -118,3 +122,24 @@ def test_a_replaced_pairs_plan_names_who_mentored_and_when(client, tenant_a):
     assert f"(с {took_over}; ранее — Белкина Алина Игоревна с {start} по {took_over})" in text
     page = _get(client, "plans:plan", made).content.decode()
     assert "Белкина Алина Игоревна" in page and new.person.full_name in page
+
+
+def test_the_early_completion_order_prints_the_class_of_the_pairs_time(tenant_a):
+    org = tenant_a.organisation
+    made = plan_pair(
+        org,
+        names=("Белкина", "Ветров", "Ветрова"),
+        users=(
+            tenant_a.user(Role.MENTOR),
+            tenant_a.user(Role.MENTEE),
+            tenant_a.user(Role.GUARDIAN),
+        ),
+    )
+    services.mentorship_complete_early(
+        made.mentorship, ended_on=org_today(org), reason="Программа освоена", by=None
+    )
+    made.mentee.grade = 8
+    made.mentee.save(update_fields=["grade"])
+    made.mentorship.refresh_from_db()
+    context = early_completion_order_context(made.mentorship.end_order)
+    assert [m["class_name"] for m in context["mentees"]] == ["7 «А» класс"]
