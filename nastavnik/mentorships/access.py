@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -10,7 +11,12 @@ from django.shortcuts import get_object_or_404
 from nastavnik.accounts.models import User
 from nastavnik.consents.rules import participation_withdrawn_q
 from nastavnik.core.access import OrgContext
-from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipQuerySet
+from nastavnik.mentorships.models import (
+    Mentorship,
+    MentorshipMentee,
+    MentorshipQuerySet,
+    MentorshipStatus,
+)
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
 
@@ -57,9 +63,16 @@ def workable(ctx: OrgContext, user: User) -> MentorshipQuerySet:
     if ctx.can(Perm.MENTORSHIPS_VIEW):
         return found
     me = own_people(ctx, user).exclude(participation_withdrawn_q()).values("pk")
-    return found.filter(
-        Q(mentor__person__in=me) | Q(members__mentee__person__in=me, members__active=True)
-    ).distinct()
+    return found.filter(Q(mentor__person__in=me) | mentee_of_q(me)).distinct()
+
+
+def mentee_of_q(people: Any) -> Q:
+    """Pairs and groups `people` are mentees of: as active members of one at work, or as any
+    member of an ended one (its members stop being active with its end, and its mentees keep
+    its history: the plan, the meetings, the results)."""
+    return Q(members__mentee__person__in=people) & (
+        Q(members__active=True) | ~Q(status=MentorshipStatus.ACTIVE)
+    )
 
 
 def workable_for(ctx: OrgContext, user: User, pk: int) -> Mentorship:
@@ -82,7 +95,7 @@ def side_of(ctx: OrgContext, user: User, mentorship: Mentorship) -> Side | None:
     me = set(own_people(ctx, user).values_list("pk", flat=True))
     if mentorship.mentor.person_id in me:
         return Side.MENTOR
-    if any(member.mentee.person_id in me for member in mentorship.members.all() if member.active):
+    if any(member.mentee.person_id in me for member in mentorship.roster):
         return Side.MENTEE
     if ctx.can(Perm.MENTORSHIPS_VIEW):
         return Side.CURATOR

@@ -15,6 +15,7 @@ from nastavnik.mentorships.documents import early_completion_order_context
 from nastavnik.orgs.models import Role
 from nastavnik.people.validators import org_today
 from nastavnik.plans import services as plans
+from nastavnik.plans.tests.data import account
 from nastavnik.plans.tests.data import pair as plan_pair
 
 
@@ -143,3 +144,32 @@ def test_the_early_completion_order_prints_the_class_of_the_pairs_time(tenant_a)
     made.mentorship.refresh_from_db()
     context = early_completion_order_context(made.mentorship.end_order)
     assert [m["class_name"] for m in context["mentees"]] == ["7 «А» класс"]
+
+
+def test_the_mentee_keeps_the_ended_pairs_history_and_no_one_elses(client, tenant_a, completed):
+    """The cabinet lists the completed pair; its plan and meetings open read-only; another
+    pair's do not."""
+    org = tenant_a.organisation
+    other = plan_pair(
+        org,
+        names=("Орлова", "Лисицын", "Лисицына"),
+        users=(
+            account(org, Role.MENTOR, "m2@school-a.ru"),
+            account(org, Role.MENTEE, "e2@school-a.ru"),
+            account(org, Role.GUARDIAN, "g2@school-a.ru"),
+        ),
+    )
+    client.force_login(completed.mentee_user)
+    cabinet = client.get(reverse("cabinets:mentee", kwargs={"org_slug": org.slug}))
+    assert "Белкина Алина Игоревна" in cabinet.content.decode()
+    for name in ("plans:plan", "meetings:list"):
+        assert _get(client, name, completed).status_code == 200, name
+        assert _get(client, name, other).status_code == 404, name
+    plan = _get(client, "plans:plan", completed).content.decode()
+    assert (
+        reverse(
+            "plans:item_add",
+            kwargs={"org_slug": org.slug, "mentorship_pk": completed.mentorship.pk},
+        )
+        not in plan
+    )
