@@ -292,6 +292,7 @@ def grow(students: int, pairs: int) -> dict[str, int]:
                 Meeting(
                     organisation=organisation,
                     mentorship=pair,
+                    mentor_id=pair.mentor_id,
                     kind=MeetingKind.FIRST if week == 0 else MeetingKind.REGULAR,
                     starts_at=datetime.combine(day, dtime(15, 0), tzinfo=zone),
                     format=MeetingFormat.IN_PERSON,

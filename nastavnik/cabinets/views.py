@@ -31,7 +31,7 @@ from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, 
 from nastavnik.mentees.models import Mentee
 from nastavnik.mentors.models import Attendance, Mentor, TrainingEvent
 from nastavnik.mentors.rules import training_completed
-from nastavnik.mentorships.access import mentorships_of, own_people, with_people
+from nastavnik.mentorships.access import mentee_of_q, mentorships_of, own_people, with_people
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.mentorships.suspension import NONE as NO_SUSPENSION
 from nastavnik.mentorships.suspension import Suspension, suspensions_of
@@ -197,7 +197,8 @@ def mentee(request: HttpRequest) -> HttpResponse:
     today = org_today(ctx.organisation)
     me = list(own_people(ctx, request.user).values_list("pk", flat=True))  # type: ignore[arg-type]
     # Not `workable`: a suspended mentee still sees the pair listed, marked suspended.
-    mine = mentorships_of(ctx).filter(members__mentee__person__in=me, members__active=True)
+    # With the ended pairs: the mentee keeps their history, as the mentor does.
+    mine = mentorships_of(ctx).filter(mentee_of_q(me))
     return render(
         request,
         "cabinets/mentee.html",

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import F
 
 from nastavnik.assessments.builtin import STUDENT_ONLY
 from nastavnik.assessments.models import Measure, MeasureSource, Parameter, Phase
@@ -47,7 +48,7 @@ from nastavnik.matching_engine.model import CRITERIA, Weights
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor, MentorStatus
 from nastavnik.mentors.rules import category_for
-from nastavnik.mentorships.models import Mentorship
+from nastavnik.mentorships.models import MentorAssignment, Mentorship, MentorshipMentee
 from nastavnik.mentorships.services import (
     NewMember,
     OrderDetails,
@@ -684,13 +685,18 @@ class LastYearBuilder:
                 members.append(
                     NewMember(mentee, proposal.score, proposal.mentee_rank, proposal.mentor_rank)
                 )
+            # Each pair's term is set individually (seed 002 §2.7): those that ran their course
+            # were planned to end on the day in late May they completed on.
+            planned_end = default_planned_end(run.started_on)
+            if not pair.early_reason:
+                pair.ended_on = planned_end = self._between(self._on(5, 18), self._on(5, 29))
             pair.mentorship = mentorship_create(
                 self.programme,
                 form=self.forms[pair.form],
                 mentor=pair.mentor,
                 members=members,
                 started_on=run.started_on,
-                planned_end=default_planned_end(run.started_on),
+                planned_end=planned_end,
                 role_model=pair.mentees[0].role_model,
                 is_group=len(members) > 1,
                 matching_run=run.row,
@@ -699,14 +705,20 @@ class LastYearBuilder:
                 by=self.curator,
                 kind=self._kind(pair, number),
             )
+        # The people are today's: last year the pupils were a grade lower, and the pairs keep
+        # the class of their time (the early-completion orders print it).
+        for model in (MentorshipMentee, MentorAssignment):
+            model.objects.filter(mentorship__programme=self.programme, grade__isnull=False).update(
+                grade=F("grade") - 1
+            )
         for run in self.runs.values():
             Mentorship.objects.filter(matching_run=run.row).update(
                 created_at=self._moment(run.confirmed_on)
             )
 
     def _complete(self) -> None:
-        """Completed in May with their results; two ended early by an order signed the same
-        day, their results entered on the pair's card."""
+        """Completed in May on their planned end with their results; two ended early by an
+        order signed the same day, their results entered on the pair's card."""
         # Numbered as the school numbered its orders in the spring, before this year's ones.
         early = iter(((self._on(2, 20), "14-о"), (self._on(3, 12), "21-о")))
         by = self.curator
@@ -723,7 +735,8 @@ class LastYearBuilder:
                 "mentee_feedback": result.mentee_feedback,
             }
             if not pair.early_reason:
-                pair.ended_on = self._between(self._on(5, 18), self._on(5, 29))
+                # On the planned end: an ordinary completion never comes before it.
+                assert pair.ended_on == mentorship.planned_end
                 mentorship_complete(mentorship, ended_on=pair.ended_on, by=by, **values)
                 continue
             pair.ended_on, number = next(early)

@@ -38,14 +38,13 @@ def meetings_of(person: Person) -> Iterable[Meeting]:
     return (
         Meeting.objects.for_org(person.organisation)
         .of_person([person.pk])
+        .in_calendars()
         .filter(starts_at__gte=meeting_window_start(timezone.now()))
-        .select_related("mentorship__mentor__person", "organisation")
+        .select_related("mentorship__mentor__person", "mentor__person", "organisation")
         .prefetch_related(
             Prefetch(
                 "mentorship__members",
-                queryset=MentorshipMentee.objects.filter(active=True).select_related(
-                    "mentee__person"
-                ),
+                queryset=MentorshipMentee.objects.select_related("mentee__person"),
             )
         )
         .order_by("starts_at", "pk")
@@ -54,9 +53,10 @@ def meetings_of(person: Person) -> Iterable[Meeting]:
 
 def _other_side(meeting: Meeting, person: Person) -> str:
     mentorship = meeting.mentorship
-    if mentorship.mentor.person_id == person.pk:
-        return ", ".join(m.mentee.person.short_name for m in mentorship.members.all())
-    return mentorship.mentor.person.short_name
+    mentor = meeting.mentor.person if meeting.mentor_id else mentorship.mentor.person
+    if mentor.pk == person.pk:
+        return ", ".join(m.mentee.person.short_name for m in mentorship.roster)
+    return mentor.short_name
 
 
 def build_calendar(person: Person, meetings: Iterable[Meeting], base_url: str) -> Calendar:

@@ -3,10 +3,12 @@
 Three signals, each about active pairs and groups only:
 
 - **no meetings**: no meeting held for the organisation's number of weeks (3 by default,
-  `MeetingSettings`), counted from the pair's start when none was ever held;
+  `MeetingSettings`), counted from the pair's start (or its current mentor's taking over)
+  when none was held, and not counting the days of a recorded absence;
 - **falling ratings**: the average rating (both sides together) of the pair's latest rated
   meeting is at least 2 points below that of the rated meeting before it — a simple signal a
-  curator can check by opening the two meetings, rather than a trend line that hides why;
+  curator can check by opening the two meetings, rather than a trend line that hides why
+  (only the current mentor's meetings: the old mentor's ratings stay with the old mentor);
 - **overdue plan items**: items of the pair's individual development plan past their date
   and not done (the plans app's `PlanItem.objects.overdue(today)`).
 
@@ -15,15 +17,23 @@ The number of queries does not grow with the number of pairs.
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from nastavnik.meetings.models import Feedback, MeetingStatus
 from nastavnik.meetings.services import settings_of
 from nastavnik.mentorships.access import with_people
-from nastavnik.mentorships.models import Mentorship, MentorshipStatus
+from nastavnik.mentorships.models import (
+    MentorAssignment,
+    Mentorship,
+    MentorshipExtension,
+    MentorshipStatus,
+)
 from nastavnik.orgs.models import Organisation
 
 FALL = 2  # points between two consecutive meetings' average ratings
@@ -65,22 +75,49 @@ class PairFlags:
         return bool(self.stale_total or self.falling_total or self.overdue_plan_total)
 
 
+def _absent_days(absences: list[tuple[date, date]], first: date, last: date) -> int:
+    """The days of the recorded absences within [first, last] (they never overlap: the
+    service refuses an overlapping one)."""
+    return sum(max(0, (min(to, last) - max(start, first)).days + 1) for start, to in absences)
+
+
 def _stale(organisation: Organisation, now: datetime, today: date, weeks: int) -> dict:
-    cutoff = now - timedelta(weeks=weeks)
-    rows = (
+    """Pairs silent for `weeks`: counted from the last meeting their current mentor held, or
+    from when that mentor took over (a new mentor is not flagged for the old one's silence),
+    and without the days of a recorded absence of either side (seed 002 §2.7): an absence
+    extends the term, so it does not make the pair silent."""
+    span = timedelta(weeks=weeks)
+    taken_over = MentorAssignment.objects.filter(
+        mentorship=OuterRef("pk"), released_on__isnull=True
+    ).values("assigned_on")[:1]
+    rows = list(
         Mentorship.objects.for_org(organisation)
         .active()
         .annotate(
-            last_held=Max("meetings__starts_at", filter=Q(meetings__status=MeetingStatus.HELD))
+            last_held=Max(
+                "meetings__starts_at",
+                filter=Q(meetings__status=MeetingStatus.HELD, meetings__mentor=F("mentor")),
+            ),
+            since=Coalesce(Subquery(taken_over), F("started_on")),
         )
-        .filter(
-            Q(last_held__lt=cutoff)
-            | Q(last_held__isnull=True, started_on__lte=today - timedelta(weeks=weeks))
-        )
-        .order_by("last_held", "started_on", "pk")
-        .values_list("pk", "last_held")
+        .filter(Q(last_held__lt=now - span) | Q(last_held__isnull=True, since__lte=today - span))
+        .order_by("last_held", "since", "pk")
+        .values_list("pk", "last_held", "since")
     )
-    return dict(rows)
+    absences: dict[int, list[tuple[date, date]]] = {}
+    for pk, start, to in MentorshipExtension.objects.filter(
+        mentorship__in=[row[0] for row in rows], absent_from__lte=today
+    ).values_list("mentorship", "absent_from", "absent_to"):
+        absences.setdefault(pk, []).append((start, to))
+    zone = zoneinfo.ZoneInfo(organisation.timezone)
+    found = {}
+    for pk, last_held, since in rows:
+        first = timezone.localtime(last_held, zone).date() if last_held else since
+        away = timedelta(days=_absent_days(absences.get(pk, []), first, today))
+        silent = (now - last_held) if last_held else timedelta(days=(today - since).days)
+        if (silent - away > span) if last_held else (silent - away >= span):
+            found[pk] = last_held
+    return found
 
 
 def _falling(organisation: Organisation, now: datetime) -> dict[int, tuple[float, float]]:
@@ -89,6 +126,8 @@ def _falling(organisation: Organisation, now: datetime) -> dict[int, tuple[float
             organisation=organisation,
             meeting__status=MeetingStatus.HELD,
             meeting__mentorship__status=MentorshipStatus.ACTIVE,
+            # The current mentor's meetings only: the old mentor's ratings stay theirs.
+            meeting__mentor=F("meeting__mentorship__mentor"),
             meeting__starts_at__gte=now - RATINGS_WINDOW,
         )
         .values("meeting_id", "meeting__mentorship_id", "meeting__starts_at")

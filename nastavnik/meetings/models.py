@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.mentorships.models import MentorshipStatus
 from nastavnik.orgs.models import Organisation
 
 RATING_MIN, RATING_MAX = 1, 10
@@ -53,14 +54,22 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.filter(status=MeetingStatus.HELD)
 
     def of_person(self, person_ids: object) -> MeetingQuerySet:
-        """Meetings of the pairs and groups the people mentor or are active mentees of."""
+        """Meetings the people hold as the mentor, or of the pairs and groups they are active
+        mentees of; not those a replaced mentor held nor those left to the next one."""
         return self.filter(
-            Q(mentorship__mentor__person__in=person_ids)
+            Q(mentor__person__in=person_ids)
             | Q(
                 mentorship__members__mentee__person__in=person_ids,
                 mentorship__members__active=True,
             )
         ).distinct()
+
+    def in_calendars(self) -> MeetingQuerySet:
+        """What calendars and feeds show: not the meetings cancelled with the end of their
+        pair or group (they were never to take place)."""
+        return self.exclude(
+            Q(status=MeetingStatus.CANCELLED) & ~Q(mentorship__status=MentorshipStatus.ACTIVE)
+        )
 
 
 class Meeting(models.Model):
@@ -70,6 +79,17 @@ class Meeting(models.Model):
         on_delete=models.CASCADE,
         related_name="meetings",
         verbose_name=_("pair or group"),
+    )
+    # Who held (or is to hold) it: the pair's mentor on its day (`MentorAssignment`). A
+    # replacement passes on the pair and its planned meetings, never the held ones: they, their
+    # ratings and the flags they raise stay with the mentor who held them.
+    mentor = models.ForeignKey(
+        "mentors.Mentor",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="meetings_held",
+        verbose_name=_("mentor"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices)
     starts_at = models.DateTimeField(_("starts at"))

@@ -42,17 +42,23 @@ def rateable_q(person_ids: Iterable[int], now: datetime) -> Q:
     member = MentorshipMentee.objects.filter(
         mentorship=OuterRef("mentorship"), mentee__person__in=people, active=True
     )
-    is_mentor = Q(mentorship__mentor__person__in=people)
+    # The mentor who held it, not the pair's mentor now: a replacement passes on the pair,
+    # not the feedback owed on the old mentor's meetings.
+    is_mentor = Q(mentor__person__in=people)
     held = Q(status=MeetingStatus.HELD) & (is_mentor | Q(Exists(present)))
     begun = Q(status=MeetingStatus.PLANNED, starts_at__lte=now) & (is_mentor | Q(Exists(member)))
     return held | begun
 
 
 def _pairs_of(people: list[int]) -> Any:
-    """The pairs and groups these people mentor or are (or were) members of: every meeting
-    `rateable_q` can let through is one of theirs, so the rest of the school's are never read."""
+    """The pairs and groups these people mentor, mentored (a meeting they held before a
+    replacement) or are (or were) members of: every meeting `rateable_q` can let through is one
+    of theirs, so the rest of the school's are never read."""
     as_member = MentorshipMentee.objects.filter(mentee__person__in=people).values("mentorship")
-    return Mentorship.objects.filter(Q(mentor__person__in=people) | Q(pk__in=as_member))
+    held = Meeting.objects.filter(mentor__person__in=people).values("mentorship")
+    return Mentorship.objects.filter(
+        Q(mentor__person__in=people) | Q(pk__in=as_member) | Q(pk__in=held)
+    )
 
 
 def feedback_due(person_ids: Iterable[int], now: datetime) -> list[Meeting]:

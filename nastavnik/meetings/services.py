@@ -39,6 +39,7 @@ from nastavnik.meetings.models import (
     MeetingStatus,
 )
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+from nastavnik.mentorships.services import mentor_on
 from nastavnik.mentorships.suspension import is_suspended
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
@@ -157,7 +158,9 @@ def _audit(meeting: Meeting, action: AuditAction, by: User | None, changes: Any)
 def _locked(meeting: Meeting) -> Meeting:
     return (
         Meeting.objects.select_for_update(of=("self",))
-        .select_related("organisation", "mentorship__organisation", "mentorship__mentor__person")
+        .select_related(
+            "organisation", "mentorship__organisation", "mentorship__mentor__person", "mentor"
+        )
         .get(pk=meeting.pk)
     )
 
@@ -168,6 +171,7 @@ def meeting_create(mentorship: Mentorship, data: MeetingData, *, by: User | None
     meeting = Meeting.objects.create(
         organisation_id=mentorship.organisation_id,
         mentorship=mentorship,
+        mentor_id=mentor_on(mentorship, _local_day(mentorship.organisation, data.starts_at)),
         created_by=by,
         **_values(data),
     )
@@ -190,7 +194,11 @@ def meeting_update(meeting: Meeting, data: MeetingData, *, by: User | None) -> M
     fields = list(after)
     if "starts_at" in changes:
         locked.reminded_at = None
-        fields.append("reminded_at")
+        # Moved across a replacement, it is held by the mentor of its new day.
+        locked.mentor_id = mentor_on(
+            locked.mentorship, _local_day(locked.organisation, locked.starts_at)
+        )
+        fields += ["reminded_at", "mentor"]
     locked.save(update_fields=[*fields, "updated_at"])
     if changes:
         _audit(locked, AuditAction.UPDATE, by, changes)
@@ -263,9 +271,12 @@ def meeting_mark_held(
 
 
 def feedback_side(meeting: Meeting, author: Person) -> FeedbackSide | None:
-    """The side of `author` in the meeting's pair, or None for anyone else."""
+    """The side of `author` in the meeting's pair, or None for anyone else. The mentor's side
+    is the mentor who held the meeting: after a replacement the new mentor does not rate the
+    meetings of the old one."""
     mentorship = meeting.mentorship
-    if mentorship.mentor.person_id == author.pk:
+    held_by = meeting.mentor.person_id if meeting.mentor_id else mentorship.mentor.person_id
+    if held_by == author.pk:
         return FeedbackSide.MENTOR
     if mentorship.members.filter(active=True, mentee__person=author).exists():
         return FeedbackSide.MENTEE

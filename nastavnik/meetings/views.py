@@ -25,7 +25,12 @@ from nastavnik.accounts.models import User
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt, refuse
 from nastavnik.meetings import services
-from nastavnik.meetings.access import may_plan, meeting_for, meetings_workable, with_feedback
+from nastavnik.meetings.access import (
+    may_plan,
+    meeting_for,
+    meetings_in_calendar,
+    with_feedback,
+)
 from nastavnik.meetings.forms import CancelForm, FeedbackForm, HeldForm, MeetingForm, SettingsForm
 from nastavnik.meetings.models import (
     CalendarFeed,
@@ -96,7 +101,9 @@ def meeting_list(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     side = side_of(ctx, user, mentorship)
     meetings = [
         (meeting, Ratings.of(meeting))
-        for meeting in with_feedback(mentorship.meetings.all()).order_by("-starts_at", "-pk")
+        for meeting in with_feedback(mentorship.meetings.select_related("mentor__person")).order_by(
+            "-starts_at", "-pk"
+        )
     ]
     me = _participant(ctx, user, mentorship)
     due = (
@@ -114,6 +121,8 @@ def meeting_list(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
             "may_plan": may_plan(side) and mentorship.is_active and not suspended,
             "suspended": suspended,
             "meetings": meetings,
+            # After a replacement each meeting names the mentor who held it.
+            "replaced": mentorship.assignments.count() > 1,
             "due": due,
             "now": timezone.now(),
         },
@@ -350,15 +359,13 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(following, datetime.min.time(), tzinfo=zone)
     found = (
-        meetings_workable(ctx, user)
+        meetings_in_calendar(ctx, user)
         .filter(starts_at__gte=start, starts_at__lt=end)
-        .select_related("mentorship__mentor__person")
+        .select_related("mentorship__mentor__person", "mentor__person")
         .prefetch_related(
             Prefetch(
                 "mentorship__members",
-                queryset=MentorshipMentee.objects.filter(active=True).select_related(
-                    "mentee__person"
-                ),
+                queryset=MentorshipMentee.objects.select_related("mentee__person"),
             )
         )
         .order_by("starts_at", "pk")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -10,7 +11,12 @@ from django.shortcuts import get_object_or_404
 from nastavnik.accounts.models import User
 from nastavnik.consents.rules import participation_withdrawn_q
 from nastavnik.core.access import OrgContext
-from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipQuerySet
+from nastavnik.mentorships.models import (
+    Mentorship,
+    MentorshipMentee,
+    MentorshipQuerySet,
+    MentorshipStatus,
+)
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
 
@@ -61,12 +67,20 @@ def workable(ctx: OrgContext, user: User) -> MentorshipQuerySet:
     me = list(
         own_people(ctx, user).exclude(participation_withdrawn_q()).values_list("pk", flat=True)
     )
-    # A subquery, not a join through the members: no row repeats, so no DISTINCT over the wide
-    # rows callers select with the pairs (PostgreSQL sorted them all to remove duplicates).
-    as_mentee = MentorshipMentee.objects.filter(mentee__person__in=me, active=True).values(
-        "mentorship"
+    return found.filter(Q(mentor__person__in=me) | mentee_of_q(me))
+
+
+def mentee_of_q(people: Any) -> Q:
+    """Pairs and groups `people` are mentees of: as active members of one at work, or as any
+    member of an ended one (its members stop being active with its end, and its mentees keep
+    its history: the plan, the meetings, the results).
+
+    A subquery, not a join through the members: no row repeats, so no DISTINCT over the wide
+    rows callers select with the pairs (PostgreSQL sorted them all to remove duplicates)."""
+    members = MentorshipMentee.objects.filter(mentee__person__in=people).filter(
+        Q(active=True) | ~Q(mentorship__status=MentorshipStatus.ACTIVE)
     )
-    return found.filter(Q(mentor__person__in=me) | Q(pk__in=as_mentee))
+    return Q(pk__in=members.values("mentorship"))
 
 
 def workable_for(ctx: OrgContext, user: User, pk: int) -> Mentorship:
@@ -89,7 +103,7 @@ def side_of(ctx: OrgContext, user: User, mentorship: Mentorship) -> Side | None:
     me = set(own_people(ctx, user).values_list("pk", flat=True))
     if mentorship.mentor.person_id in me:
         return Side.MENTOR
-    if any(member.mentee.person_id in me for member in mentorship.members.all() if member.active):
+    if any(member.mentee.person_id in me for member in mentorship.roster):
         return Side.MENTEE
     if ctx.can(Perm.MENTORSHIPS_VIEW):
         return Side.CURATOR

@@ -32,27 +32,44 @@ def mentorships_of_order(order: Order) -> list[Mentorship]:
                 queryset=MentorshipMentee.objects.select_related("mentee__person").order_by(
                     "mentee__person__name_key", "pk"
                 ),
-            )
+            ),
+            Prefetch(
+                "assignments", queryset=MentorAssignment.objects.order_by("assigned_on", "pk")
+            ),
         )
         .order_by("form__order", "mentor__person__name_key", "pk")
     )
 
 
 def class_of(person: Any) -> str:
-    """«8 «А» класс» for a student, empty for anyone else."""
+    """«8 «А» класс» for a student, empty for anyone else. `person` is anything with a grade
+    and a class letter: a person (today's class) or a pair's mentee (the class of its time)."""
     if not person.grade:
         return ""
     letter = f" «{person.class_letter}»" if person.class_letter else ""
     return f"{person.grade}{letter} класс"
 
 
-def person_line(person: Any) -> str:
-    """«Петров Илья Андреевич, 8 «А» класс» for a student, «…, учитель математики» for staff."""
-    if person.grade:
-        return f"{person.full_name}, {class_of(person)}"
+def person_line(person: Any, member: MentorshipMentee | MentorAssignment | None = None) -> str:
+    """«Петров Илья Андреевич, 8 «А» класс» for a student, «…, учитель математики» for staff.
+    With the pair's `member` (a mentee, or a mentor's assignment), the class is the one of the
+    pair's time, not today's."""
+    school = member if member is not None else person
+    if school.grade:
+        return f"{person.full_name}, {class_of(school)}"
     if person.position:
         return f"{person.full_name}, {lower_first(person.position)}"
     return person.full_name
+
+
+def member_line(member: MentorshipMentee) -> str:
+    return person_line(member.mentee.person, member)
+
+
+def mentor_line(mentorship: Mentorship) -> str:
+    """The pair's mentor with the class of when they took it (assignments prefetched)."""
+    mine = [a for a in mentorship.assignments.all() if a.mentor_id == mentorship.mentor_id]
+    return person_line(mentorship.mentor.person, mine[-1] if mine else None)
 
 
 def _term(mentorship: Mentorship) -> str:
@@ -86,8 +103,8 @@ def pairs_order_context(order: Order) -> dict[str, Any]:
         "rows": [
             {
                 "number": number,
-                "mentor": person_line(m.mentor.person),
-                "mentees": "\n".join(person_line(x.mentee.person) for x in m.members.all()),
+                "mentor": mentor_line(m),
+                "mentees": "\n".join(member_line(x) for x in m.members.all()),
                 "form": m.form.name,
                 "role_model": m.role_model.name if m.role_model else "—",
                 "term": _term(m),
@@ -119,8 +136,7 @@ def _position(person: Any) -> str:
 
 
 def _mentee(member: MentorshipMentee) -> dict[str, Any]:
-    person = member.mentee.person
-    return {"person": person, "class_name": class_of(person)}
+    return {"person": member.mentee.person, "class_name": class_of(member)}
 
 
 def _common(mentorship: Mentorship, people: list[Any]) -> dict[str, Any]:
@@ -130,7 +146,7 @@ def _common(mentorship: Mentorship, people: list[Any]) -> dict[str, Any]:
     return {
         "mentees": [_mentee(m) for m in members],
         "group": len(members) > 1,
-        "minors": any(m.mentee.person.grade for m in members),
+        "minors": any(m.grade or m.mentee.person.grade for m in members),
         "form": mentorship.form.name,
         "started_on": mentorship.started_on,
         "planned_end": mentorship.planned_end,

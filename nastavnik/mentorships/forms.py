@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from nastavnik.mentorships.models import (
     AbsenceReason,
     AbsentSide,
     MentorAssignment,
+    Mentorship,
     MentorshipQuerySet,
     MentorshipStatus,
 )
@@ -26,6 +28,7 @@ from nastavnik.mentorships.services import (
     PROJECT_MAX_LENGTH,
     REASON_TEXT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
+    check_ordinary_end,
 )
 from nastavnik.orders.forms import OrderDetailsForm
 from nastavnik.orgs.models import Organisation
@@ -120,6 +123,18 @@ class ResultsForm(RuleErrorsMixin, forms.Form):
 class CompleteForm(ResultsForm):
     ended_on = forms.DateField(label=_("Ended on"), widget=DATE_WIDGET)
     field_order = ["ended_on", *RESULT_FIELDS]
+
+    def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mentorship = mentorship
+
+    def clean_ended_on(self) -> Any:
+        ended_on = self.cleaned_data["ended_on"]
+        try:
+            check_ordinary_end(self.mentorship, ended_on)
+        except ValidationError as error:
+            raise ValidationError(error.error_dict["ended_on"]) from error
+        return ended_on
 
 
 class CompleteEarlyForm(OrderFieldsForm):

@@ -189,6 +189,14 @@ class Mentorship(models.Model):
     def is_active(self) -> bool:
         return self.status == MentorshipStatus.ACTIVE
 
+    @property
+    def roster(self) -> list[MentorshipMentee]:
+        """The mentees every page and document names: of a pair at work its active ones; of an
+        ended one all of them — its members stop being active with its end, not before, and
+        its history keeps them. Reads `members` as prefetched (prefetch them all)."""
+        members = list(self.members.all())
+        return [m for m in members if m.active] if self.is_active else members
+
 
 class MentorshipMentee(models.Model):
     """A mentee of a mentorship. `active` is kept here, not read through the mentorship, so
@@ -203,6 +211,11 @@ class MentorshipMentee(models.Model):
         verbose_name=_("mentee"),
     )
     active = models.BooleanField(default=True)
+    # The mentee's class when the pair was formed: a pair lasts at most a year, so it is the
+    # class of the pair's whole term, and its pages and documents print it after the person
+    # has moved up (the person's own grade is always today's).
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    class_letter = models.CharField(_("class letter"), max_length=2, blank=True)
     # The pair's score and the ranks the two gave each other when it was formed.
     score = models.PositiveIntegerField(_("score"), null=True, blank=True)
     mentee_rank = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -223,6 +236,27 @@ class MentorshipMentee(models.Model):
 
     def __str__(self) -> str:
         return str(self.mentee)
+
+    @property
+    def class_name(self) -> str:
+        """«8А», as `Person.class_name`, of the pair's time."""
+        return f"{self.grade}{self.class_letter}" if self.grade else ""
+
+
+class MentorAssignmentQuerySet(models.QuerySet["MentorAssignment"]):
+    def with_meetings_held(self) -> MentorAssignmentQuerySet:
+        """Each stretch with `meetings_held`: the meetings of its pair its mentor held — the
+        meeting names who held it, so a replacement does not pass them on."""
+        return self.annotate(
+            meetings_held=models.Count(
+                "mentor__meetings_held",
+                filter=Q(
+                    mentor__meetings_held__mentorship=models.F("mentorship"),
+                    mentor__meetings_held__status="held",
+                ),
+                distinct=True,
+            )
+        )
 
 
 class MentorAssignment(models.Model):
@@ -253,6 +287,10 @@ class MentorAssignment(models.Model):
     )
     assigned_on = models.DateField(_("from"))
     released_on = models.DateField(_("to"), null=True, blank=True)
+    # A pupil mentor's class when taking the pair over (as `MentorshipMentee.grade`): the
+    # pair's documents print the class of its time.
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    class_letter = models.CharField(_("class letter"), max_length=2, blank=True)
     # Why this mentor took over; empty for the first mentor of the pair.
     ground = models.CharField(_("ground"), max_length=24, choices=Ground.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -268,6 +306,8 @@ class MentorAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MentorAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mentor of a pair or group")
@@ -287,6 +327,10 @@ class MentorAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} ({self.assigned_on:%d.%m.%Y})"
+
+    @property
+    def class_name(self) -> str:
+        return f"{self.grade}{self.class_letter}" if self.grade else ""
 
 
 class AbsenceReason(models.TextChoices):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -124,6 +124,15 @@ MESSAGES = {
     "kind_group_only": _(
         "Group mentoring is the kind of a group: a pair of one mentor and one mentee takes "
         "another kind."
+    ),
+    "planned_end_passed": _(
+        "The new planned end must come after today (%(today)s): to end the mentoring now, "
+        "complete it early, with the reason and the order."
+    ),
+    "before_planned_end": _(
+        "The planned end of this mentoring is %(end)s: before it, the mentoring can be "
+        "completed only early — with the reason, the agreement of the mentor and the curator "
+        "and the director's order (regulation §2.7). Use «Complete early»."
     ),
 }
 
@@ -299,6 +308,8 @@ def mentorship_create(
                     organisation_id=programme.organisation_id,
                     mentorship=mentorship,
                     mentee=member.mentee,
+                    grade=member.mentee.person.grade,
+                    class_letter=member.mentee.person.class_letter,
                     score=member.score,
                     mentee_rank=member.mentee_rank,
                     mentor_rank=member.mentor_rank,
@@ -314,6 +325,8 @@ def mentorship_create(
         mentorship=mentorship,
         mentor=mentor,
         assigned_on=started_on,
+        grade=mentor.person.grade,
+        class_letter=mentor.person.class_letter,
         created_by=by,
     )
     for member in members:
@@ -430,6 +443,42 @@ def _sync(mentorship: Mentorship, locked: Mentorship, names: Iterable[str]) -> N
             setattr(mentorship, name, getattr(locked, name))
 
 
+def mentor_on(mentorship: Mentorship, day: date) -> int:
+    """The pk of the mentor who mentored the pair on `day`: the last assignment that began on
+    or before it (a replacement takes over on its own day), the first one before the start."""
+    periods = list(
+        MentorAssignment.objects.filter(mentorship=mentorship)
+        .order_by("assigned_on", "pk")
+        .values_list("assigned_on", "mentor_id")
+    )
+    if not periods:
+        return mentorship.mentor_id
+    found = periods[0][1]
+    for assigned_on, mentor_id in periods:
+        if assigned_on <= day:
+            found = mentor_id
+    return found
+
+
+# What other apps do when a pair or group ends or changes its mentor (the meetings app cancels
+# the meetings that will not take place and passes the planned ones on), run inside the
+# change's transaction; registered in their AppConfig.ready, as consents' `on_withdrawal`.
+EndConsequence = Callable[[Mentorship, User | None], None]
+ReplacementConsequence = Callable[[Mentorship, MentorAssignment, User | None], None]
+_END_CONSEQUENCES: list[EndConsequence] = []
+_REPLACEMENT_CONSEQUENCES: list[ReplacementConsequence] = []
+
+
+def on_end(consequence: EndConsequence) -> None:
+    if consequence not in _END_CONSEQUENCES:
+        _END_CONSEQUENCES.append(consequence)
+
+
+def on_replacement(consequence: ReplacementConsequence) -> None:
+    if consequence not in _REPLACEMENT_CONSEQUENCES:
+        _REPLACEMENT_CONSEQUENCES.append(consequence)
+
+
 def _check_end_date(locked: Mentorship, ended_on: date | None) -> date:
     if ended_on is None:
         raise ValidationError({"ended_on": _error("end_date_required")})
@@ -446,6 +495,16 @@ def _check_end_date(locked: Mentorship, ended_on: date | None) -> date:
     return ended_on
 
 
+def check_ordinary_end(mentorship: Mentorship, ended_on: date | None) -> None:
+    """An ordinary completion comes on or after the planned end: before it the mentoring ends
+    only early, with the reason, the agreement and the order (seed 002 §2.7 names no
+    tolerance, so there is none). One place for the service and the form."""
+    if ended_on is not None and ended_on < mentorship.planned_end:
+        raise ValidationError(
+            {"ended_on": _error("before_planned_end", end=_d(mentorship.planned_end))}
+        )
+
+
 def _current_assignment(locked: Mentorship) -> MentorAssignment:
     """The open assignment of the current mentor (made for a pair created before the history
     was kept)."""
@@ -456,6 +515,8 @@ def _current_assignment(locked: Mentorship) -> MentorAssignment:
             mentorship=locked,
             mentor_id=locked.mentor_id,
             assigned_on=locked.started_on,
+            grade=locked.mentor.person.grade,
+            class_letter=locked.mentor.person.class_letter,
         )
     return current
 
@@ -480,6 +541,8 @@ def _end(
     MentorshipMentee.objects.filter(mentorship=locked, active=True).update(active=False)
     for member in members:
         _mentee_after(member.mentee, status, reason, by)
+    for consequence in _END_CONSEQUENCES:
+        consequence(locked, by)
     _audit(
         locked,
         members,
@@ -547,10 +610,13 @@ def mentorship_complete(
     mentor_feedback: str = "",
     mentee_feedback: str = "",
 ) -> Mentorship:
-    """The normal end of a pair or group (stage 7), with its results: the mentees have finished
-    mentoring this year, the mentor's place is free, the results go to the mentor's history."""
+    """The normal end of a pair or group (stage 7), on or after its planned end, with its
+    results: the mentees have finished mentoring this year, the mentor's place is free, the
+    results go to the mentor's history. Before the planned end only `mentorship_complete_early`
+    ends it."""
     locked = _locked_active(mentorship)
     ended_on = _check_end_date(locked, ended_on)
+    check_ordinary_end(locked, ended_on)
     results = _clean_results(
         {
             "achievements": achievements,
@@ -664,13 +730,17 @@ def mentorship_set_end(
     mentorship: Mentorship, *, planned_end: date | None, by: User | None
 ) -> Mentorship:
     """A new planned end of an active pair: set individually (seed 002 §2.7), within one year of
-    the start and the days of its extensions."""
+    the start and the days of its extensions, and after today: a planned end moved into the
+    past would let an ordinary completion end the pair early without the order."""
     locked = _locked_active(mentorship)
     try:
         check_term(locked.started_on, planned_end, locked.extension_days)
     except ValidationError as error:
         raise ValidationError({"planned_end": error}) from error
     assert planned_end is not None
+    today = org_today(locked.organisation)
+    if planned_end <= today:
+        raise ValidationError({"planned_end": _error("planned_end_passed", today=_d(today))})
     before = locked.planned_end
     locked.planned_end = planned_end
     locked.save(update_fields=["planned_end", "updated_at"])
@@ -890,6 +960,8 @@ def mentor_replace(
         mentorship=locked,
         mentor=locked.mentor,
         assigned_on=on,
+        grade=locked.mentor.person.grade,
+        class_letter=locked.mentor.person.class_letter,
         ground=ground,
         note=note,
         created_by=by,
@@ -899,6 +971,8 @@ def mentor_replace(
         locked, OrderKind.MENTOR_REPLACEMENT, MENTOR_REPLACEMENT_TITLE, order, by
     )
     assignment.save(update_fields=["order"])
+    for consequence in _REPLACEMENT_CONSEQUENCES:
+        consequence(locked, assignment, by)
     _audit(
         locked,
         members,

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.db.models import BooleanField, ExpressionWrapper
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from nastavnik.consents.rules import hidden_q
@@ -88,6 +89,7 @@ def mentorship_detail(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = mentorship_for(ctx, mentorship_pk)
     assignments = list(
         MentorAssignment.objects.filter(mentorship=mentorship)
+        .with_meetings_held()
         .select_related("mentor__person", "order")
         .order_by("assigned_on", "pk")
     )
@@ -141,8 +143,11 @@ def mentorship_complete(request: HttpRequest, mentorship_pk: int) -> HttpRespons
     ctx = _ctx(request)
     mentorship = mentorship_for(ctx, mentorship_pk)
     today = org_today(ctx.organisation)
+    # Completed on its planned end, or later when the curator comes to it late.
     form = CompleteForm(
-        request.POST or None, initial={"ended_on": min(today, mentorship.planned_end)}
+        request.POST or None,
+        mentorship=mentorship,
+        initial={"ended_on": min(today, mentorship.planned_end)},
     )
     return _action(
         request,
@@ -159,6 +164,14 @@ def mentorship_complete(request: HttpRequest, mentorship_pk: int) -> HttpRespons
             "corrected later while the programme is open."
         ),
         submit=_("Complete"),
+        early_url=(
+            reverse(
+                "mentorships:complete_early",
+                kwargs={"org_slug": ctx.organisation.slug, "mentorship_pk": mentorship.pk},
+            )
+            if today < mentorship.planned_end
+            else ""
+        ),
     )
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import F
 
 from nastavnik.documents.render import render_docx
-from nastavnik.mentorships.documents import person_line
-from nastavnik.mentorships.models import Mentorship
+from nastavnik.mentorships.documents import member_line, person_line
+from nastavnik.mentorships.models import MentorAssignment, Mentorship
 from nastavnik.plans.models import DevelopmentPlan, PlanItemStatus, ResponsibleSide
 from nastavnik.programmes.models import PlanSection
 
@@ -69,9 +69,30 @@ def _sections(plan: DevelopmentPlan, *, group: bool) -> list[dict[str, Any]]:
     return sections
 
 
+def _mentor_line(mentorship: Mentorship) -> str:
+    """The mentor, and for a replaced one since when and who mentored before (who, when)."""
+    periods = list(
+        MentorAssignment.objects.filter(mentorship=mentorship)
+        .select_related("mentor__person")
+        .order_by("assigned_on", "pk")
+    )
+    # A pupil mentor's class of the pair's time, kept with the assignment.
+    line = person_line(mentorship.mentor.person, periods[-1] if periods else None)
+    if len(periods) < 2:
+        return line
+    earlier = "; ".join(
+        f"{a.mentor.person.full_name} с {a.assigned_on:%d.%m.%Y}"
+        + (f" по {a.released_on:%d.%m.%Y}" if a.released_on else "")
+        for a in periods[:-1]
+    )
+    return f"{line} (с {periods[-1].assigned_on:%d.%m.%Y}; ранее — {earlier})"
+
+
 def plan_context(mentorship: Mentorship, plan: DevelopmentPlan) -> dict[str, Any]:
     programme = mentorship.programme
-    mentees = [m.mentee.person for m in mentorship.members.all() if m.active]
+    # All of an ended pair's mentees, with their class of the pair's time.
+    members = mentorship.roster
+    mentees = [m.mentee.person for m in members]
     return {
         "org": mentorship.organisation,
         "academic_year": programme.academic_year.label,
@@ -79,9 +100,9 @@ def plan_context(mentorship: Mentorship, plan: DevelopmentPlan) -> dict[str, Any
         "role_model": mentorship.role_model.name if mentorship.role_model else "",
         "is_group": mentorship.is_group,
         "mentor": mentorship.mentor.person,
-        "mentor_line": person_line(mentorship.mentor.person),
+        "mentor_line": _mentor_line(mentorship),
         "mentees": mentees,
-        "mentee_lines": [person_line(person) for person in mentees],
+        "mentee_lines": [member_line(member) for member in members],
         "started_on": mentorship.started_on,
         "planned_end": mentorship.planned_end,
         "curator": programme.curator,

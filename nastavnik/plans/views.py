@@ -21,7 +21,7 @@ from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt, refuse
 from nastavnik.core.uploads import content_type_of
 from nastavnik.mentorships.access import Side, mentorships_of, side_of, with_people, workable_for
-from nastavnik.mentorships.models import Mentorship
+from nastavnik.mentorships.models import MentorAssignment, Mentorship
 from nastavnik.mentorships.suspension import suspensions_of
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
@@ -76,6 +76,13 @@ def plan_detail(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     today = org_today(ctx.organisation)
     context: dict[str, Any] = {
         "mentorship": mentorship,
+        # Who mentored the pair before a replacement, and when: the plan is theirs too.
+        "earlier_mentors": list(
+            MentorAssignment.objects.filter(mentorship=mentorship, released_on__isnull=False)
+            .exclude(mentor_id=mentorship.mentor_id, released_on=mentorship.ended_on)
+            .select_related("mentor__person")
+            .order_by("assigned_on", "pk")
+        ),
         "plan": plan,
         "side": side,
         "is_curator": side == Side.CURATOR,

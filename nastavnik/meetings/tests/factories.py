@@ -64,7 +64,9 @@ def meeting(
     status: str = MeetingStatus.PLANNED,
     **fields: Any,
 ) -> Meeting:
-    """A meeting `days` from now (negative: in the past), or at `at`."""
+    """A meeting `days` from now (negative: in the past), or at `at`, held by the pair's
+    mentor unless `mentor_id` says otherwise."""
+    mentor_id = fields.pop("mentor_id", None) or mentorship.mentor_id
     values: dict[str, Any] = {
         "kind": "regular",
         "duration_minutes": 45,
@@ -75,6 +77,7 @@ def meeting(
     made = Meeting.objects.create(
         organisation_id=mentorship.organisation_id,
         mentorship=mentorship,
+        mentor_id=mentor_id,
         starts_at=at or timezone.now() + timedelta(days=days),
         status=status,
         **values,

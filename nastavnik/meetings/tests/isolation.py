@@ -19,6 +19,7 @@ def pair_meeting(org: Organisation) -> Meeting:
     return Meeting.objects.create(
         organisation=org,
         mentorship=mentorship,
+        mentor_id=mentorship.mentor_id,
         kind="first",
         starts_at=timezone.make_aware(datetime.combine(day, time(15, 0))),
         place="Кабинет 214",
@@ -34,6 +35,7 @@ def _meeting_of(mentorship) -> int:
     return Meeting.objects.create(
         organisation_id=mentorship.organisation_id,
         mentorship=mentorship,
+        mentor_id=mentorship.mentor_id,
         kind="first",
         starts_at=timezone.make_aware(datetime.combine(day, time(15, 0))),
         place="Кабинет 214",

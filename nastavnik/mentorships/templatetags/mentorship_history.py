@@ -20,11 +20,13 @@ register = template.Library()
 
 def history_of(mentor: Mentor) -> list[MentorAssignment]:
     """The stretches the person mentored a pair or group, newest first; mentees whose data are
-    hidden after a withdrawn consent are left out of the names. Three queries."""
+    hidden after a withdrawn consent are left out of the names; with the meetings the person
+    held in each (not those of a mentor before or after them). Three queries."""
     return list(
         MentorAssignment.objects.filter(
             organisation_id=mentor.organisation_id, mentor__person_id=mentor.person_id
         )
+        .with_meetings_held()
         .select_related(
             "mentorship__programme__academic_year", "mentorship__form", "mentorship__result"
         )

@@ -50,3 +50,11 @@ def active_pair(
 
 def pair_in(org: Organisation) -> Mentorship:
     return active_pair(approved_programme(org))
+
+
+def due_pair(programme: Programme, **fields: Any) -> Mentorship:
+    """An active pair whose planned end is today: it may be completed as planned."""
+    today = org_today(programme.organisation)
+    return active_pair(
+        programme, started_on=today - timedelta(days=200), planned_end=today, **fields
+    )

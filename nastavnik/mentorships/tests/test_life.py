@@ -27,7 +27,7 @@ from nastavnik.mentorships.models import (
     MentorshipResult,
     MentorshipStatus,
 )
-from nastavnik.mentorships.tests.data import active_pair
+from nastavnik.mentorships.tests.data import active_pair, due_pair
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
 from nastavnik.people.validators import org_today
@@ -80,7 +80,7 @@ def refused(mentorship, call, msgid, **params):
 
 
 def test_completing_ends_the_pair_frees_the_mentee_and_keeps_the_results(programme, today):
-    pair = active_pair(programme)
+    pair = due_pair(programme)
     member = pair.members.get()
 
     services.mentorship_complete(
@@ -112,7 +112,7 @@ def test_completing_ends_the_pair_frees_the_mentee_and_keeps_the_results(program
 
 
 def test_a_pair_is_completed_once(programme, today):
-    pair = active_pair(programme)
+    pair = due_pair(programme)
     services.mentorship_complete(pair, ended_on=today, by=None, summary="Итог")
 
     for call in (
@@ -148,8 +148,56 @@ def test_the_end_date_lies_between_the_start_and_today(programme, today):
     )
 
 
+BEFORE_PLANNED_END = (
+    "The planned end of this mentoring is %(end)s: before it, the mentoring can be completed "
+    "only early — with the reason, the agreement of the mentor and the curator and the "
+    "director's order (regulation §2.7). Use «Complete early»."
+)
+
+
+def test_an_ordinary_completion_before_the_planned_end_is_refused(programme, today):
+    """Six months, or one day, before the planned end: only the early completion ends it."""
+    pair = active_pair(
+        programme, started_on=today - timedelta(days=100), planned_end=today + timedelta(days=180)
+    )
+    for day in (today, today - timedelta(days=1)):
+        refused(
+            pair,
+            lambda day=day: services.mentorship_complete(pair, ended_on=day, by=None, summary="x"),
+            BEFORE_PLANNED_END,
+            end=pair.planned_end.strftime("%d.%m.%Y"),
+        )
+
+    # On the planned end (and after it) it is the ordinary completion.
+    due = due_pair(programme)
+    services.mentorship_complete(due, ended_on=today, by=None)
+    assert Mentorship.objects.get(pk=due.pk).status == MentorshipStatus.COMPLETED
+    late = active_pair(
+        programme,
+        started_on=today - timedelta(days=200),
+        planned_end=today - timedelta(days=3),
+    )
+    services.mentorship_complete(late, ended_on=today - timedelta(days=1), by=None)
+    assert Mentorship.objects.get(pk=late.pk).status == MentorshipStatus.COMPLETED
+
+
+def test_the_planned_end_cannot_be_moved_into_the_past(programme, today):
+    """Else an ordinary completion could end the pair early after all."""
+    pair = active_pair(programme, started_on=today - timedelta(days=100))
+    for day in (today, today - timedelta(days=1)):
+        refused(
+            pair,
+            lambda day=day: services.mentorship_set_end(pair, planned_end=day, by=None),
+            "The new planned end must come after today (%(today)s): to end the mentoring now, "
+            "complete it early, with the reason and the order.",
+            today=today.strftime("%d.%m.%Y"),
+        )
+    services.mentorship_set_end(pair, planned_end=today + timedelta(days=1), by=None)
+    assert Mentorship.objects.get(pk=pair.pk).planned_end == today + timedelta(days=1)
+
+
 def test_a_result_text_has_a_limit(programme, today):
-    pair = active_pair(programme)
+    pair = due_pair(programme)
     refused(
         pair,
         lambda: services.mentorship_complete(pair, ended_on=today, by=None, project="П" * 301),
@@ -463,7 +511,7 @@ def test_a_group_gets_a_group_mentor(programme, today):
 
 
 def test_a_completed_pair_gets_no_new_mentor(programme, today):
-    pair = active_pair(programme)
+    pair = due_pair(programme)
     services.mentorship_complete(pair, ended_on=today, by=None)
     refused(
         pair,

@@ -9,11 +9,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from nastavnik.documents.render import docx_text
 from nastavnik.matching.tests.data import approved_programme, mentor, student
 from nastavnik.mentees.models import MenteeStatus
+from nastavnik.mentorships.forms import CompleteForm
 from nastavnik.mentorships.models import (
     AbsenceReason,
     AbsentSide,
@@ -21,8 +23,8 @@ from nastavnik.mentorships.models import (
     Mentorship,
     MentorshipStatus,
 )
-from nastavnik.mentorships.tests.data import active_pair
-from nastavnik.mentorships.tests.test_life import snapshot
+from nastavnik.mentorships.tests.data import active_pair, due_pair
+from nastavnik.mentorships.tests.test_life import BEFORE_PLANNED_END, snapshot
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
 from nastavnik.orgs.models import Role
@@ -52,6 +54,12 @@ def today(tenant_a):
 @pytest.fixture
 def pair(programme):
     return active_pair(programme, grade=8)
+
+
+@pytest.fixture
+def due(programme):
+    """A pair whose planned end is today."""
+    return due_pair(programme, grade=8)
 
 
 def order_fields(programme, number="77-о"):
@@ -93,7 +101,8 @@ def test_an_outsider_finds_no_pair(client, tenant_a, tenant_b, pair, today):
     assert snapshot(pair) == before
 
 
-def test_completing_with_results_through_the_form(curator_client, pair, today):
+def test_completing_with_results_through_the_form(curator_client, due, today):
+    pair = due
     response = curator_client.post(
         url("complete", pair),
         {
@@ -139,7 +148,8 @@ def test_completing_with_results_through_the_form(curator_client, pair, today):
     assert pair.result.project == "Математика в архитектуре города"
 
 
-def test_the_mentor_and_mentee_cards_show_the_results(curator_client, pair, today):
+def test_the_mentor_and_mentee_cards_show_the_results(curator_client, due, today):
+    pair = due
     curator_client.post(
         url("complete", pair), {"ended_on": d(today), "project": "Дроби без страха"}
     )
@@ -157,6 +167,32 @@ def test_the_mentor_and_mentee_cards_show_the_results(curator_client, pair, toda
     assert "Дроби без страха" in page
     assert pair.mentor.person.full_name in page
     assert gettext("Finished mentoring") in page
+
+
+def test_the_complete_form_refuses_a_day_before_the_planned_end(pair, due, today):
+    message = gettext(BEFORE_PLANNED_END) % {"end": pair.planned_end.strftime("%d.%m.%Y")}
+    form = CompleteForm({"ended_on": d(today)}, mentorship=pair)
+    assert not form.is_valid()
+    assert form.errors["ended_on"] == [message]
+    assert CompleteForm({"ended_on": d(today)}, mentorship=due).is_valid()
+
+
+def test_completing_before_the_planned_end_points_to_the_early_completion(
+    curator_client, pair, today
+):
+    """Six months early through «Complete»: refused on the form, nothing changed, and the
+    page names the way that is allowed."""
+    before = snapshot(pair)
+    response = curator_client.post(
+        url("complete", pair), {"ended_on": d(today), "summary": "Цели достигнуты"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = gettext(BEFORE_PLANNED_END) % {"end": pair.planned_end.strftime("%d.%m.%Y")}
+    assert escape(message) in page
+    assert url("complete_early", pair) in page
+    assert snapshot(pair) == before
+    assert Mentorship.objects.get(pk=pair.pk).status == MentorshipStatus.ACTIVE
 
 
 def test_early_completion_through_the_form_makes_the_order(curator_client, programme, pair, today):
