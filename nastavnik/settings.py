@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "nastavnik.monitoring",
     "nastavnik.indicators",
     "nastavnik.concerns",
+    # The REST API: ninja here so its docs page uses its bundled static files, not a CDN.
+    "ninja",
+    "nastavnik.api",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +240,9 @@ JOB_LEASE_SECONDS = float(os.environ.get("DJANGO_JOB_LEASE_SECONDS", "60"))
 JOB_RETENTION_HOURS = float(os.environ.get("DJANGO_JOB_RETENTION_HOURS", "24"))
 # The curator's dashboard warns when a queued task has waited this long (no worker running).
 TASKS_WAITING_ALERT_MINUTES = int(os.environ.get("DJANGO_TASKS_WAITING_ALERT_MINUTES", "10"))
+
+# Calls one REST API token may make per minute, counted in the shared cache (api.base).
+API_RATE_PER_MINUTE = int(os.environ.get("DJANGO_API_RATE_PER_MINUTE", "600"))
 
 # Security headers; the HTTPS ones follow DEBUG so `check --deploy` passes in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -77,6 +77,8 @@ class Perm(StrEnum):
     CONCERNS_RAISE = "concerns.raise"
     CONCERNS_HANDLE = "concerns.handle"
     CONCERNS_READ = "concerns.read"
+    # Personal access tokens for the REST API: a token never does more than its owner's roles.
+    API_TOKENS = "api.tokens"
 
 
 # Rights over one's own data only: they give no power over anyone else, so they never stop a
@@ -125,6 +127,7 @@ _RUNS_PROGRAMME = _STAFF_READ | {
     Perm.PUBLIC_PAGE_EDIT,
     Perm.MONITORING_VIEW,
     Perm.MONITORING_EDIT,
+    Perm.API_TOKENS,
 }
 
 GRANTS: dict[Role, frozenset[Perm]] = {
@@ -144,6 +147,7 @@ GRANTS: dict[Role, frozenset[Perm]] = {
         Perm.CASES_VIEW,
         Perm.MONITORING_VIEW,
         Perm.CONCERNS_READ,
+        Perm.API_TOKENS,
     },
     # The commission reads the mentor base and scores the candidates it is asked to.
     Role.COMMISSION_MEMBER: _EVERY_ROLE
