@@ -235,6 +235,7 @@ def org_of(request: HttpRequest, perm: Perm) -> OrgContext:
 
 # --- Pages -------------------------------------------------------------------------------------
 
+
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
     return create_model(  # type: ignore[call-overload]
         name,

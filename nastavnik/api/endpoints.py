@@ -9,7 +9,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -143,7 +143,7 @@ def people_detail(request: HttpRequest, org_slug: str, person_pk: int) -> Any:
 def people_create(request: HttpRequest, org_slug: str, payload: s.PersonIn) -> Any:
     ctx = org_of(request, Perm.PEOPLE_EDIT)
     person = person_create(ctx.organisation, payload.dict(), by=request.user)  # type: ignore[arg-type]
-    return 201, _person(ctx, person)
+    return Status(201, _person(ctx, person))
 
 
 @people.patch(
@@ -193,7 +193,7 @@ def import_start(
     ctx = org_of(request, Perm.PEOPLE_IMPORT)
     job = people_import_upload(ctx.organisation, kind, file, by=request.user)  # type: ignore[arg-type]
     import_job_set_mapping(job, job.header_row, job_mapping(job), by=request.user)  # type: ignore[arg-type]
-    return 202, _job(import_job_run(job, PREVIEW))
+    return Status(202, _job(import_job_run(job, PREVIEW)))
 
 
 @people.get(ORG + "/imports", response=responses(s.ImportJobPage), url_name="import_list")
@@ -222,7 +222,7 @@ def import_confirm(request: HttpRequest, org_slug: str, job_pk: int, payload: s.
         skip_invalid=payload.skip_invalid,
         by=request.user,  # type: ignore[arg-type]
     )
-    return 202, _job(import_job_run(job, COMMIT))
+    return Status(202, _job(import_job_run(job, COMMIT)))
 
 
 # --- The mentee and mentor bases ---------------------------------------------------------------

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from nastavnik.api.models import Access, Area
 from nastavnik.api.tokens import LIFETIMES, MESSAGES
@@ -14,22 +14,19 @@ NONE = ""
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Token name"),
         max_length=100,
         help_text=_("What the token is for: «E-journal sync», «BI dashboard»."),
     )
-    days = forms.TypedChoiceField(
-        label=_("Valid for"),
-        coerce=int,
-        choices=[
-            (days, ngettext_lazy("%(count)d day", "%(count)d days", days) % {"count": days})
-            for days in LIFETIMES
-        ],
-        initial=90,
-    )
+    days = forms.TypedChoiceField(label=_("Valid for"), coerce=int, initial=90)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Made per form, in the language of the request.
+        self.fields["days"].choices = [
+            (days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
+            for days in LIFETIMES
+        ]
         for area in Area:
             self.fields[f"scope_{area.value}"] = forms.ChoiceField(
                 label=area.label,
