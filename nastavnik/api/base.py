@@ -13,6 +13,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from functools import wraps
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.urls import URLPattern, URLResolver
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from pydantic import create_model
@@ -63,7 +64,7 @@ class Problem(Schema):
     errors: list[FieldProblem] | None = None
 
 
-ERROR_CODES = (401, 403, 404, 422, 429)
+ERROR_CODES = (400, 401, 403, 404, 422, 429)
 
 
 def responses(ok: Any, status: int = 200, *extra: int) -> dict[int, Any]:
@@ -144,6 +145,11 @@ def _install_handlers(api: NinjaAPI) -> None:
         )
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # Ninja's own refusals: a body that is not JSON (400) and the like.
+        return problem(exc.status_code, HTTPStatus(exc.status_code).phrase, exc.message)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:

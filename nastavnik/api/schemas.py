@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from nastavnik.api.base import page_schema
+from nastavnik.people.validators import GRADE_MAX, GRADE_MIN
 
 PersonKindName = Literal["student", "staff", "parent", "graduate", "external"]
 GenderName = Literal["m", "f"]
@@ -41,14 +42,14 @@ class PersonOut(Schema):
 
 class PersonIn(Schema):
     kind: PersonKindName
-    last_name: str = Field(max_length=80)
-    first_name: str = Field(max_length=80)
+    last_name: str = Field(min_length=1, max_length=80)
+    first_name: str = Field(min_length=1, max_length=80)
     middle_name: str = Field("", max_length=80)
     gender: GenderName
     birth_date: date | None = None
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
-    grade: int | None = Field(None, ge=0, le=32767)
+    grade: int | None = Field(None, ge=GRADE_MIN, le=GRADE_MAX)
     class_letter: str = Field("", max_length=2)
     position: str = Field("", max_length=120)
     subjects: str = Field("", max_length=300)
@@ -61,14 +62,14 @@ class PersonIn(Schema):
 
 class PersonPatch(Schema):
     kind: PersonKindName | None = None
-    last_name: str | None = Field(None, max_length=80)
-    first_name: str | None = Field(None, max_length=80)
+    last_name: str | None = Field(None, min_length=1, max_length=80)
+    first_name: str | None = Field(None, min_length=1, max_length=80)
     middle_name: str | None = Field(None, max_length=80)
     gender: GenderName | None = None
     birth_date: date | None = None
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
-    grade: int | None = Field(None, ge=0, le=32767)
+    grade: int | None = Field(None, ge=GRADE_MIN, le=GRADE_MAX)
     class_letter: str | None = Field(None, max_length=2)
     position: str | None = Field(None, max_length=120)
     subjects: str | None = Field(None, max_length=300)
