@@ -18,6 +18,10 @@ keep-alive and a think time of `--think` seconds (0.5–1.5 by default) between 
 whose answer is not 200 is an error. The per-token rate limit is raised for the run: what is
 measured is the serving, while every call still counts in the shared cache as in production.
 
+The rate-limit counters live in the shared cache: the database table by default, Redis with
+`--cache-url redis://127.0.0.1:6379/1` (BENCH_API_CACHE_URL) as a deployment with several
+servers has it.
+
 The last line: p50_ms=… p95_ms=… rps=… errors=…
 """
 
@@ -160,6 +164,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="10 clients, 10 s, a small school")
     parser.add_argument("--reuse", action="store_true", help="serve the previous run's database")
     parser.add_argument("--workers", help="gunicorn workers (deploy/gunicorn.conf.py's default)")
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_API_CACHE_URL", ""),
+        help="the shared cache of the rate limits, e.g. redis://127.0.0.1:6379/1 "
+        "(default: the database table, as without DJANGO_CACHE_URL)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.clients, args.seconds, args.students, args.pairs = 10, 10, 300, 30
@@ -170,6 +180,8 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="nastavnik-bench-api-"))
     env = production_env(database_url, workdir / "static", workdir / "media")
     env["DJANGO_API_RATE_PER_MINUTE"] = str(10**9)
+    if args.cache_url:
+        env["DJANGO_CACHE_URL"] = args.cache_url
     process = None
     try:
         build(env, database_url, args.students, args.pairs, args.reuse)
