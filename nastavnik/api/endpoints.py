@@ -30,7 +30,15 @@ from nastavnik.indicators.compute import coverage_by_year
 from nastavnik.meetings.access import meetings_workable, with_feedback
 from nastavnik.mentees.access import mentees_of
 from nastavnik.mentors.access import mentors_of
-from nastavnik.mentorships.access import mentorship_for, with_people, workable
+from nastavnik.mentorships.access import (
+    Side,
+    mentorship_for,
+    mentorships_of,
+    own_people,
+    side_of,
+    with_people,
+    workable,
+)
 from nastavnik.orders.access import order_for, orders_of
 from nastavnik.orders.views import DOCX
 from nastavnik.orgs.policy import Perm
@@ -365,14 +373,18 @@ class MeetingFilters(Paging):
 @mentorships.get(ORG + "/meetings", response=responses(s.MeetingPage), url_name="meetings")
 def meeting_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilters]) -> Any:
     ctx = org_of(request, Perm.PAIR_WORK)
-    found = with_feedback(meetings_workable(ctx, request.user))  # type: ignore[arg-type]
+    user = request.user
+    found = with_feedback(meetings_workable(ctx, user))  # type: ignore[arg-type]
     if filters.mentorship_id:
         found = found.filter(mentorship_id=filters.mentorship_id)
-    return paginate(
-        found.order_by("-starts_at", "pk"),
-        filters.page,
-        filters.page_size,
-        lambda m: {
+    page = paginate(found.order_by("-starts_at", "pk"), filters.page, filters.page_size)
+    # The meeting page's rule: ratings are seen by everyone on the pair, a comment only by its
+    # author and those who run the programme (a child tells the curator frankly how it goes).
+    me = set(own_people(ctx, user).values_list("pk", flat=True))  # type: ignore[arg-type]
+    pairs = with_people(mentorships_of(ctx)).in_bulk({m.mentorship_id for m in page["results"]})
+    sides = {pk: side_of(ctx, user, pair, me) for pk, pair in pairs.items()}  # type: ignore[arg-type]
+    page["results"] = [
+        {
             "id": m.pk,
             "mentorship_id": m.mentorship_id,
             "kind": m.kind,
@@ -380,18 +392,21 @@ def meeting_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilt
             "duration_minutes": m.duration_minutes,
             "format": m.format,
             "status": m.status,
-            # Who wrote it is not said: the pages show ratings by side only, too.
             "feedback": [
                 {
                     "side": f.side,
                     "rating": f.rating,
-                    "comment": f.comment,
+                    "comment": f.comment
+                    if sides.get(m.mentorship_id) == Side.CURATOR or f.author_id in me
+                    else None,
                     "created_at": f.created_at,
                 }
                 for f in m.feedback.all()
             ],
-        },
-    )
+        }
+        for m in page["results"]
+    ]
+    return page
 
 
 @mentorships.get(ORG + "/plan-items", response=responses(s.PlanItemPage), url_name="plan_items")

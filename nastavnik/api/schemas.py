@@ -133,7 +133,8 @@ class MentorshipOut(Schema):
 class FeedbackOut(Schema):
     side: str
     rating: int
-    comment: str
+    # Null for whoever may not read it: only its author and those who run the programme do.
+    comment: str | None
     created_at: datetime
 
 

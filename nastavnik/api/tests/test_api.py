@@ -365,3 +365,32 @@ def test_schema_and_docs_are_served_from_our_own_static_files(client):
     # The settings are a JSON data block, not a script: the CSP forbids inline scripts.
     assert '<script type="application/json" id="swagger-settings">' in page
     assert "unsafe-inline" not in docs["Content-Security-Policy"]
+
+
+def test_a_feedback_comment_is_read_only_by_its_author_and_those_who_run_the_programme(
+    client, tenant_a
+):
+    from nastavnik.meetings.models import Feedback
+    from nastavnik.meetings.tests.isolation import pair_meeting
+
+    meeting = pair_meeting(tenant_a.organisation)
+    pair = meeting.mentorship
+    mentee_person = pair.members.first().mentee.person
+    Feedback.objects.create(
+        organisation=tenant_a.organisation,
+        meeting=meeting,
+        author=mentee_person,
+        side="mentee",
+        rating=2,
+        comment="Наставник опаздывает",
+    )
+    # The pair's mentor has an account: the token is theirs.
+    Person.objects.filter(pk=pair.mentor.person_id).update(user=tenant_a.user(Role.MENTOR))
+    scopes = {"mentorships": "read"}
+
+    by_curator = call(client, "GET", "/meetings", token(tenant_a, scopes=scopes)).json()
+    by_mentor = call(client, "GET", "/meetings", token(tenant_a, Role.MENTOR, scopes)).json()
+
+    assert by_curator["results"][0]["feedback"][0]["comment"] == "Наставник опаздывает"
+    seen = by_mentor["results"][0]["feedback"][0]
+    assert seen["rating"] == 2 and seen["comment"] is None
