@@ -14,7 +14,7 @@ a school's script would. gunicorn serves it in production settings.
 
 `--clients` threads each call the list endpoints in turn (people, a search, the mentee and
 mentor bases, pairs with members, meetings, plan items, campaigns, orders, coverage) with
-keep-alive and a think time of `--think` seconds (0.5–1.5 by default) between calls. A call
+keep-alive and a think time of `--think` seconds between calls (1–3, as bench-web's users). A call
 whose answer is not 200 is an error. The per-token rate limit is raised for the run: what is
 measured is the serving, while every call still counts in the shared cache as in production.
 
@@ -160,7 +160,7 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=3000)
     parser.add_argument("--pairs", type=int, default=300)
     parser.add_argument("--port", type=int, default=8151)
-    parser.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5))
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0))
     parser.add_argument("--quick", action="store_true", help="10 clients, 10 s, a small school")
     parser.add_argument("--reuse", action="store_true", help="serve the previous run's database")
     parser.add_argument("--workers", help="gunicorn workers (deploy/gunicorn.conf.py's default)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest
@@ -48,6 +49,7 @@ from nastavnik.people.models import ImportJob, Person
 from nastavnik.people.services import person_create, person_update
 from nastavnik.people.transfer.services import (
     import_job_confirm,
+    import_job_discard,
     import_job_set_mapping,
     job_mapping,
     people_import_upload,
@@ -199,8 +201,15 @@ def import_start(
     file is checked, in the background for a large one. Poll the job until `previewed`, then
     confirm it."""
     ctx = org_of(request, Perm.PEOPLE_IMPORT)
-    job = people_import_upload(ctx.organisation, kind, file, by=request.user)  # type: ignore[arg-type]
-    import_job_set_mapping(job, job.header_row, job_mapping(job), by=request.user)  # type: ignore[arg-type]
+    by = request.user
+    job = people_import_upload(ctx.organisation, kind, file, by=by)  # type: ignore[arg-type]
+    try:
+        import_job_set_mapping(job, job.header_row, job_mapping(job), by=by)  # type: ignore[arg-type]
+    except ValidationError:
+        # The columns could not be recognised: nothing of the file is kept; the page's column
+        # chooser is the way for such a file.
+        import_job_discard(job, by=by)  # type: ignore[arg-type]
+        raise
     return Status(202, _job(import_job_run(job, PREVIEW)))
 
 

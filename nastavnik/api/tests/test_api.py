@@ -394,3 +394,19 @@ def test_a_feedback_comment_is_read_only_by_its_author_and_those_who_run_the_pro
     assert by_curator["results"][0]["feedback"][0]["comment"] == "Наставник опаздывает"
     seen = by_mentor["results"][0]["feedback"][0]
     assert seen["rating"] == 2 and seen["comment"] is None
+
+
+def test_a_list_whose_columns_are_not_recognised_is_refused_and_not_kept(client, tenant_a):
+    from nastavnik.people.models import ImportJob
+
+    unknown = "Колонка1;Колонка2\nБелова;Дарья\n".encode()
+
+    response = client.post(
+        "/api/v1/o/school-a/imports",
+        {"kind": "student", "file": SimpleUploadedFile("x.csv", unknown, "text/csv")},
+        HTTP_AUTHORIZATION=f"Bearer {token(tenant_a)}",
+    )
+
+    assert response.status_code == 422
+    assert all(error["message"] for error in response.json()["errors"])
+    assert not ImportJob.objects.exists()
