@@ -45,7 +45,7 @@ lint: $(BIN)/.installed
 worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
-.PHONY: bench-import bench-matching bench-indicators bench-web bench-pages
+.PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
@@ -70,3 +70,10 @@ bench-web: $(BIN)/.installed
 # line weighs the pages as the load does. BENCH_PAGES_ARGS="--profile /o/school-5/" profiles one.
 bench-pages: $(BIN)/.installed
 	$(BIN)/python bench/page_cost.py $(BENCH_PAGES_ARGS)
+
+# The REST API's list endpoints on the web benchmark's database (bench/web.py: 3,000 more pupils,
+# 300 pairs), 100 clients with a token each for 60 s; last line: p50_ms=… p95_ms=… rps=… errors=…
+# PostgreSQL: BENCH_API_DATABASE_URL (default …/nastavnik_bench_api) is dropped and made anew.
+# BENCH_API_ARGS="--clients 200" and the like pass options.
+bench-api: $(BIN)/.installed
+	$(BIN)/python bench/api.py $(BENCH_API_ARGS)

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "nastavnik.monitoring",
     "nastavnik.indicators",
     "nastavnik.concerns",
+    # The REST API: ninja here so its docs page uses its bundled static files, not a CDN.
+    "ninja",
+    "nastavnik.api",
     # Above the apps: pages that gather from many of them, and the demo's data.
     "nastavnik.compliance",
     "nastavnik.dashboards",
@@ -252,6 +255,9 @@ TASKS_WAITING_ALERT_MINUTES = int(os.environ.get("DJANGO_TASKS_WAITING_ALERT_MIN
 # December) counts for neither. Read by indicators.deadlines.
 HALF_YEAR_WINDOW_SEPTEMBER = os.environ.get("HALF_YEAR_WINDOW_SEPTEMBER", "09-01/10-15")
 HALF_YEAR_WINDOW_MARCH = os.environ.get("HALF_YEAR_WINDOW_MARCH", "03-01/04-15")
+
+# Calls one REST API token may make per minute, counted in the shared cache (api.base).
+API_RATE_PER_MINUTE = int(os.environ.get("DJANGO_API_RATE_PER_MINUTE", "600"))
 
 # Security headers; the HTTPS ones follow DEBUG so `check --deploy` passes in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from nastavnik.api.urls import api_patterns
 from nastavnik.core import views as core_views
 from nastavnik.core.access import public_view
 from nastavnik.dashboards.views import dashboard
@@ -46,6 +47,8 @@ urlpatterns = [
     # Readable without login: organisations' public mentoring pages, personal calendar feeds.
     path("mentoring/", include("nastavnik.showcase.public_urls")),
     path("calendar/", include("nastavnik.meetings.feed_urls")),
+    path("o/<slug:org_slug>/api-tokens/", include("nastavnik.api.web_urls")),
+    path("api/v1/", api_patterns),
     path("admin/", admin.site.urls),
 ]
 

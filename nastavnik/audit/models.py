@@ -24,6 +24,9 @@ class AuditAction(models.TextChoices):
     READ = "read", _("Read")
     # The right of access: the person (or a guardian) downloaded what the system holds.
     ACCESS_EXPORT = "access_export", _("Own data downloaded")
+    # A call through the REST API that changed data (the changes have entries of their own).
+    API_WRITE = "api_write", _("Changed through the API")
+    REVOKE = "revoke", _("Revoked")
 
 
 class AuditObject(models.TextChoices):
@@ -47,12 +50,14 @@ class AuditObject(models.TextChoices):
     MEETING = "meeting", _("Meeting of a pair or group")
     FEEDBACK = "feedback", _("Feedback on a meeting")
     CONCERN = "concern", _("Concern in the safeguarding channel")
+    API_TOKEN = "api_token", _("API access token")
 
 
 class AuditChannel(models.TextChoices):
     WEB = "web", _("Member of the organisation")
     LINK = "link", _("One-time link (no account)")
     SYSTEM = "system", _("System")
+    API = "api", _("REST API (access token)")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -4,6 +4,7 @@ inside their own transaction, so an entry exists exactly when the change does.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,16 @@ if TYPE_CHECKING:
     from nastavnik.people.models import Person
 
 Changes = dict[str, list[Any]]
+
+# The channel of the request being served when it is not the web pages: set by the REST API
+# for the length of a call, so the entries its services write say they came through a token.
+current_channel: ContextVar[AuditChannel | None] = ContextVar("audit_channel", default=None)
+
+
+def _channel(by: User | None) -> AuditChannel:
+    if by is None:
+        return AuditChannel.SYSTEM
+    return current_channel.get() or AuditChannel.WEB
 
 
 def plain(value: Any) -> Any:
@@ -78,7 +89,7 @@ def audit_record(
         actor=by,
         actor_label=_actor_label(by),
         ip=current_address.get(),
-        channel=channel or (AuditChannel.WEB if by is not None else AuditChannel.SYSTEM),
+        channel=channel or _channel(by),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -103,7 +114,7 @@ def audit_record_people_created(
             actor=by,
             actor_label=_actor_label(by),
             ip=ip,
-            channel=AuditChannel.WEB if by is not None else AuditChannel.SYSTEM,
+            channel=_channel(by),
             action=AuditAction.CREATE,
             object_type=AuditObject.PERSON,
             object_id=person.pk,

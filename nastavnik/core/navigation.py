@@ -140,6 +140,7 @@ ORGANISATION_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Members and invitations"), "orgs:members", Perm.MEMBERS_VIEW),
     NavItem(_("Audit log"), "audit:log", Perm.AUDIT_VIEW),
     NavItem(_("Organisation details"), "orgs:settings", Perm.ORGANISATION_EDIT),
+    NavItem(_("API tokens"), "api_tokens:list", Perm.API_TOKENS),
 )
 
 

@@ -97,10 +97,14 @@ class Side(StrEnum):
     CURATOR = "curator"
 
 
-def side_of(ctx: OrgContext, user: User, mentorship: Mentorship) -> Side | None:
+def side_of(
+    ctx: OrgContext, user: User, mentorship: Mentorship, me: set[int] | None = None
+) -> Side | None:
     """Which side of `mentorship` the user is on; a participant's own side wins over the
-    curator's view (a curator may mentor a pair of their own)."""
-    me = set(own_people(ctx, user).values_list("pk", flat=True))
+    curator's view (a curator may mentor a pair of their own). `me`, the user's own people,
+    may be given by a caller that asks about many pairs at once."""
+    if me is None:
+        me = set(own_people(ctx, user).values_list("pk", flat=True))
     if mentorship.mentor.person_id in me:
         return Side.MENTOR
     if any(member.mentee.person_id in me for member in mentorship.roster):

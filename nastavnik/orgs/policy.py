@@ -80,6 +80,8 @@ class Perm(StrEnum):
     # The compliance view: every rule of the regulation the data break now, with names of
     # people (minors without consent, mentors without documents), so those who run it only.
     COMPLIANCE_VIEW = "compliance.view"
+    # Personal access tokens for the REST API: a token never does more than its owner's roles.
+    API_TOKENS = "api.tokens"
 
 
 # Rights over one's own data only: they give no power over anyone else, so they never stop a
@@ -129,6 +131,7 @@ _RUNS_PROGRAMME = _STAFF_READ | {
     Perm.MONITORING_VIEW,
     Perm.MONITORING_EDIT,
     Perm.COMPLIANCE_VIEW,
+    Perm.API_TOKENS,
 }
 
 GRANTS: dict[Role, frozenset[Perm]] = {
@@ -148,6 +151,7 @@ GRANTS: dict[Role, frozenset[Perm]] = {
         Perm.CASES_VIEW,
         Perm.MONITORING_VIEW,
         Perm.CONCERNS_READ,
+        Perm.API_TOKENS,
     },
     # The commission reads the mentor base and scores the candidates it is asked to.
     Role.COMMISSION_MEMBER: _EVERY_ROLE

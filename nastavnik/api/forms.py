@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from nastavnik.api.models import Access, Area
+from nastavnik.api.tokens import LIFETIMES, MESSAGES
+
+NONE = ""
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for: «E-journal sync», «BI dashboard»."),
+    )
+    days = forms.TypedChoiceField(label=_("Valid for"), coerce=int, initial=90)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Made per form, in the language of the request.
+        self.fields["days"].choices = [
+            (days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
+            for days in LIFETIMES
+        ]
+        for area in Area:
+            self.fields[f"scope_{area.value}"] = forms.ChoiceField(
+                label=area.label,
+                required=False,
+                choices=[(NONE, _("no access")), *Access.choices],
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not any(data.get(f"scope_{area.value}") for area in Area):
+            raise forms.ValidationError(MESSAGES["no_scope"], code="no_scope")
+        return data
+
+    @property
+    def scopes(self) -> dict[str, str]:
+        return {
+            area.value: self.cleaned_data[f"scope_{area.value}"]
+            for area in Area
+            if self.cleaned_data.get(f"scope_{area.value}")
+        }
