@@ -192,9 +192,6 @@ class RunOptions:
     #: mentee are considered (an inverted index), and of them this many score, those sharing
     #: the most first — so a region stays sparse.
     pool_limit: int = 120
-    #: A matched mentee is worth this many points on top of the pair's score, so the optimiser
-    #: prefers matching one more mentee to polishing pairs already made.
-    match_bonus: int = SCORE_SCALE
     #: Processes for optimal mode; 0 chooses by the size of the problem and the CPUs.
     workers: int = 0
     #: Closest mentors listed for a mentee left without a mentor.
@@ -302,13 +299,34 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class StabilityCertificate:
-    """Checked over every acceptable pair after the run. Locked pairs are fixed by the curator
-    and take their places first, so the check covers everyone else and the places left."""
+    """Checked over every admissible pair after the run, not only the candidate lists (see
+    ``complete``). Locked pairs are fixed by the curator and take their places first, so the
+    check covers everyone else and the places left."""
 
     proposer: Proposer
     #: Pairs that would both rather have each other than what they got; zero for a stable run.
     blocking_pairs: int
+    #: Pairs checked one by one: the candidate lists, and the full lists of the mentees whose
+    #: list could hide a blocking pair (left alone, or matched no better than the bound on what
+    #: their list left out).
     pairs_checked: int
+    #: Of them, pairs outside the candidate lists.
+    outside_pairs_checked: int = 0
+    #: Mentees whose lists were extended to every admissible mentor and matched again.
+    lists_extended: int = 0
+    #: The check covered every admissible pair (it stops short only after too many rounds).
+    all_admissible: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingCertificate:
+    """Optimal mode: the number matched is the most the full graph of admissible pairs allows
+    (no augmenting path, checked from every mentee left alone)."""
+
+    most_matched_proven: bool
+    #: Mentees whose lists were extended to every admissible mentor and solved again.
+    lists_extended: int
+    rounds: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,4 +335,5 @@ class MatchResult:
     unmatched: tuple[Unmatched, ...]
     summary: Summary
     certificate: StabilityCertificate | None = None
+    matching_certificate: MatchingCertificate | None = None
     timings: Mapping[str, float] = field(default_factory=dict)
