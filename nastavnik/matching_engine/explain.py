@@ -33,7 +33,7 @@ class Outcome:
     locked: np.ndarray
 
 
-def _funnel_reason(funnel: Funnel, i: int) -> UnmatchedReason:
+def _funnel_reason(pop: Population, funnel: Funnel, i: int) -> UnmatchedReason:
     steps = (
         (funnel.of_form, UnmatchedReason.NO_MENTOR_OF_FORM),
         (funnel.taking_part, UnmatchedReason.NO_ELIGIBLE_MENTOR),
@@ -44,6 +44,8 @@ def _funnel_reason(funnel: Funnel, i: int) -> UnmatchedReason:
     )
     for remaining, reason in steps:
         if remaining[i] == 0:
+            if reason == UnmatchedReason.NO_COMMON_TIME and pop.mentees.slot_count[i] == 0:
+                return UnmatchedReason.NO_TIME_GIVEN
             return reason
     # Candidates were found and then none kept: only exclusions remove them that late.
     return UnmatchedReason.EXCLUDED_BY_CURATOR
@@ -122,7 +124,7 @@ def explain_unmatched(
             explained.append(Unmatched(pop.mentees.ids[i], own, (), counts))
             continue
         if stop == start:
-            reason = _funnel_reason(funnel, i)
+            reason = _funnel_reason(pop, funnel, i)
             explained.append(Unmatched(pop.mentees.ids[i], reason, (), counts))
             continue
         last = min(stop, start + closest_shown)

@@ -198,6 +198,17 @@ class RunOptions:
     closest_shown: int = 3
 
 
+class Missing(enum.StrEnum):
+    """Data a pair's score could not use: the criterion then scores nothing, and says why."""
+
+    MENTEE_TIME = "mentee_time"
+    MENTOR_TIME = "mentor_time"
+    ROLE_MODEL = "role_model"
+    MENTEE_REQUEST = "mentee_request"
+    MENTOR_OFFER = "mentor_offer"
+    MENTEE_SUBJECTS = "mentee_subjects"
+
+
 @dataclass(frozen=True, slots=True)
 class Contribution:
     criterion: Criterion
@@ -218,6 +229,8 @@ class PairScore:
     matched_terms: tuple[str, ...] = ()
     matched_subjects: tuple[str, ...] = ()
     common_slots: tuple[str, ...] = ()
+    #: Codes of ``Missing``: what either side left blank.
+    missing: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:
@@ -252,6 +265,8 @@ class UnmatchedReason(enum.StrEnum):
     NO_SHARED_REQUEST = "no_shared_request"
     RULES_EXCLUDE_ALL = "rules_exclude_all"
     NO_COMMON_TIME = "no_common_time"
+    #: The run requires a common time and the mentee gave none: nothing can be checked.
+    NO_TIME_GIVEN = "no_time_given"
     EXCLUDED_BY_CURATOR = "excluded_by_curator"
     ALL_MENTORS_FULL = "all_mentors_full"
 

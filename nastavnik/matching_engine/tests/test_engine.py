@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nastavnik.matching_engine import (
+    CRITERIA,
     Constraints,
     Criterion,
     MeetingFormat,
@@ -32,13 +33,20 @@ from nastavnik.matching_engine.tests.instances import (
 FORM = "teacher-teacher"
 
 
+#: Everyone can meet on Monday evening unless a test says otherwise: unknown time fails the
+#: «common time» rule.
+SLOT = frozenset({"пн-вечер"})
+
+
 def mentee(id_: str, org: str = "o1", **fields) -> MenteeProfile:
+    fields.setdefault("availability", SLOT)
     return MenteeProfile(
         id_, fields.pop("form", FORM), organisation=org, municipality="m", **fields
     )
 
 
 def mentor(id_: str, org: str = "o1", **fields) -> MentorProfile:
+    fields.setdefault("availability", SLOT)
     return MentorProfile(
         id_, fields.pop("form", FORM), organisation=org, municipality="m", **fields
     )
@@ -283,3 +291,32 @@ def test_the_student_form_needs_an_older_mentor():
     ]
     (pair,) = run_matching(mentees, mentors).assignments
     assert pair.mentor_id == "older"
+
+
+def test_a_mentee_without_time_fails_the_common_time_rule_and_says_why():
+    mentees = [mentee("silent", availability=frozenset()), mentee("given")]
+    mentors = [mentor("r1", capacity=2)]
+    result = run_matching(mentees, mentors)
+    assert [(a.mentee_id, a.mentor_id) for a in result.assignments] == [("given", "r1")]
+    assert reasons(result) == {"silent": UnmatchedReason.NO_TIME_GIVEN}
+
+
+def test_unknown_time_and_role_model_score_nothing_and_are_named():
+    mentees = [mentee("e1", availability=frozenset())]
+    mentors = [mentor("r1", role_models=frozenset())]
+    constraints = Constraints(require_common_slot=False)
+    (pair,) = run_matching(mentees, mentors, constraints=constraints).assignments
+    values = dict(zip(CRITERIA, pair.score.criterion_values, strict=True))
+    assert values[Criterion.TIME] == 0.0
+    assert values[Criterion.ROLE_MODEL] == 0.0
+    assert {"mentee_time", "role_model"} <= set(pair.score.missing)
+
+
+def test_a_known_role_model_the_mentor_takes_scores_fully():
+    mentees = [mentee("e1", role_model="Лидер")]
+    mentors = [mentor("r1", role_models=frozenset({"Лидер"})), mentor("r2")]
+    result = run_matching(mentees, mentors)
+    (pair,) = result.assignments
+    values = dict(zip(CRITERIA, pair.score.criterion_values, strict=True))
+    assert values[Criterion.ROLE_MODEL] == 1.0
+    assert "role_model" not in pair.score.missing

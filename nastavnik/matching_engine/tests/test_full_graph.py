@@ -27,11 +27,16 @@ FORM = "teacher-teacher"
 FULL = {"top_k": 1000, "pool_limit": 1000}
 
 
+SLOT = frozenset({"пн-вечер"})
+
+
 def mentee(id_: str, **fields) -> MenteeProfile:
+    fields.setdefault("availability", SLOT)
     return MenteeProfile(id_, FORM, organisation="o1", municipality="m", **fields)
 
 
 def mentor(id_: str, **fields) -> MentorProfile:
+    fields.setdefault("availability", SLOT)
     return MentorProfile(id_, FORM, organisation="o1", municipality="m", **fields)
 
 

@@ -24,6 +24,8 @@ from nastavnik.matching_engine.model import SCORE_SCALE
 from nastavnik.matching_engine.optimal import UNMATCHED, solve_optimal
 from nastavnik.matching_engine.tests.instances import brute_force_best
 
+SLOT = frozenset({"пн-вечер"})
+
 
 def random_graph(
     rng: np.random.Generator, n_mentees: int, n_mentors: int, density: float
@@ -203,21 +205,37 @@ def test_processes_give_the_same_total_as_one_process(monkeypatch):
 def test_optimal_run_equals_brute_force_over_every_allowed_pair():
     """From profiles: the engine's proposal is the best over all pairs the rules allow."""
     mentees = [
-        MenteeProfile(f"e{i}", "teacher-teacher", organisation="o1", request_text=text)
+        MenteeProfile(
+            f"e{i}", "teacher-teacher", organisation="o1", request_text=text, availability=SLOT
+        )
         for i, text in enumerate(
             ["классное руководство", "ОГЭ по математике", "цифровые инструменты", "проекты"]
         )
     ]
     mentors = [
-        MentorProfile("r0", "teacher-teacher", organisation="o1", about_text="готовлю к ОГЭ"),
+        MentorProfile(
+            "r0",
+            "teacher-teacher",
+            organisation="o1",
+            about_text="готовлю к ОГЭ",
+            availability=SLOT,
+        ),
         MentorProfile(
             "r1",
             "teacher-teacher",
             organisation="o1",
             capacity=1,
             competencies=("Классное руководство", "проекты"),
+            availability=SLOT,
         ),
-        MentorProfile("r2", "teacher-teacher", organisation="o1", capacity=1, experience_years=9),
+        MentorProfile(
+            "r2",
+            "teacher-teacher",
+            organisation="o1",
+            capacity=1,
+            experience_years=9,
+            availability=SLOT,
+        ),
     ]
     run = prepare_run(mentees, mentors, Weights(), Constraints(), RunOptions(), {})
     assert run.graph.size == len(mentees) * len(mentors)
