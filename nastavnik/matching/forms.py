@@ -30,9 +30,12 @@ class RunForm(RuleErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
         initial=MatchingMode.OPTIMAL,
         help_text=_(
-            "Best total score: the highest sum of the pairs' scores. Stable: by the preferences "
-            "after the group meeting, so that no mentee and mentor would both rather have each "
-            "other than the partners they got."
+            "Best total score: first as many mentees paired as the rules allow (checked over "
+            "every admissible pair, not only each mentee's 30 best candidates), then, among "
+            "those assignments, the highest sum of the pairs' scores. No score is ever bought "
+            "by leaving a mentee without a mentor. Stable: by the preferences after the group "
+            "meeting, so that no mentee and mentor would both rather have each other than the "
+            "partners they got, checked over every admissible pair."
         ),
     )
     proposer = forms.ChoiceField(

@@ -45,6 +45,7 @@ from nastavnik.matching_engine.model import (
     MeetingFormat,
     MenteeProfile,
     MentorProfile,
+    Missing,
     RoleModelRules,
     Strictness,
 )
@@ -444,3 +445,43 @@ def fingerprint(
     }
     raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- Missing data before a run ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    """A person of the run whose profile lacks data the score or the rules need."""
+
+    person_pk: int
+    name: str
+    side: str  # "mentee" or "mentor"
+    missing: tuple[str, ...]
+
+
+def missing_data(inputs: RunInputs) -> list[MissingRow]:
+    """Who lacks what, mentees first: a mentee without time fails «common time required», and
+    any blank criterion scores nothing, so the curator can fill the gaps before running."""
+    rows: list[MissingRow] = []
+    for profile in inputs.mentees:
+        gaps = []
+        if not profile.availability:
+            gaps.append(Missing.MENTEE_TIME.value)
+        if profile.role_model is None:
+            gaps.append(Missing.ROLE_MODEL.value)
+        if not (profile.request_text.strip() or profile.topics):
+            gaps.append(Missing.MENTEE_REQUEST.value)
+        if gaps:
+            person = inputs.mentee_rows[profile.id].person  # type: ignore[index]
+            rows.append(MissingRow(person.pk, person.full_name, "mentee", tuple(gaps)))
+    for profile in inputs.mentors:
+        gaps = []
+        if not profile.availability:
+            gaps.append(Missing.MENTOR_TIME.value)
+        if not (profile.about_text.strip() or profile.competencies):
+            gaps.append(Missing.MENTOR_OFFER.value)
+        if gaps:
+            person = inputs.mentor_rows[profile.id].person  # type: ignore[index]
+            rows.append(MissingRow(person.pk, person.full_name, "mentor", tuple(gaps)))
+    return rows

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.matching_engine.errors import EngineInputError
-from nastavnik.matching_engine.model import Criterion, UnmatchedReason
+from nastavnik.matching_engine.model import Criterion, Missing, UnmatchedReason
 
 #: How the ids on an error are to be read: people (Person pks), (mentee, mentor) pairs, the
 #: criteria of the weights, or plain words.
@@ -164,6 +164,10 @@ REASONS: Mapping[str, Promise] = {
     UnmatchedReason.NO_COMMON_TIME: _(
         "No mentor has a weekly time slot in common with the mentee."
     ),
+    UnmatchedReason.NO_TIME_GIVEN: _(
+        "Time not given: the run requires a common weekly time slot and the mentee has none "
+        "recorded. Record the mentee's free time, then run again."
+    ),
     UnmatchedReason.EXCLUDED_BY_CURATOR: _("The curator excluded the remaining mentors."),
     UnmatchedReason.ALL_MENTORS_FULL: _(
         "Suitable mentors exist, but their places went to mentees they suit better."
@@ -194,6 +198,22 @@ CRITERION_HELP: Mapping[str, Promise] = {
     Criterion.ROLE_MODEL: _("The mentor takes on the role model the mentee needs."),
     Criterion.EXPERIENCE: _("Years of experience, ten and more count fully."),
 }
+
+#: What a pair's score could not know: that criterion scored nothing.
+MISSING_LABELS: Mapping[str, Promise] = {
+    Missing.MENTEE_TIME: _("mentee's time not given"),
+    Missing.MENTOR_TIME: _("mentor's time not given"),
+    Missing.ROLE_MODEL: _("mentee's role model not given"),
+    Missing.MENTEE_REQUEST: _("mentee's request not given"),
+    Missing.MENTOR_OFFER: _("mentor's competencies not given"),
+    Missing.MENTEE_SUBJECTS: _("mentee's subjects not given"),
+}
+
+
+def missing_label(code: str) -> str:
+    label = MISSING_LABELS.get(code)
+    return str(label) if label is not None else code
+
 
 #: Words for the funnel of a mentee left without a mentor: mentors left after each step.
 FUNNEL_LABELS: Mapping[str, Promise] = {

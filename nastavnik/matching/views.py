@@ -35,6 +35,7 @@ from nastavnik.matching.texts import (
     CRITERION_LABELS,
     FUNNEL_LABELS,
     criterion_label,
+    missing_label,
     note_text,
     reason_text,
 )
@@ -123,6 +124,10 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- A new run ------------------------------------------------------------------------------------
 
 
+#: Profiles with missing data listed on the new-run page; the count says how many more.
+MISSING_SHOWN = 100
+
+
 @org_view(Perm.MATCHING_RUN)
 def run_new(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
     ctx = _ctx(request)
@@ -158,6 +163,7 @@ def run_new(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
             return _to_run(run)
     locks = Proposal.objects.filter(run=source, locked=True).count() if source else 0
     exclusions = source.exclusions.count() if source else 0
+    gaps = services.missing_before_run(programme, chosen.form)
     return render(
         request,
         "matching/run_new.html",
@@ -168,6 +174,8 @@ def run_new(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
             "source": source,
             "locks": locks,
             "exclusions": exclusions,
+            "gaps": gaps[:MISSING_SHOWN],
+            "gaps_count": len(gaps),
         },
     )
 
@@ -190,6 +198,11 @@ class ProposalView:
     terms: list[str]
     subjects: list[str]
     slots: list[str]
+
+    @property
+    def missing(self) -> list[str]:
+        """What either side left blank: those criteria scored nothing."""
+        return [missing_label(code) for code in self.proposal.breakdown.get("missing", [])]
 
     @property
     def percent(self) -> int:
