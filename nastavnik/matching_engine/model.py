@@ -171,6 +171,8 @@ class Constraints:
     require_common_slot: bool = True
     #: If set, an in-person-only side is never paired with a remote-only side.
     format_must_fit: bool = False
+    #: Synonym groups of the organisation (each term of a group counts as its first term).
+    synonyms: tuple[tuple[str, ...], ...] = (("3D", "трёхмерный"), ("IT", "информатика"))
 
     def form_rules(self, form: str) -> FormRules:
         return self.forms.get(form, FormRules())

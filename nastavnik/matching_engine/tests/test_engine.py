@@ -320,3 +320,24 @@ def test_a_known_role_model_the_mentor_takes_scores_fully():
     values = dict(zip(CRITERIA, pair.score.criterion_values, strict=True))
     assert values[Criterion.ROLE_MODEL] == 1.0
     assert "role_model" not in pair.score.missing
+
+
+def test_3d_modelling_meets_three_dimensional_modelling_in_a_run():
+    mentees = [mentee("e1", request_text="3D-моделирование")]
+    mentors = [
+        mentor("r1", competencies=("обучаю трёхмерному моделированию",)),
+        mentor("r2", competencies=("методика работы, участие в смене",)),
+    ]
+    (pair,) = run_matching(mentees, mentors).assignments
+    assert pair.mentor_id == "r1"
+    assert set(pair.score.matched_terms) == {"3D", "моделирование"}
+
+
+def test_an_organisation_s_synonyms_reach_the_score():
+    mentees = [mentee("e1", request_text="мехатроника")]
+    mentors = [mentor("r1", competencies=("робототехника",))]
+    alone = run_matching(mentees, mentors).assignments[0]
+    assert alone.score.matched_terms == ()
+    constraints = Constraints(synonyms=(("робототехника", "мехатроника"),))
+    together = run_matching(mentees, mentors, constraints=constraints).assignments[0]
+    assert together.score.matched_terms == ("робототехника",)
