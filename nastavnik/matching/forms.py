@@ -143,3 +143,16 @@ def run_label(run: MatchingRun) -> str:
         "mode": run.get_mode_display(),
         "status": run.get_status_display(),
     }
+
+
+class SynonymsForm(RuleErrorsMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Synonym groups"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "One group a line, words separated by «=»: «3D = трёхмерный», «IT = информатика». "
+            "Every word of a group counts as the first one when a request meets competencies; "
+            "any form of a word will do («трёхмерному» counts as «3D»)."
+        ),
+    )

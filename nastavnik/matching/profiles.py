@@ -37,6 +37,7 @@ from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import RequestTopic, split_list
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, valid_exists
+from nastavnik.matching.synonyms import synonym_groups
 from nastavnik.matching_engine.model import (
     DEFAULT_FORM_RULES,
     DEFAULT_ROLE_MODEL_RULES,
@@ -403,7 +404,10 @@ def build_inputs(
     mentor_ids = {p.id for p in mentor_profiles}
     mentee_profiles = _keep_inside(mentee_profiles, mentor_ids, notes, "mentee_preferences_outside")
     mentor_profiles = _keep_inside(mentor_profiles, mentee_ids, notes, "mentor_preferences_outside")
-    constraints = _constraints(form, mentors, mentor_profiles, mentees, options, notes)
+    constraints = replace(
+        _constraints(form, mentors, mentor_profiles, mentees, options, notes),
+        synonyms=synonym_groups(programme.organisation),
+    )
     return RunInputs(
         mentees=mentee_profiles,
         mentors=mentor_profiles,
@@ -442,6 +446,7 @@ def fingerprint(
         "forms": _plain(dict(constraints.forms)),
         "role_models": _plain(dict(constraints.role_models)),
         "options": [constraints.require_common_slot, constraints.format_must_fit],
+        "synonyms": _plain(constraints.synonyms),
     }
     raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -27,9 +27,11 @@ from nastavnik.matching.forms import (
     ConfirmForm,
     OrderForm,
     RunForm,
+    SynonymsForm,
 )
 from nastavnik.matching.models import MatchingRun, Proposal, RunStatus, UnmatchedMentee
 from nastavnik.matching.profiles import MATCHED_STATUSES
+from nastavnik.matching.synonyms import synonym_text, synonyms_save
 from nastavnik.matching.tasks import matching_run_settle_if_lost
 from nastavnik.matching.texts import (
     CRITERION_LABELS,
@@ -119,6 +121,22 @@ def index(request: HttpRequest) -> HttpResponse:
         "matching/index.html",
         {"programme": programme, "forms": list(forms.values()), "without_form": without_form},
     )
+
+
+# --- Synonyms -------------------------------------------------------------------------------------
+
+
+@org_view(Perm.MATCHING_RUN)
+def synonyms(request: HttpRequest) -> HttpResponse:
+    """The organisation's synonym groups for requests and competencies."""
+    ctx = _ctx(request)
+    form = SynonymsForm(request.POST or None, initial={"text": synonym_text(ctx.organisation)})
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(form, lambda: synonyms_save(ctx.organisation, form.cleaned_data["text"]))
+        if saved is not None:
+            messages.success(request, _("The synonym groups are saved; the next run uses them."))
+            return redirect("matching:synonyms", org_slug=ctx.organisation.slug)
+    return render(request, "matching/synonyms.html", {"form": form})
 
 
 # --- A new run ------------------------------------------------------------------------------------
