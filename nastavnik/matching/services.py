@@ -445,7 +445,22 @@ def _breakdown(assignment: Assignment) -> dict[str, Any]:
     }
 
 
+def _impossible(inputs: RunInputs, result: MatchResult) -> dict[Any, list[dict[str, Any]]]:
+    """Per mentee, the named mentors the rules ruled out, with the rank and the reason."""
+    found: dict[Any, list[dict[str, Any]]] = {}
+    for choice in result.impossible_choices:
+        found.setdefault(choice.mentee_id, []).append(
+            {
+                "mentor": inputs.mentor_rows[choice.mentor_id].pk,  # type: ignore[index]
+                "rank": choice.rank,
+                "reason": choice.reason.value,
+            }
+        )
+    return found
+
+
 def _store(run: MatchingRun, inputs: RunInputs, result: MatchResult) -> None:
+    impossible = _impossible(inputs, result)
     Proposal.objects.bulk_create(
         Proposal(
             organisation_id=run.organisation_id,
@@ -453,7 +468,7 @@ def _store(run: MatchingRun, inputs: RunInputs, result: MatchResult) -> None:
             mentee=inputs.mentee_rows[a.mentee_id],  # type: ignore[index]
             mentor=inputs.mentor_rows[a.mentor_id],  # type: ignore[index]
             score=a.score.points,
-            breakdown=_breakdown(a),
+            breakdown={**_breakdown(a), "named_impossible": impossible.get(a.mentee_id, [])},
             mentee_rank=a.mentee_rank,
             mentor_rank=a.mentor_rank,
             locked=a.locked,
@@ -483,6 +498,7 @@ def _store(run: MatchingRun, inputs: RunInputs, result: MatchResult) -> None:
                     for c in u.closest
                 ],
                 "funnel": dict(u.funnel),
+                "named_impossible": impossible.get(u.mentee_id, []),
             },
         )
         for u in result.unmatched

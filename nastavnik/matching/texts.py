@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.matching_engine.errors import EngineInputError
-from nastavnik.matching_engine.model import Criterion, Missing, UnmatchedReason
+from nastavnik.matching_engine.model import Criterion, Impossible, Missing, UnmatchedReason
 
 #: How the ids on an error are to be read: people (Person pks), (mentee, mentor) pairs, the
 #: criteria of the weights, or plain words.
@@ -208,6 +208,33 @@ MISSING_LABELS: Mapping[str, Promise] = {
     Missing.MENTOR_OFFER: _("mentor's competencies not given"),
     Missing.MENTEE_SUBJECTS: _("mentee's subjects not given"),
 }
+
+
+#: Why a mentor the mentee named could not be proposed.
+IMPOSSIBLE_REASONS: Mapping[str, Promise] = {
+    Impossible.OTHER_FORM: _("the mentor is of another form"),
+    Impossible.MENTOR_UNAVAILABLE: _("the mentor cannot take part or has no free place"),
+    Impossible.FAMILY: _("they are of one family"),
+    Impossible.ROLE_MODEL_RULE: _(
+        "the mentor is not older, not in a higher grade or without higher results, as the "
+        "role model requires"
+    ),
+    Impossible.TIME_NOT_GIVEN: _("time not given, and a common time slot is required"),
+    Impossible.NO_COMMON_TIME: _("no common weekly time slot"),
+    Impossible.FORMAT: _("«in person only» meets «remote only»"),
+    Impossible.EXCLUDED_BY_CURATOR: _("the curator excluded the pair"),
+}
+
+IMPOSSIBLE_CHOICE = _("Named choice %(rank)s, %(name)s, was impossible: %(reason)s.")
+
+
+def impossible_text(rank: int, name: str, code: str) -> str:
+    reason = IMPOSSIBLE_REASONS.get(code)
+    return str(IMPOSSIBLE_CHOICE) % {
+        "rank": rank,
+        "name": name,
+        "reason": str(reason) if reason is not None else code,
+    }
 
 
 def missing_label(code: str) -> str:

@@ -37,6 +37,7 @@ from nastavnik.matching.texts import (
     CRITERION_LABELS,
     FUNNEL_LABELS,
     criterion_label,
+    impossible_text,
     missing_label,
     note_text,
     reason_text,
@@ -216,6 +217,7 @@ class ProposalView:
     terms: list[str]
     subjects: list[str]
     slots: list[str]
+    impossible: list[str] = field(default_factory=list)
 
     @property
     def missing(self) -> list[str]:
@@ -262,6 +264,20 @@ class UnmatchedView:
     reason: str
     closest: list[ClosestView]
     funnel: list[tuple[str, int]]
+    impossible: list[str] = field(default_factory=list)
+
+
+def _impossible_lines(details: list[dict[str, Any]]) -> list[str]:
+    """The mentee's named choices the rules ruled out, in words (one query per call)."""
+    if not details:
+        return []
+    mentors = Mentor.objects.select_related("person").in_bulk({d["mentor"] for d in details})
+    lines = []
+    for d in sorted(details, key=lambda d: d["rank"]):
+        mentor = mentors.get(d["mentor"])
+        name = mentor.person.full_name if mentor is not None else "—"
+        lines.append(impossible_text(d["rank"], name, d["reason"]))
+    return lines
 
 
 def _unmatched_views(rows: list[UnmatchedMentee]) -> list[UnmatchedView]:
@@ -292,7 +308,15 @@ def _unmatched_views(rows: list[UnmatchedMentee]) -> list[UnmatchedView]:
             for step, count in row.details.get("funnel", {}).items()
             if step in FUNNEL_LABELS
         ]
-        views.append(UnmatchedView(row, reason_text(row.reason), closest, funnel))
+        views.append(
+            UnmatchedView(
+                row,
+                reason_text(row.reason),
+                closest,
+                funnel,
+                _impossible_lines(row.details.get("named_impossible", [])),
+            )
+        )
     return views
 
 
@@ -330,7 +354,12 @@ def run_detail(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
         .select_related("mentee__person")
     )
     exclusions = list(run.exclusions.select_related("mentee__person", "mentor__person"))
-    views = [ProposalView(p, *explain(p.breakdown)) for p in proposals]
+    views = [
+        ProposalView(
+            p, *explain(p.breakdown), _impossible_lines(p.breakdown.get("named_impossible", []))
+        )
+        for p in proposals
+    ]
     return render(
         request,
         "matching/run.html",

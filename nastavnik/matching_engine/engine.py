@@ -19,7 +19,7 @@ from nastavnik.matching_engine.complete import (
     blocking_outside,
     complete_for_matching,
 )
-from nastavnik.matching_engine.explain import Outcome, explain_unmatched
+from nastavnik.matching_engine.explain import Outcome, explain_unmatched, impossible_choices
 from nastavnik.matching_engine.model import (
     Assignment,
     Constraints,
@@ -328,11 +328,13 @@ def _run(
             Outcome(mentor_of, points_of, locked),
             options.closest_shown,
         )
+        impossible = impossible_choices(pop, constraints, run.excluded_keys)
     return MatchResult(
         assignments=tuple(assignments),
         unmatched=tuple(unmatched),
         summary=summarise(options.mode, assignments, pop.mentees.size),
         certificate=certificate,
         matching_certificate=matching_certificate,
+        impossible_choices=tuple(impossible),
         timings=timings,
     )

@@ -273,6 +273,30 @@ class UnmatchedReason(enum.StrEnum):
     ALL_MENTORS_FULL = "all_mentors_full"
 
 
+class Impossible(enum.StrEnum):
+    """Why a mentor a mentee named after the group meeting could not be proposed."""
+
+    OTHER_FORM = "other_form"
+    MENTOR_UNAVAILABLE = "mentor_unavailable"
+    FAMILY = "family"
+    ROLE_MODEL_RULE = "role_model_rule"
+    TIME_NOT_GIVEN = "time_not_given"
+    NO_COMMON_TIME = "no_common_time"
+    FORMAT = "format"
+    EXCLUDED_BY_CURATOR = "excluded_by_curator"
+
+
+@dataclass(frozen=True, slots=True)
+class ImpossibleChoice:
+    """A mentor the mentee named whom the rules rule out, and the first rule that does."""
+
+    mentee_id: PersonId
+    mentor_id: PersonId
+    #: The rank the mentee gave (1 = first choice).
+    rank: int
+    reason: Impossible
+
+
 @dataclass(frozen=True, slots=True)
 class TakenPlace:
     mentee_id: PersonId
@@ -353,4 +377,6 @@ class MatchResult:
     summary: Summary
     certificate: StabilityCertificate | None = None
     matching_certificate: MatchingCertificate | None = None
+    #: Named choices of the mentees that no run could have proposed, with the reason.
+    impossible_choices: tuple[ImpossibleChoice, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)

@@ -108,3 +108,27 @@ def test_the_organisation_s_synonyms_reach_the_run(curator, tenant_a, tenant_b):
     curator.post(url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post())
     proposal = MatchingRun.objects.get(organisation=org).proposals.get()
     assert proposal.breakdown["terms"] == ["робототехника"]
+
+
+def test_a_named_sibling_is_reported_as_an_impossible_choice(curator, tenant_a):
+    from nastavnik.matching.tests.data import parent_of
+    from nastavnik.matching.texts import impossible_text
+    from nastavnik.people.models import GuardianLink
+
+    org = tenant_a.organisation
+    w = world(org, mentees=0, mentors=1)
+    brother = mentor(w.programme)
+    sister = mentee(w.programme)
+    mother = parent_of(sister.person)
+    GuardianLink.objects.create(
+        organisation=org, guardian=mother, child=brother.person, relation="mother"
+    )
+    sister.preferences = [brother.person_id]
+    sister.save(update_fields=["preferences"])
+    response = curator.post(
+        url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post(), follow=True
+    )
+    run = MatchingRun.objects.get()
+    assert run.proposals.get().mentor != brother
+    line = impossible_text(1, brother.person.full_name, "family")
+    assert line in response.content.decode()

@@ -11,6 +11,7 @@ from nastavnik.matching_engine import (
     CRITERIA,
     Constraints,
     Criterion,
+    Impossible,
     MeetingFormat,
     MenteeProfile,
     MentorProfile,
@@ -341,3 +342,18 @@ def test_an_organisation_s_synonyms_reach_the_score():
     constraints = Constraints(synonyms=(("робототехника", "мехатроника"),))
     together = run_matching(mentees, mentors, constraints=constraints).assignments[0]
     assert together.score.matched_terms == ("робототехника",)
+
+
+def test_a_named_choice_the_rules_rule_out_is_reported_with_the_reason():
+    mentees = [mentee("e1", family="F", preferences=("sister", "silent", "fine"))]
+    mentors = [
+        mentor("sister", family="F"),
+        mentor("silent", availability=frozenset()),
+        mentor("fine"),
+    ]
+    result = run_matching(mentees, mentors)
+    assert [(a.mentee_id, a.mentor_id) for a in result.assignments] == [("e1", "fine")]
+    assert {(c.mentor_id, c.rank, c.reason) for c in result.impossible_choices} == {
+        ("sister", 1, Impossible.FAMILY),
+        ("silent", 2, Impossible.TIME_NOT_GIVEN),
+    }
