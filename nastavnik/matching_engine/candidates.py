@@ -95,6 +95,8 @@ class Reach:
     mentee_blocks: np.ndarray
     block_start: np.ndarray
     block_mentors: np.ndarray
+    #: Each mentor's block.
+    mentor_block: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,6 +410,7 @@ def candidate_graph(
         mentee_blocks=np.stack([blocks.mentee_own, blocks.mentee_shared], axis=1),
         block_start=block_start,
         block_mentors=block_mentors,
+        mentor_block=blocks.mentor,
     )
     return _with_preferred_pairs(search, excluded_keys), funnel, reach
 
@@ -522,3 +525,29 @@ def _with_preferred_pairs(search: _Search, excluded_keys: np.ndarray) -> Candida
         [*search.points, pref_points],
     )
     return CandidateGraph(pop.mentees.size, pop.mentors.size, mi, mj, points)
+
+
+def admissible(
+    pop: Population,
+    weights: Weights,
+    constraints: Constraints,
+    excluded_keys: np.ndarray,
+    mi: np.ndarray,
+    mj: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For pairs in reach (a mentor of the mentee's blocks), whether each is admissible, and
+    its points."""
+    mi, mj = mi.astype(np.int32), mj.astype(np.int32)
+    ok = (
+        (pop.mentees.form[mi] == pop.mentors.form[mj])
+        & pop.mentees.can_take_part[mi]
+        & pop.mentors.can_take_part[mj]
+        & (pop.capacity[mj] > 0)
+        & check_pairs(pop, mi, mj, constraints).all_rules
+    )
+    if excluded_keys.size:
+        ok &= ~np.isin(pair_keys(pop, mi, mj), excluded_keys)
+    points = np.zeros(mi.size, dtype=np.int32)
+    if ok.any():
+        points[ok] = score_pairs(pop, mi[ok], mj[ok], weights)
+    return ok, points

@@ -20,17 +20,19 @@ concerned (to every admissible mentor) and solving again until nothing is left t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from nastavnik.matching_engine.candidates import (
     CandidateGraph,
     Reach,
+    admissible,
     admissible_pairs,
     extended,
 )
 from nastavnik.matching_engine.model import SCORE_SCALE, Constraints, Weights
+from nastavnik.matching_engine.optimal import _components
 from nastavnik.matching_engine.population import UNMATCHED, Population
 from nastavnik.matching_engine.scoring import pair_keys
 
@@ -51,6 +53,23 @@ class GrowingLists:
     graph: CandidateGraph
     complete: np.ndarray
     extended_mentees: int = 0
+    #: Pairs checked outside the lists and found not admissible (sorted pair keys).
+    rejected_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: Pairs checked one by one outside the lists.
+    pairs_checked: int = 0
+
+    def check_pairs(self, mi: np.ndarray, mj: np.ndarray) -> np.ndarray:
+        """Check pairs outside the lists: admissible ones join the graph, the others are
+        remembered as rejected. Returns the mentees that gained an edge."""
+        ok, points = admissible(
+            self.pop, self.weights, self.constraints, self.excluded_keys, mi, mj
+        )
+        keys = pair_keys(self.pop, mi, mj)
+        self.rejected_keys = np.sort(np.concatenate([self.rejected_keys, keys[~ok]]))
+        self.pairs_checked += int(mi.size)
+        if ok.any():
+            self.graph = extended(self.pop, self.graph, mi[ok], mj[ok], points[ok])
+        return np.unique(mi[ok])
 
     def full_lists(self, mentees: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return admissible_pairs(
@@ -75,12 +94,26 @@ def _free_places(pop: Population, places: np.ndarray, mentor_of: np.ndarray, loc
     return places - np.bincount(held, minlength=places.size)
 
 
+@dataclass(frozen=True, slots=True)
+class Suspects:
+    """What could still let one more mentee be matched: unchecked pairs (a reached mentee
+    and a reached free mentor of its blocks), and, where only checked pairs lead to a free
+    mentor, the incomplete lists on the paths there. Both empty: proven."""
+
+    pairs_mentee: np.ndarray
+    pairs_mentor: np.ndarray
+    path_mentees: np.ndarray
+
+    @property
+    def none(self) -> bool:
+        return self.pairs_mentee.size == 0 and self.path_mentees.size == 0
+
+
 def augmenting_suspects(
     lists: GrowingLists, mentor_of: np.ndarray, places: np.ndarray, locked: np.ndarray
-) -> np.ndarray:
-    """The incomplete mentees on alternating paths (over the lists, and over whole blocks
-    where a list is incomplete) from a mentee left alone to a mentor with a free place.
-    Empty: no mentee left alone could be matched in the full admissible graph."""
+) -> Suspects:
+    """An alternating search (over the lists, and over whole blocks where a list is
+    incomplete) from the mentees left alone towards mentors with a free place."""
     pop, graph, reach = lists.pop, lists.graph, lists.reach
     m, n = pop.mentees.size, pop.mentors.size
     free = _free_places(pop, places, mentor_of, locked) > 0
@@ -131,17 +164,69 @@ def augmenting_suspects(
         seen_mentee[nxt] = True
         mentee_parent[nxt] = via
         frontier = nxt
-    reached = np.concatenate(hits) if hits else np.zeros(0, dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    reached = np.concatenate(hits) if hits else empty
     if reached.size == 0:
-        return reached
-    # Walk each path back to its root and collect the incomplete lists on it.
-    on_path: list[np.ndarray] = []
+        return Suspects(empty, empty, empty)
+    # The last step of a path: a reached mentee with an incomplete list and a reached free
+    # mentor of its blocks. Those pairs are checked one by one (rules, exclusions).
+    x, f = _block_pairs(reach, np.flatnonzero(seen_mentee & ~lists.complete), reached)
+    keys = pair_keys(pop, x, f)
+    # A sort, not numpy's unique: membership needs no distinct values, and unique costs more.
+    known = np.sort(
+        np.concatenate([lists.rejected_keys, pair_keys(pop, graph.mentee, graph.mentor)])
+    )
+    fresh = ~_sorted_isin(keys, known)
+    if fresh.any():
+        return Suspects(x[fresh], f[fresh], empty)
+    # Only checked pairs reach a free mentor: a path further back uses a whole block; the
+    # incomplete lists on the paths get every admissible mentor.
+    real = np.zeros(n, dtype=np.bool_)
+    in_graph = seen_mentee[graph.mentee]
+    real[graph.mentor[in_graph]] = True
+    reached = reached[real[reached]]
+    if reached.size == 0:
+        return Suspects(empty, empty, empty)
+    # Every reached incomplete list in the blocks of those mentors gets completed at once (few
+    # rounds matter more than few edges: each round solves a component again), and the
+    # incomplete lists on the first paths found.
+    free_blocks = np.zeros(seen_block.size, dtype=np.bool_)
+    free_blocks[reach.mentor_block[reached]] = True
+    near = seen_mentee & ~lists.complete & free_blocks[reach.mentee_blocks].any(axis=1)
+    on_path: list[np.ndarray] = [np.flatnonzero(near)]
     mentee = mentor_parent[reached]
     while mentee.size:
         on_path.append(mentee[~lists.complete[mentee]])
         via = mentee_parent[mentee]
         mentee = mentor_parent[via[via >= 0]]
-    return np.unique(np.concatenate(on_path))
+    return Suspects(empty, empty, np.unique(np.concatenate(on_path)))
+
+
+def _sorted_isin(values: np.ndarray, sorted_known: np.ndarray) -> np.ndarray:
+    if sorted_known.size == 0:
+        return np.zeros(values.size, dtype=np.bool_)
+    at = np.minimum(np.searchsorted(sorted_known, values), sorted_known.size - 1)
+    return sorted_known[at] == values
+
+
+def _block_pairs(
+    reach: Reach, mentees: np.ndarray, mentors: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (mentee, mentor) of the given ones where the mentor sits in one of the mentee's
+    blocks."""
+    mentor_block = reach.mentor_block[mentors]
+    order = np.argsort(mentor_block, kind="stable")
+    mentors, mentor_block = mentors[order], mentor_block[order]
+    xs, fs = [], []
+    for column in range(reach.mentee_blocks.shape[1]):
+        block = reach.mentee_blocks[mentees, column]
+        lo = np.searchsorted(mentor_block, block, side="left")
+        hi = np.searchsorted(mentor_block, block, side="right")
+        count = hi - lo
+        xs.append(np.repeat(mentees, count))
+        fs.append(mentors[_ranges(lo, count)])
+    x, f = np.concatenate(xs).astype(np.int64), np.concatenate(fs).astype(np.int64)
+    return x, f
 
 
 def _ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -150,23 +235,47 @@ def _ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
     return np.repeat(start, length) + offsets
 
 
+def _touched(graph: CandidateGraph, mentees: np.ndarray) -> CandidateGraph:
+    """The edges of the graph's components that hold any of the mentees: the only part a
+    solution changes in when those mentees' lists grow."""
+    label = _components(graph.mentee, graph.mentor, graph.n_mentees, graph.n_mentors)
+    wanted = np.zeros(label.max(initial=0) + 1, dtype=np.bool_)
+    wanted[label[mentees]] = True
+    keep = wanted[label[graph.mentee]]
+    return CandidateGraph(
+        graph.n_mentees, graph.n_mentors, graph.mentee[keep], graph.mentor[keep], graph.points[keep]
+    )
+
+
 def complete_for_matching(
     lists: GrowingLists,
     solve: Callable[[CandidateGraph], np.ndarray],
     places: np.ndarray,
     locked: np.ndarray,
 ) -> tuple[np.ndarray, bool, int]:
-    """Solve, extend the lists that could let one more mentee be matched, solve again.
+    """Solve, extend the lists that could let one more mentee be matched, solve again — only
+    the components the extended lists belong to, the rest keeps its (optimal) solution.
     Returns the matching, whether it is proven to match as many as the full graph allows,
     and the rounds."""
+    mentor_of = solve(lists.graph)
     for round_ in range(1, MAX_ROUNDS + 1):
-        mentor_of = solve(lists.graph)
         suspects = augmenting_suspects(lists, mentor_of, places, locked)
-        suspects = suspects[~lists.complete[suspects]]
-        if suspects.size == 0:
+        if suspects.none:
             return mentor_of, True, round_
-        lists.extend(suspects)
-    return solve(lists.graph), False, MAX_ROUNDS
+        if suspects.pairs_mentee.size:
+            grown = lists.check_pairs(suspects.pairs_mentee, suspects.pairs_mentor)
+        else:
+            grown = suspects.path_mentees[~lists.complete[suspects.path_mentees]]
+            lists.extend(grown)
+        if grown.size == 0:
+            continue
+        part = _touched(lists.graph, grown)
+        moved = np.zeros(mentor_of.size, dtype=np.bool_)
+        moved[part.mentee] = True
+        moved &= ~locked
+        again = solve(part)
+        mentor_of = np.where(moved, again, mentor_of)
+    return mentor_of, False, MAX_ROUNDS
 
 
 def _key(given: np.ndarray, points: np.ndarray, other: np.ndarray, span: int) -> np.ndarray:

@@ -308,7 +308,9 @@ def _run(
                 locks.places_left(pop.capacity),
                 locks.mentee_mask(pop.mentees.size),
             )
-            matching_certificate = MatchingCertificate(proven, lists.extended_mentees, rounds)
+            matching_certificate = MatchingCertificate(
+                proven, lists.extended_mentees, rounds, lists.pairs_checked
+            )
             graph = lists.graph
             choices, choice_points = Lists(graph.starts(), graph.mentor), graph.points
         else:

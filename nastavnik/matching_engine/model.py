@@ -368,6 +368,8 @@ class MatchingCertificate:
     #: Mentees whose lists were extended to every admissible mentor and solved again.
     lists_extended: int
     rounds: int
+    #: Pairs outside the lists checked one by one (a reached mentee, a free mentor).
+    outside_pairs_checked: int = 0
 
 
 @dataclass(frozen=True, slots=True)
