@@ -335,3 +335,60 @@ def note_text(note: Mapping[str, Any], name_of: NameOf) -> str:
     else:
         ids = note.get("people", ())
     return str(message) % {"names": _names(ids, kind, name_of)}
+
+
+# --- Comparing two runs ---------------------------------------------------------------------
+
+MODES_EXPLAINED = _(
+    "Best total score pairs as many mentees as the rules allow and, among those assignments, "
+    "reaches the highest sum of scores; a mentee and a mentor may still both prefer each other "
+    "to the partners they got. Stable leaves no such pair: nobody has a reason to swap, which "
+    "keeps the pairs settled, and it may pay for that in total score. The mean rank tells how "
+    "high people placed the partner they got (1 = first choice)."
+)
+
+
+def tradeoff(a: Any, b: Any) -> list[str]:
+    """What two runs trade against each other, in sentences: total score, stability, ranks."""
+    first, second = a.summary, b.summary
+    lines: list[str] = []
+    gain = int(first.get("total_points", 0)) - int(second.get("total_points", 0))
+    if gain:
+        higher, lower = (a, b) if gain > 0 else (b, a)
+        lines.append(
+            gettext("Run %(higher)s scores %(points)s points more in total than run %(lower)s.")
+            % {"higher": higher.number, "lower": lower.number, "points": abs(gain)}
+        )
+    for run in (a, b):
+        blocking = run.summary.get("blocking_pairs")
+        if run.mode == "stable" and blocking == 0:
+            lines.append(
+                gettext(
+                    "Run %(number)s is stable: no mentee and mentor would both rather be "
+                    "together than with the partners they got."
+                )
+                % {"number": run.number}
+            )
+        elif run.mode == "optimal":
+            lines.append(
+                gettext(
+                    "Run %(number)s puts the total score first: some mentee and mentor may "
+                    "both prefer each other to their partners."
+                )
+                % {"number": run.number}
+            )
+    ranks = [(run, run.summary.get("mean_mentee_rank")) for run in (a, b)]
+    if all(rank is not None for _, rank in ranks) and ranks[0][1] != ranks[1][1]:
+        better = min(ranks, key=lambda item: item[1])[0]
+        lines.append(
+            gettext(
+                "Mentees placed their mentor higher on average in run %(number)s "
+                "(%(a)s against %(b)s; 1 = first choice)."
+            )
+            % {
+                "number": better.number,
+                "a": min(r for _, r in ranks),
+                "b": max(r for _, r in ranks),
+            }
+        )
+    return lines

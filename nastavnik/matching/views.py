@@ -36,11 +36,13 @@ from nastavnik.matching.tasks import matching_run_settle_if_lost
 from nastavnik.matching.texts import (
     CRITERION_LABELS,
     FUNNEL_LABELS,
+    MODES_EXPLAINED,
     criterion_label,
     impossible_text,
     missing_label,
     note_text,
     reason_text,
+    tradeoff,
 )
 from nastavnik.matching_engine import CRITERIA, SCORE_SCALE
 from nastavnik.mentees.models import Mentee, MenteeStatus
@@ -572,6 +574,13 @@ def compare(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
         ]
         differences.sort(key=lambda d: d.mentee.person.name_key)
         context.update(
-            {"a": a, "b": b, "differences": differences, "same": len(pairs) - len(differences)}
+            {
+                "a": a,
+                "b": b,
+                "differences": differences,
+                "same": len(pairs) - len(differences),
+                "tradeoff": tradeoff(a, b),
+                "modes_explained": MODES_EXPLAINED,
+            }
         )
     return render(request, "matching/compare.html", context)
