@@ -132,3 +132,17 @@ def test_a_named_sibling_is_reported_as_an_impossible_choice(curator, tenant_a):
     assert run.proposals.get().mentor != brother
     line = impossible_text(1, brother.person.full_name, "family")
     assert line in response.content.decode()
+
+
+def test_a_proposal_names_the_data_it_could_not_use(curator, tenant_a):
+    org = tenant_a.organisation
+    w = world(org, mentees=1, mentors=1)
+    response = curator.post(
+        url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post(), follow=True
+    )
+    proposal = MatchingRun.objects.get().proposals.get()
+    assert proposal.mentee.role_model is None
+    assert "role_model" in proposal.breakdown["missing"]
+    assert proposal.breakdown["criteria"]["role_model"]["value"] == 0
+    assert missing_label("role_model") in response.content.decode()
+    assert gettext("mentee's role model not given") == "ролевая модель наставляемого не указана"
