@@ -1,7 +1,11 @@
 """The demo's matching (stage 5): in October the curator ran matching for the form of the demo
 mentee, set the demo mentor with the demo mentee, confirmed the run, and the director signed
 the order fixing the pairs; the two mentees the run left without a mentor are on support. The
-other student form still waits, so the curator can run, read, lock, run again and confirm live.
+other student form still waits, so the curator can run, read, lock, run again and confirm live;
+it already has one run in each mode, weighing the scores alone, which propose different pairs
+(a mentee and a mentor named each other first after the group meeting: stable pairs them, the
+best total score gives the mentor to a mentee who scores higher), so the comparison page shows
+what the choice of mode means.
 
 Built through the same services a curator's clicks go through, so the run, its explanations,
 the pairs and the order are the real ones.
@@ -10,6 +14,7 @@ the pairs and the order are the real ones.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -18,7 +23,9 @@ from django.core.files.base import ContentFile
 from nastavnik.catalogue.models import MentoringKind
 from nastavnik.demo.programme import _scan
 from nastavnik.matching import services
-from nastavnik.matching.models import MatchingRun, Proposal, UnmatchedMentee
+from nastavnik.matching.models import MatchingMode, MatchingRun, Proposal, UnmatchedMentee
+from nastavnik.matching.profiles import RunInputs, build_inputs
+from nastavnik.matching_engine import Mode, RunOptions, Weights, run_matching
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.models import Mentorship
@@ -91,6 +98,92 @@ def _leave_two_alone(run: MatchingRun, keep: set[int]) -> None:
         services.proposal_exclude(proposal, by=None)
 
 
+def _waiting_form(programme: Programme, confirmed: ProgrammeForm) -> ProgrammeForm | None:
+    waiting = set(
+        Mentee.objects.filter(programme=programme, status=MenteeStatus.IN_BASE).values_list(
+            "form__code", flat=True
+        )
+    )
+    return (
+        ProgrammeForm.objects.filter(
+            programme=programme, form__code__in=[c for c in STUDENT_FORMS if c in waiting]
+        )
+        .exclude(pk=confirmed.pk)
+        .select_related("form")
+        .order_by("pk")
+        .first()
+    )
+
+
+#: The two runs of the waiting form weigh the scores alone: the named preferences then decide
+#: only in stable mode, which is the difference the comparison page explains.
+SCORES_ALONE = {**services.RunSettings().weight_map, "preferences": 0.0}
+
+
+def _pairs(inputs: RunInputs, mode: Mode) -> set[tuple[object, object]]:
+    result = run_matching(
+        inputs.mentees,
+        inputs.mentors,
+        Weights(**SCORES_ALONE),
+        inputs.constraints,
+        RunOptions(mode=mode),
+    )
+    return {(a.mentee_id, a.mentor_id) for a in result.assignments}
+
+
+def _named_each_other(inputs: RunInputs) -> tuple[object, object] | None:
+    """A mentee and a mentor to name each other first after the group meeting so that the two
+    modes part: stable pairs them, the best total score keeps the mentor for a mentee who
+    scores higher with them. Tried on the engine alone, pair after pair, before anything is
+    written."""
+    optimal = _pairs(inputs, Mode.OPTIMAL)
+    taken = {mentor for _, mentor in optimal}
+    for mentor in inputs.mentors:
+        if mentor.id not in taken:
+            continue
+        for mentee in inputs.mentees:
+            if (mentee.id, mentor.id) in optimal:
+                continue
+            trial = replace(
+                inputs,
+                mentees=[
+                    replace(p, preferences=(mentor.id,)) if p.id == mentee.id else p
+                    for p in inputs.mentees
+                ],
+                mentors=[
+                    replace(p, preferences=(mentee.id,)) if p.id == mentor.id else p
+                    for p in inputs.mentors
+                ],
+            )
+            if _pairs(trial, Mode.OPTIMAL) != _pairs(trial, Mode.STABLE):
+                return mentee.id, mentor.id
+    return None
+
+
+def _runs_in_both_modes(
+    programme: Programme, confirmed: ProgrammeForm, today: date, by: object
+) -> None:
+    chosen = _waiting_form(programme, confirmed)
+    if chosen is None:
+        return
+    inputs = build_inputs(programme, chosen.form, today)
+    if _pairs(inputs, Mode.OPTIMAL) == _pairs(inputs, Mode.STABLE):
+        found = _named_each_other(inputs)
+        if found is None:
+            logger.info("demo: no pair found that sets the two modes apart")
+            return
+        mentee_person, mentor_person = found
+        Mentee.objects.filter(programme=programme, person_id=mentee_person).update(
+            preferences=[mentor_person]
+        )
+        Mentor.objects.filter(programme=programme, person_id=mentor_person).update(
+            preferences=[mentee_person]
+        )
+    for mode in (MatchingMode.OPTIMAL, MatchingMode.STABLE):
+        settings = services.RunSettings(mode=mode, weights=SCORES_ALONE)
+        services.run_start(programme, chosen.form, settings, by=by)
+
+
 def build_matching(programme: Programme, accounts: dict[str, Person], today: date) -> None:
     curator = accounts.get("curator")
     by = curator.user if curator is not None else None
@@ -133,3 +226,4 @@ def build_matching(programme: Programme, accounts: dict[str, Person], today: dat
             ContentFile(_scan(), name="scan.pdf"),
             by=director.user if director is not None else None,
         )
+    _runs_in_both_modes(programme, chosen, today, by)

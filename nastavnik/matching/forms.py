@@ -30,9 +30,12 @@ class RunForm(RuleErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
         initial=MatchingMode.OPTIMAL,
         help_text=_(
-            "Best total score: the highest sum of the pairs' scores. Stable: by the preferences "
-            "after the group meeting, so that no mentee and mentor would both rather have each "
-            "other than the partners they got."
+            "Best total score: first as many mentees paired as the rules allow (checked over "
+            "every admissible pair, not only each mentee's 30 best candidates), then, among "
+            "those assignments, the highest sum of the pairs' scores. No score is ever bought "
+            "by leaving a mentee without a mentor. Stable: by the preferences after the group "
+            "meeting, so that no mentee and mentor would both rather have each other than the "
+            "partners they got, checked over every admissible pair."
         ),
     )
     proposer = forms.ChoiceField(
@@ -140,3 +143,16 @@ def run_label(run: MatchingRun) -> str:
         "mode": run.get_mode_display(),
         "status": run.get_status_display(),
     }
+
+
+class SynonymsForm(RuleErrorsMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Synonym groups"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "One group a line, words separated by «=»: «3D = трёхмерный», «IT = информатика». "
+            "Every word of a group counts as the first one when a request meets competencies; "
+            "any form of a word will do («трёхмерному» counts as «3D»)."
+        ),
+    )

@@ -214,3 +214,21 @@ class UnmatchedMentee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee_id}: {self.reason}"
+
+
+class SynonymList(models.Model):
+    """The organisation's synonym groups for matching requests with competencies, one group a
+    line («3D = трёхмерный»). Without a row the engine's defaults apply (``synonyms.py``)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    text = models.TextField(_("synonym groups"), blank=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym list")
+        verbose_name_plural = _("synonym lists")
+
+    def __str__(self) -> str:
+        return str(self.organisation)

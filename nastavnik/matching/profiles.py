@@ -37,6 +37,7 @@ from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import RequestTopic, split_list
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, valid_exists
+from nastavnik.matching.synonyms import synonym_groups
 from nastavnik.matching_engine.model import (
     DEFAULT_FORM_RULES,
     DEFAULT_ROLE_MODEL_RULES,
@@ -45,6 +46,7 @@ from nastavnik.matching_engine.model import (
     MeetingFormat,
     MenteeProfile,
     MentorProfile,
+    Missing,
     RoleModelRules,
     Strictness,
 )
@@ -402,7 +404,10 @@ def build_inputs(
     mentor_ids = {p.id for p in mentor_profiles}
     mentee_profiles = _keep_inside(mentee_profiles, mentor_ids, notes, "mentee_preferences_outside")
     mentor_profiles = _keep_inside(mentor_profiles, mentee_ids, notes, "mentor_preferences_outside")
-    constraints = _constraints(form, mentors, mentor_profiles, mentees, options, notes)
+    constraints = replace(
+        _constraints(form, mentors, mentor_profiles, mentees, options, notes),
+        synonyms=synonym_groups(programme.organisation),
+    )
     return RunInputs(
         mentees=mentee_profiles,
         mentors=mentor_profiles,
@@ -441,6 +446,47 @@ def fingerprint(
         "forms": _plain(dict(constraints.forms)),
         "role_models": _plain(dict(constraints.role_models)),
         "options": [constraints.require_common_slot, constraints.format_must_fit],
+        "synonyms": _plain(constraints.synonyms),
     }
     raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- Missing data before a run ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    """A person of the run whose profile lacks data the score or the rules need."""
+
+    person_pk: int
+    name: str
+    side: str  # "mentee" or "mentor"
+    missing: tuple[str, ...]
+
+
+def missing_data(inputs: RunInputs) -> list[MissingRow]:
+    """Who lacks what, mentees first: a mentee without time fails «common time required», and
+    any blank criterion scores nothing, so the curator can fill the gaps before running."""
+    rows: list[MissingRow] = []
+    for profile in inputs.mentees:
+        gaps = []
+        if not profile.availability:
+            gaps.append(Missing.MENTEE_TIME.value)
+        if profile.role_model is None:
+            gaps.append(Missing.ROLE_MODEL.value)
+        if not (profile.request_text.strip() or profile.topics):
+            gaps.append(Missing.MENTEE_REQUEST.value)
+        if gaps:
+            person = inputs.mentee_rows[profile.id].person  # type: ignore[index]
+            rows.append(MissingRow(person.pk, person.full_name, "mentee", tuple(gaps)))
+    for profile in inputs.mentors:
+        gaps = []
+        if not profile.availability:
+            gaps.append(Missing.MENTOR_TIME.value)
+        if not (profile.about_text.strip() or profile.competencies):
+            gaps.append(Missing.MENTOR_OFFER.value)
+        if gaps:
+            person = inputs.mentor_rows[profile.id].person  # type: ignore[index]
+            rows.append(MissingRow(person.pk, person.full_name, "mentor", tuple(gaps)))
+    return rows

@@ -44,8 +44,8 @@ from nastavnik.matching.models import (
     RunStatus,
     UnmatchedMentee,
 )
-from nastavnik.matching.profiles import Note, RunInputs, build_inputs
-from nastavnik.matching.texts import engine_error_message
+from nastavnik.matching.profiles import Note, RunInputs, build_inputs, missing_data
+from nastavnik.matching.texts import engine_error_message, missing_label
 from nastavnik.matching_engine import (
     CRITERIA,
     Assignment,
@@ -375,6 +375,7 @@ def run_compute(
         "mentors": len(inputs.mentors),
         "places": sum(inputs.places.values()),
         "blocking_pairs": result.certificate.blocking_pairs if result.certificate else None,
+        **_certificates(result),
         "seconds": round(time.perf_counter() - started, 3),
     }
     # Only a run still running takes the proposals: one found lost meanwhile (core.jobs) and
@@ -391,6 +392,41 @@ def run_compute(
     return run
 
 
+@dataclass(frozen=True)
+class GapView:
+    name: str
+    side: str
+    missing: list[str]
+
+
+def missing_before_run(programme: Programme, form: MentoringForm) -> list[GapView]:
+    """The people the next run of this form would take whose profiles lack data, with what
+    they lack in words (the run page lists them before the curator starts)."""
+    inputs = build_inputs(programme, form, org_today(programme.organisation))
+    return [
+        GapView(row.name, row.side, [missing_label(code) for code in row.missing])
+        for row in missing_data(inputs)
+    ]
+
+
+def _certificates(result: MatchResult) -> dict[str, Any]:
+    """What the engine proved over every admissible pair, for the run page."""
+    found: dict[str, Any] = {}
+    if result.certificate is not None:
+        found["stability"] = {
+            "pairs_checked": result.certificate.pairs_checked,
+            "outside_pairs_checked": result.certificate.outside_pairs_checked,
+            "lists_extended": result.certificate.lists_extended,
+            "all_admissible": result.certificate.all_admissible,
+        }
+    if result.matching_certificate is not None:
+        found["most_matched"] = {
+            "proven": result.matching_certificate.most_matched_proven,
+            "lists_extended": result.matching_certificate.lists_extended,
+        }
+    return found
+
+
 class RunEnded(Exception):
     """The run was ended elsewhere (found lost, superseded) while it was being computed."""
 
@@ -405,10 +441,26 @@ def _breakdown(assignment: Assignment) -> dict[str, Any]:
         "terms": list(score.matched_terms),
         "subjects": list(score.matched_subjects),
         "slots": list(score.common_slots),
+        "missing": list(score.missing),
     }
 
 
+def _impossible(inputs: RunInputs, result: MatchResult) -> dict[Any, list[dict[str, Any]]]:
+    """Per mentee, the named mentors the rules ruled out, with the rank and the reason."""
+    found: dict[Any, list[dict[str, Any]]] = {}
+    for choice in result.impossible_choices:
+        found.setdefault(choice.mentee_id, []).append(
+            {
+                "mentor": inputs.mentor_rows[choice.mentor_id].pk,  # type: ignore[index]
+                "rank": choice.rank,
+                "reason": choice.reason.value,
+            }
+        )
+    return found
+
+
 def _store(run: MatchingRun, inputs: RunInputs, result: MatchResult) -> None:
+    impossible = _impossible(inputs, result)
     Proposal.objects.bulk_create(
         Proposal(
             organisation_id=run.organisation_id,
@@ -416,7 +468,7 @@ def _store(run: MatchingRun, inputs: RunInputs, result: MatchResult) -> None:
             mentee=inputs.mentee_rows[a.mentee_id],  # type: ignore[index]
             mentor=inputs.mentor_rows[a.mentor_id],  # type: ignore[index]
             score=a.score.points,
-            breakdown=_breakdown(a),
+            breakdown={**_breakdown(a), "named_impossible": impossible.get(a.mentee_id, [])},
             mentee_rank=a.mentee_rank,
             mentor_rank=a.mentor_rank,
             locked=a.locked,
@@ -446,6 +498,7 @@ def _store(run: MatchingRun, inputs: RunInputs, result: MatchResult) -> None:
                     for c in u.closest
                 ],
                 "funnel": dict(u.funnel),
+                "named_impossible": impossible.get(u.mentee_id, []),
             },
         )
         for u in result.unmatched

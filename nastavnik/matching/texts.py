@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.matching_engine.errors import EngineInputError
-from nastavnik.matching_engine.model import Criterion, UnmatchedReason
+from nastavnik.matching_engine.model import Criterion, Impossible, Missing, UnmatchedReason
 
 #: How the ids on an error are to be read: people (Person pks), (mentee, mentor) pairs, the
 #: criteria of the weights, or plain words.
@@ -164,6 +164,10 @@ REASONS: Mapping[str, Promise] = {
     UnmatchedReason.NO_COMMON_TIME: _(
         "No mentor has a weekly time slot in common with the mentee."
     ),
+    UnmatchedReason.NO_TIME_GIVEN: _(
+        "Time not given: the run requires a common weekly time slot and the mentee has none "
+        "recorded. Record the mentee's free time, then run again."
+    ),
     UnmatchedReason.EXCLUDED_BY_CURATOR: _("The curator excluded the remaining mentors."),
     UnmatchedReason.ALL_MENTORS_FULL: _(
         "Suitable mentors exist, but their places went to mentees they suit better."
@@ -194,6 +198,49 @@ CRITERION_HELP: Mapping[str, Promise] = {
     Criterion.ROLE_MODEL: _("The mentor takes on the role model the mentee needs."),
     Criterion.EXPERIENCE: _("Years of experience, ten and more count fully."),
 }
+
+#: What a pair's score could not know: that criterion scored nothing.
+MISSING_LABELS: Mapping[str, Promise] = {
+    Missing.MENTEE_TIME: _("mentee's time not given"),
+    Missing.MENTOR_TIME: _("mentor's time not given"),
+    Missing.ROLE_MODEL: _("mentee's role model not given"),
+    Missing.MENTEE_REQUEST: _("mentee's request not given"),
+    Missing.MENTOR_OFFER: _("mentor's competencies not given"),
+    Missing.MENTEE_SUBJECTS: _("mentee's subjects not given"),
+}
+
+
+#: Why a mentor the mentee named could not be proposed.
+IMPOSSIBLE_REASONS: Mapping[str, Promise] = {
+    Impossible.OTHER_FORM: _("the mentor is of another form"),
+    Impossible.MENTOR_UNAVAILABLE: _("the mentor cannot take part or has no free place"),
+    Impossible.FAMILY: _("they are of one family"),
+    Impossible.ROLE_MODEL_RULE: _(
+        "the mentor is not older, not in a higher grade or without higher results, as the "
+        "role model requires"
+    ),
+    Impossible.TIME_NOT_GIVEN: _("time not given, and a common time slot is required"),
+    Impossible.NO_COMMON_TIME: _("no common weekly time slot"),
+    Impossible.FORMAT: _("«in person only» meets «remote only»"),
+    Impossible.EXCLUDED_BY_CURATOR: _("the curator excluded the pair"),
+}
+
+IMPOSSIBLE_CHOICE = _("Named choice %(rank)s, %(name)s, was impossible: %(reason)s.")
+
+
+def impossible_text(rank: int, name: str, code: str) -> str:
+    reason = IMPOSSIBLE_REASONS.get(code)
+    return str(IMPOSSIBLE_CHOICE) % {
+        "rank": rank,
+        "name": name,
+        "reason": str(reason) if reason is not None else code,
+    }
+
+
+def missing_label(code: str) -> str:
+    label = MISSING_LABELS.get(code)
+    return str(label) if label is not None else code
+
 
 #: Words for the funnel of a mentee left without a mentor: mentors left after each step.
 FUNNEL_LABELS: Mapping[str, Promise] = {
@@ -288,3 +335,60 @@ def note_text(note: Mapping[str, Any], name_of: NameOf) -> str:
     else:
         ids = note.get("people", ())
     return str(message) % {"names": _names(ids, kind, name_of)}
+
+
+# --- Comparing two runs ---------------------------------------------------------------------
+
+MODES_EXPLAINED = _(
+    "Best total score pairs as many mentees as the rules allow and, among those assignments, "
+    "reaches the highest sum of scores; a mentee and a mentor may still both prefer each other "
+    "to the partners they got. Stable leaves no such pair: nobody has a reason to swap, which "
+    "keeps the pairs settled, and it may pay for that in total score. The mean rank tells how "
+    "high people placed the partner they got (1 = first choice)."
+)
+
+
+def tradeoff(a: Any, b: Any) -> list[str]:
+    """What two runs trade against each other, in sentences: total score, stability, ranks."""
+    first, second = a.summary, b.summary
+    lines: list[str] = []
+    gain = int(first.get("total_points", 0)) - int(second.get("total_points", 0))
+    if gain:
+        higher, lower = (a, b) if gain > 0 else (b, a)
+        lines.append(
+            gettext("Run %(higher)s scores %(points)s points more in total than run %(lower)s.")
+            % {"higher": higher.number, "lower": lower.number, "points": abs(gain)}
+        )
+    for run in (a, b):
+        blocking = run.summary.get("blocking_pairs")
+        if run.mode == "stable" and blocking == 0:
+            lines.append(
+                gettext(
+                    "Run %(number)s is stable: no mentee and mentor would both rather be "
+                    "together than with the partners they got."
+                )
+                % {"number": run.number}
+            )
+        elif run.mode == "optimal":
+            lines.append(
+                gettext(
+                    "Run %(number)s puts the total score first: some mentee and mentor may "
+                    "both prefer each other to their partners."
+                )
+                % {"number": run.number}
+            )
+    ranks = [(run, run.summary.get("mean_mentee_rank")) for run in (a, b)]
+    if all(rank is not None for _, rank in ranks) and ranks[0][1] != ranks[1][1]:
+        better = min(ranks, key=lambda item: item[1])[0]
+        lines.append(
+            gettext(
+                "Mentees placed their mentor higher on average in run %(number)s "
+                "(%(a)s against %(b)s; 1 = first choice)."
+            )
+            % {
+                "number": better.number,
+                "a": min(r for _, r in ranks),
+                "b": max(r for _, r in ranks),
+            }
+        )
+    return lines

@@ -6,6 +6,7 @@ app_name = "matching"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("synonyms/", views.synonyms, name="synonyms"),
     path("forms/<int:programme_form_pk>/new/", views.run_new, name="run_new"),
     path("forms/<int:programme_form_pk>/compare/", views.compare, name="compare"),
     path("runs/<int:matching_run_pk>/", views.run_detail, name="run"),

@@ -28,16 +28,22 @@ from nastavnik.matching.forms import (
     ConfirmForm,
     OrderForm,
     RunForm,
+    SynonymsForm,
 )
 from nastavnik.matching.models import MatchingRun, Proposal, RunStatus, UnmatchedMentee
 from nastavnik.matching.profiles import MATCHED_STATUSES
+from nastavnik.matching.synonyms import synonym_text, synonyms_save
 from nastavnik.matching.tasks import matching_run_settle_if_lost
 from nastavnik.matching.texts import (
     CRITERION_LABELS,
     FUNNEL_LABELS,
+    MODES_EXPLAINED,
     criterion_label,
+    impossible_text,
+    missing_label,
     note_text,
     reason_text,
+    tradeoff,
 )
 from nastavnik.matching_engine import CRITERIA, SCORE_SCALE
 from nastavnik.mentees.models import Mentee, MenteeStatus
@@ -121,7 +127,27 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- Synonyms -------------------------------------------------------------------------------------
+
+
+@org_view(Perm.MATCHING_RUN)
+def synonyms(request: HttpRequest) -> HttpResponse:
+    """The organisation's synonym groups for requests and competencies."""
+    ctx = _ctx(request)
+    form = SynonymsForm(request.POST or None, initial={"text": synonym_text(ctx.organisation)})
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(form, lambda: synonyms_save(ctx.organisation, form.cleaned_data["text"]))
+        if saved is not None:
+            messages.success(request, _("The synonym groups are saved; the next run uses them."))
+            return redirect("matching:synonyms", org_slug=ctx.organisation.slug)
+    return render(request, "matching/synonyms.html", {"form": form})
+
+
 # --- A new run ------------------------------------------------------------------------------------
+
+
+#: Profiles with missing data listed on the new-run page; the count says how many more.
+MISSING_SHOWN = 100
 
 
 @org_view(Perm.MATCHING_RUN)
@@ -159,6 +185,7 @@ def run_new(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
             return _to_run(run)
     locks = Proposal.objects.filter(run=source, locked=True).count() if source else 0
     exclusions = source.exclusions.count() if source else 0
+    gaps = services.missing_before_run(programme, chosen.form)
     return render(
         request,
         "matching/run_new.html",
@@ -169,6 +196,8 @@ def run_new(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
             "source": source,
             "locks": locks,
             "exclusions": exclusions,
+            "gaps": gaps[:MISSING_SHOWN],
+            "gaps_count": len(gaps),
         },
     )
 
@@ -191,6 +220,12 @@ class ProposalView:
     terms: list[str]
     subjects: list[str]
     slots: list[str]
+    impossible: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """What either side left blank: those criteria scored nothing."""
+        return [missing_label(code) for code in self.proposal.breakdown.get("missing", [])]
 
     @property
     def percent(self) -> int:
@@ -232,6 +267,20 @@ class UnmatchedView:
     reason: str
     closest: list[ClosestView]
     funnel: list[tuple[str, int]]
+    impossible: list[str] = field(default_factory=list)
+
+
+def _impossible_lines(details: list[dict[str, Any]]) -> list[str]:
+    """The mentee's named choices the rules ruled out, in words (one query per call)."""
+    if not details:
+        return []
+    mentors = Mentor.objects.select_related("person").in_bulk({d["mentor"] for d in details})
+    lines = []
+    for d in sorted(details, key=lambda d: d["rank"]):
+        mentor = mentors.get(d["mentor"])
+        name = mentor.person.full_name if mentor is not None else "—"
+        lines.append(impossible_text(d["rank"], name, d["reason"]))
+    return lines
 
 
 def _unmatched_views(rows: list[UnmatchedMentee]) -> list[UnmatchedView]:
@@ -262,7 +311,15 @@ def _unmatched_views(rows: list[UnmatchedMentee]) -> list[UnmatchedView]:
             for step, count in row.details.get("funnel", {}).items()
             if step in FUNNEL_LABELS
         ]
-        views.append(UnmatchedView(row, reason_text(row.reason), closest, funnel))
+        views.append(
+            UnmatchedView(
+                row,
+                reason_text(row.reason),
+                closest,
+                funnel,
+                _impossible_lines(row.details.get("named_impossible", [])),
+            )
+        )
     return views
 
 
@@ -300,7 +357,12 @@ def run_detail(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
         .select_related("mentee__person")
     )
     exclusions = list(run.exclusions.select_related("mentee__person", "mentor__person"))
-    views = [ProposalView(p, *explain(p.breakdown)) for p in proposals]
+    views = [
+        ProposalView(
+            p, *explain(p.breakdown), _impossible_lines(p.breakdown.get("named_impossible", []))
+        )
+        for p in proposals
+    ]
     return render(
         request,
         "matching/run.html",
@@ -519,6 +581,13 @@ def compare(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
         ]
         differences.sort(key=lambda d: d.mentee.person.name_key)
         context.update(
-            {"a": a, "b": b, "differences": differences, "same": len(pairs) - len(differences)}
+            {
+                "a": a,
+                "b": b,
+                "differences": differences,
+                "same": len(pairs) - len(differences),
+                "tradeoff": tradeoff(a, b),
+                "modes_explained": MODES_EXPLAINED,
+            }
         )
     return render(request, "matching/compare.html", context)

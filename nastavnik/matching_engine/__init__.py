@@ -9,6 +9,10 @@ own. The Django layer builds the profiles from its models and translates the err
     result.unmatched     # who is left alone and why (reason code, closest mentors, funnel)
     result.summary       # total score, matched, mean ranks: to compare two runs
 
+Optimal mode maximises the number of matched mentees first and the total score second (over
+the candidate lists; the number matched is proved over every admissible pair, see
+``complete``). Stable mode's certificate covers every admissible pair.
+
 Bad input raises EngineInputError (``code``, ``ids``) before anything is computed.
 
 The names below load on first use: a worker process of optimal mode imports only the flow
@@ -32,10 +36,14 @@ if TYPE_CHECKING:
         Contribution,
         Criterion,
         FormRules,
+        Impossible,
+        ImpossibleChoice,
+        MatchingCertificate,
         MatchResult,
         MeetingFormat,
         MenteeProfile,
         MentorProfile,
+        Missing,
         Mode,
         PairScore,
         Proposer,
@@ -73,10 +81,14 @@ __all__ = [
     "Criterion",
     "EngineInputError",
     "FormRules",
+    "Impossible",
+    "ImpossibleChoice",
     "MatchResult",
+    "MatchingCertificate",
     "MeetingFormat",
     "MenteeProfile",
     "MentorProfile",
+    "Missing",
     "Mode",
     "PairScore",
     "Proposer",

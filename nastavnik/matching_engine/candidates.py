@@ -25,14 +25,22 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from nastavnik.matching_engine.model import SCORE_SCALE, Constraints, RunOptions, Weights
+from nastavnik.matching_engine.model import (
+    CRITERIA,
+    SCORE_SCALE,
+    Constraints,
+    Criterion,
+    RunOptions,
+    Weights,
+)
 from nastavnik.matching_engine.population import Population, place_in_group, sort_order
 from nastavnik.matching_engine.rules import check_pairs, common_slots
-from nastavnik.matching_engine.scoring import pair_keys, score_pairs
+from nastavnik.matching_engine.scoring import pair_keys, point_factors, score_pairs
 
 _SUBJECT_UNIT = 1 << 10
 _SAME_BLOCK = 1 << 20
 _COUNT_MASK = _SUBJECT_UNIT - 1
+_OVERLAP_CRITERIA = frozenset({Criterion.REQUESTS, Criterion.SUBJECTS, Criterion.PREFERENCES})
 #: Pairs scored at once; bounds the memory of the candidate search.
 _PAIRS_PER_BATCH = 1_500_000
 
@@ -66,6 +74,29 @@ class Funnel:
     person_rules: np.ndarray
     can_meet: np.ndarray
     not_excluded: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What the candidate lists leave out, per mentee, so that the engine can prove a result
+    over every admissible pair (or extend the lists where it cannot).
+
+    An admissible pair: same form, both taking part, the mentor with places, the mentor in one
+    of the mentee's two blocks (or the pair named after the group meeting), every hard rule
+    kept and not excluded by the curator.
+    """
+
+    #: The mentee's list holds every admissible mentor.
+    complete: np.ndarray
+    #: An upper bound on the points of any admissible mentor outside the list (−1: none).
+    outside_bound: np.ndarray
+    #: Per mentee its two blocks (own organisation, municipality's shared base), and the
+    #: mentors of every block (CSR: ``block_mentors[block_start[b]:block_start[b + 1]]``).
+    mentee_blocks: np.ndarray
+    block_start: np.ndarray
+    block_mentors: np.ndarray
+    #: Each mentor's block.
+    mentor_block: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +274,62 @@ class _Search:
     by_column: sparse.csr_matrix
     large_pool: np.ndarray
     counts: dict[str, np.ndarray]
+    outside_bound: np.ndarray
     mentee: list[np.ndarray] = field(default_factory=list)
     mentor: list[np.ndarray] = field(default_factory=list)
     points: list[np.ndarray] = field(default_factory=list)
 
     def _count(self, step: str, mi: np.ndarray, start: int, stop: int) -> None:
         self.counts[step][start:stop] = np.bincount(mi - start, minlength=stop - start)
+
+    def _bound_outside(
+        self,
+        start: int,
+        stop: int,
+        mi: np.ndarray,
+        units: np.ndarray,
+        points: np.ndarray,
+        best: np.ndarray,
+    ) -> None:
+        """The most points an admissible mentor left out of a mentee's list can score: the
+        best scored one beyond the top k, and in a large pool the best one the search never
+        scored (it shares fewer subjects and terms than the weakest kept, or nothing)."""
+        bound = self.outside_bound
+        cut = np.ones(mi.size, dtype=np.bool_)
+        cut[best] = False
+        np.maximum.at(bound, mi[cut], points[cut])
+        rows = np.arange(start, stop)
+        large = rows[self.large_pool[rows]]
+        if large.size == 0:
+            return
+        weakest = np.full(self.pop.mentees.size, _SAME_BLOCK, dtype=np.int64)
+        np.minimum.at(weakest, mi, units)
+        scored = np.bincount(mi - start, minlength=stop - start)[large - start]
+        # Without a cut every mentor sharing something was scored: the rest share nothing.
+        was_cut = scored >= self.options.pool_limit
+        s_cut = np.where(was_cut, (weakest[large] >> 10) & _COUNT_MASK, 0)
+        t_cut = np.where(was_cut, weakest[large] & _COUNT_MASK, 0)
+        n_terms = self.pop.mentees.terms.lengths[large].astype(np.float64)
+        n_subjects = self.pop.mentees.subjects.lengths[large].astype(np.float64)
+        factor = dict(zip(CRITERIA, point_factors(self.weights), strict=True))
+        # Time, format, role model and experience at their best; preferences score only on
+        # named pairs, which are always in the list.
+        rest = sum(factor[c] for c in CRITERIA if c not in _OVERLAP_CRITERIA)
+
+        def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+            return np.divide(part, whole, out=np.zeros(part.size), where=whole > 0)
+
+        same_subjects = factor[Criterion.SUBJECTS] * share(s_cut, n_subjects) + factor[
+            Criterion.REQUESTS
+        ] * share(np.minimum(t_cut, n_terms), n_terms)
+        fewer_subjects = np.where(
+            s_cut >= 1,
+            factor[Criterion.SUBJECTS] * share(s_cut - 1, n_subjects)
+            + factor[Criterion.REQUESTS] * (n_terms > 0),
+            0.0,
+        )
+        never_scored = np.ceil(rest + np.maximum(same_subjects, fewer_subjects) + 1e-6)
+        bound[large] = np.maximum(bound[large], never_scored.astype(np.int64))
 
     def batch(self, start: int, stop: int) -> None:
         pop, options = self.pop, self.options
@@ -275,6 +356,7 @@ class _Search:
             pop, mi, mj, self.weights, terms=terms, subjects=subjects, common=common
         )
         best = best_per_mentee(mi, mj, points, options.top_k, pop.mentors.size)
+        self._bound_outside(start, stop, mi, units, points, best)
         self.mentee.append(mi[best])
         self.mentor.append(mj[best])
         self.points.append(points[best])
@@ -286,7 +368,7 @@ def candidate_graph(
     constraints: Constraints,
     options: RunOptions,
     excluded_keys: np.ndarray,
-) -> tuple[CandidateGraph, Funnel]:
+) -> tuple[CandidateGraph, Funnel, Reach]:
     blocks = _blocks(pop)
     mentee_ok = pop.mentees.can_take_part
     mentor_ok = pop.mentors.can_take_part & (pop.capacity > 0)
@@ -308,6 +390,7 @@ def candidate_graph(
             step: np.zeros(pop.mentees.size, dtype=np.int64)
             for step in ("considered", "person", "meet", "kept")
         },
+        outside_bound=np.full(pop.mentees.size, -1, dtype=np.int64),
     )
     for start, stop in _batches(np.where(mentee_ok, taking_part, 0) + 1):
         search.batch(start, stop)
@@ -319,7 +402,95 @@ def candidate_graph(
         can_meet=search.counts["meet"],
         not_excluded=search.counts["kept"],
     )
-    return _with_preferred_pairs(search, excluded_keys), funnel
+    complete = small_pool & (search.counts["kept"] <= options.top_k)
+    block_start, block_mentors = _block_members(blocks, mentor_ok)
+    reach = Reach(
+        complete=complete | ~mentee_ok,
+        outside_bound=np.where(complete | ~mentee_ok, -1, search.outside_bound),
+        mentee_blocks=np.stack([blocks.mentee_own, blocks.mentee_shared], axis=1),
+        block_start=block_start,
+        block_mentors=block_mentors,
+        mentor_block=blocks.mentor,
+    )
+    return _with_preferred_pairs(search, excluded_keys), funnel, reach
+
+
+def _block_members(blocks: _Blocks, mentor_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mentors = np.flatnonzero(mentor_ok).astype(np.int32)
+    mentors = mentors[np.argsort(blocks.mentor[mentors], kind="stable")]
+    start = np.searchsorted(blocks.mentor[mentors], np.arange(blocks.count + 1))
+    return start.astype(np.int64), mentors
+
+
+def admissible_pairs(
+    pop: Population,
+    weights: Weights,
+    constraints: Constraints,
+    excluded_keys: np.ndarray,
+    mentees: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every admissible pair of the given mentees, scored: the full lists the top k and the
+    pool limit leave short. Sorted by mentee, best first."""
+    blocks = _blocks(pop)
+    wanted = np.zeros(pop.mentees.size, dtype=np.bool_)
+    wanted[mentees] = True
+    mentee_ok = pop.mentees.can_take_part & wanted
+    mentor_ok = pop.mentors.can_take_part & (pop.capacity > 0)
+    taking_part = _reach(blocks, mentor_ok)
+    everyone = int(pop.mentors.size) + 1
+    options = RunOptions(top_k=everyone, pool_limit=everyone)
+    width = len(pop.terms) + len(pop.subjects) + 1
+    columns, mentor_matrix = _mentor_columns(pop, blocks, mentor_ok, width)
+    small_pool = np.ones(pop.mentees.size, dtype=np.bool_)
+    search = _Search(
+        pop,
+        weights,
+        constraints,
+        options,
+        excluded_keys,
+        mentee_matrix=_mentee_matrix(pop, blocks, columns, mentee_ok, small_pool, width),
+        by_column=mentor_matrix.T.tocsr(),
+        large_pool=~small_pool,
+        counts={
+            step: np.zeros(pop.mentees.size, dtype=np.int64)
+            for step in ("considered", "person", "meet", "kept")
+        },
+        outside_bound=np.full(pop.mentees.size, -1, dtype=np.int64),
+    )
+    for start, stop in _batches(np.where(mentee_ok, taking_part, 0) + 1):
+        if mentee_ok[start:stop].any():
+            search.batch(start, stop)
+    pref_mi, pref_mj = _preferred_pairs(pop, constraints, excluded_keys)
+    named = wanted[pref_mi]
+    pref_mi, pref_mj = pref_mi[named], pref_mj[named]
+    pref_points = score_pairs(pop, pref_mi, pref_mj, weights)
+    return _merged(
+        pop,
+        [*search.mentee, pref_mi],
+        [*search.mentor, pref_mj],
+        [*search.points, pref_points],
+    )
+
+
+def _merged(
+    pop: Population, mentee: list[np.ndarray], mentor: list[np.ndarray], points: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges made one set (each pair once), sorted by mentee and best first."""
+    mi = np.concatenate(mentee).astype(np.int32)
+    mj = np.concatenate(mentor).astype(np.int32)
+    pts = np.concatenate(points).astype(np.int32)
+    _, first = np.unique(pair_keys(pop, mi, mj), return_index=True)
+    mi, mj, pts = mi[first], mj[first], pts[first]
+    order = best_per_mentee(mi, mj, pts, max(mi.size, 1), pop.mentors.size)
+    return mi[order], mj[order], pts[order]
+
+
+def extended(
+    pop: Population, graph: CandidateGraph, mi: np.ndarray, mj: np.ndarray, points: np.ndarray
+) -> CandidateGraph:
+    """The graph with more edges (a mentee's full list added to its top k)."""
+    a, b, c = _merged(pop, [graph.mentee, mi], [graph.mentor, mj], [graph.points, points])
+    return CandidateGraph(graph.n_mentees, graph.n_mentors, a, b, c)
 
 
 def _preferred_pairs(
@@ -346,11 +517,37 @@ def _with_preferred_pairs(search: _Search, excluded_keys: np.ndarray) -> Candida
     pop = search.pop
     pref_mi, pref_mj = _preferred_pairs(pop, search.constraints, excluded_keys)
     pref_points = score_pairs(pop, pref_mi, pref_mj, search.weights)
-    mi = np.concatenate([*search.mentee, pref_mi]).astype(np.int32)
-    mj = np.concatenate([*search.mentor, pref_mj]).astype(np.int32)
-    points = np.concatenate([*search.points, pref_points]).astype(np.int32)
-    _, first = np.unique(pair_keys(pop, mi, mj), return_index=True)
-    mi, mj, points = mi[first], mj[first], points[first]
     # Named pairs come on top of the top k, never instead of them.
-    order = best_per_mentee(mi, mj, points, mi.size, pop.mentors.size)
-    return CandidateGraph(pop.mentees.size, pop.mentors.size, mi[order], mj[order], points[order])
+    mi, mj, points = _merged(
+        pop,
+        [*search.mentee, pref_mi],
+        [*search.mentor, pref_mj],
+        [*search.points, pref_points],
+    )
+    return CandidateGraph(pop.mentees.size, pop.mentors.size, mi, mj, points)
+
+
+def admissible(
+    pop: Population,
+    weights: Weights,
+    constraints: Constraints,
+    excluded_keys: np.ndarray,
+    mi: np.ndarray,
+    mj: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For pairs in reach (a mentor of the mentee's blocks), whether each is admissible, and
+    its points."""
+    mi, mj = mi.astype(np.int32), mj.astype(np.int32)
+    ok = (
+        (pop.mentees.form[mi] == pop.mentors.form[mj])
+        & pop.mentees.can_take_part[mi]
+        & pop.mentors.can_take_part[mj]
+        & (pop.capacity[mj] > 0)
+        & check_pairs(pop, mi, mj, constraints).all_rules
+    )
+    if excluded_keys.size:
+        ok &= ~np.isin(pair_keys(pop, mi, mj), excluded_keys)
+    points = np.zeros(mi.size, dtype=np.int32)
+    if ok.any():
+        points[ok] = score_pairs(pop, mi[ok], mj[ok], weights)
+    return ok, points

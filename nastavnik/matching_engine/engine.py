@@ -12,11 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nastavnik.matching_engine.candidates import CandidateGraph, Funnel, candidate_graph
-from nastavnik.matching_engine.explain import Outcome, explain_unmatched
+from nastavnik.matching_engine.candidates import CandidateGraph, Funnel, Reach, candidate_graph
+from nastavnik.matching_engine.complete import (
+    MAX_ROUNDS,
+    GrowingLists,
+    blocking_outside,
+    complete_for_matching,
+)
+from nastavnik.matching_engine.explain import Outcome, explain_unmatched, impossible_choices
 from nastavnik.matching_engine.model import (
     Assignment,
     Constraints,
+    MatchingCertificate,
     MatchResult,
     MenteeProfile,
     MentorProfile,
@@ -109,15 +116,45 @@ def stable_preferences(
     return ranked_preferences(open_graph, mentee_given, mentor_given)
 
 
-def _solve_stable(
+def _solve_stable_once(
     pop: Population, graph: CandidateGraph, locks: Locks, options: RunOptions
-) -> tuple[np.ndarray, RankedPreferences, StabilityCertificate]:
+) -> tuple[np.ndarray, RankedPreferences, int]:
     places = locks.places_left(pop.capacity)
     prefs = stable_preferences(pop, graph, locks, places)
     mentor_of = deferred_acceptance(prefs, places, options.proposer)
     blocking = blocking_pairs(prefs, places, mentor_of)
     mentor_of[locks.mentee] = locks.mentor
-    certificate = StabilityCertificate(options.proposer, int(blocking.size), prefs.size)
+    return mentor_of, prefs, int(blocking.size)
+
+
+def _solve_stable(
+    lists: GrowingLists, locks: Locks, options: RunOptions
+) -> tuple[np.ndarray, RankedPreferences, StabilityCertificate]:
+    """Deferred acceptance on the lists, then the check over every admissible pair; where it
+    finds a blocking pair outside the lists, those mentees' lists are completed and deferred
+    acceptance runs again."""
+    pop = lists.pop
+    places = locks.places_left(pop.capacity)
+    locked = locks.mentee_mask(pop.mentees.size)
+    for _ in range(MAX_ROUNDS):
+        mentor_of, prefs, inside = _solve_stable_once(pop, lists.graph, locks, options)
+        outside = blocking_outside(lists, mentor_of, places, locked)
+        if outside.blocking_pairs == 0:
+            break
+        lists.extend(outside.blocking_mentees, outside.found)
+    mi, mj, _ = outside.found
+    in_lists = np.isin(
+        pair_keys(pop, mi, mj), pair_keys(pop, lists.graph.mentee, lists.graph.mentor)
+    )
+    beyond = int((~in_lists).sum())
+    certificate = StabilityCertificate(
+        options.proposer,
+        inside + outside.blocking_pairs,
+        prefs.size + beyond,
+        outside_pairs_checked=beyond,
+        lists_extended=lists.extended_mentees,
+        all_admissible=outside.blocking_pairs == 0,
+    )
     return mentor_of, prefs, certificate
 
 
@@ -180,6 +217,8 @@ class PreparedRun:
     locks: Locks
     graph: CandidateGraph
     funnel: Funnel
+    reach: Reach
+    excluded_keys: np.ndarray
 
 
 def prepare_run(
@@ -199,10 +238,9 @@ def prepare_run(
         locks = _locks(pop, constraints)
         check_lock_rules(pop, locks.mentee, locks.mentor, constraints)
     with _timed(timings, "candidates"):
-        graph, funnel = candidate_graph(
-            pop, weights, constraints, options, _excluded_keys(pop, constraints)
-        )
-    return PreparedRun(pop, locks, graph, funnel)
+        excluded = _excluded_keys(pop, constraints)
+        graph, funnel, reach = candidate_graph(pop, weights, constraints, options, excluded)
+    return PreparedRun(pop, locks, graph, funnel, reach, excluded)
 
 
 def run_matching(
@@ -240,22 +278,43 @@ def _run(
 ) -> MatchResult:
     timings: dict[str, float] = {}
     run = prepare_run(mentees, mentors, weights, constraints, options, timings)
-    pop, graph, locks = run.population, run.graph, run.locks
-    certificate = None
+    pop, locks = run.population, run.locks
+    certificate = matching_certificate = None
+    lists = GrowingLists(
+        pop,
+        weights,
+        constraints,
+        run.excluded_keys,
+        run.reach,
+        run.graph,
+        run.reach.complete.copy(),
+    )
     with _timed(timings, "solve"):
         if options.mode == Mode.OPTIMAL:
-            mentor_of = solve_optimal(
-                graph,
-                pop.capacity,
-                lock_mentee=locks.mentee,
-                lock_mentor=locks.mentor,
-                match_bonus=options.match_bonus,
-                workers=options.workers,
-                executor=executor,
+
+            def solve(graph: CandidateGraph) -> np.ndarray:
+                return solve_optimal(
+                    graph,
+                    pop.capacity,
+                    lock_mentee=locks.mentee,
+                    lock_mentor=locks.mentor,
+                    workers=options.workers,
+                    executor=executor,
+                )
+
+            mentor_of, proven, rounds = complete_for_matching(
+                lists,
+                solve,
+                locks.places_left(pop.capacity),
+                locks.mentee_mask(pop.mentees.size),
             )
+            matching_certificate = MatchingCertificate(
+                proven, lists.extended_mentees, rounds, lists.pairs_checked
+            )
+            graph = lists.graph
             choices, choice_points = Lists(graph.starts(), graph.mentor), graph.points
         else:
-            mentor_of, prefs, certificate = _solve_stable(pop, graph, locks, options)
+            mentor_of, prefs, certificate = _solve_stable(lists, locks, options)
             choices = Lists(
                 np.searchsorted(prefs.mentee, np.arange(prefs.n_mentees + 1)), prefs.mentor
             )
@@ -271,10 +330,13 @@ def _run(
             Outcome(mentor_of, points_of, locked),
             options.closest_shown,
         )
+        impossible = impossible_choices(pop, constraints, run.excluded_keys)
     return MatchResult(
         assignments=tuple(assignments),
         unmatched=tuple(unmatched),
         summary=summarise(options.mode, assignments, pop.mentees.size),
         certificate=certificate,
+        matching_certificate=matching_certificate,
+        impossible_choices=tuple(impossible),
         timings=timings,
     )

@@ -16,12 +16,16 @@ import numpy as np
 from nastavnik.matching_engine.candidates import Funnel
 from nastavnik.matching_engine.model import (
     ClosestMentor,
+    Constraints,
+    Impossible,
+    ImpossibleChoice,
     PersonId,
     TakenPlace,
     Unmatched,
     UnmatchedReason,
 )
 from nastavnik.matching_engine.population import UNMATCHED, Lists, Population
+from nastavnik.matching_engine.rules import check_pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,7 @@ class Outcome:
     locked: np.ndarray
 
 
-def _funnel_reason(funnel: Funnel, i: int) -> UnmatchedReason:
+def _funnel_reason(pop: Population, funnel: Funnel, i: int) -> UnmatchedReason:
     steps = (
         (funnel.of_form, UnmatchedReason.NO_MENTOR_OF_FORM),
         (funnel.taking_part, UnmatchedReason.NO_ELIGIBLE_MENTOR),
@@ -44,6 +48,8 @@ def _funnel_reason(funnel: Funnel, i: int) -> UnmatchedReason:
     )
     for remaining, reason in steps:
         if remaining[i] == 0:
+            if reason == UnmatchedReason.NO_COMMON_TIME and pop.mentees.slot_count[i] == 0:
+                return UnmatchedReason.NO_TIME_GIVEN
             return reason
     # Candidates were found and then none kept: only exclusions remove them that late.
     return UnmatchedReason.EXCLUDED_BY_CURATOR
@@ -122,7 +128,7 @@ def explain_unmatched(
             explained.append(Unmatched(pop.mentees.ids[i], own, (), counts))
             continue
         if stop == start:
-            reason = _funnel_reason(funnel, i)
+            reason = _funnel_reason(pop, funnel, i)
             explained.append(Unmatched(pop.mentees.ids[i], reason, (), counts))
             continue
         last = min(stop, start + closest_shown)
@@ -136,3 +142,42 @@ def explain_unmatched(
             Unmatched(pop.mentees.ids[i], UnmatchedReason.ALL_MENTORS_FULL, closest, counts)
         )
     return explained
+
+
+def impossible_choices(
+    pop: Population, constraints: Constraints, excluded_keys: np.ndarray
+) -> list[ImpossibleChoice]:
+    """Every mentor a mentee named whom the hard rules rule out, with the first rule that
+    does, in the order the rules are checked."""
+    keys = pop.mentee_ranks.keys
+    if keys.size == 0:
+        return []
+    mi = (keys // pop.pair_base).astype(np.int32)
+    mj = (keys % pop.pair_base).astype(np.int32)
+    checks = check_pairs(pop, mi, mj, constraints)
+    no_time = (pop.mentees.slot_count[mi] == 0) | (pop.mentors.slot_count[mj] == 0)
+    steps = (
+        (pop.mentees.form[mi] != pop.mentors.form[mj], Impossible.OTHER_FORM),
+        (~pop.mentors.can_take_part[mj] | (pop.capacity[mj] <= 0), Impossible.MENTOR_UNAVAILABLE),
+        (~checks.not_family, Impossible.FAMILY),
+        (~checks.role_model, Impossible.ROLE_MODEL_RULE),
+        (~checks.common_time & no_time, Impossible.TIME_NOT_GIVEN),
+        (~checks.common_time, Impossible.NO_COMMON_TIME),
+        (~checks.format, Impossible.FORMAT),
+        (np.isin(keys, excluded_keys), Impossible.EXCLUDED_BY_CURATOR),
+    )
+    reason = np.full(keys.size, -1, dtype=np.int64)
+    for code, (fails, _) in enumerate(steps):
+        reason[(reason < 0) & fails] = code
+    found = np.flatnonzero(reason >= 0)
+    ranks = pop.mentee_ranks.ranks[found]
+    return [
+        ImpossibleChoice(pop.mentees.ids[i], pop.mentors.ids[j], int(r), steps[c][1])
+        for i, j, r, c in zip(
+            mi[found].tolist(),
+            mj[found].tolist(),
+            ranks.tolist(),
+            reason[found].tolist(),
+            strict=True,
+        )
+    ]

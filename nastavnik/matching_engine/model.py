@@ -171,6 +171,8 @@ class Constraints:
     require_common_slot: bool = True
     #: If set, an in-person-only side is never paired with a remote-only side.
     format_must_fit: bool = False
+    #: Synonym groups of the organisation (each term of a group counts as its first term).
+    synonyms: tuple[tuple[str, ...], ...] = (("3D", "трёхмерный"), ("IT", "информатика"))
 
     def form_rules(self, form: str) -> FormRules:
         return self.forms.get(form, FormRules())
@@ -192,13 +194,21 @@ class RunOptions:
     #: mentee are considered (an inverted index), and of them this many score, those sharing
     #: the most first — so a region stays sparse.
     pool_limit: int = 120
-    #: A matched mentee is worth this many points on top of the pair's score, so the optimiser
-    #: prefers matching one more mentee to polishing pairs already made.
-    match_bonus: int = SCORE_SCALE
     #: Processes for optimal mode; 0 chooses by the size of the problem and the CPUs.
     workers: int = 0
     #: Closest mentors listed for a mentee left without a mentor.
     closest_shown: int = 3
+
+
+class Missing(enum.StrEnum):
+    """Data a pair's score could not use: the criterion then scores nothing, and says why."""
+
+    MENTEE_TIME = "mentee_time"
+    MENTOR_TIME = "mentor_time"
+    ROLE_MODEL = "role_model"
+    MENTEE_REQUEST = "mentee_request"
+    MENTOR_OFFER = "mentor_offer"
+    MENTEE_SUBJECTS = "mentee_subjects"
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +231,8 @@ class PairScore:
     matched_terms: tuple[str, ...] = ()
     matched_subjects: tuple[str, ...] = ()
     common_slots: tuple[str, ...] = ()
+    #: Codes of ``Missing``: what either side left blank.
+    missing: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:
@@ -255,8 +267,34 @@ class UnmatchedReason(enum.StrEnum):
     NO_SHARED_REQUEST = "no_shared_request"
     RULES_EXCLUDE_ALL = "rules_exclude_all"
     NO_COMMON_TIME = "no_common_time"
+    #: The run requires a common time and the mentee gave none: nothing can be checked.
+    NO_TIME_GIVEN = "no_time_given"
     EXCLUDED_BY_CURATOR = "excluded_by_curator"
     ALL_MENTORS_FULL = "all_mentors_full"
+
+
+class Impossible(enum.StrEnum):
+    """Why a mentor a mentee named after the group meeting could not be proposed."""
+
+    OTHER_FORM = "other_form"
+    MENTOR_UNAVAILABLE = "mentor_unavailable"
+    FAMILY = "family"
+    ROLE_MODEL_RULE = "role_model_rule"
+    TIME_NOT_GIVEN = "time_not_given"
+    NO_COMMON_TIME = "no_common_time"
+    FORMAT = "format"
+    EXCLUDED_BY_CURATOR = "excluded_by_curator"
+
+
+@dataclass(frozen=True, slots=True)
+class ImpossibleChoice:
+    """A mentor the mentee named whom the rules rule out, and the first rule that does."""
+
+    mentee_id: PersonId
+    mentor_id: PersonId
+    #: The rank the mentee gave (1 = first choice).
+    rank: int
+    reason: Impossible
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,13 +340,36 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class StabilityCertificate:
-    """Checked over every acceptable pair after the run. Locked pairs are fixed by the curator
-    and take their places first, so the check covers everyone else and the places left."""
+    """Checked over every admissible pair after the run, not only the candidate lists (see
+    ``complete``). Locked pairs are fixed by the curator and take their places first, so the
+    check covers everyone else and the places left."""
 
     proposer: Proposer
     #: Pairs that would both rather have each other than what they got; zero for a stable run.
     blocking_pairs: int
+    #: Pairs checked one by one: the candidate lists, and the full lists of the mentees whose
+    #: list could hide a blocking pair (left alone, or matched no better than the bound on what
+    #: their list left out).
     pairs_checked: int
+    #: Of them, pairs outside the candidate lists.
+    outside_pairs_checked: int = 0
+    #: Mentees whose lists were extended to every admissible mentor and matched again.
+    lists_extended: int = 0
+    #: The check covered every admissible pair (it stops short only after too many rounds).
+    all_admissible: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingCertificate:
+    """Optimal mode: the number matched is the most the full graph of admissible pairs allows
+    (no augmenting path, checked from every mentee left alone)."""
+
+    most_matched_proven: bool
+    #: Mentees whose lists were extended to every admissible mentor and solved again.
+    lists_extended: int
+    rounds: int
+    #: Pairs outside the lists checked one by one (a reached mentee, a free mentor).
+    outside_pairs_checked: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,4 +378,7 @@ class MatchResult:
     unmatched: tuple[Unmatched, ...]
     summary: Summary
     certificate: StabilityCertificate | None = None
+    matching_certificate: MatchingCertificate | None = None
+    #: Named choices of the mentees that no run could have proposed, with the reason.
+    impossible_choices: tuple[ImpossibleChoice, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)

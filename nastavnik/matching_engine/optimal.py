@@ -1,11 +1,13 @@
-"""Optimal mode: the assignment with the largest total score under the mentors' capacities.
+"""Optimal mode, a lexicographic objective under the mentors' capacities: first the largest
+number of matched mentees, then, among the assignments matching that many, the largest total
+score. Over the candidate graph it is a maximum flow of minimum cost:
 
-It is a min-cost flow on the candidate graph:
+    mentee (supply 1) ──cap 1, cost −points──▶ mentor ──cap = capacity──▶ sink
 
-    mentee (supply 1) ──cap 1, cost −(points + bonus)──▶ mentor ──cap = capacity──▶ sink
-    mentee ──cap 1, cost 0 (left without a mentor)──▶ sink
-
-Costs are whole points (at most a few thousand), which keeps OR-Tools' cost scaling short.
+solved in two exact phases (see ``flow.solve_bundle``), not with a bonus per matched mentee.
+Costs are whole points (at most 1,000), which keeps OR-Tools' cost scaling short.
+(``engine`` extends the candidate lists until no mentee could be matched on the full graph of
+admissible pairs who is not matched here.)
 Three things make a region fast:
 
 * Locks are placed first and use up their mentors' places.
@@ -29,7 +31,6 @@ from scipy.sparse import csgraph
 
 from nastavnik.matching_engine.candidates import CandidateGraph
 from nastavnik.matching_engine.flow import Bundle, solve_bundle, warm_up
-from nastavnik.matching_engine.model import SCORE_SCALE
 from nastavnik.matching_engine.population import UNMATCHED, place_in_group
 
 #: Components are bundled into flow problems of about this many edges.
@@ -170,7 +171,6 @@ def solve_optimal(
     lock_mentee: np.ndarray | None = None,
     lock_mentor: np.ndarray | None = None,
     excluded: np.ndarray | None = None,
-    match_bonus: int = SCORE_SCALE,
     workers: int = 0,
     executor: Executor | None = None,
 ) -> np.ndarray:
@@ -190,7 +190,7 @@ def solve_optimal(
         usable &= ~excluded
     edges = _best_first(graph, np.flatnonzero(usable))
     mentee, mentor = graph.mentee[edges], graph.mentor[edges]
-    value = graph.points[edges].astype(np.int64) + match_bonus
+    value = graph.points[edges].astype(np.int64)
     if edges.size == 0:
         return mentor_of
 

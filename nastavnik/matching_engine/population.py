@@ -310,17 +310,22 @@ def _side(
 
 
 @lru_cache(maxsize=100_000)
-def need_terms(topics: tuple[str, ...], request_text: str) -> tuple[str, ...]:
+def need_terms(
+    topics: tuple[str, ...], request_text: str, synonyms: text.Synonyms = text.DEFAULT_SYNONYMS
+) -> tuple[str, ...]:
     """What a mentee asks for: the terms of the chosen topics and of the free text."""
-    return text.terms_of_all((*topics, request_text))[:MAX_TERMS]
+    return text.terms_of_all((*topics, request_text), synonyms)[:MAX_TERMS]
 
 
 @lru_cache(maxsize=100_000)
 def offer_terms(
-    competencies: tuple[str, ...], about_text: str, subjects: frozenset[str]
+    competencies: tuple[str, ...],
+    about_text: str,
+    subjects: frozenset[str],
+    synonyms: text.Synonyms = text.DEFAULT_SYNONYMS,
 ) -> tuple[str, ...]:
     # A mentor who teaches a subject offers it even when the questionnaire does not say so.
-    return text.terms_of_all((*competencies, about_text, *sorted(subjects)))[:MAX_TERMS]
+    return text.terms_of_all((*competencies, about_text, *sorted(subjects)), synonyms)[:MAX_TERMS]
 
 
 def effective_capacity(mentor: MentorProfile, constraints: Constraints) -> int:
@@ -347,9 +352,14 @@ def build_population(
     )
     mentee_index = {m.id: i for i, m in enumerate(mentees)}
     mentor_index = {m.id: j for j, m in enumerate(mentors)}
-    mentee_terms = [codes.terms.codes(need_terms(tuple(m.topics), m.request_text)) for m in mentees]
+    synonyms = constraints.synonyms
+    mentee_terms = [
+        codes.terms.codes(need_terms(tuple(m.topics), m.request_text, synonyms)) for m in mentees
+    ]
     mentor_terms = [
-        codes.terms.codes(offer_terms(tuple(m.competencies), m.about_text, frozenset(m.subjects)))
+        codes.terms.codes(
+            offer_terms(tuple(m.competencies), m.about_text, frozenset(m.subjects), synonyms)
+        )
         for m in mentors
     ]
     # Both sides' slots are named before either becomes bit sets, so the bits agree.

@@ -101,7 +101,8 @@ def check_pairs(
     if constraints.require_common_slot:
         if common is None:
             common = common_slots(pop, mi, mj)
-        common_time = (common > 0) | ~slots_known(pop, mi, mj)
+        # Fails closed: a side that gave no time cannot be shown to share one.
+        common_time = common > 0
     else:
         common_time = everyone
     meeting = format_fit(pop, mi, mj) > 0 if constraints.format_must_fit else everyone

@@ -17,6 +17,7 @@ import numpy as np
 from nastavnik.matching_engine.model import (
     CRITERIA,
     SCORE_SCALE,
+    Missing,
     PairScore,
     Strictness,
     Weights,
@@ -37,8 +38,9 @@ from nastavnik.matching_engine.rules import (
 
 #: Two common weekly slots are enough for regular meetings; more do not make a pair better.
 SLOTS_WANTED = 2
-#: Where either side left the slots blank, time neither helps nor hurts.
-TIME_UNKNOWN = 0.5
+#: Where either side left the slots blank, nothing is known about time: it scores nothing
+#: (the explanation says «время не указано»), never a guess.
+TIME_UNKNOWN = 0.0
 #: Ten years of experience count fully.
 EXPERIENCE_FULL_YEARS = 10.0
 
@@ -118,10 +120,11 @@ def preference_value(pop: Population, mi: np.ndarray, mj: np.ndarray) -> np.ndar
 
 def role_model_value(pop: Population, mi: np.ndarray, mj: np.ndarray) -> np.ndarray:
     """The mentor takes on the role model the mentee seeks, and, where the results rule is
-    soft, has the higher results. A hard results rule is a filter, not a score."""
+    soft, has the higher results. A hard results rule is a filter, not a score. A mentee
+    without a role model scores nothing here: unknown is not a fit."""
     sought = pop.mentee_role_model[mi]
-    fits = (sought == NO_CODE) | pop.mentor_any_role_model[mj]
-    check = np.flatnonzero(~fits)
+    fits = (sought != NO_CODE) & pop.mentor_any_role_model[mj]
+    check = np.flatnonzero(~fits & (sought != NO_CODE))
     if check.size:
         code = sought[check]
         word = pop.mentor_role_models[mj[check], code // 64]
@@ -243,11 +246,30 @@ def _common_slot_names(pop: Population, mi: np.ndarray, mj: np.ndarray) -> list[
     return _names_per_pair(SharedItems(pair_of_item, code), pop.slots.names, mi.size)
 
 
+#: What a pair's score could not know, named in its explanation (codes of ``Missing``).
+def missing_data(pop: Population, mi: np.ndarray, mj: np.ndarray) -> list[tuple[str, ...]]:
+    checks = (
+        (Missing.MENTEE_TIME, pop.mentees.slot_count[mi] == 0),
+        (Missing.MENTOR_TIME, pop.mentors.slot_count[mj] == 0),
+        (Missing.ROLE_MODEL, pop.mentee_role_model[mi] == NO_CODE),
+        (Missing.MENTEE_REQUEST, pop.mentees.terms.lengths[mi] == 0),
+        (Missing.MENTOR_OFFER, pop.mentors.terms.lengths[mj] == 0),
+        (Missing.MENTEE_SUBJECTS, pop.mentees.subjects.lengths[mi] == 0),
+    )
+    table = np.stack([flags for _, flags in checks], axis=1) if mi.size else None
+    if table is None:
+        return []
+    codes = [code.value for code, _ in checks]
+    return [tuple(c for c, flag in zip(codes, row, strict=True) if flag) for row in table.tolist()]
+
+
 def pair_scores(
     pop: Population, mi: np.ndarray, mj: np.ndarray, weights: Weights
 ) -> list[PairScore]:
-    """Readable scores: the numbers plus the terms, subjects and slots the two share."""
+    """Readable scores: the numbers plus the terms, subjects and slots the two share, and the
+    data that were missing."""
     found = breakdown(pop, mi, mj, weights)
+    missing = missing_data(pop, mi, mj)
     weight_tuple = weights.as_tuple()
     pairs = mi.size
     terms = _names_per_pair(shared_terms(pop, mi, mj), pop.terms.names, pairs)
@@ -262,14 +284,24 @@ def pair_scores(
             matched_terms=matched_terms,
             matched_subjects=matched_subjects,
             common_slots=common,
+            missing=lacking,
         )
-        for points, criterion_points, values, matched_terms, matched_subjects, common in zip(
+        for (
+            points,
+            criterion_points,
+            values,
+            matched_terms,
+            matched_subjects,
+            common,
+            lacking,
+        ) in zip(
             found.points.tolist(),
             found.criterion_points.tolist(),
             found.values.tolist(),
             terms,
             subjects,
             slots,
+            missing,
             strict=True,
         )
     ]

@@ -14,7 +14,6 @@ import numpy as np
 
 from nastavnik.matching_engine.errors import EngineInputError
 from nastavnik.matching_engine.model import (
-    SCORE_SCALE,
     Constraints,
     MeetingFormat,
     MenteeProfile,
@@ -30,7 +29,6 @@ from nastavnik.matching_engine.rules import check_pairs
 
 Pair = tuple[PersonId, PersonId]
 #: The optimiser's costs stay small integers (32 bits and a short cost scaling).
-MAX_MATCH_BONUS = 100 * SCORE_SCALE
 
 
 def _refuse_if(found: Sequence[object], code: str, message: str) -> None:
@@ -242,11 +240,9 @@ def check_options(options: RunOptions) -> None:
     for name in ("top_k", "pool_limit"):
         if getattr(options, name) < 1:
             problems.append(name)
-    for name in ("match_bonus", "workers", "closest_shown"):
+    for name in ("workers", "closest_shown"):
         if getattr(options, name) < 0:
             problems.append(name)
-    if options.match_bonus > MAX_MATCH_BONUS:
-        problems.append("match_bonus")
     _refuse_if(problems, "options_invalid", "These run options are out of range")
 
 

@@ -98,7 +98,7 @@ def _answer(request: HttpRequest, invitation: Invitation, channel: str) -> HttpR
     campaign = invitation.campaign
     timezone.activate(campaign.organisation.timezone)
     questions = questions_of(campaign)
-    pools = pools_of(campaign, questions)
+    pools = pools_of(campaign, questions, invitation.person)
     raw: dict[str, list[str]] = {}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":

@@ -30,7 +30,7 @@ from nastavnik.audit.models import AuditAction, AuditChannel, AuditObject
 from nastavnik.audit.services import audit_record
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import with_valid_consent
-from nastavnik.people.models import Person
+from nastavnik.people.models import GuardianLink, Person
 from nastavnik.people.validators import org_today
 from nastavnik.questionnaires.audiences import AUDIENCES
 from nastavnik.questionnaires.codes import normalise_code
@@ -275,8 +275,27 @@ def pool_people(campaign: Campaign, question: Question) -> list[Person]:
     return list(people.order_by("last_name", "first_name", "middle_name", "pk"))
 
 
-def pools_of(campaign: Campaign, questions: Sequence[Question]) -> dict[str, list[Person]]:
-    return {q.code: pool_people(campaign, q) for q in questions if q.type == QuestionType.RANKING}
+def family_of(person: Person) -> set[int]:
+    """The person and their family as the guardian links record it: guardians, children, and
+    the other children of their guardians — nobody names them as a mentor or mentee."""
+    guardians = set(GuardianLink.objects.filter(child=person).values_list("guardian_id", flat=True))
+    children = set(GuardianLink.objects.filter(guardian=person).values_list("child_id", flat=True))
+    siblings = set(
+        GuardianLink.objects.filter(guardian__in=guardians).values_list("child_id", flat=True)
+    )
+    return {person.pk} | guardians | children | siblings
+
+
+def pools_of(
+    campaign: Campaign, questions: Sequence[Question], respondent: Person | None = None
+) -> dict[str, list[Person]]:
+    """Whom each ranking question lists; never the respondent nor the respondent's family."""
+    left_out = family_of(respondent) if respondent is not None else set()
+    return {
+        q.code: [p for p in pool_people(campaign, q) if p.pk not in left_out]
+        for q in questions
+        if q.type == QuestionType.RANKING
+    }
 
 
 def _pool_keys(pools: Mapping[str, list[Person]]) -> dict[str, set[int]]:
@@ -443,7 +462,8 @@ def response_submit(
     check_usable(locked, paper=channel == Channel.PAPER)
     campaign = locked.campaign
     questions = questions_of(campaign)
-    answers = parse_answers(questions, raw, _pool_keys(pools_of(campaign, questions)))
+    pools = pools_of(campaign, questions, locked.person)
+    answers = parse_answers(questions, raw, _pool_keys(pools))
     response = _save(campaign, questions, answers, invitation=locked, channel=channel, by=by)
     locked.answered = True
     locked.save(update_fields=["answered"])

@@ -889,7 +889,7 @@ def _entry_page(
     person: Person | None,
 ) -> HttpResponse:
     questions = questions_of(campaign)
-    pools = pools_of(campaign, questions)
+    pools = pools_of(campaign, questions, person)
     raw: dict[str, list[str]] = {}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":

@@ -41,7 +41,9 @@ def demo(demo_seeded, db):
     current = Programme.objects.filter(organisation__slug="school-5").latest(
         "academic_year__start_year"
     )
-    return MatchingRun.objects.select_related("order", "form", "programme").get(programme=current)
+    return MatchingRun.objects.select_related("order", "form", "programme").get(
+        programme=current, status=RunStatus.CONFIRMED
+    )
 
 
 def test_one_form_is_confirmed_and_its_order_signed_in_october(demo):
@@ -82,7 +84,43 @@ def test_a_second_form_still_waits_for_the_curator(demo):
         programme=demo.programme, status=MenteeStatus.IN_BASE, support_needed=False
     ).exclude(form=demo.form)
     assert waiting.exists()
-    assert not MatchingRun.objects.filter(programme=demo.programme).exclude(form=demo.form).exists()
+    # Its runs are proposals only: nothing of that form is confirmed.
+    others = MatchingRun.objects.filter(programme=demo.programme).exclude(form=demo.form)
+    assert set(others.values_list("status", flat=True)) == {RunStatus.PROPOSED}
+
+
+def test_the_waiting_form_shows_two_modes_that_propose_different_pairs(client, demo):
+    from nastavnik.accounts.models import User
+    from nastavnik.demo.seed import LOGINS
+    from nastavnik.matching.texts import MODES_EXPLAINED
+    from nastavnik.programmes.models import ProgrammeForm
+
+    runs = list(
+        MatchingRun.objects.filter(programme=demo.programme)
+        .exclude(form=demo.form)
+        .order_by("number")
+    )
+    assert [run.mode for run in runs] == ["optimal", "stable"]
+    optimal, stable = runs
+    pairs = [set(run.proposals.values_list("mentee_id", "mentor_id")) for run in runs]
+    assert pairs[0] != pairs[1]
+    assert stable.summary["blocking_pairs"] == 0
+    assert optimal.summary["total_points"] >= stable.summary["total_points"]
+
+    curator = next(login for login in LOGINS if login.key == "curator")
+    client.force_login(User.objects.get(email=curator.email))
+    chosen = ProgrammeForm.objects.get(programme=demo.programme, form=optimal.form)
+    page = client.get(
+        reverse(
+            "matching:compare",
+            kwargs={"org_slug": demo.organisation.slug, "programme_form_pk": chosen.pk},
+        ),
+        {"a": optimal.pk, "b": stable.pk},
+    )
+    content = page.content.decode()
+    assert page.context["differences"]
+    assert str(MODES_EXPLAINED) in content
+    assert any("устойчив" in line for line in page.context["tradeoff"])
 
 
 def test_the_curator_sees_the_run_and_the_pairs(client, demo):

@@ -8,8 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nastavnik.matching_engine import (
+    CRITERIA,
     Constraints,
     Criterion,
+    Impossible,
     MeetingFormat,
     MenteeProfile,
     MentorProfile,
@@ -32,13 +34,20 @@ from nastavnik.matching_engine.tests.instances import (
 FORM = "teacher-teacher"
 
 
+#: Everyone can meet on Monday evening unless a test says otherwise: unknown time fails the
+#: «common time» rule.
+SLOT = frozenset({"пн-вечер"})
+
+
 def mentee(id_: str, org: str = "o1", **fields) -> MenteeProfile:
+    fields.setdefault("availability", SLOT)
     return MenteeProfile(
         id_, fields.pop("form", FORM), organisation=org, municipality="m", **fields
     )
 
 
 def mentor(id_: str, org: str = "o1", **fields) -> MentorProfile:
+    fields.setdefault("availability", SLOT)
     return MentorProfile(
         id_, fields.pop("form", FORM), organisation=org, municipality="m", **fields
     )
@@ -175,9 +184,16 @@ def test_a_large_pool_is_searched_by_shared_terms_only():
         mentor("r3", subjects=frozenset({"Физика"})),
     ]
     options = RunOptions(pool_limit=2)
+    run = prepare_run(mentees, mentors, Weights(), Constraints(), options, {})
+    assert list(zip(run.graph.mentee.tolist(), run.graph.mentor.tolist(), strict=True)) == [(0, 0)]
+    # The lists leave e2 with nobody, but the rules allow every mentor: the run extends its
+    # list rather than leave alone a mentee the full graph can match.
     result = run_matching(mentees, mentors, options=options)
-    assert [(a.mentee_id, a.mentor_id) for a in result.assignments] == [("e1", "r1")]
-    assert reasons(result) == {"e2": UnmatchedReason.NO_SHARED_REQUEST}
+    assert result.summary.matched == 2
+    assert result.matching_certificate is not None
+    assert result.matching_certificate.most_matched_proven
+    # e2's pairs with the mentors of its block were checked one by one and one was kept.
+    assert result.matching_certificate.outside_pairs_checked >= 1
 
 
 def test_top_k_candidates_per_mentee():
@@ -277,3 +293,68 @@ def test_the_student_form_needs_an_older_mentor():
     ]
     (pair,) = run_matching(mentees, mentors).assignments
     assert pair.mentor_id == "older"
+
+
+def test_a_mentee_without_time_fails_the_common_time_rule_and_says_why():
+    mentees = [mentee("silent", availability=frozenset()), mentee("given")]
+    mentors = [mentor("r1", capacity=2)]
+    result = run_matching(mentees, mentors)
+    assert [(a.mentee_id, a.mentor_id) for a in result.assignments] == [("given", "r1")]
+    assert reasons(result) == {"silent": UnmatchedReason.NO_TIME_GIVEN}
+
+
+def test_unknown_time_and_role_model_score_nothing_and_are_named():
+    mentees = [mentee("e1", availability=frozenset())]
+    mentors = [mentor("r1", role_models=frozenset())]
+    constraints = Constraints(require_common_slot=False)
+    (pair,) = run_matching(mentees, mentors, constraints=constraints).assignments
+    values = dict(zip(CRITERIA, pair.score.criterion_values, strict=True))
+    assert values[Criterion.TIME] == 0.0
+    assert values[Criterion.ROLE_MODEL] == 0.0
+    assert {"mentee_time", "role_model"} <= set(pair.score.missing)
+
+
+def test_a_known_role_model_the_mentor_takes_scores_fully():
+    mentees = [mentee("e1", role_model="Лидер")]
+    mentors = [mentor("r1", role_models=frozenset({"Лидер"})), mentor("r2")]
+    result = run_matching(mentees, mentors)
+    (pair,) = result.assignments
+    values = dict(zip(CRITERIA, pair.score.criterion_values, strict=True))
+    assert values[Criterion.ROLE_MODEL] == 1.0
+    assert "role_model" not in pair.score.missing
+
+
+def test_3d_modelling_meets_three_dimensional_modelling_in_a_run():
+    mentees = [mentee("e1", request_text="3D-моделирование")]
+    mentors = [
+        mentor("r1", competencies=("обучаю трёхмерному моделированию",)),
+        mentor("r2", competencies=("методика работы, участие в смене",)),
+    ]
+    (pair,) = run_matching(mentees, mentors).assignments
+    assert pair.mentor_id == "r1"
+    assert set(pair.score.matched_terms) == {"3D", "моделирование"}
+
+
+def test_an_organisation_s_synonyms_reach_the_score():
+    mentees = [mentee("e1", request_text="мехатроника")]
+    mentors = [mentor("r1", competencies=("робототехника",))]
+    alone = run_matching(mentees, mentors).assignments[0]
+    assert alone.score.matched_terms == ()
+    constraints = Constraints(synonyms=(("робототехника", "мехатроника"),))
+    together = run_matching(mentees, mentors, constraints=constraints).assignments[0]
+    assert together.score.matched_terms == ("робототехника",)
+
+
+def test_a_named_choice_the_rules_rule_out_is_reported_with_the_reason():
+    mentees = [mentee("e1", family="F", preferences=("sister", "silent", "fine"))]
+    mentors = [
+        mentor("sister", family="F"),
+        mentor("silent", availability=frozenset()),
+        mentor("fine"),
+    ]
+    result = run_matching(mentees, mentors)
+    assert [(a.mentee_id, a.mentor_id) for a in result.assignments] == [("e1", "fine")]
+    assert {(c.mentor_id, c.rank, c.reason) for c in result.impossible_choices} == {
+        ("sister", 1, Impossible.FAMILY),
+        ("silent", 2, Impossible.TIME_NOT_GIVEN),
+    }

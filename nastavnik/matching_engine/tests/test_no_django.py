@@ -28,8 +28,11 @@ def test_a_run_in_a_fresh_interpreter_loads_no_django():
     script = """
 import sys
 from nastavnik.matching_engine import MenteeProfile, MentorProfile, RunOptions, Mode, run_matching
-mentees = [MenteeProfile(1, "teacher-teacher", request_text="Классное руководство")]
-mentors = [MentorProfile(2, "teacher-teacher", competencies=("классное руководство",))]
+slot = frozenset({"пн-вечер"})
+mentees = [MenteeProfile(1, "teacher-teacher", request_text="Классное руководство",
+                         availability=slot)]
+mentors = [MentorProfile(2, "teacher-teacher", competencies=("классное руководство",),
+                         availability=slot)]
 for mode in Mode:
     assert run_matching(mentees, mentors, options=RunOptions(mode=mode)).summary.matched == 1
 loaded = sorted(m for m in sys.modules if m == "django" or m.startswith("django."))

@@ -24,6 +24,8 @@ from nastavnik.matching_engine.model import SCORE_SCALE
 from nastavnik.matching_engine.optimal import UNMATCHED, solve_optimal
 from nastavnik.matching_engine.tests.instances import brute_force_best
 
+SLOT = frozenset({"пн-вечер"})
+
 
 def random_graph(
     rng: np.random.Generator, n_mentees: int, n_mentors: int, density: float
@@ -42,9 +44,17 @@ def random_graph(
     return graph, rng.integers(1, 4, n_mentors)
 
 
-def total(graph: CandidateGraph, mentor_of: np.ndarray, bonus: int = SCORE_SCALE) -> int:
+def lexicographic_bonus(graph: CandidateGraph) -> int:
+    """A bonus per matched mentee larger than any difference of two totals of points (each
+    pair scores 0…1000), so that best by (points + bonus) is best by (matched, points)."""
+    return SCORE_SCALE * graph.n_mentees + 1
+
+
+def total(graph: CandidateGraph, mentor_of: np.ndarray, bonus: int | None = None) -> int:
+    """(matched, points) as one number, to compare with the references."""
+    bonus = lexicographic_bonus(graph) if bonus is None else bonus
     used = mentor_of[graph.mentee] == graph.mentor
-    return int((graph.points[used] + bonus).sum())
+    return int((graph.points[used].astype(np.int64) + bonus).sum())
 
 
 def assert_feasible(graph: CandidateGraph, capacity: np.ndarray, mentor_of: np.ndarray) -> None:
@@ -60,14 +70,15 @@ def assert_feasible(graph: CandidateGraph, capacity: np.ndarray, mentor_of: np.n
     n_mentees=st.integers(1, 6),
     n_mentors=st.integers(1, 4),
     density=st.floats(0.2, 1.0),
-    bonus=st.sampled_from([0, 1, SCORE_SCALE]),
 )
-def test_optimal_equals_brute_force_on_small_graphs(seed, n_mentees, n_mentors, density, bonus):
+def test_optimal_equals_brute_force_on_small_graphs(seed, n_mentees, n_mentors, density):
+    """Brute force over every assignment, ranked by (matched, total points)."""
     graph, capacity = random_graph(np.random.default_rng(seed), n_mentees, n_mentors, density)
     capacity = np.minimum(capacity, 2)
-    mentor_of = solve_optimal(graph, capacity, match_bonus=bonus, workers=1)
+    mentor_of = solve_optimal(graph, capacity, workers=1)
     assert_feasible(graph, capacity, mentor_of)
-    assert total(graph, mentor_of, bonus) == brute_force_best(graph, capacity, bonus)
+    bonus = lexicographic_bonus(graph)
+    assert total(graph, mentor_of) == brute_force_best(graph, capacity, bonus)
 
 
 def integer_program_best(graph: CandidateGraph, capacity: np.ndarray, bonus: int) -> int:
@@ -93,19 +104,47 @@ def test_optimal_matches_an_integer_program_on_medium_graphs(seed):
     graph, capacity = random_graph(np.random.default_rng(seed), 60, 30, 0.15)
     mentor_of = solve_optimal(graph, capacity, workers=1)
     assert_feasible(graph, capacity, mentor_of)
-    assert total(graph, mentor_of) == integer_program_best(graph, capacity, SCORE_SCALE)
+    assert total(graph, mentor_of) == integer_program_best(
+        graph, capacity, lexicographic_bonus(graph)
+    )
 
 
 def test_a_matched_mentee_counts_more_than_a_better_pair():
     # Mentee 0 likes mentor 0 a lot (900) and mentor 1 a little (100); mentee 1 can only have
-    # mentor 0 (500). Pure score would give 900 and leave mentee 1 alone; the bonus matches both.
+    # mentor 0 (500). Pure score would give 900 and leave mentee 1 alone; both are matched.
     graph = CandidateGraph(
         2, 2, np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([900, 100, 500])
     )
     mentor_of = solve_optimal(graph, np.array([1, 1]), workers=1)
     assert mentor_of.tolist() == [1, 0]
-    pure_score = solve_optimal(graph, np.array([1, 1]), match_bonus=0, workers=1)
-    assert pure_score.tolist() == [0, UNMATCHED]
+
+
+def test_three_mentees_who_can_all_be_matched_are_all_matched():
+    """The issue's counterexample: a bonus of 1,000 per matched mentee (the old objective)
+    matched two, since two excellent pairs (1,000 + 1,000) outweigh three poor ones
+    (0 + 0 + 0) by more than one bonus. Lexicographic: three matched, then the best total."""
+    # mentee a: X 1000, Z 0; mentee b: Y 1000, X 0; mentee c: Y 0. Mentors X, Y, Z: one place.
+    graph = CandidateGraph(
+        3,
+        3,
+        np.array([0, 0, 1, 1, 2]),
+        np.array([0, 2, 1, 0, 1]),
+        np.array([1000, 0, 1000, 0, 0]),
+    )
+    capacity = np.array([1, 1, 1])
+    old_objective = brute_force_best(graph, capacity, SCORE_SCALE)
+    assert old_objective == 4000  # two matched: a–X and b–Y
+    mentor_of = solve_optimal(graph, capacity, workers=1)
+    assert mentor_of.tolist() == [2, 0, 1]  # a–Z, b–X, c–Y
+
+
+def test_among_the_most_matched_the_best_total_wins():
+    # Both assignments match two; the one with more points is chosen.
+    graph = CandidateGraph(
+        2, 2, np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), np.array([700, 600, 650, 100])
+    )
+    mentor_of = solve_optimal(graph, np.array([1, 1]), workers=1)
+    assert mentor_of.tolist() == [1, 0]  # 600 + 650 beats 700 + 100
 
 
 def test_locks_take_their_places_first_and_the_rest_is_optimal():
@@ -123,7 +162,8 @@ def test_locks_take_their_places_first_and_the_rest_is_optimal():
     places[lock_mentor[0]] -= 1
     others = mentor_of.copy()
     others[0] = UNMATCHED
-    assert total(rest_graph, others) == brute_force_best(rest_graph, places, SCORE_SCALE)
+    bonus = lexicographic_bonus(rest_graph)
+    assert total(rest_graph, others) == brute_force_best(rest_graph, places, bonus)
 
 
 def test_the_order_of_the_edges_does_not_matter():
@@ -132,7 +172,7 @@ def test_the_order_of_the_edges_does_not_matter():
     mixed = CandidateGraph(
         40, 12, graph.mentee[shuffled], graph.mentor[shuffled], graph.points[shuffled]
     )
-    best = integer_program_best(graph, capacity, SCORE_SCALE)
+    best = integer_program_best(graph, capacity, lexicographic_bonus(graph))
     assert total(mixed, solve_optimal(mixed, capacity, workers=1)) == best
 
 
@@ -159,30 +199,47 @@ def test_processes_give_the_same_total_as_one_process(monkeypatch):
     together = solve_optimal(graph, capacity, workers=2)
     assert_feasible(graph, capacity, together)
     assert total(graph, together) == total(graph, alone)
-    assert total(graph, alone) == integer_program_best(graph, capacity, SCORE_SCALE)
+    assert total(graph, alone) == integer_program_best(graph, capacity, lexicographic_bonus(graph))
 
 
 def test_optimal_run_equals_brute_force_over_every_allowed_pair():
     """From profiles: the engine's proposal is the best over all pairs the rules allow."""
     mentees = [
-        MenteeProfile(f"e{i}", "teacher-teacher", organisation="o1", request_text=text)
+        MenteeProfile(
+            f"e{i}", "teacher-teacher", organisation="o1", request_text=text, availability=SLOT
+        )
         for i, text in enumerate(
             ["классное руководство", "ОГЭ по математике", "цифровые инструменты", "проекты"]
         )
     ]
     mentors = [
-        MentorProfile("r0", "teacher-teacher", organisation="o1", about_text="готовлю к ОГЭ"),
+        MentorProfile(
+            "r0",
+            "teacher-teacher",
+            organisation="o1",
+            about_text="готовлю к ОГЭ",
+            availability=SLOT,
+        ),
         MentorProfile(
             "r1",
             "teacher-teacher",
             organisation="o1",
             capacity=1,
             competencies=("Классное руководство", "проекты"),
+            availability=SLOT,
         ),
-        MentorProfile("r2", "teacher-teacher", organisation="o1", capacity=1, experience_years=9),
+        MentorProfile(
+            "r2",
+            "teacher-teacher",
+            organisation="o1",
+            capacity=1,
+            experience_years=9,
+            availability=SLOT,
+        ),
     ]
     run = prepare_run(mentees, mentors, Weights(), Constraints(), RunOptions(), {})
     assert run.graph.size == len(mentees) * len(mentors)
-    best = brute_force_best(run.graph, run.population.capacity, SCORE_SCALE)
+    bonus = lexicographic_bonus(run.graph)
+    best = brute_force_best(run.graph, run.population.capacity, bonus)
     summary = run_matching(mentees, mentors).summary
-    assert summary.total_points + SCORE_SCALE * summary.matched == best
+    assert summary.total_points + bonus * summary.matched == best

@@ -26,6 +26,9 @@ from nastavnik.matching_engine.stable import (
 )
 from nastavnik.matching_engine.tests.instances import stable_blocking_pairs
 
+#: Unknown time fails the «common time» rule: everyone here meets on Monday evening.
+SLOT = frozenset({"пн-вечер"})
+
 
 def random_preferences(rng: np.random.Generator, n_mentees: int, n_mentors: int):
     mask = rng.random((n_mentees, n_mentors)) < 0.6
@@ -94,12 +97,16 @@ def test_the_certificate_finds_a_blocking_pair_when_there_is_one():
 def test_the_proposing_side_gets_its_first_choices_when_they_disagree():
     # Two mentees, two mentors of one place each; each mentee's first choice ranks it last.
     mentees = [
-        MenteeProfile("a", "teacher-teacher", preferences=("X", "Y")),
-        MenteeProfile("b", "teacher-teacher", preferences=("Y", "X")),
+        MenteeProfile("a", "teacher-teacher", preferences=("X", "Y"), availability=SLOT),
+        MenteeProfile("b", "teacher-teacher", preferences=("Y", "X"), availability=SLOT),
     ]
     mentors = [
-        MentorProfile("X", "teacher-teacher", capacity=1, preferences=("b", "a")),
-        MentorProfile("Y", "teacher-teacher", capacity=1, preferences=("a", "b")),
+        MentorProfile(
+            "X", "teacher-teacher", capacity=1, preferences=("b", "a"), availability=SLOT
+        ),
+        MentorProfile(
+            "Y", "teacher-teacher", capacity=1, preferences=("a", "b"), availability=SLOT
+        ),
     ]
 
     def pairs(proposer: Proposer) -> set[tuple[str, str]]:
@@ -113,8 +120,11 @@ def test_the_proposing_side_gets_its_first_choices_when_they_disagree():
 
 
 def test_group_form_mentor_takes_its_group():
-    mentees = [MenteeProfile(f"e{i}", "employer-pupil", organisation="o") for i in range(7)]
-    mentors = [MentorProfile("boss", "employer-pupil", organisation="o")]
+    mentees = [
+        MenteeProfile(f"e{i}", "employer-pupil", organisation="o", availability=SLOT)
+        for i in range(7)
+    ]
+    mentors = [MentorProfile("boss", "employer-pupil", organisation="o", availability=SLOT)]
     constraints = Constraints(forms={"employer-pupil": FormRules(group_size=5)})
     for mode in Mode:
         result = run_matching(mentees, mentors, constraints=constraints, options=RunOptions(mode))

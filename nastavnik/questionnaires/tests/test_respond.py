@@ -507,3 +507,29 @@ def test_behind_a_trusted_proxy_wrong_codes_count_against_the_client_not_the_pro
         CODE_URL, {"code": WRONG_CODES[4]}, HTTP_X_FORWARDED_FOR="203.0.113.10", **via_proxy
     )
     assert other.status_code == 200
+
+
+def test_a_ranking_never_offers_the_respondent_nor_the_respondent_s_family(client, survey):
+    from nastavnik.people.models import GuardianLink
+    from nastavnik.questionnaires.responses import pools_of, questions_of
+
+    mentor_a, mentor_b = survey["mentors"]
+    student = survey["student"]
+    # Mentor b is the student's mother: she is no mentor for her own child.
+    GuardianLink.objects.create(
+        organisation=survey["org"], guardian=mentor_b, child=student, relation="mother"
+    )
+    token = data.link_token(survey["invitation"])
+    content = client.get(link(token)).content.decode()
+    assert "Орлова Елена" in content and "Смирнов" not in content
+    before = database_snapshot()
+    named_mother = client.post(link(token), answers(prefer=[str(mentor_b.pk)]))
+    assert errors_of(named_mother) == {"prefer": [gettext(MESSAGES["rank_outside"])]}
+    assert database_snapshot() == before
+
+    # Whoever answers, they are not in their own list.
+    campaign = survey["campaign"]
+    pools = pools_of(campaign, questions_of(campaign), mentor_a)
+    assert mentor_a.pk not in {p.pk for pool in pools.values() for p in pool}
+    everyone = pools_of(campaign, questions_of(campaign))
+    assert mentor_a.pk in {p.pk for pool in everyone.values() for p in pool}

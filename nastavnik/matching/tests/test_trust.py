@@ -1,0 +1,148 @@
+"""Matching the curator can trust: missing data shown before a run, unknown time failing the
+«common time» rule with a reason, the organisation's synonym list, and what a run proved."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from nastavnik.matching.models import MatchingRun, SynonymList
+from nastavnik.matching.profiles import build_inputs
+from nastavnik.matching.tests.data import mentee, mentor, snapshot, world
+from nastavnik.matching.tests.test_views import weights_post
+from nastavnik.matching.texts import missing_label, reason_text
+from nastavnik.orgs.models import Role
+from nastavnik.people.validators import org_today
+from nastavnik.programmes.tests.data import builtin_form
+
+
+def url(name: str, org, **kwargs) -> str:
+    return reverse(f"matching:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+
+@pytest.fixture
+def curator(client, tenant_a):
+    client.force_login(tenant_a.user(Role.CURATOR))
+    return client
+
+
+def test_the_curator_sees_missing_data_before_the_run(curator, tenant_a):
+    org = tenant_a.organisation
+    w = world(org, mentees=1, mentors=1)
+    silent = mentee(w.programme, availability=[], request_text="", topics=[])
+    page = curator.get(url("run_new", org, programme_form_pk=w.chosen_pk()))
+    assert page.status_code == 200
+    gaps = {gap.name: gap.missing for gap in page.context["gaps"]}
+    assert gaps[silent.person.full_name] == [
+        missing_label("mentee_time"),
+        missing_label("role_model"),
+        missing_label("mentee_request"),
+    ]
+    assert missing_label("mentee_time") in page.content.decode()
+    assert gettext("mentee's time not given") == missing_label("mentee_time")
+
+
+def test_a_mentee_without_time_is_left_alone_with_the_reason(curator, tenant_a):
+    org = tenant_a.organisation
+    w = world(org, mentees=0, mentors=1)
+    silent = mentee(w.programme, availability=[])
+    response = curator.post(
+        url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post(), follow=True
+    )
+    run = MatchingRun.objects.get()
+    assert run.summary["matched"] == 0
+    assert run.unmatched.get().mentee == silent
+    assert run.unmatched.get().reason == "no_time_given"
+    assert reason_text("no_time_given") in response.content.decode()
+
+
+def test_a_run_says_what_it_checked(curator, tenant_a):
+    org = tenant_a.organisation
+    w = world(org)
+    curator.post(url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post())
+    curator.post(url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post(mode="stable"))
+    optimal, stable = MatchingRun.objects.order_by("number")
+    assert optimal.summary["most_matched"]["proven"] is True
+    assert stable.summary["stability"]["all_admissible"] is True
+    assert stable.summary["blocking_pairs"] == 0
+    page = curator.get(stable.get_absolute_url()).content.decode()
+    assert "every pair the rules allow" in page or "правила" in page
+
+
+def test_the_synonym_page_starts_with_the_defaults_and_saves_groups(curator, tenant_a):
+    org = tenant_a.organisation
+    page = curator.get(url("synonyms", org))
+    assert page.status_code == 200
+    assert "3D = трёхмерный" in page.content.decode()
+    response = curator.post(
+        url("synonyms", org), {"text": "3D = трёхмерный\nробототехника = мехатроника"}
+    )
+    assert response.status_code == 302
+    assert SynonymList.objects.get(organisation=org).text.endswith("мехатроника")
+
+
+def test_a_group_of_one_word_is_refused_and_nothing_changes(curator, tenant_a):
+    org = tenant_a.organisation
+    before = snapshot()
+    response = curator.post(url("synonyms", org), {"text": "3D = трёхмерный\nробототехника"})
+    assert response.status_code == 200
+    assert "2" in " ".join(response.context["form"].non_field_errors())
+    assert snapshot() == before
+
+
+def test_the_organisation_s_synonyms_reach_the_run(curator, tenant_a, tenant_b):
+    org = tenant_a.organisation
+    w = world(org, mentees=0, mentors=0)
+    mentor(w.programme, competencies="Робототехника", subjects="")
+    mentee(w.programme, request_text="мехатроника", subjects="", topics=[])
+    curator.post(url("synonyms", org), {"text": "робототехника = мехатроника"})
+    inputs = build_inputs(w.programme, builtin_form("student-student"), org_today(org))
+    assert inputs.constraints.synonyms == (("робототехника", "мехатроника"),)
+    # Another organisation keeps the defaults.
+    other = world(tenant_b.organisation, mentees=0, mentors=0)
+    theirs = build_inputs(
+        other.programme, builtin_form("student-student"), org_today(tenant_b.organisation)
+    )
+    assert ("3D", "трёхмерный") in theirs.constraints.synonyms
+    curator.post(url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post())
+    proposal = MatchingRun.objects.get(organisation=org).proposals.get()
+    assert proposal.breakdown["terms"] == ["робототехника"]
+
+
+def test_a_named_sibling_is_reported_as_an_impossible_choice(curator, tenant_a):
+    from nastavnik.matching.tests.data import parent_of
+    from nastavnik.matching.texts import impossible_text
+    from nastavnik.people.models import GuardianLink
+
+    org = tenant_a.organisation
+    w = world(org, mentees=0, mentors=1)
+    brother = mentor(w.programme)
+    sister = mentee(w.programme)
+    mother = parent_of(sister.person)
+    GuardianLink.objects.create(
+        organisation=org, guardian=mother, child=brother.person, relation="mother"
+    )
+    sister.preferences = [brother.person_id]
+    sister.save(update_fields=["preferences"])
+    response = curator.post(
+        url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post(), follow=True
+    )
+    run = MatchingRun.objects.get()
+    assert run.proposals.get().mentor != brother
+    line = impossible_text(1, brother.person.full_name, "family")
+    assert line in response.content.decode()
+
+
+def test_a_proposal_names_the_data_it_could_not_use(curator, tenant_a):
+    org = tenant_a.organisation
+    w = world(org, mentees=1, mentors=1)
+    response = curator.post(
+        url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post(), follow=True
+    )
+    proposal = MatchingRun.objects.get().proposals.get()
+    assert proposal.mentee.role_model is None
+    assert "role_model" in proposal.breakdown["missing"]
+    assert proposal.breakdown["criteria"]["role_model"]["value"] == 0
+    assert missing_label("role_model") in response.content.decode()
+    assert gettext("mentee's role model not given") == "ролевая модель наставляемого не указана"
