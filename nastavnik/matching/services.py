@@ -176,8 +176,25 @@ def engine_weights(weights: Mapping[str, float]) -> Weights:
     return Weights(**{c.value: float(weights.get(c.value, 0.0)) for c in CRITERIA})
 
 
-def engine_options(run: MatchingRun) -> RunOptions:
-    return RunOptions(mode=Mode(run.mode), proposer=Proposer(run.proposer))
+# Up to this many mentee–mentor pairs a run keeps every admissible pair as a candidate, so
+# optimal mode's total score, like the number paired, is the best over all pairs the rules
+# allow (an organisation's run is far below it: 1,000 mentees × 300 mentors is 300,000).
+# Above it, each mentee's best `RunOptions.top_k` are kept and the page says so.
+FULL_GRAPH_PAIRS = 2_000_000
+
+
+def engine_options(mode: str, proposer: str, *, mentees: int, mentors: int) -> RunOptions:
+    options = RunOptions(mode=Mode(mode), proposer=Proposer(proposer))
+    if mentees * mentors <= FULL_GRAPH_PAIRS:
+        everyone = max(1, mentors)
+        options = replace(options, top_k=everyone, pool_limit=max(everyone, options.pool_limit))
+    return options
+
+
+def scored_over_all_pairs(options: RunOptions, mentors: int) -> bool:
+    """Whether the candidate lists hold every mentor in reach, so nothing the rules allow was
+    left out of the score."""
+    return options.top_k >= mentors and options.pool_limit >= mentors
 
 
 def _with_rules(
@@ -291,7 +308,12 @@ def run_start(
     locks, exclusions = _carried_rules(source, inputs)
     weights = engine_weights(run_settings.weight_map)
     constraints = _with_rules(inputs, locks, exclusions)
-    options = RunOptions(mode=Mode(run_settings.mode), proposer=Proposer(run_settings.proposer))
+    options = engine_options(
+        run_settings.mode,
+        run_settings.proposer,
+        mentees=len(inputs.mentees),
+        mentors=len(inputs.mentors),
+    )
     try:
         # Everything the profiles alone can show is refused now, before a row is written.
         validate_run(inputs.mentees, inputs.mentors, weights, constraints, options)
@@ -354,13 +376,16 @@ def run_compute(
         Exclusion.objects.filter(run=run).values_list("mentee__person_id", "mentor__person_id")
     )
     constraints = _with_rules(inputs, locks, exclusions)
+    options = engine_options(
+        run.mode, run.proposer, mentees=len(inputs.mentees), mentors=len(inputs.mentors)
+    )
     try:
         result = run_matching(
             inputs.mentees,
             inputs.mentors,
             engine_weights(run.weights),
             constraints,
-            engine_options(run),
+            options,
         )
     except EngineInputError as error:
         raise _refused(error, inputs) from error
@@ -376,6 +401,7 @@ def run_compute(
         "places": sum(inputs.places.values()),
         "blocking_pairs": result.certificate.blocking_pairs if result.certificate else None,
         **_certificates(result),
+        "scored_over_all_pairs": scored_over_all_pairs(options, len(inputs.mentors)),
         "seconds": round(time.perf_counter() - started, 3),
     }
     # Only a run still running takes the proposals: one found lost meanwhile (core.jobs) and

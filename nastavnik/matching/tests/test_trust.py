@@ -9,9 +9,11 @@ from django.utils.translation import gettext
 
 from nastavnik.matching.models import MatchingRun, SynonymList
 from nastavnik.matching.profiles import build_inputs
+from nastavnik.matching.services import FULL_GRAPH_PAIRS, engine_options, scored_over_all_pairs
 from nastavnik.matching.tests.data import mentee, mentor, snapshot, world
 from nastavnik.matching.tests.test_views import weights_post
 from nastavnik.matching.texts import missing_label, reason_text
+from nastavnik.matching_engine.model import RunOptions
 from nastavnik.orgs.models import Role
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.tests.data import builtin_form
@@ -66,8 +68,26 @@ def test_a_run_says_what_it_checked(curator, tenant_a):
     assert optimal.summary["most_matched"]["proven"] is True
     assert stable.summary["stability"]["all_admissible"] is True
     assert stable.summary["blocking_pairs"] == 0
+    assert optimal.summary["scored_over_all_pairs"] is True
     page = curator.get(stable.get_absolute_url()).content.decode()
-    assert "every pair the rules allow" in page or "правила" in page
+    checked = gettext("Checked only in part: the lists could not be completed")
+    assert checked not in page
+    assert str(stable.summary["stability"]["pairs_checked"]) in page
+    page = curator.get(optimal.get_absolute_url()).content.decode()
+    assert gettext("The total score is the highest over every pair the rules allow") in page
+
+
+def test_an_organisation_run_keeps_every_pair_a_region_run_the_best_lists():
+    school = engine_options("optimal", "mentee", mentees=1_000, mentors=300)
+    assert school.top_k == 300 and school.pool_limit >= 300
+    assert scored_over_all_pairs(school, 300)
+    region = engine_options("optimal", "mentee", mentees=200_000, mentors=80_000)
+    assert region.top_k == RunOptions().top_k
+    assert not scored_over_all_pairs(region, 80_000)
+    # The limit itself: pairs up to it are all kept, one mentor more and lists are cut.
+    edge = FULL_GRAPH_PAIRS // 1_000
+    assert engine_options("stable", "mentor", mentees=1_000, mentors=edge).top_k == edge
+    assert engine_options("stable", "mentor", mentees=1_000, mentors=edge + 1).top_k == 30
 
 
 def test_the_synonym_page_starts_with_the_defaults_and_saves_groups(curator, tenant_a):
