@@ -136,7 +136,9 @@ def people_list(request: HttpRequest, org_slug: str, filters: Query[PeopleFilter
         for key, value in filters.dict(exclude={"page", "page_size"}).items()
         if value not in (None, "")
     }
-    found = PersonFilter(data, queryset=people_of(ctx).not_hidden().order_by("name_key", "pk")).qs
+    found = PersonFilter(
+        data, queryset=people_of(ctx).exclude(hidden_q()).order_by("name_key", "pk")
+    ).qs
     return paginate(found, filters.page, filters.page_size, lambda p: _person(ctx, p))
 
 
