@@ -1079,7 +1079,7 @@ class LastYearBuilder:
 
 
 def _summary(rows: list[tuple[int, int | None, int | None]]) -> dict[str, Any]:
-    """The totals a run is compared by (as `matching.services.summarise` counts them)."""
+    """The totals a run is compared by (as `matching.compute.summarise` counts them)."""
 
     def mean(values: list[int | None]) -> float | None:
         given = [v for v in values if v is not None]

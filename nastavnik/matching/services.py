@@ -18,9 +18,8 @@ goes to the task queue and its page follows it until it is ready.
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -34,7 +33,15 @@ from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.core.jobs import fault_pause
+from nastavnik.matching.compute import (
+    breakdown,
+    engine_options,
+    engine_weights,
+    refused,
+    run_compute,
+    summarise,
+    with_rules,
+)
 from nastavnik.matching.models import (
     Exclusion,
     MatchingMode,
@@ -45,15 +52,11 @@ from nastavnik.matching.models import (
     UnmatchedMentee,
 )
 from nastavnik.matching.profiles import Note, RunInputs, build_inputs, missing_data
-from nastavnik.matching.texts import engine_error_message, missing_label
+from nastavnik.matching.tasks import matching_run_queue
+from nastavnik.matching.texts import missing_label
 from nastavnik.matching_engine import (
     CRITERIA,
-    Assignment,
-    Constraints,
     EngineInputError,
-    MatchResult,
-    Mode,
-    Proposer,
     RunOptions,
     Weights,
     run_matching,
@@ -172,37 +175,6 @@ class RunSettings:
         )
 
 
-def engine_weights(weights: Mapping[str, float]) -> Weights:
-    return Weights(**{c.value: float(weights.get(c.value, 0.0)) for c in CRITERIA})
-
-
-# Up to this many mentee–mentor pairs a run keeps every admissible pair as a candidate, so
-# optimal mode's total score, like the number paired, is the best over all pairs the rules
-# allow (an organisation's run is far below it: 1,000 mentees × 300 mentors is 300,000).
-# Above it, each mentee's best `RunOptions.top_k` are kept and the page says so.
-FULL_GRAPH_PAIRS = 2_000_000
-
-
-def engine_options(mode: str, proposer: str, *, mentees: int, mentors: int) -> RunOptions:
-    options = RunOptions(mode=Mode(mode), proposer=Proposer(proposer))
-    if mentees * mentors <= FULL_GRAPH_PAIRS:
-        everyone = max(1, mentors)
-        options = replace(options, top_k=everyone, pool_limit=max(everyone, options.pool_limit))
-    return options
-
-
-def scored_over_all_pairs(options: RunOptions, mentors: int) -> bool:
-    """Whether the candidate lists hold every mentor in reach, so nothing the rules allow was
-    left out of the score."""
-    return options.top_k >= mentors and options.pool_limit >= mentors
-
-
-def _with_rules(
-    inputs: RunInputs, locks: Iterable[tuple[int, int]], exclusions: Iterable[tuple[int, int]]
-) -> Constraints:
-    return replace(inputs.constraints, locks=frozenset(locks), exclusions=frozenset(exclusions))
-
-
 # --- Checks shared by the writes ----------------------------------------------------------------
 
 
@@ -240,10 +212,6 @@ def require_proposed(run: MatchingRun) -> None:
         raise _error("confirmed")
     if run.status != RunStatus.PROPOSED:
         raise _error("not_proposed", status=RunStatus(run.status).label.lower())
-
-
-def _refused(error: EngineInputError, inputs: RunInputs) -> ValidationError:
-    return ValidationError(engine_error_message(error, inputs.name), code=error.code)
 
 
 # --- Starting a run ---------------------------------------------------------------------------
@@ -307,7 +275,7 @@ def run_start(
         raise _error(key, form=form.name)
     locks, exclusions = _carried_rules(source, inputs)
     weights = engine_weights(run_settings.weight_map)
-    constraints = _with_rules(inputs, locks, exclusions)
+    constraints = with_rules(inputs, locks, exclusions)
     options = engine_options(
         run_settings.mode,
         run_settings.proposer,
@@ -318,7 +286,7 @@ def run_start(
         # Everything the profiles alone can show is refused now, before a row is written.
         validate_run(inputs.mentees, inputs.mentors, weights, constraints, options)
     except EngineInputError as error:
-        raise _refused(error, inputs) from error
+        raise refused(error, inputs) from error
 
     number = (
         MatchingRun.objects.filter(programme=locked, form=form).aggregate(n=Max("number"))["n"] or 0
@@ -348,73 +316,11 @@ def run_start(
         for a, b in exclusions
     )
     if len(inputs.mentees) > inline_limit():
-        from nastavnik.matching.tasks import matching_run_queue
-
         transaction.on_commit(lambda: matching_run_queue(run, locks))
         logger.info("matching run %s queued (%s mentees) by %s", run.pk, len(inputs.mentees), by)
         return run
     run_compute(run, locks, inputs=inputs)
     logger.info("matching run %s made by %s: %s", run.pk, by, run.summary)
-    return run
-
-
-def run_compute(
-    run: MatchingRun, locks: Iterable[tuple[int, int]], *, inputs: RunInputs | None = None
-) -> MatchingRun:
-    """Ask the engine and store the result. Called in the request for a usual run, and by the
-    task for a large one (which reads the bases again: they may have changed meanwhile)."""
-    started = time.perf_counter()
-    if inputs is None:
-        inputs = build_inputs(
-            run.programme,
-            run.form,
-            org_today(run.organisation),
-            only_unmatched=run.only_unmatched,
-            options=run.options,
-        )
-    exclusions = list(
-        Exclusion.objects.filter(run=run).values_list("mentee__person_id", "mentor__person_id")
-    )
-    constraints = _with_rules(inputs, locks, exclusions)
-    options = engine_options(
-        run.mode, run.proposer, mentees=len(inputs.mentees), mentors=len(inputs.mentors)
-    )
-    try:
-        result = run_matching(
-            inputs.mentees,
-            inputs.mentors,
-            engine_weights(run.weights),
-            constraints,
-            options,
-        )
-    except EngineInputError as error:
-        raise _refused(error, inputs) from error
-    _store(run, inputs, result)
-    fault_pause("matching_store")
-    run.inputs_fingerprint = inputs.fingerprint
-    run.notes = [note.as_json() for note in inputs.notes]
-    run.status = RunStatus.PROPOSED
-    run.summary = {
-        **summarise(run),
-        "mentees": len(inputs.mentees),
-        "mentors": len(inputs.mentors),
-        "places": sum(inputs.places.values()),
-        "blocking_pairs": result.certificate.blocking_pairs if result.certificate else None,
-        **_certificates(result),
-        "scored_over_all_pairs": scored_over_all_pairs(options, len(inputs.mentors)),
-        "seconds": round(time.perf_counter() - started, 3),
-    }
-    # Only a run still running takes the proposals: one found lost meanwhile (core.jobs) and
-    # failed stays failed, and the caller's transaction rolls the proposals back.
-    settled = MatchingRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-        inputs_fingerprint=run.inputs_fingerprint,
-        notes=run.notes,
-        status=run.status,
-        summary=run.summary,
-        lease_until=None,
-    )
-    if not settled:
-        raise RunEnded(run.pk)
     return run
 
 
@@ -433,125 +339,6 @@ def missing_before_run(programme: Programme, form: MentoringForm) -> list[GapVie
         GapView(row.name, row.side, [missing_label(code) for code in row.missing])
         for row in missing_data(inputs)
     ]
-
-
-def _certificates(result: MatchResult) -> dict[str, Any]:
-    """What the engine proved over every admissible pair, for the run page."""
-    found: dict[str, Any] = {}
-    if result.certificate is not None:
-        found["stability"] = {
-            "pairs_checked": result.certificate.pairs_checked,
-            "outside_pairs_checked": result.certificate.outside_pairs_checked,
-            "lists_extended": result.certificate.lists_extended,
-            "all_admissible": result.certificate.all_admissible,
-        }
-    if result.matching_certificate is not None:
-        found["most_matched"] = {
-            "proven": result.matching_certificate.most_matched_proven,
-            "lists_extended": result.matching_certificate.lists_extended,
-        }
-    return found
-
-
-class RunEnded(Exception):
-    """The run was ended elsewhere (found lost, superseded) while it was being computed."""
-
-
-def _breakdown(assignment: Assignment) -> dict[str, Any]:
-    score = assignment.score
-    return {
-        "criteria": {
-            c.criterion.value: {"value": round(c.value, 3), "weight": c.weight, "points": c.points}
-            for c in score.contributions()
-        },
-        "terms": list(score.matched_terms),
-        "subjects": list(score.matched_subjects),
-        "slots": list(score.common_slots),
-        "missing": list(score.missing),
-    }
-
-
-def _impossible(inputs: RunInputs, result: MatchResult) -> dict[Any, list[dict[str, Any]]]:
-    """Per mentee, the named mentors the rules ruled out, with the rank and the reason."""
-    found: dict[Any, list[dict[str, Any]]] = {}
-    for choice in result.impossible_choices:
-        found.setdefault(choice.mentee_id, []).append(
-            {
-                "mentor": inputs.mentor_rows[choice.mentor_id].pk,  # type: ignore[index]
-                "rank": choice.rank,
-                "reason": choice.reason.value,
-            }
-        )
-    return found
-
-
-def _store(run: MatchingRun, inputs: RunInputs, result: MatchResult) -> None:
-    impossible = _impossible(inputs, result)
-    Proposal.objects.bulk_create(
-        Proposal(
-            organisation_id=run.organisation_id,
-            run=run,
-            mentee=inputs.mentee_rows[a.mentee_id],  # type: ignore[index]
-            mentor=inputs.mentor_rows[a.mentor_id],  # type: ignore[index]
-            score=a.score.points,
-            breakdown={**_breakdown(a), "named_impossible": impossible.get(a.mentee_id, [])},
-            mentee_rank=a.mentee_rank,
-            mentor_rank=a.mentor_rank,
-            locked=a.locked,
-        )
-        for a in result.assignments
-    )
-    UnmatchedMentee.objects.bulk_create(
-        UnmatchedMentee(
-            organisation_id=run.organisation_id,
-            run=run,
-            mentee=inputs.mentee_rows[u.mentee_id],  # type: ignore[index]
-            reason=u.reason.value,
-            details={
-                "closest": [
-                    {
-                        "mentor": inputs.mentor_rows[c.mentor_id].pk,  # type: ignore[index]
-                        "points": c.points,
-                        "taken_by": [
-                            {
-                                "mentee": inputs.mentee_rows[t.mentee_id].pk,  # type: ignore[index]
-                                "points": t.points,
-                                "locked": t.locked,
-                            }
-                            for t in c.taken_by
-                        ],
-                    }
-                    for c in u.closest
-                ],
-                "funnel": dict(u.funnel),
-                "named_impossible": impossible.get(u.mentee_id, []),
-            },
-        )
-        for u in result.unmatched
-    )
-
-
-def summarise(run: MatchingRun) -> dict[str, Any]:
-    """The totals two runs are compared by, from the proposals as they stand (after the
-    curator's swaps and exclusions too)."""
-    rows = list(Proposal.objects.filter(run=run).values_list("score", "mentee_rank", "mentor_rank"))
-    matched = len(rows)
-    total = sum(score for score, _a, _b in rows)
-
-    def mean(values: list[int | None]) -> float | None:
-        given = [v for v in values if v is not None]
-        return round(sum(given) / len(given), 2) if given else None
-
-    return {
-        "matched": matched,
-        "unmatched": UnmatchedMentee.objects.filter(run=run).count(),
-        "total_points": total,
-        "mean_points": round(total / matched) if matched else 0,
-        "mean_mentee_rank": mean([r[1] for r in rows]),
-        "mean_mentor_rank": mean([r[2] for r in rows]),
-        "ranked_pairs": sum(1 for r in rows if r[1] is not None or r[2] is not None),
-        "locked": Proposal.objects.filter(run=run, locked=True).count(),
-    }
 
 
 def _refresh_summary(run: MatchingRun, *, edited: bool = True) -> None:
@@ -708,14 +495,14 @@ def mentee_assign(run: MatchingRun, mentee: Mentee, mentor: Mentor, *, by: User 
     try:
         result = run_matching([profile], mentors, engine_weights(locked_run.weights), constraints)
     except EngineInputError as error:
-        raise _refused(error, inputs) from error
+        raise refused(error, inputs) from error
     assignment = result.assignments[0]
     full_mentee = next(p for p in inputs.mentees if p.id == mentee.person_id)
     full_mentor = next(p for p in inputs.mentors if p.id == mentor.person_id)
     values = {
         "mentor": mentor,
         "score": assignment.score.points,
-        "breakdown": _breakdown(assignment),
+        "breakdown": breakdown(assignment),
         "mentee_rank": _rank(full_mentee.preferences, mentor.person_id),
         "mentor_rank": _rank(full_mentor.preferences, mentee.person_id),
         "locked": True,

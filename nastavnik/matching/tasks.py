@@ -1,5 +1,5 @@
 """Large runs in the background (`manage.py db_worker`); usual runs are made in the request
-through the same function (`services.run_compute`).
+through the same function (`compute.run_compute`).
 
 A background run holds a lease while it computes (core.jobs). A run whose worker died is
 resumed once, not failed at once: its inputs are the bases in the database, not a file, and it
@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from nastavnik.core.jobs import is_lost, lease_kept, task_mark_lost, task_result
+from nastavnik.matching.compute import RunEnded, run_compute
 from nastavnik.matching.models import MatchingRun, RunStatus
-from nastavnik.matching.services import RunEnded, run_compute
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subqu
 from nastavnik.assessments.models import Measure, Phase
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import valid_exists
+from nastavnik.matching.compute import engine_weights
 from nastavnik.matching.profiles import (
     RESULTS_PARAMETER,
     active_mentees_of,
@@ -25,7 +26,6 @@ from nastavnik.matching.profiles import (
     mentee_profile,
     mentor_profile,
 )
-from nastavnik.matching.services import engine_weights
 from nastavnik.matching_engine import Constraints, EngineInputError, RunOptions, Weights
 from nastavnik.matching_engine.engine import prepare_run
 from nastavnik.matching_engine.model import (

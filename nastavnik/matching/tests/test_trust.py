@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from nastavnik.matching.compute import FULL_GRAPH_PAIRS, engine_options, scored_over_all_pairs
 from nastavnik.matching.models import MatchingRun, SynonymList
 from nastavnik.matching.profiles import build_inputs
-from nastavnik.matching.services import FULL_GRAPH_PAIRS, engine_options, scored_over_all_pairs
 from nastavnik.matching.tests.data import mentee, mentor, snapshot, world
 from nastavnik.matching.tests.test_views import weights_post
 from nastavnik.matching.texts import missing_label, reason_text

@@ -1,0 +1,300 @@
+"""Computing a matching run: the engine's options for a run's size, asking the engine, and
+storing its proposals with what it proved. Called by `services.run_start` in the request for a
+usual run and by `tasks` in a worker for a large one; it imports neither.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from nastavnik.core.jobs import fault_pause
+from nastavnik.matching.models import (
+    Exclusion,
+    MatchingRun,
+    Proposal,
+    RunStatus,
+    UnmatchedMentee,
+)
+from nastavnik.matching.profiles import RunInputs, build_inputs
+from nastavnik.matching.texts import engine_error_message
+from nastavnik.matching_engine import (
+    CRITERIA,
+    Assignment,
+    Constraints,
+    EngineInputError,
+    MatchResult,
+    Mode,
+    Proposer,
+    RunOptions,
+    Weights,
+    run_matching,
+)
+from nastavnik.people.validators import org_today
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INLINE_MENTEES = 5000
+#: Why a mentee whose proposed pair the curator ruled out has no mentor in the run (the
+#: engine's own reasons are for what the engine decided).
+PAIR_EXCLUDED = "pair_excluded"
+#: Run options the curator may set; the rest are the engine's defaults.
+OPTION_NAMES = ("require_common_slot", "format_must_fit")
+PAIRS_ORDER_TITLE = "О закреплении наставнических пар (групп)"
+
+MESSAGES = {
+    "not_approved": _(
+        "Pairs are formed in an approved programme: approve the programme by an order first."
+    ),
+    "finished": _("The programme is finished and kept as it was."),
+    "form_not_chosen": _("The form «%(form)s» is not one of the programme's forms."),
+    "no_mentees": _(
+        "There is nobody to match in the form «%(form)s»: no mentee of the base is waiting "
+        "for a mentor."
+    ),
+    "no_mentees_unmatched": _(
+        "No mentee of the form «%(form)s» is marked as left without a mentor."
+    ),
+    "not_proposed": _("The run is %(status)s: only a proposed run can be changed or confirmed."),
+    "confirmed": _("The run is already confirmed: its pairs exist and the order is made."),
+    "stale": _(
+        "The bases changed since this run was made (new or changed mentees or mentors, "
+        "consents, pairs formed meanwhile): run it again and confirm the new run."
+    ),
+    "no_proposals": _("The run proposes no pair: there is nothing to confirm."),
+    "mentor_not_in_run": _(
+        "%(name)s is not a mentor of this run: choose one of the mentee's candidates."
+    ),
+    "mentee_not_in_run": _("%(name)s is no longer waiting for a mentor in this form."),
+    "mentor_full_in_run": _(
+        "%(name)s has no free place left in this run: unlock or exclude one of the mentor's "
+        "pairs first."
+    ),
+    "excluded": _("The pair %(mentee)s — %(mentor)s is excluded in this run."),
+    "same_mentor": _("%(name)s is already the proposed mentor."),
+    "different_runs": _("Compare two runs of the same form of the programme."),
+    "order_exists": _("The run already has its order (№ %(number)s)."),
+    "not_confirmed": _("The order is made for a confirmed run."),
+}
+
+logger = logging.getLogger(__name__)
+
+
+def engine_weights(weights: Mapping[str, float]) -> Weights:
+    return Weights(**{c.value: float(weights.get(c.value, 0.0)) for c in CRITERIA})
+
+
+# Up to this many mentee–mentor pairs a run keeps every admissible pair as a candidate, so
+# optimal mode's total score, like the number paired, is the best over all pairs the rules
+# allow (an organisation's run is far below it: 1,000 mentees × 300 mentors is 300,000).
+# Above it, each mentee's best `RunOptions.top_k` are kept and the page says so.
+FULL_GRAPH_PAIRS = 2_000_000
+
+
+def engine_options(mode: str, proposer: str, *, mentees: int, mentors: int) -> RunOptions:
+    options = RunOptions(mode=Mode(mode), proposer=Proposer(proposer))
+    if mentees * mentors <= FULL_GRAPH_PAIRS:
+        everyone = max(1, mentors)
+        options = replace(options, top_k=everyone, pool_limit=max(everyone, options.pool_limit))
+    return options
+
+
+def scored_over_all_pairs(options: RunOptions, mentors: int) -> bool:
+    """Whether the candidate lists hold every mentor in reach, so nothing the rules allow was
+    left out of the score."""
+    return options.top_k >= mentors and options.pool_limit >= mentors
+
+
+def with_rules(
+    inputs: RunInputs, locks: Iterable[tuple[int, int]], exclusions: Iterable[tuple[int, int]]
+) -> Constraints:
+    return replace(inputs.constraints, locks=frozenset(locks), exclusions=frozenset(exclusions))
+
+
+def refused(error: EngineInputError, inputs: RunInputs) -> ValidationError:
+    return ValidationError(engine_error_message(error, inputs.name), code=error.code)
+
+
+def run_compute(
+    run: MatchingRun, locks: Iterable[tuple[int, int]], *, inputs: RunInputs | None = None
+) -> MatchingRun:
+    """Ask the engine and store the result. Called in the request for a usual run, and by the
+    task for a large one (which reads the bases again: they may have changed meanwhile)."""
+    started = time.perf_counter()
+    if inputs is None:
+        inputs = build_inputs(
+            run.programme,
+            run.form,
+            org_today(run.organisation),
+            only_unmatched=run.only_unmatched,
+            options=run.options,
+        )
+    exclusions = list(
+        Exclusion.objects.filter(run=run).values_list("mentee__person_id", "mentor__person_id")
+    )
+    constraints = with_rules(inputs, locks, exclusions)
+    options = engine_options(
+        run.mode, run.proposer, mentees=len(inputs.mentees), mentors=len(inputs.mentors)
+    )
+    try:
+        result = run_matching(
+            inputs.mentees,
+            inputs.mentors,
+            engine_weights(run.weights),
+            constraints,
+            options,
+        )
+    except EngineInputError as error:
+        raise refused(error, inputs) from error
+    _store(run, inputs, result)
+    fault_pause("matching_store")
+    run.inputs_fingerprint = inputs.fingerprint
+    run.notes = [note.as_json() for note in inputs.notes]
+    run.status = RunStatus.PROPOSED
+    run.summary = {
+        **summarise(run),
+        "mentees": len(inputs.mentees),
+        "mentors": len(inputs.mentors),
+        "places": sum(inputs.places.values()),
+        "blocking_pairs": result.certificate.blocking_pairs if result.certificate else None,
+        **_certificates(result),
+        "scored_over_all_pairs": scored_over_all_pairs(options, len(inputs.mentors)),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    # Only a run still running takes the proposals: one found lost meanwhile (core.jobs) and
+    # failed stays failed, and the caller's transaction rolls the proposals back.
+    settled = MatchingRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        inputs_fingerprint=run.inputs_fingerprint,
+        notes=run.notes,
+        status=run.status,
+        summary=run.summary,
+        lease_until=None,
+    )
+    if not settled:
+        raise RunEnded(run.pk)
+    return run
+
+
+def _certificates(result: MatchResult) -> dict[str, Any]:
+    """What the engine proved over every admissible pair, for the run page."""
+    found: dict[str, Any] = {}
+    if result.certificate is not None:
+        found["stability"] = {
+            "pairs_checked": result.certificate.pairs_checked,
+            "outside_pairs_checked": result.certificate.outside_pairs_checked,
+            "lists_extended": result.certificate.lists_extended,
+            "all_admissible": result.certificate.all_admissible,
+        }
+    if result.matching_certificate is not None:
+        found["most_matched"] = {
+            "proven": result.matching_certificate.most_matched_proven,
+            "lists_extended": result.matching_certificate.lists_extended,
+        }
+    return found
+
+
+class RunEnded(Exception):
+    """The run was ended elsewhere (found lost, superseded) while it was being computed."""
+
+
+def breakdown(assignment: Assignment) -> dict[str, Any]:
+    score = assignment.score
+    return {
+        "criteria": {
+            c.criterion.value: {"value": round(c.value, 3), "weight": c.weight, "points": c.points}
+            for c in score.contributions()
+        },
+        "terms": list(score.matched_terms),
+        "subjects": list(score.matched_subjects),
+        "slots": list(score.common_slots),
+        "missing": list(score.missing),
+    }
+
+
+def _impossible(inputs: RunInputs, result: MatchResult) -> dict[Any, list[dict[str, Any]]]:
+    """Per mentee, the named mentors the rules ruled out, with the rank and the reason."""
+    found: dict[Any, list[dict[str, Any]]] = {}
+    for choice in result.impossible_choices:
+        found.setdefault(choice.mentee_id, []).append(
+            {
+                "mentor": inputs.mentor_rows[choice.mentor_id].pk,  # type: ignore[index]
+                "rank": choice.rank,
+                "reason": choice.reason.value,
+            }
+        )
+    return found
+
+
+def _store(run: MatchingRun, inputs: RunInputs, result: MatchResult) -> None:
+    impossible = _impossible(inputs, result)
+    Proposal.objects.bulk_create(
+        Proposal(
+            organisation_id=run.organisation_id,
+            run=run,
+            mentee=inputs.mentee_rows[a.mentee_id],  # type: ignore[index]
+            mentor=inputs.mentor_rows[a.mentor_id],  # type: ignore[index]
+            score=a.score.points,
+            breakdown={**breakdown(a), "named_impossible": impossible.get(a.mentee_id, [])},
+            mentee_rank=a.mentee_rank,
+            mentor_rank=a.mentor_rank,
+            locked=a.locked,
+        )
+        for a in result.assignments
+    )
+    UnmatchedMentee.objects.bulk_create(
+        UnmatchedMentee(
+            organisation_id=run.organisation_id,
+            run=run,
+            mentee=inputs.mentee_rows[u.mentee_id],  # type: ignore[index]
+            reason=u.reason.value,
+            details={
+                "closest": [
+                    {
+                        "mentor": inputs.mentor_rows[c.mentor_id].pk,  # type: ignore[index]
+                        "points": c.points,
+                        "taken_by": [
+                            {
+                                "mentee": inputs.mentee_rows[t.mentee_id].pk,  # type: ignore[index]
+                                "points": t.points,
+                                "locked": t.locked,
+                            }
+                            for t in c.taken_by
+                        ],
+                    }
+                    for c in u.closest
+                ],
+                "funnel": dict(u.funnel),
+                "named_impossible": impossible.get(u.mentee_id, []),
+            },
+        )
+        for u in result.unmatched
+    )
+
+
+def summarise(run: MatchingRun) -> dict[str, Any]:
+    """The totals two runs are compared by, from the proposals as they stand (after the
+    curator's swaps and exclusions too)."""
+    rows = list(Proposal.objects.filter(run=run).values_list("score", "mentee_rank", "mentor_rank"))
+    matched = len(rows)
+    total = sum(score for score, _a, _b in rows)
+
+    def mean(values: list[int | None]) -> float | None:
+        given = [v for v in values if v is not None]
+        return round(sum(given) / len(given), 2) if given else None
+
+    return {
+        "matched": matched,
+        "unmatched": UnmatchedMentee.objects.filter(run=run).count(),
+        "total_points": total,
+        "mean_points": round(total / matched) if matched else 0,
+        "mean_mentee_rank": mean([r[1] for r in rows]),
+        "mean_mentor_rank": mean([r[2] for r in rows]),
+        "ranked_pairs": sum(1 for r in rows if r[1] is not None or r[2] is not None),
+        "locked": Proposal.objects.filter(run=run, locked=True).count(),
+    }
