@@ -45,13 +45,13 @@ from openpyxl.utils import get_column_letter
 from nastavnik.assessments.models import Measure
 from nastavnik.concerns.models import Concern
 from nastavnik.consents.models import Consent
+from nastavnik.documents.spreadsheet import sheet_cell
 from nastavnik.meetings.models import Attendance as MeetingAttendance
 from nastavnik.meetings.models import Feedback, Meeting
 from nastavnik.mentees.models import Mentee, MenteeInput
 from nastavnik.mentors.models import Interview, Mentor, MentorDocument, SelectionScore
 from nastavnik.mentorships.models import MentorAssignment, Mentorship, MentorshipMentee
 from nastavnik.people.models import GuardianLink, Person
-from nastavnik.people.transfer.export import _safe as safe_cell
 from nastavnik.plans.models import PlanItem
 from nastavnik.questionnaires.exports import _cell_value as answer_text
 from nastavnik.questionnaires.models import Answer, QuestionType
@@ -522,7 +522,7 @@ def sheets_xlsx(sheets: Iterable[Sheet]) -> bytes:
             header.append(cell)
         sheet.append(header)
         for row in area.rows:
-            sheet.append([safe_cell(sheet, _plain(value)) for value in row])
+            sheet.append([sheet_cell(sheet, _plain(value)) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -28,6 +28,7 @@ from nastavnik.consents.access import own_consents
 from nastavnik.consents.rules import consent_states, hidden_q, signing_for
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, docx_to_pdf
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentees.models import Mentee
 from nastavnik.mentors.models import Attendance, Mentor, TrainingEvent
 from nastavnik.mentors.rules import training_completed
@@ -38,7 +39,6 @@ from nastavnik.mentorships.suspension import Suspension, suspensions_of
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import GuardianLink, Person
-from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE
 from nastavnik.people.validators import org_today
 from nastavnik.plans.models import DevelopmentPlan
 from nastavnik.plans.services import Progress, progress_of

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from nastavnik.cases.models import Case
 from nastavnik.cases.rules import attach_shown_people
-from nastavnik.people.transfer.export import _safe as safe_cell
+from nastavnik.documents.spreadsheet import sheet_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -86,7 +86,7 @@ def cases_xlsx(cases: list[Case]) -> bytes:
     for number, case in enumerate(cases, start=1):
         row = []
         for value in _row(number, case):
-            cell = safe_cell(sheet, value)
+            cell = sheet_cell(sheet, value)
             if not hasattr(cell, "alignment"):  # a plain value: made a cell to wrap it
                 cell = WriteOnlyCell(sheet, value=cell)
             cell.alignment = wrap

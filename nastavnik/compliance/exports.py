@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from nastavnik.compliance.registry import Result
-from nastavnik.people.transfer.export import _safe
+from nastavnik.documents.spreadsheet import sheet_cell
 
 HEADER = ("Код", "Правило", "Основание", "Нарушение", "Подробности", "Где исправить")
 WIDTHS = (22, 50, 40, 40, 40, 60)
@@ -40,7 +40,7 @@ def compliance_xlsx(results: list[Result], absolute: Callable[[str], str]) -> by
                 row.detail,
                 absolute(row.href),
             )
-            sheet.append([_safe(sheet, value) for value in values])
+            sheet.append([sheet_cell(sheet, value) for value in values])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

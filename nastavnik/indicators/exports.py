@@ -12,33 +12,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from nastavnik.documents.spreadsheet import sheet_cell
 from nastavnik.indicators.compute import Coverage
 from nastavnik.indicators.figures import FIGURES
 from nastavnik.indicators.year import Snapshot, YearData
-from nastavnik.people.transfer.export import DATE_FORMAT, FORMULA_STARTS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
 
 
 def _sheet(
@@ -50,13 +35,13 @@ def _sheet(
             12, min(40, len(text) + 4)
         )
     sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, text, bold=True) for text in header])
+    sheet.append([sheet_cell(sheet, text, bold=True) for text in header])
     any_row = False
     for row in rows:
         any_row = True
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([sheet_cell(sheet, value) for value in row])
     if not any_row:
-        sheet.append([_cell(sheet, _("No data for this year"))])
+        sheet.append([sheet_cell(sheet, _("No data for this year"))])
 
 
 def _coverage_row(label: str, coverage: Coverage) -> list[Any]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -19,28 +18,15 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from nastavnik.catalogue.profile import SLOT_CHOICES
+from nastavnik.documents.spreadsheet import sheet_cell
 from nastavnik.mentees.models import Mentee
 from nastavnik.people.models import Person
-from nastavnik.people.transfer.export import DATE_FORMAT, FORMULA_STARTS
 
 _SLOT_LABELS = dict(SLOT_CHOICES)
 
 
 def _slots(values: list[str]) -> str:
     return "; ".join(str(_SLOT_LABELS.get(value, value)) for value in values)
-
-
-def _cell(sheet: Any, value: Any) -> Any:
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    return value
 
 
 def _class_or_position(mentee: Mentee) -> str:
@@ -91,7 +77,7 @@ def mentees_xlsx(mentees: Iterable[Mentee]) -> bytes:
         header.append(cell)
     sheet.append(header)
     for mentee in rows:
-        sheet.append([_cell(sheet, getter(mentee)) for _title, getter in columns])
+        sheet.append([sheet_cell(sheet, getter(mentee)) for _title, getter in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

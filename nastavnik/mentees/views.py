@@ -23,6 +23,7 @@ from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_flags, consent_status, hidden_q, valid_exists
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import refuse as _refuse
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentees import services
 from nastavnik.mentees.access import mentee_for, visible_mentees
 from nastavnik.mentees.exports import mentees_xlsx
@@ -33,7 +34,6 @@ from nastavnik.mentees.rules import eligibility
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import people_of
 from nastavnik.people.models import Person, PersonKind
-from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE
 from nastavnik.people.visibility import shown_for
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
 from nastavnik.programmes.models import Programme

@@ -7,7 +7,6 @@ written as text with the quote prefix, as the people export does: opening the fi
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -16,8 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from nastavnik.documents.spreadsheet import sheet_cell
 from nastavnik.mentors.documents import registry_rows
-from nastavnik.people.transfer.export import DATE_FORMAT, FORMULA_STARTS
 
 BASE_HEADER = (
     "ФИО",
@@ -40,19 +39,6 @@ BASE_HEADER = (
 REGISTRY_HEADER = ("№ п/п", "ФИО", "Должность (категория)", "Формы наставничества", "Приказ")
 
 
-def _cell(sheet: Any, value: Any) -> Any:
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    return value
-
-
 def _workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
@@ -67,7 +53,7 @@ def _workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
         cells.append(cell)
     sheet.append(cells)
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([sheet_cell(sheet, value) for value in row])
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from nastavnik.documents.spreadsheet import DATE_FORMAT
 from nastavnik.programmes.documents import roadmap_stages
 from nastavnik.programmes.models import Programme
 
@@ -26,7 +27,6 @@ HEADER = (
     "Отметка о выполнении",
 )
 WIDTHS = (6, 34, 70, 22, 12, 12, 34, 14, 12, 40)
-DATE_FORMAT = "DD.MM.YYYY"
 
 
 def _put(sheet: Any, row: int, column: int, value: Any) -> None:

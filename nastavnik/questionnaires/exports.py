@@ -16,9 +16,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from nastavnik.documents.spreadsheet import as_text, sheet_cell
 from nastavnik.people.models import Person
-from nastavnik.people.transfer.export import FORMULA_STARTS
-from nastavnik.people.transfer.export import _safe as safe_cell
 from nastavnik.questionnaires import anonymity
 from nastavnik.questionnaires.models import Answer, Campaign, Question, QuestionType
 from nastavnik.questionnaires.responses import questions_of, typed
@@ -89,10 +88,7 @@ def answers_xlsx(campaign: Campaign) -> bytes:
     bold = Font(bold=True)
     header = []
     for title in heads:
-        cell = WriteOnlyCell(sheet, value=title)
-        if title.startswith(FORMULA_STARTS):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        cell = as_text(WriteOnlyCell(sheet, value=title))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -109,7 +105,7 @@ def answers_xlsx(campaign: Campaign) -> bytes:
     if campaign.anonymous:
         rows = _unlinked_rows(rows)
     for number, row in enumerate(rows, start=1):
-        sheet.append([safe_cell(sheet, value) for value in [number, *row]])
+        sheet.append([sheet_cell(sheet, value) for value in [number, *row]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -9,11 +9,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from nastavnik.consents.tests.factories import ConsentFactory
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orgs.models import Role
 from nastavnik.people.models import Person
 from nastavnik.people.tests.factories import GuardianLinkFactory, PersonFactory, StaffFactory
 from nastavnik.people.tests.importing import last_job, start, url
-from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -19,13 +18,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from nastavnik.documents.spreadsheet import sheet_cell
 from nastavnik.orgs.policy import FieldGroup, visible_fields
 from nastavnik.people.models import Gender, Person, PersonKind
 from nastavnik.people.transfer.columns import Field, export_header
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "DD.MM.YYYY"
 CHUNK = 2000
 
 # The words the import reads back (columns.read_gender).
@@ -103,20 +100,6 @@ _EXTRA_HEADERS = {
 }
 
 
-def _safe(sheet: Any, value: Any) -> Any:
-    """A value as a cell: dates with a Russian format, formula-like text as plain text."""
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    return value
-
-
 def _guarded(getter: Getter, group: FieldGroup, roles: frozenset[str]) -> Getter:
     def value(person: Person) -> Any:
         return getter(person) if group in visible_fields(roles, person.kind) else ""
@@ -161,7 +144,7 @@ def people_export_xlsx(people: Iterable[Person], kind: str, roles: Iterable[str]
     sheet.append(header)
     rows = people.iterator(chunk_size=CHUNK) if hasattr(people, "iterator") else people
     for person in rows:
-        sheet.append([_safe(sheet, getter(person)) for _title, getter in columns])
+        sheet.append([sheet_cell(sheet, getter(person)) for _title, getter in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

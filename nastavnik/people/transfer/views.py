@@ -17,12 +17,13 @@ from django_htmx.http import HttpResponseClientRefresh
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.uploads import upload_limit
 from nastavnik.core.worker import WaitingTasks, tasks_waiting_for_worker
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import import_job_for, import_jobs_of, people_of
 from nastavnik.people.filters import PersonFilter
 from nastavnik.people.models import ImportJob, ImportStatus
 from nastavnik.people.transfer.columns import IMPORT_KINDS
-from nastavnik.people.transfer.export import XLSX_CONTENT_TYPE, people_export_xlsx
+from nastavnik.people.transfer.export import people_export_xlsx
 from nastavnik.people.transfer.forms import (
     ColumnsForm,
     ImportUploadForm,
