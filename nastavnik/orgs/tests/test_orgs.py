@@ -2,7 +2,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from nastavnik.core.access import org_view
 from nastavnik.orgs.models import AcademicYear, Membership, Organisation, RegionalOperator, Role
@@ -224,6 +224,11 @@ def test_regional_operator_sees_counts_of_the_regions_organisations_and_no_names
     assert rows == {"СШ № 5": (3, 1), "СШ № 2": (2, 0)}
     assert response.context["totals"] == {"organisations": 2, "students": 5, "staff": 1}
     assert "Засекреченный" not in response.content.decode()
+    # The figures agree with their nouns: «2 организации», «5 обучающихся», «1 сотрудник».
+    with translation.override("ru"):
+        page = client.get(reverse("region:dashboard")).content.decode()
+    for figure, noun in ((2, "организации"), (5, "обучающихся"), (1, "сотрудник")):
+        assert f"<strong>{figure}</strong> <span>{noun}</span>" in page
 
 
 @pytest.mark.django_db
