@@ -25,6 +25,7 @@ from nastavnik.demo import names
 from nastavnik.demo.bases import build_bases
 from nastavnik.demo.consents import build_consents
 from nastavnik.demo.programme import build_programme, delete_stored_files
+from nastavnik.documents.russian import pluralize
 from nastavnik.orgs.models import (
     AcademicYear,
     Membership,
@@ -919,6 +920,20 @@ def remove_demo() -> None:
     User.objects.filter(email__in=LOGIN_EMAILS).delete()
 
 
+# The summary's nouns in agreement with each count: «41 ученик», «2 выпускника».
+SUMMARY_NOUNS = {
+    PersonKind.STUDENT: ("ученик", "ученика", "учеников"),
+    PersonKind.PARENT: (
+        "родитель (законный представитель)",
+        "родителя (законных представителя)",
+        "родителей (законных представителей)",
+    ),
+    PersonKind.STAFF: ("сотрудник", "сотрудника", "сотрудников"),
+    PersonKind.GRADUATE: ("выпускник", "выпускника", "выпускников"),
+    PersonKind.EXTERNAL: ("внешний наставник", "внешних наставника", "внешних наставников"),
+}
+
+
 @transaction.atomic
 def seed_demo(today: date | None = None) -> Summary:
     schools = DemoBuilder(today or timezone.localdate()).build()
@@ -926,11 +941,9 @@ def seed_demo(today: date | None = None) -> Summary:
     for school in schools:
         lines.append(
             f"{school.organisation.short_name}: "
-            f"{school.count(PersonKind.STUDENT)} учеников, "
-            f"{school.count(PersonKind.PARENT)} родителей и законных представителей, "
-            f"{school.count(PersonKind.STAFF)} сотрудников, "
-            f"{school.count(PersonKind.GRADUATE)} выпускников, "
-            f"{school.count(PersonKind.EXTERNAL)} внешних наставников"
+            + ", ".join(
+                pluralize(school.count(kind), *forms) for kind, forms in SUMMARY_NOUNS.items()
+            )
         )
     return Summary(lines=tuple(lines))
 

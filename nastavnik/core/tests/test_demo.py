@@ -12,6 +12,7 @@ from django.utils import timezone
 from nastavnik.accounts.models import User
 from nastavnik.demo import names
 from nastavnik.demo.seed import DEMO_PASSWORD, LOGINS, remove_demo
+from nastavnik.documents.russian import plural_form
 from nastavnik.orgs.models import (
     AcademicYear,
     Membership,
@@ -286,3 +287,13 @@ def test_readme_lists_exactly_the_demo_logins():
     table_emails = set(re.findall(r"^\|[^|]*\| `(\S+@\S+\.demo)` \|", readme, flags=re.MULTILINE))
     assert table_emails == {login.email for login in LOGINS}
     assert f"`{DEMO_PASSWORD}`" in readme
+
+
+def test_the_summary_agrees_each_count_with_its_noun(demo):
+    school2 = Organisation.objects.get(slug="school-2")
+    pupils = students("school-2").count()
+    line = next(line for line in demo.splitlines() if line.startswith(school2.short_name))
+    assert f"{pupils} {plural_form(pupils, 'ученик', 'ученика', 'учеников')}," in line
+    # «41 учеников» before: the form for 41 is the singular.
+    assert plural_form(41, "ученик", "ученика", "учеников") == "ученик"
+    assert "0 выпускников" in line and "0 внешних наставников" in line
