@@ -12,7 +12,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -56,6 +58,18 @@ def _node_id_for_schemathesis(request):
     # given here so its pytest integration runs; it only names the sub-tests in reports.
     if not hasattr(request.node, "_nodeid"):
         request.node._nodeid = request.node.nodeid
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests():
+    # Schemathesis calls the WSGI application itself, not through Django's test client, which
+    # would keep the test's connection: Django closes old connections as each request starts
+    # and ends, and on PostgreSQL that closes the test's transaction under the next request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
