@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from nastavnik.core.jobs import fault_pause
 from nastavnik.matching.models import (
@@ -37,51 +36,6 @@ from nastavnik.matching_engine import (
     run_matching,
 )
 from nastavnik.people.validators import org_today
-
-logger = logging.getLogger(__name__)
-
-DEFAULT_INLINE_MENTEES = 5000
-#: Why a mentee whose proposed pair the curator ruled out has no mentor in the run (the
-#: engine's own reasons are for what the engine decided).
-PAIR_EXCLUDED = "pair_excluded"
-#: Run options the curator may set; the rest are the engine's defaults.
-OPTION_NAMES = ("require_common_slot", "format_must_fit")
-PAIRS_ORDER_TITLE = "О закреплении наставнических пар (групп)"
-
-MESSAGES = {
-    "not_approved": _(
-        "Pairs are formed in an approved programme: approve the programme by an order first."
-    ),
-    "finished": _("The programme is finished and kept as it was."),
-    "form_not_chosen": _("The form «%(form)s» is not one of the programme's forms."),
-    "no_mentees": _(
-        "There is nobody to match in the form «%(form)s»: no mentee of the base is waiting "
-        "for a mentor."
-    ),
-    "no_mentees_unmatched": _(
-        "No mentee of the form «%(form)s» is marked as left without a mentor."
-    ),
-    "not_proposed": _("The run is %(status)s: only a proposed run can be changed or confirmed."),
-    "confirmed": _("The run is already confirmed: its pairs exist and the order is made."),
-    "stale": _(
-        "The bases changed since this run was made (new or changed mentees or mentors, "
-        "consents, pairs formed meanwhile): run it again and confirm the new run."
-    ),
-    "no_proposals": _("The run proposes no pair: there is nothing to confirm."),
-    "mentor_not_in_run": _(
-        "%(name)s is not a mentor of this run: choose one of the mentee's candidates."
-    ),
-    "mentee_not_in_run": _("%(name)s is no longer waiting for a mentor in this form."),
-    "mentor_full_in_run": _(
-        "%(name)s has no free place left in this run: unlock or exclude one of the mentor's "
-        "pairs first."
-    ),
-    "excluded": _("The pair %(mentee)s — %(mentor)s is excluded in this run."),
-    "same_mentor": _("%(name)s is already the proposed mentor."),
-    "different_runs": _("Compare two runs of the same form of the programme."),
-    "order_exists": _("The run already has its order (№ %(number)s)."),
-    "not_confirmed": _("The order is made for a confirmed run."),
-}
 
 logger = logging.getLogger(__name__)
 
