@@ -362,22 +362,22 @@ class _Search:
         self.points.append(points[best])
 
 
-def candidate_graph(
+def _new_search(
     pop: Population,
     weights: Weights,
     constraints: Constraints,
     options: RunOptions,
     excluded_keys: np.ndarray,
-) -> tuple[CandidateGraph, Funnel, Reach]:
-    blocks = _blocks(pop)
-    mentee_ok = pop.mentees.can_take_part
-    mentor_ok = pop.mentors.can_take_part & (pop.capacity > 0)
-    of_form = _reach(blocks, np.ones(pop.mentors.size, dtype=np.bool_))
-    taking_part = _reach(blocks, mentor_ok)
-    small_pool = taking_part <= options.pool_limit
+    blocks: _Blocks,
+    mentee_ok: np.ndarray,
+    mentor_ok: np.ndarray,
+    small_pool: np.ndarray,
+) -> _Search:
+    """A search over the mentees `mentee_ok` and the mentors `mentor_ok`; mentees in a small
+    pool score every mentor in reach, the others the strongest overlaps."""
     width = len(pop.terms) + len(pop.subjects) + 1
     columns, mentor_matrix = _mentor_columns(pop, blocks, mentor_ok, width)
-    search = _Search(
+    return _Search(
         pop,
         weights,
         constraints,
@@ -391,6 +391,24 @@ def candidate_graph(
             for step in ("considered", "person", "meet", "kept")
         },
         outside_bound=np.full(pop.mentees.size, -1, dtype=np.int64),
+    )
+
+
+def candidate_graph(
+    pop: Population,
+    weights: Weights,
+    constraints: Constraints,
+    options: RunOptions,
+    excluded_keys: np.ndarray,
+) -> tuple[CandidateGraph, Funnel, Reach]:
+    blocks = _blocks(pop)
+    mentee_ok = pop.mentees.can_take_part
+    mentor_ok = pop.mentors.can_take_part & (pop.capacity > 0)
+    of_form = _reach(blocks, np.ones(pop.mentors.size, dtype=np.bool_))
+    taking_part = _reach(blocks, mentor_ok)
+    small_pool = taking_part <= options.pool_limit
+    search = _new_search(
+        pop, weights, constraints, options, excluded_keys, blocks, mentee_ok, mentor_ok, small_pool
     )
     for start, stop in _batches(np.where(mentee_ok, taking_part, 0) + 1):
         search.batch(start, stop)
@@ -439,23 +457,9 @@ def admissible_pairs(
     taking_part = _reach(blocks, mentor_ok)
     everyone = int(pop.mentors.size) + 1
     options = RunOptions(top_k=everyone, pool_limit=everyone)
-    width = len(pop.terms) + len(pop.subjects) + 1
-    columns, mentor_matrix = _mentor_columns(pop, blocks, mentor_ok, width)
     small_pool = np.ones(pop.mentees.size, dtype=np.bool_)
-    search = _Search(
-        pop,
-        weights,
-        constraints,
-        options,
-        excluded_keys,
-        mentee_matrix=_mentee_matrix(pop, blocks, columns, mentee_ok, small_pool, width),
-        by_column=mentor_matrix.T.tocsr(),
-        large_pool=~small_pool,
-        counts={
-            step: np.zeros(pop.mentees.size, dtype=np.int64)
-            for step in ("considered", "person", "meet", "kept")
-        },
-        outside_bound=np.full(pop.mentees.size, -1, dtype=np.int64),
+    search = _new_search(
+        pop, weights, constraints, options, excluded_keys, blocks, mentee_ok, mentor_ok, small_pool
     )
     for start, stop in _batches(np.where(mentee_ok, taking_part, 0) + 1):
         if mentee_ok[start:stop].any():
