@@ -20,8 +20,6 @@ from nastavnik.cases.models import Case
 from nastavnik.cases.rules import attach_shown_people
 from nastavnik.documents.spreadsheet import sheet_cell
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 # Russian content of a Russian school's spreadsheet, like the other exports.
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("№", 5),

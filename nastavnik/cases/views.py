@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.cases import services
 from nastavnik.cases.access import case_for, cases_of
-from nastavnik.cases.exports import XLSX_CONTENT_TYPE, cases_xlsx
+from nastavnik.cases.exports import cases_xlsx
 from nastavnik.cases.forms import CaseForm, LibraryFilter
 from nastavnik.cases.models import Case
 from nastavnik.cases.prefill import initial_from
 from nastavnik.cases.rules import attach_shown_people, lacking_consent, with_pair
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentorships.access import mentorship_for
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today

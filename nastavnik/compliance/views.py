@@ -12,9 +12,8 @@ from nastavnik.compliance.exports import compliance_xlsx
 from nastavnik.compliance.registry import broken_count
 from nastavnik.compliance.report import compliance_report
 from nastavnik.core.access import org_view
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orgs.policy import Perm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @org_view(Perm.COMPLIANCE_VIEW)
@@ -43,5 +42,5 @@ def export(request: HttpRequest) -> HttpResponse:
         BytesIO(content),
         as_attachment=True,
         filename=f"Соответствие положению {today:%d.%m.%Y}.xlsx",
-        content_type=XLSX,
+        content_type=XLSX_CONTENT_TYPE,
     )

@@ -23,8 +23,6 @@ from nastavnik.indicators.compute import Coverage
 from nastavnik.indicators.figures import FIGURES
 from nastavnik.indicators.year import Snapshot, YearData
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _sheet(
     workbook: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.indicators import services
 from nastavnik.indicators.deadlines import half_year_state
-from nastavnik.indicators.exports import XLSX_TYPE
 from nastavnik.indicators.exports import indicators_xlsx as build_xlsx
 from nastavnik.indicators.figures import FIGURES
 from nastavnik.indicators.forms import TargetForm
@@ -197,4 +197,4 @@ def indicators_xlsx(request: HttpRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(ctx, programme_pk)
     content = build_xlsx(year_data(programme), snapshots_of({"organisation": ctx.organisation}))
     label = programme.academic_year.label.replace("/", "-")
-    return _download(content, XLSX_TYPE, f"Показатели_{label}.xlsx")
+    return _download(content, XLSX_CONTENT_TYPE, f"Показатели_{label}.xlsx")

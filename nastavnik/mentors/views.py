@@ -31,6 +31,7 @@ from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.core.uploads import content_type_of
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentors import services
 from nastavnik.mentors.access import (
     document_for,
@@ -91,7 +92,6 @@ from nastavnik.people.models import Person
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
 from nastavnik.programmes.models import Programme
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
 
@@ -267,7 +267,7 @@ def mentor_export(request: HttpRequest, programme: Programme) -> HttpResponse:
         _filter(_base_queryset(programme, today), form, programme, today, held), today, held
     )
     name = f"База наставников {programme.academic_year.label.replace('/', '-')}.xlsx"
-    return _download(mentor_base_xlsx(mentors), name, XLSX)
+    return _download(mentor_base_xlsx(mentors), name, XLSX_CONTENT_TYPE)
 
 
 @org_view(Perm.MENTORS_EDIT)
@@ -789,7 +789,7 @@ def registry(request: HttpRequest, programme: Programme) -> HttpResponse:
 @_with_programme
 def registry_download(request: HttpRequest, programme: Programme) -> HttpResponse:
     name = f"Реестр наставников {programme.academic_year.label.replace('/', '-')}.xlsx"
-    return _download(registry_xlsx(_registry_mentors(programme)), name, XLSX)
+    return _download(registry_xlsx(_registry_mentors(programme)), name, XLSX_CONTENT_TYPE)
 
 
 @org_view(Perm.ORDER_EDIT)

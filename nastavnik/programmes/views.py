@@ -23,6 +23,7 @@ from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.core.uploads import content_type_of
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orders.models import OrderStatus
 from nastavnik.orgs.models import AcademicYear
 from nastavnik.orgs.policy import Perm
@@ -56,7 +57,6 @@ from nastavnik.programmes.stages import stage_views
 from nastavnik.programmes.timeline import build_timeline
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _ctx(request: HttpRequest) -> OrgContext:
@@ -562,7 +562,7 @@ def roadmap_docx(request: HttpRequest, programme_pk: int) -> HttpResponse:
 def roadmap_xlsx_view(request: HttpRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(_ctx(request), programme_pk)
     name = f"Дорожная карта {programme.academic_year.label.replace('/', '-')}.xlsx"
-    return _download(roadmap_xlsx(programme, timezone.localdate()), name, XLSX)
+    return _download(roadmap_xlsx(programme, timezone.localdate()), name, XLSX_CONTENT_TYPE)
 
 
 @org_view(Perm.PROGRAMME_VIEW)

@@ -22,8 +22,6 @@ from nastavnik.questionnaires import anonymity
 from nastavnik.questionnaires.models import Answer, Campaign, Question, QuestionType
 from nastavnik.questionnaires.responses import questions_of, typed
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 # Column headers: Russian content of a Russian school's spreadsheet, like the people export's.
 HEAD_NUMBER = "№"
 HEAD_NAME = "ФИО"

@@ -25,6 +25,7 @@ from nastavnik.core.access import OrgContext, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
+from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
 from nastavnik.programmes.access import current_programme
@@ -45,7 +46,7 @@ from nastavnik.questionnaires.documents import (
     questionnaire_docx,
     slips_docx,
 )
-from nastavnik.questionnaires.exports import XLSX_CONTENT_TYPE, answers_xlsx
+from nastavnik.questionnaires.exports import answers_xlsx
 from nastavnik.questionnaires.feeds import FEEDS, feed_for
 from nastavnik.questionnaires.forms import (
     CampaignForm,
