@@ -9,12 +9,12 @@ HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -q -rfEs -n auto --dist loadfile
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint worker
+.PHONY: help demo test lint worker types-baseline
 
 help:
 	@echo "make demo    load the demo into demo.sqlite3 and serve it on http://$(HOST)/ with the task worker"
 	@echo "make test    run the whole test suite (browser tests skip without /usr/bin/chromium)"
-	@echo "make lint    ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint    ruff, formatting, import layers, mypy against its baseline, makemigrations --check"
 	@echo "make worker  run the background task worker (manage.py db_worker)"
 
 # Re-created only when requirements.lock changes (or the virtualenv is missing).
@@ -40,7 +40,12 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy nastavnik | $(BIN)/mypy-baseline filter --no-colors --hide-stats
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# After fixing type errors that mypy-baseline.txt lists: record the shorter list.
+types-baseline: $(BIN)/.installed
+	$(BIN)/mypy nastavnik | $(BIN)/mypy-baseline sync
 
 worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.services import MESSAGES
 from nastavnik.accounts.throttle import WINDOW_SECONDS, login_failed, login_locked
+from nastavnik.core.forms import choice_field, model_choice_field
 from nastavnik.core.tasks import queue_mail
 from nastavnik.orgs.models import Role
 from nastavnik.people.models import Person, PersonQuerySet
@@ -92,8 +93,11 @@ class InvitationForm(forms.Form):
         self, *args: Any, roles: Iterable[Role], people: PersonQuerySet, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "—"), *((role.value, role.label) for role in roles)]
-        self.fields["person"].queryset = people
+        choice_field(self, "role").choices = [
+            ("", "—"),
+            *((role.value, role.label) for role in roles),
+        ]
+        model_choice_field(self, "person").queryset = people
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
 

@@ -22,7 +22,7 @@ from nastavnik.accounts.access import invitation_by_token, invitation_for, membe
 from nastavnik.accounts.forms import AcceptInvitationForm, InvitationForm
 from nastavnik.accounts.models import Invitation, User
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.access import OrgContext, org_view, public_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view, public_view
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import people_of, person_for
@@ -32,8 +32,8 @@ from nastavnik.people.models import Person
 _LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _to_members(request: HttpRequest) -> HttpResponse:
-    return redirect("orgs:members", org_slug=request.org.organisation.slug)  # type: ignore[attr-defined]
+def _to_members(request: OrgRequest) -> HttpResponse:
+    return redirect("orgs:members", org_slug=request.org.organisation.slug)
 
 
 def invitation_form(
@@ -58,8 +58,8 @@ def invitation_form(
 
 
 @org_view(Perm.MEMBERS_MANAGE)
-def member_invite(request: HttpRequest) -> HttpResponse:
-    ctx: OrgContext = request.org  # type: ignore[attr-defined]
+def member_invite(request: OrgRequest) -> HttpResponse:
+    ctx: OrgContext = request.org
     person = None
     person_pk = request.GET.get("person", "")
     if person_pk:
@@ -74,7 +74,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["email"],
                 form.cleaned_data["role"],
                 form.cleaned_data["person"],
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
@@ -98,10 +98,10 @@ def member_invite(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_view(Perm.MEMBERS_MANAGE)
-def invitation_revoke(request: HttpRequest, invitation_pk: int) -> HttpResponse:
-    invitation = invitation_for(request.org, invitation_pk)  # type: ignore[attr-defined]
+def invitation_revoke(request: OrgRequest, invitation_pk: int) -> HttpResponse:
+    invitation = invitation_for(request.org, invitation_pk)
     try:
-        services.invitation_revoke(invitation, request.user)  # type: ignore[arg-type]
+        services.invitation_revoke(invitation, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -115,10 +115,10 @@ def invitation_revoke(request: HttpRequest, invitation_pk: int) -> HttpResponse:
 
 @require_POST
 @org_view(Perm.MEMBERS_MANAGE)
-def membership_remove(request: HttpRequest, membership_pk: int) -> HttpResponse:
-    membership = membership_for(request.org, membership_pk)  # type: ignore[attr-defined]
+def membership_remove(request: OrgRequest, membership_pk: int) -> HttpResponse:
+    membership = membership_for(request.org, membership_pk)
     try:
-        services.membership_remove(membership, request.user)  # type: ignore[arg-type]
+        services.membership_remove(membership, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -167,7 +167,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if user.is_authenticated:
         if request.method == "POST":
             try:
-                services.invitation_accept(invitation, user)  # type: ignore[arg-type]
+                services.invitation_accept(invitation, user)
             except services.InvitationNotUsable as error:
                 return _not_usable(request, invitation, error.status)
             except ValidationError as error:

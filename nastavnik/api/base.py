@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from functools import wraps
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -34,7 +34,7 @@ from nastavnik.api.models import ApiToken, Area
 from nastavnik.api.tokens import token_by_secret
 from nastavnik.audit.models import AuditAction, AuditChannel, AuditObject
 from nastavnik.audit.services import audit_record, current_channel
-from nastavnik.core.access import ACCESS_ATTR, OrgContext, resolve_org
+from nastavnik.core.access import ACCESS_ATTR, OrgContext, OrgRequest, resolve_org
 from nastavnik.core.throttle import Counter, counter_key
 from nastavnik.orgs.policy import Perm
 
@@ -226,14 +226,14 @@ class TokenAuth(HttpBearer):
             self.area, request.method not in SAFE_METHODS
         ):
             raise PermissionDenied
-        request.org = ctx  # type: ignore[attr-defined]
+        cast(OrgRequest, request).org = ctx
         timezone.activate(ctx.organisation.timezone)
         return found
 
 
-def org_of(request: HttpRequest, perm: Perm) -> OrgContext:
+def org_of(request: OrgRequest, perm: Perm) -> OrgContext:
     """The organisation of the call, once the owner's roles allow `perm` (the views' rule)."""
-    ctx: OrgContext = request.org  # type: ignore[attr-defined]
+    ctx: OrgContext = request.org
     if not ctx.can(perm):
         raise PermissionDenied
     return ctx
@@ -243,7 +243,7 @@ def org_of(request: HttpRequest, perm: Perm) -> OrgContext:
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
-    return create_model(  # type: ignore[call-overload]
+    return create_model(
         name,
         __base__=Schema,
         count=(int, ...),

@@ -361,7 +361,7 @@ def mentorship_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilt
     ctx = org_of(request, Perm.PAIR_WORK)
     found = _filtered(with_people(workable(ctx, request.user)), filters).order_by(
         "-started_on", "pk"
-    )  # type: ignore[arg-type]
+    )
     page = paginate(found, filters.page, filters.page_size)
     page["results"] = _mentorship_rows(page["results"])
     return page

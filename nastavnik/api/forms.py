@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from nastavnik.api.models import Access, Area
 from nastavnik.api.tokens import LIFETIMES, MESSAGES
+from nastavnik.core.forms import choice_field
 
 NONE = ""
 
@@ -23,7 +24,7 @@ class TokenForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Made per form, in the language of the request.
-        self.fields["days"].choices = [
+        choice_field(self, "days").choices = [
             (days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
             for days in LIFETIMES
         ]

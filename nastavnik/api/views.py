@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,24 +12,20 @@ from django.views.decorators.http import require_POST
 from nastavnik.api.forms import TokenForm
 from nastavnik.api.models import ApiToken
 from nastavnik.api.tokens import token_create, token_revoke, tokens_of
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.orgs.policy import Perm
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 @org_view(Perm.API_TOKENS)
-def token_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def token_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
             token, secret = token_create(
                 ctx.organisation,
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 name=form.cleaned_data["name"],
                 scopes=form.scopes,
                 days=form.cleaned_data["days"],
@@ -46,7 +42,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             # Shown on this one answer only: only its hash is kept.
             "secret": secret,
-            "tokens": tokens_of(ctx.organisation, request.user),  # type: ignore[arg-type]
+            "tokens": tokens_of(ctx.organisation, request.user),
         },
         status=200 if secret or request.method != "POST" or form.is_valid() else 422,
     )
@@ -54,12 +50,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @org_view(Perm.API_TOKENS)
 @require_POST
-def token_revoke_view(request: HttpRequest, token_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def token_revoke_view(request: OrgRequest, token_pk: int) -> HttpResponse:
+    ctx = request.org
     # One's own tokens only: nobody else's token is found here, in this or any organisation.
     token = get_object_or_404(
         ApiToken.objects.filter(organisation=ctx.organisation, user=request.user), pk=token_pk
     )
-    token_revoke(token, by=request.user)  # type: ignore[arg-type]
+    token_revoke(token, by=request.user)
     messages.success(request, _("The token «%(name)s» is revoked.") % {"name": token.name})
     return redirect("api_tokens:list", org_slug=ctx.organisation.slug)

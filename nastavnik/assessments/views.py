@@ -29,7 +29,7 @@ from nastavnik.assessments.access import (
 from nastavnik.assessments.forms import MeasuresForm, ParameterForm
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.consents.rules import consent_status, hidden_q
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.text import fold
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.orgs.policy import Perm
@@ -41,17 +41,13 @@ from nastavnik.programmes.models import Programme
 PAGE_SIZE = 50
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 # --- The table -------------------------------------------------------------------------------
 
 
 @org_view(Perm.MENTEES_VIEW)
-def current(request: HttpRequest) -> HttpResponse:
+def current(request: OrgRequest) -> HttpResponse:
     """The assessment of the academic year running today."""
-    ctx = _ctx(request)
+    ctx = request.org
     programme = current_programme(ctx, timezone.localdate())
     if programme is None:
         messages.info(request, _("There is no programme for this academic year yet."))
@@ -130,8 +126,8 @@ def _participants(ctx: OrgContext, programme: Programme) -> PersonQuerySet:
 
 
 @org_view(Perm.MENTEES_VIEW)
-def table(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def table(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     parameters = list(parameters_of(ctx))
     chosen = next((p for p in parameters if p.code == request.GET.get("parameter")), None)
@@ -224,8 +220,8 @@ def _record_url(ctx: OrgContext, programme: Programme, person: Person, phase: st
 
 
 @org_view(Perm.ASSESSMENT_EDIT)
-def record(request: HttpRequest, programme_pk: int, person_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def record(request: OrgRequest, programme_pk: int, person_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     person = person_for(ctx, person_pk)
     if consent_status(person).hidden:
@@ -297,8 +293,8 @@ def record(request: HttpRequest, programme_pk: int, person_pk: int) -> HttpRespo
 
 @org_view(Perm.ASSESSMENT_EDIT)
 @require_POST
-def measure_delete(request: HttpRequest, measure_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def measure_delete(request: OrgRequest, measure_pk: int) -> HttpResponse:
+    ctx = request.org
     measure = measure_for(ctx, measure_pk)
     try:
         services.measure_delete(measure, by=request.user)
@@ -317,8 +313,8 @@ def measure_delete(request: HttpRequest, measure_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTEES_VIEW)
-def parameters(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def parameters(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     return render(
         request,
         "assessments/parameters.html",
@@ -335,8 +331,8 @@ def _parameter_page(
 
 
 @org_view(Perm.CATALOGUE_EDIT)
-def parameter_create(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def parameter_create(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     form = ParameterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -350,8 +346,8 @@ def parameter_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.CATALOGUE_EDIT)
-def parameter_edit(request: HttpRequest, parameter_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def parameter_edit(request: OrgRequest, parameter_pk: int) -> HttpResponse:
+    ctx = request.org
     parameter = parameter_editable(ctx, parameter_pk)
     initial = {f: getattr(parameter, f) for f in services.PARAMETER_FIELDS}
     form = ParameterForm(request.POST or None, initial=initial)

@@ -9,13 +9,13 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from nastavnik.audit.access import audit_entries_for
 from nastavnik.audit.filters import AuditFilter
 from nastavnik.audit.models import AuditEntry
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import people_of
 
@@ -40,7 +40,7 @@ def _field(object_type: str, name: str) -> models.Field[Any, Any] | None:
     if label is None:
         return None
     try:
-        return apps.get_model(label)._meta.get_field(name)  # type: ignore[return-value]
+        return apps.get_model(label)._meta.get_field(name)
     except FieldDoesNotExist:
         return None
 
@@ -64,13 +64,9 @@ def present(entry: AuditEntry) -> list[Change]:
     return changes
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 @org_view(Perm.AUDIT_VIEW)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def audit_log(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     entries = audit_entries_for(ctx, request.user)
     filterset = AuditFilter(request.GET or None, queryset=entries)
     page = Paginator(filterset.qs.select_related("actor"), PAGE_SIZE).get_page(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.awards.models import SCORE_MAX, SCORE_MIN, Nomination, Nominee, NomineeKind
 from nastavnik.awards.services import jury_candidates
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.forms import RuleErrorsMixin
+from nastavnik.core.forms import RuleErrorsMixin, model_choice_field
 from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.orders.forms import OrderDetailsForm
@@ -28,8 +28,8 @@ class ProgrammeChoice(forms.Form):
 
     def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["programme"].label_from_instance = lambda p: p.academic_year.label
+        model_choice_field(self, "programme").queryset = programmes
+        model_choice_field(self, "programme").label_from_instance = lambda p: p.academic_year.label
 
     def chosen(self, current: Programme | None) -> Programme | None:
         if self.is_bound and self.is_valid() and self.cleaned_data["programme"] is not None:
@@ -57,7 +57,7 @@ class JuryForm(RuleErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["members"]
+        field = model_choice_field(self, "members")
         field.queryset = jury_candidates(organisation.pk)
         field.label_from_instance = lambda user: user.get_full_name() or user.email
 
@@ -82,7 +82,7 @@ class NomineeForm(RuleErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, nomination: Nomination, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["nominee"]
+        field = model_choice_field(self, "nominee")
         taken = Nominee.objects.filter(nomination=nomination)
         if nomination.nominee_kind == NomineeKind.MENTOR:
             field.queryset = (

@@ -202,7 +202,7 @@ def nomination_create(
     if kind not in NomineeKind.values:
         errors["nominee_kind"] = [_error("kind_required")]
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
     nomination = Nomination.objects.create(
         organisation_id=programme.organisation_id,
         programme=programme,

@@ -42,7 +42,7 @@ from nastavnik.awards.forms import (
     ScoreForm,
 )
 from nastavnik.awards.models import QUORUM, Award, JuryScore, Nomination, Nominee
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt, refuse
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, find_soffice
 from nastavnik.orders.models import OrderStatus
@@ -55,23 +55,19 @@ from nastavnik.programmes.models import Programme
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _list_url(request: HttpRequest, programme: Programme) -> str:
-    url = reverse("awards:list", kwargs={"org_slug": _ctx(request).organisation.slug})
+def _list_url(request: OrgRequest, programme: Programme) -> str:
+    url = reverse("awards:list", kwargs={"org_slug": request.org.organisation.slug})
     return f"{url}?programme={programme.pk}"
 
 
-def _to_nomination(request: HttpRequest, nomination: Nomination) -> HttpResponse:
+def _to_nomination(request: OrgRequest, nomination: Nomination) -> HttpResponse:
     return redirect(
         "awards:nomination",
-        org_slug=_ctx(request).organisation.slug,
+        org_slug=request.org.organisation.slug,
         nomination_pk=nomination.pk,
     )
 
@@ -95,8 +91,8 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_SCORE)
-def nomination_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def nomination_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     current = current_programme(ctx, org_today(ctx.organisation))
     choice = ProgrammeChoice(
         request.GET or None,
@@ -149,8 +145,8 @@ def _with_counts(nominations: list[Nomination]) -> list[dict[str, Any]]:
 
 @org_view(Perm.AWARDS_MANAGE)
 @require_POST
-def builtin_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def builtin_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     made = services.builtin_nominations_create(programme, by=_user(request))
     if made:
         messages.success(
@@ -161,8 +157,8 @@ def builtin_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_MANAGE)
-def nomination_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def nomination_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         made = attempt(
@@ -186,8 +182,8 @@ def nomination_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.AWARDS_MANAGE)
 @require_POST
-def nomination_delete(request: HttpRequest, nomination_pk: int) -> HttpResponse:
-    nomination = nomination_for(_ctx(request), _user(request), nomination_pk)
+def nomination_delete(request: OrgRequest, nomination_pk: int) -> HttpResponse:
+    nomination = nomination_for(request.org, _user(request), nomination_pk)
     try:
         services.nomination_delete(nomination, by=_user(request))
     except ValidationError as error:
@@ -198,8 +194,8 @@ def nomination_delete(request: HttpRequest, nomination_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_SCORE)
-def nomination_detail(request: HttpRequest, nomination_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def nomination_detail(request: OrgRequest, nomination_pk: int) -> HttpResponse:
+    ctx = request.org
     user = _user(request)
     nomination = nomination_for(ctx, user, nomination_pk)
     nominees = _nominees(nomination)
@@ -253,8 +249,8 @@ def nomination_detail(request: HttpRequest, nomination_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_MANAGE)
-def jury_edit(request: HttpRequest, nomination_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def jury_edit(request: OrgRequest, nomination_pk: int) -> HttpResponse:
+    ctx = request.org
     nomination = nomination_for(ctx, _user(request), nomination_pk)
     form = JuryForm(
         request.POST or None,
@@ -281,10 +277,10 @@ def jury_edit(request: HttpRequest, nomination_pk: int) -> HttpResponse:
     )
 
 
-def _nomination_url(request: HttpRequest, nomination: Nomination) -> str:
+def _nomination_url(request: OrgRequest, nomination: Nomination) -> str:
     return reverse(
         "awards:nomination",
-        kwargs={"org_slug": _ctx(request).organisation.slug, "nomination_pk": nomination.pk},
+        kwargs={"org_slug": request.org.organisation.slug, "nomination_pk": nomination.pk},
     )
 
 
@@ -292,8 +288,8 @@ def _nomination_url(request: HttpRequest, nomination: Nomination) -> str:
 
 
 @org_view(Perm.AWARDS_MANAGE)
-def nominee_add(request: HttpRequest, nomination_pk: int) -> HttpResponse:
-    nomination = nomination_for(_ctx(request), _user(request), nomination_pk)
+def nominee_add(request: OrgRequest, nomination_pk: int) -> HttpResponse:
+    nomination = nomination_for(request.org, _user(request), nomination_pk)
     form = NomineeForm(request.POST or None, nomination=nomination)
     if request.method == "POST" and form.is_valid():
         made = attempt(
@@ -322,8 +318,8 @@ def nominee_add(request: HttpRequest, nomination_pk: int) -> HttpResponse:
 
 @org_view(Perm.AWARDS_MANAGE)
 @require_POST
-def nominee_remove(request: HttpRequest, nominee_pk: int) -> HttpResponse:
-    nominee = nominee_for(_ctx(request), nominee_pk)
+def nominee_remove(request: OrgRequest, nominee_pk: int) -> HttpResponse:
+    nominee = nominee_for(request.org, nominee_pk)
     try:
         services.nominee_remove(nominee, by=_user(request))
     except ValidationError as error:
@@ -337,10 +333,10 @@ def nominee_remove(request: HttpRequest, nominee_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_SCORE)
-def score(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+def score(request: OrgRequest, nomination_pk: int) -> HttpResponse:
     """A juror scores every nominee on one page; all scores are saved or none."""
     user = _user(request)
-    nomination = nomination_for(_ctx(request), user, nomination_pk)
+    nomination = nomination_for(request.org, user, nomination_pk)
     juror = services.juror_of(nomination, user)
     nominees = _nominees(nomination)
     own = {s.nominee_id: s for s in JuryScore.objects.filter(juror=juror)} if juror else {}
@@ -374,10 +370,10 @@ def score(request: HttpRequest, nomination_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_MANAGE)
-def decide(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+def decide(request: OrgRequest, nomination_pk: int) -> HttpResponse:
     """Closing the scoring: how many places, and how a tie at the top goes. The page shows the
     jury's progress (who finished, how many scored each nominee), never a score."""
-    nomination = nomination_for(_ctx(request), _user(request), nomination_pk)
+    nomination = nomination_for(request.org, _user(request), nomination_pk)
     nominees = _nominees(nomination)
     tied = [] if nomination.is_decided else services.tied_first(nomination)
     form = DecideForm(request.POST or None, tied=tied)
@@ -410,8 +406,8 @@ def decide(request: HttpRequest, nomination_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_MANAGE)
-def documents(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def documents(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     awards = list(with_details(Award.objects.filter(programme=programme)).order_by("number"))
     orders = list(services.awards_orders(programme).order_by("-date", "-pk"))
     return render(
@@ -429,8 +425,8 @@ def documents(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_MANAGE)
-def documents_zip(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def documents_zip(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     awards = Award.objects.filter(programme=programme)
     if not awards.exists():
         messages.error(request, _("No award document yet: choose the winners of a nomination."))
@@ -442,14 +438,14 @@ def documents_zip(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_MANAGE)
-def award_download(request: HttpRequest, award_pk: int) -> HttpResponse:
-    award = award_for(_ctx(request), award_pk)
+def award_download(request: OrgRequest, award_pk: int) -> HttpResponse:
+    award = award_for(request.org, award_pk)
     return _download(award_docx(award), award_file_name(award, "docx"), DOCX_TYPE)
 
 
 @org_view(Perm.AWARDS_MANAGE)
-def award_download_pdf(request: HttpRequest, award_pk: int) -> HttpResponse:
-    award = award_for(_ctx(request), award_pk)
+def award_download_pdf(request: OrgRequest, award_pk: int) -> HttpResponse:
+    award = award_for(request.org, award_pk)
     back = redirect(
         "awards:documents", org_slug=award.organisation.slug, programme_pk=award.programme_id
     )
@@ -471,8 +467,8 @@ def award_download_pdf(request: HttpRequest, award_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.AWARDS_MANAGE)
-def order_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def order_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     today = org_today(ctx.organisation)
     defaults = order_defaults(ctx.organisation, today)

@@ -26,7 +26,7 @@ from nastavnik.cabinets import meetings_bridge
 from nastavnik.cabinets.access_export import person_data, sheets_docx, sheets_xlsx
 from nastavnik.consents.access import own_consents
 from nastavnik.consents.rules import consent_states, hidden_q, signing_for
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, docx_to_pdf
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentees.models import Mentee
@@ -46,10 +46,6 @@ from nastavnik.programmes.access import current_programme
 from nastavnik.questionnaires.models import Invitation
 from nastavnik.questionnaires.respond import SESSION_INVITATION
 from nastavnik.questionnaires.responses import InvitationNotUsable, check_usable
-
-
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -171,10 +167,10 @@ def _training(ctx: OrgContext, me: Any, today: date) -> dict[str, Any] | None:
 
 
 @org_view(Perm.PAIR_WORK)
-def mentor(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def mentor(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     today = org_today(ctx.organisation)
-    me = list(own_people(ctx, request.user).values_list("pk", flat=True))  # type: ignore[arg-type]
+    me = list(own_people(ctx, request.user).values_list("pk", flat=True))
     # Not `workable`: a suspended mentor still sees the pair listed, marked suspended.
     mine = mentorships_of(ctx).filter(mentor__person__in=me)
     return render(
@@ -192,10 +188,10 @@ def mentor(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.PAIR_WORK)
-def mentee(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def mentee(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     today = org_today(ctx.organisation)
-    me = list(own_people(ctx, request.user).values_list("pk", flat=True))  # type: ignore[arg-type]
+    me = list(own_people(ctx, request.user).values_list("pk", flat=True))
     # Not `workable`: a suspended mentee still sees the pair listed, marked suspended.
     # With the ended pairs: the mentee keeps their history, as the mentor does.
     mine = mentorships_of(ctx).filter(mentee_of_q(me))
@@ -213,12 +209,12 @@ def mentee(request: HttpRequest) -> HttpResponse:
 
 @org_view(Perm.PAIR_WORK)
 @require_POST
-def questionnaire_open(request: HttpRequest) -> HttpResponse:
+def questionnaire_open(request: OrgRequest) -> HttpResponse:
     """Open one's own pending questionnaire without a link or a code: the same answering
     page the code opens, with the invitation remembered in the session."""
-    ctx = _ctx(request)
+    ctx = request.org
     today = org_today(ctx.organisation)
-    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    me = own_people(ctx, request.user)
     chosen = request.POST.get("invitation", "")
     invitation = next(
         (i for i in _pending_invitations(ctx, me, today) if str(i.pk) == chosen), None
@@ -245,10 +241,10 @@ class ChildCard:
 
 
 @org_view(Perm.CHILDREN_OWN)
-def guardian(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def guardian(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     today = org_today(ctx.organisation)
-    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    me = own_people(ctx, request.user)
     links = list(
         GuardianLink.objects.filter(organisation=ctx.organisation, guardian__in=me)
         .select_related("child")
@@ -288,7 +284,7 @@ def guardian(request: HttpRequest) -> HttpResponse:
         for link in links
     ]
     consents = list(
-        own_consents(ctx, request.user)  # type: ignore[arg-type]
+        own_consents(ctx, request.user)
         .select_related("subject", "given_by")
         .order_by("subject__name_key", "purpose", "-given_on")
     )
@@ -358,24 +354,24 @@ def _data_download(request: HttpRequest, ctx: OrgContext, subject: Person) -> Ht
 
 
 @org_view(Perm.DATA_OWN)
-def own_data(request: HttpRequest) -> HttpResponse:
+def own_data(request: OrgRequest) -> HttpResponse:
     """What the system holds about the user's own registry entry (152-ФЗ art. 14)."""
-    ctx = _ctx(request)
-    me = own_people(ctx, request.user).first()  # type: ignore[arg-type]
+    ctx = request.org
+    me = own_people(ctx, request.user).first()
     if me is None:
         raise Http404
     return _data_download(request, ctx, me)
 
 
 @org_view(Perm.CHILDREN_OWN)
-def child_data(request: HttpRequest) -> HttpResponse:
+def child_data(request: OrgRequest) -> HttpResponse:
     """What the system holds about one of the user's children (?child=<pk>), for the
     guardian; any other person, in this organisation or another, is a 404."""
-    ctx = _ctx(request)
+    ctx = request.org
     chosen = request.GET.get("child", "")
     if not chosen.isdigit() or len(chosen) > 18:
         raise Http404
-    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    me = own_people(ctx, request.user)
     link = (
         GuardianLink.objects.filter(
             organisation=ctx.organisation, guardian__in=me, child=int(chosen)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.cases.models import CaseQuerySet, CaseStatus
 from nastavnik.cases.search import search_cases
 from nastavnik.catalogue.models import MentoringForm, RoleModel
-from nastavnik.core.forms import RuleErrorsMixin
+from nastavnik.core.forms import RuleErrorsMixin, choice_field, model_choice_field
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
 
@@ -70,14 +70,16 @@ class CaseForm(RuleErrorsMixin, forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         forms_available = MentoringForm.objects.available_to(organisation)
-        self.fields["form"].queryset = forms_available
-        self.fields["role_model"].queryset = (
+        model_choice_field(self, "form").queryset = forms_available
+        model_choice_field(self, "role_model").queryset = (
             RoleModel.objects.filter(form__in=forms_available)
             .filter(Q(organisation__isnull=True) | Q(organisation=organisation))
             .select_related("form")
             .order_by("form__order", "order", "name")
         )
-        self.fields["role_model"].label_from_instance = lambda m: f"{m.form.name}: {m.name}"
+        model_choice_field(self, "role_model").label_from_instance = lambda m: (
+            f"{m.form.name}: {m.name}"
+        )
 
 
 class LibraryFilter(forms.Form):
@@ -99,8 +101,8 @@ class LibraryFilter(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         forms_available = MentoringForm.objects.available_to(organisation)
-        self.fields["form"].queryset = forms_available
-        self.fields["role_model"].queryset = (
+        model_choice_field(self, "form").queryset = forms_available
+        model_choice_field(self, "role_model").queryset = (
             RoleModel.objects.filter(form__in=forms_available)
             .filter(Q(organisation__isnull=True) | Q(organisation=organisation))
             .order_by("form__order", "order", "name")
@@ -110,9 +112,9 @@ class LibraryFilter(forms.Form):
             .order_by("-academic_year__start_year")
             .values_list("academic_year__start_year", flat=True)
         )
-        self.fields["year"].choices = [("", _("All")), *((y, f"{y}/{y + 1}") for y in years)]
+        choice_field(self, "year").choices = [("", _("All")), *((y, f"{y}/{y + 1}") for y in years)]
         if managing:
-            self.fields["status"].choices = [("", _("All")), *CaseStatus.choices]
+            choice_field(self, "status").choices = [("", _("All")), *CaseStatus.choices]
         else:
             del self.fields["status"]
 

@@ -21,7 +21,7 @@ RESULT_PARTS: tuple[tuple[str, str], ...] = (
 
 def _pair_result(mentorship: Mentorship) -> Any:
     try:
-        return mentorship.result  # type: ignore[attr-defined]
+        return mentorship.result
     except (AttributeError, ObjectDoesNotExist):
         return None
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from nastavnik.cases.forms import CaseForm, LibraryFilter
 from nastavnik.cases.models import Case
 from nastavnik.cases.prefill import initial_from
 from nastavnik.cases.rules import attach_shown_people, lacking_consent, with_pair
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt, refuse
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentorships.access import mentorship_for
@@ -34,20 +35,16 @@ from nastavnik.programmes.models import Programme
 PAGE_SIZE = 30
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"cases:{name}", kwargs={"org_slug": _ctx(request).organisation.slug, **kwargs})
+def _url(request: OrgRequest, name: str, **kwargs: Any) -> str:
+    return reverse(f"cases:{name}", kwargs={"org_slug": request.org.organisation.slug, **kwargs})
 
 
 def _case_url(request: HttpRequest, case: Case) -> str:
     return _url(request, "detail", case_pk=case.pk)
 
 
-def _library(request: HttpRequest) -> tuple[LibraryFilter, Any]:
-    ctx = _ctx(request)
+def _library(request: OrgRequest) -> tuple[LibraryFilter, Any]:
+    ctx = request.org
     filters = LibraryFilter(
         request.GET or None,
         organisation=ctx.organisation,
@@ -58,7 +55,7 @@ def _library(request: HttpRequest) -> tuple[LibraryFilter, Any]:
 
 
 @org_view(Perm.CASES_VIEW)
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: OrgRequest) -> HttpResponse:
     filters, found = _library(request)
     page = Paginator(with_pair(found), PAGE_SIZE).get_page(request.GET.get("page"))
     attach_shown_people(list(page.object_list))
@@ -71,13 +68,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "can_manage": _ctx(request).can(Perm.CASES_MANAGE),
+            "can_manage": request.org.can(Perm.CASES_MANAGE),
         },
     )
 
 
 @org_view(Perm.CASES_VIEW)
-def case_export(request: HttpRequest) -> HttpResponse:
+def case_export(request: OrgRequest) -> HttpResponseBase:
     _filters, found = _library(request)
     content = cases_xlsx(list(with_pair(found)))
     return FileResponse(
@@ -89,8 +86,8 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.CASES_VIEW)
-def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def case_detail(request: OrgRequest, case_pk: int) -> HttpResponse:
+    ctx = request.org
     case = case_for(ctx, case_pk)
     attach_shown_people([case])
     can_manage = ctx.can(Perm.CASES_MANAGE)
@@ -106,8 +103,8 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-def _programme_of_request(request: HttpRequest) -> Programme | None:
-    ctx = _ctx(request)
+def _programme_of_request(request: OrgRequest) -> Programme | None:
+    ctx = request.org
     chosen = request.GET.get("programme")
     if chosen:
         try:
@@ -129,8 +126,8 @@ def _form_page(
 
 
 @org_view(Perm.CASES_MANAGE)
-def case_create(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def case_create(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     programme = _programme_of_request(request)
     if programme is None:
         messages.info(request, _("There is no programme for this academic year yet."))
@@ -147,8 +144,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.CASES_MANAGE)
-def case_from_mentorship(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def case_from_mentorship(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     form = CaseForm(
         request.POST or None, organisation=ctx.organisation, initial=initial_from(mentorship)
@@ -173,8 +170,8 @@ def case_from_mentorship(request: HttpRequest, mentorship_pk: int) -> HttpRespon
 
 
 @org_view(Perm.CASES_MANAGE)
-def case_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def case_edit(request: OrgRequest, case_pk: int) -> HttpResponse:
+    ctx = request.org
     case = case_for(ctx, case_pk)
     initial = {field: getattr(case, field) for field in services.FIELDS}
     form = CaseForm(request.POST or None, organisation=ctx.organisation, initial=initial)
@@ -196,8 +193,8 @@ def case_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @org_view(Perm.CASES_MANAGE)
 @require_POST
-def case_publish(request: HttpRequest, case_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def case_publish(request: OrgRequest, case_pk: int) -> HttpResponse:
+    ctx = request.org
     case = case_for(ctx, case_pk)
     action = request.POST.get("action")
     if action not in ("publish", "unpublish"):
@@ -216,8 +213,8 @@ def case_publish(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @org_view(Perm.CASES_MANAGE)
 @require_POST
-def case_delete(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = case_for(_ctx(request), case_pk)
+def case_delete(request: OrgRequest, case_pk: int) -> HttpResponse:
+    case = case_for(request.org, case_pk)
     services.case_delete(case, by=request.user)
     messages.success(request, _("The case is deleted."))
     return redirect(_url(request, "list"))

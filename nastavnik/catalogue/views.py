@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from nastavnik.catalogue import access, services
 from nastavnik.catalogue.forms import MentoringFormForm, RoleModelForm
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
-from nastavnik.core.access import org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.orgs.policy import Perm
 
 
-def _to_list(request: HttpRequest) -> HttpResponse:
-    return redirect("catalogue:forms", org_slug=request.org.organisation.slug)  # type: ignore[attr-defined]
+def _to_list(request: OrgRequest) -> HttpResponse:
+    return redirect("catalogue:forms", org_slug=request.org.organisation.slug)
 
 
 def _save(form: ModelForm, write: object) -> bool:
@@ -33,8 +33,8 @@ def _save(form: ModelForm, write: object) -> bool:
 
 
 @org_view(Perm.CATALOGUE_VIEW)
-def forms(request: HttpRequest) -> HttpResponse:
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+def forms(request: OrgRequest) -> HttpResponse:
+    organisation = request.org.organisation
     mentoring_forms = MentoringForm.objects.available_to(organisation).prefetch_related(
         Prefetch(
             "role_models",
@@ -48,14 +48,14 @@ def forms(request: HttpRequest) -> HttpResponse:
         {
             "mentoring_forms": mentoring_forms,
             "kinds": MentoringKind.choices,
-            "edit_allowed": request.org.can(Perm.CATALOGUE_EDIT),  # type: ignore[attr-defined]
+            "edit_allowed": request.org.can(Perm.CATALOGUE_EDIT),
         },
     )
 
 
 @org_view(Perm.CATALOGUE_EDIT)
-def form_create(request: HttpRequest) -> HttpResponse:
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+def form_create(request: OrgRequest) -> HttpResponse:
+    organisation = request.org.organisation
     form = MentoringFormForm(request.POST or None)
     if request.method == "POST" and _save(
         form, lambda data: services.form_create(organisation, **data)
@@ -66,8 +66,8 @@ def form_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.CATALOGUE_EDIT)
-def form_edit(request: HttpRequest, form_pk: int) -> HttpResponse:
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+def form_edit(request: OrgRequest, form_pk: int) -> HttpResponse:
+    organisation = request.org.organisation
     mentoring_form = access.form_editable(organisation, form_pk)
     form = MentoringFormForm(request.POST or None, instance=mentoring_form)
     if request.method == "POST" and _save(
@@ -83,8 +83,8 @@ def form_edit(request: HttpRequest, form_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.CATALOGUE_EDIT)
-def role_model_create(request: HttpRequest, form_pk: int) -> HttpResponse:
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+def role_model_create(request: OrgRequest, form_pk: int) -> HttpResponse:
+    organisation = request.org.organisation
     mentoring_form = access.form_readable(organisation, form_pk)
     form = RoleModelForm(request.POST or None)
     if request.method == "POST" and _save(
@@ -97,8 +97,8 @@ def role_model_create(request: HttpRequest, form_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.CATALOGUE_EDIT)
-def role_model_edit(request: HttpRequest, role_model_pk: int) -> HttpResponse:
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+def role_model_edit(request: OrgRequest, role_model_pk: int) -> HttpResponse:
+    organisation = request.org.organisation
     role_model = access.role_model_editable(organisation, role_model_pk)
     form = RoleModelForm(request.POST or None, instance=role_model)
     if request.method == "POST" and _save(
@@ -115,8 +115,8 @@ def role_model_edit(request: HttpRequest, role_model_pk: int) -> HttpResponse:
 
 @require_POST
 @org_view(Perm.CATALOGUE_EDIT)
-def form_delete(request: HttpRequest, form_pk: int) -> HttpResponse:
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+def form_delete(request: OrgRequest, form_pk: int) -> HttpResponse:
+    organisation = request.org.organisation
     try:
         services.catalogue_entry_delete(access.form_editable(organisation, form_pk), organisation)
     except ValidationError as error:
@@ -128,8 +128,8 @@ def form_delete(request: HttpRequest, form_pk: int) -> HttpResponse:
 
 @require_POST
 @org_view(Perm.CATALOGUE_EDIT)
-def role_model_delete(request: HttpRequest, role_model_pk: int) -> HttpResponse:
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+def role_model_delete(request: OrgRequest, role_model_pk: int) -> HttpResponse:
+    organisation = request.org.organisation
     role_model = access.role_model_editable(organisation, role_model_pk)
     try:
         services.catalogue_entry_delete(role_model, organisation)

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
 from nastavnik.compliance.exports import compliance_xlsx
 from nastavnik.compliance.registry import broken_count
 from nastavnik.compliance.report import compliance_report
-from nastavnik.core.access import org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orgs.policy import Perm
 
 
 @org_view(Perm.COMPLIANCE_VIEW)
-def index(request: HttpRequest) -> HttpResponse:
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+def index(request: OrgRequest) -> HttpResponse:
+    organisation = request.org.organisation
     scope, results = compliance_report(organisation, timezone.localdate())
     return render(
         request,
@@ -33,8 +34,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.COMPLIANCE_VIEW)
-def export(request: HttpRequest) -> HttpResponse:
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+def export(request: OrgRequest) -> HttpResponseBase:
+    organisation = request.org.organisation
     today = timezone.localdate()
     _scope, results = compliance_report(organisation, today)
     content = compliance_xlsx(results, request.build_absolute_uri)

@@ -22,14 +22,10 @@ from nastavnik.concerns.access import (
 )
 from nastavnik.concerns.forms import OutcomeForm, RaiseForm
 from nastavnik.concerns.models import Concern, Topic
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt
 from nastavnik.mentorships.models import MentorAssignment
 from nastavnik.orgs.policy import Perm
-
-
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
 
 
 def _may_read_handled(ctx: OrgContext, request: HttpRequest) -> None:
@@ -39,9 +35,9 @@ def _may_read_handled(ctx: OrgContext, request: HttpRequest) -> None:
 
 
 @org_view(Perm.CONCERNS_RAISE)
-def concern_new(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
-    standings = services.standings(ctx.organisation, request.user)  # type: ignore[arg-type]
+def concern_new(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
+    standings = services.standings(ctx.organisation, request.user)
     # The user's first pair chosen; the mentee cabinet's link asks for another mentor.
     initial = {
         "standing": services.standing_key(standings[0]) if standings else "",
@@ -53,7 +49,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         return services.concern_raise(
             ctx.organisation,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             standing=data["standing"],
             topic=data["topic"],
             text=data["text"],
@@ -75,28 +71,28 @@ def concern_new(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.CONCERNS_RAISE)
-def own_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
-    concerns = own_concerns(ctx, request.user).select_related("child")  # type: ignore[arg-type]
+def own_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
+    concerns = own_concerns(ctx, request.user).select_related("child")
     return render(request, "concerns/own_list.html", {"concerns": concerns})
 
 
 # Any member: the row is found among the user's own concerns or not at all, so one who has
 # since lost the role (a pair ended, a child grown up) still reads the answer.
 @org_view(Perm.DASHBOARD)
-def own_detail(request: HttpRequest, own_concern_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
-    concern = own_concern_for(ctx, request.user, own_concern_pk)  # type: ignore[arg-type]
-    services.concern_read(concern, by=request.user)  # type: ignore[arg-type]
+def own_detail(request: OrgRequest, own_concern_pk: int) -> HttpResponse:
+    ctx = request.org
+    concern = own_concern_for(ctx, request.user, own_concern_pk)
+    services.concern_read(concern, by=request.user)
     return render(request, "concerns/own_detail.html", {"concern": concern})
 
 
 @org_view(Perm.CONCERNS_READ)
-def concern_list(request: HttpRequest) -> HttpResponse:
+def concern_list(request: OrgRequest) -> HttpResponse:
     """Dates, topics, urgency and status only: the content is read, and audited, one by one."""
-    ctx = _ctx(request)
+    ctx = request.org
     _may_read_handled(ctx, request)
-    concerns = handled_concerns(ctx, request.user)  # type: ignore[arg-type]
+    concerns = handled_concerns(ctx, request.user)
     return render(
         request,
         "concerns/list.html",
@@ -116,10 +112,10 @@ def _replacements(concern: Concern) -> list[MentorAssignment]:
 
 
 @org_view(Perm.CONCERNS_READ)
-def concern_detail(request: HttpRequest, concern_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def concern_detail(request: OrgRequest, concern_pk: int) -> HttpResponse:
+    ctx = request.org
     _may_read_handled(ctx, request)
-    concern = handled_concern_for(ctx, request.user, concern_pk)  # type: ignore[arg-type]
+    concern = handled_concern_for(ctx, request.user, concern_pk)
     handle = ctx.can(Perm.CONCERNS_HANDLE)
     if request.method == "POST" and not handle:
         raise PermissionDenied
@@ -138,14 +134,14 @@ def concern_detail(request: HttpRequest, concern_pk: int) -> HttpResponse:
             note=data["note"],
             replacement=data["replacement"],
             close=data["close"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
 
     if request.method == "POST" and form.is_valid() and attempt(form, write) is not None:
         messages.success(request, _("What was done is recorded; the reporter sees the answer."))
         return redirect(concern.get_absolute_url())
     # Read only when shown: a refused write re-renders the page, which is a read too.
-    services.concern_read(concern, by=request.user)  # type: ignore[arg-type]
+    services.concern_read(concern, by=request.user)
     return render(
         request,
         "concerns/detail.html",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.consents.models import ConsentLink, Method, Purpose, Status
 from nastavnik.consents.rules import REQUIRED_PURPOSES, Signing
 from nastavnik.consents.texts import AUTHORITY_HINT
-from nastavnik.core.forms import UploadField
+from nastavnik.core.forms import UploadField, choice_field
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 from nastavnik.people.validators import GRADE_MAX, GRADE_MIN
 
@@ -80,7 +80,7 @@ class PaperConsentForm(RuleErrorsMixin, forms.Form):
     def __init__(self, *args: Any, subject: Person, signing: Signing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.subject = subject
-        self.fields["given_by"].choices = _signer_choices(subject, signing)
+        choice_field(self, "given_by").choices = _signer_choices(subject, signing)
         if not signing.minor:
             del self.fields["authority_document"]
         else:
@@ -88,8 +88,8 @@ class PaperConsentForm(RuleErrorsMixin, forms.Form):
             self.fields["authority_document"].help_text = _authority_help(subject)
         if not signing.minor_signs:
             del self.fields["minor_signed"]
-        if len(self.fields["given_by"].choices) == 1:
-            self.fields["given_by"].initial = self.fields["given_by"].choices[0][0]
+        if len(choice_field(self, "given_by").choices) == 1:
+            self.fields["given_by"].initial = choice_field(self, "given_by").choices[0][0]
 
     def signer(self) -> Person:
         return Person.objects.get(
@@ -130,9 +130,9 @@ class LinkIssueForm(RuleErrorsMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.subject = subject
-        self.fields["addressee"].choices = _signer_choices(subject, signing)
-        if len(self.fields["addressee"].choices) == 1:
-            self.fields["addressee"].initial = self.fields["addressee"].choices[0][0]
+        choice_field(self, "addressee").choices = _signer_choices(subject, signing)
+        if len(choice_field(self, "addressee").choices) == 1:
+            self.fields["addressee"].initial = choice_field(self, "addressee").choices[0][0]
         self.fields["purposes"].initial = [p for p in REQUIRED_PURPOSES if p in missing]
         if not signing.minor:
             del self.fields["authority_document"]
@@ -193,7 +193,7 @@ class LinkConfirmForm(RuleErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, link: ConsentLink, signing: Signing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["purposes"].choices = [(p, Purpose(p).label) for p in link.purposes]
+        choice_field(self, "purposes").choices = [(p, Purpose(p).label) for p in link.purposes]
         self.fields["purposes"].initial = list(link.purposes)
         if signing.minor:
             self.fields["authority_document"].initial = link.authority_document

@@ -53,7 +53,7 @@ from nastavnik.consents.services import (
     default_valid_until,
     link_ttl,
 )
-from nastavnik.core.access import OrgContext, org_view, public_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view, public_view
 from nastavnik.core.client import client_ip
 from nastavnik.core.text import fold
 from nastavnik.core.uploads import content_type_of
@@ -66,10 +66,6 @@ PAGE_SIZE = 50
 MISSING_PAGE_SIZE = 100
 # One bulk print at most: a class or two of forms, a file Word still opens quickly.
 MAX_BULK_DOCUMENTS = 300
-
-
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
 
 
 def _docx(content: bytes, name: str) -> HttpResponse:
@@ -91,8 +87,8 @@ def _genitive(person: Person) -> str:
 
 
 @org_view(Perm.CONSENTS_VIEW)
-def register(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def register(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     today = timezone.localdate()
     form = RegisterFilterForm(request.GET or None)
     consents = (
@@ -144,8 +140,8 @@ def _missing_filter(request: HttpRequest, source: Any) -> dict[str, Any]:
 
 
 @org_view(Perm.CONSENTS_VIEW)
-def missing(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def missing(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     today = timezone.localdate()
     form = MissingFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -169,9 +165,9 @@ def missing(request: HttpRequest) -> HttpResponse:
 
 @org_view(Perm.CONSENTS_VIEW)
 @require_POST
-def missing_print(request: HttpRequest) -> HttpResponse:
+def missing_print(request: OrgRequest) -> HttpResponse:
     """One DOCX with a page for every missing consent of the chosen people (or all listed)."""
-    ctx = _ctx(request)
+    ctx = request.org
     today = timezone.localdate()
     data = _missing_filter(request, request.POST)
     people, purposes = people_missing_consents(ctx, data)
@@ -227,8 +223,8 @@ def _not_depersonalised(person: Person) -> None:
 
 
 @org_view(Perm.CONSENTS_VIEW)
-def person_consents(request: HttpRequest, person_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def person_consents(request: OrgRequest, person_pk: int) -> HttpResponse:
+    ctx = request.org
     person = person_for(ctx, person_pk)
     today = timezone.localdate()
     consents = list(
@@ -261,9 +257,9 @@ def person_consents(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.CONSENTS_VIEW)
-def person_form(request: HttpRequest, person_pk: int) -> HttpResponse:
+def person_form(request: OrgRequest, person_pk: int) -> HttpResponse:
     """The pre-filled form for one purpose, to print and sign."""
-    ctx = _ctx(request)
+    ctx = request.org
     person = person_for(ctx, person_pk)
     _not_depersonalised(person)
     purpose = request.GET.get("purpose", "")
@@ -284,8 +280,8 @@ def person_form(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.CONSENTS_MANAGE)
-def record(request: HttpRequest, person_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def record(request: OrgRequest, person_pk: int) -> HttpResponse:
+    ctx = request.org
     person = person_for(ctx, person_pk)
     _not_depersonalised(person)
     today = timezone.localdate()
@@ -312,7 +308,7 @@ def record(request: HttpRequest, person_pk: int) -> HttpResponse:
                 given_on=data["given_on"],
                 valid_until=data["valid_until"],
                 scan=data["scan"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 authority_document=data.get("authority_document", ""),
                 minor_signed=data.get("minor_signed", False),
             )
@@ -335,8 +331,8 @@ def record(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.CONSENTS_MANAGE)
-def link_issue(request: HttpRequest, person_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def link_issue(request: OrgRequest, person_pk: int) -> HttpResponse:
+    ctx = request.org
     person = person_for(ctx, person_pk)
     _not_depersonalised(person)
     today = timezone.localdate()
@@ -356,7 +352,7 @@ def link_issue(request: HttpRequest, person_pk: int) -> HttpResponse:
                 person,
                 form.addressee_person(),
                 data["purposes"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 valid_until=data["valid_until"],
                 authority_document=data.get("authority_document", ""),
                 send=data["send"],
@@ -388,8 +384,8 @@ def link_issue(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.CONSENTS_VIEW)
-def consent_detail(request: HttpRequest, consent_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def consent_detail(request: OrgRequest, consent_pk: int) -> HttpResponse:
+    ctx = request.org
     consent = consent_for(ctx, consent_pk)
     return render(
         request,
@@ -403,8 +399,8 @@ def consent_detail(request: HttpRequest, consent_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.CONSENTS_VIEW)
-def consent_scan(request: HttpRequest, consent_pk: int) -> HttpResponse:
-    consent = consent_for(_ctx(request), consent_pk)
+def consent_scan(request: OrgRequest, consent_pk: int) -> HttpResponse:
+    consent = consent_for(request.org, consent_pk)
     if not consent.scan:
         raise Http404
     with consent.scan.open("rb") as scan:
@@ -416,9 +412,9 @@ def consent_scan(request: HttpRequest, consent_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.CONSENTS_VIEW)
-def consent_document(request: HttpRequest, consent_pk: int) -> HttpResponse:
+def consent_document(request: OrgRequest, consent_pk: int) -> HttpResponse:
     """A copy of the consent as it was given, from the texts recorded with it."""
-    ctx = _ctx(request)
+    ctx = request.org
     consent = consent_for(ctx, consent_pk)
     _not_depersonalised(consent.subject)
     content = documents.render_items(ctx.organisation, [documents.record_item(consent)])
@@ -426,13 +422,13 @@ def consent_document(request: HttpRequest, consent_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.CONSENTS_MANAGE)
-def withdraw(request: HttpRequest, consent_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def withdraw(request: OrgRequest, consent_pk: int) -> HttpResponse:
+    ctx = request.org
     consent = consent_for(ctx, consent_pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            consent_withdraw(consent, form.cleaned_data["reason"], by=request.user)  # type: ignore[arg-type]
+            consent_withdraw(consent, form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
             form.add_rule_errors(error)
         else:
@@ -451,17 +447,17 @@ def _withdrawn_message(consent: Any) -> str:
 
 
 @org_view(Perm.CONSENTS_OWN)
-def withdraw_own(request: HttpRequest, consent_pk: int) -> HttpResponse:
+def withdraw_own(request: OrgRequest, consent_pk: int) -> HttpResponse:
     """A guardian (or an adult) withdraws a consent in their own cabinet."""
-    ctx = _ctx(request)
-    consent = own_consent_for(ctx, request.user, consent_pk)  # type: ignore[arg-type]
+    ctx = request.org
+    consent = own_consent_for(ctx, request.user, consent_pk)
     form = OwnWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             consent_withdraw(
                 consent,
                 form.cleaned_data["reason"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 require_reason=False,
             )
         except ValidationError as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +12,17 @@ from nastavnik.core.uploads import UPLOAD_MESSAGES, RefusedUpload
 from nastavnik.people.models import Person
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, typed as the choice field its declaration makes it, so that
+    narrowing its choices is checked (`form.fields` is typed as plain fields)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field `name`, typed as a model choice field (see `choice_field`)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 class RuleErrorsMixin:

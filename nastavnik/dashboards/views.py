@@ -16,7 +16,7 @@ from nastavnik.compliance.report import compliance_count
 from nastavnik.concerns.dashboard import concerns_for_dashboard
 from nastavnik.consents.access import own_consents
 from nastavnik.consents.rules import consent_states
-from nastavnik.core.access import account_view, org_view
+from nastavnik.core.access import OrgRequest, account_view, org_view
 from nastavnik.core.worker import tasks_waiting_for_worker
 from nastavnik.indicators.deadlines import half_year_for_dashboard
 from nastavnik.meetings.flags import flags_for_dashboard
@@ -40,9 +40,9 @@ def _people_counts(organisation: Organisation) -> dict[str, int]:
 
 
 @org_view(Perm.DASHBOARD)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: OrgRequest) -> HttpResponse:
     """One page per account, with a section for each role it holds in the organisation."""
-    ctx = request.org  # type: ignore[attr-defined]
+    ctx = request.org
     organisation = ctx.organisation
     context: dict[str, object] = {
         "roles": [Role(r) for r in sorted(ctx.roles)],

@@ -33,19 +33,19 @@ NAME_SIZE = Pt(20)
 
 def _award_footer(document: object) -> None:
     """The number in the register and the date, then the director's signature."""
-    bt().paragraph(document)  # type: ignore[arg-type]
+    bt().paragraph(document)
     half = bt().TEXT_WIDTH.mm / 2
     bt().borderless_table(
-        document,  # type: ignore[arg-type]
+        document,
         (half, half),
         (("{{ issued_on|date }}", "left"), ("№ {{ number }}", "right")),
     )
     # Not `director_signature`: an organisation without a director's record still gets its
     # letters, with the line left for the name.
-    bt().paragraph(document)  # type: ignore[arg-type]
-    bt().paragraph(document)  # type: ignore[arg-type]
+    bt().paragraph(document)
+    bt().paragraph(document)
     bt().borderless_table(
-        document,  # type: ignore[arg-type]
+        document,
         (70, 45, bt().TEXT_WIDTH.mm - 115),
         (
             ("{{ director_position }}", "left"),
@@ -56,14 +56,14 @@ def _award_footer(document: object) -> None:
 
 
 def _centred(document: object, text: str, **kwargs: object) -> None:
-    bt().paragraph(document, text, align=CENTER, **kwargs)  # type: ignore[arg-type]
+    bt().paragraph(document, text, align=CENTER, **kwargs)
 
 
 def _person_block(document: object) -> None:
     _centred(document, "{{ recipient|name }}", bold=True, size=NAME_SIZE)
-    bt().tag(document, "if who")  # type: ignore[arg-type]
+    bt().tag(document, "if who")
     _centred(document, "{{ who }}")
-    bt().tag(document, "endif")  # type: ignore[arg-type]
+    bt().tag(document, "endif")
 
 
 def build_award_diploma() -> bytes:

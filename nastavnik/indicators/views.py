@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt, refuse
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.indicators import services
@@ -34,10 +34,6 @@ from nastavnik.programmes.access import current_programme, programme_for, progra
 COMPARED_SNAPSHOTS = 8
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     ascii_name = name.encode("ascii", "ignore").decode() or "report"
@@ -48,9 +44,9 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 @org_view(Perm.MONITORING_VIEW)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OrgRequest) -> HttpResponse:
     """The running year's indicators, else the latest year's."""
-    ctx = _ctx(request)
+    ctx = request.org
     programme = current_programme(ctx, org_today(ctx.organisation)) or programmes_of(ctx).first()
     if programme is None:
         return render(request, "indicators/no_programme.html")
@@ -60,8 +56,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.MONITORING_VIEW)
-def programme_indicators(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def programme_indicators(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     data = year_data(programme)
     # Drawn by us with every text as paths: the markup holds no text from the data.
@@ -83,12 +79,12 @@ def programme_indicators(request: HttpRequest, programme_pk: int) -> HttpRespons
 
 @org_view(Perm.MONITORING_EDIT)
 @require_POST
-def snapshot_take(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def snapshot_take(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     today = org_today(ctx.organisation)
     try:
-        services.snapshot_take(programme, today=today, by=request.user)  # type: ignore[arg-type]
+        services.snapshot_take(programme, today=today, by=request.user)
     except ValidationError as error:
         refuse(request, error)
     else:
@@ -102,9 +98,9 @@ def snapshot_take(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MONITORING_VIEW)
-def snapshots(request: HttpRequest) -> HttpResponse:
+def snapshots(request: OrgRequest) -> HttpResponse:
     """The half-year snapshots side by side, the latest last."""
-    ctx = _ctx(request)
+    ctx = request.org
     taken = snapshots_of({"organisation": ctx.organisation})[-COMPARED_SNAPSHOTS:]
     rows = [
         (figure.label, [figure.text(snapshot.indicators) for snapshot in taken])
@@ -121,8 +117,8 @@ def snapshots(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _targets_page(request: HttpRequest, form: TargetForm, status: int = 200) -> HttpResponse:
-    ctx = _ctx(request)
+def _targets_page(request: OrgRequest, form: TargetForm, status: int = 200) -> HttpResponse:
+    ctx = request.org
     return render(
         request,
         "indicators/targets.html",
@@ -136,14 +132,14 @@ def _targets_page(request: HttpRequest, form: TargetForm, status: int = 200) -> 
 
 
 @org_view(Perm.MONITORING_VIEW)
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: OrgRequest) -> HttpResponse:
     return _targets_page(request, TargetForm())
 
 
 @org_view(Perm.MONITORING_EDIT)
 @require_POST
-def target_set(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def target_set(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     form = TargetForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -154,7 +150,7 @@ def target_set(request: HttpRequest) -> HttpResponse:
                 data["year"],
                 students_percent=data["students_percent"],
                 teachers_percent=data["teachers_percent"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             ),
         )
         if saved is not None:
@@ -165,12 +161,12 @@ def target_set(request: HttpRequest) -> HttpResponse:
 
 @org_view(Perm.MONITORING_EDIT)
 @require_POST
-def target_reset(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def target_reset(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     year = request.POST.get("year", "")
     if year.isdigit():
         try:
-            services.target_reset(ctx.organisation, int(year), by=request.user)  # type: ignore[arg-type]
+            services.target_reset(ctx.organisation, int(year), by=request.user)
         except ValidationError as error:
             refuse(request, error)
         else:
@@ -181,8 +177,8 @@ def target_reset(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.MONITORING_VIEW)
-def report_docx(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def report_docx(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     # A Russian document: the monitoring's readings of the statistics are written in Russian.
     with translation.override("ru"):
@@ -192,8 +188,8 @@ def report_docx(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MONITORING_VIEW)
-def indicators_xlsx(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def indicators_xlsx(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     content = build_xlsx(year_data(programme), snapshots_of({"organisation": ctx.organisation}))
     label = programme.academic_year.label.replace("/", "-")

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, choice_field
 from nastavnik.matching.models import MatchingMode, MatchingRun, ProposingSide
 from nastavnik.matching.services import RunSettings
 from nastavnik.matching.texts import CRITERION_HELP, CRITERION_LABELS
@@ -123,7 +123,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].choices = choices
+        choice_field(self, "mentor").choices = choices
 
 
 class CompareForm(forms.Form):
@@ -133,12 +133,12 @@ class CompareForm(forms.Form):
     def __init__(self, *args: Any, runs: list[MatchingRun], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(run.pk, run_label(run)) for run in runs]
-        self.fields["a"].choices = choices
-        self.fields["b"].choices = choices
+        choice_field(self, "a").choices = choices
+        choice_field(self, "b").choices = choices
 
 
 def run_label(run: MatchingRun) -> str:
-    return _("Run %(number)s · %(mode)s · %(status)s") % {  # type: ignore[return-value]
+    return _("Run %(number)s · %(mode)s · %(status)s") % {
         "number": run.number,
         "mode": run.get_mode_display(),
         "status": run.get_status_display(),

@@ -451,7 +451,7 @@ def candidates_for(run: MatchingRun, mentee: Mentee) -> list[Candidate]:
     current = next((p.mentor_id for p in proposals if p.mentee_id == mentee.pk), None)
     found = []
     for j, points in zip(graph.mentor.tolist(), graph.points.tolist(), strict=True):
-        mentor = inputs.mentor_rows[mentors[j].id]  # type: ignore[index]
+        mentor = inputs.mentor_rows[mentors[j].id]
         holders = held.get(mentor.pk, [])
         found.append(
             Candidate(

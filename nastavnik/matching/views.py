@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.catalogue.models import MentoringKind
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.matching import services
@@ -58,10 +58,6 @@ from nastavnik.programmes.access import current_programme, programme_form_for
 from nastavnik.programmes.models import Programme, ProgrammeForm
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _to_run(run: MatchingRun, anchor: str = "") -> HttpResponse:
     return redirect(run.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
@@ -80,9 +76,9 @@ class FormRuns:
 
 
 @org_view(Perm.MATCHING_RUN)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OrgRequest) -> HttpResponse:
     """The runs of the current programme, form by form, with who is waiting for a mentor."""
-    ctx = _ctx(request)
+    ctx = request.org
     programme = current_programme(ctx, org_today(ctx.organisation))
     if programme is None:
         return render(request, "matching/index.html", {"programme": None})
@@ -131,9 +127,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.MATCHING_RUN)
-def synonyms(request: HttpRequest) -> HttpResponse:
+def synonyms(request: OrgRequest) -> HttpResponse:
     """The organisation's synonym groups for requests and competencies."""
-    ctx = _ctx(request)
+    ctx = request.org
     form = SynonymsForm(request.POST or None, initial={"text": synonym_text(ctx.organisation)})
     if request.method == "POST" and form.is_valid():
         saved = _attempt(form, lambda: synonyms_save(ctx.organisation, form.cleaned_data["text"]))
@@ -151,8 +147,8 @@ MISSING_SHOWN = 100
 
 
 @org_view(Perm.MATCHING_RUN)
-def run_new(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def run_new(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
+    ctx = request.org
     chosen = programme_form_for(ctx, programme_form_pk)
     programme: Programme = chosen.programme
     source = None
@@ -340,8 +336,8 @@ def _notes(run: MatchingRun) -> list[str]:
 
 
 @org_view(Perm.MATCHING_RUN)
-def run_detail(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def run_detail(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
+    ctx = request.org
     # A run whose worker died is noticed here too, so it shows even when no worker runs.
     run = matching_run_settle_if_lost(run_for(ctx, matching_run_pk))
     if run.is_running and getattr(request, "htmx", None):
@@ -391,8 +387,8 @@ def run_detail(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
 
 @org_view(Perm.MATCHING_RUN)
 @require_POST
-def proposal_lock(request: HttpRequest, proposal_pk: int) -> HttpResponse:
-    proposal = proposal_for(_ctx(request), proposal_pk)
+def proposal_lock(request: OrgRequest, proposal_pk: int) -> HttpResponse:
+    proposal = proposal_for(request.org, proposal_pk)
     lock = request.POST.get("locked") != "0"
     try:
         services.proposal_lock(proposal, lock, by=request.user)
@@ -403,8 +399,8 @@ def proposal_lock(request: HttpRequest, proposal_pk: int) -> HttpResponse:
 
 @org_view(Perm.MATCHING_RUN)
 @require_POST
-def proposal_exclude(request: HttpRequest, proposal_pk: int) -> HttpResponse:
-    proposal = proposal_for(_ctx(request), proposal_pk)
+def proposal_exclude(request: OrgRequest, proposal_pk: int) -> HttpResponse:
+    proposal = proposal_for(request.org, proposal_pk)
     try:
         services.proposal_exclude(proposal, by=request.user)
     except ValidationError as error:
@@ -452,14 +448,14 @@ def _assign(request: HttpRequest, run: MatchingRun, mentee: Mentee) -> HttpRespo
 
 
 @org_view(Perm.MATCHING_RUN)
-def proposal_swap(request: HttpRequest, proposal_pk: int) -> HttpResponse:
-    proposal = proposal_for(_ctx(request), proposal_pk)
+def proposal_swap(request: OrgRequest, proposal_pk: int) -> HttpResponse:
+    proposal = proposal_for(request.org, proposal_pk)
     return _assign(request, proposal.run, proposal.mentee)
 
 
 @org_view(Perm.MATCHING_RUN)
-def unmatched_assign(request: HttpRequest, unmatched_pk: int) -> HttpResponse:
-    unmatched = unmatched_for(_ctx(request), unmatched_pk)
+def unmatched_assign(request: OrgRequest, unmatched_pk: int) -> HttpResponse:
+    unmatched = unmatched_for(request.org, unmatched_pk)
     return _assign(request, unmatched.run, unmatched.mentee)
 
 
@@ -467,8 +463,8 @@ def unmatched_assign(request: HttpRequest, unmatched_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MATCHING_RUN)
-def run_confirm(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def run_confirm(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
+    ctx = request.org
     run = run_for(ctx, matching_run_pk)
     today = org_today(ctx.organisation)
     defaults = order_defaults(ctx.organisation, today)
@@ -517,8 +513,8 @@ def run_confirm(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MATCHING_RUN)
-def run_order(request: HttpRequest, matching_run_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def run_order(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
+    ctx = request.org
     run = run_for(ctx, matching_run_pk)
     today = org_today(ctx.organisation)
     defaults = order_defaults(ctx.organisation, today)
@@ -550,8 +546,8 @@ class Difference:
 
 
 @org_view(Perm.MATCHING_RUN)
-def compare(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def compare(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
+    ctx = request.org
     chosen = programme_form_for(ctx, programme_form_pk)
     runs = list(
         runs_of(ctx)

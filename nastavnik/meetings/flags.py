@@ -149,7 +149,7 @@ def _falling(organisation: Organisation, now: datetime) -> dict[int, tuple[float
 def _overdue_plan(organisation: Organisation, today: date) -> dict[int, int]:
     # The plans app is built alongside this one; without its model there is nothing to flag.
     try:
-        from nastavnik.plans.models import PlanItem  # type: ignore[attr-defined]
+        from nastavnik.plans.models import PlanItem
     except ImportError:
         return {}
     overdue = getattr(PlanItem.objects, "overdue", None)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.forms import RuleErrorsMixin
+from nastavnik.core.forms import RuleErrorsMixin, choice_field, model_choice_field
 from nastavnik.meetings.models import MeetingFormat, MeetingKind
 from nastavnik.meetings.services import MeetingData
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
@@ -52,7 +52,7 @@ class MeetingForm(RuleErrorsMixin, forms.Form):
     def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not mentorship.is_group:
-            self.fields["kind"].choices = [
+            choice_field(self, "kind").choices = [
                 c for c in MeetingKind.choices if c[0] != MeetingKind.GROUP_FINAL
             ]
 
@@ -99,7 +99,7 @@ class HeldForm(RuleErrorsMixin, forms.Form):
                 .exclude(suspended_member_q())
                 .select_related("mentee__person")
             )
-            self.fields["present"].queryset = members
+            model_choice_field(self, "present").queryset = members
             self.fields["present"].initial = list(members)
         else:
             del self.fields["present"]

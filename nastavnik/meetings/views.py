@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.accounts.models import User
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt, refuse
 from nastavnik.meetings import services
 from nastavnik.meetings.access import (
@@ -45,10 +45,6 @@ from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.mentorships.suspension import is_suspended
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
-
-
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
 
 
 def _user(request: HttpRequest) -> User:
@@ -95,8 +91,8 @@ class Ratings:
 
 
 @org_view(Perm.PAIR_WORK)
-def meeting_list(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx, user = _ctx(request), _user(request)
+def meeting_list(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx, user = request.org, _user(request)
     mentorship = workable_for(ctx, user, mentorship_pk)
     side = side_of(ctx, user, mentorship)
     meetings = [
@@ -130,8 +126,8 @@ def meeting_list(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PAIR_WORK)
-def meeting_create(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx, user = _ctx(request), _user(request)
+def meeting_create(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx, user = request.org, _user(request)
     mentorship = workable_for(ctx, user, mentorship_pk)
     _require_planner(ctx, user, mentorship)
     form = MeetingForm(request.POST or None, mentorship=mentorship)
@@ -162,8 +158,8 @@ class FeedbackRow:
 
 
 @org_view(Perm.PAIR_WORK)
-def meeting_detail(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    ctx, user = _ctx(request), _user(request)
+def meeting_detail(request: OrgRequest, meeting_pk: int) -> HttpResponse:
+    ctx, user = request.org, _user(request)
     meeting = meeting_for(ctx, user, meeting_pk)
     mentorship = meeting.mentorship
     side = side_of(ctx, user, mentorship)
@@ -200,8 +196,8 @@ def meeting_detail(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PAIR_WORK)
-def meeting_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    ctx, user = _ctx(request), _user(request)
+def meeting_edit(request: OrgRequest, meeting_pk: int) -> HttpResponse:
+    ctx, user = request.org, _user(request)
     meeting = meeting_for(ctx, user, meeting_pk)
     _require_planner(ctx, user, meeting.mentorship)
     initial = {
@@ -235,8 +231,8 @@ def meeting_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PAIR_WORK)
-def meeting_hold(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    ctx, user = _ctx(request), _user(request)
+def meeting_hold(request: OrgRequest, meeting_pk: int) -> HttpResponse:
+    ctx, user = request.org, _user(request)
     meeting = meeting_for(ctx, user, meeting_pk)
     _require_planner(ctx, user, meeting.mentorship)
     form = HeldForm(
@@ -274,8 +270,8 @@ def meeting_hold(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PAIR_WORK)
-def meeting_cancel(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    ctx, user = _ctx(request), _user(request)
+def meeting_cancel(request: OrgRequest, meeting_pk: int) -> HttpResponse:
+    ctx, user = request.org, _user(request)
     meeting = meeting_for(ctx, user, meeting_pk)
     _require_planner(ctx, user, meeting.mentorship)
     form = CancelForm(request.POST or None)
@@ -303,8 +299,8 @@ def meeting_cancel(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 @require_POST
 @org_view(Perm.PAIR_WORK)
-def meeting_rate(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    ctx, user = _ctx(request), _user(request)
+def meeting_rate(request: OrgRequest, meeting_pk: int) -> HttpResponse:
+    ctx, user = request.org, _user(request)
     meeting = meeting_for(ctx, user, meeting_pk)
     me = _participant(ctx, user, meeting.mentorship)
     form = FeedbackForm(request.POST)
@@ -350,8 +346,8 @@ class CalendarDay:
 
 
 @org_view(Perm.PAIR_WORK)
-def meeting_calendar(request: HttpRequest) -> HttpResponse:
-    ctx, user = _ctx(request), _user(request)
+def meeting_calendar(request: OrgRequest) -> HttpResponse:
+    ctx, user = request.org, _user(request)
     today = timezone.localdate()
     first = _month_of(request.GET.get("month"), today)
     following = (first + timedelta(days=32)).replace(day=1)
@@ -399,10 +395,10 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.PAIR_WORK)
-def feed_page(request: HttpRequest) -> HttpResponse:
+def feed_page(request: OrgRequest) -> HttpResponse:
     """Shows whether the user has a calendar address and issues a new one. The address holds a
     secret shown once, right after it is made: only its hash is kept."""
-    ctx, user = _ctx(request), _user(request)
+    ctx, user = request.org, _user(request)
     person = own_people(ctx, user).first()
     address = ""
     if request.method == "POST" and person is not None:
@@ -424,8 +420,8 @@ def feed_page(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.MENTORSHIPS_MANAGE)
-def meeting_settings(request: HttpRequest) -> HttpResponse:
-    ctx, user = _ctx(request), _user(request)
+def meeting_settings(request: OrgRequest) -> HttpResponse:
+    ctx, user = request.org, _user(request)
     current = services.settings_of(ctx.organisation)
     form = SettingsForm(
         request.POST or None,

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.profile import SLOT_CHOICES, DayPart, MeetingFormat, RequestTopic, Weekday
-from nastavnik.core.forms import RuleErrorsMixin
+from nastavnik.core.forms import RuleErrorsMixin, choice_field
 from nastavnik.mentees.models import InputSource, Mentee
 from nastavnik.mentees.services import role_models_offered
 from nastavnik.people.models import PersonKind
@@ -79,7 +79,7 @@ class ProfileFields(forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.fields["form"].choices = _form_choices(programme)
+        choice_field(self, "form").choices = _form_choices(programme)
 
 
 class MenteeAddForm(RuleErrorsMixin, ProfileFields):
@@ -139,7 +139,7 @@ class MenteeForm(RuleErrorsMixin, ProfileFields):
             initial["form"] = form_choice
         super().__init__(*args, programme=mentee.programme, initial=initial, **kwargs)
         shown_form = self.data.get("form") if self.is_bound else initial["form"]
-        self.fields["role_model"].choices = _role_model_choices(mentee.programme, shown_form)
+        choice_field(self, "role_model").choices = _role_model_choices(mentee.programme, shown_form)
         if refresh_url:
             # With JavaScript, choosing a form brings its role models at once; without it, they
             # come after saving the form.

@@ -283,7 +283,7 @@ def _preferences(person: Person, value: Any) -> list[int]:
     )
     if found != set(pks):
         raise _error("preference_unknown", "preferences")
-    return pks  # type: ignore[return-value]
+    return pks
 
 
 def _limited(value: Any, field: str, limit: int) -> str:

@@ -21,7 +21,7 @@ from nastavnik.audit.models import AuditEntry, AuditObject
 from nastavnik.catalogue.profile import SLOT_CHOICES
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_flags, consent_status, hidden_q, valid_exists
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentees import services
@@ -43,10 +43,6 @@ CANDIDATES = 20
 _SLOT_LABELS = dict(SLOT_CHOICES)
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _to_card(ctx: OrgContext, mentee: Mentee) -> HttpResponse:
     return redirect("mentees:detail", org_slug=ctx.organisation.slug, mentee_pk=mentee.pk)
 
@@ -55,9 +51,9 @@ def _to_card(ctx: OrgContext, mentee: Mentee) -> HttpResponse:
 
 
 @org_view(Perm.MENTEES_VIEW)
-def current(request: HttpRequest) -> HttpResponse:
+def current(request: OrgRequest) -> HttpResponse:
     """The base of the academic year running today."""
-    ctx = _ctx(request)
+    ctx = request.org
     programme = current_programme(ctx, timezone.localdate())
     if programme is None:
         messages.info(request, _("There is no programme for this academic year yet."))
@@ -85,8 +81,8 @@ def _status_counts(ctx: OrgContext, programme: Programme) -> list[tuple[str, str
 
 
 @org_view(Perm.MENTEES_VIEW)
-def base(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def base(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     filterset = MenteeFilter(
         request.GET or None, queryset=_list_queryset(ctx, programme), programme=programme
@@ -111,9 +107,9 @@ def base(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PEOPLE_EXPORT)
-def export(request: HttpRequest, programme_pk: int) -> HttpResponse:
+def export(request: OrgRequest, programme_pk: int) -> HttpResponse:
     """The list with the same filters, as an XLSX workbook."""
-    ctx = _ctx(request)
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     filterset = MenteeFilter(
         request.GET or None, queryset=_list_queryset(ctx, programme), programme=programme
@@ -150,8 +146,8 @@ def _candidates(ctx: OrgContext, programme: Programme, query: str) -> list[Perso
 
 
 @org_view(Perm.MENTEES_EDIT)
-def add(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def add(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     query = request.GET.get("q", "")
     form = MenteeAddForm(request.POST or None, programme=programme)
@@ -276,8 +272,8 @@ def _hidden_card(request: HttpRequest, ctx: OrgContext, mentee: Mentee) -> HttpR
 
 
 @org_view(Perm.MENTEES_VIEW)
-def detail(request: HttpRequest, mentee_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def detail(request: OrgRequest, mentee_pk: int) -> HttpResponse:
+    ctx = request.org
     mentee = mentee_for(ctx, mentee_pk)
     consents = consent_status(mentee.person)
     if consents.hidden:
@@ -316,8 +312,8 @@ def detail(request: HttpRequest, mentee_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTEES_EDIT)
-def edit(request: HttpRequest, mentee_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def edit(request: OrgRequest, mentee_pk: int) -> HttpResponse:
+    ctx = request.org
     mentee = mentee_for(ctx, mentee_pk)
     if consent_status(mentee.person).hidden:
         return _hidden_card(request, ctx, mentee)
@@ -340,8 +336,8 @@ def edit(request: HttpRequest, mentee_pk: int) -> HttpResponse:
 
 @org_view(Perm.MENTEES_EDIT)
 @require_POST
-def accept(request: HttpRequest, mentee_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def accept(request: OrgRequest, mentee_pk: int) -> HttpResponse:
+    ctx = request.org
     mentee = mentee_for(ctx, mentee_pk)
     try:
         services.mentee_accept(mentee, by=request.user)
@@ -356,9 +352,9 @@ def accept(request: HttpRequest, mentee_pk: int) -> HttpResponse:
 
 @org_view(Perm.MENTEES_EDIT)
 @require_POST
-def restore(request: HttpRequest, mentee_pk: int) -> HttpResponse:
+def restore(request: OrgRequest, mentee_pk: int) -> HttpResponse:
     """Someone who left comes back as a candidate, checked again."""
-    ctx = _ctx(request)
+    ctx = request.org
     mentee = mentee_for(ctx, mentee_pk)
     try:
         services.mentee_set_status(mentee, MenteeStatus.CANDIDATE, by=request.user)
@@ -373,8 +369,8 @@ def restore(request: HttpRequest, mentee_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTEES_EDIT)
-def leave(request: HttpRequest, mentee_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def leave(request: OrgRequest, mentee_pk: int) -> HttpResponse:
+    ctx = request.org
     mentee = mentee_for(ctx, mentee_pk)
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -395,8 +391,8 @@ def leave(request: HttpRequest, mentee_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTEE_INPUT)
-def input_add(request: HttpRequest, mentee_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def input_add(request: OrgRequest, mentee_pk: int) -> HttpResponse:
+    ctx = request.org
     mentee = mentee_for(ctx, mentee_pk)
     if consent_status(mentee.person).hidden:
         return _hidden_card(request, ctx, mentee)

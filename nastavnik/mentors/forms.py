@@ -13,7 +13,7 @@ from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
 from nastavnik.consents.rules import hidden_accounts_q
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField, model_choice_field
 from nastavnik.core.uploads import scan_help_text
 from nastavnik.mentors.models import (
     CRITERIA_FIELDS,
@@ -95,13 +95,15 @@ class MentorForm(RuleErrorsMixin, forms.Form):
             widget=forms.CheckboxSelectMultiple,
         )
         self.order_fields(["category", "forms"])
-        self.fields["role_models"].queryset = (
+        model_choice_field(self, "role_models").queryset = (
             RoleModel.objects.available_to(programme.organisation)
             .filter(form__in=forms_qs)
             .select_related("form")
             .order_by("form__order", "order", "name")
         )
-        self.fields["role_models"].label_from_instance = lambda m: f"{m.form.name}: {m.name}"
+        model_choice_field(self, "role_models").label_from_instance = lambda m: (
+            f"{m.form.name}: {m.name}"
+        )
 
     @staticmethod
     def initial_for(mentor: Mentor) -> dict[str, Any]:
@@ -165,7 +167,7 @@ class MentorFilterForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["form"].queryset = programme_forms(programme)
+        model_choice_field(self, "form").queryset = programme_forms(programme)
 
 
 class DocumentForm(RuleErrorsMixin, forms.Form):
@@ -221,14 +223,16 @@ class CommissionForm(RuleErrorsMixin, forms.Form):
             organisation=organisation, user__in=accounts
         ).values_list("user_id", "role"):
             roles.setdefault(user_id, []).append(str(Role(role).label))
-        self.fields["members"].queryset = accounts
-        self.fields["members"].label_from_instance = lambda u: (
+        model_choice_field(self, "members").queryset = accounts
+        model_choice_field(self, "members").label_from_instance = lambda u: (
             f"{u.get_full_name() or u.email} — {', '.join(sorted(roles.get(u.pk, [])))}"
         )
-        self.fields["chair"].queryset = accounts.filter(
+        model_choice_field(self, "chair").queryset = accounts.filter(
             Q(memberships__organisation=organisation) & Q(memberships__role=Role.DIRECTOR)
         )
-        self.fields["chair"].label_from_instance = lambda u: u.get_full_name() or u.email
+        model_choice_field(self, "chair").label_from_instance = lambda u: (
+            u.get_full_name() or u.email
+        )
 
 
 SCORE_CHOICES = [(value, str(value)) for value in range(SCORE_MIN, SCORE_MAX + 1)]
@@ -329,8 +333,8 @@ class AttendanceForm(RuleErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, candidates: QuerySet[Mentor], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["mentors"].queryset = candidates
-        self.fields["mentors"].label_from_instance = lambda m: m.person.full_name
+        model_choice_field(self, "mentors").queryset = candidates
+        model_choice_field(self, "mentors").label_from_instance = lambda m: m.person.full_name
 
 
 class TrainingMarkForm(RuleErrorsMixin, forms.Form):

@@ -213,7 +213,7 @@ def _add(errors: dict[str, list[ValidationError]], field: str, key: str, **param
 
 def _raise(errors: dict[str, list[ValidationError]]) -> None:
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
 
 
 def _text(value: Any) -> str:

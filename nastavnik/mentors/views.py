@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import EXTERNAL_CATEGORIES
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_flags, hidden_q, may_use
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.core.uploads import content_type_of
@@ -96,10 +97,6 @@ PAGE_SIZE = 50
 SEARCH_LIMIT = 20
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _int(value: Any) -> int:
     """A primary key from a query string or a form: anything else is a page that is not there."""
     try:
@@ -108,8 +105,8 @@ def _int(value: Any) -> int:
         raise Http404 from None
 
 
-def _programme(request: HttpRequest) -> Programme | None:
-    ctx = _ctx(request)
+def _programme(request: OrgRequest) -> Programme | None:
+    ctx = request.org
     chosen = request.GET.get("programme") or request.POST.get("programme")
     if chosen:
         return programme_for(ctx, _int(chosen))
@@ -118,9 +115,9 @@ def _programme(request: HttpRequest) -> Programme | None:
     return programme_for(ctx, found.pk) if found else None
 
 
-def _no_programme(request: HttpRequest) -> HttpResponse:
+def _no_programme(request: OrgRequest) -> HttpResponse:
     messages.info(request, _("There is no programme for this academic year yet."))
-    return redirect("programmes:list", org_slug=_ctx(request).organisation.slug)
+    return redirect("programmes:list", org_slug=request.org.organisation.slug)
 
 
 def _with_programme(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -136,10 +133,8 @@ def _with_programme(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
-def _url(name: str, request: HttpRequest, **kwargs: Any) -> str:
-    return reverse(
-        f"mentors:{name}", kwargs={"org_slug": _ctx(request).organisation.slug, **kwargs}
-    )
+def _url(name: str, request: OrgRequest, **kwargs: Any) -> str:
+    return reverse(f"mentors:{name}", kwargs={"org_slug": request.org.organisation.slug, **kwargs})
 
 
 def _page_url(name: str, request: HttpRequest, programme: Programme) -> str:
@@ -218,21 +213,21 @@ def _judge(mentors: Any, today: Any, held: int) -> list[Mentor]:
     rows = list(mentors)
     for mentor in rows:
         checks = document_checks(mentor, list(mentor.person.mentor_documents.all()), today)
-        mentor.document_checks = checks  # type: ignore[attr-defined]
-        mentor.documents_state = overall_state(mentor, checks)  # type: ignore[attr-defined]
-        mentor.documents_label = str(DOCUMENT_STATE_LABELS[mentor.documents_state])  # type: ignore[attr-defined]
-        mentor.training_done = training_completed(  # type: ignore[attr-defined]
+        mentor.document_checks = checks
+        mentor.documents_state = overall_state(mentor, checks)
+        mentor.documents_label = str(DOCUMENT_STATE_LABELS[mentor.documents_state])
+        mentor.training_done = training_completed(
             mentor,
             held,
-            mentor.attended_required,  # type: ignore[attr-defined]
+            mentor.attended_required,
         )
     return rows
 
 
 @org_view(Perm.MENTORS_VIEW)
 @_with_programme
-def mentor_list(request: HttpRequest, programme: Programme) -> HttpResponse:
-    ctx = _ctx(request)
+def mentor_list(request: OrgRequest, programme: Programme) -> HttpResponse:
+    ctx = request.org
     today = timezone.localdate()
     held = required_held(programme.pk, today)
     form = MentorFilterForm(request.GET or None, programme=programme)
@@ -259,7 +254,7 @@ def mentor_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 @org_view(Perm.MENTORS_EDIT)
 @_with_programme
-def mentor_export(request: HttpRequest, programme: Programme) -> HttpResponse:
+def mentor_export(request: OrgRequest, programme: Programme) -> HttpResponseBase:
     today = timezone.localdate()
     held = required_held(programme.pk, today)
     form = MentorFilterForm(request.GET or None, programme=programme)
@@ -272,9 +267,9 @@ def mentor_export(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 @org_view(Perm.MENTORS_EDIT)
 @_with_programme
-def mentor_add(request: HttpRequest, programme: Programme) -> HttpResponse:
+def mentor_add(request: OrgRequest, programme: Programme) -> HttpResponse:
     """Pick a person of the organisation by a search, then fill in the profile."""
-    ctx = _ctx(request)
+    ctx = request.org
     chosen = request.POST.get("person") or request.GET.get("person")
     person = person_for(ctx, _int(chosen)) if chosen else None
     if person is None:
@@ -333,8 +328,8 @@ def mentor_add(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 
 @org_view(Perm.MENTORS_VIEW)
-def mentor_detail(request: HttpRequest, mentor_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentor_detail(request: OrgRequest, mentor_pk: int) -> HttpResponse:
+    ctx = request.org
     mentor = mentor_for(ctx, mentor_pk)
     if Person.objects.filter(pk=mentor.person_id).filter(hidden_q()).exists():
         raise Http404
@@ -378,8 +373,8 @@ def mentor_detail(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTORS_EDIT)
-def mentor_edit(request: HttpRequest, mentor_pk: int) -> HttpResponse:
-    mentor = mentor_for(_ctx(request), mentor_pk)
+def mentor_edit(request: OrgRequest, mentor_pk: int) -> HttpResponse:
+    mentor = mentor_for(request.org, mentor_pk)
     form = MentorForm(
         request.POST or None, programme=mentor.programme, initial=MentorForm.initial_for(mentor)
     )
@@ -406,8 +401,8 @@ def mentor_edit(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 @org_view(Perm.MENTORS_EDIT)
 @require_POST
-def mentor_put_forward(request: HttpRequest, mentor_pk: int) -> HttpResponse:
-    mentor = mentor_for(_ctx(request), mentor_pk)
+def mentor_put_forward(request: OrgRequest, mentor_pk: int) -> HttpResponse:
+    mentor = mentor_for(request.org, mentor_pk)
     try:
         services.mentor_put_forward(mentor, by=request.user)
     except ValidationError as error:
@@ -421,8 +416,8 @@ def mentor_put_forward(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTORS_EDIT)
-def mentor_leave(request: HttpRequest, mentor_pk: int) -> HttpResponse:
-    mentor = mentor_for(_ctx(request), mentor_pk)
+def mentor_leave(request: OrgRequest, mentor_pk: int) -> HttpResponse:
+    mentor = mentor_for(request.org, mentor_pk)
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         saved = _attempt(
@@ -452,8 +447,8 @@ def mentor_leave(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTORS_EDIT)
-def document_add(request: HttpRequest, mentor_pk: int) -> HttpResponse:
-    mentor = mentor_for(_ctx(request), mentor_pk)
+def document_add(request: OrgRequest, mentor_pk: int) -> HttpResponse:
+    mentor = mentor_for(request.org, mentor_pk)
     kind = request.GET.get("kind")
     form = DocumentForm(
         request.POST if request.method == "POST" else None,
@@ -496,8 +491,8 @@ def document_add(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTORS_EDIT)
-def document_scan(request: HttpRequest, mentor_document_pk: int) -> HttpResponse:
-    document = document_for(_ctx(request), mentor_document_pk)
+def document_scan(request: OrgRequest, mentor_document_pk: int) -> HttpResponseBase:
+    document = document_for(request.org, mentor_document_pk)
     if not document.scan:
         raise Http404
     return _stored(document.scan.name, f"{document.get_kind_display()} {document.person.last_name}")
@@ -508,8 +503,8 @@ def document_scan(request: HttpRequest, mentor_document_pk: int) -> HttpResponse
 
 @org_view(Perm.SELECTION_SCORE)
 @_with_programme
-def selection(request: HttpRequest, programme: Programme) -> HttpResponse:
-    ctx = _ctx(request)
+def selection(request: OrgRequest, programme: Programme) -> HttpResponse:
+    ctx = request.org
     me = services.commission_member(programme, request.user)
     is_manager = ctx.can(Perm.SELECTION_MANAGE)
     commission = list(programme.commission.select_related("user"))
@@ -549,11 +544,11 @@ def selection(request: HttpRequest, programme: Programme) -> HttpResponse:
     return render(request, "mentors/selection.html", context)
 
 
-def _selection_access(request: HttpRequest, mentor: Mentor) -> Any:
+def _selection_access(request: OrgRequest, mentor: Mentor) -> Any:
     """The member seat of the user, or None for a manager outside the commission; anyone
     else is refused."""
     me = services.commission_member(mentor.programme, request.user)
-    if me is None and not _ctx(request).can(Perm.SELECTION_MANAGE):
+    if me is None and not request.org.can(Perm.SELECTION_MANAGE):
         raise PermissionDenied
     return me
 
@@ -578,10 +573,10 @@ def _score_table(mentor: Mentor) -> dict[str, Any]:
 
 
 @org_view(Perm.SELECTION_SCORE)
-def candidate(request: HttpRequest, mentor_pk: int) -> HttpResponse:
+def candidate(request: OrgRequest, mentor_pk: int) -> HttpResponse:
     """A candidate as the commission sees them. Until the decision a member sees only their
     own scores: the members score independently."""
-    ctx = _ctx(request)
+    ctx = request.org
     mentor = mentor_for(ctx, mentor_pk)
     me = _selection_access(request, mentor)
     is_manager = ctx.can(Perm.SELECTION_MANAGE)
@@ -623,9 +618,9 @@ def candidate(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.SELECTION_SCORE)
-def score(request: HttpRequest, mentor_pk: int) -> HttpResponse:
+def score(request: OrgRequest, mentor_pk: int) -> HttpResponse:
     """A member scores a candidate, or corrects their own score before the decision."""
-    ctx = _ctx(request)
+    ctx = request.org
     mentor = mentor_for(ctx, mentor_pk)
     me = services.commission_member(mentor.programme, request.user)
     back = _url("candidate", request, mentor_pk=mentor.pk)
@@ -664,8 +659,8 @@ def score(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 @org_view(Perm.SELECTION_MANAGE)
 @require_POST
-def decision(request: HttpRequest, mentor_pk: int) -> HttpResponse:
-    mentor = mentor_for(_ctx(request), mentor_pk)
+def decision(request: OrgRequest, mentor_pk: int) -> HttpResponse:
+    mentor = mentor_for(request.org, mentor_pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the decision of the commission."))
@@ -689,8 +684,8 @@ def decision(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.SELECTION_MANAGE)
-def interview_add(request: HttpRequest, mentor_pk: int) -> HttpResponse:
-    mentor = mentor_for(_ctx(request), mentor_pk)
+def interview_add(request: OrgRequest, mentor_pk: int) -> HttpResponse:
+    mentor = mentor_for(request.org, mentor_pk)
     form = InterviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         saved = _attempt(
@@ -712,8 +707,8 @@ def interview_add(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.SELECTION_MANAGE)
-def commission(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def commission(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     current = list(programme.commission.select_related("user"))
     chair = next((m.user_id for m in current if m.is_chair), None)
@@ -763,8 +758,8 @@ def _registry_mentors(programme: Programme) -> Any:
 
 @org_view(Perm.MENTORS_VIEW)
 @_with_programme
-def registry(request: HttpRequest, programme: Programme) -> HttpResponse:
-    ctx = _ctx(request)
+def registry(request: OrgRequest, programme: Programme) -> HttpResponse:
+    ctx = request.org
     rows = registry_rows(_registry_mentors(programme).select_related("registry_order"))
     orders = services.registry_orders(programme).order_by("-date", "-pk")
     today = timezone.localdate()
@@ -787,17 +782,17 @@ def registry(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 @org_view(Perm.MENTORS_VIEW)
 @_with_programme
-def registry_download(request: HttpRequest, programme: Programme) -> HttpResponse:
+def registry_download(request: OrgRequest, programme: Programme) -> HttpResponseBase:
     name = f"Реестр наставников {programme.academic_year.label.replace('/', '-')}.xlsx"
     return _download(registry_xlsx(_registry_mentors(programme)), name, XLSX_CONTENT_TYPE)
 
 
 @org_view(Perm.ORDER_EDIT)
-def registry_order(request: HttpRequest, programme_pk: int) -> HttpResponse:
+def registry_order(request: OrgRequest, programme_pk: int) -> HttpResponse:
     from nastavnik.orders.forms import OrderForm
     from nastavnik.orders.views import order_prepared
 
-    ctx = _ctx(request)
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     today = timezone.localdate()
     form = OrderForm.for_new(ctx.organisation, today, request.POST or None)
@@ -825,8 +820,8 @@ def registry_order(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.MENTORS_VIEW)
 @_with_programme
-def training(request: HttpRequest, programme: Programme) -> HttpResponse:
-    ctx = _ctx(request)
+def training(request: OrgRequest, programme: Programme) -> HttpResponse:
+    ctx = request.org
     today = timezone.localdate()
     held = required_held(programme.pk, today)
     events = programme.training_events.annotate(attended=Count("attendances"))
@@ -854,8 +849,8 @@ def training(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 
 @org_view(Perm.TRAINING_MANAGE)
-def training_add(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def training_add(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     form = TrainingEventForm(
         request.POST if request.method == "POST" else None, request.FILES or None
     )
@@ -882,8 +877,8 @@ def training_add(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.TRAINING_MANAGE)
 @require_POST
-def training_plan(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def training_plan(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     try:
         made = services.training_plan_fill(programme, by=request.user)
     except ValidationError as error:
@@ -900,8 +895,8 @@ def training_plan(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.TRAINING_MANAGE)
-def training_edit(request: HttpRequest, training_event_pk: int) -> HttpResponse:
-    event = training_event_for(_ctx(request), training_event_pk)
+def training_edit(request: OrgRequest, training_event_pk: int) -> HttpResponse:
+    event = training_event_for(request.org, training_event_pk)
     programme = event.programme
     form = TrainingEventForm(
         request.POST if request.method == "POST" else None,
@@ -937,8 +932,8 @@ def training_edit(request: HttpRequest, training_event_pk: int) -> HttpResponse:
 
 @org_view(Perm.TRAINING_MANAGE)
 @require_POST
-def training_delete(request: HttpRequest, training_event_pk: int) -> HttpResponse:
-    event = training_event_for(_ctx(request), training_event_pk)
+def training_delete(request: OrgRequest, training_event_pk: int) -> HttpResponse:
+    event = training_event_for(request.org, training_event_pk)
     try:
         services.training_event_delete(event, by=request.user)
     except ValidationError as error:
@@ -949,8 +944,8 @@ def training_delete(request: HttpRequest, training_event_pk: int) -> HttpRespons
 
 
 @org_view(Perm.TRAINING_MANAGE)
-def attendance(request: HttpRequest, training_event_pk: int) -> HttpResponse:
-    event = training_event_for(_ctx(request), training_event_pk)
+def attendance(request: OrgRequest, training_event_pk: int) -> HttpResponse:
+    event = training_event_for(request.org, training_event_pk)
     programme = event.programme
     candidates = services.attendance_candidates(programme).exclude(hidden_q(ref="person"))
     present = list(event.attendances.values_list("mentor_id", flat=True))
@@ -976,16 +971,16 @@ def attendance(request: HttpRequest, training_event_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTORS_VIEW)
-def training_materials(request: HttpRequest, training_event_pk: int) -> HttpResponse:
-    event = training_event_for(_ctx(request), training_event_pk)
+def training_materials(request: OrgRequest, training_event_pk: int) -> HttpResponseBase:
+    event = training_event_for(request.org, training_event_pk)
     if not event.materials:
         raise Http404
     return _stored(event.materials.name, event.topic[:60])
 
 
 @org_view(Perm.TRAINING_MANAGE)
-def training_mark(request: HttpRequest, mentor_pk: int) -> HttpResponse:
-    mentor = mentor_for(_ctx(request), mentor_pk)
+def training_mark(request: OrgRequest, mentor_pk: int) -> HttpResponse:
+    mentor = mentor_for(request.org, mentor_pk)
     form = TrainingMarkForm(
         request.POST or None,
         initial={"completed": mentor.training_marked_on is not None, "note": mentor.training_note},
@@ -1020,11 +1015,11 @@ def training_mark(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 
 
 def _portfolio_page(
-    request: HttpRequest, person: Person, *, here: str, title: str, back: str
+    request: OrgRequest, person: Person, *, here: str, title: str, back: str
 ) -> HttpResponse:
     """A person's portfolio: the items, a form to add or edit one, publishing. The item an
     action concerns comes as ``item`` and is looked up in this person's portfolio only."""
-    ctx = _ctx(request)
+    ctx = request.org
     chosen = request.POST.get("item") or request.GET.get("item")
     item = portfolio_item_for(ctx, _int(chosen), person) if chosen else None
     action = request.POST.get("action") if request.method == "POST" else None
@@ -1098,8 +1093,8 @@ def _portfolio_page(
 
 
 @org_view(Perm.PORTFOLIO_OWN)
-def my_portfolio(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def my_portfolio(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     person = own_person(ctx, request)
     if person is None:
         return render(request, "mentors/portfolio_none.html", {})
@@ -1113,8 +1108,8 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.MENTORS_EDIT)
-def mentor_portfolio(request: HttpRequest, mentor_pk: int) -> HttpResponse:
-    mentor = mentor_for(_ctx(request), mentor_pk)
+def mentor_portfolio(request: OrgRequest, mentor_pk: int) -> HttpResponse:
+    mentor = mentor_for(request.org, mentor_pk)
     return _portfolio_page(
         request,
         mentor.person,
@@ -1127,8 +1122,8 @@ def mentor_portfolio(request: HttpRequest, mentor_pk: int) -> HttpResponse:
 # Every member opens this door; inside, a mentor reaches only their own files and the curator's
 # side (MENTORS_VIEW) any, so the one URL serves the cabinet and the base alike.
 @org_view(Perm.DASHBOARD)
-def portfolio_file(request: HttpRequest, portfolio_item_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def portfolio_file(request: OrgRequest, portfolio_item_pk: int) -> HttpResponseBase:
+    ctx = request.org
     if ctx.can(Perm.MENTORS_VIEW):
         item = portfolio_item_for(ctx, portfolio_item_pk)
     elif ctx.can(Perm.PORTFOLIO_OWN) and (person := own_person(ctx, request)) is not None:

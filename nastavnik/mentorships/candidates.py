@@ -100,8 +100,7 @@ def _mentors(mentorship: Mentorship, on: date, needed: int) -> list[Mentor]:
     return [
         m
         for m in found
-        if capacity_of(m) - m.active_mentees >= needed  # type: ignore[attr-defined]
-        and (needed == 1 or m.leads_group)
+        if capacity_of(m) - m.active_mentees >= needed and (needed == 1 or m.leads_group)
     ]
 
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, choice_field, model_choice_field
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.candidates import Suggestion
 from nastavnik.mentorships.models import (
@@ -57,9 +57,9 @@ class MentorshipFilter(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["programme"].label_from_instance = lambda p: p.academic_year.label
-        self.fields["form"].queryset = MentoringForm.objects.available_to(organisation)
+        model_choice_field(self, "programme").queryset = programmes
+        model_choice_field(self, "programme").label_from_instance = lambda p: p.academic_year.label
+        model_choice_field(self, "form").queryset = MentoringForm.objects.available_to(organisation)
 
     def chosen_programme(self, current: Programme | None) -> Programme | None:
         if self.is_bound and self.is_valid() and self.cleaned_data["programme"] is not None:
@@ -182,7 +182,7 @@ class KindForm(RuleErrorsMixin, forms.Form):
     def __init__(self, *args: Any, is_group: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Group mentoring is offered to a group only (the service refuses it for a pair).
-        self.fields["kind"].choices = [
+        choice_field(self, "kind").choices = [
             (value, label)
             for value, label in MentoringKind.choices
             if is_group or value != MentoringKind.GROUP
@@ -212,7 +212,7 @@ class ReplaceForm(OrderFieldsForm):
     def __init__(self, *args: Any, suggestions: list[Suggestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
-        self.fields["new_mentor"].choices = [
+        choice_field(self, "new_mentor").choices = [
             (s.mentor.pk, s.mentor.person.full_name) for s in suggestions
         ]
 

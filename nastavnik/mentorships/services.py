@@ -593,7 +593,7 @@ def _clean_results(values: dict[str, Any]) -> dict[str, str]:
         except ValidationError as error:
             errors.update(error.error_dict)
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
     return cleaned
 
 

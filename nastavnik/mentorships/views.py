@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt
 from nastavnik.mentorships import services
 from nastavnik.mentorships.access import mentorship_for, mentorships_of, with_people
@@ -45,13 +45,9 @@ from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme, programmes_of
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 @org_view(Perm.MENTORSHIPS_VIEW)
-def mentorship_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     current = current_programme(ctx, org_today(ctx.organisation))
     filters = MentorshipFilter(
         request.GET or None,
@@ -84,8 +80,8 @@ def _result_of(mentorship: Mentorship) -> MentorshipResult | None:
 
 
 @org_view(Perm.MENTORSHIPS_VIEW)
-def mentorship_detail(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_detail(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     assignments = list(
         MentorAssignment.objects.filter(mentorship=mentorship)
@@ -139,8 +135,8 @@ def _order_initial(mentorship: Mentorship, day: Any) -> dict[str, Any]:
 
 
 @org_view(Perm.MENTORSHIPS_MANAGE)
-def mentorship_complete(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_complete(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     today = org_today(ctx.organisation)
     # Completed on its planned end, or later when the curator comes to it late.
@@ -176,8 +172,8 @@ def mentorship_complete(request: HttpRequest, mentorship_pk: int) -> HttpRespons
 
 
 @org_view(Perm.MENTORSHIPS_MANAGE)
-def mentorship_complete_early(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_complete_early(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     today = org_today(ctx.organisation)
     form = CompleteEarlyForm(
@@ -212,8 +208,8 @@ def mentorship_complete_early(request: HttpRequest, mentorship_pk: int) -> HttpR
 
 
 @org_view(Perm.MENTORSHIPS_MANAGE)
-def mentorship_terminate(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_terminate(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     form = TerminateForm(request.POST or None, initial={"ended_on": org_today(ctx.organisation)})
     return _action(
@@ -238,8 +234,8 @@ def mentorship_terminate(request: HttpRequest, mentorship_pk: int) -> HttpRespon
 
 
 @org_view(Perm.MENTORSHIPS_MANAGE)
-def mentorship_extend(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_extend(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     form = ExtendForm(request.POST or None)
 
@@ -272,8 +268,8 @@ def mentorship_extend(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTORSHIPS_MANAGE)
-def mentorship_term(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_term(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     form = TermForm(request.POST or None, initial={"planned_end": mentorship.planned_end})
     latest = services.latest_end(mentorship.started_on, mentorship.extension_days)
@@ -296,8 +292,8 @@ def mentorship_term(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTORSHIPS_MANAGE)
-def mentorship_kind(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_kind(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     form = KindForm(
         request.POST or None, is_group=mentorship.is_group, initial={"kind": mentorship.kind}
@@ -321,8 +317,8 @@ def mentorship_kind(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTORSHIPS_MANAGE)
-def mentorship_replace(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_replace(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     today = org_today(ctx.organisation)
     suggestions = replacement_candidates(mentorship, today) if mentorship.is_active else []
@@ -365,8 +361,8 @@ def mentorship_replace(request: HttpRequest, mentorship_pk: int) -> HttpResponse
 
 
 @org_view(Perm.MENTORSHIPS_MANAGE)
-def mentorship_results(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def mentorship_results(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = mentorship_for(ctx, mentorship_pk)
     result = _result_of(mentorship)
     initial = {name: getattr(result, name) for name in RESULT_FIELDS} if result else {}

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt, refuse
 from nastavnik.monitoring import services
 from nastavnik.monitoring.access import swot_item_for
@@ -39,10 +39,6 @@ IMPACT_GROUPINGS = {
 }
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _years(ctx: OrgContext) -> list[Programme]:
     return list(
         programmes_of(ctx).select_related("academic_year").order_by("-academic_year__start_year")
@@ -50,9 +46,9 @@ def _years(ctx: OrgContext) -> list[Programme]:
 
 
 @org_view(Perm.MONITORING_VIEW)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OrgRequest) -> HttpResponse:
     """The monitoring of the year running today, or of the latest year there is."""
-    ctx = _ctx(request)
+    ctx = request.org
     programme = current_programme(ctx, timezone.localdate()) or next(iter(_years(ctx)), None)
     if programme is None:
         messages.info(request, _("There is no programme for this academic year yet."))
@@ -61,8 +57,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.MONITORING_VIEW)
-def quality(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def quality(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     grouping = request.GET.get("group", "")
     results = quality_results(programme)
@@ -97,12 +93,12 @@ def _swot_url(ctx: OrgContext, programme: Programme) -> str:
 
 
 def _swot_page(
-    request: HttpRequest,
+    request: OrgRequest,
     programme: Programme,
     form: SwotItemForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    ctx = _ctx(request)
+    ctx = request.org
     analysis = SwotAnalysis.objects.filter(programme=programme).first()
     items = list(analysis.items.all()) if analysis else []
     quadrants = [
@@ -134,10 +130,10 @@ def _swot_page(
 
 
 @org_view(Perm.MONITORING_VIEW)
-def swot(request: HttpRequest, programme_pk: int) -> HttpResponse:
+def swot(request: OrgRequest, programme_pk: int) -> HttpResponse:
     """The four quadrants; for those who may edit, the form adding an item and the candidates
     the data suggest."""
-    ctx = _ctx(request)
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     if request.method != "POST":
         return _swot_page(request, programme)
@@ -156,8 +152,8 @@ def swot(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MONITORING_EDIT)
-def swot_item_edit(request: HttpRequest, swot_item_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def swot_item_edit(request: OrgRequest, swot_item_pk: int) -> HttpResponse:
+    ctx = request.org
     item: SwotItem = swot_item_for(ctx, swot_item_pk)
     programme = item.analysis.programme
     if request.method == "POST":
@@ -184,8 +180,8 @@ def swot_item_edit(request: HttpRequest, swot_item_pk: int) -> HttpResponse:
 
 @org_view(Perm.MONITORING_EDIT)
 @require_POST
-def swot_item_delete(request: HttpRequest, swot_item_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def swot_item_delete(request: OrgRequest, swot_item_pk: int) -> HttpResponse:
+    ctx = request.org
     item = swot_item_for(ctx, swot_item_pk)
     programme = item.analysis.programme
     services.item_delete(item, by=request.user)
@@ -195,9 +191,9 @@ def swot_item_delete(request: HttpRequest, swot_item_pk: int) -> HttpResponse:
 
 @org_view(Perm.MONITORING_EDIT)
 @require_POST
-def swot_candidate(request: HttpRequest, programme_pk: int) -> HttpResponse:
+def swot_candidate(request: OrgRequest, programme_pk: int) -> HttpResponse:
     """Accept a candidate into a quadrant, or set it aside (`discard` in the form)."""
-    ctx = _ctx(request)
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     form = CandidateForm(request.POST)
     if not form.is_valid():
@@ -228,8 +224,8 @@ def swot_candidate(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MONITORING_VIEW)
-def impact(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def impact(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     grouping = request.GET.get("group", "")
     results = impact_results(programme)

@@ -9,7 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField, UploadField
+from nastavnik.core.forms import (
+    DATE_WIDGET,
+    RuleErrorsMixin,
+    StaffChoiceField,
+    UploadField,
+    model_choice_field,
+)
 from nastavnik.core.uploads import check_scan, scan_help_text
 from nastavnik.orders.models import Order
 from nastavnik.orders.services import ORDER_MESSAGES, OrderDetails, order_defaults
@@ -46,7 +52,7 @@ class OrderForm(RuleErrorsMixin, forms.Form):
         self, *args: Any, organisation: Organisation, with_title: bool = True, **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["signatory"].queryset = (
+        model_choice_field(self, "signatory").queryset = (
             Person.objects.for_org(organisation)
             .filter(kind=PersonKind.STAFF)
             .exclude(hidden_q())
@@ -110,7 +116,7 @@ class OrderDetailsForm(RuleErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signatory"].queryset = (
+        model_choice_field(self, "signatory").queryset = (
             Person.objects.for_org(organisation)
             .filter(kind=PersonKind.STAFF)
             .exclude(hidden_q())

@@ -204,7 +204,7 @@ def order_create(
     if not title:
         errors.setdefault("title", []).append(ValidationError(ORDER_MESSAGES["title"]))
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
 
     order = Order(
         organisation=organisation,
@@ -269,7 +269,7 @@ def order_update(
     if not title:
         errors.setdefault("title", []).append(ValidationError(ORDER_MESSAGES["title"]))
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
     locked.number, locked.number_key, locked.year = number, fold(number), date.year
     locked.date, locked.title = date, title
     locked.signatory, locked.signatory_position = signatory, signatory_position

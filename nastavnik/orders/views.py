@@ -9,13 +9,14 @@ from io import BytesIO
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.uploads import content_type_of
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.orders import services
@@ -33,10 +34,6 @@ PDF_UNAVAILABLE = gettext_lazy(
 )
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _to_detail(order: Order) -> HttpResponse:
     return redirect("orders:detail", org_slug=order.organisation.slug, order_pk=order.pk)
 
@@ -46,20 +43,20 @@ def _file_stem(order: Order) -> str:
     return f"Приказ № {number} от {order.date:%d.%m.%Y}"
 
 
-def order_prepared(request: HttpRequest, order: Order) -> HttpResponse:
+def order_prepared(request: OrgRequest, order: Order) -> HttpResponse:
     """Where a page that prepared a draft order goes next: the order, to print for signing."""
     messages.success(
         request,
         _("The draft of order № %(number)s is ready: print it for signing.")
         % {"number": order.number},
     )
-    slug = request.org.organisation.slug  # type: ignore[attr-defined]
+    slug = request.org.organisation.slug
     return redirect("orders:detail", org_slug=slug, order_pk=order.pk)
 
 
 @org_view(Perm.ORDERS_VIEW)
-def order_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def order_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     orders = orders_of(ctx)
     years = sorted(set(orders.values_list("year", flat=True)), reverse=True)
     year, kind, status = (
@@ -90,8 +87,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.ORDERS_VIEW)
-def order_detail(request: HttpRequest, order_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def order_detail(request: OrgRequest, order_pk: int) -> HttpResponse:
+    ctx = request.org
     order = order_for(ctx, order_pk)
     subjects = [
         (subject.label, getattr(subject.target, "get_absolute_url", lambda: "")())
@@ -111,8 +108,8 @@ def order_detail(request: HttpRequest, order_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.ORDER_EDIT)
-def order_edit(request: HttpRequest, order_pk: int) -> HttpResponse:
-    order = order_for(_ctx(request), order_pk)
+def order_edit(request: OrgRequest, order_pk: int) -> HttpResponse:
+    order = order_for(request.org, order_pk)
     if not order.is_draft:
         messages.error(request, services.ORDER_MESSAGES["signed"])
         return _to_detail(order)
@@ -130,8 +127,8 @@ def order_edit(request: HttpRequest, order_pk: int) -> HttpResponse:
 
 @org_view(Perm.ORDER_EDIT)
 @require_POST
-def order_regenerate(request: HttpRequest, order_pk: int) -> HttpResponse:
-    order = order_for(_ctx(request), order_pk)
+def order_regenerate(request: OrgRequest, order_pk: int) -> HttpResponse:
+    order = order_for(request.org, order_pk)
     try:
         services.order_regenerate(order, by=request.user)
     except ValidationError as error:
@@ -144,8 +141,8 @@ def order_regenerate(request: HttpRequest, order_pk: int) -> HttpResponse:
 
 @org_view(Perm.ORDER_EDIT)
 @require_POST
-def order_delete(request: HttpRequest, order_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def order_delete(request: OrgRequest, order_pk: int) -> HttpResponse:
+    ctx = request.org
     order = order_for(ctx, order_pk)
     try:
         services.order_delete(order, by=request.user)
@@ -158,8 +155,8 @@ def order_delete(request: HttpRequest, order_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.ORDER_SIGN)
-def order_sign(request: HttpRequest, order_pk: int) -> HttpResponse:
-    order = order_for(_ctx(request), order_pk)
+def order_sign(request: OrgRequest, order_pk: int) -> HttpResponse:
+    order = order_for(request.org, order_pk)
     if not order.is_draft:
         messages.error(request, services.ORDER_MESSAGES["signed"])
         return _to_detail(order)
@@ -177,8 +174,8 @@ def order_sign(request: HttpRequest, order_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.ORDERS_VIEW)
-def order_document(request: HttpRequest, order_pk: int) -> HttpResponse:
-    order = order_for(_ctx(request), order_pk)
+def order_document(request: OrgRequest, order_pk: int) -> HttpResponseBase:
+    order = order_for(request.org, order_pk)
     if not order.document:
         raise Http404
     return FileResponse(
@@ -190,8 +187,8 @@ def order_document(request: HttpRequest, order_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.ORDERS_VIEW)
-def order_pdf(request: HttpRequest, order_pk: int) -> HttpResponse:
-    order = order_for(_ctx(request), order_pk)
+def order_pdf(request: OrgRequest, order_pk: int) -> HttpResponseBase:
+    order = order_for(request.org, order_pk)
     if not order.document:
         raise Http404
     with default_storage.open(order.document.name) as stored:
@@ -211,8 +208,8 @@ def order_pdf(request: HttpRequest, order_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.ORDERS_VIEW)
-def order_scan(request: HttpRequest, order_pk: int) -> HttpResponse:
-    order = order_for(_ctx(request), order_pk)
+def order_scan(request: OrgRequest, order_pk: int) -> HttpResponseBase:
+    order = order_for(request.org, order_pk)
     if not order.scan:
         raise Http404
     extension = order.scan.name.rsplit(".", 1)[-1]

@@ -4,14 +4,14 @@ import copy
 
 from django.conf import settings as django_settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nastavnik.accounts.access import invitations_of, memberships_of
 from nastavnik.accounts.services import roles_assignable_by
 from nastavnik.accounts.views import invitation_form
-from nastavnik.core.access import org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.orgs.forms import OrganisationForm
 from nastavnik.orgs.policy import Perm
 from nastavnik.orgs.services import organisation_update
@@ -19,10 +19,10 @@ from nastavnik.people.models import Person
 
 
 @org_view(Perm.MEMBERS_VIEW)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: OrgRequest) -> HttpResponse:
     """Accounts of the organisation with their roles; for those who manage members, also the
     pending invitations and the form to invite someone."""
-    ctx = request.org  # type: ignore[attr-defined]
+    ctx = request.org
     organisation = ctx.organisation
     memberships = (
         memberships_of(ctx)
@@ -39,7 +39,7 @@ def members(request: HttpRequest) -> HttpResponse:
             membership.user_id,
             {"user": membership.user, "person": people.get(membership.user_id), "roles": []},
         )
-        entry["roles"].append(membership)  # type: ignore[union-attr]
+        entry["roles"].append(membership)
     context: dict[str, object] = {"accounts": list(accounts.values())}
     if ctx.can(Perm.MEMBERS_MANAGE):
         context.update(
@@ -56,9 +56,9 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.ORGANISATION_EDIT)
-def settings(request: HttpRequest) -> HttpResponse:
+def settings(request: OrgRequest) -> HttpResponse:
     """The organisation's requisites (they head every document) and its time zone."""
-    organisation = request.org.organisation  # type: ignore[attr-defined]
+    organisation = request.org.organisation
     # A copy, so a rejected form does not blank the header of the page that shows the errors.
     form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
     if request.method == "POST" and form.is_valid():

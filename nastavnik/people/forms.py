@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.consents.rules import hidden_q
+from nastavnik.core.forms import model_choice_field
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import (
     ExternalCategory,
@@ -219,7 +220,7 @@ class GuardianPickForm(forms.Form):
         self.child = child
         # Only people of the child's organisation can be chosen: another organisation's pk is
         # "not a valid choice", exactly like a pk that does not exist.
-        self.fields["guardian"].queryset = (
+        model_choice_field(self, "guardian").queryset = (
             Person.objects.for_org(child.organisation)
             .exclude(kind=PersonKind.STUDENT)
             .exclude(pk=child.pk)

@@ -222,7 +222,7 @@ class _Errors:
 
     def raise_if_any(self) -> None:
         if self.by_field:
-            raise ValidationError(self.by_field)  # type: ignore[arg-type]
+            raise ValidationError(self.by_field)
 
 
 def find_duplicate(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nastavnik.consents.rules import consent_flags, consent_status, hidden_q
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.ids import possible_id
 from nastavnik.core.text import fold
 from nastavnik.orgs.policy import Perm
@@ -44,10 +44,6 @@ KIND_PLURALS = {
     PersonKind.GRADUATE: gettext_lazy("Graduates"),
     PersonKind.EXTERNAL: gettext_lazy("External people"),
 }
-
-
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
 
 
 def _list_queryset(ctx: OrgContext, kind: str) -> PersonQuerySet:
@@ -83,8 +79,8 @@ def _list_queryset(ctx: OrgContext, kind: str) -> PersonQuerySet:
 
 
 @org_view(Perm.PEOPLE_VIEW)
-def person_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def person_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     filterset = PersonFilter(request.GET or None, queryset=people_of(ctx))
     kind = filterset.kind_value
     filterset.queryset = _list_queryset(ctx, kind)
@@ -115,8 +111,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.PEOPLE_VIEW)
-def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def person_detail(request: OrgRequest, person_pk: int) -> HttpResponse:
+    ctx = request.org
     person = person_for(ctx, person_pk)
     consents = consent_status(person)
     if consents.hidden:
@@ -175,8 +171,8 @@ def _initial_kind(request: HttpRequest) -> str:
 
 
 @org_view(Perm.PEOPLE_EDIT)
-def person_create_view(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def person_create_view(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     form = PersonForm(
         request.POST or None,
         organisation=ctx.organisation,
@@ -196,8 +192,8 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.PEOPLE_EDIT)
-def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def person_edit(request: OrgRequest, person_pk: int) -> HttpResponse:
+    ctx = request.org
     person = person_for(ctx, person_pk)
     if refused := _refuse_if_hidden(request, ctx, person):
         return refused
@@ -238,8 +234,8 @@ def _guardian_candidates(child: Person, query: str) -> tuple[list[Person], bool]
 
 
 @org_view(Perm.PEOPLE_EDIT)
-def guardian_add(request: HttpRequest, person_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def guardian_add(request: OrgRequest, person_pk: int) -> HttpResponse:
+    ctx = request.org
     child = person_for(ctx, person_pk)
     if refused := _refuse_if_hidden(request, ctx, child):
         return refused
@@ -308,8 +304,8 @@ def _guardian_added(request: HttpRequest, ctx: OrgContext, link: GuardianLink) -
 
 @org_view(Perm.PEOPLE_EDIT)
 @require_POST
-def guardian_remove(request: HttpRequest, person_pk: int, link_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def guardian_remove(request: OrgRequest, person_pk: int, link_pk: int) -> HttpResponse:
+    ctx = request.org
     child = person_for(ctx, person_pk)
     link = guardian_link_for(ctx, child, link_pk)
     guardian_link_remove(link, by=request.user)

@@ -316,7 +316,7 @@ def clean_item(
         except ValidationError as error:
             errors.setdefault("evidence", []).extend(error.error_list)
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
     clean = {
         "section": section,
         "text": text,

@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt, refuse
 from nastavnik.core.uploads import content_type_of
 from nastavnik.mentorships.access import Side, mentorships_of, side_of, with_people, workable_for
@@ -36,12 +37,8 @@ from nastavnik.programmes.models import PlanSection
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
-def _pair(request: HttpRequest, mentorship_pk: int) -> Mentorship:
-    return workable_for(_ctx(request), request.user, mentorship_pk)  # type: ignore[arg-type]
+def _pair(request: OrgRequest, mentorship_pk: int) -> Mentorship:
+    return workable_for(request.org, request.user, mentorship_pk)
 
 
 def _plan_of(mentorship: Mentorship) -> DevelopmentPlan | None:
@@ -68,10 +65,10 @@ def _item_form_data(item: PlanItem) -> dict[str, Any]:
 
 
 @org_view(Perm.PAIR_WORK)
-def plan_detail(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def plan_detail(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = _pair(request, mentorship_pk)
-    side = side_of(ctx, request.user, mentorship)  # type: ignore[arg-type]
+    side = side_of(ctx, request.user, mentorship)
     plan = _plan_of(mentorship)
     today = org_today(ctx.organisation)
     context: dict[str, Any] = {
@@ -112,7 +109,7 @@ def plan_detail(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 
 @org_view(Perm.PAIR_WORK)
 @require_POST
-def plan_start(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+def plan_start(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = _pair(request, mentorship_pk)
     try:
         plan = services.plan_start(
@@ -146,7 +143,7 @@ def _item_page(
 
 
 @org_view(Perm.PAIR_WORK)
-def item_add(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+def item_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = _pair(request, mentorship_pk)
     plan = _plan_of(mentorship)
     if plan is None:
@@ -162,8 +159,8 @@ def item_add(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PAIR_WORK)
-def item_edit(request: HttpRequest, plan_item_pk: int) -> HttpResponse:
-    item = plan_item_for(_ctx(request), request.user, plan_item_pk)  # type: ignore[arg-type]
+def item_edit(request: OrgRequest, plan_item_pk: int) -> HttpResponse:
+    item = plan_item_for(request.org, request.user, plan_item_pk)
     mentorship = _pair(request, item.plan.mentorship_id)
     form = PlanItemForm(request.POST or None, request.FILES or None, initial=_item_form_data(item))
     if request.method == "POST" and form.is_valid():
@@ -176,8 +173,8 @@ def item_edit(request: HttpRequest, plan_item_pk: int) -> HttpResponse:
 
 @org_view(Perm.PAIR_WORK)
 @require_POST
-def item_delete(request: HttpRequest, plan_item_pk: int) -> HttpResponse:
-    item = plan_item_for(_ctx(request), request.user, plan_item_pk)  # type: ignore[arg-type]
+def item_delete(request: OrgRequest, plan_item_pk: int) -> HttpResponse:
+    item = plan_item_for(request.org, request.user, plan_item_pk)
     mentorship = item.plan.mentorship
     try:
         services.item_delete(item, by=request.user)
@@ -189,8 +186,8 @@ def item_delete(request: HttpRequest, plan_item_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PAIR_WORK)
-def item_evidence(request: HttpRequest, plan_item_pk: int) -> HttpResponse:
-    item = plan_item_for(_ctx(request), request.user, plan_item_pk)  # type: ignore[arg-type]
+def item_evidence(request: OrgRequest, plan_item_pk: int) -> HttpResponseBase:
+    item = plan_item_for(request.org, request.user, plan_item_pk)
     name = item.evidence.name
     if not name:
         raise Http404
@@ -205,8 +202,8 @@ def item_evidence(request: HttpRequest, plan_item_pk: int) -> HttpResponse:
 
 @org_view(Perm.PAIR_WORK)
 @require_POST
-def comment_add(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def comment_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = _pair(request, mentorship_pk)
     plan = _plan_of(mentorship)
     if plan is None:
@@ -225,8 +222,8 @@ def comment_add(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
             plan,
             form.cleaned_data["text"],
             item=item,
-            side=side_of(ctx, request.user, mentorship),  # type: ignore[arg-type]
-            by=request.user,  # type: ignore[arg-type]
+            side=side_of(ctx, request.user, mentorship),
+            by=request.user,
         )
     except ValidationError as error:
         refuse(request, error)
@@ -237,8 +234,8 @@ def comment_add(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 
 @org_view(Perm.PAIR_WORK)
 @require_POST
-def contact_set(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def contact_set(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
+    ctx = request.org
     mentorship = _pair(request, mentorship_pk)
     plan = _plan_of(mentorship)
     if plan is None:
@@ -253,8 +250,8 @@ def contact_set(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
         services.contact_set(
             plan,
             form.cleaned_data["mentor_contact"],
-            side=side_of(ctx, request.user, mentorship),  # type: ignore[arg-type]
-            by=request.user,  # type: ignore[arg-type]
+            side=side_of(ctx, request.user, mentorship),
+            by=request.user,
         )
     except ValidationError as error:
         refuse(request, error)
@@ -264,7 +261,7 @@ def contact_set(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PAIR_WORK)
-def plan_docx(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+def plan_docx(request: OrgRequest, mentorship_pk: int) -> HttpResponseBase:
     mentorship = _pair(request, mentorship_pk)
     plan = _plan_of(mentorship)
     if plan is None:
@@ -279,10 +276,10 @@ def plan_docx(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MENTORSHIPS_VIEW)
-def plan_overview(request: HttpRequest) -> HttpResponse:
+def plan_overview(request: OrgRequest) -> HttpResponse:
     """The curator's view of every pair's plan in the running programme: who has none yet,
     how far each has got, what is overdue."""
-    ctx = _ctx(request)
+    ctx = request.org
     today = org_today(ctx.organisation)
     programme = current_programme(ctx, today)
     rows = []

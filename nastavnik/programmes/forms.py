@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, StaffChoiceField, UploadField
+from nastavnik.core.forms import (
+    DATE_WIDGET,
+    RuleErrorsMixin,
+    StaffChoiceField,
+    UploadField,
+    choice_field,
+    model_choice_field,
+)
 from nastavnik.core.uploads import check_scan, scan_help_text
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person, PersonKind
@@ -51,13 +58,13 @@ class ProgrammeCreateForm(RuleErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, years: list[int], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["academic_year"].choices = [(y, f"{y}/{y + 1}") for y in years]
-        self.fields["source"].queryset = (
+        choice_field(self, "academic_year").choices = [(y, f"{y}/{y + 1}") for y in years]
+        model_choice_field(self, "source").queryset = (
             Programme.objects.for_org(organisation)
             .select_related("academic_year")
             .order_by("-academic_year__start_year")
         )
-        self.fields["source"].label_from_instance = lambda p: p.academic_year.label
+        model_choice_field(self, "source").label_from_instance = lambda p: p.academic_year.label
 
     def clean_academic_year(self) -> AcademicYear:
         return AcademicYear.objects.get_or_create(start_year=self.cleaned_data["academic_year"])[0]
@@ -78,7 +85,7 @@ class ProgrammeEditForm(RuleErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["curator"].queryset = staff_of(self.instance.organisation)
+        model_choice_field(self, "curator").queryset = staff_of(self.instance.organisation)
         if not self.instance.is_draft:
             # Approved content stays as the order approved it; the curator may still change.
             for name in ("explanatory_note", "goal", "tasks", "expected_results"):
@@ -91,7 +98,7 @@ class FormAddForm(RuleErrorsMixin, forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any):
         super().__init__(*args, **kwargs)
         chosen = programme.chosen_forms.values("form_id")
-        self.fields["form"].queryset = MentoringForm.objects.available_to(
+        model_choice_field(self, "form").queryset = MentoringForm.objects.available_to(
             programme.organisation
         ).exclude(pk__in=chosen)
 
@@ -141,10 +148,12 @@ class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["role_models"].queryset = RoleModel.objects.available_to(
+        model_choice_field(self, "role_models").queryset = RoleModel.objects.available_to(
             chosen.organisation
         ).filter(form_id=chosen.form_id)
-        self.fields["role_models"].label_from_instance = lambda m: f"{m.name} — {m.goal}"
+        model_choice_field(self, "role_models").label_from_instance = lambda m: (
+            f"{m.name} — {m.goal}"
+        )
 
 
 class PlanItemForm(forms.Form):
@@ -169,7 +178,7 @@ class TeamMemberForm(RuleErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = staff_of(programme.organisation).exclude(
+        model_choice_field(self, "person").queryset = staff_of(programme.organisation).exclude(
             pk__in=programme.team.values("person_id")
         )
 
@@ -231,7 +240,7 @@ class EventForm(RuleErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_person"].queryset = staff_of(organisation)
+        model_choice_field(self, "responsible_person").queryset = staff_of(organisation)
 
 
 class EventMoveForm(RuleErrorsMixin, forms.Form):

@@ -439,7 +439,7 @@ def typical_plan_save(
             )
         )
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
     chosen.plan_items.all().delete()
     TypicalPlanItem.objects.bulk_create(rows)
     logger.info(
@@ -515,7 +515,7 @@ def _clean_partner(data: Mapping[str, Any]) -> dict[str, Any]:
             ValidationError(MESSAGES["agreement_dates"], code="agreement_dates")
         ]
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
     return clean
 
 
@@ -651,7 +651,7 @@ def _clean_event(programme: Programme, data: Mapping[str, Any]) -> dict[str, Any
     if person is not None and person.organisation_id != programme.organisation_id:
         errors["responsible_person"] = [ValidationError(MESSAGES["person"], code="person")]
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
     return {
         "stage": stage,
         "title": title,
@@ -695,7 +695,7 @@ def event_move(
     errors: dict[str, list[ValidationError]] = {}
     _check_dates(locked.academic_year, starts_on, due_on, errors)
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
     event.starts_on, event.due_on = starts_on, due_on  # type: ignore[assignment]
     event.save(update_fields=["starts_on", "due_on", "updated_at"])
     logger.info("roadmap event %s moved to %s by %s", event.pk, due_on, by)
@@ -727,7 +727,7 @@ def event_complete(
         except ValidationError as error:
             errors["file"] = error.error_list
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
     event.done_on, event.done_note, event.done_by = done_on, _text(note), by
     event.done_auto = False
     fields = ["done_on", "done_note", "done_by", "done_auto", "updated_at"]

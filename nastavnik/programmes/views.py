@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.catalogue.models import RoleModel
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.core.uploads import content_type_of
@@ -59,10 +60,6 @@ from nastavnik.programmes.timeline import build_timeline
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _url(name: str, programme: Programme, **kwargs: Any) -> str:
     return reverse(
         f"programmes:{name}",
@@ -88,8 +85,8 @@ def _safe(text: str) -> str:
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def programme_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def programme_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     programmes = (
         programmes_of(ctx)
         .select_related("approval_order", "curator")
@@ -107,8 +104,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _current_or_list(request: HttpRequest, then: str) -> HttpResponse:
-    ctx = _ctx(request)
+def _current_or_list(request: OrgRequest, then: str) -> HttpResponse:
+    ctx = request.org
     programme = current_programme(ctx, timezone.localdate())
     if programme is None:
         messages.info(request, _("There is no programme for this academic year yet."))
@@ -117,23 +114,23 @@ def _current_or_list(request: HttpRequest, then: str) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def current(request: HttpRequest) -> HttpResponse:
+def current(request: OrgRequest) -> HttpResponse:
     return _current_or_list(request, "detail")
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def current_roadmap(request: HttpRequest) -> HttpResponse:
+def current_roadmap(request: OrgRequest) -> HttpResponse:
     return _current_or_list(request, "roadmap")
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def current_stages(request: HttpRequest) -> HttpResponse:
+def current_stages(request: OrgRequest) -> HttpResponse:
     return _current_or_list(request, "stages")
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def programme_create(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def programme_create(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     this_year = AcademicYear.start_year_for(timezone.localdate())
     taken = set(programmes_of(ctx).values_list("academic_year__start_year", flat=True))
     years = [y for y in (this_year, this_year + 1) if y not in taken]
@@ -174,8 +171,8 @@ def _pending_approval(programme: Programme) -> Any:
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def programme_detail(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def programme_detail(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     chosen = programme.chosen_forms.select_related("form").prefetch_related(
         Prefetch(
@@ -210,8 +207,8 @@ def programme_detail(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def programme_edit(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     form = ProgrammeEditForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         data = {
@@ -234,8 +231,8 @@ def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.PROGRAMME_EDIT)
 @require_POST
-def programme_finish(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def programme_finish(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     try:
         services.programme_finish(programme, by=request.user)
     except ValidationError as error:
@@ -246,8 +243,8 @@ def programme_finish(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def programme_docx(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def programme_docx(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
+    programme = programme_for(request.org, programme_pk)
     name = f"Программа наставничества {programme.academic_year.label.replace('/', '-')}.docx"
     return _download(render_programme(programme), name, DOCX)
 
@@ -256,8 +253,8 @@ def programme_docx(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def programme_form_add(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def programme_form_add(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     form = FormAddForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         chosen = _attempt(
@@ -291,8 +288,8 @@ def programme_form_add(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def programme_form_edit(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
-    chosen = programme_form_for(_ctx(request), programme_form_pk)
+def programme_form_edit(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
+    chosen = programme_form_for(request.org, programme_form_pk)
     programme = chosen.programme
     form = ProgrammeFormForm(request.POST or None, chosen=chosen)
     if request.method == "POST" and form.is_valid():
@@ -320,8 +317,8 @@ def programme_form_edit(request: HttpRequest, programme_form_pk: int) -> HttpRes
 
 @org_view(Perm.PROGRAMME_EDIT)
 @require_POST
-def programme_form_remove(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
-    chosen = programme_form_for(_ctx(request), programme_form_pk)
+def programme_form_remove(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
+    chosen = programme_form_for(request.org, programme_form_pk)
     try:
         services.programme_form_remove(chosen, by=request.user)
     except ValidationError as error:
@@ -341,8 +338,8 @@ def _plan_initial(chosen: ProgrammeForm) -> list[dict[str, str]]:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def plan_edit(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
-    chosen = programme_form_for(_ctx(request), programme_form_pk)
+def plan_edit(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
+    chosen = programme_form_for(request.org, programme_form_pk)
     programme = chosen.programme
     formset = PlanFormSet(request.POST or None, initial=_plan_initial(chosen), prefix="plan")
     errors: list[str] = []
@@ -366,8 +363,8 @@ def plan_edit(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def team(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def team(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     can_edit = ctx.can(Perm.PROGRAMME_EDIT) and not programme.is_finished
     form = TeamMemberForm(request.POST or None, programme=programme) if can_edit else None
@@ -403,8 +400,8 @@ def team(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.PROGRAMME_EDIT)
 @require_POST
-def team_member_remove(request: HttpRequest, member_pk: int) -> HttpResponse:
-    member = team_member_for(_ctx(request), member_pk)
+def team_member_remove(request: OrgRequest, member_pk: int) -> HttpResponse:
+    member = team_member_for(request.org, member_pk)
     try:
         services.team_member_remove(member, by=request.user)
     except ValidationError as error:
@@ -417,8 +414,8 @@ def team_member_remove(request: HttpRequest, member_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def partners(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def partners(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     return render(
         request,
@@ -432,8 +429,8 @@ def partners(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def partner_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def partner_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         made = _attempt(
@@ -455,8 +452,8 @@ def partner_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def partner_edit(request: HttpRequest, partner_pk: int) -> HttpResponse:
-    partner = partner_for(_ctx(request), partner_pk)
+def partner_edit(request: OrgRequest, partner_pk: int) -> HttpResponse:
+    partner = partner_for(request.org, partner_pk)
     programme = partner.programme
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
@@ -485,8 +482,8 @@ def partner_edit(request: HttpRequest, partner_pk: int) -> HttpResponse:
 
 @org_view(Perm.PROGRAMME_EDIT)
 @require_POST
-def partner_delete(request: HttpRequest, partner_pk: int) -> HttpResponse:
-    partner = partner_for(_ctx(request), partner_pk)
+def partner_delete(request: OrgRequest, partner_pk: int) -> HttpResponse:
+    partner = partner_for(request.org, partner_pk)
     try:
         services.partner_delete(partner, by=request.user)
     except ValidationError as error:
@@ -503,8 +500,8 @@ ROADMAP_FILTERS = ("open", "overdue", "done")
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def roadmap(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def roadmap(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     today = timezone.localdate()
     # What the data show done reads done here too, and what was undone reopens.
@@ -536,8 +533,8 @@ def roadmap(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.PROGRAMME_EDIT)
 @require_POST
-def roadmap_generate(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def roadmap_generate(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     try:
         created = services.roadmap_generate(programme, by=request.user)
     except ValidationError as error:
@@ -552,22 +549,22 @@ def roadmap_generate(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def roadmap_docx(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def roadmap_docx(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
+    programme = programme_for(request.org, programme_pk)
     name = f"Дорожная карта {programme.academic_year.label.replace('/', '-')}.docx"
     return _download(render_roadmap(programme), name, DOCX)
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def roadmap_xlsx_view(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def roadmap_xlsx_view(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
+    programme = programme_for(request.org, programme_pk)
     name = f"Дорожная карта {programme.academic_year.label.replace('/', '-')}.xlsx"
     return _download(roadmap_xlsx(programme, timezone.localdate()), name, XLSX_CONTENT_TYPE)
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def timeline(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def timeline(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     return render(
         request,
         "programmes/timeline.html",
@@ -576,8 +573,8 @@ def timeline(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def stages(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def stages(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     pending = _pending_approval(programme) if ctx.can(Perm.ORDERS_VIEW) else None
     roadmap_refresh(programme, timezone.localdate())
@@ -606,8 +603,8 @@ def _event_form_initial(event: RoadmapEvent) -> dict[str, Any]:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def event_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = programme_for(_ctx(request), programme_pk)
+def event_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_for(request.org, programme_pk)
     initial = {"stage": request.GET.get("stage", "")}
     form = EventForm(request.POST or None, organisation=programme.organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -625,8 +622,8 @@ def event_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def event_edit(request: HttpRequest, event_pk: int) -> HttpResponse:
-    event = event_for(_ctx(request), event_pk)
+def event_edit(request: OrgRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.org, event_pk)
     programme = event.programme
     form = EventForm(
         request.POST or None,
@@ -654,8 +651,8 @@ def event_edit(request: HttpRequest, event_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def event_move(request: HttpRequest, event_pk: int) -> HttpResponse:
-    event = event_for(_ctx(request), event_pk)
+def event_move(request: OrgRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.org, event_pk)
     programme = event.programme
     form = EventMoveForm(
         request.POST or None, initial={"starts_on": event.starts_on, "due_on": event.due_on}
@@ -681,8 +678,8 @@ def event_move(request: HttpRequest, event_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PROGRAMME_EDIT)
-def event_done(request: HttpRequest, event_pk: int) -> HttpResponse:
-    event = event_for(_ctx(request), event_pk)
+def event_done(request: OrgRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.org, event_pk)
     programme = event.programme
     form = EventDoneForm(
         request.POST if request.method == "POST" else None,
@@ -711,9 +708,9 @@ def event_done(request: HttpRequest, event_pk: int) -> HttpResponse:
 
 
 def _event_action(
-    request: HttpRequest, event_pk: int, action: Callable[..., Any], done_message: str
+    request: OrgRequest, event_pk: int, action: Callable[..., Any], done_message: str
 ) -> HttpResponse:
-    event = event_for(_ctx(request), event_pk)
+    event = event_for(request.org, event_pk)
     try:
         action(event, by=request.user)
     except ValidationError as error:
@@ -725,21 +722,21 @@ def _event_action(
 
 @org_view(Perm.PROGRAMME_EDIT)
 @require_POST
-def event_reopen(request: HttpRequest, event_pk: int) -> HttpResponse:
+def event_reopen(request: OrgRequest, event_pk: int) -> HttpResponse:
     return _event_action(request, event_pk, services.event_reopen, _("The event is open again."))
 
 
 @org_view(Perm.PROGRAMME_EDIT)
 @require_POST
-def event_delete(request: HttpRequest, event_pk: int) -> HttpResponse:
+def event_delete(request: OrgRequest, event_pk: int) -> HttpResponse:
     return _event_action(
         request, event_pk, services.event_delete, _("The event is deleted from the roadmap.")
     )
 
 
 @org_view(Perm.PROGRAMME_VIEW)
-def event_file(request: HttpRequest, event_pk: int) -> HttpResponse:
-    event = event_for(_ctx(request), event_pk)
+def event_file(request: OrgRequest, event_pk: int) -> HttpResponseBase:
+    event = event_for(request.org, event_pk)
     if not event.done_file:
         raise Http404
     extension = event.done_file.name.rsplit(".", 1)[-1]
@@ -755,7 +752,7 @@ def event_file(request: HttpRequest, event_pk: int) -> HttpResponse:
 
 
 def _order_page(
-    request: HttpRequest,
+    request: OrgRequest,
     programme_pk: int,
     create: Callable[..., Any],
     title: str,
@@ -763,7 +760,7 @@ def _order_page(
     from nastavnik.orders.forms import OrderForm
     from nastavnik.orders.views import order_prepared
 
-    ctx = _ctx(request)
+    ctx = request.org
     programme = programme_for(ctx, programme_pk)
     form = OrderForm.for_new(ctx.organisation, timezone.localdate(), request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -784,7 +781,7 @@ def _order_page(
 
 
 @org_view(Perm.ORDER_EDIT)
-def approval_order_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+def approval_order_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
     return _order_page(
         request,
         programme_pk,
@@ -794,7 +791,7 @@ def approval_order_create(request: HttpRequest, programme_pk: int) -> HttpRespon
 
 
 @org_view(Perm.ORDER_EDIT)
-def curator_order_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+def curator_order_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
     return _order_page(
         request,
         programme_pk,

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, choice_field, model_choice_field
 from nastavnik.programmes.models import Programme
 from nastavnik.questionnaires.audiences import AUDIENCES
 from nastavnik.questionnaires.feeds import FEEDS
@@ -108,14 +108,14 @@ class QuestionForm(RuleErrorsMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["section"].choices = [
+        choice_field(self, "section").choices = [
             (s.pk, s.title or _("Section %(number)s") % {"number": s.position})
             for s in questionnaire.sections.all()
         ]
-        self.fields["pool"].choices = [("", "—")] + [
+        choice_field(self, "pool").choices = [("", "—")] + [
             (key, audience.label) for key, audience in AUDIENCES.items()
         ]
-        self.fields["show_if"].choices = [
+        choice_field(self, "show_if").choices = [
             (
                 q.text[:80],
                 [(f"{q.code}{SHOW_IF_SEPARATOR}{value}", label) for value, label in q.choices],
@@ -217,14 +217,14 @@ class CampaignForm(RuleErrorsMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].queryset = questionnaires
-        self.fields["audience"].choices = [
+        model_choice_field(self, "questionnaire").queryset = questionnaires
+        choice_field(self, "audience").choices = [
             (key, audience.label) for key, audience in AUDIENCES.items()
         ]
-        self.fields["class_name"].choices = [("", "—")] + [
+        choice_field(self, "class_name").choices = [("", "—")] + [
             (f"{grade}{letter}", f"{grade}{letter}") for grade, letter in classes_of(programme)
         ]
-        self.fields["form"].queryset = MentoringForm.objects.filter(
+        model_choice_field(self, "form").queryset = MentoringForm.objects.filter(
             pk__in=programme.chosen_forms.values("form_id")
         )
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
@@ -88,10 +89,6 @@ NEW_VERSION = gettext_lazy(
 )
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
     return FileResponse(
         BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
@@ -104,11 +101,11 @@ def _file_stem(title: str) -> str:
 
 
 def _to_questionnaire(
-    request: HttpRequest, questionnaire: Questionnaire, anchor: str = ""
+    request: OrgRequest, questionnaire: Questionnaire, anchor: str = ""
 ) -> HttpResponse:
     url = reverse(
         "questionnaires:detail",
-        kwargs={"org_slug": _ctx(request).organisation.slug, "questionnaire_pk": questionnaire.pk},
+        kwargs={"org_slug": request.org.organisation.slug, "questionnaire_pk": questionnaire.pk},
     )
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
@@ -127,8 +124,8 @@ def _saved(request: HttpRequest, writable: services.Writable, old: Questionnaire
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def questionnaire_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def questionnaire_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     rows = list(
         questionnaires_of(ctx)
         .latest()
@@ -151,8 +148,8 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
-def questionnaire_create(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def questionnaire_create(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     form = QuestionnaireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         made = _attempt(
@@ -229,8 +226,8 @@ def _outline(questionnaire: Questionnaire) -> list[SectionRow]:
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def questionnaire_detail(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def questionnaire_detail(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
+    ctx = request.org
     questionnaire = questionnaire_for(ctx, questionnaire_pk)
     newer = Questionnaire.objects.filter(previous=questionnaire).first()
     used = services.is_used(questionnaire)
@@ -262,8 +259,8 @@ def _editable_or_back(request: HttpRequest, questionnaire: Questionnaire) -> Htt
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
-def questionnaire_edit(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    questionnaire = questionnaire_for(_ctx(request), questionnaire_pk)
+def questionnaire_edit(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
+    questionnaire = questionnaire_for(request.org, questionnaire_pk)
     if (back := _editable_or_back(request, questionnaire)) is not None:
         return back
     form = QuestionnaireForm(
@@ -291,15 +288,15 @@ def questionnaire_edit(request: HttpRequest, questionnaire_pk: int) -> HttpRespo
             "form": form,
             "questionnaire": questionnaire,
             "title": _("Title and introduction"),
-            "back": questionnaire.url_in(_ctx(request).organisation.slug),
+            "back": questionnaire.url_in(request.org.organisation.slug),
         },
     )
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 @require_POST
-def questionnaire_copy(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def questionnaire_copy(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
+    ctx = request.org
     source = questionnaire_for(ctx, questionnaire_pk)
     made = services.questionnaire_copy(source, ctx.organisation, by=request.user)
     messages.success(request, _("This is the organisation's copy: edit it as you need."))
@@ -308,8 +305,8 @@ def questionnaire_copy(request: HttpRequest, questionnaire_pk: int) -> HttpRespo
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 @require_POST
-def questionnaire_delete(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def questionnaire_delete(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
+    ctx = request.org
     questionnaire = questionnaire_for(ctx, questionnaire_pk)
     previous = questionnaire.previous
     try:
@@ -324,14 +321,14 @@ def questionnaire_delete(request: HttpRequest, questionnaire_pk: int) -> HttpRes
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def questionnaire_docx_view(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def questionnaire_docx_view(request: OrgRequest, questionnaire_pk: int) -> HttpResponseBase:
+    ctx = request.org
     questionnaire = questionnaire_for(ctx, questionnaire_pk)
     content = questionnaire_docx(questionnaire, ctx.organisation)
     return _download(content, f"{_file_stem(questionnaire.title)}.docx", DOCX_CONTENT_TYPE)
 
 
-def _pdf_or_back(request: HttpRequest, docx: bytes, name: str, back: str) -> HttpResponse:
+def _pdf_or_back(request: HttpRequest, docx: bytes, name: str, back: str) -> HttpResponseBase:
     try:
         pdf = docx_to_pdf(docx)
     except PdfConversionError:
@@ -341,8 +338,8 @@ def _pdf_or_back(request: HttpRequest, docx: bytes, name: str, back: str) -> Htt
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def questionnaire_pdf_view(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def questionnaire_pdf_view(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
+    ctx = request.org
     questionnaire = questionnaire_for(ctx, questionnaire_pk)
     return _pdf_or_back(
         request,
@@ -356,8 +353,8 @@ def questionnaire_pdf_view(request: HttpRequest, questionnaire_pk: int) -> HttpR
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
-def section_create(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    questionnaire = questionnaire_for(_ctx(request), questionnaire_pk)
+def section_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
+    questionnaire = questionnaire_for(request.org, questionnaire_pk)
     if (back := _editable_or_back(request, questionnaire)) is not None:
         return back
     form = SectionForm(request.POST or None)
@@ -377,14 +374,14 @@ def section_create(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
             "form": form,
             "questionnaire": questionnaire,
             "title": _("New section"),
-            "back": questionnaire.url_in(_ctx(request).organisation.slug),
+            "back": questionnaire.url_in(request.org.organisation.slug),
         },
     )
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
-def section_edit(request: HttpRequest, section_pk: int) -> HttpResponse:
-    section = section_for(_ctx(request), section_pk)
+def section_edit(request: OrgRequest, section_pk: int) -> HttpResponse:
+    section = section_for(request.org, section_pk)
     questionnaire = section.questionnaire
     form = SectionForm(
         request.POST or None, initial={"title": section.title, "intro": section.intro}
@@ -404,10 +401,10 @@ def section_edit(request: HttpRequest, section_pk: int) -> HttpResponse:
             "form": form,
             "questionnaire": questionnaire,
             "title": _("Section"),
-            "back": questionnaire.url_in(_ctx(request).organisation.slug),
+            "back": questionnaire.url_in(request.org.organisation.slug),
             "delete_url": reverse(
                 "questionnaires:section_delete",
-                kwargs={"org_slug": _ctx(request).organisation.slug, "section_pk": section.pk},
+                kwargs={"org_slug": request.org.organisation.slug, "section_pk": section.pk},
             ),
         },
     )
@@ -415,8 +412,8 @@ def section_edit(request: HttpRequest, section_pk: int) -> HttpResponse:
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 @require_POST
-def section_delete(request: HttpRequest, section_pk: int) -> HttpResponse:
-    section = section_for(_ctx(request), section_pk)
+def section_delete(request: OrgRequest, section_pk: int) -> HttpResponse:
+    section = section_for(request.org, section_pk)
     try:
         writable = services.section_delete(section, by=request.user)
     except ValidationError as error:
@@ -432,8 +429,8 @@ def _step(request: HttpRequest) -> int:
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 @require_POST
-def section_move(request: HttpRequest, section_pk: int) -> HttpResponse:
-    section = section_for(_ctx(request), section_pk)
+def section_move(request: OrgRequest, section_pk: int) -> HttpResponse:
+    section = section_for(request.org, section_pk)
     try:
         writable = services.section_move(section, _step(request), by=request.user)
     except ValidationError as error:
@@ -460,13 +457,13 @@ def _earlier(questionnaire: Questionnaire, question: Question | None) -> list[Qu
 
 
 def _question_page(
-    request: HttpRequest,
+    request: OrgRequest,
     form: QuestionForm,
     questionnaire: Questionnaire,
     title: str,
     question: Question | None = None,
 ) -> HttpResponse:
-    slug = _ctx(request).organisation.slug
+    slug = request.org.organisation.slug
     return render(
         request,
         "questionnaires/question_form.html",
@@ -486,8 +483,8 @@ def _question_page(
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
-def question_create(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    questionnaire = questionnaire_for(_ctx(request), questionnaire_pk)
+def question_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
+    questionnaire = questionnaire_for(request.org, questionnaire_pk)
     if (back := _editable_or_back(request, questionnaire)) is not None:
         return back
     section = request.GET.get("section")
@@ -510,8 +507,8 @@ def question_create(request: HttpRequest, questionnaire_pk: int) -> HttpResponse
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
-def question_edit(request: HttpRequest, question_pk: int) -> HttpResponse:
-    question = question_for(_ctx(request), question_pk)
+def question_edit(request: OrgRequest, question_pk: int) -> HttpResponse:
+    question = question_for(request.org, question_pk)
     questionnaire = question.questionnaire
     form = QuestionForm(
         request.POST or None,
@@ -533,8 +530,8 @@ def question_edit(request: HttpRequest, question_pk: int) -> HttpResponse:
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 @require_POST
-def question_delete(request: HttpRequest, question_pk: int) -> HttpResponse:
-    question = question_for(_ctx(request), question_pk)
+def question_delete(request: OrgRequest, question_pk: int) -> HttpResponse:
+    question = question_for(request.org, question_pk)
     try:
         writable = services.question_delete(question, by=request.user)
     except ValidationError as error:
@@ -546,8 +543,8 @@ def question_delete(request: HttpRequest, question_pk: int) -> HttpResponse:
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 @require_POST
-def question_move(request: HttpRequest, question_pk: int) -> HttpResponse:
-    question = question_for(_ctx(request), question_pk)
+def question_move(request: OrgRequest, question_pk: int) -> HttpResponse:
+    question = question_for(request.org, question_pk)
     try:
         writable = services.question_move(question, _step(request), by=request.user)
     except ValidationError as error:
@@ -564,8 +561,8 @@ def question_move(request: HttpRequest, question_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def campaign_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def campaign_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     today = timezone.localdate()
     programme = current_programme(ctx, today)
     rows: list[Campaign] = []
@@ -603,8 +600,8 @@ def _sendable(ctx: OrgContext) -> Any:
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
-def campaign_create(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def campaign_create(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     today = timezone.localdate()
     programme = current_programme(ctx, today)
     if programme is None:
@@ -676,8 +673,8 @@ def _progress(campaign: Campaign) -> dict[str, Any]:
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def campaign_detail(request: OrgRequest, campaign_pk: int) -> HttpResponse:
+    ctx = request.org
     campaign = campaign_for(ctx, campaign_pk)
     # Anonymous: counts only. Not even the list of the invited with when each was reminded or
     # given a code: only those still waiting are reminded, so that would tell who answered.
@@ -720,9 +717,9 @@ def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def campaign_progress(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def campaign_progress(request: OrgRequest, campaign_pk: int) -> HttpResponse:
     """The progress fragment the campaign page polls; a reload shows the same."""
-    campaign = campaign_for(_ctx(request), campaign_pk)
+    campaign = campaign_for(request.org, campaign_pk)
     return render(
         request,
         "questionnaires/_progress.html",
@@ -732,8 +729,8 @@ def campaign_progress(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
 @require_POST
-def campaign_close(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = campaign_for(_ctx(request), campaign_pk)
+def campaign_close(request: OrgRequest, campaign_pk: int) -> HttpResponse:
+    campaign = campaign_for(request.org, campaign_pk)
     try:
         campaign_services.campaign_close(campaign, by=request.user)
     except ValidationError as error:
@@ -745,8 +742,8 @@ def campaign_close(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
 @require_POST
-def campaign_remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = campaign_for(_ctx(request), campaign_pk)
+def campaign_remind(request: OrgRequest, campaign_pk: int) -> HttpResponse:
+    campaign = campaign_for(request.org, campaign_pk)
     try:
         count = campaign_services.campaign_remind(
             campaign, by=request.user, base_url=request.build_absolute_uri("/")
@@ -766,8 +763,8 @@ def campaign_remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     return redirect(campaign.get_absolute_url())
 
 
-def _slips(request: HttpRequest, campaign_pk: int, *, pdf: bool) -> HttpResponse:
-    campaign = campaign_for(_ctx(request), campaign_pk)
+def _slips(request: OrgRequest, campaign_pk: int, *, pdf: bool) -> HttpResponseBase:
+    campaign = campaign_for(request.org, campaign_pk)
 
     def render_slips(locked: Campaign, slips: list[campaign_services.Slip]) -> bytes:
         document = slips_docx(locked, slips)
@@ -791,20 +788,20 @@ def _slips(request: HttpRequest, campaign_pk: int, *, pdf: bool) -> HttpResponse
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
 @require_POST
-def campaign_slips_docx(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def campaign_slips_docx(request: OrgRequest, campaign_pk: int) -> HttpResponse:
     return _slips(request, campaign_pk, pdf=False)
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
 @require_POST
-def campaign_slips_pdf(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def campaign_slips_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponse:
     return _slips(request, campaign_pk, pdf=True)
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def campaign_questionnaire_docx(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def campaign_questionnaire_docx(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
     """The campaign's questionnaire on paper, with the people a ranking question lists."""
-    ctx = _ctx(request)
+    ctx = request.org
     campaign = campaign_for(ctx, campaign_pk)
     content = questionnaire_docx(
         campaign.questionnaire,
@@ -816,8 +813,8 @@ def campaign_questionnaire_docx(request: HttpRequest, campaign_pk: int) -> HttpR
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def campaign_questionnaire_pdf(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def campaign_questionnaire_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponse:
+    ctx = request.org
     campaign = campaign_for(ctx, campaign_pk)
     content = questionnaire_docx(
         campaign.questionnaire,
@@ -829,8 +826,8 @@ def campaign_questionnaire_pdf(request: HttpRequest, campaign_pk: int) -> HttpRe
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def campaign_results(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = campaign_for(_ctx(request), campaign_pk)
+def campaign_results(request: OrgRequest, campaign_pk: int) -> HttpResponse:
+    campaign = campaign_for(request.org, campaign_pk)
     progress = _progress(campaign)
     withheld = anonymity.withheld(campaign)
     return render(
@@ -842,7 +839,7 @@ def campaign_results(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "withheld": withheld,
             "anonymity_min": anonymity.minimum(),
             "progress": progress,
-            "can_export": _ctx(request).can(Perm.CAMPAIGNS_MANAGE) and withheld is None,
+            "can_export": request.org.can(Perm.CAMPAIGNS_MANAGE) and withheld is None,
         },
     )
 
@@ -866,8 +863,8 @@ def withheld_message(withheld: anonymity.Withheld) -> str:
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
-def campaign_export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = campaign_for(_ctx(request), campaign_pk)
+def campaign_export(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
+    campaign = campaign_for(request.org, campaign_pk)
     try:
         content = answers_xlsx(campaign)
     except anonymity.ResultsWithheld as refused:
@@ -928,9 +925,9 @@ def _entry_page(
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
-def invitation_enter(request: HttpRequest, survey_invitation_pk: int) -> HttpResponse:
+def invitation_enter(request: OrgRequest, survey_invitation_pk: int) -> HttpResponse:
     """The curator types in the paper answers of one invitation (a campaign with names)."""
-    invitation = invitation_for(_ctx(request), survey_invitation_pk)
+    invitation = invitation_for(request.org, survey_invitation_pk)
     campaign = invitation.campaign
     if campaign.anonymous:
         raise Http404
@@ -948,9 +945,9 @@ def invitation_enter(request: HttpRequest, survey_invitation_pk: int) -> HttpRes
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
-def campaign_enter(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def campaign_enter(request: OrgRequest, campaign_pk: int) -> HttpResponse:
     """The curator types in an anonymous paper form."""
-    campaign = campaign_for(_ctx(request), campaign_pk)
+    campaign = campaign_for(request.org, campaign_pk)
     if not campaign.anonymous:
         raise Http404
     if campaign.closed_at is not None:
@@ -965,8 +962,8 @@ def campaign_enter(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def response_detail(request: HttpRequest, response_pk: int) -> HttpResponse:
-    response = response_for(_ctx(request), response_pk)
+def response_detail(request: OrgRequest, response_pk: int) -> HttpResponse:
+    response = response_for(request.org, response_pk)
     campaign = response.campaign
     # One anonymous response on its own is one person's answers, whatever the count: the
     # results page is the only way to them.

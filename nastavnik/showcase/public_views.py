@@ -16,6 +16,7 @@ from io import BytesIO
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -141,7 +142,7 @@ def _year(programme: Programme) -> str:
 
 
 @revalidated
-def programme_docx(request: HttpRequest, page: PublicPage, today: Any) -> HttpResponse:
+def programme_docx(request: HttpRequest, page: PublicPage, today: Any) -> HttpResponseBase:
     programme = _approved_programme(page, today)
     context = programme_context(programme)
     context.update(curator=None, curator_position="", team=[])
@@ -154,7 +155,7 @@ def programme_docx(request: HttpRequest, page: PublicPage, today: Any) -> HttpRe
 
 
 @revalidated
-def roadmap_docx(request: HttpRequest, page: PublicPage, today: Any) -> HttpResponse:
+def roadmap_docx(request: HttpRequest, page: PublicPage, today: Any) -> HttpResponseBase:
     programme = _approved_programme(page, today)
     context = roadmap_context(programme)
     for stage in context["stages"]:

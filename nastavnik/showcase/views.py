@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
@@ -20,17 +20,13 @@ from nastavnik.showcase.access import announcement_for, announcements_of
 from nastavnik.showcase.forms import AnnouncementForm, PublicPageForm
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
-def _settings_url(request: HttpRequest) -> str:
-    return reverse("showcase:settings", kwargs={"org_slug": _ctx(request).organisation.slug})
+def _settings_url(request: OrgRequest) -> str:
+    return reverse("showcase:settings", kwargs={"org_slug": request.org.organisation.slug})
 
 
 @org_view(Perm.PUBLIC_PAGE_EDIT)
-def page_settings(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def page_settings(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     organisation = ctx.organisation
     page = services.page_of(organisation)
     initial = {"enabled": page.enabled, "intro": page.intro, "contact": page.contact}
@@ -73,8 +69,8 @@ def _announcement_page(request: HttpRequest, form: AnnouncementForm, title: str)
 
 
 @org_view(Perm.PUBLIC_PAGE_EDIT)
-def announcement_add(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def announcement_add(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = attempt(
@@ -90,8 +86,8 @@ def announcement_add(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.PUBLIC_PAGE_EDIT)
-def announcement_edit(request: HttpRequest, announcement_pk: int) -> HttpResponse:
-    announcement = announcement_for(_ctx(request), announcement_pk)
+def announcement_edit(request: OrgRequest, announcement_pk: int) -> HttpResponse:
+    announcement = announcement_for(request.org, announcement_pk)
     initial: dict[str, Any] = {
         field: getattr(announcement, field) for field in services.ANNOUNCEMENT_FIELDS
     }
@@ -106,8 +102,8 @@ def announcement_edit(request: HttpRequest, announcement_pk: int) -> HttpRespons
 
 @org_view(Perm.PUBLIC_PAGE_EDIT)
 @require_POST
-def announcement_delete(request: HttpRequest, announcement_pk: int) -> HttpResponse:
-    announcement = announcement_for(_ctx(request), announcement_pk)
+def announcement_delete(request: OrgRequest, announcement_pk: int) -> HttpResponse:
+    announcement = announcement_for(request.org, announcement_pk)
     services.announcement_delete(announcement)
     messages.success(request, _("The announcement is deleted."))
     return redirect(_settings_url(request))

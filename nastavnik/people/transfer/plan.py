@@ -204,7 +204,7 @@ def check_lengths(data: dict[str, Any]) -> None:
             except ValidationError as error:
                 errors[name] = [error]
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise ValidationError(errors)
 
 
 def fingerprint(organisation: Organisation) -> list[str]:

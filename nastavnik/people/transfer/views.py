@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.uploads import upload_limit
 from nastavnik.core.worker import WaitingTasks, tasks_waiting_for_worker
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
@@ -52,10 +52,6 @@ RECENT_JOBS = 10
 _MAPPABLE = (ImportStatus.MAPPING, ImportStatus.PREVIEWED)
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _to_job(ctx: OrgContext, job: ImportJob) -> HttpResponse:
     return redirect("people:import_job", org_slug=ctx.organisation.slug, job_pk=job.pk)
 
@@ -64,8 +60,8 @@ def _to_job(ctx: OrgContext, job: ImportJob) -> HttpResponse:
 # import's own limit while they arrive.
 @upload_limit(max_file_bytes)
 @org_view(Perm.PEOPLE_IMPORT)
-def import_upload(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def import_upload(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     kind = request.GET.get("kind", "")
     form = ImportUploadForm(
         request.POST or None,
@@ -78,7 +74,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 ctx.organisation,
                 form.cleaned_data["kind"],
                 form.cleaned_data["file"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 language=getattr(request, "LANGUAGE_CODE", None),
             )
         except ValidationError as error:
@@ -104,8 +100,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.PEOPLE_IMPORT)
-def import_columns(request: HttpRequest, job_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def import_columns(request: OrgRequest, job_pk: int) -> HttpResponse:
+    ctx = request.org
     job = import_job_for(ctx, job_pk)
     if job.status not in _MAPPABLE:
         return _to_job(ctx, job)
@@ -135,7 +131,7 @@ def import_columns(request: HttpRequest, job_pk: int) -> HttpResponse:
     form = ColumnsForm(None if rereading else data, kind=job.kind, columns=columns, initial=initial)
     if data is not None and not rereading and form.is_valid():
         try:
-            import_job_set_mapping(job, line, form.mapping, by=request.user)  # type: ignore[arg-type]
+            import_job_set_mapping(job, line, form.mapping, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -155,8 +151,8 @@ def import_columns(request: HttpRequest, job_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PEOPLE_IMPORT)
-def import_job(request: HttpRequest, job_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def import_job(request: OrgRequest, job_pk: int) -> HttpResponse:
+    ctx = request.org
     # A job whose worker died is noticed here too, so it shows even when no worker runs.
     job = import_job_settle_if_lost(import_job_for(ctx, job_pk))
     # Running but not renewed lately: still waiting in the queue for a worker.
@@ -210,14 +206,14 @@ def _waiting_for_worker(job: ImportJob) -> WaitingTasks | None:
 
 @org_view(Perm.PEOPLE_IMPORT)
 @require_POST
-def import_confirm(request: HttpRequest, job_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def import_confirm(request: OrgRequest, job_pk: int) -> HttpResponse:
+    ctx = request.org
     job = import_job_for(ctx, job_pk)
     try:
         job = import_job_confirm(
             job,
             skip_invalid=request.POST.get("skip_invalid") == "on",
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -228,11 +224,11 @@ def import_confirm(request: HttpRequest, job_pk: int) -> HttpResponse:
 
 @org_view(Perm.PEOPLE_IMPORT)
 @require_POST
-def import_discard(request: HttpRequest, job_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def import_discard(request: OrgRequest, job_pk: int) -> HttpResponse:
+    ctx = request.org
     job = import_job_settle_if_lost(import_job_for(ctx, job_pk))
     try:
-        import_job_discard(job, by=request.user)  # type: ignore[arg-type]
+        import_job_discard(job, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _to_job(ctx, job)
@@ -241,9 +237,9 @@ def import_discard(request: HttpRequest, job_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.PEOPLE_EXPORT)
-def people_export(request: HttpRequest) -> HttpResponse:
+def people_export(request: OrgRequest) -> HttpResponse:
     """The list as the registry page shows it with the same filters, as an XLSX workbook."""
-    ctx = _ctx(request)
+    ctx = request.org
     filterset = PersonFilter(request.GET or None, queryset=people_of(ctx))
     kind = filterset.kind_value
     filterset.queryset = _list_queryset(ctx, kind)
