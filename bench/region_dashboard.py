@@ -152,6 +152,7 @@ def main() -> int:
     parser.add_argument("--mentors", type=int, default=80_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="20 organisations, 4,000 mentees")
+    parser.add_argument("--profile", action="store_true", help="where the report spends its time")
     args = parser.parse_args()
     if args.quick:
         args.orgs, args.mentees, args.mentors = 20, 4000, 1600
@@ -195,7 +196,15 @@ def main() -> int:
 
         report = RegionReport.objects.create(created_by=user, language="ru")
         started = time.perf_counter()
-        report = report_build(report)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            report = profiler.runcall(report_build, report)
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(40)
+        else:
+            report = report_build(report)
         report_s = time.perf_counter() - started
         assert report.status == ReportStatus.DONE, report.error
         print(f"report: {report_s:.2f} s, {report.docx.size} B DOCX, {report.xlsx.size} B XLSX")

@@ -39,10 +39,9 @@ class RegionReport(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
-    organisations_total = models.PositiveIntegerField(default=0)
-    organisations_done = models.PositiveIntegerField(default=0)
-    # {organisation pk: rows breaking a rule}: the dashboard shows the latest.
-    compliance = models.JSONField(default=dict, blank=True)
+    # The steps of the work (`tasks.STEPS`) and how many are done, for the progress bar.
+    steps_total = models.PositiveSmallIntegerField(default=0)
+    steps_done = models.PositiveSmallIntegerField(default=0)
     docx = models.FileField(upload_to=_report_path, blank=True)
     xlsx = models.FileField(upload_to=_report_path, blank=True)
     error = models.TextField(blank=True)
@@ -69,9 +68,9 @@ class RegionReport(models.Model):
 
     @property
     def percent(self) -> int:
-        if not self.organisations_total:
+        if not self.steps_total:
             return 0
-        return min(100, round(100 * self.organisations_done / self.organisations_total))
+        return min(100, round(100 * self.steps_done / self.steps_total))
 
 
 class ReportFormat(models.TextChoices):

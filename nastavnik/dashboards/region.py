@@ -11,9 +11,10 @@ a staff member is covered when they were a mentee, the current mentor or a repla
 such a mentorship; the target of a year is the organisation's own row, else the default rows —
 which are the region's own target here (seed 004: 10 → 70 %).
 
-The compliance count runs every check of the registry on each organisation (a dozen queries
-each): it is computed by the regional report in the background (`report_figures`), and the
-page shows the figure of the latest report.
+The compliance count of each organisation is the one kept when it was last counted
+(`compliance.models.ComplianceTally`: the organisation's own pages and a daily command count
+it); running the registry's checks on every organisation of a region while its operator waits
+would take minutes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
@@ -29,6 +30,7 @@ from django.db.models.functions import Coalesce
 
 from nastavnik.assessments.models import Measure, Phase
 from nastavnik.catalogue.models import MentoringKind
+from nastavnik.compliance.models import ComplianceTally
 from nastavnik.indicators.deadlines import deadline_counted, deadline_on_or_after, previous_deadline
 from nastavnik.indicators.models import HalfYearSnapshot
 from nastavnik.indicators.targets import Target, Targets, default_targets, targets_of_many
@@ -122,6 +124,7 @@ class OrgFigures:
     respondents: int = 0
     overdue_events: int = 0
     half_year_missed: bool = False
+    # None: never counted yet.
     compliance: int | None = None
 
     @property
@@ -206,6 +209,9 @@ class RegionFigures:
     impact: list[ImpactFigures] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
     half_year_deadline: date | None = None
+    # The oldest of the compliance counts shown, and how many organisations have none yet.
+    compliance_counted_at: datetime | None = None
+    compliance_missing: int = 0
 
     @property
     def year_label(self) -> str:
@@ -395,11 +401,9 @@ def _trend(ids: list[int]) -> list[TrendPoint]:
     return [TrendPoint(deadline, *sums[deadline]) for deadline in sorted(sums)]
 
 
-def region_figures(
-    organisations: QuerySet[Organisation], today: date, compliance: dict[int, int] | None = None
-) -> RegionFigures:
-    """The figures of `organisations` for the academic year of `today`: thirteen queries,
-    whatever their number. `compliance`: counts by organisation, when known."""
+def region_figures(organisations: QuerySet[Organisation], today: date) -> RegionFigures:
+    """The figures of `organisations` for the academic year of `today`: fourteen queries,
+    whatever their number."""
     start_year = AcademicYear.start_year_for(today)
     rows = list(
         organisations.order_by("municipality__name", "short_name", "pk").values_list(
@@ -431,8 +435,13 @@ def region_figures(
         target = targets[pk].for_year(start_year)
         o.students_target = target.students_percent if target else None
         o.teachers_target = target.teachers_percent if target else None
-        if compliance is not None:
-            o.compliance = compliance.get(pk, 0)
+    tallies = list(
+        ComplianceTally.objects.filter(organisation_id__in=ids).values_list(
+            "organisation_id", "broken", "counted_at"
+        )
+    )
+    for pk, broken, _counted_at in tallies:
+        figures[pk].compliance = broken
     total = OrgFigures(0, "", "", "")
     for o in figures.values():
         total.add(o)
@@ -451,4 +460,6 @@ def region_figures(
         impact=_impact(ids, start_year),
         trend=_trend(ids),
         half_year_deadline=deadline,
+        compliance_counted_at=min((at for _pk, _n, at in tallies), default=None),
+        compliance_missing=len(ids) - len(tallies),
     )

@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -157,25 +156,13 @@ def _latest_report(request: HttpRequest) -> RegionReport | None:
     return RegionReport.objects.filter(created_by=request.user).first()
 
 
-def _compliance(report: RegionReport | None) -> dict[int, int] | None:
-    if report is None or report.status != ReportStatus.DONE:
-        return None
-    return {int(pk): n for pk, n in report.compliance.items()}
-
-
 @account_view
 def region_dashboard(request: HttpRequest) -> HttpResponse:
     """The figures of the organisations the operator covers, filtered by municipality and kind."""
     scope = _scope(request)
     form, municipality, kind = _filtered(scope, request.GET)
     latest = _latest_report(request)
-    done = (
-        RegionReport.objects.filter(created_by=request.user, status=ReportStatus.DONE)
-        .only("pk", "compliance", "finished_at", "status")
-        .first()
-    )
-    organisations: QuerySet[Any] = scope.organisations(municipality, kind)
-    figures = region_figures(organisations, timezone.localdate(), _compliance(done))
+    figures = region_figures(scope.organisations(municipality, kind), timezone.localdate())
     page = Paginator(figures.organisations, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -203,7 +190,6 @@ def region_dashboard(request: HttpRequest) -> HttpResponse:
                 for i in figures.impact
             ],
             "latest": latest,
-            "compliance_report": done,
         },
     )
 

@@ -151,8 +151,9 @@ def summary(figures: RegionFigures) -> list[str]:
         f"Целевого охвата обучающихся достигли {len(met)} из "
         f"{pluralize(n, 'организации', 'организаций', 'организаций')}."
     )
-    if not is_small(total.pairs + total.groups):
-        lines.append(f"Наставнических пар: {total.pairs}, групп: {total.groups}.")
+    lines.append(
+        f"Наставнических пар: {count_cell(total.pairs)}, групп: {count_cell(total.groups)}."
+    )
     missed = figures.missed_half_year
     if missed:
         lines.append(

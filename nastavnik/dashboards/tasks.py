@@ -1,27 +1,21 @@
 """The regional report runs in the background (`manage.py db_worker`), holding a lease while it
-runs (core.jobs); its page polls the progress.
-
-The progress is the compliance count, one organisation at a time (the dozen queries of the
-registry each); then the figures of all of them in a fixed number of queries, and the two files.
-A report whose worker died is marked failed: it wrote nothing but its own row, so the operator
-simply starts another.
+runs (core.jobs); its page polls the progress through the steps: the figures (a fixed number of
+queries for the whole region), the DOCX, the XLSX. A report whose worker died is marked failed:
+it wrote nothing but its own row, so the operator simply starts another.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime
 
 from django.core.files.base import ContentFile
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from nastavnik.accounts.models import User
-from nastavnik.compliance.registry import broken_count, run_checks
-from nastavnik.compliance.report import scope_for
 from nastavnik.core.jobs import is_lost, lease_kept, task_mark_lost
 from nastavnik.dashboards.models import RegionReport, ReportStatus
 from nastavnik.dashboards.region import operator_scope, region_figures
@@ -30,61 +24,55 @@ from nastavnik.orgs.models import Organisation
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_SECONDS = 0.5
+STEPS = 3  # the figures, the DOCX, the XLSX
 
 
-def _organisations(report: RegionReport) -> list[Organisation] | None:
+def _organisations(report: RegionReport) -> QuerySet[Organisation] | None:
+    """The organisations of the report, as its operator covers them now (None: no longer)."""
     scope = operator_scope(report.created_by)
     if scope is None:
         return None
     if report.municipality is not None and report.municipality not in scope.municipalities:
         return None
-    return list(scope.organisations(report.municipality, report.kind).order_by("pk"))
+    return scope.organisations(report.municipality, report.kind)
 
 
-def _compliance(report: RegionReport, organisations: list[Organisation]) -> dict[int, int]:
-    """Every check on each organisation (read only: the roadmaps are not refreshed here)."""
-    counts: dict[int, int] = {}
-    last = time.monotonic()
-    for done, organisation in enumerate(organisations, start=1):
-        today = timezone.localdate()
-        counts[organisation.pk] = broken_count(run_checks(scope_for(organisation, today)))
-        if time.monotonic() - last >= PROGRESS_SECONDS or done == len(organisations):
-            last = time.monotonic()
-            RegionReport.objects.filter(pk=report.pk).update(organisations_done=done)
-    return counts
+def _step(report: RegionReport, done: int) -> None:
+    # Outside any transaction of the work, so the page polling the report sees it move.
+    RegionReport.objects.filter(pk=report.pk).update(steps_done=done, updated_at=timezone.now())
 
 
 def report_build(report: RegionReport) -> RegionReport:
     """Compute and write the report's files; the row says how it went."""
-    RegionReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING)
+    RegionReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, steps_total=STEPS, steps_done=0
+    )
     organisations = _organisations(report)
     if organisations is None:
         # The operator's role was taken away while the report waited.
         RegionReport.objects.filter(pk=report.pk).update(
-            status=ReportStatus.FAILED, error=_("You no longer cover these organisations.")
+            status=ReportStatus.FAILED,
+            error=_("You no longer cover these organisations."),
+            finished_at=timezone.now(),
         )
         report.refresh_from_db()
         return report
-    RegionReport.objects.filter(pk=report.pk).update(organisations_total=len(organisations))
-    compliance = _compliance(report, organisations)
-    ids = [o.pk for o in organisations]
-    figures = region_figures(
-        Organisation.objects.filter(pk__in=ids), timezone.localdate(), compliance
-    )
+    figures = region_figures(organisations, timezone.localdate())
+    _step(report, 1)
     title = f"Отчёт о внедрении целевой модели наставничества за {figures.year_label} учебный год"
+    docx = region_docx(figures, title)
+    _step(report, 2)
+    xlsx = region_xlsx(figures)
     stamp = timezone.localdate().strftime("%Y-%m-%d")
     report.refresh_from_db()
-    report.compliance = {str(pk): n for pk, n in compliance.items()}
-    report.docx.save(
-        f"region-report-{stamp}.docx", ContentFile(region_docx(figures, title)), save=False
-    )
-    report.xlsx.save(f"region-report-{stamp}.xlsx", ContentFile(region_xlsx(figures)), save=False)
+    report.docx.save(f"region-report-{stamp}.docx", ContentFile(docx), save=False)
+    report.xlsx.save(f"region-report-{stamp}.xlsx", ContentFile(xlsx), save=False)
     report.status = ReportStatus.DONE
+    report.steps_done = STEPS
     report.finished_at = timezone.now()
     report.lease_until = None
     report.save()
-    logger.info("regional report %s: %s organisations", report.pk, len(organisations))
+    logger.info("regional report %s: %s organisations", report.pk, len(figures.organisations))
     return report
 
 

@@ -7,12 +7,14 @@ import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from nastavnik.compliance.models import ComplianceTally
 from nastavnik.dashboards.models import RegionReport, RegionReportDownload, ReportStatus
 from nastavnik.dashboards.region import region_figures
 from nastavnik.dashboards.report import summary
@@ -115,7 +117,8 @@ def test_regional_operator_sees_coverage_of_each_organisation_against_its_target
     s5 = rows["СШ № 5"]
     assert (s5["students"], s5["students_covered"], s5["students_percent"]) == (12, 9, 75.0)
     assert (s5["staff"], s5["staff_covered"]) == (6, 5)
-    assert s5["students_target"] == 70 or s5["students_target"] is not None
+    # The default targets of seed 004 (70 % from 2024 on) are the region's own as well.
+    assert (s5["students_target"], s5["teachers_target"]) == (70, 70)
     assert s5["pairs"] == SUPPRESSED  # one pair of its own
     s2 = rows["СШ № 2"]
     assert s2["students"] == SUPPRESSED
@@ -123,6 +126,7 @@ def test_regional_operator_sees_coverage_of_each_organisation_against_its_target
     assert s2["students_percent"] == SUPPRESSED
     total = response.context["total"]
     assert (total["students"], total["students_covered"]) == (15, 11)
+    assert (total["students_target"], total["teachers_target"]) == (70, 70)
 
 
 @pytest.mark.django_db
@@ -237,7 +241,7 @@ def test_the_report_is_made_downloaded_and_recorded_and_holds_no_personal_data(
         dashboard = client.get(reverse("region:dashboard")).content.decode()
 
     assert report.status == ReportStatus.DONE
-    assert report.organisations_done == report.organisations_total == 2
+    assert report.steps_done == report.steps_total == 3
     assert "Скачать DOCX" in page
     text = docx_text(b"".join(docx.streaming_content))
     workbook = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
@@ -279,3 +283,42 @@ def test_the_page_counts_organisations_in_correct_russian(client, region_world):
         page = client.get(reverse("region:dashboard")).content.decode()
 
     assert "<strong>2</strong> <span>организации</span>" in page
+
+
+@pytest.mark.django_db
+def test_a_report_waiting_for_the_worker_shows_its_progress_bar(client, region_world):
+    user = operator(region_world)
+    report = RegionReport.objects.create(
+        created_by=user, status=ReportStatus.RUNNING, steps_total=3, steps_done=1
+    )
+    client.force_login(user)
+
+    with translation.override("ru"):
+        page = client.get(reverse("region:report", kwargs={"report_pk": report.pk}))
+        polled = client.get(
+            reverse("region:report", kwargs={"report_pk": report.pk}), HTTP_HX_REQUEST="true"
+        )
+
+    assert '<progress class="progress" max="3" value="1">33%</progress>' in page.content.decode()
+    assert "Пишется DOCX… (33%)" in polled.content.decode()
+    assert "<html" not in polled.content.decode()
+    download = reverse("region:report_download", kwargs={"report_pk": report.pk, "fmt": "docx"})
+    assert client.get(download).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_rule_breaches_are_those_counted_in_the_organisations(client, region_world):
+    client.force_login(operator(region_world))
+    before = client.get(reverse("region:dashboard"))
+
+    call_command("count_compliance", stdout=io.StringIO())
+    after = client.get(reverse("region:dashboard"))
+
+    assert {row["compliance"] for row in before.context["rows"]} == {None}
+    assert before.context["figures"].compliance_missing == 2
+    counted = dict(ComplianceTally.objects.values_list("organisation__short_name", "broken"))
+    assert {row["name"]: row["compliance"] for row in after.context["rows"]} == {
+        "СШ № 5": counted["СШ № 5"],
+        "СШ № 2": counted["СШ № 2"],
+    }
+    assert after.context["figures"].compliance_missing == 0
