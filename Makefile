@@ -82,3 +82,11 @@ bench-pages: $(BIN)/.installed
 # BENCH_API_ARGS="--clients 200" and the like pass options.
 bench-api: $(BIN)/.installed
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
+
+.PHONY: bench-region
+# The regional operator's dashboard and the regional report over a generated region (1,000
+# organisations, 200,000 mentees, 80,000 mentors); last line: orgs=… dashboard_s=… report_s=…
+# peak_mb=…  DATABASE_URL=postgres://… runs it on PostgreSQL; BENCH_REGION_ARGS="--quick" for a
+# smoke run.
+bench-region: $(BIN)/.installed
+	$(BIN)/python bench/region_dashboard.py $(BENCH_REGION_ARGS)

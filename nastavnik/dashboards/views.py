@@ -1,5 +1,5 @@
 """The pages that gather from many apps: the organisation's dashboard (a section for each role
-of the account) and the regional operator's figures.
+of the account); the regional operator's pages are in `region_views`.
 
 This package sits above the stage apps: it may import any of them, and none of them imports it
 (`make lint` checks the layers).
@@ -7,8 +7,8 @@ This package sits above the stage apps: it may import any of them, and none of t
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -16,13 +16,13 @@ from nastavnik.compliance.report import compliance_count
 from nastavnik.concerns.dashboard import concerns_for_dashboard
 from nastavnik.consents.access import own_consents
 from nastavnik.consents.rules import consent_states
-from nastavnik.core.access import OrgRequest, account_view, org_view
+from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.worker import tasks_waiting_for_worker
 from nastavnik.indicators.deadlines import half_year_for_dashboard
 from nastavnik.meetings.flags import flags_for_dashboard
 from nastavnik.mentors.dashboard import documents_for_dashboard
 from nastavnik.mentorships.suspension import suspended_for_dashboard
-from nastavnik.orgs.models import AcademicYear, Organisation, RegionalOperator, Role
+from nastavnik.orgs.models import AcademicYear, Organisation, Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 from nastavnik.people.views import KIND_PLURALS
@@ -93,38 +93,3 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         )
         context["own_consents"] = list(zip(consents, consent_states(consents, today), strict=True))
     return render(request, "orgs/dashboard.html", context)
-
-
-@account_view
-def region_dashboard(request: HttpRequest) -> HttpResponse:
-    """Aggregated figures of the organisations an operator covers: counts only, no names."""
-    scopes = list(
-        RegionalOperator.objects.filter(user=request.user).select_related("region", "municipality")
-    )
-    if not scopes:
-        raise Http404
-    query = Q()
-    for scope in scopes:
-        if scope.municipality_id:
-            query |= Q(municipality_id=scope.municipality_id)
-        else:
-            query |= Q(municipality__region_id=scope.region_id)
-    organisations = (
-        Organisation.objects.filter(query)
-        .select_related("municipality")
-        .annotate(
-            students=Count("people", filter=Q(people__kind=PersonKind.STUDENT)),
-            staff=Count("people", filter=Q(people__kind=PersonKind.STAFF)),
-        )
-        .order_by("municipality__name", "short_name")
-    )
-    totals = {
-        "organisations": len(organisations),
-        "students": sum(o.students for o in organisations),
-        "staff": sum(o.staff for o in organisations),
-    }
-    return render(
-        request,
-        "orgs/region_dashboard.html",
-        {"scopes": scopes, "organisations": organisations, "totals": totals},
-    )

@@ -69,6 +69,7 @@ class SchoolSpec:
     staff: tuple[StaffSpec, ...]
     graduates: int = 0
     external: bool = False
+    municipality: str = ""  # empty: MUNICIPALITY
 
     @property
     def email(self) -> str:
@@ -355,7 +356,27 @@ LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("admin", "Администратор сайта", "admin@nastavnik.demo", superuser=True),
 )
 LOGIN_EMAILS = tuple(login.email for login in LOGINS)
-SCHOOLS = (SCHOOL_5, SCHOOL_2)
+# In the next town, so that the regional operator sees two municipalities; small, so that its
+# figures are the suppressed cells («< 5») of the operator's pages.
+SCHOOL_3 = SchoolSpec(
+    slug="school-3-revda",
+    name="Муниципальное автономное общеобразовательное учреждение «Средняя школа № 3»",
+    short_name="МАОУ СШ № 3 (Ревда)",
+    domain="school3-revda.demo",
+    inn="6627013540",
+    address="623280, Свердловская область, г. Ревда, ул. Мичурина, д. 3",
+    phone="+7 (34397) 3-03-03",
+    classes=tuple((grade, "А") for grade in range(5, 10)),
+    class_size=(6, 9),
+    staff=(
+        StaffSpec("Директор", male_share=0.5, age=(45, 60)),
+        StaffSpec("Учитель математики", "Математика"),
+        StaffSpec("Учитель русского языка и литературы", "Русский язык, Литература"),
+    ),
+    municipality="Городской округ Ревда",
+)
+
+SCHOOLS = (SCHOOL_5, SCHOOL_2, SCHOOL_3)
 DEMO_SLUGS = tuple(school.slug for school in SCHOOLS)
 OPERATOR_NAME = ("Плотникова", "Галина")
 
@@ -484,11 +505,15 @@ class DemoBuilder:
         region, _created = Region.objects.get_or_create(
             code=REGION[1], defaults={"name": REGION[0]}
         )
-        municipality, _created = Municipality.objects.get_or_create(
-            region=region, name=MUNICIPALITY
-        )
+        municipalities = {
+            name: Municipality.objects.get_or_create(region=region, name=name)[0]
+            for name in {spec.municipality or MUNICIPALITY for spec in SCHOOLS}
+        }
         AcademicYear.containing(self.today)
-        schools = [self._school(spec, municipality) for spec in SCHOOLS]
+        schools = [
+            self._school(spec, municipalities[spec.municipality or MUNICIPALITY])
+            for spec in SCHOOLS
+        ]
         people = {login.key: person for login, person in self._account_people(schools)}
         self._accounts(people, {s.spec.slug: s.organisation for s in schools}, region)
         for school in schools:
@@ -506,7 +531,7 @@ class DemoBuilder:
                 batch_size=500,
             )
         # Consents: most students covered, some missing, one withdrawn (nastavnik.demo.consents).
-        school5, school2 = schools
+        school5, school2, *_others = schools
         build_consents(
             school5.organisation,
             school5.people,
@@ -784,7 +809,7 @@ class DemoBuilder:
     # --- accounts ---------------------------------------------------------------------------------
 
     def _account_people(self, schools: list[SchoolData]) -> list[tuple[DemoLogin, Person | None]]:
-        school5, school2 = schools
+        school5, school2, *_others = schools
 
         def staff(school: SchoolData, position: str, subjects: str = "") -> Person:
             matches = [

@@ -297,3 +297,23 @@ def test_the_summary_agrees_each_count_with_its_noun(demo):
     # «41 учеников» before: the form for 41 is the singular.
     assert plural_form(41, "ученик", "ученика", "учеников") == "ученик"
     assert "0 выпускников" in line and "0 внешних наставников" in line
+
+
+def test_the_regional_operator_sees_every_school_against_its_target_and_gets_the_report(
+    demo, client
+):
+    client.force_login(User.objects.get(email="operator@region66.demo"))
+
+    page = client.get(reverse("region:dashboard"))
+    client.post(reverse("region:report_new"), {})
+    report = page.context["latest"] or client.get(reverse("region:dashboard")).context["latest"]
+    download = client.get(
+        reverse("region:report_download", kwargs={"report_pk": report.pk, "fmt": "xlsx"})
+    )
+
+    rows = {row["name"]: row for row in page.context["rows"]}
+    assert set(rows) == {"МАОУ СШ № 5", "МАОУ СШ № 2", "МАОУ СШ № 3 (Ревда)"}
+    assert all(row["students_target"] is not None for row in rows.values())
+    assert isinstance(rows["МАОУ СШ № 5"]["students_percent"], float)
+    assert "< 5" in {row["staff"] for row in rows.values()}
+    assert download.status_code == 200

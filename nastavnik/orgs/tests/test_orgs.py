@@ -2,19 +2,15 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from nastavnik.core.access import org_view
-from nastavnik.orgs.models import AcademicYear, Membership, Organisation, RegionalOperator, Role
+from nastavnik.orgs.models import AcademicYear, Organisation, Role
 from nastavnik.orgs.policy import GRANTS, Perm, allows
 from nastavnik.orgs.tests.factories import (
     MembershipFactory,
-    MunicipalityFactory,
-    OrganisationFactory,
-    RegionFactory,
     UserFactory,
 )
-from nastavnik.people.tests.factories import PersonFactory, StaffFactory
 
 
 def undeclared_view(request):
@@ -188,79 +184,3 @@ def test_curator_cannot_edit_the_organisations_details(client, tenant_a):
 
     assert response.status_code == 403
     assert Organisation.objects.get(slug="school-a").inn == ""
-
-
-# --- regional figures ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def region_world(db):
-    region = RegionFactory(name="Свердловская область", code="66")
-    other_region = RegionFactory(name="Пермский край", code="59")
-    town = MunicipalityFactory(region=region, name="Первоуральск")
-    village = MunicipalityFactory(region=region, name="Ревда")
-    far = MunicipalityFactory(region=other_region, name="Пермь")
-    school5 = OrganisationFactory(municipality=town, short_name="СШ № 5", slug="s5")
-    school2 = OrganisationFactory(municipality=village, short_name="СШ № 2", slug="s2")
-    perm = OrganisationFactory(municipality=far, short_name="Пермская школа", slug="p1")
-    PersonFactory.create_batch(3, organisation=school5, last_name="Засекреченный")
-    StaffFactory(organisation=school5)
-    PersonFactory.create_batch(2, organisation=school2)
-    PersonFactory.create_batch(4, organisation=perm)
-    return {"region": region, "town": town, "orgs": (school5, school2, perm)}
-
-
-@pytest.mark.django_db
-def test_regional_operator_sees_counts_of_the_regions_organisations_and_no_names(
-    client, region_world
-):
-    operator = UserFactory()
-    RegionalOperator.objects.create(user=operator, region=region_world["region"])
-    client.force_login(operator)
-
-    response = client.get(reverse("region:dashboard"))
-
-    rows = {o.short_name: (o.students, o.staff) for o in response.context["organisations"]}
-    assert rows == {"СШ № 5": (3, 1), "СШ № 2": (2, 0)}
-    assert response.context["totals"] == {"organisations": 2, "students": 5, "staff": 1}
-    assert "Засекреченный" not in response.content.decode()
-    # The figures agree with their nouns: «2 организации», «5 обучающихся», «1 сотрудник».
-    with translation.override("ru"):
-        page = client.get(reverse("region:dashboard")).content.decode()
-    for figure, noun in ((2, "организации"), (5, "обучающихся"), (1, "сотрудник")):
-        assert f"<strong>{figure}</strong> <span>{noun}</span>" in page
-
-
-@pytest.mark.django_db
-def test_municipal_operator_sees_only_the_municipality(client, region_world):
-    operator = UserFactory()
-    RegionalOperator.objects.create(
-        user=operator, region=region_world["region"], municipality=region_world["town"]
-    )
-    client.force_login(operator)
-
-    response = client.get(reverse("region:dashboard"))
-
-    assert [o.short_name for o in response.context["organisations"]] == ["СШ № 5"]
-
-
-@pytest.mark.django_db
-def test_regional_operator_cannot_open_an_organisations_pages(client, region_world):
-    operator = UserFactory()
-    RegionalOperator.objects.create(user=operator, region=region_world["region"])
-    client.force_login(operator)
-
-    response = client.get(reverse("orgs:dashboard", kwargs={"org_slug": "s5"}))
-
-    assert response.status_code == 404
-    assert not Membership.objects.filter(user=operator).exists()
-
-
-@pytest.mark.django_db
-def test_regional_figures_are_not_found_for_a_school_member(client, tenant_a):
-    client.force_login(tenant_a.user(Role.DIRECTOR))
-
-    response = client.get(reverse("region:dashboard"))
-
-    assert response.status_code == 404
-    assert "organisations" not in (response.context or {})
