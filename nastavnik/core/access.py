@@ -47,14 +47,22 @@ class OrgContext:
         return role in self.roles
 
 
-class OrgRequest(HttpRequest):
+class AccountRequest(HttpRequest):
+    """The request `account_view` hands to its view: a signed-in account.
+
+    Only a type: the object is Django's own request, whose user `account_view` has checked.
+    """
+
+    user: User
+
+
+class OrgRequest(AccountRequest):
     """The request `org_view` hands to its view: a signed-in member of the organisation in the
     URL, with the organisation and the member's roles in it resolved once.
 
     Only a type: the object is Django's own request, given `org` by `org_view`.
     """
 
-    user: User
     org: OrgContext
 
 

@@ -20,7 +20,7 @@ would take minutes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -235,7 +235,7 @@ def _mentorships(ids: list[int], start_year: int) -> QuerySet[Mentorship]:
     )
 
 
-def _people(ids: list[int], mentorships: QuerySet[Mentorship]) -> Iterable[dict[str, Any]]:
+def _people(ids: list[int], mentorships: QuerySet[Mentorship]) -> Iterable[Mapping[str, Any]]:
     """Head counts and the covered, by organisation and kind: one query."""
     ran = mentorships.values("pk")
     in_mentoring = (
@@ -251,7 +251,7 @@ def _people(ids: list[int], mentorships: QuerySet[Mentorship]) -> Iterable[dict[
     )
 
 
-def _statuses(mentorships: QuerySet[Mentorship]) -> Iterable[dict[str, Any]]:
+def _statuses(mentorships: QuerySet[Mentorship]) -> Iterable[Mapping[str, Any]]:
     ended = ~Q(status=MentorshipStatus.ACTIVE)
     return (
         mentorships.values("organisation_id")
@@ -299,7 +299,7 @@ def _by_kind(mentorships: QuerySet[Mentorship]) -> list[KindFigures]:
     ]
 
 
-def _satisfaction(ids: list[int], start_year: int) -> Iterable[dict[str, Any]]:
+def _satisfaction(ids: list[int], start_year: int) -> Iterable[Mapping[str, Any]]:
     """The 1–10 ratings of the year's satisfaction questionnaires, by organisation."""
     return (
         Answer.objects.filter(

@@ -11,14 +11,14 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.access import account_view
+from nastavnik.core.access import AccountRequest, account_view
 from nastavnik.core.client import current_address
 from nastavnik.dashboards.models import (
     RegionReport,
@@ -62,7 +62,7 @@ class RegionFilter(forms.Form):
         self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
 
 
-def _scope(request: HttpRequest) -> OperatorScope:
+def _scope(request: AccountRequest) -> OperatorScope:
     scope = operator_scope(request.user)
     if scope is None:
         raise Http404
@@ -152,12 +152,12 @@ def _charts(figures: RegionFigures) -> list[Chart]:
     return charts
 
 
-def _latest_report(request: HttpRequest) -> RegionReport | None:
+def _latest_report(request: AccountRequest) -> RegionReport | None:
     return RegionReport.objects.filter(created_by=request.user).first()
 
 
 @account_view
-def region_dashboard(request: HttpRequest) -> HttpResponse:
+def region_dashboard(request: AccountRequest) -> HttpResponse:
     """The figures of the organisations the operator covers, filtered by municipality and kind."""
     scope = _scope(request)
     form, municipality, kind = _filtered(scope, request.GET)
@@ -196,7 +196,7 @@ def region_dashboard(request: HttpRequest) -> HttpResponse:
 
 @account_view
 @require_POST
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AccountRequest) -> HttpResponse:
     """Start the regional report of what the filter shows."""
     scope = _scope(request)
     form = RegionFilter(scope, request.POST)
@@ -210,7 +210,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         )
     municipality = form.cleaned_data["municipality"]
     report = report_start(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         municipality_id=municipality.pk if municipality else None,
         kind=form.cleaned_data["kind"],
         language=get_language() or "",
@@ -218,7 +218,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     return redirect("region:report", report_pk=report.pk)
 
 
-def _report_for(request: HttpRequest, report_pk: int) -> RegionReport:
+def _report_for(request: AccountRequest, report_pk: int) -> RegionReport:
     """The operator's own report; anybody else's is not found."""
     _scope(request)
     report = RegionReport.objects.filter(pk=report_pk, created_by=request.user).first()
@@ -228,7 +228,7 @@ def _report_for(request: HttpRequest, report_pk: int) -> RegionReport:
 
 
 @account_view
-def report(request: HttpRequest, report_pk: int) -> HttpResponse:
+def report(request: AccountRequest, report_pk: int) -> HttpResponse:
     """The report's progress (polled by htmx while it runs) and, when ready, its files."""
     scope = _scope(request)
     found = report_settle_if_lost(_report_for(request, report_pk))
@@ -239,7 +239,7 @@ def report(request: HttpRequest, report_pk: int) -> HttpResponse:
 
 
 @account_view
-def report_download(request: HttpRequest, report_pk: int, fmt: str) -> FileResponse:
+def report_download(request: AccountRequest, report_pk: int, fmt: str) -> FileResponse:
     found = _report_for(request, report_pk)
     if fmt not in ReportFormat.values or found.status != ReportStatus.DONE:
         raise Http404
