@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+from django.core import mail
 from django.urls import reverse
 
 from conftest import PASSWORD
@@ -585,3 +586,31 @@ def test_a_claims_mapping_reads_the_providers_own_names(client, idp, settings, t
     sign_in(client, idp, "sub-1", mail=user.email, email="other@example.ru", email_verified=True)
 
     assert signed_in(client) == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_an_account_made_through_single_sign_on_can_get_a_password(
+    client, idp, tenant_a, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(organisation=tenant_a.organisation)
+    sign_in(client, idp, "n", start=invitation_start(invitation), given_name="А", family_name="Б")
+    client.logout()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": invitation.email})
+
+    assert [letter.to for letter in mail.outbox] == [[invitation.email]]
+
+
+@pytest.mark.django_db
+def test_an_account_without_password_nor_identity_still_gets_no_reset_letter(
+    client, tenant_a, django_capture_on_commit_callbacks
+):
+    user = tenant_a.user(Role.MENTOR)
+    user.set_unusable_password()
+    user.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": user.email})
+
+    assert mail.outbox == []
