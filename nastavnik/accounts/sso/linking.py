@@ -103,7 +103,7 @@ def sso_sign_in(provider: Provider, identity: Identity, invitation_token: str = 
             raise SsoRefused("other_organisation")
         user = _invited_account(invitation, identity, link)
         if user is not None:
-            _check_may_sign_in(user, None)
+            _check_may_sign_in(user, provider, invited_to=invitation.organisation_id)
         try:
             account = user or _new_account(invitation, identity)
             user = services.invitation_accept(invitation, account)
@@ -162,15 +162,20 @@ def _new_account(invitation: Invitation, identity: Identity) -> services.NewAcco
     return services.NewAccount(first_name=first_name, last_name=last_name, password=None)
 
 
-def _check_may_sign_in(user: User, provider: Provider | None) -> None:
+def _check_may_sign_in(user: User, provider: Provider, invited_to: int | None = None) -> None:
+    """`invited_to`: the organisation of the invitation being accepted, which the account
+    is about to join."""
     if not user.is_active:
         raise SsoRefused("inactive")
-    if provider is None or provider.organisation_id is None:
+    if provider.organisation_id is None:
         return
     # An organisation's provider vouches for its own members, and never for the site's
     # administrators: a school's identity system must not open other doors.
-    member = Membership.objects.filter(user=user, organisation_id=provider.organisation_id)
-    if user.is_superuser or user.is_staff or not member.exists():
+    if user.is_superuser or user.is_staff:
+        raise SsoRefused("other_organisation")
+    if invited_to == provider.organisation_id:
+        return
+    if not Membership.objects.filter(user=user, organisation_id=provider.organisation_id).exists():
         raise SsoRefused("other_organisation")
 
 

@@ -22,6 +22,7 @@ from nastavnik.accounts.tests.oidc_fake import (
 )
 from nastavnik.audit.models import AuditAction, AuditEntry, AuditObject
 from nastavnik.orgs.models import Membership, Role
+from nastavnik.orgs.tests.factories import UserFactory
 
 LOGIN = reverse("accounts:login")
 START = reverse("accounts:sso_start")
@@ -290,6 +291,36 @@ def test_an_organisation_provider_never_signs_in_a_site_administrator(client, or
 
     assert signed_in(client) is None
     assert not ExternalIdentity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_organisation_provider_cannot_bring_an_administrator_in_by_invitation(
+    client, org_idp, tenant_a
+):
+    admin = UserFactory(email="root@site.ru", is_staff=True, is_superuser=True)
+    invitation = InvitationFactory(organisation=tenant_a.organisation, email=admin.email)
+    start = reverse("accounts:sso_start_org", args=["school-a"]) + "?invitation=" + invitation.token
+
+    sign_in(client, org_idp, "a-1", start=start, **verified(admin.email))
+
+    assert signed_in(client) is None
+    assert not Membership.objects.filter(user=admin).exists()
+    assert not ExternalIdentity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_organisation_provider_brings_in_an_existing_account_it_invited(
+    client, org_idp, tenant_a, tenant_b
+):
+    """Invited to school A, a member of school B joins A through A's provider."""
+    user = tenant_b.user(Role.MENTOR)
+    invitation = InvitationFactory(organisation=tenant_a.organisation, email=user.email)
+    start = reverse("accounts:sso_start_org", args=["school-a"]) + "?invitation=" + invitation.token
+
+    sign_in(client, org_idp, "b-1", start=start, **verified(user.email))
+
+    assert signed_in(client) == str(user.pk)
+    assert Membership.objects.filter(user=user, organisation=tenant_a.organisation).exists()
 
 
 # Rule (a): an invitation in the session ----------------------------------------------------
