@@ -23,6 +23,15 @@ $(BIN)/.installed: requirements.lock
 	$(BIN)/pip install --quiet -r requirements.lock
 	touch $@
 
+# The OpenID Connect provider the single sign-on browser test runs (node's oidc-provider, as
+# locked in its package-lock.json); skipped with a note where node is not installed, and then
+# that test skips too.
+OIDC_PROVIDER := tests/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the single sign-on browser test will skip"; fi
+
 demo: export DATABASE_URL = $(DEMO_DATABASE_URL)
 demo: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
@@ -33,7 +42,7 @@ demo: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed $(OIDC_PROVIDER)/node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed

@@ -4,6 +4,7 @@ Defaults give a working local demo (SQLite, mail to the console, DEBUG on).
 Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -186,6 +187,21 @@ LOGIN_TRIES_PER_ADDRESS = int(os.environ.get("LOGIN_TRIES_PER_ADDRESS", "200"))
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+
+# Single sign-on through an OpenID Connect provider for the whole installation (docs/sso.md);
+# organisations may add their own in the admin (accounts.IdentityProvider). Off while
+# OIDC_ISSUER is empty: the login page is then the password form alone.
+SSO_PROVIDER = {
+    "issuer": os.environ.get("OIDC_ISSUER", "").rstrip("/"),
+    "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+    "client_secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+    "scopes": os.environ.get("OIDC_SCOPES", "openid email profile"),
+    # JSON, e.g. {"email": "mail", "first_name": "given_name", "last_name": "family_name"}.
+    "claims_mapping": json.loads(os.environ.get("OIDC_CLAIMS_MAPPING") or "{}"),
+    "name": os.environ.get("OIDC_BUTTON_LABEL", ""),
+}
+# Bounds each call to a provider (discovery, keys, token, user info), in seconds.
+SSO_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT", "10"))
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]

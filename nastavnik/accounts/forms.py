@@ -1,14 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.accounts.models import User
 from nastavnik.accounts.services import MESSAGES
 from nastavnik.accounts.throttle import WINDOW_SECONDS, login_failed, login_locked
 from nastavnik.core.forms import choice_field, model_choice_field
@@ -49,7 +51,22 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's password reset, with the letter sent by the task queue instead of the request."""
+    """Django's password reset, with the letter sent by the task queue instead of the request.
+
+    Django sends no letter to an account without a usable password. An account that an
+    invitation created through single sign-on has none, and its owner may still want one:
+    such accounts (those with a linked identity) get the letter too.
+    """
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        yield from super().get_users(email)
+        # The usable passwords came from Django's query above; these are the others.
+        yield from User.objects.filter(
+            email__iexact=email,
+            is_active=True,
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+            external_identities__isnull=False,
+        ).distinct()
 
     def send_mail(
         self,

@@ -128,3 +128,71 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.status == InvitationStatus.PENDING
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own OpenID Connect provider (its school or regional sign-in). The
+    installation's provider, if any, comes from the environment (settings.SSO_PROVIDER); this
+    one is trusted for the organisation's members only (`accounts.sso.linking`)."""
+
+    organisation = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="identity_provider"
+    )
+    name = models.CharField(
+        _("name on the button"), max_length=80, help_text=_("Shown as “Log in with …”.")
+    )
+    issuer = models.URLField(
+        _("issuer"),
+        max_length=300,
+        help_text=_(
+            "Its discovery document is read from <issuer>/.well-known/openid-configuration."
+        ),
+    )
+    client_id = models.CharField(_("client ID"), max_length=200)
+    # Encrypted with a key derived from the site's secret (accounts.sso.providers.SecretBox):
+    # a copy of the database alone does not give the secret away.
+    client_secret_encrypted = models.TextField(editable=False, blank=True)
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid email profile")
+    claims_mapping = models.JSONField(
+        _("claims mapping"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Which claim holds what, when the provider names them differently, e.g. "
+            '{"email": "mail", "first_name": "given_name"}.'
+        ),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.issuer})"
+
+
+class ExternalIdentity(models.Model):
+    """An account's identity at an OpenID Connect provider: the (issuer, subject) pair, which
+    the provider never reassigns, unlike an e-mail address. Later sign-ins use the pair only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities"
+    )
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identity_issuer_subject"),
+            # One identity per provider and account: a second one could only come from a
+            # changed e-mail at the provider, which must not move accounts.
+            models.UniqueConstraint(fields=["user", "issuer"], name="identity_user_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

@@ -92,7 +92,9 @@ class NewAccount:
 
     first_name: str
     last_name: str
-    password: str
+    # None: the account signs in through single sign-on only, until its owner sets a password
+    # with "Forgot your password?".
+    password: str | None
 
 
 def normalise_email(email: str) -> str:
@@ -311,13 +313,14 @@ def _account_create(email: str, data: NewAccount) -> User:
     except ValidationError as error:
         for field, field_errors in error.error_dict.items():
             errors.setdefault(field, []).extend(field_errors)
-    try:
-        validate_password(data.password, user=user)
-    except ValidationError as error:
-        errors["password"] = error.error_list
+    if data.password is not None:
+        try:
+            validate_password(data.password, user=user)
+        except ValidationError as error:
+            errors["password"] = error.error_list
     if errors:
         raise ValidationError(errors)
-    user.set_password(data.password)
+    user.set_password(data.password)  # None sets an unusable password
     try:
         # A savepoint: another invitation to the same address accepted at the same moment
         # fails this call only.

@@ -18,14 +18,18 @@ from nastavnik.core.throttle import Counter, counter_key
 WINDOW_SECONDS = 15 * 60
 
 
-def _counters(request: HttpRequest | None, username: str) -> list[Counter]:
-    counters = [
-        Counter(
-            counter_key("login:account", username),
-            int(getattr(settings, "LOGIN_TRIES_PER_ACCOUNT", 20)),
-            WINDOW_SECONDS,
+def _counters(request: HttpRequest | None, username: str | None) -> list[Counter]:
+    """The account's counter and the address's; None for the account when the attempt names
+    none (a single sign-on refused before the provider said who it was)."""
+    counters = []
+    if username is not None:
+        counters.append(
+            Counter(
+                counter_key("login:account", username),
+                int(getattr(settings, "LOGIN_TRIES_PER_ACCOUNT", 20)),
+                WINDOW_SECONDS,
+            )
         )
-    ]
     address = client_ip(request) if request is not None else None
     if address:
         counters.append(
@@ -38,10 +42,10 @@ def _counters(request: HttpRequest | None, username: str) -> list[Counter]:
     return counters
 
 
-def login_locked(request: HttpRequest | None, username: str) -> bool:
+def login_locked(request: HttpRequest | None, username: str | None) -> bool:
     return any(counter.reached() for counter in _counters(request, username))
 
 
-def login_failed(request: HttpRequest | None, username: str) -> None:
+def login_failed(request: HttpRequest | None, username: str | None) -> None:
     for counter in _counters(request, username):
         counter.hit()

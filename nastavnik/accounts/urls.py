@@ -3,6 +3,8 @@ from django.urls import path, reverse_lazy
 
 from nastavnik.accounts import views
 from nastavnik.accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from nastavnik.accounts.sso import views as sso_views
+from nastavnik.accounts.sso.views import SsoLoginView
 from nastavnik.core.access import account_view, public_view
 
 app_name = "accounts"
@@ -10,11 +12,7 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        public_view(
-            auth_views.LoginView.as_view(
-                template_name="accounts/login.html", authentication_form=EmailAuthenticationForm
-            )
-        ),
+        public_view(SsoLoginView.as_view(authentication_form=EmailAuthenticationForm)),
         name="login",
     ),
     path("logout/", public_view(auth_views.LogoutView.as_view()), name="logout"),
@@ -79,4 +77,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # Single sign-on: the site's provider, an organisation's own (by its slug: a public page,
+    # not one inside the organisation), and the one callback both return to (the redirect URI
+    # registered with every provider).
+    path("sso/start/", sso_views.sso_start, name="sso_start"),
+    path("sso/start/<slug:slug>/", sso_views.sso_start, name="sso_start_org"),
+    path("sso/callback/", sso_views.sso_callback, name="sso_callback"),
 ]

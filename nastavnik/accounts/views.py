@@ -21,6 +21,7 @@ from nastavnik.accounts import services
 from nastavnik.accounts.access import invitation_by_token, invitation_for, membership_for
 from nastavnik.accounts.forms import AcceptInvitationForm, InvitationForm
 from nastavnik.accounts.models import Invitation, User
+from nastavnik.accounts.sso.views import sso_buttons_for_invitation
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view, public_view
 from nastavnik.orgs.models import Role
@@ -157,6 +158,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "invitation": invitation,
         "organisation": organisation,
         "role": Role(invitation.role).label,
+        "sso_buttons": sso_buttons_for_invitation(invitation.token, organisation.slug),
     }
     user = request.user
     if user.is_authenticated and services.normalise_email(user.email) != invitation.email:

@@ -27,6 +27,10 @@ class AuditAction(models.TextChoices):
     # A call through the REST API that changed data (the changes have entries of their own).
     API_WRITE = "api_write", _("Changed through the API")
     REVOKE = "revoke", _("Revoked")
+    # Single sign-on: an account signed in through an OpenID Connect provider, and the first
+    # time an identity there was tied to the account.
+    SSO_LOGIN = "sso_login", _("Signed in through single sign-on")
+    SSO_LINK = "sso_link", _("Linked to a single sign-on identity")
 
 
 class AuditObject(models.TextChoices):
@@ -51,6 +55,7 @@ class AuditObject(models.TextChoices):
     FEEDBACK = "feedback", _("Feedback on a meeting")
     CONCERN = "concern", _("Concern in the safeguarding channel")
     API_TOKEN = "api_token", _("API access token")
+    ACCOUNT = "account", _("Account")
 
 
 class AuditChannel(models.TextChoices):
