@@ -81,7 +81,7 @@ class OidcClient(OIDCAuthenticationBackend):
         }
         super().__init__()
 
-    def get_settings(self, attr: str, *args: Any) -> Any:  # type: ignore[override]
+    def get_settings(self, attr: str, *args: Any) -> Any:
         if attr in self._settings:
             return self._settings[attr]
         if args:
