@@ -74,6 +74,8 @@ NON_ORG_ROUTES = {
     "health",
     "set_language",
     "region:dashboard",
+    "region:api_tokens",
+    "region:api_token_revoke",
     "accounts:login",
     "accounts:logout",
     "accounts:password_change",

@@ -6,13 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from nastavnik.api.models import Access, Area
+from nastavnik.api.models import ORG_AREAS, Access
 from nastavnik.api.tokens import LIFETIMES, MESSAGES
 
 NONE = ""
 
 
-class TokenForm(forms.Form):
+class RegionTokenForm(forms.Form):
+    """A regional operator's token: its scope is fixed (the aggregates, read only)."""
+
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
@@ -27,7 +29,14 @@ class TokenForm(forms.Form):
             (days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
             for days in LIFETIMES
         ]
-        for area in Area:
+
+
+class TokenForm(RegionTokenForm):
+    """A school's token: an access level for each area."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for area in ORG_AREAS:
             self.fields[f"scope_{area.value}"] = forms.ChoiceField(
                 label=area.label,
                 required=False,
@@ -36,7 +45,7 @@ class TokenForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not any(data.get(f"scope_{area.value}") for area in Area):
+        if not any(data.get(f"scope_{area.value}") for area in ORG_AREAS):
             raise forms.ValidationError(MESSAGES["no_scope"], code="no_scope")
         return data
 
@@ -44,6 +53,6 @@ class TokenForm(forms.Form):
     def scopes(self) -> dict[str, str]:
         return {
             area.value: self.cleaned_data[f"scope_{area.value}"]
-            for area in Area
+            for area in ORG_AREAS
             if self.cleaned_data.get(f"scope_{area.value}")
         }

@@ -18,11 +18,12 @@ from nastavnik.consents.access import own_consents
 from nastavnik.consents.rules import consent_states
 from nastavnik.core.access import account_view, org_view
 from nastavnik.core.worker import tasks_waiting_for_worker
+from nastavnik.dashboards.region import covered_organisations, operator_scopes
 from nastavnik.indicators.deadlines import half_year_for_dashboard
 from nastavnik.meetings.flags import flags_for_dashboard
 from nastavnik.mentors.dashboard import documents_for_dashboard
 from nastavnik.mentorships.suspension import suspended_for_dashboard
-from nastavnik.orgs.models import AcademicYear, Organisation, RegionalOperator, Role
+from nastavnik.orgs.models import AcademicYear, Organisation, Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 from nastavnik.people.views import KIND_PLURALS
@@ -98,19 +99,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @account_view
 def region_dashboard(request: HttpRequest) -> HttpResponse:
     """Aggregated figures of the organisations an operator covers: counts only, no names."""
-    scopes = list(
-        RegionalOperator.objects.filter(user=request.user).select_related("region", "municipality")
-    )
+    scopes = operator_scopes(request.user)  # type: ignore[arg-type]
     if not scopes:
         raise Http404
-    query = Q()
-    for scope in scopes:
-        if scope.municipality_id:
-            query |= Q(municipality_id=scope.municipality_id)
-        else:
-            query |= Q(municipality__region_id=scope.region_id)
     organisations = (
-        Organisation.objects.filter(query)
+        covered_organisations(scopes)
         .select_related("municipality")
         .annotate(
             students=Count("people", filter=Q(people__kind=PersonKind.STUDENT)),
