@@ -59,7 +59,7 @@ types-baseline: $(BIN)/.installed
 worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
-.PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api
+.PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api bench-api-cost
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
@@ -99,3 +99,9 @@ bench-api: $(BIN)/.installed
 # smoke run.
 bench-region: $(BIN)/.installed
 	$(BIN)/python bench/region_dashboard.py $(BENCH_REGION_ARGS)
+
+# What each list endpoint of bench-api costs without load, in one process on the database
+# bench-api built (run it first): CPU ms of the application and of PostgreSQL, queries.
+# BENCH_API_COST_ARGS="--profile /people?page_size=50" profiles one.
+bench-api-cost: $(BIN)/.installed
+	$(BIN)/python bench/api_cost.py $(BENCH_API_COST_ARGS)

@@ -8,6 +8,8 @@ operation:
 - B's token asking through B's own address for A's rows (A's primary keys) gets 404;
 - a read-only token cannot write (403);
 - an expired, a revoked, a malformed or a missing token gets 401;
+- a regional operator's token opens no organisation's operation (404), and the regional
+  operations (no organisation in the path) answer it, and only it;
 - none of these changes a row.
 
 A path parameter that names a row must have a maker in an app's ``tests/isolation.py``.
@@ -32,7 +34,8 @@ from nastavnik.api.models import Access, ApiToken, Area
 from nastavnik.api.tokens import token_create
 from nastavnik.api.urls import api
 from nastavnik.orders.views import DOCX
-from nastavnik.orgs.models import Role
+from nastavnik.orgs.models import RegionalOperator, Role
+from nastavnik.orgs.tests.factories import UserFactory
 from tests.test_isolation import ROUTES, ROW_MAKERS
 
 SCHEMA = api.get_openapi_schema()
@@ -52,6 +55,11 @@ class Operation:
     @property
     def rows(self) -> list[str]:
         return [p for p in self.params if p != "org_slug"]
+
+    @property
+    def regional(self) -> bool:
+        """A regional operator's operation: no organisation in the path, aggregates only."""
+        return "org_slug" not in self.params
 
     @property
     def writes(self) -> bool:
@@ -134,6 +142,10 @@ class World:
     b_write: str
     a_expired: str
     a_revoked: str
+    # A regional operator's tokens, of A's municipality.
+    regional: str
+    regional_expired: str
+    regional_revoked: str
 
 
 @pytest.fixture(scope="module")
@@ -148,11 +160,24 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                 tenant.organisation, tenant.user(role), name="t", scopes=scopes, days=30
             )[1]
 
+        operator = UserFactory()
+        RegionalOperator.objects.create(
+            user=operator,
+            region=a.organisation.municipality.region,
+            municipality=a.organisation.municipality,
+        )
+
+        def regional() -> str:
+            return token_create(None, operator, name="r", scopes={}, days=30)[1]
+
         expired, revoked = token(a, ALL_WRITE), token(a, ALL_WRITE)
-        ApiToken.objects.filter(prefix=expired[:10]).update(
+        regional_expired, regional_revoked = regional(), regional()
+        ApiToken.objects.filter(prefix__in=[expired[:10], regional_expired[:10]]).update(
             expires_at=timezone.now() - timedelta(seconds=1)
         )
-        ApiToken.objects.filter(prefix=revoked[:10]).update(revoked_at=timezone.now())
+        ApiToken.objects.filter(prefix__in=[revoked[:10], regional_revoked[:10]]).update(
+            revoked_at=timezone.now()
+        )
         yield World(
             a,
             b,
@@ -163,6 +188,9 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             b_write=token(b, ALL_WRITE),
             a_expired=expired,
             a_revoked=revoked,
+            regional=regional(),
+            regional_expired=regional_expired,
+            regional_revoked=regional_revoked,
         )
         transaction.set_rollback(True)
 
@@ -217,13 +245,13 @@ def test_read_only_token_cannot_write(client, world, op):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("which", ["a_expired", "a_revoked", "garbage", "none"])
+@pytest.mark.parametrize("which", ["expired", "revoked", "garbage", "none"])
 @pytest.mark.parametrize("op", OPERATIONS, ids=str)
 def test_expired_revoked_or_missing_token_gets_401(client, world, op, which):
     token = (
         {"garbage": "nst_not-a-token", "none": None}[which]
         if which in {"garbage", "none"}
-        else getattr(world, which)
+        else getattr(world, f"{'regional' if op.regional else 'a'}_{which}")
     )
     before = snapshot()
 
@@ -235,9 +263,21 @@ def test_expired_revoked_or_missing_token_gets_401(client, world, op, which):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if not op.regional], ids=str)
+def test_regional_token_opens_no_organisation(client, world, op):
+    before = snapshot()
+
+    response = call(client, op, op.url(world.a.organisation.slug, world.rows_a), world.regional)
+
+    assert response.status_code == 404, response.content
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("op", [op for op in OPERATIONS if not op.writes], ids=str)
 def test_own_token_reads_its_own_organisation(client, world, op):
-    response = call(client, op, op.url(world.a.organisation.slug, world.rows_a), world.a_read)
+    secret = world.regional if op.regional else world.a_read
+    response = call(client, op, op.url(world.a.organisation.slug, world.rows_a), secret)
 
     assert response.status_code == 200, response.status_code
     if op.path.endswith("/document"):

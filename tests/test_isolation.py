@@ -77,6 +77,8 @@ NON_ORG_ROUTES = {
     "region:report_new",
     "region:report",
     "region:report_download",
+    "region:api_tokens",
+    "region:api_token_revoke",
     "accounts:login",
     "accounts:logout",
     "accounts:password_change",

@@ -35,7 +35,7 @@ from nastavnik.api.tokens import token_by_secret
 from nastavnik.audit.models import AuditAction, AuditChannel, AuditObject
 from nastavnik.audit.services import audit_record, current_channel
 from nastavnik.core.access import ACCESS_ATTR, OrgContext, OrgRequest, resolve_org
-from nastavnik.core.throttle import Counter, counter_key
+from nastavnik.core.throttle import window_hits
 from nastavnik.orgs.policy import Perm
 
 PROBLEM_TYPE = "application/problem+json"
@@ -209,16 +209,14 @@ class TokenAuth(HttpBearer):
         self.area = area
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        found = token_by_secret(token)
+        found = _counted(token_by_secret(token))
         if found is None:
             return None
-        counter = Counter(counter_key("api", str(found.pk)), rate_limit(), RATE_WINDOW)
-        if counter.hit() > counter.limit:
-            raise RateLimited(RATE_WINDOW)
         match = request.resolver_match
         org_slug = (match.kwargs if match else {}).get("org_slug")
-        # A token of another organisation finds nothing here, as a non-member's page does.
-        if org_slug != found.organisation.slug:
+        # A token of another organisation (or a regional one) finds nothing here, as a
+        # non-member's page does.
+        if found.organisation is None or org_slug != found.organisation.slug:
             raise Http404
         request.user = found.user
         ctx = resolve_org(request, org_slug)
@@ -229,6 +227,31 @@ class TokenAuth(HttpBearer):
         cast(OrgRequest, request).org = ctx
         timezone.activate(ctx.organisation.timezone)
         return found
+
+
+class RegionTokenAuth(HttpBearer):
+    """A regional operator's token (one without an organisation): the aggregates of the
+    regions and municipalities the owner covers now; a school's token finds nothing here."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = _counted(token_by_secret(token))
+        if found is None:
+            return None
+        if found.organisation_id is not None:
+            raise Http404
+        if not found.allows(Area.REGION, request.method not in SAFE_METHODS):
+            raise PermissionDenied
+        request.user = found.user
+        return found
+
+
+def _counted(token: ApiToken | None) -> ApiToken | None:
+    """The token, once its call is counted against its rate limit (429 beyond it)."""
+    if token is not None:
+        calls, wait = window_hits("api", RATE_WINDOW, str(token.pk))
+        if calls > rate_limit():
+            raise RateLimited(wait)
+    return token
 
 
 def org_of(request: OrgRequest, perm: Perm) -> OrgContext:

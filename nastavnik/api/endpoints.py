@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -19,6 +20,7 @@ from nastavnik.api.base import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     Conflict,
+    RegionTokenAuth,
     TokenAuth,
     org_of,
     paginate,
@@ -27,21 +29,18 @@ from nastavnik.api.base import (
 from nastavnik.api.models import Area
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext
+from nastavnik.dashboards import region as regional
+from nastavnik.dashboards.suppression import MIN_CELL
 from nastavnik.indicators.compute import coverage_by_year
-from nastavnik.meetings.access import meetings_workable, with_feedback
+from nastavnik.meetings.access import meetings_workable
+from nastavnik.meetings.models import Feedback
 from nastavnik.mentees.access import mentees_of
 from nastavnik.mentors.access import mentors_of
-from nastavnik.mentorships.access import (
-    Side,
-    mentorship_for,
-    mentorships_of,
-    own_people,
-    side_of,
-    with_people,
-    workable,
-)
+from nastavnik.mentorships.access import Side, mentorships_of, own_people, side_of, workable
+from nastavnik.mentorships.models import MentorshipMentee
 from nastavnik.orders.access import order_for, orders_of
 from nastavnik.orders.views import DOCX
+from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import import_job_for, import_jobs_of, people_of, person_for
 from nastavnik.people.filters import PersonFilter
@@ -81,7 +80,8 @@ mentorships = _router(Area.MENTORSHIPS)
 questionnaires = _router(Area.QUESTIONNAIRES)
 indicators = _router(Area.INDICATORS)
 orders = _router(Area.ORDERS)
-ROUTERS = (people, mentees, mentors, mentorships, questionnaires, indicators, orders)
+region = Router(auth=RegionTokenAuth(), tags=[str(Area.REGION.value)])
+ROUTERS = (people, mentees, mentors, mentorships, questionnaires, indicators, orders, region)
 
 
 # --- People ------------------------------------------------------------------------------------
@@ -326,6 +326,40 @@ def mentor_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilters]
 # --- Pairs and groups, their meetings and plans --------------------------------------------------
 
 
+_NAMES = ("last_name", "first_name", "middle_name")
+
+
+def _with_names(mentorships: Any) -> Any:
+    """Pairs with their mentor and members, only the columns the API answers: the pages'
+    `with_people` also joins the form, the role model and the order, which a list of 50 pairs
+    would turn into some 400 model instances a call."""
+    members = (
+        MentorshipMentee.objects.select_related("mentee__person")
+        .only(
+            "mentorship_id",
+            "mentee_id",
+            "active",
+            "mentee__person_id",
+            *(f"mentee__person__{name}" for name in _NAMES),
+        )
+        .order_by("mentee__person__name_key", "pk")
+    )
+    return (
+        mentorships.select_related("mentor__person")
+        .only(
+            "programme_id",
+            "is_group",
+            "status",
+            "started_on",
+            "planned_end",
+            "ended_on",
+            "mentor__person_id",
+            *(f"mentor__person__{name}" for name in _NAMES),
+        )
+        .prefetch_related(Prefetch("members", queryset=members))
+    )
+
+
 def _mentorship_rows(rows: list[Any]) -> list[dict[str, Any]]:
     ids = {m.mentor.person_id for m in rows if m.mentor_id} | {
         member.mentee.person_id for m in rows for member in m.members.all()
@@ -359,7 +393,7 @@ def mentorship_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilt
     """Pairs and groups with their members: every one for those who run the programme, a
     mentor's or a mentee's own otherwise."""
     ctx = org_of(request, Perm.PAIR_WORK)
-    found = _filtered(with_people(workable(ctx, request.user)), filters).order_by(
+    found = _filtered(_with_names(workable(ctx, request.user)), filters).order_by(
         "-started_on", "pk"
     )
     page = paginate(found, filters.page, filters.page_size)
@@ -372,9 +406,8 @@ def mentorship_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilt
 )
 def mentorship_detail(request: HttpRequest, org_slug: str, mentorship_pk: int) -> Any:
     ctx = org_of(request, Perm.PAIR_WORK)
-    if not workable(ctx, request.user).filter(pk=mentorship_pk).exists():  # type: ignore[arg-type]
-        raise Http404
-    return _mentorship_rows([mentorship_for(ctx, mentorship_pk)])[0]
+    found = _with_names(workable(ctx, request.user))  # type: ignore[arg-type]
+    return _mentorship_rows([get_object_or_404(found, pk=mentorship_pk)])[0]
 
 
 class MeetingFilters(Paging):
@@ -385,14 +418,23 @@ class MeetingFilters(Paging):
 def meeting_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilters]) -> Any:
     ctx = org_of(request, Perm.PAIR_WORK)
     user = request.user
-    found = with_feedback(meetings_workable(ctx, user))  # type: ignore[arg-type]
+    # Only what the answer holds: not the pages' `with_feedback`, which brings the authors'
+    # accounts and the attendance along.
+    feedback = Feedback.objects.only(
+        "meeting_id", "side", "rating", "comment", "author_id", "created_at"
+    ).order_by("-side", "pk")
+    found = (
+        meetings_workable(ctx, user)  # type: ignore[arg-type]
+        .only("mentorship_id", "kind", "starts_at", "duration_minutes", "format", "status")
+        .prefetch_related(Prefetch("feedback", queryset=feedback))
+    )
     if filters.mentorship_id:
         found = found.filter(mentorship_id=filters.mentorship_id)
     page = paginate(found.order_by("-starts_at", "pk"), filters.page, filters.page_size)
     # The meeting page's rule: ratings are seen by everyone on the pair, a comment only by its
     # author and those who run the programme (a child tells the curator frankly how it goes).
     me = set(own_people(ctx, user).values_list("pk", flat=True))  # type: ignore[arg-type]
-    pairs = with_people(mentorships_of(ctx)).in_bulk({m.mentorship_id for m in page["results"]})
+    pairs = _with_names(mentorships_of(ctx)).in_bulk({m.mentorship_id for m in page["results"]})
     sides = {pk: side_of(ctx, user, pair, me) for pk, pair in pairs.items()}  # type: ignore[arg-type]
     page["results"] = [
         {
@@ -597,3 +639,43 @@ def order_document(request: HttpRequest, org_slug: str, order_pk: int) -> Any:
         filename=f"order-{order.pk}.docx",
         content_type=DOCX,
     )
+
+
+# --- A regional operator's aggregates ----------------------------------------------------------
+
+
+class RegionFilters(Paging):
+    municipality_id: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+@region.get("/region/organisations", response=responses(s.RegionPage), url_name="region")
+def region_organisations(request: HttpRequest, filters: Query[RegionFilters]) -> Any:
+    """The organisations of the regions and municipalities the operator covers, each with
+    counts only; a count below the small-cell limit comes as null and is named in
+    `suppressed`. Nothing about a person."""
+    scope = regional.operator_scope(request.user)
+    found = scope.organisations() if scope else Organisation.objects.none()
+    if filters.municipality_id:
+        found = found.filter(municipality_id=filters.municipality_id)
+    page = paginate(
+        found.select_related("municipality").order_by("municipality__name", "short_name", "pk"),
+        filters.page,
+        filters.page_size,
+    )
+    counts = regional.headcounts(page["results"])
+    rows = []
+    for organisation in page["results"]:
+        shown, hidden = regional.suppressed(counts[organisation.pk])
+        rows.append(
+            {
+                "id": organisation.pk,
+                "short_name": organisation.short_name,
+                "municipality_id": organisation.municipality_id,
+                "municipality": str(organisation.municipality),
+                **shown,
+                "suppressed": hidden,
+                "small_cell": MIN_CELL,
+            }
+        )
+    page["results"] = rows
+    return page

@@ -6,14 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from nastavnik.api.models import Access, Area
+from nastavnik.api.models import ORG_AREAS, Access
 from nastavnik.api.tokens import LIFETIMES, MESSAGES
 from nastavnik.core.forms import choice_field
 
 NONE = ""
 
 
-class TokenForm(forms.Form):
+class RegionTokenForm(forms.Form):
+    """A regional operator's token: its scope is fixed (the aggregates, read only)."""
+
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
@@ -28,7 +30,14 @@ class TokenForm(forms.Form):
             (days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
             for days in LIFETIMES
         ]
-        for area in Area:
+
+
+class TokenForm(RegionTokenForm):
+    """A school's token: an access level for each area."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for area in ORG_AREAS:
             self.fields[f"scope_{area.value}"] = forms.ChoiceField(
                 label=area.label,
                 required=False,
@@ -37,7 +46,7 @@ class TokenForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not any(data.get(f"scope_{area.value}") for area in Area):
+        if not any(data.get(f"scope_{area.value}") for area in ORG_AREAS):
             raise forms.ValidationError(MESSAGES["no_scope"], code="no_scope")
         return data
 
@@ -45,6 +54,6 @@ class TokenForm(forms.Form):
     def scopes(self) -> dict[str, str]:
         return {
             area.value: self.cleaned_data[f"scope_{area.value}"]
-            for area in Area
+            for area in ORG_AREAS
             if self.cleaned_data.get(f"scope_{area.value}")
         }

@@ -24,6 +24,12 @@ class Area(models.TextChoices):
     QUESTIONNAIRES = "questionnaires", _("Questionnaire campaigns and results")
     INDICATORS = "indicators", _("Indicators and coverage")
     ORDERS = "orders", _("Orders")
+    # A regional operator's token (no organisation): aggregate figures only.
+    REGION = "region", _("Regional aggregate figures")
+
+
+# What a school's token may open; a regional token opens REGION only.
+ORG_AREAS = tuple(area for area in Area if area != Area.REGION)
 
 
 class Access(models.TextChoices):
@@ -37,7 +43,10 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Empty for a regional operator's token, which sees the aggregates of their region only.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )

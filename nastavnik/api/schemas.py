@@ -243,6 +243,21 @@ class ImportJobOut(Schema):
     finished_at: datetime | None
 
 
+class RegionOrganisationOut(Schema):
+    id: int
+    short_name: str
+    municipality_id: int
+    municipality: str
+    # Null when the count is above zero but below `small_cell` (named in `suppressed`).
+    students: int | None
+    staff: int | None
+    mentees: int | None
+    mentors: int | None
+    active_pairs: int | None
+    suppressed: list[str]
+    small_cell: int
+
+
 class ConfirmIn(Schema):
     skip_invalid: bool = False
 
@@ -256,3 +271,4 @@ PlanItemPage = page_schema(PlanItemOut, "PlanItemPage")
 CampaignPage = page_schema(CampaignOut, "CampaignPage")
 OrderPage = page_schema(OrderOut, "OrderPage")
 ImportJobPage = page_schema(ImportJobOut, "ImportJobPage")
+RegionPage = page_schema(RegionOrganisationOut, "RegionPage")

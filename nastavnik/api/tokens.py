@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
-from nastavnik.api.models import Access, ApiToken, Area
+from nastavnik.api.models import ORG_AREAS, Access, ApiToken, Area
 from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record
 from nastavnik.orgs.models import Organisation
@@ -28,6 +28,8 @@ MESSAGES = {
     "no_scope": _("Choose at least one area the token may use."),
     "lifetime": _("Choose how long the token lives."),
 }
+# A regional operator's token reads the aggregates and nothing else.
+REGION_SCOPES = {Area.REGION.value: Access.READ.value}
 
 
 def secret_hash(secret: str) -> str:
@@ -35,11 +37,11 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def clean_scopes(scopes: Mapping[str, str]) -> dict[str, str]:
+def clean_scopes(scopes: Mapping[str, str], areas: tuple[Area, ...] = ORG_AREAS) -> dict[str, str]:
     clean = {
         str(Area(area)): str(Access(access))
         for area, access in scopes.items()
-        if area in Area.values and access in Access.values
+        if area in areas and access in Access.values
     }
     if not clean:
         raise ValidationError(MESSAGES["no_scope"], code="no_scope")
@@ -48,16 +50,18 @@ def clean_scopes(scopes: Mapping[str, str]) -> dict[str, str]:
 
 @transaction.atomic
 def token_create(
-    organisation: Organisation,
+    organisation: Organisation | None,
     user: User,
     *,
     name: str,
     scopes: Mapping[str, str],
     days: int,
 ) -> tuple[ApiToken, str]:
-    """A new token and its secret; the secret is not kept and cannot be shown again."""
+    """A new token and its secret; the secret is not kept and cannot be shown again.
+    Without an organisation it is a regional operator's token: REGION_SCOPES whatever asked."""
     if days not in LIFETIMES:
         raise ValidationError(MESSAGES["lifetime"], code="lifetime")
+    regional = organisation is None
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         organisation=organisation,
@@ -65,9 +69,12 @@ def token_create(
         name=name.strip()[:100],
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         token_hash=secret_hash(secret),
-        scopes=clean_scopes(scopes),
+        scopes=REGION_SCOPES if regional else clean_scopes(scopes),
         expires_at=timezone.now() + timedelta(days=days),
     )
+    if regional:
+        # The audit log is an organisation's; an operator's token touches none of their data.
+        return token, secret
     audit_record(
         organisation,
         action=AuditAction.CREATE,
@@ -86,6 +93,8 @@ def token_revoke(token: ApiToken, by: User) -> None:
         return
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    if token.organisation_id is None:
+        return
     audit_record(
         token.organisation_id,
         action=AuditAction.REVOKE,
@@ -100,12 +109,14 @@ def token_by_secret(secret: str) -> ApiToken | None:
     """The usable token with this secret, or None (unknown, revoked, expired)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user", "organisation")
-        .filter(token_hash=secret_hash(secret))
-        .first()
-    )
-    if token is None or not token.is_usable or not token.user.is_active:
+    try:
+        # get(), not first(): the hash is unique, and an ORDER BY would only cost.
+        token = ApiToken.objects.select_related("user", "organisation").get(
+            token_hash=secret_hash(secret)
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.is_usable or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= USED_RESOLUTION:
@@ -114,5 +125,5 @@ def token_by_secret(secret: str) -> ApiToken | None:
     return token
 
 
-def tokens_of(organisation: Organisation, user: User) -> list[ApiToken]:
+def tokens_of(organisation: Organisation | None, user: User) -> list[ApiToken]:
     return list(ApiToken.objects.filter(organisation=organisation, user=user))

@@ -9,6 +9,7 @@ whole school that reaches the internet through one address.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -52,3 +53,21 @@ def first_time(kind: str, window: int, *parts: str) -> bool:
     """True the first time `parts` are seen within `window` seconds: the same wrong code typed
     again is a typo repeated, not a new guess."""
     return bool(cache.add(counter_key(kind, *parts), 1, window))
+
+
+def window_hits(kind: str, window: int, *parts: str) -> tuple[int, int]:
+    """Count one call of `parts` in the current fixed window of `window` seconds: the calls of
+    this window so far (this one included) and the seconds until the next one begins.
+
+    The window's number is in the key, so the window ends on time whatever the backend does to
+    a key's expiry on incr() (the database cache renews it, which would stretch a Counter's
+    window for as long as calls keep coming). The usual case, a window already counting, costs
+    one incr(); add() starts a window."""
+    now = time.time()
+    number = int(now // window)
+    key = counter_key(kind, *parts, str(number))
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the first call of the window
+        count = 1 if cache.add(key, 1, window + 1) else cache.incr(key)
+    return count, max(1, int((number + 1) * window - now) + 1)

@@ -31,9 +31,12 @@ from django.db.models.functions import Coalesce
 from nastavnik.assessments.models import Measure, Phase
 from nastavnik.catalogue.models import MentoringKind
 from nastavnik.compliance.models import ComplianceTally
+from nastavnik.dashboards.suppression import is_small
 from nastavnik.indicators.deadlines import deadline_counted, deadline_on_or_after, previous_deadline
 from nastavnik.indicators.models import HalfYearSnapshot
 from nastavnik.indicators.targets import Target, Targets, default_targets, targets_of_many
+from nastavnik.mentees.models import Mentee
+from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.models import (
     MentorAssignment,
     Mentorship,
@@ -463,3 +466,38 @@ def region_figures(organisations: QuerySet[Organisation], today: date) -> Region
         compliance_counted_at=min((at for _pk, _n, at in tallies), default=None),
         compliance_missing=len(ids) - len(tallies),
     )
+
+
+# --- Head-counts for the API ----------------------------------------------------------------
+
+# What the API's regional endpoint gives for each organisation (`api.endpoints`).
+HEADCOUNTS = ("students", "staff", "mentees", "mentors", "active_pairs")
+
+
+def _grouped(queryset: QuerySet[Any], ids: list[int], distinct: str = "pk") -> dict[int, int]:
+    return dict(
+        queryset.filter(organisation_id__in=ids)
+        .values("organisation_id")
+        .annotate(n=Count(distinct, distinct=True))
+        .values_list("organisation_id", "n")
+    )
+
+
+def headcounts(organisations: list[Organisation]) -> dict[int, dict[str, int]]:
+    """Each organisation's head-counts, five grouped queries for the whole list."""
+    ids = [o.pk for o in organisations]
+    people = Person.objects.all()
+    counted = {
+        "students": _grouped(people.filter(kind=PersonKind.STUDENT), ids),
+        "staff": _grouped(people.filter(kind=PersonKind.STAFF), ids),
+        "mentees": _grouped(Mentee.objects.all(), ids, "person_id"),
+        "mentors": _grouped(Mentor.objects.all(), ids, "person_id"),
+        "active_pairs": _grouped(Mentorship.objects.filter(status=MentorshipStatus.ACTIVE), ids),
+    }
+    return {pk: {name: counted[name].get(pk, 0) for name in HEADCOUNTS} for pk in ids}
+
+
+def suppressed(counts: dict[str, int]) -> tuple[dict[str, int | None], list[str]]:
+    """The counts with the small cells (`suppression.is_small`) blanked, and their names."""
+    hidden = [name for name, n in counts.items() if is_small(n)]
+    return {name: None if name in hidden else n for name, n in counts.items()}, hidden
