@@ -329,7 +329,8 @@ def _audited(request: HttpRequest, response: HttpResponse) -> None:
     token = getattr(request, "auth", None)
     if not isinstance(token, ApiToken) or request.method in SAFE_METHODS:
         return
-    if response.status_code >= 400:
+    # A regional token only reads; the audit log belongs to an organisation.
+    if response.status_code >= 400 or token.organisation_id is None:
         return
     audit_record(
         token.organisation_id,

@@ -72,7 +72,7 @@ def token_create(
         scopes=REGION_SCOPES if regional else clean_scopes(scopes),
         expires_at=timezone.now() + timedelta(days=days),
     )
-    if regional:
+    if organisation is None:
         # The audit log is an organisation's; an operator's token touches none of their data.
         return token, secret
     audit_record(
