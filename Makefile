@@ -46,6 +46,7 @@ worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
 .PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api
+.PHONY: bench-region-matching
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
@@ -77,3 +78,10 @@ bench-pages: $(BIN)/.installed
 # BENCH_API_ARGS="--clients 200" and the like pass options.
 bench-api: $(BIN)/.installed
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
+
+# Region-scale matching through the application: 1,000 organisations, 200,000 mentees, 80,000
+# mentors (20 % shared); building the inputs from the database, the run, writing the proposals.
+# Last line: inputs_s=… run_s=… write_s=… total_s=… peak_mb=… (target: 60 s, 2 GB).
+# PostgreSQL: DATABASE_URL=postgres://…; BENCH_REGION_MATCHING_ARGS="--quick" for a smoke run.
+bench-region-matching: $(BIN)/.installed
+	$(BIN)/python bench/region_matching.py $(BENCH_REGION_MATCHING_ARGS)
