@@ -105,7 +105,12 @@ STAGES: tuple[Stage, ...] = (
         (
             NavItem(_("Matching"), "matching:index", Perm.MATCHING_RUN),
             NavItem(_("Mentors of other organisations"), "matching:shared", Perm.MATCHING_RUN),
-            NavItem(_("Requests to mentor elsewhere"), "matching:my_offers", Perm.OFFERS_OWN),
+            NavItem(
+                _("Requests to mentor elsewhere"),
+                "matching:my_offers",
+                Perm.OFFERS_OWN,
+                role=Role.MENTOR,
+            ),
             NavItem(_("Pairs and groups"), "mentorships:list", Perm.MENTORSHIPS_VIEW),
         ),
     ),

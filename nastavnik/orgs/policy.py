@@ -99,7 +99,9 @@ OWN_DATA = frozenset(
     }
 )
 
-_EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN, Perm.DATA_OWN})
+# Answering requests to mentor elsewhere is everyone's own: a curator or a teacher of any role
+# may be in the mentor base, and the page shows only the requests to oneself.
+_EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN, Perm.DATA_OWN, Perm.OFFERS_OWN})
 _STAFF_READ = frozenset({Perm.PEOPLE_VIEW, Perm.CATALOGUE_VIEW})
 _RUNS_PROGRAMME = _STAFF_READ | {
     Perm.PEOPLE_EDIT,
@@ -176,7 +178,6 @@ GRANTS: dict[Role, frozenset[Perm]] = {
         Perm.CATALOGUE_VIEW,
         Perm.PROGRAMME_VIEW,
         Perm.PORTFOLIO_OWN,
-        Perm.OFFERS_OWN,
         Perm.PAIR_WORK,
         Perm.CASES_VIEW,
         Perm.CONCERNS_RAISE,
