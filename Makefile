@@ -60,6 +60,7 @@ worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
 .PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api bench-api-cost
+.PHONY: bench-region-matching
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
@@ -92,16 +93,5 @@ bench-pages: $(BIN)/.installed
 bench-api: $(BIN)/.installed
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
-.PHONY: bench-region
-# The regional operator's dashboard and the regional report over a generated region (1,000
-# organisations, 200,000 mentees, 80,000 mentors); last line: orgs=… dashboard_s=… report_s=…
-# peak_mb=…  DATABASE_URL=postgres://… runs it on PostgreSQL; BENCH_REGION_ARGS="--quick" for a
-# smoke run.
-bench-region: $(BIN)/.installed
-	$(BIN)/python bench/region_dashboard.py $(BENCH_REGION_ARGS)
-
-# What each list endpoint of bench-api costs without load, in one process on the database
-# bench-api built (run it first): CPU ms of the application and of PostgreSQL, queries.
-# BENCH_API_COST_ARGS="--profile /people?page_size=50" profiles one.
-bench-api-cost: $(BIN)/.installed
-	$(BIN)/python bench/api_cost.py $(BENCH_API_COST_ARGS)
+.PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api bench-api-cost
+.PHONY: bench-region-matching

@@ -104,6 +104,13 @@ STAGES: tuple[Stage, ...] = (
         _("A group meeting, preferences, matching, the order fixing the pairs."),
         (
             NavItem(_("Matching"), "matching:index", Perm.MATCHING_RUN),
+            NavItem(_("Mentors of other organisations"), "matching:shared", Perm.MATCHING_RUN),
+            NavItem(
+                _("Requests to mentor elsewhere"),
+                "matching:my_offers",
+                Perm.OFFERS_OWN,
+                role=Role.MENTOR,
+            ),
             NavItem(_("Pairs and groups"), "mentorships:list", Perm.MENTORSHIPS_VIEW),
         ),
     ),

@@ -25,6 +25,7 @@ from nastavnik.demo import names
 from nastavnik.demo.bases import build_bases
 from nastavnik.demo.consents import build_consents
 from nastavnik.demo.programme import build_programme, delete_stored_files
+from nastavnik.demo.sharing import build_sharing
 from nastavnik.documents.russian import pluralize
 from nastavnik.orgs.models import (
     AcademicYear,
@@ -559,6 +560,17 @@ class DemoBuilder:
         )
         # Stages 2-4: the bases of mentees and mentors, selection, training, campaigns.
         build_bases(programme, schools[0].people, people, self.today)
+        # The shared mentor base: a mentor of СШ № 5 offered to СШ № 2, which has a pupil
+        # waiting for a mentor in its own small programme.
+        build_sharing(
+            [people["mentor"], people["teacher"]],  # type: ignore[list-item]
+            school2.organisation,
+            curator=people["curator2"],  # type: ignore[arg-type]
+            director=next(
+                p for p in school2.people if p.kind == PersonKind.STAFF and p.position == "Директор"
+            ),
+            today=self.today,
+        )
         return schools
 
     def _school(self, spec: SchoolSpec, municipality: Municipality) -> SchoolData:

@@ -53,6 +53,14 @@ class RunForm(RuleErrorsMixin, forms.Form):
     only_unmatched = forms.BooleanField(
         label=_("Only the mentees left without a mentor by an earlier run"), required=False
     )
+    include_shared = forms.BooleanField(
+        label=_("Include the shared mentors of the municipality's other organisations"),
+        required=False,
+        help_text=_(
+            "A pair with such a mentor is not formed on confirmation: it becomes a request to "
+            "the mentor's organisation and the mentor, and the pair is formed once both agree."
+        ),
+    )
 
     def __init__(self, *args: Any, with_unmatched: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,6 +85,7 @@ class RunForm(RuleErrorsMixin, forms.Form):
             "require_common_slot": run_settings.require_common_slot,
             "format_must_fit": run_settings.format_must_fit,
             "only_unmatched": run_settings.only_unmatched,
+            "include_shared": run_settings.include_shared,
         }
         for criterion, weight in run_settings.weight_map.items():
             initial[weight_field_name(criterion)] = weight
@@ -94,6 +103,7 @@ class RunForm(RuleErrorsMixin, forms.Form):
             require_common_slot=data["require_common_slot"],
             format_must_fit=data["format_must_fit"],
             only_unmatched=data.get("only_unmatched", False),
+            include_shared=data["include_shared"],
         )
 
 
@@ -156,3 +166,40 @@ class SynonymsForm(RuleErrorsMixin, forms.Form):
             "any form of a word will do («трёхмерному» counts as «3D»)."
         ),
     )
+
+
+class SharedAskForm(RuleErrorsMixin, forms.Form):
+    """Ask another organisation for its shared mentor, for one of our waiting mentees."""
+
+    mentee = forms.TypedChoiceField(label=_("For the mentee"), coerce=int, choices=())
+    message = forms.CharField(
+        label=_("Message to the mentor and the mentor's organisation"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why this mentor: the mentee's request, the form, the time that suits."),
+    )
+
+    def __init__(self, *args: Any, mentees: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentee"].choices = mentees
+
+
+class OfferAnswerForm(RuleErrorsMixin, forms.Form):
+    """Agree to an offer, or refuse it (with a reason, if one wishes to give it)."""
+
+    decision = forms.ChoiceField(
+        label=_("Answer"),
+        choices=(("agree", _("Agree")), ("refuse", _("Refuse"))),
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    @property
+    def agrees(self) -> bool:
+        return self.cleaned_data.get("decision") == "agree"

@@ -232,3 +232,117 @@ class SynonymList(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class OfferStatus(models.TextChoices):
+    ASKED = "asked", _("Waiting for the agreement")
+    AGREED = "agreed", _("Agreed: the pair may be formed")
+    PAIRED = "paired", _("Pair formed")
+    REFUSED = "refused", _("Refused")
+    ENDED = "ended", _("Ended: the mentor is no longer shared")
+
+
+#: Offers still going somewhere: at most one such offer of a mentor to one mentee.
+OPEN_OFFER_STATUSES: tuple[str, ...] = (OfferStatus.ASKED, OfferStatus.AGREED)
+
+
+class OfferSide(models.TextChoices):
+    HOST = "host", _("The mentee's organisation")
+    HOME = "home", _("The mentor's organisation")
+    MENTOR = "mentor", _("The mentor")
+
+
+class SharedOfferQuerySet(models.QuerySet["SharedOffer"]):
+    def visible_to(self, organisation: Organisation) -> SharedOfferQuerySet:
+        """The offers one of whose two sides the organisation is: nobody else's."""
+        return self.filter(Q(home_organisation=organisation) | Q(host_organisation=organisation))
+
+    def open(self) -> SharedOfferQuerySet:
+        return self.filter(status__in=OPEN_OFFER_STATUSES)
+
+
+class SharedOffer(models.Model):
+    """A mentor of one organisation (home) asked to mentor a mentee of another organisation of
+    the municipality (host).
+
+    The one row two organisations share, so its tenancy is explicit: both keys are on it and
+    `SharedOfferQuerySet.visible_to` is the only way a page reaches it. Through it the host
+    sees the mentor's limited card (`sharing.SharedCard`), never the mentor's other rows; the
+    home organisation sees which mentee of which organisation, never the host's other rows.
+    The pair it leads to belongs to the host (its programme, order, plan and meetings).
+    """
+
+    home_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("mentor's organisation"),
+    )
+    host_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("mentee's organisation"),
+    )
+    mentor = models.ForeignKey(
+        "mentors.Mentor", on_delete=models.CASCADE, related_name="+", verbose_name=_("mentor")
+    )
+    mentee = models.ForeignKey(
+        "mentees.Mentee", on_delete=models.CASCADE, related_name="+", verbose_name=_("mentee")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=OfferStatus.choices, default=OfferStatus.ASKED
+    )
+    # The host's words to the home organisation and the mentor (why this mentor).
+    message = models.TextField(_("message"), blank=True)
+    home_agreed_at = models.DateTimeField(_("the mentor's organisation agreed"), null=True)
+    home_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    mentor_agreed_at = models.DateTimeField(_("the mentor agreed"), null=True)
+    refused_by = models.CharField(
+        _("refused by"), max_length=8, choices=OfferSide.choices, blank=True
+    )
+    refusal_reason = models.TextField(_("reason"), blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    mentorship = models.ForeignKey(
+        "mentorships.Mentorship",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pair"),
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharedOfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shared mentor offer")
+        verbose_name_plural = _("shared mentor offers")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"],
+                condition=Q(status__in=OPEN_OFFER_STATUSES),
+                name="shared_offer_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(home_organisation=models.F("host_organisation")),
+                name="shared_offer_between_two_organisations",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["home_organisation", "status"]),
+            models.Index(fields=["host_organisation", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} → {self.mentee_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_OFFER_STATUSES

@@ -37,6 +37,7 @@ from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import RequestTopic, split_list
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, valid_exists
+from nastavnik.matching.shared_base import shared_mentors_for
 from nastavnik.matching.synonyms import synonym_groups
 from nastavnik.matching_engine.model import (
     DEFAULT_FORM_RULES,
@@ -177,9 +178,18 @@ def mentees_for_run(
     return list(rows)
 
 
-def mentors_for_run(programme: Programme, form: MentoringForm, on: date) -> list[Mentor]:
+def mentors_for_run(
+    programme: Programme, form: MentoringForm, on: date, *, include_shared: bool = False
+) -> list[Mentor]:
+    """The programme's mentors of the form; with `include_shared`, also the shared mentors of
+    the other organisations of the municipality who take a form of the same code."""
+    wanted = Q(programme=programme, forms=form, status__in=MATCHED_STATUSES)
+    if include_shared:
+        shared = shared_mentors_for(programme.organisation, on).filter(forms__code=form.code)
+        wanted |= Q(pk__in=shared.values("pk"))
     return list(
-        Mentor.objects.filter(programme=programme, forms=form, status__in=MATCHED_STATUSES)
+        Mentor.objects.filter(wanted)
+        .distinct()
         .exclude(hidden_q(on, ref="person"))
         .select_related("person")
         .annotate(
@@ -283,7 +293,10 @@ def mentor_profile(
     family: str | None,
     role_models: frozenset[str],
     places: int,
+    shared: bool = False,
 ) -> MentorProfile:
+    """`shared`: another organisation's mentor, reached through the municipality's shared
+    base (the engine's shared block), not the organisation's own."""
     person = mentor.person
     consent = bool(mentor.processing_ok and mentor.participation_ok)  # type: ignore[attr-defined]
     if not consent:
@@ -291,6 +304,8 @@ def mentor_profile(
     return MentorProfile(
         id=person.pk,
         form=form_code,
+        organisation=str(mentor.organisation_id) if shared else "",
+        shared=shared,
         role_models=role_models,
         competencies=(mentor.competencies,) if mentor.competencies else (),
         subjects=frozenset(split_list(mentor.subjects or person.subjects)),
@@ -373,7 +388,9 @@ def build_inputs(
     About ten queries, whatever the size of the bases."""
     options = options or {}
     mentees = mentees_for_run(programme, form, on, only_unmatched=only_unmatched)
-    mentors = mentors_for_run(programme, form, on)
+    mentors = mentors_for_run(
+        programme, form, on, include_shared=bool(options.get("include_shared", False))
+    )
     notes: list[Note] = []
 
     full = [m for m in mentors if m.capacity - m.active_mentees <= 0]  # type: ignore[attr-defined]
@@ -397,6 +414,7 @@ def build_inputs(
             family_of[m.person_id],
             role_models.get(m.pk, frozenset()),
             places[m.person_id],
+            shared=m.organisation_id != programme.organisation_id,
         )
         for m in mentors
     ]

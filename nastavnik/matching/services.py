@@ -52,6 +52,7 @@ from nastavnik.matching.models import (
     UnmatchedMentee,
 )
 from nastavnik.matching.profiles import Note, RunInputs, build_inputs, missing_data
+from nastavnik.matching.sharing import offers_ask_from_run
 from nastavnik.matching.tasks import matching_run_queue
 from nastavnik.matching.texts import missing_label
 from nastavnik.matching_engine import (
@@ -88,7 +89,7 @@ DEFAULT_INLINE_MENTEES = 5000
 #: engine's own reasons are for what the engine decided).
 PAIR_EXCLUDED = "pair_excluded"
 #: Run options the curator may set; the rest are the engine's defaults.
-OPTION_NAMES = ("require_common_slot", "format_must_fit")
+OPTION_NAMES = ("require_common_slot", "format_must_fit", "include_shared")
 PAIRS_ORDER_TITLE = "О закреплении наставнических пар (групп)"
 
 MESSAGES = {
@@ -147,6 +148,9 @@ class RunSettings:
     require_common_slot: bool = True
     format_must_fit: bool = False
     only_unmatched: bool = False
+    # The shared mentors of the municipality's other organisations take part too; a pair with
+    # one becomes a request to their organisation and to them on confirmation (`sharing`).
+    include_shared: bool = False
 
     @property
     def weight_map(self) -> dict[str, float]:
@@ -159,6 +163,7 @@ class RunSettings:
         return {
             "require_common_slot": self.require_common_slot,
             "format_must_fit": self.format_must_fit,
+            "include_shared": self.include_shared,
         }
 
     @classmethod
@@ -578,6 +583,10 @@ def run_confirm(
     )
     if not proposals:
         raise _error("no_proposals")
+    # A proposal of another organisation's shared mentor is a request to that organisation
+    # and the mentor: the pair is formed once both agree (`sharing`), not here.
+    elsewhere = [p for p in proposals if p.mentor.organisation_id != locked.organisation_id]
+    proposals = [p for p in proposals if p.mentor.organisation_id == locked.organisation_id]
     mentors = lock_mentors(p.mentor_id for p in proposals)
     list(
         Mentee.objects.select_for_update(of=("self",))
@@ -612,8 +621,9 @@ def run_confirm(
         )
     for proposal in proposals:
         mentee_set_status(proposal.mentee, MenteeStatus.PAIRED, by=by)
+    offers_ask_from_run(locked, [(p.mentor, p.mentee) for p in elsewhere], by=by)
     _mark_for_support(locked, by)
-    made = pairs_order_make(locked, programme, mentorships, order, by=by)
+    made = pairs_order_make(locked, programme, mentorships, order, by=by) if mentorships else None
 
     locked.status = RunStatus.CONFIRMED
     locked.confirmed_at = timezone.now()

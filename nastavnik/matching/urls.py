@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nastavnik.matching import views
+from nastavnik.matching import shared_views, views
 
 app_name = "matching"
 
@@ -16,4 +16,25 @@ urlpatterns = [
     path("proposals/<int:proposal_pk>/exclude/", views.proposal_exclude, name="exclude"),
     path("proposals/<int:proposal_pk>/swap/", views.proposal_swap, name="swap"),
     path("unmatched/<int:unmatched_pk>/assign/", views.unmatched_assign, name="assign"),
+    # The shared mentor base: other organisations' mentors, offers between two organisations
+    path("shared/", shared_views.shared_list, name="shared"),
+    path("shared/mentors/<int:shared_mentor_pk>/", shared_views.shared_card, name="shared_card"),
+    path("shared/offers/<int:shared_offer_pk>/", shared_views.shared_offer, name="shared_offer"),
+    path(
+        "shared/offers/<int:shared_offer_pk>/answer/",
+        shared_views.shared_answer,
+        name="shared_answer",
+    ),
+    path(
+        "shared/offers/<int:shared_offer_pk>/withdraw/",
+        shared_views.shared_withdraw,
+        name="shared_withdraw",
+    ),
+    path("shared/offers/<int:shared_offer_pk>/pair/", shared_views.shared_pair, name="shared_pair"),
+    path("my-offers/", shared_views.my_offers, name="my_offers"),
+    path(
+        "my-offers/<int:shared_offer_pk>/answer/",
+        shared_views.my_offer_answer,
+        name="my_offer_answer",
+    ),
 ]

@@ -55,6 +55,8 @@ class Perm(StrEnum):
     MENTORSHIPS_MANAGE = "mentorships.manage"
     # A mentor's own portfolio, in the mentor's cabinet.
     PORTFOLIO_OWN = "portfolio.own"
+    # A mentor answers the other organisations' requests to mentor there (the shared base).
+    OFFERS_OWN = "offers.own"
     # The work of a pair or group (plan, meetings, feedback): those who run the programme see
     # every pair, a mentor or a mentee only their own (`mentorships.access.workable`).
     PAIR_WORK = "pairs.work"
@@ -87,10 +89,19 @@ class Perm(StrEnum):
 # Rights over one's own data only: they give no power over anyone else, so they never stop a
 # curator from assigning a role that carries them.
 OWN_DATA = frozenset(
-    {Perm.CONSENTS_OWN, Perm.DATA_OWN, Perm.PORTFOLIO_OWN, Perm.CHILDREN_OWN, Perm.CONCERNS_RAISE}
+    {
+        Perm.CONSENTS_OWN,
+        Perm.DATA_OWN,
+        Perm.PORTFOLIO_OWN,
+        Perm.OFFERS_OWN,
+        Perm.CHILDREN_OWN,
+        Perm.CONCERNS_RAISE,
+    }
 )
 
-_EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN, Perm.DATA_OWN})
+# Answering requests to mentor elsewhere is everyone's own: a curator or a teacher of any role
+# may be in the mentor base, and the page shows only the requests to oneself.
+_EVERY_ROLE = frozenset({Perm.DASHBOARD, Perm.CONSENTS_OWN, Perm.DATA_OWN, Perm.OFFERS_OWN})
 _STAFF_READ = frozenset({Perm.PEOPLE_VIEW, Perm.CATALOGUE_VIEW})
 _RUNS_PROGRAMME = _STAFF_READ | {
     Perm.PEOPLE_EDIT,

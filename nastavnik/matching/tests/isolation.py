@@ -4,11 +4,18 @@ One run per organisation gives a run, a proposal, a mentee left alone and a pair
 
 from datetime import timedelta
 
-from nastavnik.matching.models import MatchingRun, Proposal, RunStatus, UnmatchedMentee
+from nastavnik.matching.models import (
+    MatchingRun,
+    Proposal,
+    RunStatus,
+    SharedOffer,
+    UnmatchedMentee,
+)
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor, MentorStatus
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.tests.factories import OrganisationFactory
 from nastavnik.people.tests.factories import PersonFactory
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.tests.data import builtin_form
@@ -66,7 +73,37 @@ def proposed_run(org: Organisation) -> MatchingRun:
     return run
 
 
+def shared_mentor(org: Organisation) -> Mentor:
+    """A mentor of the organisation offered to its municipality (flag on; the consents are the
+    sharing tests' concern: here the other organisation is of another municipality anyway)."""
+    return Mentor.objects.create(
+        organisation=org,
+        programme=_programme(org),
+        person=PersonFactory(organisation=org, grade=11),
+        category="student",
+        status=MentorStatus.REGISTERED,
+        share_with_others=True,
+    )
+
+
+def shared_offer(org: Organisation) -> SharedOffer:
+    """An offer of the organisation's mentor to a school of its municipality."""
+    host = OrganisationFactory(municipality=org.municipality)
+    mentee = Mentee.objects.create(
+        organisation=host,
+        programme=_programme(host),
+        person=PersonFactory(organisation=host),
+        form=builtin_form("student-student"),
+        status=MenteeStatus.IN_BASE,
+    )
+    return SharedOffer.objects.create(
+        home_organisation=org, host_organisation=host, mentor=shared_mentor(org), mentee=mentee
+    )
+
+
 ROW_MAKERS = {
+    "shared_mentor_pk": lambda org: shared_mentor(org).pk,
+    "shared_offer_pk": lambda org: shared_offer(org).pk,
     "matching_run_pk": lambda org: proposed_run(org).pk,
     "proposal_pk": lambda org: proposed_run(org).proposals.first().pk,
     "unmatched_pk": lambda org: proposed_run(org).unmatched.first().pk,
