@@ -182,7 +182,7 @@ class SharedAskForm(RuleErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, mentees: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentee"].choices = mentees
+        choice_field(self, "mentee").choices = mentees
 
 
 class OfferAnswerForm(RuleErrorsMixin, forms.Form):

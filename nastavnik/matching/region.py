@@ -223,7 +223,7 @@ def build_region_inputs(
     query = Mentor.objects.filter(
         organisation__municipality_id__in=municipalities, forms__code=form.code
     )
-    for row in query.values_list(
+    for values in query.values_list(
         "pk",
         "person_id",
         "organisation_id",
@@ -240,8 +240,8 @@ def build_region_inputs(
         "person__grade",
         "person__birth_date",
     ).iterator(chunk_size=20000):
-        pk, person, org, municipality, status, competencies, subjects, own_subjects = row[:8]
-        availability, meeting_format, experience, capacity, leads_group, grade, born = row[8:]
+        pk, person, org, municipality, status, competencies, subjects, own_subjects = values[:8]
+        availability, meeting_format, experience, capacity, leads_group, grade, born = values[8:]
         if pk not in mentor_ids or person in hidden:
             continue
         places = capacity - taken.get(person, 0)
@@ -328,7 +328,7 @@ def region_write(
         for programme in sorted(used)
     )
     run_of = {run.programme_id: run.pk for run in runs}
-    matched = defaultdict(int)
+    matched: defaultdict[int, int] = defaultdict(int)
 
     def proposals() -> Iterable[tuple[Any, ...]]:
         for a in result.assignments:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.matching import sharing
@@ -36,10 +36,6 @@ from nastavnik.people.validators import org_today
 OFFERS_SHOWN = 100
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _to_offer(ctx: OrgContext, offer: SharedOffer) -> HttpResponse:
     return redirect(
         reverse(
@@ -50,8 +46,8 @@ def _to_offer(ctx: OrgContext, offer: SharedOffer) -> HttpResponse:
 
 
 @org_view(Perm.MATCHING_RUN)
-def shared_list(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def shared_list(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     today = org_today(ctx.organisation)
     forms = list(MentoringForm.objects.filter(organisation__isnull=True).order_by("order", "name"))
     chosen = next((f for f in forms if f.code == request.GET.get("form")), None)
@@ -71,13 +67,13 @@ def shared_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Perm.MATCHING_RUN)
-def shared_card(request: HttpRequest, shared_mentor_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def shared_card(request: OrgRequest, shared_mentor_pk: int) -> HttpResponse:
+    ctx = request.org
     card = sharing.shared_card(ctx.organisation, org_today(ctx.organisation), shared_mentor_pk)
     if card is None:
         raise Http404
     mentees = [
-        (m.pk, f"{m.person.full_name} · {m.form.name}")
+        (m.pk, f"{m.person.full_name} · {m.form}")
         for m in sharing.waiting_mentees(ctx.organisation)
     ]
     form = SharedAskForm(request.POST or None, mentees=mentees)
@@ -102,8 +98,8 @@ def shared_card(request: HttpRequest, shared_mentor_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MATCHING_RUN)
-def shared_offer(request: HttpRequest, shared_offer_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def shared_offer(request: OrgRequest, shared_offer_pk: int) -> HttpResponse:
+    ctx = request.org
     offer = offer_for(ctx, shared_offer_pk)
     is_home = offer.home_organisation_id == ctx.organisation.pk
     card = None
@@ -141,9 +137,9 @@ def _answered(request: HttpRequest, offer: SharedOffer, write: object) -> None:
 
 @org_view(Perm.MATCHING_RUN)
 @require_POST
-def shared_answer(request: HttpRequest, shared_offer_pk: int) -> HttpResponse:
+def shared_answer(request: OrgRequest, shared_offer_pk: int) -> HttpResponse:
     """The mentor's organisation answers."""
-    ctx = _ctx(request)
+    ctx = request.org
     offer = home_offer_for(ctx, shared_offer_pk)
     _answered(
         request,
@@ -157,9 +153,9 @@ def shared_answer(request: HttpRequest, shared_offer_pk: int) -> HttpResponse:
 
 @org_view(Perm.MATCHING_RUN)
 @require_POST
-def shared_withdraw(request: HttpRequest, shared_offer_pk: int) -> HttpResponse:
+def shared_withdraw(request: OrgRequest, shared_offer_pk: int) -> HttpResponse:
     """The mentee's organisation no longer asks."""
-    ctx = _ctx(request)
+    ctx = request.org
     offer = host_offer_for(ctx, shared_offer_pk)
     try:
         sharing.offer_withdraw(offer, reason=request.POST.get("reason", ""), by=request.user)
@@ -172,9 +168,9 @@ def shared_withdraw(request: HttpRequest, shared_offer_pk: int) -> HttpResponse:
 
 @org_view(Perm.MATCHING_RUN)
 @require_POST
-def shared_pair(request: HttpRequest, shared_offer_pk: int) -> HttpResponse:
+def shared_pair(request: OrgRequest, shared_offer_pk: int) -> HttpResponse:
     """The mentee's organisation forms the pair both sides agreed to."""
-    ctx = _ctx(request)
+    ctx = request.org
     offer = host_offer_for(ctx, shared_offer_pk)
     try:
         sharing.offer_pair(offer, by=request.user)
@@ -197,8 +193,8 @@ def shared_pair(request: HttpRequest, shared_offer_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.OFFERS_OWN)
-def my_offers(request: HttpRequest) -> HttpResponse:
-    ctx = _ctx(request)
+def my_offers(request: OrgRequest) -> HttpResponse:
+    ctx = request.org
     person = own_person(ctx, request)
     offers = (
         list(
@@ -218,9 +214,11 @@ def my_offers(request: HttpRequest) -> HttpResponse:
 
 @org_view(Perm.OFFERS_OWN)
 @require_POST
-def my_offer_answer(request: HttpRequest, shared_offer_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def my_offer_answer(request: OrgRequest, shared_offer_pk: int) -> HttpResponse:
+    ctx = request.org
     person = own_person(ctx, request)
+    if person is None:
+        raise Http404
     offer = own_offer_for(ctx, person, shared_offer_pk)
     _answered(
         request,

@@ -240,7 +240,7 @@ def offer_ask(
         )
         if mentor is None:
             raise _error("mentor_not_shared")
-        if mentee is None:
+        if mentee is None or mentee.form is None:
             raise _error("mentee_not_waiting")
         if not mentor.forms.filter(code=mentee.form.code).exists():
             raise _error("form_not_taken", mentor=mentor.person.full_name, form=mentee.form.name)
@@ -287,10 +287,10 @@ def offers_ask_from_run(
     )
 
 
-def _int(value: Any) -> int | None:
-    """A primary key from a form field; anything else names nothing (and finds no row)."""
+def _int(value: Any) -> int:
+    """A primary key from a form field; anything else is 0, which names no row."""
     text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdigit() else 0
 
 
 def _answer(
@@ -374,14 +374,13 @@ def offer_pair(
             ended.append(locked.pk)
             raise _error("no_longer_shared", mentor=locked.mentor.person.full_name)
         mentee = Mentee.objects.select_for_update(of=("self",)).get(pk=locked.mentee_id)
-        if mentee.status != MenteeStatus.IN_BASE:
+        if mentee.status != MenteeStatus.IN_BASE or mentee.form is None:
             raise _error("mentee_taken", mentee=locked.mentee.person.full_name)
         start = started_on or org_today(locked.host_organisation)
         end = planned_end or default_planned_end(start)
         check_term(start, end)
         mentors = lock_mentors([locked.mentor_id])
         check_places(mentors, Counter({locked.mentor_id: 1}))
-        mentee = locked.mentee
         mentorship = mentorship_create(
             mentee.programme,
             form=mentee.form,
