@@ -337,7 +337,7 @@ def test_a_prefilled_adult_form(client, tenant_a, family):
     assert "паспорт серия ______ № __________" in text
     assert f"оператору — {family.org.name} (ИНН 6625024711), адрес: {family.org.address}" in text
     assert "на предоставление моих персональных данных другим организациям региона" in text
-    assert "Цель обработки:" in text and "Перечень персональных данных:" in text
+    assert "обрабатываются в целях" in text and "Перечень персональных данных:" in text
     assert "Порядок отзыва:" in text and "включительно" in text
     assert "«___» ____________ 20___ г. ____________ / Е. В. Орлова" in text
     assert "законного представителя" not in text
