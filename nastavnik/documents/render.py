@@ -46,6 +46,7 @@ from markupsafe import Markup
 from nastavnik.core.grammar import by_gender
 
 from . import russian
+from .columns import fit_columns
 from .russian import Case
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
@@ -213,8 +214,17 @@ _RUN_TEXT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*)(</w:t>)")
 
 
 def typeset(docx_bytes: bytes) -> bytes:
-    """The document with Russian typography applied to all of its text (``russian.typography``):
-    the template's own words and the values filled in alike."""
+    """The document as it is printed: Russian typography applied to all of its text
+    (``russian.typography``: the template's own words and the values filled in alike), then
+    the columns of its tables sized to their content (``columns.fit_columns``)."""
+    document = Document(BytesIO(_typography(docx_bytes)))
+    fit_columns(document)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _typography(docx_bytes: bytes) -> bytes:
     source = zipfile.ZipFile(BytesIO(docx_bytes))
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

@@ -120,7 +120,7 @@ def test_the_log_page_shows_and_filters_entries(client, tenant_a, tenant_b, role
     assert "Чужой" not in everything.content.decode()
     assert [e.action for e, _c in updates.context["rows"]] == ["update"]
     changes = updates.context["rows"][0][1]
-    phone = str(Person._meta.get_field("phone").verbose_name)
+    phone = capfirst(str(Person._meta.get_field("phone").verbose_name))
     assert [(str(c.field), c.old, c.new) for c in changes] == [(phone, "—", "+7 912 000-00-01")]
     assert [e.object_id for e, _c in about_second.context["rows"]] == [second.pk]
     assert about_second.context["person"] == second
