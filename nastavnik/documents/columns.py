@@ -85,10 +85,29 @@ def _widths(total: int, shortest: list[int], ideal: list[int]) -> list[int]:
     if spare <= 0:
         # Even the longest words do not fit side by side: keep the proportions of the words.
         return [total * w // sum(least) for w in least]
+    # Max-min fair shares: a column that needs less than an even share of what is left gets
+    # all it needs (a date, a name on one line); the long texts share the rest evenly.
     hunger = [w - a for a, w in zip(least, wanted, strict=True)]
-    if sum(hunger) == 0:
-        return [a + spare // len(least) for a in least]
-    return [a + spare * h // sum(hunger) for a, h in zip(least, hunger, strict=True)]
+    given = [0] * len(least)
+    open_columns = set(range(len(least)))
+    while open_columns:
+        share = spare // len(open_columns)
+        satisfied = {c for c in open_columns if hunger[c] <= share}
+        if not satisfied:
+            for c in open_columns:
+                given[c] = share
+            break
+        for c in satisfied:
+            given[c] = hunger[c]
+            spare -= hunger[c]
+        open_columns -= satisfied
+    else:
+        # Everyone has all they need: the spare width goes to the longest texts.
+        if sum(hunger):
+            given = [g + spare * h // sum(hunger) for g, h in zip(given, hunger, strict=True)]
+        else:
+            given = [g + spare // len(least) for g in given]
+    return [a + g for a, g in zip(least, given, strict=True)]
 
 
 def _set_width(tc: Any, width: int) -> None:
