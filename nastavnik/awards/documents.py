@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from nastavnik.awards.models import Award, AwardKind, Nomination, Nominee
 from nastavnik.awards.services import nominee_people
+from nastavnik.core.text import file_name
 from nastavnik.documents.render import docx_to_pdf, render_docx
 from nastavnik.orders.documents import lower_first
 from nastavnik.orders.models import Order
@@ -115,7 +116,8 @@ def award_pdf(award: Award) -> bytes:
 
 def award_file_name(award: Award, extension: str) -> str:
     person = award.recipient
-    return f"{award.number:03d} {FILE_NAMES[award.kind]} — {person.short_name}.{extension}"
+    stem = f"{award.number:03d} {FILE_NAMES[award.kind]} — {person.short_name}"
+    return file_name(stem, extension)
 
 
 def with_details(awards: Any) -> Any:
@@ -186,6 +188,7 @@ def awards_order_context(order: Order) -> dict[str, Any]:
     return {
         "academic_year": programme.academic_year.label,
         "nominations": ", ".join(f"«{n.name}»" for n in nominations),
+        "nominations_count": len(nominations),
         "rows": rows,
         "thanks_count": thanks,
         "parents_count": parents,

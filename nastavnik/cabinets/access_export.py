@@ -45,6 +45,7 @@ from openpyxl.utils import get_column_letter
 from nastavnik.assessments.models import Measure
 from nastavnik.concerns.models import Concern
 from nastavnik.consents.models import Consent
+from nastavnik.documents.render import typeset
 from nastavnik.documents.spreadsheet import sheet_cell
 from nastavnik.meetings.models import Attendance as MeetingAttendance
 from nastavnik.meetings.models import Feedback, Meeting
@@ -563,4 +564,4 @@ def sheets_docx(title: str, sheets: Iterable[Sheet]) -> bytes:
                 cell.text = _text(value)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return typeset(buffer.getvalue())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from nastavnik.consents.models import Purpose
 
-DOCUMENT_VERSION = "2025-09"
+DOCUMENT_VERSION = "2026-12"
 
 # In the genitive: «в соответствии со статьёй 9 Федерального закона …».
 LAW = "Федерального закона от 27 июля 2006 г. № 152-ФЗ «О персональных данных»"
@@ -44,7 +44,7 @@ class PurposeText:
     guardian_clause: str
     # The legal basis cited in the text.
     articles: str
-    # «в целях …»: the purpose of processing.
+    # The purpose of processing in the genitive, as it follows «в целях …» in every text.
     purpose: str
     data: str
     actions: str
@@ -78,11 +78,11 @@ TEXTS: dict[str, PurposeText] = {
         heading="на участие в программе наставничества",
         adult_clause=(
             "на моё участие в программе наставничества и обработку моих персональных данных "
-            "в этой цели"
+            "в этих целях"
         ),
         guardian_clause=(
             "на участие несовершеннолетнего в программе наставничества и обработку "
-            "персональных данных несовершеннолетнего в этой цели"
+            "персональных данных несовершеннолетнего в этих целях"
         ),
         articles="статьёй 9",
         purpose=(

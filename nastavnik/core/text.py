@@ -29,3 +29,13 @@ def initials(first: str, middle: str | None = "") -> str:
         if name:
             result.append("-".join(f"{p[0].upper()}." for p in name.split("-") if p))
     return " ".join(result)
+
+
+def file_name(stem: str, extension: str) -> str:
+    """A download's name: «ИПР Иванов Н. Ф.» + «docx» → «ИПР Иванов Н. Ф.docx».
+
+    Characters no file system accepts become «-», and a stem's own final dot (initials end with
+    one) is not doubled by the extension's: «Ф..docx» reads as a typo.
+    """
+    stem = re.sub(r"[\\/:*?\"<>|]+", "-", stem).strip().rstrip(".").strip()
+    return f"{stem}.{extension}"

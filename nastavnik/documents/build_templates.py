@@ -364,7 +364,7 @@ def _operator_clause() -> str:
 def _consent_terms(document: DocumentObject) -> None:
     """The numbered conditions every consent states, then the signing."""
     for text in (
-        "1. Цель обработки: {{ doc.purpose }}.",
+        "1. Персональные данные обрабатываются в целях {{ doc.purpose }}.",
         "2. Перечень персональных данных: {{ doc.data }}.",
         "3. Действия с персональными данными и способы обработки: {{ doc.actions }}.",
         "4. Обработка персональных данных по поручению оператора другим лицам "
@@ -443,7 +443,8 @@ def _consent_guardian_body(document: DocumentObject) -> None:
     _justified(
         document,
         "С согласием {{ doc.subject|gendered('ознакомлен', 'ознакомлена') }} и "
-        "{{ doc.subject|gendered('согласен', 'согласна') }} (несовершеннолетний, "
+        "{{ doc.subject|gendered('согласен', 'согласна') }} "
+        "({{ doc.subject|gendered('несовершеннолетний', 'несовершеннолетняя') }}, "
         "{{ doc.subject|gendered('достигший', 'достигшая') }} 14 лет):",
         indent=False,
     )

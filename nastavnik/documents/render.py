@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -42,7 +43,10 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
+from nastavnik.core.grammar import by_gender
+
 from . import russian
+from .columns import fit_columns
 from .russian import Case
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
@@ -98,8 +102,8 @@ def _signature(person: Any) -> str:
 
 
 def _gendered(person: Any, masculine: str, feminine: str) -> str:
-    _last, _first, _middle, gender = _person(person)
-    return feminine if gender.lower() == "f" else masculine
+    _last, _first, _middle, gender = _person(person)  # a document insists on a known gender
+    return by_gender(gender, masculine, feminine)
 
 
 def requisites(org: Any) -> list[str]:
@@ -201,13 +205,46 @@ def render_docx(template_path: str | os.PathLike[str], context: Mapping[str, Any
     template.render(dict(context), jinja_env=make_environment(), autoescape=True)
     out = BytesIO()
     template.save(out)
+    return typeset(out.getvalue())
+
+
+# The parts of a DOCX that hold the text a reader sees.
+_TEXT_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_RUN_TEXT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*)(</w:t>)")
+
+
+def typeset(docx_bytes: bytes) -> bytes:
+    """The document as it is printed: Russian typography applied to all of its text
+    (``russian.typography``: the template's own words and the values filled in alike), then
+    the columns of its tables sized to their content (``columns.fit_columns``)."""
+    document = Document(BytesIO(_typography(docx_bytes)))
+    fit_columns(document)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _typography(docx_bytes: bytes) -> bytes:
+    source = zipfile.ZipFile(BytesIO(docx_bytes))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if _TEXT_PART.match(item.filename):
+                xml = data.decode("utf-8")
+                xml = _RUN_TEXT.sub(
+                    lambda m: m.group(1) + russian.typography(m.group(2)) + m.group(3), xml
+                )
+                data = xml.encode("utf-8")
+            target.writestr(item, data)
     return out.getvalue()
 
 
 def docx_text(docx_bytes: bytes) -> str:
     """The text of a DOCX, one paragraph a line, tables cell by cell in reading order.
 
-    Meant for tests and checks: what a reader of the document would see, without formatting.
+    Meant for tests and checks: what a reader of the document would see, without formatting;
+    a non-breaking space reads as a space (``typeset`` puts them in, see ``docx_raw_text``).
     """
     document = Document(BytesIO(docx_bytes))
     lines: list[str] = []
@@ -233,7 +270,7 @@ def docx_text(docx_bytes: bytes) -> str:
     for section in document.sections:
         if not section.footer.is_linked_to_previous:
             walk(section.footer)
-    return "\n".join(lines)
+    return "\n".join(lines).replace(russian.NBSP, " ")
 
 
 # --- PDF -------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ __all__ = [
     "plural_form",
     "pluralize",
     "signature_name",
+    "typography",
 ]
 
 
@@ -354,3 +355,33 @@ def decline_phrase(text: str, case: Case | str) -> str:
         if is_head or not has_next:
             return " ".join(out + words[i + 1 :])
     return " ".join(out)
+
+
+# --- Typography ------------------------------------------------------------------------------
+
+NBSP = "\u00a0"
+_SPACE = r"[ \t]+"
+# Where Russian typography forbids a line break (ГОСТ Р 7.0.97-2016 and the habit of
+# secretaries): after «№» and «§»; between a number and «г.», «гг.», «чел.»; after the
+# abbreviations that stand before a number or a place («ст. 9», «п. 2.8», «г. Первоуральск»);
+# between initials and between initials and the surname, on either side.
+_INITIALS_AFTER = r"(?=[А-ЯЁ]\.(?:[ \t\u00a0]?[А-ЯЁ]\.)?(?![А-Яа-яЁё]))"
+_NO_BREAK = (
+    re.compile(r"(№|§)" + _SPACE),
+    re.compile(r"(\d)" + _SPACE + r"(?=(?:гг?|чел|руб|тыс|млн)\.)"),
+    re.compile(r"(?<![А-Яа-яЁё])((?:ст|ч|п|пп|гл|разд|г|д|ул|стр|т)\.)" + _SPACE + r"(?=[\dА-ЯЁ])"),
+    re.compile(r"(?<![А-Яа-яЁё])([А-ЯЁ]\.)" + _SPACE + r"(?=[А-ЯЁ])"),
+    re.compile(
+        r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"
+        + _SPACE
+        + r"(?=[А-ЯЁ]\.(?:[ \t\u00a0]?[А-ЯЁ]\.)?(?![А-Яа-яЁё]))"
+    ),
+)
+
+
+def typography(text: str) -> str:
+    """Non-breaking spaces where a Russian line must not break: «№ 5», «2026 г.», «ст. 9»,
+    «А. С. Петрова», «Петрова А. С.». The one rule for every generated document's text."""
+    for pattern in _NO_BREAK:
+        text = pattern.sub(lambda m: m.group(1) + NBSP, text)
+    return text

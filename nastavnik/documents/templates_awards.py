@@ -179,6 +179,7 @@ def build_order_awards() -> bytes:
 
     Context: the common order context (``org``, ``number``, ``date``, ``place``, ``title``,
     ``director``, ``director_position``) and ``academic_year``, ``nominations`` («…», «…»),
+    ``nominations_count``,
     ``rows`` (each: ``number``, ``nomination``, ``place`` (roman), ``nominee`` (names with class
     or position)), ``thanks_count``, ``parents_count``, ``curator`` (a person or None).
     """
@@ -189,7 +190,8 @@ def build_order_awards() -> bytes:
         document,
         "В соответствии с " + bt().TARGET_MODEL_REGULATION + ", Положением о наставничестве "
         "{{ org.short_name }}, программой наставничества на {{ academic_year }} учебный год, "
-        "на основании решения жюри по номинациям {{ nominations }}",
+        "на основании решения жюри по "
+        "{% if nominations_count == 1 %}номинации{% else %}номинациям{% endif %} {{ nominations }}",
     )
     bt().paragraph(document, "ПРИКАЗЫВАЮ:", keep_with_next=True)
     bt().text_block(

@@ -26,7 +26,8 @@ _MENTEES_GENITIVE = (
     "{% if group %}наставнической группы в составе: "
     "{% for m in mentees %}{{ m.person|name }}{% if m.class_name %} ({{ m.class_name }}){% endif %}"
     "{% if not loop.last %}, {% endif %}{% endfor %}"
-    "{% else %}{% for m in mentees %}наставляемого {{ m.person|genitive }}"
+    "{% else %}{% for m in mentees %}"
+    "{{ m.person|gendered('наставляемого', 'наставляемой') }} {{ m.person|genitive }}"
     "{% if m.class_name %} ({{ m.class_name }}){% endif %}{% endfor %}{% endif %}"
 )
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -124,7 +125,13 @@ def indicators_xlsx(data: YearData, snapshots: Sequence[Snapshot]) -> bytes:
     _sheet(
         workbook,
         _("Entry and exit"),
-        [_("Parameter"), _("Participants"), _("Mean at entry"), _("Mean at exit"), _("Change")],
+        [
+            _("Parameter"),
+            _("Participants"),
+            _("Mean at entry"),
+            _("Mean at exit"),
+            pgettext("difference", "Change"),
+        ],
         [(r.label, r.n, r.before, r.after, r.change) for r in data.impact],
     )
     _sheet(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.tasks import queue_mail
+from nastavnik.core.timezones import zone_label
 from nastavnik.meetings.models import Meeting, MeetingSettings
 from nastavnik.mentorships.models import MentorshipMentee, MentorshipStatus
 from nastavnik.people.models import Person
@@ -47,6 +48,7 @@ def _mail(meeting: Meeting, person: Person, base_url: str) -> None:
         "person": person,
         "organisation": meeting.organisation,
         "starts_at": meeting.starts_at,
+        "zone": zone_label(meeting.organisation.timezone, meeting.starts_at),
         "is_mentor": person.pk == meeting.mentorship.mentor.person_id,
         "mentorship": meeting.mentorship,
         "url": base_url.rstrip("/") + path,

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from nastavnik.assessments.models import Measure, Parameter, Phase
@@ -22,6 +23,7 @@ from nastavnik.catalogue.profile import SLOT_CHOICES
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_flags, consent_status, hidden_q, valid_exists
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
+from nastavnik.core.grammar import by_gender
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentees import services
@@ -166,7 +168,15 @@ def add(request: OrgRequest, programme_pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("%(name)s is added to the mentee base as a candidate.")
+                    by_gender(
+                        mentee.person,
+                        pgettext(
+                            "masculine", "%(name)s is added to the mentee base as a candidate."
+                        ),
+                        pgettext(
+                            "feminine", "%(name)s is added to the mentee base as a candidate."
+                        ),
+                    )
                     % {"name": mentee.person.full_name},
                 )
                 return _to_card(ctx, mentee)
@@ -345,7 +355,13 @@ def accept(request: OrgRequest, mentee_pk: int) -> HttpResponse:
         _refuse(request, error)
     else:
         messages.success(
-            request, _("%(name)s is in the mentee base.") % {"name": mentee.person.full_name}
+            request,
+            by_gender(
+                mentee.person,
+                pgettext("masculine", "%(name)s is in the mentee base."),
+                pgettext("feminine", "%(name)s is in the mentee base."),
+            )
+            % {"name": mentee.person.full_name},
         )
     return _to_card(ctx, mentee)
 
@@ -384,7 +400,12 @@ def leave(request: OrgRequest, mentee_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(name)s has left the programme.") % {"name": mentee.person.full_name},
+                by_gender(
+                    mentee.person,
+                    pgettext("masculine", "%(name)s has left the programme."),
+                    pgettext("feminine", "%(name)s has left the programme."),
+                )
+                % {"name": mentee.person.full_name},
             )
             return _to_card(ctx, mentee)
     return render(request, "mentees/leave.html", {"form": form, "mentee": mentee})

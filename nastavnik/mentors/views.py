@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from nastavnik.catalogue.models import MentoringForm
@@ -29,6 +30,7 @@ from nastavnik.catalogue.profile import EXTERNAL_CATEGORIES
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_flags, hidden_q, may_use
 from nastavnik.core.access import OrgRequest, org_view
+from nastavnik.core.grammar import by_gender
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.core.uploads import content_type_of
@@ -310,7 +312,11 @@ def mentor_add(request: OrgRequest, programme: Programme) -> HttpResponse:
         if mentor is not None:
             messages.success(
                 request,
-                _("%(name)s is added to the mentor base as a candidate.")
+                by_gender(
+                    person,
+                    pgettext("masculine", "%(name)s is added to the mentor base as a candidate."),
+                    pgettext("feminine", "%(name)s is added to the mentor base as a candidate."),
+                )
                 % {"name": person.full_name},
             )
             return _card(request, mentor)
@@ -410,7 +416,12 @@ def mentor_put_forward(request: OrgRequest, mentor_pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(name)s is put forward to the commission.") % {"name": mentor.person.full_name},
+            by_gender(
+                mentor.person,
+                pgettext("masculine", "%(name)s is put forward to the commission."),
+                pgettext("feminine", "%(name)s is put forward to the commission."),
+            )
+            % {"name": mentor.person.full_name},
         )
     return _card(request, mentor)
 
@@ -427,7 +438,12 @@ def mentor_leave(request: OrgRequest, mentor_pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(
                 request,
-                _("%(name)s has left the programme.") % {"name": mentor.person.full_name},
+                by_gender(
+                    mentor.person,
+                    pgettext("masculine", "%(name)s has left the programme."),
+                    pgettext("feminine", "%(name)s has left the programme."),
+                )
+                % {"name": mentor.person.full_name},
             )
             return _card(request, mentor)
     return render(
@@ -674,9 +690,17 @@ def decision(request: OrgRequest, mentor_pk: int) -> HttpResponse:
             messages.success(
                 request,
                 (
-                    _("%(name)s is approved as a mentor.")
+                    by_gender(
+                        mentor.person,
+                        pgettext("masculine", "%(name)s is approved as a mentor."),
+                        pgettext("feminine", "%(name)s is approved as a mentor."),
+                    )
                     if approved
-                    else _("%(name)s is not approved.")
+                    else by_gender(
+                        mentor.person,
+                        pgettext("masculine", "%(name)s is not approved."),
+                        pgettext("feminine", "%(name)s is not approved."),
+                    )
                 )
                 % {"name": mentor.person.full_name},
             )

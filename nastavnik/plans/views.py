@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.core.text import file_name
 from nastavnik.core.uploads import content_type_of
 from nastavnik.mentorships.access import Side, mentorships_of, side_of, with_people, workable_for
 from nastavnik.mentorships.models import MentorAssignment, Mentorship
@@ -266,7 +267,7 @@ def plan_docx(request: OrgRequest, mentorship_pk: int) -> HttpResponseBase:
     plan = _plan_of(mentorship)
     if plan is None:
         raise Http404
-    name = f"ИПР {mentorship.mentor.person.short_name}.docx".replace("/", "-")
+    name = file_name(f"ИПР {mentorship.mentor.person.short_name}", "docx")
     return FileResponse(
         BytesIO(render_plan(mentorship, plan)),
         as_attachment=True,

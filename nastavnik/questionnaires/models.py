@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.orgs.models import Organisation
@@ -47,7 +48,7 @@ class QuestionType(models.TextChoices):
     SCALE = "scale", _("Scale")
     SHORT_TEXT = "short_text", _("Short text")
     LONG_TEXT = "long_text", _("Long text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("question type", "Number")
     DATE = "date", _("Date")
     RANKING = "ranking", _("Ranking of people")
 

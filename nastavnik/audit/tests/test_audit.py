@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 
 from nastavnik.audit.models import AuditAction, AuditChannel, AuditEntry, AuditObject
 from nastavnik.orgs.models import Role
@@ -118,7 +120,7 @@ def test_the_log_page_shows_and_filters_entries(client, tenant_a, tenant_b, role
     assert "Чужой" not in everything.content.decode()
     assert [e.action for e, _c in updates.context["rows"]] == ["update"]
     changes = updates.context["rows"][0][1]
-    phone = str(Person._meta.get_field("phone").verbose_name)
+    phone = capfirst(str(Person._meta.get_field("phone").verbose_name))
     assert [(str(c.field), c.old, c.new) for c in changes] == [(phone, "—", "+7 912 000-00-01")]
     assert [e.object_id for e, _c in about_second.context["rows"]] == [second.pk]
     assert about_second.context["person"] == second
@@ -139,8 +141,43 @@ def test_the_log_shows_choice_labels_and_field_names(client, tenant_a):
     page = client.get(log_url(tenant_a.organisation))
 
     changes = {str(c.field): (str(c.old), str(c.new)) for c in page.context["rows"][0][1]}
-    gender = str(Person._meta.get_field("gender").verbose_name)
+    gender = capfirst(str(Person._meta.get_field("gender").verbose_name))
     assert changes[gender] == (str(Gender.MALE.label), str(Gender.FEMALE.label))
+
+
+def test_the_log_speaks_russian_about_every_kind_of_object(client, tenant_a):
+    """Field names, choices, lists and moments of a mentee's and a meeting's entries read as
+    words and the organisation's local time, not as model internals and UTC ISO strings."""
+    org = tenant_a.organisation
+    org.timezone = "Asia/Yekaterinburg"  # UTC+5
+    org.save(update_fields=["timezone"])
+    for object_type, changes in (
+        (
+            AuditObject.MENTEE,
+            {"status": ["candidate", "in_base"], "request_text": ["", "Хочу в олимпиаду"]},
+        ),
+        (AuditObject.MEETING, {"starts_at": [None, "2026-10-01T09:00:00+00:00"]}),
+    ):
+        AuditEntry.objects.create(
+            organisation=org,
+            at=timezone.now(),
+            channel=AuditChannel.SYSTEM,
+            action=AuditAction.UPDATE,
+            object_type=object_type,
+            object_id=1,
+            changes=changes,
+        )
+    client.force_login(tenant_a.user(Role.CURATOR))
+
+    with translation.override("ru"):
+        page = client.get(log_url(org), HTTP_ACCEPT_LANGUAGE="ru")
+        text = page.content.decode()
+
+    assert "request_text" not in text and "in_base" not in text and "starts_at" not in text
+    assert "Запрос своими словами" in text
+    assert "Кандидат → В базе" in text or "кандидат → в базе" in text.lower()
+    assert "01.10.2026 14:00" in text  # 09:00 UTC is 14:00 in Yekaterinburg
+    assert "2026-10-01T09" not in text
 
 
 def test_a_bad_filter_is_shown_not_a_crash(client, tenant_a):

@@ -337,7 +337,7 @@ def test_a_prefilled_adult_form(client, tenant_a, family):
     assert "паспорт серия ______ № __________" in text
     assert f"оператору — {family.org.name} (ИНН 6625024711), адрес: {family.org.address}" in text
     assert "на предоставление моих персональных данных другим организациям региона" in text
-    assert "Цель обработки:" in text and "Перечень персональных данных:" in text
+    assert "обрабатываются в целях" in text and "Перечень персональных данных:" in text
     assert "Порядок отзыва:" in text and "включительно" in text
     assert "«___» ____________ 20___ г. ____________ / Е. В. Орлова" in text
     assert "законного представителя" not in text
@@ -419,3 +419,23 @@ def test_the_guardian_withdraws_a_consent_in_her_cabinet(client, tenant_a, famil
     assert other.withdrawn_at is None
     entry = AuditEntry.objects.get(action="withdraw")
     assert entry.actor == guardian_user and entry.person_id == family.child.pk
+
+
+def test_with_two_guardians_the_page_asks_who_signs(client, tenant_a, family):
+    """The father was added first; the curator still chooses the mother on the page and the
+    form names her, not whoever came first."""
+    from nastavnik.people.tests.factories import GuardianLinkFactory, ParentFactory
+
+    father = ParentFactory(
+        organisation=family.org, last_name="Петров", first_name="Андрей", gender="m"
+    )
+    father_link = GuardianLinkFactory(guardian=father, child=family.child, organisation=family.org)
+    login(client, tenant_a, Role.CURATOR)
+
+    page = client.get(url("consents:person", family, person_pk=family.child.pk)).content.decode()
+    form_url = url("consents:person_form", family, person_pk=family.child.pk)
+    assert f"guardian={family.link.pk}" in page and f"guardian={father_link.pk}" in page
+
+    chosen = client.get(form_url, {"purpose": "processing", "guardian": family.link.pk})
+    text = " ".join(docx_text(chosen.content).split())
+    assert "Петрова Анна Сергеевна" in text and "Петров Андрей" not in text

@@ -74,3 +74,18 @@ def test_the_500_page_renders_without_the_database(production):
 
     assert response.status_code == 500
     assert "На сервере что-то пошло не так" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failed_csrf_check_shows_the_russian_page(settings):
+    """A form posted without its token (an expired page, a forged post) is refused with the
+    site's Russian 403 page, not Django's English «403 Forbidden»."""
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+
+    response = client.post("/accounts/login/", {"username": "a@b.ru", "password": "x"})
+
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert '<html lang="ru">' in content and "/static/nastavnik/app.css" in content
+    assert "Forbidden" not in content and "CSRF verification failed" not in content

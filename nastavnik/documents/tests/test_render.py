@@ -102,6 +102,25 @@ def test_order_reads_as_correct_russian():
     assert "{" not in text and "}" not in text
 
 
+def test_no_line_breaks_where_russian_typography_forbids_them():
+    """«№ 45-о», «2023 г.», «Петровой А. С.», «И. И. Иванов»: the spaces inside are
+    non-breaking, in the template's own words and in the values alike."""
+    docx = render_docx(TEMPLATE, order_context())
+    xml = zipfile.ZipFile(BytesIO(docx)).read("word/document.xml").decode()
+    nbsp = "\u00a0"
+
+    for phrase in (
+        f"№{nbsp}45-о",
+        f"2023{nbsp}г.",
+        f"Петровой{nbsp}А.{nbsp}С.",
+        f"И.{nbsp}И.{nbsp}Иванов",
+    ):
+        assert phrase in xml, phrase
+    assert "№ 45" not in xml and "2023 г." not in xml
+    # The text still reads the same.
+    assert "№ 45-о" in docx_text(docx)
+
+
 def test_order_for_a_male_curator_without_optional_parts():
     context = order_context(
         curator=person("Римский-Корсаков", "Илья", "Андреевич", "m"),
@@ -154,7 +173,7 @@ def test_markup_in_values_is_escaped_and_the_document_still_opens():
     assert "г. Казань & область" in text.splitlines()
     assert "№ 1<2" in text
     document_xml = zipfile.ZipFile(BytesIO(docx)).read("word/document.xml").decode()
-    assert "Школа &lt;b&gt;№ 7&lt;/b&gt; &amp; «Ко» &lt;/w:t&gt;" in document_xml
+    assert "Школа &lt;b&gt;№\u00a07&lt;/b&gt; &amp; «Ко» &lt;/w:t&gt;" in document_xml
 
 
 def test_a_missing_value_is_an_error_not_a_blank():

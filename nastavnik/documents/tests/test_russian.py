@@ -17,6 +17,7 @@ from nastavnik.documents.russian import (
     plural_form,
     pluralize,
     signature_name,
+    typography,
 )
 
 N, G, D, A, I, P = (  # noqa: E741 -- the six cases by their initials
@@ -304,3 +305,22 @@ def test_pluralize_wants_a_whole_number():
 )
 def test_decline_phrase(phrase, case, expected):
     assert decline_phrase(phrase, case) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "typeset"),
+    [
+        ("МАОУ СШ № 5", "МАОУ СШ №\u00a05"),
+        ("от 25 декабря 2019 г. № Р-145", "от 25 декабря 2019\u00a0г. №\u00a0Р-145"),
+        ("в 2025–2026 гг.", "в 2025–2026\u00a0гг."),
+        ("ст. 9, п. 2.8", "ст.\u00a09, п.\u00a02.8"),
+        ("А. С. Петрова", "А.\u00a0С.\u00a0Петрова"),
+        ("Петровой А. С.:", "Петровой\u00a0А.\u00a0С.:"),
+        ("г. Первоуральск", "г.\u00a0Первоуральск"),
+        # Nothing to hold together: full names and ordinary words break as usual.
+        ("Иванов Иван Иванович", "Иванов Иван Иванович"),
+        ("в городе 5 школ", "в городе 5 школ"),
+    ],
+)
+def test_typography_holds_together_what_must_not_break(text, typeset):
+    assert typography(text) == typeset

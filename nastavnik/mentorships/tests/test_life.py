@@ -427,12 +427,14 @@ def test_replacing_the_mentor_keeps_the_period_and_the_history(programme, today)
     assert order.kind == OrderKind.MENTOR_REPLACEMENT and order.is_draft
     text = docx_text(order.document.read())
     mentee_person = pair.members.get().mentee.person
-    assert "Назначить наставником наставляемого" in text
+    # «наставляемого Петрова», «наставляемой Петровой»: the word agrees with the person.
+    mentee_word = "наставляемой" if mentee_person.gender == "f" else "наставляемого"
+    assert f"Назначить наставником {mentee_word}" in text
     assert "Иванову Марию Петровну" in text
     assert f"Освободить {old.person.last_name}" in text
     assert "Период наставничества не изменяется" in text
     assert (
-        f"наставляемого {decline_full_name(mentee_person.last_name, mentee_person.first_name, mentee_person.middle_name, mentee_person.gender, Case.GENITIVE)}"
+        f"{mentee_word} {decline_full_name(mentee_person.last_name, mentee_person.first_name, mentee_person.middle_name, mentee_person.gender, Case.GENITIVE)}"
         in text
     )
     assert "психологической несовместимостью" in text
