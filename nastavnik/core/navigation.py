@@ -92,7 +92,7 @@ STAGES: tuple[Stage, ...] = (
         _("Selecting and training mentors"),
         _("Selection criteria, interviews, the commission, the mentor school, the registry."),
         (
-            NavItem(_("Selection by the commission"), "mentors:selection", Perm.MENTORS_VIEW),
+            NavItem(_("Selection by the commission"), "mentors:selection", Perm.SELECTION_SCORE),
             NavItem(_("Mentor school"), "mentors:training", Perm.MENTORS_VIEW),
             NavItem(_("Mentor registry"), "mentors:registry", Perm.MENTORS_VIEW),
             NavItem(_("My portfolio"), "mentors:my_portfolio", Perm.PORTFOLIO_OWN),
