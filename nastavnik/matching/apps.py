@@ -7,6 +7,9 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from nastavnik.core.jobs import register_sweep
+        from nastavnik.matching.selfmatch import requests_sweep
         from nastavnik.matching.tasks import matching_runs_sweep
 
         register_sweep("runs", matching_runs_sweep)
+        # Self-match requests remind and run out with the worker's sweep too.
+        register_sweep("selfmatch", requests_sweep)
