@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from nastavnik.core.access import OrgContext
-from nastavnik.matching.models import MatchingRun, MatchingRunQuerySet, Proposal, UnmatchedMentee
+from nastavnik.matching.models import (
+    MatchingRun,
+    MatchingRunQuerySet,
+    Proposal,
+    SelfMatchRequest,
+    UnmatchedMentee,
+)
 
 
 def runs_of(ctx: OrgContext) -> MatchingRunQuerySet:
@@ -45,6 +51,15 @@ def unmatched_for(ctx: OrgContext, pk: int) -> UnmatchedMentee:
     return get_object_or_404(
         UnmatchedMentee.objects.filter(organisation=ctx.organisation).select_related(
             "run__programme__organisation", "run__organisation", "run__form", "mentee__person"
+        ),
+        pk=pk,
+    )
+
+
+def selfmatch_request_for(ctx: OrgContext, pk: int) -> SelfMatchRequest:
+    return get_object_or_404(
+        SelfMatchRequest.objects.for_org(ctx.organisation).select_related(
+            "programme__organisation", "form", "mentee__person", "mentor__person"
         ),
         pk=pk,
     )

@@ -23,7 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
@@ -231,11 +231,7 @@ def _reasons(found: Admissible) -> list[str]:
         )
     if score.common_slots:
         lines.append(
-            ngettext(
-                "You both have time: %(items)s.",
-                "You both have time: %(items)s.",
-                len(score.common_slots),
-            )
+            gettext("You both have free time: %(items)s.")
             % {"items": ", ".join(score.common_slots)}
         )
     return lines

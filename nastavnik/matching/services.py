@@ -748,6 +748,8 @@ def pairs_order_make(
         by=by,
     )
     Mentorship.objects.filter(pk__in=[m.pk for m in mentorships]).update(pairs_order=made)
+    for mentorship in mentorships:
+        mentorship.pairs_order = made
     return made
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nastavnik.matching import views
+from nastavnik.matching import selfmatch_views, views
 
 app_name = "matching"
 
@@ -16,4 +16,15 @@ urlpatterns = [
     path("proposals/<int:proposal_pk>/exclude/", views.proposal_exclude, name="exclude"),
     path("proposals/<int:proposal_pk>/swap/", views.proposal_swap, name="swap"),
     path("unmatched/<int:unmatched_pk>/assign/", views.unmatched_assign, name="assign"),
+    path("forms/<int:programme_form_pk>/selfmatch/", selfmatch_views.window, name="selfmatch"),
+    path(
+        "selfmatch/<int:selfmatch_request_pk>/approve/",
+        selfmatch_views.approve,
+        name="selfmatch_approve",
+    ),
+    path(
+        "selfmatch/<int:selfmatch_request_pk>/decline/",
+        selfmatch_views.decline,
+        name="selfmatch_decline",
+    ),
 ]

@@ -4,7 +4,16 @@ One run per organisation gives a run, a proposal, a mentee left alone and a pair
 
 from datetime import timedelta
 
-from nastavnik.matching.models import MatchingRun, Proposal, RunStatus, UnmatchedMentee
+from django.utils import timezone
+
+from nastavnik.matching.models import (
+    MatchingRun,
+    Proposal,
+    RunStatus,
+    SelfMatchRequest,
+    SelfMatchStatus,
+    UnmatchedMentee,
+)
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor, MentorStatus
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
@@ -66,8 +75,33 @@ def proposed_run(org: Organisation) -> MatchingRun:
     return run
 
 
+def selfmatch_request(org: Organisation) -> SelfMatchRequest:
+    existing = SelfMatchRequest.objects.filter(organisation=org).first()
+    if existing is not None:
+        return existing
+    run = proposed_run(org)
+    mentee = Mentee.objects.create(
+        organisation=org,
+        programme=run.programme,
+        person=PersonFactory(organisation=org),
+        form=run.form,
+        status=MenteeStatus.IN_BASE,
+    )
+    return SelfMatchRequest.objects.create(
+        organisation=org,
+        programme=run.programme,
+        form=run.form,
+        mentee=mentee,
+        mentor=run.proposals.first().mentor,
+        message="Здравствуйте",
+        status=SelfMatchStatus.ACCEPTED,
+        answer_by=timezone.now() + timedelta(days=3),
+    )
+
+
 ROW_MAKERS = {
     "matching_run_pk": lambda org: proposed_run(org).pk,
     "proposal_pk": lambda org: proposed_run(org).proposals.first().pk,
     "unmatched_pk": lambda org: proposed_run(org).unmatched.first().pk,
+    "selfmatch_request_pk": lambda org: selfmatch_request(org).pk,
 }
