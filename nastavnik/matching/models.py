@@ -242,6 +242,8 @@ class SynonymList(models.Model):
 #: The bounds the curator may set: suggestions shown, and days the mentor has to answer.
 SELFMATCH_MAX_SUGGESTIONS = 10
 SELFMATCH_MAX_ANSWER_DAYS = 30
+#: `Mentorship.mode` of a pair a mentee chose (a run's pairs carry the run's mode).
+SELFMATCH_MODE = "selfmatch"
 #: A request's note to the mentor: a few sentences, not a letter.
 SELFMATCH_MESSAGE_MAX = 500
 

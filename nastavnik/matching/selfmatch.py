@@ -34,6 +34,7 @@ from nastavnik.matching.models import (
     SELFMATCH_MAX_ANSWER_DAYS,
     SELFMATCH_MAX_SUGGESTIONS,
     SELFMATCH_MESSAGE_MAX,
+    SELFMATCH_MODE,
     SelfMatchMentor,
     SelfMatchRequest,
     SelfMatchStatus,
@@ -57,8 +58,6 @@ logger = logging.getLogger(__name__)
 
 #: The mentor is reminded once, this long before the request expires.
 REMIND_BEFORE = timedelta(days=1)
-#: Mode of a pair formed by self-match (Mentorship.mode; a run's pairs carry the run's mode).
-SELFMATCH_MODE = "selfmatch"
 
 MESSAGES = {
     "not_enabled": _("Choosing a mentor is not switched on for this form."),
