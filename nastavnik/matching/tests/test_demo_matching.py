@@ -144,8 +144,8 @@ def test_the_chooser_opens_the_cabinet_and_sees_three_mentors_with_reasons(demo,
     from nastavnik.matching.models import SelfMatchWindow
 
     run = demo
-    window = SelfMatchWindow.objects.get(programme_form__programme=run.programme)
-    assert window.enabled and window.programme_form.form != run.form
+    window = SelfMatchWindow.objects.get(programme_form__programme=run.programme, enabled=True)
+    assert window.suggestions == 3
     client.force_login(User.objects.get(email="chooser@school5.demo"))
     page = client.get(reverse("cabinets:mentee", kwargs={"org_slug": "school-5"}))
     suggestions = page.context["choices"][0].suggestions
