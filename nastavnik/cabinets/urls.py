@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nastavnik.cabinets import views
+from nastavnik.cabinets import selfmatch, views
 
 app_name = "cabinets"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("mentor/", views.mentor, name="mentor"),
     path("mentee/", views.mentee, name="mentee"),
     path("mentee/questionnaire/", views.questionnaire_open, name="questionnaire"),
+    path("mentee/mentor-request/", selfmatch.ask, name="selfmatch_ask"),
+    path("children/mentor-request/", selfmatch.ask_for_child, name="selfmatch_ask_child"),
+    path("mentor/requests/answer/", selfmatch.answer, name="selfmatch_answer"),
+    path("mentor/requests/settings/", selfmatch.mentor_settings, name="selfmatch_settings"),
     path("children/", views.guardian, name="guardian"),
     path("data/", views.own_data, name="own_data"),
     path("children/data/", views.child_data, name="child_data"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record
-from nastavnik.cabinets import meetings_bridge
+from nastavnik.cabinets import meetings_bridge, selfmatch
 from nastavnik.cabinets.access_export import person_data, sheets_docx, sheets_xlsx
 from nastavnik.consents.access import own_consents
 from nastavnik.consents.rules import consent_states, hidden_q, signing_for
@@ -182,6 +182,7 @@ def mentor(request: OrgRequest) -> HttpResponse:
             "training": _training(ctx, me, today),
             "has_portfolio": ctx.can(Perm.PORTFOLIO_OWN),
             "invitations": _pending_invitations(ctx, me, today),
+            "selfmatch": selfmatch.mentor_block(ctx, me, today),
             "today": today,
         },
     )
@@ -202,6 +203,7 @@ def mentee(request: OrgRequest) -> HttpResponse:
             "cards": _cards(ctx, mine, today, set(me)),
             "feedback_due": meetings_bridge.feedback_due(me, timezone.now()),
             "invitations": _pending_invitations(ctx, me, today),
+            "choices": selfmatch.choice_blocks(ctx, me, today, as_guardian=False),
             "today": today,
         },
     )
@@ -293,6 +295,7 @@ def guardian(request: OrgRequest) -> HttpResponse:
         "cabinets/guardian.html",
         {
             "children": child_cards,
+            "choices": selfmatch.choice_blocks(ctx, children, today, as_guardian=True),
             "own_consents": list(zip(consents, consent_states(consents, today), strict=True)),
             "today": today,
         },

@@ -16,6 +16,7 @@ from nastavnik.demo.mentees import build_mentee_base
 from nastavnik.demo.mentors import build_mentor_base
 from nastavnik.demo.monitoring import build_monitoring
 from nastavnik.demo.plans import build_plans
+from nastavnik.demo.selfmatch import build_selfmatch
 from nastavnik.demo.showcase import build_showcase
 from nastavnik.demo.surveys import build_surveys
 from nastavnik.people.models import Person
@@ -33,6 +34,8 @@ def build_bases(
     build_surveys(programme, people, accounts, today)
     # Stage 5: pairs formed by matching and fixed by an order.
     build_matching(programme, accounts, today)
+    # Self-match open on the form still waiting: its mentees choose a mentor themselves.
+    build_selfmatch(programme, today)
     # Stage 6: the pairs at work.
     build_plans(programme, people, accounts, today)
     build_meetings(programme, people, accounts, today)

@@ -331,6 +331,15 @@ LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "mentee", "Наставляемый, ученик 8 класса", "mentee@school5.demo", "school-5", (Role.MENTEE,)
     ),
+    # Linked when the bases exist (demo.selfmatch): a mentee of the form still waiting for a
+    # mentor, who chooses one in the cabinet.
+    DemoLogin(
+        "chooser",
+        "Наставляемый, выбирает наставника сам",
+        "chooser@school5.demo",
+        "school-5",
+        (Role.MENTEE,),
+    ),
     DemoLogin(
         "guardian",
         "Законный представитель наставляемого",

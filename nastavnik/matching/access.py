@@ -11,6 +11,7 @@ from nastavnik.matching.models import (
     MatchingRun,
     MatchingRunQuerySet,
     Proposal,
+    SelfMatchRequest,
     SharedOffer,
     SharedOfferQuerySet,
     UnmatchedMentee,
@@ -92,4 +93,13 @@ def own_offer_for(ctx: OrgContext, person: Person | None, pk: int) -> SharedOffe
         raise Http404
     return get_object_or_404(
         offers_of(ctx).filter(home_organisation=ctx.organisation, mentor__person=person), pk=pk
+    )
+
+
+def selfmatch_request_for(ctx: OrgContext, pk: int) -> SelfMatchRequest:
+    return get_object_or_404(
+        SelfMatchRequest.objects.for_org(ctx.organisation).select_related(
+            "programme__organisation", "form", "mentee__person", "mentor__person"
+        ),
+        pk=pk,
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 
 from nastavnik.core.jobs import fault_pause
@@ -30,11 +31,14 @@ from nastavnik.matching_engine import (
     EngineInputError,
     MatchResult,
     Mode,
+    PairScore,
     Proposer,
     RunOptions,
     Weights,
     run_matching,
 )
+from nastavnik.matching_engine.engine import prepare_run
+from nastavnik.matching_engine.scoring import pair_scores
 from nastavnik.people.validators import org_today
 
 logger = logging.getLogger(__name__)
@@ -150,6 +154,63 @@ def _certificates(result: MatchResult) -> dict[str, Any]:
             "proven": result.matching_certificate.most_matched_proven,
             "lists_extended": result.matching_certificate.lists_extended,
         }
+    return found
+
+
+def single_profiles(
+    inputs: RunInputs, mentee_id: int, mentor_ids: set[int]
+) -> tuple[Any, list[Any]]:
+    """The mentee's profile and the given mentors', each's preferences narrowed to the others."""
+    mentee = next(p for p in inputs.mentees if p.id == mentee_id)
+    mentee = replace(mentee, preferences=tuple(p for p in mentee.preferences if p in mentor_ids))
+    mentors = [
+        replace(p, preferences=tuple(q for q in p.preferences if q == mentee_id))
+        for p in inputs.mentors
+        if p.id in mentor_ids
+    ]
+    return mentee, mentors
+
+
+@dataclass(frozen=True)
+class Admissible:
+    """A mentor the hard rules allow for a mentee, with the engine's score of the pair."""
+
+    mentor_person: int
+    score: PairScore
+
+    @property
+    def points(self) -> int:
+        return self.score.points
+
+
+def admissible_mentors(
+    inputs: RunInputs,
+    mentee_person: int,
+    weights: Weights,
+    exclusions: frozenset[tuple[int, int]] = frozenset(),
+) -> list[Admissible]:
+    """Every mentor of the inputs the engine admits for one mentee, best first: the candidate
+    search and the scoring of a run, for one mentee (the curator's swap list, the mentee's
+    own suggestions). Empty when the mentee is not among the inputs."""
+    if mentee_person not in inputs.mentee_rows or not inputs.mentors:
+        return []
+    profile, mentors = single_profiles(inputs, mentee_person, set(inputs.mentor_rows))
+    prepared = prepare_run(
+        [profile],
+        mentors,
+        weights,
+        replace(inputs.constraints, exclusions=exclusions),
+        RunOptions(top_k=max(1, len(mentors))),
+        {},
+    )
+    columns = np.asarray(prepared.graph.mentor, dtype=np.int64)
+    scores = pair_scores(
+        prepared.population, np.zeros(columns.size, dtype=np.int64), columns, weights
+    )
+    found = [
+        Admissible(mentors[j].id, score) for j, score in zip(columns.tolist(), scores, strict=True)
+    ]
+    found.sort(key=lambda a: -a.points)
     return found
 
 

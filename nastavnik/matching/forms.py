@@ -9,7 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, choice_field
-from nastavnik.matching.models import MatchingMode, MatchingRun, ProposingSide
+from nastavnik.matching.models import (
+    SELFMATCH_MAX_ANSWER_DAYS,
+    SELFMATCH_MAX_SUGGESTIONS,
+    MatchingMode,
+    MatchingRun,
+    ProposingSide,
+)
 from nastavnik.matching.services import RunSettings
 from nastavnik.matching.texts import CRITERION_HELP, CRITERION_LABELS
 from nastavnik.matching_engine import CRITERIA, Weights
@@ -203,3 +209,22 @@ class OfferAnswerForm(RuleErrorsMixin, forms.Form):
     @property
     def agrees(self) -> bool:
         return self.cleaned_data.get("decision") == "agree"
+
+
+class SelfMatchWindowForm(RuleErrorsMixin, forms.Form):
+    enabled = forms.BooleanField(label=_("Mentees may choose a mentor"), required=False)
+    opens_on = forms.DateField(label=_("Open from"), widget=DATE_WIDGET)
+    closes_on = forms.DateField(label=_("Open until"), widget=DATE_WIDGET)
+    suggestions = forms.IntegerField(
+        label=_("Mentors suggested to each mentee"),
+        min_value=1,
+        max_value=SELFMATCH_MAX_SUGGESTIONS,
+        initial=3,
+    )
+    answer_days = forms.IntegerField(
+        label=_("Days the mentor has to answer"),
+        min_value=1,
+        max_value=SELFMATCH_MAX_ANSWER_DAYS,
+        initial=5,
+        help_text=_("A day before the end the mentor is reminded; then the request expires."),
+    )

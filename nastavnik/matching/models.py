@@ -9,7 +9,10 @@ proposed, so two runs can be compared and a stale one refused.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -346,3 +349,176 @@ class SharedOffer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_OFFER_STATUSES
+
+
+# --- Self-match: a mentee asks a suggested mentor (selfmatch.py) -----------------------------
+
+#: The bounds the curator may set: suggestions shown, and days the mentor has to answer.
+SELFMATCH_MAX_SUGGESTIONS = 10
+SELFMATCH_MAX_ANSWER_DAYS = 30
+#: `Mentorship.mode` of a pair a mentee chose (a run's pairs carry the run's mode).
+SELFMATCH_MODE = "selfmatch"
+#: A request's note to the mentor: a few sentences, not a letter.
+SELFMATCH_MESSAGE_MAX = 500
+
+
+class SelfMatchWindow(models.Model):
+    """Self-match of one form of the programme, switched on by the curator for a window of
+    dates: mentees of the form see suggested mentors and ask one of them."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    programme_form = models.OneToOneField(
+        "programmes.ProgrammeForm", on_delete=models.CASCADE, related_name="selfmatch_window"
+    )
+    enabled = models.BooleanField(_("mentees may choose a mentor"), default=False)
+    opens_on = models.DateField(_("open from"))
+    closes_on = models.DateField(_("open until"))
+    suggestions = models.PositiveSmallIntegerField(
+        _("mentors suggested"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(SELFMATCH_MAX_SUGGESTIONS)],
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("days the mentor has to answer"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(SELFMATCH_MAX_ANSWER_DAYS)],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("self-match window")
+        verbose_name_plural = _("self-match windows")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="selfmatch_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(suggestions__gte=1, suggestions__lte=SELFMATCH_MAX_SUGGESTIONS),
+                name="selfmatch_suggestions_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_days__gte=1, answer_days__lte=SELFMATCH_MAX_ANSWER_DAYS),
+                name="selfmatch_answer_days_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_form_id}: {self.opens_on}–{self.closes_on}"
+
+    def is_open(self, day: date) -> bool:
+        return self.enabled and self.opens_on <= day <= self.closes_on
+
+
+class SelfMatchMentor(models.Model):
+    """A mentor's own choices about self-match: a pause in taking requests, and whether
+    mentees may read why the mentor suits them (the common subjects, strengths and time)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    mentor = models.OneToOneField(
+        "mentors.Mentor", on_delete=models.CASCADE, related_name="selfmatch"
+    )
+    paused = models.BooleanField(_("not taking requests now"), default=False)
+    shows_reasons = models.BooleanField(
+        _("mentees may see what we have in common"),
+        default=False,
+        help_text=_(
+            "The subjects, strengths and free time that match the mentee's request. Contacts "
+            "are never shown."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mentor's self-match settings")
+        verbose_name_plural = _("mentors' self-match settings")
+
+    def __str__(self) -> str:
+        return str(self.mentor_id)
+
+
+class SelfMatchStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the mentor")
+    ACCEPTED = "accepted", _("Accepted by the mentor, waiting for the curator")
+    DECLINED = "declined", _("Declined by the mentor")
+    EXPIRED = "expired", _("Not answered in time")
+    APPROVED = "approved", _("Approved: the pair is formed")
+    OVERRIDDEN = "overridden", _("Declined by the curator")
+    CLOSED = "closed", _("Closed: the mentee was paired otherwise")
+
+
+#: A request still going: one per mentee at a time.
+SELFMATCH_OPEN = (SelfMatchStatus.PENDING, SelfMatchStatus.ACCEPTED)
+
+
+class SelfMatchRequestQuerySet(models.QuerySet["SelfMatchRequest"]):
+    def for_org(self, organisation: Organisation) -> SelfMatchRequestQuerySet:
+        return self.filter(organisation=organisation)
+
+    def open(self) -> SelfMatchRequestQuerySet:
+        return self.filter(status__in=SELFMATCH_OPEN)
+
+
+class SelfMatchRequest(models.Model):
+    """A mentee's (or their guardian's) request to one suggested mentor."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    form = models.ForeignKey(
+        MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
+    )
+    mentee = models.ForeignKey(
+        "mentees.Mentee", on_delete=models.CASCADE, related_name="+", verbose_name=_("mentee")
+    )
+    mentor = models.ForeignKey(
+        "mentors.Mentor", on_delete=models.CASCADE, related_name="+", verbose_name=_("mentor")
+    )
+    message = models.CharField(_("message to the mentor"), max_length=SELFMATCH_MESSAGE_MAX)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SelfMatchStatus.choices, default=SelfMatchStatus.PENDING
+    )
+    # The engine's score of the pair when asked (1000 = perfect), for the curator.
+    points = models.PositiveIntegerField(_("score"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answer_by = models.DateTimeField(_("answer by"))
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mentorship = models.ForeignKey(
+        "mentorships.Mentorship", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = SelfMatchRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-match request")
+        verbose_name_plural = _("self-match requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The one-open-request rule, kept by the database against two tabs at once.
+            models.UniqueConstraint(
+                fields=["mentee"],
+                condition=Q(status__in=SELFMATCH_OPEN),
+                name="selfmatch_one_open_request",
+            ),
+            models.CheckConstraint(condition=~Q(message=""), name="selfmatch_message_given"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "programme", "form", "status"]),
+            models.Index(fields=["status", "answer_by"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} → {self.mentor_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in SELFMATCH_OPEN

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -33,12 +33,15 @@ from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm
+from nastavnik.core.events import emit
 from nastavnik.matching.compute import (
+    admissible_mentors,
     breakdown,
     engine_options,
     engine_weights,
     refused,
     run_compute,
+    single_profiles,
     summarise,
     with_rules,
 )
@@ -49,6 +52,8 @@ from nastavnik.matching.models import (
     Proposal,
     ProposingSide,
     RunStatus,
+    SelfMatchRequest,
+    SelfMatchStatus,
     UnmatchedMentee,
 )
 from nastavnik.matching.profiles import Note, RunInputs, build_inputs, missing_data
@@ -58,11 +63,9 @@ from nastavnik.matching.texts import missing_label
 from nastavnik.matching_engine import (
     CRITERIA,
     EngineInputError,
-    RunOptions,
     Weights,
     run_matching,
 )
-from nastavnik.matching_engine.engine import prepare_run
 from nastavnik.matching_engine.validate import validate_run
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentees.services import mentee_set_status, mentee_update
@@ -251,6 +254,24 @@ def _carried_rules(
     return [p for p in locks if inside(p)], [p for p in exclusions if inside(p)]
 
 
+def _self_matched(
+    programme: Programme, form: MentoringForm, inputs: RunInputs, locks: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Pairs a mentor accepted by self-match, waiting for the curator: the run keeps them as
+    locks, so it matches only those who did not choose (a curator's own lock comes first)."""
+    locked_mentees = {mentee for mentee, _mentor in locks}
+    accepted = SelfMatchRequest.objects.filter(
+        programme=programme, form=form, status=SelfMatchStatus.ACCEPTED
+    ).values_list("mentee__person_id", "mentor__person_id")
+    return [
+        (mentee, mentor)
+        for mentee, mentor in accepted
+        if mentee in inputs.mentee_rows
+        and mentor in inputs.mentor_rows
+        and mentee not in locked_mentees
+    ]
+
+
 @transaction.atomic
 def run_start(
     programme: Programme,
@@ -279,6 +300,7 @@ def run_start(
         key = "no_mentees_unmatched" if run_settings.only_unmatched else "no_mentees"
         raise _error(key, form=form.name)
     locks, exclusions = _carried_rules(source, inputs)
+    locks += _self_matched(locked, form, inputs, locks)
     weights = engine_weights(run_settings.weight_map)
     constraints = with_rules(inputs, locks, exclusions)
     options = engine_options(
@@ -411,25 +433,12 @@ def _run_inputs(run: MatchingRun) -> RunInputs:
     )
 
 
-def _single(inputs: RunInputs, mentee_id: int, mentor_ids: set[int]) -> tuple[Any, list[Any]]:
-    """The mentee's profile and the given mentors', each's preferences narrowed to the others."""
-    mentee = next(p for p in inputs.mentees if p.id == mentee_id)
-    mentee = replace(mentee, preferences=tuple(p for p in mentee.preferences if p in mentor_ids))
-    mentors = [
-        replace(p, preferences=tuple(q for q in p.preferences if q == mentee_id))
-        for p in inputs.mentors
-        if p.id in mentor_ids
-    ]
-    return mentee, mentors
-
-
 def candidates_for(run: MatchingRun, mentee: Mentee) -> list[Candidate]:
     """The mentors the engine would consider for the mentee (hard rules kept, exclusions of the
     run applied), best first, with their free places in this run and who holds them."""
     inputs = _run_inputs(run)
     if mentee.person_id not in inputs.mentee_rows:
         return []
-    profile, mentors = _single(inputs, mentee.person_id, set(inputs.mentor_rows))
     excluded = {
         (a, b)
         for a, b in Exclusion.objects.filter(run=run, mentee=mentee).values_list(
@@ -437,16 +446,9 @@ def candidates_for(run: MatchingRun, mentee: Mentee) -> list[Candidate]:
         )
         if b in inputs.mentor_rows
     }
-    timings: dict[str, float] = {}
-    prepared = prepare_run(
-        [profile],
-        mentors,
-        engine_weights(run.weights),
-        replace(inputs.constraints, exclusions=frozenset(excluded)),
-        RunOptions(top_k=max(1, len(mentors))),
-        timings,
+    found_mentors = admissible_mentors(
+        inputs, mentee.person_id, engine_weights(run.weights), frozenset(excluded)
     )
-    graph = prepared.graph
     proposals = list(
         Proposal.objects.filter(run=run).select_related("mentee__person").order_by("-score")
     )
@@ -455,13 +457,13 @@ def candidates_for(run: MatchingRun, mentee: Mentee) -> list[Candidate]:
         held.setdefault(p.mentor_id, []).append(p)
     current = next((p.mentor_id for p in proposals if p.mentee_id == mentee.pk), None)
     found = []
-    for j, points in zip(graph.mentor.tolist(), graph.points.tolist(), strict=True):
-        mentor = inputs.mentor_rows[mentors[j].id]
+    for admissible in found_mentors:
+        mentor = inputs.mentor_rows[admissible.mentor_person]
         holders = held.get(mentor.pk, [])
         found.append(
             Candidate(
                 mentor=mentor,
-                points=points,
+                points=admissible.points,
                 free=inputs.places[mentor.person_id] - len(holders),
                 holders=holders,
                 current=mentor.pk == current,
@@ -494,7 +496,7 @@ def mentee_assign(run: MatchingRun, mentee: Mentee, mentor: Mentor, *, by: User 
     if holders >= inputs.places[mentor.person_id]:
         raise _error("mentor_full_in_run", name=mentor.person.full_name)
 
-    profile, mentors = _single(inputs, mentee.person_id, {mentor.person_id})
+    profile, mentors = single_profiles(inputs, mentee.person_id, {mentor.person_id})
     mentors = [replace(mentors[0], capacity=1)]
     constraints = replace(inputs.constraints, locks=frozenset({(profile.id, mentor.person_id)}))
     try:
@@ -535,12 +537,23 @@ def _rank(preferences: tuple[Any, ...], person: int) -> int | None:
 # --- Confirming -----------------------------------------------------------------------------------
 
 
-def _groups(proposals: list[Proposal]) -> list[tuple[Mentor, list[Proposal]]]:
+@dataclass(frozen=True)
+class Pairing:
+    """A mentee and the mentor to pair them with, as a run proposed or a self-match agreed."""
+
+    mentee: Mentee
+    mentor: Mentor
+    score: int | None = None
+    mentee_rank: int | None = None
+    mentor_rank: int | None = None
+
+
+def _groups(pairings: list[Pairing]) -> list[tuple[Mentor, list[Pairing]]]:
     """A group mentor's mentees form one group; a mentor of pairs has a pair with each."""
-    by_mentor: dict[int, list[Proposal]] = {}
-    for proposal in proposals:
-        by_mentor.setdefault(proposal.mentor_id, []).append(proposal)
-    made: list[tuple[Mentor, list[Proposal]]] = []
+    by_mentor: dict[int, list[Pairing]] = {}
+    for pairing in pairings:
+        by_mentor.setdefault(pairing.mentor.pk, []).append(pairing)
+    made: list[tuple[Mentor, list[Pairing]]] = []
     for members in by_mentor.values():
         mentor = members[0].mentor
         if mentor.leads_group:
@@ -550,9 +563,71 @@ def _groups(proposals: list[Proposal]) -> list[tuple[Mentor, list[Proposal]]]:
     return made
 
 
-def _role_model(members: list[Proposal]) -> Any:
+def _role_model(members: list[Pairing]) -> Any:
     models = {p.mentee.role_model_id for p in members}
     return members[0].mentee.role_model if len(models) == 1 else None
+
+
+def pairs_form(
+    programme: Programme,
+    form: MentoringForm,
+    pairings: list[Pairing],
+    *,
+    order: OrderDetails,
+    started_on: date,
+    planned_end: date,
+    by: User | None,
+    recheck: Callable[[], None] | None = None,
+    before_order: Callable[[], None] | None = None,
+    matching_run: MatchingRun | None = None,
+    mode: str = "",
+    weights: dict[str, float] | None = None,
+) -> tuple[list[Mentorship], Order | None]:
+    """The one way agreed pairs become pairs: a confirmed run's and an approved self-match's.
+
+    The mentors' rows are locked and their active mentees counted again inside the caller's
+    transaction: a concurrent confirmation waits, then finds the places it wanted taken.
+    `recheck` runs with the rows locked, for the caller's own rules (a run not stale, a
+    self-matched pair still admissible). Then the pairs and groups, the mentees paired,
+    `before_order` (what the order must already show), and the order «о закреплении
+    наставнических пар» drafted."""
+    mentors = lock_mentors(p.mentor.pk for p in pairings)
+    list(
+        Mentee.objects.select_for_update(of=("self",))
+        .filter(pk__in=[p.mentee.pk for p in pairings])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if recheck is not None:
+        recheck()
+    check_places(mentors, Counter(p.mentor.pk for p in pairings))
+    mentorships = []
+    for mentor, members in _groups(pairings):
+        mentorships.append(
+            mentorship_create(
+                programme,
+                form=form,
+                mentor=mentors[mentor.pk],
+                members=[
+                    NewMember(p.mentee, p.score, p.mentee_rank, p.mentor_rank) for p in members
+                ],
+                role_model=_role_model(members),
+                is_group=mentor.leads_group,
+                started_on=started_on,
+                planned_end=planned_end,
+                matching_run=matching_run,
+                mode=mode,
+                weights=weights,
+                by=by,
+            )
+        )
+    for pairing in pairings:
+        mentee_set_status(pairing.mentee, MenteeStatus.PAIRED, by=by)
+    if before_order is not None:
+        before_order()
+    # Only shared mentors' proposals: no pair of one's own, so no order fixing pairs.
+    made = pairs_order_make(programme, mentorships, order, by=by) if mentorships else None
+    return mentorships, made
 
 
 @transaction.atomic
@@ -565,11 +640,7 @@ def run_confirm(
     by: User | None,
 ) -> MatchingRun:
     """Create the run's pairs and groups, set their mentees paired, mark the mentees left
-    alone for support, and make the order fixing the pairs — all or nothing.
-
-    The mentors' rows are locked and their active mentees counted again inside the
-    transaction: a concurrent confirmation waits, then finds the places it wanted taken.
-    """
+    alone for support, and make the order fixing the pairs — all or nothing (`pairs_form`)."""
     locked = _locked_run(run)
     require_proposed(locked)
     # Not locked: the mentors' rows are what two confirmations of one programme queue on.
@@ -587,43 +658,31 @@ def run_confirm(
     # and the mentor: the pair is formed once both agree (`sharing`), not here.
     elsewhere = [p for p in proposals if p.mentor.organisation_id != locked.organisation_id]
     proposals = [p for p in proposals if p.mentor.organisation_id == locked.organisation_id]
-    mentors = lock_mentors(p.mentor_id for p in proposals)
-    list(
-        Mentee.objects.select_for_update(of=("self",))
-        .filter(pk__in=[p.mentee_id for p in proposals])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if run_is_stale(locked):
-        raise _error("stale")
-    check_places(mentors, Counter(p.mentor_id for p in proposals))
 
-    weights = dict(locked.weights)
-    mentorships = []
-    for mentor, members in _groups(proposals):
-        mentorships.append(
-            mentorship_create(
-                programme,
-                form=locked.form,
-                mentor=mentors[mentor.pk],
-                members=[
-                    NewMember(p.mentee, p.score, p.mentee_rank, p.mentor_rank) for p in members
-                ],
-                role_model=_role_model(members),
-                is_group=mentor.leads_group,
-                started_on=started_on,
-                planned_end=planned_end,
-                matching_run=locked,
-                mode=locked.mode,
-                weights=weights,
-                by=by,
-            )
-        )
-    for proposal in proposals:
-        mentee_set_status(proposal.mentee, MenteeStatus.PAIRED, by=by)
-    offers_ask_from_run(locked, [(p.mentor, p.mentee) for p in elsewhere], by=by)
-    _mark_for_support(locked, by)
-    made = pairs_order_make(locked, programme, mentorships, order, by=by) if mentorships else None
+    def not_stale() -> None:
+        if run_is_stale(locked):
+            raise _error("stale")
+
+    def before_order() -> None:
+        offers_ask_from_run(locked, [(p.mentor, p.mentee) for p in elsewhere], by=by)
+        # The order counts the mentees left alone: they are marked first.
+        _mark_for_support(locked, by)
+
+    mentorships, made = pairs_form(
+        programme,
+        locked.form,
+        [Pairing(p.mentee, p.mentor, p.score, p.mentee_rank, p.mentor_rank) for p in proposals],
+        order=order,
+        started_on=started_on,
+        planned_end=planned_end,
+        by=by,
+        recheck=not_stale,
+        before_order=before_order,
+        matching_run=locked,
+        mode=locked.mode,
+        weights=dict(locked.weights),
+    )
+    _settle_self_matches(mentorships, by)
 
     locked.status = RunStatus.CONFIRMED
     locked.confirmed_at = timezone.now()
@@ -637,6 +696,29 @@ def run_confirm(
     logger.info("matching run %s confirmed by %s: %s mentorships", locked.pk, by, len(mentorships))
     run.status, run.order = locked.status, made
     return locked
+
+
+def _settle_self_matches(mentorships: list[Mentorship], by: User | None) -> None:
+    """Open self-match requests of the mentees a run paired: the one the run kept as a lock
+    (accepted, same mentor) is approved with the pair; any other is closed."""
+    now = timezone.now()
+    for mentorship in mentorships:
+        members = list(mentorship.members.values_list("mentee_id", flat=True))
+        for request in SelfMatchRequest.objects.open().filter(mentee_id__in=members):
+            kept = (
+                request.status == SelfMatchStatus.ACCEPTED
+                and request.mentor_id == mentorship.mentor_id
+            )
+            request.status = SelfMatchStatus.APPROVED if kept else SelfMatchStatus.CLOSED
+            request.decided_at, request.decided_by = now, by
+            request.mentorship = mentorship if kept else None
+            request.save(update_fields=["status", "decided_at", "decided_by", "mentorship"])
+            emit(
+                "selfmatch.approved" if kept else "selfmatch.closed",
+                request=request,
+                mentorship=mentorship,
+                by=by,
+            )
 
 
 def _mark_for_support(run: MatchingRun, by: User | None) -> None:
@@ -662,7 +744,6 @@ def _roadmap_done(programme: Programme, code: str, day: date, note: str, by: Use
 
 
 def pairs_order_make(
-    run: MatchingRun,
     programme: Programme,
     mentorships: list[Mentorship],
     details: OrderDetails,
@@ -681,6 +762,8 @@ def pairs_order_make(
         by=by,
     )
     Mentorship.objects.filter(pk__in=[m.pk for m in mentorships]).update(pairs_order=made)
+    for mentorship in mentorships:
+        mentorship.pairs_order = made
     return made
 
 
@@ -695,7 +778,7 @@ def run_order_create(run: MatchingRun, details: OrderDetails, *, by: User | None
     mentorships = list(
         Mentorship.objects.filter(matching_run=locked).select_related("mentor__person")
     )
-    made = pairs_order_make(locked, locked.programme, mentorships, details, by=by)
+    made = pairs_order_make(locked.programme, mentorships, details, by=by)
     locked.order = made
     locked.save(update_fields=["order"])
     run.order = made

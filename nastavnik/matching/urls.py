@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nastavnik.matching import shared_views, views
+from nastavnik.matching import selfmatch_views, shared_views, views
 
 app_name = "matching"
 
@@ -36,5 +36,16 @@ urlpatterns = [
         "my-offers/<int:shared_offer_pk>/answer/",
         shared_views.my_offer_answer,
         name="my_offer_answer",
+    ),
+    path("forms/<int:programme_form_pk>/selfmatch/", selfmatch_views.window, name="selfmatch"),
+    path(
+        "selfmatch/<int:selfmatch_request_pk>/approve/",
+        selfmatch_views.approve,
+        name="selfmatch_approve",
+    ),
+    path(
+        "selfmatch/<int:selfmatch_request_pk>/decline/",
+        selfmatch_views.decline,
+        name="selfmatch_decline",
     ),
 ]

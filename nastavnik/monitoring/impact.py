@@ -49,7 +49,7 @@ from scipy import stats
 
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.consents.rules import hidden_q
-from nastavnik.matching.models import MatchingMode
+from nastavnik.matching.models import SELFMATCH_MODE, MatchingMode
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.monitoring.pairs import PairIndex, pair_index
 from nastavnik.people.models import Person
@@ -376,6 +376,8 @@ def _grouped(
 def _mode_label(mode: str) -> str:
     if mode in MatchingMode.values:
         return str(MatchingMode(mode).label)
+    if mode == SELFMATCH_MODE:
+        return _("Chosen by the mentee")
     return _("Formed by hand")
 
 

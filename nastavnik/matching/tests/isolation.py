@@ -4,10 +4,14 @@ One run per organisation gives a run, a proposal, a mentee left alone and a pair
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from nastavnik.matching.models import (
     MatchingRun,
     Proposal,
     RunStatus,
+    SelfMatchRequest,
+    SelfMatchStatus,
     SharedOffer,
     UnmatchedMentee,
 )
@@ -101,10 +105,35 @@ def shared_offer(org: Organisation) -> SharedOffer:
     )
 
 
+def selfmatch_request(org: Organisation) -> SelfMatchRequest:
+    existing = SelfMatchRequest.objects.filter(organisation=org).first()
+    if existing is not None:
+        return existing
+    run = proposed_run(org)
+    mentee = Mentee.objects.create(
+        organisation=org,
+        programme=run.programme,
+        person=PersonFactory(organisation=org),
+        form=run.form,
+        status=MenteeStatus.IN_BASE,
+    )
+    return SelfMatchRequest.objects.create(
+        organisation=org,
+        programme=run.programme,
+        form=run.form,
+        mentee=mentee,
+        mentor=run.proposals.first().mentor,
+        message="Здравствуйте",
+        status=SelfMatchStatus.ACCEPTED,
+        answer_by=timezone.now() + timedelta(days=3),
+    )
+
+
 ROW_MAKERS = {
     "shared_mentor_pk": lambda org: shared_mentor(org).pk,
     "shared_offer_pk": lambda org: shared_offer(org).pk,
     "matching_run_pk": lambda org: proposed_run(org).pk,
     "proposal_pk": lambda org: proposed_run(org).proposals.first().pk,
     "unmatched_pk": lambda org: proposed_run(org).unmatched.first().pk,
+    "selfmatch_request_pk": lambda org: selfmatch_request(org).pk,
 }

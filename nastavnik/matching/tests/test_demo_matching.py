@@ -137,3 +137,18 @@ def test_the_curator_sees_the_run_and_the_pairs(client, demo):
     assert (
         len(listing.context["mentorships"]) == Mentorship.objects.filter(matching_run=demo).count()
     )
+
+
+def test_the_chooser_opens_the_cabinet_and_sees_three_mentors_with_reasons(demo, client):
+    from nastavnik.accounts.models import User
+    from nastavnik.matching.models import SelfMatchWindow
+
+    run = demo
+    window = SelfMatchWindow.objects.get(programme_form__programme=run.programme, enabled=True)
+    assert window.suggestions == 3
+    client.force_login(User.objects.get(email="chooser@school5.demo"))
+    page = client.get(reverse("cabinets:mentee", kwargs={"org_slug": "school-5"}))
+    suggestions = page.context["choices"][0].suggestions
+    assert len(suggestions) == 3
+    assert all(s.reasons for s in suggestions)
+    assert page.content.decode().count('class="suggestion"') == 3

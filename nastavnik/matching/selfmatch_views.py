@@ -1,0 +1,138 @@
+"""The curator's self-match page of a form: the window, the requests and their decisions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.outcomes import attempt as _attempt
+from nastavnik.core.outcomes import refuse as _refuse
+from nastavnik.matching import selfmatch
+from nastavnik.matching.access import selfmatch_request_for
+from nastavnik.matching.forms import ConfirmForm, SelfMatchWindowForm
+from nastavnik.matching.models import SelfMatchRequest, SelfMatchStatus
+from nastavnik.mentorships.services import default_planned_end
+from nastavnik.orders.services import order_defaults
+from nastavnik.orgs.policy import Perm
+from nastavnik.people.validators import org_today
+from nastavnik.programmes.access import programme_form_for
+from nastavnik.programmes.models import ProgrammeForm
+
+#: The page lists the latest requests of the form; older ones stay in the database.
+REQUESTS_SHOWN = 200
+
+
+def _ctx(request: HttpRequest) -> OrgContext:
+    return request.org  # type: ignore[attr-defined]
+
+
+def _to_page(ctx: OrgContext, chosen_pk: int) -> HttpResponse:
+    return redirect(
+        "matching:selfmatch", org_slug=ctx.organisation.slug, programme_form_pk=chosen_pk
+    )
+
+
+def _chosen_of(request_row: SelfMatchRequest) -> ProgrammeForm:
+    return ProgrammeForm.objects.get(programme=request_row.programme, form=request_row.form)
+
+
+@org_view(Perm.MATCHING_RUN)
+def window(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    chosen = programme_form_for(ctx, programme_form_pk)
+    today = org_today(ctx.organisation)
+    current = selfmatch.window_of(chosen)
+    initial = (
+        {
+            "enabled": current.enabled,
+            "opens_on": current.opens_on,
+            "closes_on": current.closes_on,
+            "suggestions": current.suggestions,
+            "answer_days": current.answer_days,
+        }
+        if current
+        else {"opens_on": today, "closes_on": today + timedelta(days=14)}
+    )
+    form = SelfMatchWindowForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form, lambda: selfmatch.window_save(chosen, **form.cleaned_data, by=request.user)
+        )
+        if saved is not None:
+            messages.success(request, _("The self-match settings are saved."))
+            return _to_page(ctx, chosen.pk)
+    rows = list(
+        SelfMatchRequest.objects.for_org(ctx.organisation)
+        .filter(programme=chosen.programme, form=chosen.form)
+        .select_related("mentee__person", "mentor__person", "mentorship__pairs_order")
+        .order_by("-created_at", "-pk")[:REQUESTS_SHOWN]
+    )
+    return render(
+        request,
+        "matching/selfmatch.html",
+        {"chosen": chosen, "form": form, "requests": rows, "statuses": SelfMatchStatus},
+    )
+
+
+@org_view(Perm.MATCHING_RUN)
+def approve(request: HttpRequest, selfmatch_request_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    row = selfmatch_request_for(ctx, selfmatch_request_pk)
+    today = org_today(ctx.organisation)
+    defaults = order_defaults(ctx.organisation, today)
+    form = ConfirmForm(
+        request.POST or None,
+        organisation=ctx.organisation,
+        initial={
+            "started_on": today,
+            "planned_end": default_planned_end(today),
+            "number": defaults.number,
+            "date": today,
+            "signatory": defaults.signatory,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _attempt(
+            form,
+            lambda: selfmatch.request_approve(
+                row,
+                order=form.order_details(),
+                started_on=data["started_on"],
+                planned_end=data["planned_end"],
+                by=request.user,  # type: ignore[arg-type]
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The pair is formed and the order № %(number)s is prepared.")
+                % {"number": done.mentorship.pairs_order.number},
+            )
+            return _to_page(ctx, _chosen_of(row).pk)
+    return render(
+        request,
+        "matching/selfmatch_approve.html",
+        {"row": row, "form": form, "chosen": _chosen_of(row)},
+    )
+
+
+@org_view(Perm.MATCHING_RUN)
+@require_POST
+def decline(request: HttpRequest, selfmatch_request_pk: int) -> HttpResponse:
+    ctx = _ctx(request)
+    row = selfmatch_request_for(ctx, selfmatch_request_pk)
+    try:
+        selfmatch.request_decline(row, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, _("The request is declined; the mentee may ask another mentor."))
+    return _to_page(ctx, _chosen_of(row).pk)
