@@ -11,12 +11,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import refuse
 from nastavnik.matching import selfmatch
 from nastavnik.matching.models import (
@@ -36,10 +36,6 @@ from nastavnik.programmes.access import current_programme
 
 #: The latest decided requests a mentee sees besides an open one.
 RECENT_SHOWN = 3
-
-
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -72,7 +68,7 @@ def choice_blocks(
     ctx: OrgContext, people: Any, today: date, *, as_guardian: bool
 ) -> list[ChoiceBlock]:
     entries = _entries(ctx, people, today)
-    windows = {
+    windows: dict[tuple[int, int | None], SelfMatchWindow] = {
         (w.programme_form.programme_id, w.programme_form.form_id): w
         for w in SelfMatchWindow.objects.filter(
             organisation=ctx.organisation,
@@ -108,15 +104,15 @@ def choice_blocks(
     return blocks
 
 
-def _ask(request: HttpRequest, entry: Mentee, actor: Person, back: str) -> HttpResponse:
-    ctx = _ctx(request)
+def _ask(request: OrgRequest, entry: Mentee, actor: Person, back: str) -> HttpResponse:
+    ctx = request.org
     try:
         selfmatch.request_create(
             entry,
             request.POST.get("mentor", ""),
             request.POST.get("message", ""),
             actor=actor,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     except ValidationError as error:
         refuse(request, error)
@@ -129,11 +125,11 @@ def _ask(request: HttpRequest, entry: Mentee, actor: Person, back: str) -> HttpR
 
 @org_view(Perm.PAIR_WORK)
 @require_POST
-def ask(request: HttpRequest) -> HttpResponse:
+def ask(request: OrgRequest) -> HttpResponse:
     """The mentee asks a suggested mentor, for themselves."""
-    ctx = _ctx(request)
+    ctx = request.org
     today = org_today(ctx.organisation)
-    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    me = own_people(ctx, request.user)
     entry = next(
         (e for e in _entries(ctx, me, today) if str(e.pk) == request.POST.get("mentee", "")),
         None,
@@ -145,11 +141,11 @@ def ask(request: HttpRequest) -> HttpResponse:
 
 @org_view(Perm.CHILDREN_OWN)
 @require_POST
-def ask_for_child(request: HttpRequest) -> HttpResponse:
+def ask_for_child(request: OrgRequest) -> HttpResponse:
     """A parent asks a suggested mentor for their child under 14."""
-    ctx = _ctx(request)
+    ctx = request.org
     today = org_today(ctx.organisation)
-    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    me = own_people(ctx, request.user)
     links = GuardianLink.objects.filter(organisation=ctx.organisation, guardian__in=me)
     children = links.values("child")
     entry = next(
@@ -198,10 +194,10 @@ def mentor_block(ctx: OrgContext, people: Any, today: date) -> MentorSelfMatch |
 
 @org_view(Perm.PAIR_WORK)
 @require_POST
-def answer(request: HttpRequest) -> HttpResponse:
+def answer(request: OrgRequest) -> HttpResponse:
     """The mentor accepts or declines a request made to them."""
-    ctx = _ctx(request)
-    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    ctx = request.org
+    me = own_people(ctx, request.user)
     chosen = request.POST.get("request", "")
     row = get_object_or_404(
         SelfMatchRequest.objects.for_org(ctx.organisation).filter(mentor__person__in=me),
@@ -212,7 +208,7 @@ def answer(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose to accept or to decline the request."))
         return redirect("cabinets:mentor", org_slug=ctx.organisation.slug)
     try:
-        selfmatch.request_answer(row, accept=verdict == "accept", by=request.user)  # type: ignore[arg-type]
+        selfmatch.request_answer(row, accept=verdict == "accept", by=request.user)
     except ValidationError as error:
         refuse(request, error)
     else:
@@ -227,10 +223,10 @@ def answer(request: HttpRequest) -> HttpResponse:
 
 @org_view(Perm.PAIR_WORK)
 @require_POST
-def mentor_settings(request: HttpRequest) -> HttpResponse:
+def mentor_settings(request: OrgRequest) -> HttpResponse:
     """The mentor pauses taking requests, or lets mentees see what they have in common."""
-    ctx = _ctx(request)
-    me = own_people(ctx, request.user)  # type: ignore[arg-type]
+    ctx = request.org
+    me = own_people(ctx, request.user)
     block = mentor_block(ctx, me, org_today(ctx.organisation))
     if block is None:
         raise Http404
@@ -238,7 +234,7 @@ def mentor_settings(request: HttpRequest) -> HttpResponse:
         block.entry,
         paused=request.POST.get("paused") == "on",
         shows_reasons=request.POST.get("shows_reasons") == "on",
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
     )
     messages.success(request, _("Your choices about requests are saved."))
     return redirect("cabinets:mentor", org_slug=ctx.organisation.slug)

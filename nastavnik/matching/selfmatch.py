@@ -237,6 +237,9 @@ def _reasons(found: Admissible) -> list[str]:
 
 
 def _inputs(mentee: Mentee, today: date) -> RunInputs:
+    # A mentee without a form has no window either (`_open_window`): nobody to suggest.
+    if mentee.form is None:
+        raise _error("not_enabled")
     return build_inputs(mentee.programme, mentee.form, today)
 
 
@@ -348,13 +351,14 @@ def request_create(
     if chosen is None:
         raise ValidationError({"mentor": _error("not_suggested")})
     mentor, found = chosen
+    form_id = window.programme_form.form_id
     now = timezone.now()
     try:
         with transaction.atomic():
             request = SelfMatchRequest.objects.create(
                 organisation_id=locked.organisation_id,
                 programme_id=locked.programme_id,
-                form_id=locked.form_id,
+                form_id=form_id,
                 mentee=locked,
                 mentor=mentor,
                 message=text,
@@ -451,7 +455,7 @@ def request_approve(
     locked.decided_at, locked.decided_by = timezone.now(), by
     locked.mentorship = mentorships[0]
     locked.save(update_fields=["status", "decided_at", "decided_by", "mentorship"])
-    logger.info("self-match request %s approved by %s: order %s", locked.pk, by, made.pk)
+    logger.info("self-match request %s approved by %s: order %s", locked.pk, by, made and made.pk)
     emit("selfmatch.approved", request=locked, mentorship=mentorships[0], order=made, by=by)
     request.status = locked.status
     return locked

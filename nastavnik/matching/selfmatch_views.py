@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.access import OrgContext, org_view
+from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.matching import selfmatch
@@ -29,10 +29,6 @@ from nastavnik.programmes.models import ProgrammeForm
 REQUESTS_SHOWN = 200
 
 
-def _ctx(request: HttpRequest) -> OrgContext:
-    return request.org  # type: ignore[attr-defined]
-
-
 def _to_page(ctx: OrgContext, chosen_pk: int) -> HttpResponse:
     return redirect(
         "matching:selfmatch", org_slug=ctx.organisation.slug, programme_form_pk=chosen_pk
@@ -44,8 +40,8 @@ def _chosen_of(request_row: SelfMatchRequest) -> ProgrammeForm:
 
 
 @org_view(Perm.MATCHING_RUN)
-def window(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def window(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
+    ctx = request.org
     chosen = programme_form_for(ctx, programme_form_pk)
     today = org_today(ctx.organisation)
     current = selfmatch.window_of(chosen)
@@ -82,8 +78,8 @@ def window(request: HttpRequest, programme_form_pk: int) -> HttpResponse:
 
 
 @org_view(Perm.MATCHING_RUN)
-def approve(request: HttpRequest, selfmatch_request_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def approve(request: OrgRequest, selfmatch_request_pk: int) -> HttpResponse:
+    ctx = request.org
     row = selfmatch_request_for(ctx, selfmatch_request_pk)
     today = org_today(ctx.organisation)
     defaults = order_defaults(ctx.organisation, today)
@@ -107,7 +103,7 @@ def approve(request: HttpRequest, selfmatch_request_pk: int) -> HttpResponse:
                 order=form.order_details(),
                 started_on=data["started_on"],
                 planned_end=data["planned_end"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             ),
         )
         if done is not None:
@@ -126,11 +122,11 @@ def approve(request: HttpRequest, selfmatch_request_pk: int) -> HttpResponse:
 
 @org_view(Perm.MATCHING_RUN)
 @require_POST
-def decline(request: HttpRequest, selfmatch_request_pk: int) -> HttpResponse:
-    ctx = _ctx(request)
+def decline(request: OrgRequest, selfmatch_request_pk: int) -> HttpResponse:
+    ctx = request.org
     row = selfmatch_request_for(ctx, selfmatch_request_pk)
     try:
-        selfmatch.request_decline(row, by=request.user)  # type: ignore[arg-type]
+        selfmatch.request_decline(row, by=request.user)
     except ValidationError as error:
         _refuse(request, error)
     else:
