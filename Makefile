@@ -45,7 +45,7 @@ lint: $(BIN)/.installed
 worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
-.PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api
+.PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api bench-notifications
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
@@ -77,3 +77,8 @@ bench-pages: $(BIN)/.installed
 # BENCH_API_ARGS="--clients 200" and the like pass options.
 bench-api: $(BIN)/.installed
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
+
+# A curator with 10,000 notifications opens the list (first page, a middle page, a filter);
+# last line: notifications=… list_ms=… queries=…; DATABASE_URL=postgres://… runs it on PostgreSQL.
+bench-notifications: $(BIN)/.installed
+	$(BIN)/python bench/notifications.py

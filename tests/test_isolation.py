@@ -84,6 +84,7 @@ NON_ORG_ROUTES = {
     "accounts:password_reset_complete",
     "accounts:invitation_accept",
     "consent_public:confirm",
+    "notifications_public:unsubscribe",
     "respond:code",
     "respond:answer",
     "respond:thanks",

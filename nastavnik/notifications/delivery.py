@@ -70,14 +70,20 @@ def unsubscribe_url(organisation_id: int, user_id: int, kind: str) -> str:
 
 def notify(event: str, **context: Any) -> None:
     """The listener of every registry event (after the change committed)."""
-    kind = KINDS[event]
+    tell(KINDS[event], context)
+
+
+def tell(kind: Kind, context: dict[str, Any], *, mail: bool = True) -> int:
+    """Store the notifications of `kind` for its recipients and, with `mail`, send the letters
+    they chose. Returns how many were stored."""
+    event = kind.event
     organisation_id = kind.organisation_id(context)
     organisation = Organisation.objects.get(pk=organisation_id)
     # Stored and mailed in the organisation's language and time zone, whoever's request it was.
     with translation.override(settings.LANGUAGE_CODE), timezone.override(organisation.timezone):
         recipients = kind.recipients(context)
         if not recipients:
-            return
+            return 0
         messages = [(recipient, kind.message(recipient, context)) for recipient in recipients]
     channels = channels_for(organisation_id, [r.user_id for r, _ in messages], kind)
     emails = dict(
@@ -99,9 +105,10 @@ def notify(event: str, **context: Any) -> None:
     with transaction.atomic():
         Notification.objects.bulk_create(rows)
         for row in rows:
-            if row.channel == Channel.MAIL and emails[row.recipient_id]:
+            if mail and row.channel == Channel.MAIL and emails[row.recipient_id]:
                 _mail_one(row, organisation, emails[row.recipient_id])
     logger.info("%s: %s notified", event, len(rows))
+    return len(rows)
 
 
 def _mail_one(row: Notification, organisation: Organisation, email: str) -> None:

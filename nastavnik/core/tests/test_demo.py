@@ -297,3 +297,16 @@ def test_the_summary_agrees_each_count_with_its_noun(demo):
     # «41 учеников» before: the form for 41 is the singular.
     assert plural_form(41, "ученик", "ученика", "учеников") == "ученик"
     assert "0 выпускников" in line and "0 внешних наставников" in line
+
+
+def test_the_demo_logins_of_a_pair_and_the_curator_have_unread_notifications(demo, client):
+    from nastavnik.notifications.models import Notification
+
+    for email in ("mentee@school5.demo", "mentor@school5.demo", "parent@school5.demo"):
+        user = User.objects.get(email=email)
+        assert Notification.objects.filter(recipient=user).unread().exists(), email
+        client.force_login(user)
+        page = client.get(reverse("notifications:list", kwargs={"org_slug": "school-5"}))
+        assert page.context["page"].paginator.count > 0, email
+    curator = User.objects.get(email="curator@school5.demo")
+    assert Notification.objects.filter(recipient=curator, kind="concern.raised").exists()

@@ -145,6 +145,15 @@ def test_a_rolled_back_change_tells_nobody(world, django_capture_on_commit_callb
     assert mail.outbox == []
 
 
+def test_a_muted_change_tells_nobody(world, django_capture_on_commit_callbacks):
+    from nastavnik.core import events
+
+    with django_capture_on_commit_callbacks(execute=True), events.muted():
+        _cancel(world)
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+
+
 def test_nothing_is_mailed_before_the_commit(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _cancel(world)
