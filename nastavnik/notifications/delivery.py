@@ -79,6 +79,7 @@ def tell(kind: Kind, context: dict[str, Any], *, mail: bool = True) -> int:
     event = kind.event
     organisation_id = kind.organisation_id(context)
     organisation = Organisation.objects.get(pk=organisation_id)
+    context = {**context, "org_slug": organisation.slug}
     # Stored and mailed in the organisation's language and time zone, whoever's request it was.
     with translation.override(settings.LANGUAGE_CODE), timezone.override(organisation.timezone):
         recipients = kind.recipients(context)

@@ -5,6 +5,12 @@ Each `Kind` is one entry: the event it listens to (emitted by the app where the 
 for each of them. Adding an event is adding one entry to `KINDS`; its table test lives in
 tests/test_registry.py. Texts are rendered in Russian when the event happens and stored with
 the notification, so the list and the letters show what was true then.
+
+To add an event (say the self-match's "selfmatch.requested"): emit it where it happens
+(`events.emit("selfmatch.requested", request=..., by=user)`), write its recipients and message
+functions below with the helpers `people` / `staff` (consents and guardians are handled there),
+and add one `Kind` to `KINDS` — plus its row in tests/test_registry.py, whose first test fails
+until it is there.
 """
 
 from __future__ import annotations
@@ -24,9 +30,10 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from nastavnik.core import events
 from nastavnik.notifications.models import Channel
 from nastavnik.notifications.recipients import As, Recipient, people, staff, unique
-from nastavnik.orgs.models import Organisation, Role
+from nastavnik.orgs.models import Role
 from nastavnik.people.models import Gender, Person
 
+# The event's objects, and the organisation's slug for links ("org_slug", added by delivery).
 Context = dict[str, Any]
 
 
@@ -47,7 +54,8 @@ class Kind:
     message: Callable[[Recipient, Context], Message]
     default: Channel = Channel.MAIL
     # The app already sends its own letter for this event (a reminder, a survey's personal
-    # link, the concern channel's content-free alert): here it is told in the system only.
+    # link, the concern channel's content-free alert, the withdrawal's consequences): here it
+    # is told in the system only.
     mailed_elsewhere: bool = False
 
     def organisation_id(self, context: Context) -> int:
@@ -85,13 +93,9 @@ def _day(day: Any) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
-def _org_slug(organisation_id: int) -> str:
-    return Organisation.objects.values_list("slug", flat=True).get(pk=organisation_id)
-
-
-def cabinet_url(recipient: Recipient, organisation_id: int, staff_url: str = "") -> str:
+def cabinet_url(recipient: Recipient, context: Context, staff_url: str = "") -> str:
     """Where the recipient sees it: their cabinet, or the staff page of the thing."""
-    slug = _org_slug(organisation_id)
+    slug = context["org_slug"]
     names = {
         As.MENTOR: "cabinets:mentor",
         As.MENTEE: "cabinets:mentee",
@@ -128,33 +132,66 @@ def _meeting_people(context: Context) -> list[Recipient]:
     return people(meeting.organisation_id, pair_people(meeting.mentorship))
 
 
-def _meeting_message(verb: dict[str, str], title: str) -> Callable[[Recipient, Context], Message]:
-    def message(recipient: Recipient, context: Context) -> Message:
-        meeting = context["meeting"]
-        who = actor(meeting.organisation_id, context.get("by"))
-        text = gendered(who, verb["male"], verb["female"], verb["neutral"]) % {
-            "name": who.short_name if who else "",
-            "when": _when(meeting.starts_at),
-            "topic": meeting.get_kind_display(),
-        }
-        if context.get("reason"):
-            text += "\n" + _("Reason: %(reason)s") % {"reason": context["reason"]}
-        url = reverse(
-            "meetings:detail",
-            kwargs={"org_slug": _org_slug(meeting.organisation_id), "meeting_pk": meeting.pk},
-        )
-        return Message(
-            title % {"when": _when(meeting.starts_at)}, text + _child_note(recipient), url
-        )
+def _meeting_message(
+    recipient: Recipient, context: Context, *, title: str, male: str, female: str, neutral: str
+) -> Message:
+    meeting = context["meeting"]
+    who = actor(meeting.organisation_id, context.get("by"))
+    when = _when(meeting.starts_at)
+    text = gendered(who, male, female, neutral) % {
+        "name": who.short_name if who else "",
+        "when": when,
+        "topic": meeting.get_kind_display(),
+    }
+    if context.get("reason"):
+        text += "\n" + _("Reason: %(reason)s") % {"reason": context["reason"]}
+    url = reverse(
+        "meetings:detail", kwargs={"org_slug": context["org_slug"], "meeting_pk": meeting.pk}
+    )
+    return Message(title % {"when": when}, text + _child_note(recipient), url)
 
-    return message
+
+# The words are looked up when a message is made, in the language delivery activated.
+def _scheduled_message(recipient: Recipient, context: Context) -> Message:
+    return _meeting_message(
+        recipient,
+        context,
+        title=_("A meeting on %(when)s"),
+        male=_("%(name)s scheduled a meeting on %(when)s. Topic: %(topic)s."),
+        female=pgettext("female", "%(name)s scheduled a meeting on %(when)s. Topic: %(topic)s."),
+        neutral=_("A meeting is scheduled on %(when)s. Topic: %(topic)s."),
+    )
+
+
+def _changed_message(recipient: Recipient, context: Context) -> Message:
+    return _meeting_message(
+        recipient,
+        context,
+        title=_("The meeting is changed: %(when)s"),
+        male=_("%(name)s changed the meeting: now on %(when)s, topic: %(topic)s."),
+        female=pgettext(
+            "female", "%(name)s changed the meeting: now on %(when)s, topic: %(topic)s."
+        ),
+        neutral=_("The meeting is changed: now on %(when)s, topic: %(topic)s."),
+    )
+
+
+def _cancelled_message(recipient: Recipient, context: Context) -> Message:
+    return _meeting_message(
+        recipient,
+        context,
+        title=_("The meeting on %(when)s is cancelled"),
+        male=_("%(name)s cancelled the meeting on %(when)s."),
+        female=pgettext("female", "%(name)s cancelled the meeting on %(when)s."),
+        neutral=_("The meeting on %(when)s is cancelled."),
+    )
 
 
 def _reminder_message(recipient: Recipient, context: Context) -> Message:
     meeting = context["meeting"]
     url = reverse(
         "meetings:detail",
-        kwargs={"org_slug": _org_slug(meeting.organisation_id), "meeting_pk": meeting.pk},
+        kwargs={"org_slug": context["org_slug"], "meeting_pk": meeting.pk},
     )
     return Message(
         _("Reminder: a meeting on %(when)s") % {"when": _when(meeting.starts_at)},
@@ -188,7 +225,7 @@ def _feedback_message(recipient: Recipient, context: Context) -> Message:
     return Message(
         _("Rate the meeting of %(when)s") % {"when": _when(meeting.starts_at)},
         _("The meeting took place. Please rate it in your cabinet: it takes a minute."),
-        cabinet_url(recipient, meeting.organisation_id),
+        cabinet_url(recipient, context),
     )
 
 
@@ -212,7 +249,7 @@ def _plan_message(recipient: Recipient, context: Context) -> Message:
     return Message(
         _("A new comment on the development plan"),
         f"{text}\n{comment.text[:500]}" + _child_note(recipient),
-        cabinet_url(recipient, comment.organisation_id),
+        cabinet_url(recipient, context),
     )
 
 
@@ -244,14 +281,14 @@ def _replacement_message(recipient: Recipient, context: Context) -> Message:
         return Message(
             _("You are the new mentor of a pair"),
             body % {"day": day, "name": _mentees(mentorship)},
-            cabinet_url(recipient, mentorship.organisation_id, mentorship.get_absolute_url()),
+            cabinet_url(recipient, context, mentorship.get_absolute_url()),
         )
     else:
         body = _("From %(day)s the mentor is %(name)s.")
     return Message(
         _("The mentor has changed"),
         body % {"day": day, "name": new.full_name} + _child_note(recipient),
-        cabinet_url(recipient, mentorship.organisation_id, mentorship.get_absolute_url()),
+        cabinet_url(recipient, context, mentorship.get_absolute_url()),
     )
 
 
@@ -283,9 +320,7 @@ def _ended_message(recipient: Recipient, context: Context) -> Message:
         body = _("The mentoring ended on %(day)s; the curator will say what comes next.") % {
             "day": day
         }
-    return Message(
-        title, body + _child_note(recipient), cabinet_url(recipient, mentorship.organisation_id)
-    )
+    return Message(title, body + _child_note(recipient), cabinet_url(recipient, context))
 
 
 def _extended_people(context: Context) -> list[Recipient]:
@@ -304,7 +339,7 @@ def _extended_message(recipient: Recipient, context: Context) -> Message:
     return Message(
         _("The term of the mentoring is extended"),
         body + _child_note(recipient),
-        cabinet_url(recipient, extension.organisation_id),
+        cabinet_url(recipient, context),
     )
 
 
@@ -361,7 +396,7 @@ def _answer_message(recipient: Recipient, context: Context) -> Message:
     concern = context["concern"]
     url = reverse(
         "concerns:own_detail",
-        kwargs={"org_slug": _org_slug(concern.organisation_id), "own_concern_pk": concern.pk},
+        kwargs={"org_slug": context["org_slug"], "own_concern_pk": concern.pk},
     )
     return Message(
         _("Your concern was answered"),
@@ -402,7 +437,7 @@ def _award_message(recipient: Recipient, context: Context) -> Message:
     return Message(
         _("The results of the nomination «%(name)s»") % {"name": nomination.name},
         body % {"place": place, "name": nomination.name} + _child_note(recipient),
-        cabinet_url(recipient, nomination.organisation_id),
+        cabinet_url(recipient, context),
     )
 
 
@@ -425,7 +460,7 @@ def _expiring_message(recipient: Recipient, context: Context) -> Message:
     return Message(
         _("A consent is about to end"),
         body + _child_note(recipient),
-        cabinet_url(recipient, consent.organisation_id),
+        cabinet_url(recipient, context),
     )
 
 
@@ -453,7 +488,7 @@ def _withdrawn_message(recipient: Recipient, context: Context) -> Message:
         return Message(
             _("Work with a mentee is paused"),
             _("The work of your pair is paused; the curator will say what comes next."),
-            cabinet_url(recipient, consent.organisation_id),
+            cabinet_url(recipient, context),
         )
     pairs = Mentorship.objects.filter(
         status=MentorshipStatus.ACTIVE, members__mentee__person=consent.subject
@@ -465,7 +500,7 @@ def _withdrawn_message(recipient: Recipient, context: Context) -> Message:
     ) % {"n": pairs}
     url = reverse(
         "consents:person",
-        kwargs={"org_slug": _org_slug(consent.organisation_id), "person_pk": consent.subject_id},
+        kwargs={"org_slug": context["org_slug"], "person_pk": consent.subject_id},
     )
     return Message(
         _("A consent was withdrawn"),
@@ -492,7 +527,7 @@ def _campaign_message(recipient: Recipient, context: Context) -> Message:
     return Message(
         _("A questionnaire to fill in: «%(title)s»") % {"title": campaign.title},
         _("Please answer by %(day)s.") % {"day": _day(campaign.deadline)} + _child_note(recipient),
-        cabinet_url(recipient, campaign.organisation_id),
+        cabinet_url(recipient, context),
     )
 
 
@@ -507,47 +542,21 @@ KINDS: dict[str, Kind] = {
             gettext_lazy("A meeting is scheduled"),
             "meeting",
             _meeting_people,
-            lambda r, c: _meeting_message(
-                {
-                    "male": _("%(name)s scheduled a meeting on %(when)s. Topic: %(topic)s."),
-                    "female": pgettext(
-                        "female", "%(name)s scheduled a meeting on %(when)s. Topic: %(topic)s."
-                    ),
-                    "neutral": _("A meeting is scheduled on %(when)s. Topic: %(topic)s."),
-                },
-                _("A meeting on %(when)s"),
-            )(r, c),
+            _scheduled_message,
         ),
         Kind(
             "meeting.changed",
             gettext_lazy("A meeting is changed"),
             "meeting",
             _meeting_people,
-            lambda r, c: _meeting_message(
-                {
-                    "male": _("%(name)s changed the meeting: now on %(when)s, topic: %(topic)s."),
-                    "female": pgettext(
-                        "female",
-                        "%(name)s changed the meeting: now on %(when)s, topic: %(topic)s.",
-                    ),
-                    "neutral": _("The meeting is changed: now on %(when)s, topic: %(topic)s."),
-                },
-                _("The meeting is changed: %(when)s"),
-            )(r, c),
+            _changed_message,
         ),
         Kind(
             "meeting.cancelled",
             gettext_lazy("A meeting is cancelled"),
             "meeting",
             _meeting_people,
-            lambda r, c: _meeting_message(
-                {
-                    "male": _("%(name)s cancelled the meeting on %(when)s."),
-                    "female": pgettext("female", "%(name)s cancelled the meeting on %(when)s."),
-                    "neutral": _("The meeting on %(when)s is cancelled."),
-                },
-                _("The meeting on %(when)s is cancelled"),
-            )(r, c),
+            _cancelled_message,
         ),
         Kind(
             "meeting.reminder",
@@ -629,6 +638,8 @@ KINDS: dict[str, Kind] = {
             "consent",
             _withdrawn_people,
             _withdrawn_message,
+            # meetings.withdrawal already writes to the curator and the mentor what changed.
+            mailed_elsewhere=True,
         ),
         Kind(
             "questionnaire.assigned",

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from nastavnik.core.access import org_view, public_view
 from nastavnik.notifications.delivery import channel_of, read_unsubscribe_token
-from nastavnik.notifications.models import Channel, Notification, NotificationPreference
+from nastavnik.notifications.models import (
+    Channel,
+    Notification,
+    NotificationPreference,
+    NotificationQuerySet,
+)
 from nastavnik.notifications.registry import KINDS
 from nastavnik.orgs.models import Membership
 from nastavnik.orgs.policy import Perm
@@ -24,7 +29,7 @@ from nastavnik.orgs.policy import Perm
 PAGE_SIZE = 30
 
 
-def _mine(request: HttpRequest):
+def _mine(request: HttpRequest) -> NotificationQuerySet:
     return Notification.objects.for_user(request.org.organisation, request.user)  # type: ignore[attr-defined]
 
 
