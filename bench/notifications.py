@@ -92,15 +92,18 @@ def build(count: int) -> tuple[Any, Any]:
     return organisation, curator
 
 
-def measure(client, url: str, runs: int) -> float:
-    best = float("inf")
+def measure(client, url: str, runs: int) -> tuple[float, float]:
+    """The best wall time and the best CPU time of this process (SQLite runs inside it) in ms:
+    on a shared, loaded machine the second says what the page costs, the first what it took."""
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         elapsed = (time.perf_counter() - started) * 1000
+        cpu = (time.process_time() - started_cpu) * 1000
         assert response.status_code == 200, (url, response.status_code)
-        best = min(best, elapsed)
-    return best
+        best, best_cpu = min(best, elapsed), min(best_cpu, cpu)
+    return best, best_cpu
 
 
 def main() -> int:
@@ -148,10 +151,10 @@ def main() -> int:
             "middle": f"{url}?page={args.notifications // 60}",
             "unread_of_kind": f"{url}?state=unread&kind=meeting.cancelled",
         }
-        figures = {}
+        figures, cpu = {}, {}
         for name, address in pages.items():
-            figures[name] = measure(client, address, args.runs)
-            print(f"{name}: {figures[name]:.1f} ms")
+            figures[name], cpu[name] = measure(client, address, args.runs)
+            print(f"{name}: {figures[name]:.1f} ms (CPU {cpu[name]:.1f} ms)")
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
     finally:
@@ -164,7 +167,7 @@ def main() -> int:
     print(
         f"notifications={args.notifications} list_ms={figures['first']:.1f} "
         f"middle_ms={figures['middle']:.1f} filtered_ms={figures['unread_of_kind']:.1f} "
-        f"queries={len(queries)} db={engine} result={verdict}"
+        f"list_cpu_ms={cpu['first']:.1f} queries={len(queries)} db={engine} result={verdict}"
     )
     return 0 if verdict == "ok" else 1
 
