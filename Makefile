@@ -60,7 +60,7 @@ worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
 .PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api bench-api-cost
-.PHONY: bench-region-matching
+.PHONY: bench-region-matching bench-notifications
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
@@ -95,3 +95,8 @@ bench-api: $(BIN)/.installed
 
 .PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api bench-api-cost
 .PHONY: bench-region-matching
+
+# A curator with 10,000 notifications opens the list (first page, a middle page, a filter);
+# last line: notifications=… list_ms=… queries=…; DATABASE_URL=postgres://… runs it on PostgreSQL.
+bench-notifications: $(BIN)/.installed
+	$(BIN)/python bench/notifications.py

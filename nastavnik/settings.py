@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     # Above the apps: pages that gather from many of them, and the demo's data.
     "nastavnik.compliance",
     "nastavnik.dashboards",
+    "nastavnik.notifications",
     "nastavnik.demo",
 ]
 
@@ -133,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nastavnik.core.context_processors.navigation",
+                "nastavnik.notifications.context_processors.unread",
             ],
         },
     }

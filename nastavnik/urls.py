@@ -42,6 +42,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/indicators/", include("nastavnik.indicators.urls")),
     path("o/<slug:org_slug>/concerns/", include("nastavnik.concerns.urls")),
     path("o/<slug:org_slug>/compliance/", include("nastavnik.compliance.urls")),
+    path("o/<slug:org_slug>/notifications/", include("nastavnik.notifications.urls")),
+    path("notifications/", include("nastavnik.notifications.public_urls")),
     path("consent/", include("nastavnik.consents.public_urls")),
     path("q/", include("nastavnik.questionnaires.public_urls")),
     # Readable without login: organisations' public mentoring pages, personal calendar feeds.

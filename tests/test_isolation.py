@@ -92,6 +92,7 @@ NON_ORG_ROUTES = {
     "accounts:sso_start_org",
     "accounts:sso_callback",
     "consent_public:confirm",
+    "notifications_public:unsubscribe",
     "respond:code",
     "respond:answer",
     "respond:thanks",

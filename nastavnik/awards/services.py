@@ -40,6 +40,7 @@ from nastavnik.awards.models import (
     TieDecision,
 )
 from nastavnik.consents.rules import hidden_accounts_q, hidden_q
+from nastavnik.core import events
 from nastavnik.core.text import fold
 from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship
@@ -700,6 +701,7 @@ def nomination_decide(
     )
     nomination.status, nomination.decided_on = locked.status, locked.decided_on
     nomination.tie_decision = decision
+    events.emit("award.decided", nomination=locked, by=by)
     return locked
 
 

@@ -31,6 +31,7 @@ from nastavnik.concerns.models import (
     ReporterKind,
     Topic,
 )
+from nastavnik.core import events
 from nastavnik.core.tasks import queue_mail
 from nastavnik.mentorships.models import (
     MentorAssignment,
@@ -244,6 +245,7 @@ def concern_raise(
         person=child or reporter,
     )
     _notify(concern)
+    events.emit("concern.raised", concern=concern, by=user)
     logger.info("concern %s raised (%s, urgent=%s)", concern.pk, kind, concern.urgent)
     return concern
 
@@ -320,6 +322,7 @@ def concern_record(
         raise ValidationError({"answer": _("Write the answer to the reporter before closing.")})
     locked.replacement = _check_link(locked, outcome, replacement)
     before = {"status": locked.status, "outcome": locked.outcome}
+    before_answer = locked.answer
     locked.outcome = outcome
     locked.answer = answer
     locked.note = note
@@ -327,6 +330,7 @@ def concern_record(
         ConcernStatus.CLOSED if close or outcome == Outcome.CLOSED else ConcernStatus.IN_PROGRESS
     )
     locked.handled_by = by
+    answered = bool(answer) and answer != before_answer
     if answer:
         locked.answered_at = timezone.now()
     locked.save()
@@ -345,6 +349,9 @@ def concern_record(
     )
     for name in ("replacement", "outcome", "answer", "note", "status", "handled_by", "answered_at"):
         setattr(concern, name, getattr(locked, name))
+    if answered:
+        # A new or changed answer: the reporter is told there is one (not what it says).
+        events.emit("concern.answered", concern=locked, by=by)
     return concern
 
 

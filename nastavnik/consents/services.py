@@ -43,6 +43,7 @@ from nastavnik.consents.models import (
 from nastavnik.consents.rules import Signing, signing_for
 from nastavnik.consents.scrub import person_traces_scrub
 from nastavnik.consents.texts import DOCUMENT_VERSION, TEXTS, WITHDRAWAL
+from nastavnik.core import events
 from nastavnik.core.tasks import queue_mail
 from nastavnik.core.text import fold
 from nastavnik.core.uploads import ScanType, check_scan
@@ -630,7 +631,38 @@ def consent_withdraw(
         setattr(consent, field, getattr(locked, field))
     for consequence in _WITHDRAWAL_CONSEQUENCES:
         consequence(locked, by)
+    events.emit("consent.withdrawn", consent=locked, by=by)
     return consent
+
+
+# --- Consents about to end ----------------------------------------------------------------
+
+# How many days before a consent ends its subject (or the guardian who gave it) is told.
+EXPIRY_NOTICE_DAYS = 30
+
+
+def announce_expiring(today: date | None = None, days: int = EXPIRY_NOTICE_DAYS) -> int:
+    """Announce the consents that end in exactly `days` days and have no successor valid
+    beyond them. Run daily: each consent meets that day once. Returns how many."""
+    today = today or timezone.localdate()
+    ends = today + timedelta(days=days)
+    renewed = Consent.objects.filter(
+        subject=OuterRef("subject"),
+        purpose=OuterRef("purpose"),
+        withdrawn_at__isnull=True,
+        valid_until__gt=ends,
+    )
+    expiring = (
+        Consent.objects.valid_on(today)
+        .filter(valid_until=ends)
+        .exclude(Exists(renewed))
+        .select_related("subject")
+    )
+    count = 0
+    for consent in expiring.iterator(chunk_size=500):
+        events.emit("consent.expiring", consent=consent, days=days)
+        count += 1
+    return count
 
 
 # --- Depersonalisation -----------------------------------------------------------------------

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 Listener = Callable[..., None]
 
 _listeners: dict[str, list[Listener]] = defaultdict(list)
+_muted: ContextVar[bool] = ContextVar("events_muted", default=False)
 
 
 def subscribe(event: str, listener: Listener) -> None:
@@ -42,8 +45,21 @@ def listeners(event: str) -> list[Listener]:
     return list(_listeners.get(event, []))
 
 
+@contextmanager
+def muted() -> Iterator[None]:
+    """Nothing emitted inside is announced: for loading rows that tell of nothing happening now
+    (the demo's year is built through the services, and must mail nobody)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def emit(event: str, **context: Any) -> None:
     """Announce ``event`` with the objects it concerns, once the current transaction commits."""
+    if _muted.get():
+        return
     transaction.on_commit(lambda: _deliver(event, context))
 
 

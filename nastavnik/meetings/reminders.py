@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nastavnik.consents.rules import hidden_q
+from nastavnik.core import events
 from nastavnik.core.tasks import queue_mail
 from nastavnik.core.timezones import zone_label
 from nastavnik.meetings.models import Meeting, MeetingSettings
@@ -98,6 +99,8 @@ def remind_due(now: datetime | None = None, base_url: str | None = None) -> int:
             )
             if not claimed:
                 continue
+            # The letters below are the reminder by mail; the bell shows it too.
+            events.emit("meeting.reminder", meeting=meeting)
             for person in _participants(meeting):
                 if not person.email or person.pk in hidden:
                     continue

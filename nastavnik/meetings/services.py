@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record, created, diff
+from nastavnik.core import events
 from nastavnik.meetings.models import (
     RATING_MAX,
     RATING_MIN,
@@ -176,6 +177,7 @@ def meeting_create(mentorship: Mentorship, data: MeetingData, *, by: User | None
         **_values(data),
     )
     _audit(meeting, AuditAction.CREATE, by, created(_values(data)))
+    events.emit("meeting.scheduled", meeting=meeting, by=by)
     return meeting
 
 
@@ -202,6 +204,7 @@ def meeting_update(meeting: Meeting, data: MeetingData, *, by: User | None) -> M
     locked.save(update_fields=[*fields, "updated_at"])
     if changes:
         _audit(locked, AuditAction.UPDATE, by, changes)
+        events.emit("meeting.changed", meeting=locked, by=by)
     return locked
 
 
@@ -219,6 +222,7 @@ def meeting_cancel(meeting: Meeting, *, by: User | None, reason: str = "") -> Me
         by,
         {"status": [MeetingStatus.PLANNED, MeetingStatus.CANCELLED], "reason": [None, reason]},
     )
+    events.emit("meeting.cancelled", meeting=locked, by=by, reason=locked.cancel_reason)
     return locked
 
 
@@ -267,6 +271,8 @@ def meeting_mark_held(
             "present": [None, [member.pk for member in members]],
         },
     )
+    # Those present are asked to rate it (feedback due).
+    events.emit("meeting.held", meeting=locked, by=by)
     return locked
 
 

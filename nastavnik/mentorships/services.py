@@ -33,6 +33,7 @@ from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, valid_exists
+from nastavnik.core import events
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentees.services import mentee_set_status
 from nastavnik.mentors.models import GROUP_LIMIT, ONE_TO_ONE_LIMIT, Mentor, MentorStatus
@@ -543,6 +544,13 @@ def _end(
         _mentee_after(member.mentee, status, reason, by)
     for consequence in _END_CONSEQUENCES:
         consequence(locked, by)
+    # The members are inactive from now: the event names who was in the pair at its end.
+    events.emit(
+        "mentorship.ended",
+        mentorship=locked,
+        mentees=[member.mentee.person for member in members],
+        by=by,
+    )
     _audit(
         locked,
         members,
@@ -873,6 +881,7 @@ def mentorship_extend(
         by,
     )
     _sync(mentorship, locked, ["planned_end", "extension_days"])
+    events.emit("mentorship.extended", extension=extension, by=by)
     logger.info("mentorship %s extended by %s days by %s", locked.pk, days, by)
     return extension
 
@@ -985,6 +994,7 @@ def mentor_replace(
         related=locked.mentor.person,
     )
     _sync(mentorship, locked, ["mentor"])
+    events.emit("mentorship.mentor_replaced", mentorship=locked, previous=previous, on=on, by=by)
     logger.info(
         "mentorship %s: mentor %s replaced by %s from %s by %s",
         locked.pk,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record, created, diff
+from nastavnik.core import events
 from nastavnik.core.uploads import check_scan, scan_name
 from nastavnik.mentorships.access import Side
 from nastavnik.mentorships.models import Mentorship
@@ -428,6 +429,7 @@ def comment_add(
         text=clean,
     )
     logger.info("comment %s on plan %s by %s", comment.pk, locked.pk, by)
+    events.emit("plan.commented", comment=comment, by=by)
     return comment
 
 

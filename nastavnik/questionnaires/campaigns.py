@@ -32,6 +32,7 @@ from nastavnik.audit.models import AuditAction, AuditChannel, AuditEntry, AuditO
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, with_valid_consent
+from nastavnik.core import events
 from nastavnik.core.tasks import queue_mail
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
@@ -306,6 +307,10 @@ def campaign_send(
         if invitation.sent_to:
             _mail(invitation, tokens[invitation.person_id], "invitation", base_url)
     _audit_invitations(invitations, campaign, by)
+    if not anonymous:
+        events.emit(
+            "questionnaire.assigned", campaign=campaign, people=[p.pk for p in people], by=by
+        )
     mailed_count = sum(1 for i in invitations if i.sent_to)
     logger.info(
         "campaign %s sent in %s: %s invited, %s mailed, %s left out",

@@ -317,3 +317,16 @@ def test_the_regional_operator_sees_every_school_against_its_target_and_gets_the
     assert isinstance(rows["МАОУ СШ № 5"]["students_percent"], float)
     assert "< 5" in {row["staff"] for row in rows.values()}
     assert download.status_code == 200
+
+
+def test_the_demo_logins_of_a_pair_and_the_curator_have_unread_notifications(demo, client):
+    from nastavnik.notifications.models import Notification
+
+    for email in ("mentee@school5.demo", "mentor@school5.demo", "parent@school5.demo"):
+        user = User.objects.get(email=email)
+        assert Notification.objects.filter(recipient=user).unread().exists(), email
+        client.force_login(user)
+        page = client.get(reverse("notifications:list", kwargs={"org_slug": "school-5"}))
+        assert page.context["page"].paginator.count > 0, email
+    curator = User.objects.get(email="curator@school5.demo")
+    assert Notification.objects.filter(recipient=curator, kind="concern.raised").exists()
