@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -32,6 +32,9 @@ from nastavnik.notifications.models import Channel
 from nastavnik.notifications.recipients import As, Recipient, people, staff, unique
 from nastavnik.orgs.models import Role
 from nastavnik.people.models import Gender, Person
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The event's objects, and the organisation's slug for links ("org_slug", added by delivery).
 Context = dict[str, Any]
@@ -62,9 +65,9 @@ class Kind:
         return context[self.about].organisation_id
 
     @property
-    def channels(self) -> list[tuple[str, str]]:
+    def channels(self) -> list[tuple[str, StrOrPromise]]:
         if self.mailed_elsewhere:
-            return [(Channel.IN_APP, Channel.IN_APP.label)]
+            return [(Channel.IN_APP.value, Channel.IN_APP.label)]
         return list(Channel.choices)
 
 
@@ -406,6 +409,141 @@ def _answer_message(recipient: Recipient, context: Context) -> Message:
     )
 
 
+# --- Self-match: a mentee asks a suggested mentor ------------------------------------------
+
+
+def _selfmatch_mentee(context: Context) -> list[Recipient]:
+    # The mentee and, for a minor, the guardians: under 14 the guardian asked, from 14 the
+    # mentee did and the guardian is told all the same.
+    request = context["request"]
+    return people(request.organisation_id, [(request.mentee.person, As.MENTEE)])
+
+
+def _selfmatch_mentor(context: Context) -> list[Recipient]:
+    request = context["request"]
+    return people(request.organisation_id, [(request.mentor.person, As.MENTOR)], guardians=False)
+
+
+def _selfmatch_requested_people(context: Context) -> list[Recipient]:
+    # The mentor is asked; the mentee's guardians learn what was asked in their child's name.
+    request = context["request"]
+    mentee_side = [r for r in _selfmatch_mentee(context) if r.capacity == As.GUARDIAN]
+    return unique(
+        _selfmatch_mentor(context) + mentee_side + staff(request.organisation_id, [Role.CURATOR])
+    )
+
+
+def _selfmatch_answered_people(context: Context) -> list[Recipient]:
+    # An accepted request waits for the curator's approval.
+    request = context["request"]
+    curators = staff(request.organisation_id, [Role.CURATOR]) if context.get("accepted") else []
+    return unique(_selfmatch_mentee(context) + curators)
+
+
+def _selfmatch_everyone(context: Context) -> list[Recipient]:
+    return unique(_selfmatch_mentee(context) + _selfmatch_mentor(context))
+
+
+def _selfmatch_url(recipient: Recipient, context: Context) -> str:
+    request = context["request"]
+    staff_url = reverse(
+        "matching:selfmatch_approve",
+        kwargs={"org_slug": context["org_slug"], "selfmatch_request_pk": request.pk},
+    )
+    return cabinet_url(recipient, context, staff_url)
+
+
+def _selfmatch_message(recipient: Recipient, context: Context, title: str, text: str) -> Message:
+    request = context["request"]
+    words = {
+        "mentee": request.mentee.person.short_name,
+        "mentor": request.mentor.person.short_name,
+        "day": _day(timezone.localtime(request.answer_by).date()),
+    }
+    return Message(
+        title % words, text % words + _child_note(recipient), _selfmatch_url(recipient, context)
+    )
+
+
+def _requested_message(recipient: Recipient, context: Context) -> Message:
+    request = context["request"]
+    if recipient.capacity == As.MENTOR:
+        text = _("%(mentee)s asks you to be their mentor. Please answer by %(day)s.")
+        if request.message:
+            text += "\n" + _("The message: %(message)s") % {"message": request.message}
+    elif recipient.capacity == As.GUARDIAN:
+        text = _("A request to the mentor %(mentor)s has been sent for %(mentee)s.")
+    else:
+        text = _("%(mentee)s asked %(mentor)s to be their mentor; the mentor answers by %(day)s.")
+    return _selfmatch_message(recipient, context, _("A request for a mentor"), text)
+
+
+def _answered_message(recipient: Recipient, context: Context) -> Message:
+    if context.get("accepted"):
+        title = _("The mentor agreed")
+        text = _(
+            "%(mentor)s agreed to mentor %(mentee)s. The pair is formed once the curator "
+            "approves it."
+        )
+    else:
+        title = _("The mentor declined")
+        text = _(
+            "%(mentor)s cannot mentor %(mentee)s. You may choose another of the suggested mentors."
+        )
+    return _selfmatch_message(recipient, context, title, text)
+
+
+def _selfmatch_reminder_message(recipient: Recipient, context: Context) -> Message:
+    return _selfmatch_message(
+        recipient,
+        context,
+        _("Reminder: a request for a mentor"),
+        _("%(mentee)s is waiting for your answer until %(day)s."),
+    )
+
+
+def _expired_message(recipient: Recipient, context: Context) -> Message:
+    return _selfmatch_message(
+        recipient,
+        context,
+        _("A request for a mentor expired"),
+        _(
+            "The request of %(mentee)s to %(mentor)s got no answer in time and expired. "
+            "Another mentor may be chosen."
+        ),
+    )
+
+
+def _approved_message(recipient: Recipient, context: Context) -> Message:
+    return _selfmatch_message(
+        recipient,
+        context,
+        _("The pair is formed"),
+        _("The curator approved the pair %(mentor)s — %(mentee)s."),
+    )
+
+
+def _declined_message(recipient: Recipient, context: Context) -> Message:
+    return _selfmatch_message(
+        recipient,
+        context,
+        _("The curator did not approve the pair"),
+        _(
+            "The curator did not approve the pair %(mentor)s — %(mentee)s; the mentee stays "
+            "for the curator's matching."
+        ),
+    )
+
+
+def _closed_message(recipient: Recipient, context: Context) -> Message:
+    return _selfmatch_message(
+        recipient,
+        context,
+        _("A request for a mentor is closed"),
+        _("%(mentee)s was paired with another mentor, so the request to %(mentor)s is closed."),
+    )
+
+
 # --- Awards --------------------------------------------------------------------------------
 
 
@@ -617,6 +755,55 @@ KINDS: dict[str, Kind] = {
             "concern",
             _reporter,
             _answer_message,
+        ),
+        Kind(
+            "selfmatch.requested",
+            gettext_lazy("A request for a mentor"),
+            "request",
+            _selfmatch_requested_people,
+            _requested_message,
+        ),
+        Kind(
+            "selfmatch.answered",
+            gettext_lazy("The mentor's answer to a request"),
+            "request",
+            _selfmatch_answered_people,
+            _answered_message,
+        ),
+        Kind(
+            "selfmatch.reminder",
+            gettext_lazy("A reminder of a request for a mentor"),
+            "request",
+            _selfmatch_mentor,
+            _selfmatch_reminder_message,
+        ),
+        Kind(
+            "selfmatch.expired",
+            gettext_lazy("A request for a mentor expired"),
+            "request",
+            _selfmatch_everyone,
+            _expired_message,
+        ),
+        Kind(
+            "selfmatch.approved",
+            gettext_lazy("A chosen pair is approved"),
+            "request",
+            _selfmatch_everyone,
+            _approved_message,
+        ),
+        Kind(
+            "selfmatch.declined_by_curator",
+            gettext_lazy("A chosen pair is not approved"),
+            "request",
+            _selfmatch_everyone,
+            _declined_message,
+        ),
+        Kind(
+            "selfmatch.closed",
+            gettext_lazy("A request for a mentor is closed"),
+            "request",
+            _selfmatch_everyone,
+            _closed_message,
         ),
         Kind(
             "award.decided",

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from nastavnik.api.models import ApiToken
 from nastavnik.api.tokens import token_create
-from nastavnik.dashboards.region import SMALL_CELL
+from nastavnik.dashboards.suppression import MIN_CELL as SMALL_CELL
 from nastavnik.mentees.tests.factories import MenteeFactory
 from nastavnik.orgs.models import RegionalOperator, Role
 from nastavnik.orgs.tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory
@@ -64,7 +64,8 @@ def test_operator_pulls_counts_of_their_organisations_with_small_cells_withheld(
     # Six pupils are shown; one mentee is a small cell: null, and named.
     assert school["students"] == SMALL_CELL + 1
     assert school["mentees"] is None and "mentees" in school["suppressed"]
-    assert school["mentors"] == 0 and "mentors" not in school["suppressed"]
+    # Zero is a small cell too («nobody of the 3» says as much as «all 3»).
+    assert school["mentors"] is None and "mentors" in school["suppressed"]
     assert rows[neighbour.pk]["students"] is None
     # Counts and names of organisations only: nothing that names a person.
     assert set(school) == {

@@ -17,6 +17,8 @@ from nastavnik.concerns import services as concerns
 from nastavnik.concerns.models import Outcome, ReporterKind, Topic
 from nastavnik.consents import services as consents
 from nastavnik.consents.models import Consent, Purpose
+from nastavnik.core import events
+from nastavnik.matching.models import SelfMatchRequest
 from nastavnik.matching.tests.data import mentor as new_mentor
 from nastavnik.meetings import reminders
 from nastavnik.meetings import services as meetings
@@ -181,6 +183,28 @@ def questionnaire_assigned(world):
     )
 
 
+def selfmatch(event: str, **extra) -> Callable[[School], None]:
+    """The self-match services emit these (their own tests drive the flow); here the request
+    of the world's minor mentee to the world's mentor, and who hears of each step."""
+
+    def trigger(world):
+        mentorship = world.mentorship
+        request = SelfMatchRequest.objects.create(
+            organisation=world.organisation,
+            programme=mentorship.programme,
+            form=mentorship.form,
+            mentee=mentorship.members.get().mentee,
+            mentor=mentorship.mentor,
+            message="Хочу заниматься робототехникой",
+            answer_by=timezone.now() + timedelta(days=3),
+        )
+        events.emit(event, request=request, by=None, **extra)
+
+    return trigger
+
+
+MENTEE_SIDE = {"mentee", "guardian"}
+
 CASES: list[tuple[str, Callable[[School], None], set[str]]] = [
     ("meeting.scheduled", scheduled, PAIR),
     ("meeting.changed", changed, PAIR),
@@ -201,6 +225,25 @@ CASES: list[tuple[str, Callable[[School], None], set[str]]] = [
     # The one who withdrew is not contacted any more; the mentor hears the pair is paused.
     ("consent.withdrawn", consent_withdrawn, {"curator", "mentor"}),
     ("questionnaire.assigned", questionnaire_assigned, {"mentee", "guardian"}),
+    # The mentor is asked; the guardian learns what was asked in the child's name.
+    (
+        "selfmatch.requested",
+        selfmatch("selfmatch.requested", for_self=True),
+        {"mentor", "guardian", "curator"},
+    ),
+    # An acceptance waits for the curator.
+    (
+        "selfmatch.answered",
+        selfmatch("selfmatch.answered", accepted=True),
+        MENTEE_SIDE | {"curator"},
+    ),
+    # A refusal: the mentee chooses again; nothing for the curator to approve.
+    ("selfmatch.answered", selfmatch("selfmatch.answered", accepted=False), MENTEE_SIDE),
+    ("selfmatch.reminder", selfmatch("selfmatch.reminder"), {"mentor"}),
+    ("selfmatch.expired", selfmatch("selfmatch.expired"), PAIR),
+    ("selfmatch.approved", selfmatch("selfmatch.approved"), PAIR),
+    ("selfmatch.declined_by_curator", selfmatch("selfmatch.declined_by_curator"), PAIR),
+    ("selfmatch.closed", selfmatch("selfmatch.closed"), PAIR),
 ]
 
 
