@@ -342,6 +342,22 @@ LOGINS: tuple[DemoLogin, ...] = (
         "school-5",
         (Role.MENTEE,),
     ),
+    # Linked with the chooser (demo.selfmatch): the first mentor suggested to the chooser, who
+    # answers the request from the notifications, and a guardian of the chooser, who is told.
+    DemoLogin(
+        "chosen_mentor",
+        "Наставник, которого выбирают (отвечает на запросы)",
+        "chosen.mentor@school5.demo",
+        "school-5",
+        (Role.MENTOR,),
+    ),
+    DemoLogin(
+        "chooser_guardian",
+        "Законный представитель выбирающего",
+        "chooser.parent@school5.demo",
+        "school-5",
+        (Role.GUARDIAN,),
+    ),
     DemoLogin(
         "guardian",
         "Законный представитель наставляемого",

@@ -1,8 +1,9 @@
 """The demo's self-match: the curator opened it for a student form still waiting for its run
 (two weeks from three days ago), the form's mentors let mentees see what they share with them,
 and the login «chooser» is a mentee of that form of 14 or more with three mentors suggested.
-The mentee asks one, the mentor (any mentor of the form, by the curator's hand in the demo)
-accepts, the curator approves on the form's self-match page and the order is drafted."""
+The first of them is the login «chosen_mentor» and a guardian of the chooser the login
+«chooser_guardian». The mentee asks, the mentor accepts from the notifications, the curator
+approves on the form's self-match page and the order is drafted; the guardian is told."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from nastavnik.accounts.models import User
 from nastavnik.matching import selfmatch
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
+from nastavnik.people.models import GuardianLink, Person
 from nastavnik.programmes.models import Programme, ProgrammeForm
 
 logger = logging.getLogger(__name__)
 
 CHOOSER_EMAIL = "chooser@school5.demo"
+CHOSEN_MENTOR_EMAIL = "chosen.mentor@school5.demo"
+CHOOSER_GUARDIAN_EMAIL = "chooser.parent@school5.demo"
 STUDENT_FORMS = ("student-student", "teacher-student", "student-pupil", "employer-pupil")
 SUGGESTIONS = 3
 
@@ -95,4 +99,21 @@ def build_selfmatch(programme: Programme, today: date) -> None:
     entry.person.email = CHOOSER_EMAIL
     entry.person.save(update_fields=["user", "email"])
     user.first_name, user.last_name = entry.person.first_name, entry.person.last_name
+    user.save(update_fields=["first_name", "last_name"])
+    suggested = selfmatch.suggestions_for(entry, today)
+    if suggested:
+        _link(suggested[0].mentor.person, CHOSEN_MENTOR_EMAIL)
+    link = GuardianLink.objects.filter(child=entry.person).select_related("guardian").first()
+    if link is not None:
+        _link(link.guardian, CHOOSER_GUARDIAN_EMAIL)
+
+
+def _link(person: Person, email: str) -> None:
+    """The demo login `email` becomes the account of `person` (unless it already has one)."""
+    user = User.objects.filter(email=email).first()
+    if user is None or person.user_id is not None:
+        return
+    person.user, person.email = user, email
+    person.save(update_fields=["user", "email"])
+    user.first_name, user.last_name = person.first_name, person.last_name
     user.save(update_fields=["first_name", "last_name"])

@@ -152,3 +152,77 @@ def test_the_chooser_opens_the_cabinet_and_sees_three_mentors_with_reasons(demo,
     assert len(suggestions) == 3
     assert all(s.reasons for s in suggestions)
     assert page.content.decode().count('class="suggestion"') == 3
+
+
+def _filled(form) -> dict:
+    """The POST a person sends who accepts the form as the page offers it."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        data[name] = getattr(value, "pk", value)
+    return data
+
+
+def test_the_chooser_asks_the_mentor_answers_from_the_notifications_the_curator_approves(
+    demo, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from nastavnik.accounts.models import User
+    from nastavnik.matching.models import SelfMatchRequest, SelfMatchStatus
+    from nastavnik.notifications.models import Notification
+
+    slug = {"org_slug": "school-5"}
+    chooser = User.objects.get(email="chooser@school5.demo")
+    mentor = User.objects.get(email="chosen.mentor@school5.demo")
+    guardian = User.objects.get(email="chooser.parent@school5.demo")
+    curator = User.objects.get(email="curator@school5.demo")
+
+    client.force_login(chooser)
+    choice = client.get(reverse("cabinets:mentee", kwargs=slug)).context["choices"][0]
+    first = choice.suggestions[0]
+    assert first.mentor.person.user == mentor
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("cabinets:selfmatch_ask", kwargs=slug),
+            {
+                "mentee": choice.mentee.pk,
+                "mentor": first.mentor.pk,
+                "message": "Хочу в робототехнику",
+            },
+        )
+    asked = SelfMatchRequest.objects.get(mentee=choice.mentee)
+
+    # The mentor finds the request among the notifications and answers it in the cabinet.
+    client.force_login(mentor)
+    listed = client.get(reverse("notifications:list", kwargs=slug))
+    assert "Запрос наставнику" in listed.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("cabinets:selfmatch_answer", kwargs=slug),
+            {"request": asked.pk, "answer": "accept"},
+        )
+    asked.refresh_from_db()
+    assert asked.status == SelfMatchStatus.ACCEPTED
+
+    # The curator, told of the acceptance, approves: the pair and its order are made.
+    client.force_login(curator)
+    assert Notification.objects.filter(recipient=curator, kind="selfmatch.answered").exists()
+    url = reverse("matching:selfmatch_approve", kwargs={**slug, "selfmatch_request_pk": asked.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, _filled(client.get(url).context["form"]))
+    asked.refresh_from_db()
+    assert asked.status == SelfMatchStatus.APPROVED
+    assert asked.mentorship.pairs_order.status == OrderStatus.DRAFT
+
+    # Everyone involved has it in the app; the guardian of the minor too, and by mail.
+    for user, kinds in (
+        (mentor, {"selfmatch.requested", "selfmatch.approved"}),
+        (chooser, {"selfmatch.answered", "selfmatch.approved"}),
+        (guardian, {"selfmatch.requested", "selfmatch.answered", "selfmatch.approved"}),
+    ):
+        got = set(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+        assert kinds <= got, (user.email, got)
+    assert any(guardian.email in message.to for message in mailoutbox)
