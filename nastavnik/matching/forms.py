@@ -19,7 +19,11 @@ from nastavnik.matching.models import (
 from nastavnik.matching.services import RunSettings
 from nastavnik.matching.texts import CRITERION_HELP, CRITERION_LABELS
 from nastavnik.matching_engine import CRITERIA, Weights
+from nastavnik.mentorships.services import default_planned_end
 from nastavnik.orders.forms import OrderDetailsForm
+from nastavnik.orders.services import order_defaults
+from nastavnik.orgs.models import Organisation
+from nastavnik.people.validators import org_today
 
 #: A weight is a plain number; this bounds it so nobody types a typo of 10,000.
 MAX_WEIGHT = 100
@@ -121,6 +125,24 @@ class ConfirmForm(OrderDetailsForm):
         help_text=_("At most one year after the start (regulation §2.7)."),
     )
     field_order = ["started_on", "planned_end", *OrderDetailsForm.ORDER_FIELDS]
+
+    @classmethod
+    def offered(cls, data: Any, organisation: Organisation) -> ConfirmForm:
+        """The form as the page offers it: mentoring from today for a year, the next order
+        number of the organisation, dated today, signed by its usual signatory."""
+        today = org_today(organisation)
+        defaults = order_defaults(organisation, today)
+        return cls(
+            data,
+            organisation=organisation,
+            initial={
+                "started_on": today,
+                "planned_end": default_planned_end(today),
+                "number": defaults.number,
+                "date": today,
+                "signatory": defaults.signatory,
+            },
+        )
 
 
 class OrderForm(ConfirmForm):

@@ -18,8 +18,6 @@ from nastavnik.matching import selfmatch
 from nastavnik.matching.access import selfmatch_request_for
 from nastavnik.matching.forms import ConfirmForm, SelfMatchWindowForm
 from nastavnik.matching.models import SelfMatchRequest, SelfMatchStatus
-from nastavnik.mentorships.services import default_planned_end
-from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import programme_form_for
@@ -81,19 +79,7 @@ def window(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
 def approve(request: OrgRequest, selfmatch_request_pk: int) -> HttpResponse:
     ctx = request.org
     row = selfmatch_request_for(ctx, selfmatch_request_pk)
-    today = org_today(ctx.organisation)
-    defaults = order_defaults(ctx.organisation, today)
-    form = ConfirmForm(
-        request.POST or None,
-        organisation=ctx.organisation,
-        initial={
-            "started_on": today,
-            "planned_end": default_planned_end(today),
-            "number": defaults.number,
-            "date": today,
-            "signatory": defaults.signatory,
-        },
-    )
+    form = ConfirmForm.offered(request.POST or None, ctx.organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = _attempt(

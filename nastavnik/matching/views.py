@@ -49,7 +49,7 @@ from nastavnik.matching_engine import CRITERIA, SCORE_SCALE
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.models import Mentorship
-from nastavnik.mentorships.services import default_kind, default_planned_end
+from nastavnik.mentorships.services import default_kind
 from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
@@ -466,19 +466,7 @@ def unmatched_assign(request: OrgRequest, unmatched_pk: int) -> HttpResponse:
 def run_confirm(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
     ctx = request.org
     run = run_for(ctx, matching_run_pk)
-    today = org_today(ctx.organisation)
-    defaults = order_defaults(ctx.organisation, today)
-    form = ConfirmForm(
-        request.POST or None,
-        organisation=ctx.organisation,
-        initial={
-            "started_on": today,
-            "planned_end": default_planned_end(today),
-            "number": defaults.number,
-            "date": today,
-            "signatory": defaults.signatory,
-        },
-    )
+    form = ConfirmForm.offered(request.POST or None, ctx.organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = _attempt(
