@@ -239,36 +239,19 @@ def _mentorships(ids: list[int], start_year: int) -> QuerySet[Mentorship]:
 
 
 def _people(ids: list[int], mentorships: QuerySet[Mentorship]) -> Iterable[Mapping[str, Any]]:
-    """Head counts and the covered, by organisation and kind: two queries.
-
-    The covered are counted apart, as the people whose key is in one UNION of the year's
-    mentees, mentors and replaced mentors: PostgreSQL turns that single IN into a hashed
-    semi-join. Three IN-subqueries joined by OR (or one inside a COUNT's FILTER) cannot be,
-    and become a subplan run for each of a region's 280,000 people."""
-    ran = mentorships.order_by().values("pk")
-    covered_keys = (
-        MentorshipMentee.objects.filter(mentorship__in=ran)
-        .order_by()
-        .values("mentee__person_id")
-        .union(
-            mentorships.order_by().values("mentor__person_id"),
-            MentorAssignment.objects.filter(mentorship__in=ran)
-            .order_by()
-            .values("mentor__person_id"),
-        )
+    """Head counts and the covered, by organisation and kind: one query."""
+    ran = mentorships.values("pk")
+    in_mentoring = (
+        Q(pk__in=MentorshipMentee.objects.filter(mentorship__in=ran).values("mentee__person_id"))
+        | Q(pk__in=mentorships.values("mentor__person_id"))
+        | Q(pk__in=MentorAssignment.objects.filter(mentorship__in=ran).values("mentor__person_id"))
     )
-    people = Person.objects.filter(organisation_id__in=ids, kind__in=COUNTED)
-    covered = {
-        (r["organisation_id"], r["kind"]): r["n"]
-        for r in people.filter(pk__in=covered_keys)
+    return (
+        Person.objects.filter(organisation_id__in=ids, kind__in=COUNTED)
         .values("organisation_id", "kind")
-        .annotate(n=Count("pk"))
+        .annotate(total=Count("pk"), covered=Count("pk", filter=in_mentoring))
         .order_by()
-    }
-    return [
-        {**r, "covered": covered.get((r["organisation_id"], r["kind"]), 0)}
-        for r in people.values("organisation_id", "kind").annotate(total=Count("pk")).order_by()
-    ]
+    )
 
 
 def _statuses(mentorships: QuerySet[Mentorship]) -> Iterable[Mapping[str, Any]]:
@@ -422,7 +405,7 @@ def _trend(ids: list[int]) -> list[TrendPoint]:
 
 
 def region_figures(organisations: QuerySet[Organisation], today: date) -> RegionFigures:
-    """The figures of `organisations` for the academic year of `today`: fifteen queries,
+    """The figures of `organisations` for the academic year of `today`: fourteen queries,
     whatever their number."""
     start_year = AcademicYear.start_year_for(today)
     rows = list(
