@@ -60,7 +60,7 @@ worker: $(BIN)/.installed
 	$(BIN)/python manage.py db_worker
 
 .PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api bench-api-cost
-.PHONY: bench-region-matching bench-notifications
+.PHONY: bench-notifications
 # Imports 10,000 students from XLSX and from CSV; DATABASE_URL=postgres://… runs it on PostgreSQL.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_people.py
@@ -93,8 +93,14 @@ bench-pages: $(BIN)/.installed
 bench-api: $(BIN)/.installed
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
-.PHONY: bench-import bench-matching bench-indicators bench-web bench-pages bench-api bench-api-cost
-.PHONY: bench-region-matching
+.PHONY: bench-region
+
+# A region of 1,000 organisations, 200,000 mentees and 80,000 mentors on PostgreSQL: matching
+# through the application, the operator's dashboard, the regional report (bench/region.py); last
+# line: inputs_s=… run_s=… write_s=… total_s=… dashboard_s=… report_s=… peak_mb=…
+# BENCH_REGION_ARGS="--quick" for a small region, "--reuse" to keep the generated database.
+bench-region: $(BIN)/.installed
+	$(BIN)/python bench/region.py $(BENCH_REGION_ARGS)
 
 # A curator with 10,000 notifications opens the list (first page, a middle page, a filter);
 # last line: notifications=… list_ms=… queries=…; DATABASE_URL=postgres://… runs it on PostgreSQL.
