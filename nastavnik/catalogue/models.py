@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.catalogue import english
 from nastavnik.orgs.models import Organisation
 
 
@@ -65,11 +66,29 @@ class MentoringForm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
     @property
     def is_builtin(self) -> bool:
         return self.organisation_id is None
+
+    # The texts in the reader's language (`english`): a built-in form reads in English when
+    # the interface is English; an organisation's own form reads as entered.
+    @property
+    def shown_name(self) -> str:
+        return english.form_text(self, "name")
+
+    @property
+    def shown_goal(self) -> str:
+        return english.form_text(self, "goal")
+
+    @property
+    def shown_mentor_description(self) -> str:
+        return english.form_text(self, "mentor_description")
+
+    @property
+    def shown_mentee_description(self) -> str:
+        return english.form_text(self, "mentee_description")
 
 
 class RoleModel(models.Model):
@@ -91,8 +110,16 @@ class RoleModel(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
     @property
     def is_builtin(self) -> bool:
         return self.organisation_id is None
+
+    @property
+    def shown_name(self) -> str:
+        return english.role_model_text(self, "name", self.form.code)
+
+    @property
+    def shown_goal(self) -> str:
+        return english.role_model_text(self, "goal", self.form.code)

@@ -19,13 +19,14 @@ from typing import Literal
 
 import matplotlib
 from django.core.cache import cache
-from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 matplotlib.use("Agg")
 
 from matplotlib import rcParams
 from matplotlib.figure import Figure
+
+from nastavnik.indicators.numbers import number_text
 
 rcParams.update(
     {
@@ -116,7 +117,7 @@ def _num(value: float, decimals: int | None = None) -> str:
     """In the active language's digits («20,5»); whole numbers without decimals."""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
-    return number_format(value, decimal_pos=decimals)
+    return number_text(value, decimals)
 
 
 def _wrap(label: str, width: int = 28) -> str:

@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.indicators.compute import Indicators, Share
+from nastavnik.indicators.numbers import number_text
 
 
 def percent_text(value: float | None) -> str:
-    return "—" if value is None else f"{number_format(value, decimal_pos=1)} %"
+    return "—" if value is None else f"{number_text(value, 1)} %"
 
 
 def share_text(share: Share) -> str:
@@ -28,7 +28,7 @@ def target_text(value: int | None) -> str:
 
 
 def mean_text(value: float | None) -> str:
-    return "—" if value is None else number_format(value, decimal_pos=1)
+    return "—" if value is None else number_text(value, 1)
 
 
 @dataclass(frozen=True)

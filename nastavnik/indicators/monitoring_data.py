@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nastavnik.assessments.models import Parameter
+from nastavnik.indicators.numbers import number_text
 from nastavnik.monitoring.impact import ImpactResults
 from nastavnik.monitoring.quality import QualityResults
 from nastavnik.questionnaires.models import QuestionType
@@ -18,6 +19,10 @@ class SatisfactionRow:
     mean: float  # on the 1–10 scale
     answers: int
     respondents: int
+
+    @property
+    def mean_text(self) -> str:
+        return number_text(self.mean, 1)
 
 
 def satisfaction_by_form(quality: QualityResults) -> list[SatisfactionRow]:

@@ -32,6 +32,7 @@ from nastavnik.documents.render import requisites
 from nastavnik.documents.russian import format_date, format_date_short
 from nastavnik.indicators.charts import Chart
 from nastavnik.indicators.compute import Indicators, Share
+from nastavnik.indicators.numbers import rounded
 from nastavnik.indicators.year import YearData
 from nastavnik.monitoring.models import Quadrant, SwotItem
 
@@ -56,7 +57,7 @@ def _clean(text: object) -> str:
 def _number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return "—"
-    return f"{value:.{decimals}f}".replace(".", ",")
+    return str(rounded(value, decimals)).replace(".", ",")
 
 
 def _share(share: Share) -> str:

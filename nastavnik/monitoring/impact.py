@@ -186,6 +186,12 @@ def p_text(p: float) -> str:
     return "p = " + number_format(round(p, 3), decimal_pos=3)
 
 
+def r_text(r: float) -> str:
+    """The effect size as the table and the reading both show it: signed (r < 0, the values
+    fell), two decimals, so the text never contradicts the column beside it."""
+    return number_format(round(r, 2), decimal_pos=2)
+
+
 def reading(name: str, test: PairedTest, higher_is_better: bool = True) -> str:
     """The result in plain words, claiming no more than the numbers carry."""
     if not test.enough:
@@ -212,7 +218,7 @@ def reading(name: str, test: PairedTest, higher_is_better: bool = True) -> str:
     values = {
         "p": p_text(test.p_value),
         "effect": effect_label(test.effect_size),
-        "r": number_format(round(abs(test.effect_size), 2), decimal_pos=2),
+        "r": r_text(test.effect_size),
     }
     if not test.significant:
         verdict = _("the change is not statistically significant (%(p)s): it may be chance.")
@@ -279,6 +285,13 @@ class ParameterImpact:
         if self.test.p_value is None:
             return "—"
         return p_text(self.test.p_value).removeprefix("p = ")
+
+    @property
+    def r_shown(self) -> str:
+        """The signed r of the reading, or «—» when too few to compute it."""
+        if self.test.effect_size is None:
+            return "—"
+        return r_text(self.test.effect_size)
 
 
 @dataclass(frozen=True)

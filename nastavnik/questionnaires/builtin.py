@@ -349,7 +349,7 @@ MENTOR_APPLICATION: Spec = {
                 single(
                     "training",
                     "Хотели бы вы пройти обучение в школе наставника?",
-                    [["yes", "Да"], ["no", "Нет"], ["done", "Уже проходил(а)"]],
+                    [["yes", "Да"], ["no", "Нет"], ["done", "Обучение уже пройдено"]],
                     required=False,
                 ),
                 single(
@@ -731,7 +731,7 @@ ASSESSMENT: Spec = {
                 scale(
                     "self_esteem",
                     "Насколько вы уверены в своих силах?",
-                    help_text="1 — совсем не уверен(а), 10 — полностью уверен(а).",
+                    help_text="1 — совсем нет уверенности, 10 — полная уверенность.",
                     feed="assessment.self_esteem",
                 ),
                 scale(

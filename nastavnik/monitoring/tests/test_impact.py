@@ -188,3 +188,27 @@ def test_a_second_entry_an_exit_before_the_entry_and_a_value_off_the_scale_are_r
                 last_year, person, parameter, phase, value, on, by=None
             )
     assert (list(Measure.objects.values()), impact_results(last_year).overall) == before
+
+
+def test_the_r_in_the_table_has_the_sign_of_the_r_in_the_reading(
+    tenant_a, curator_client, programme, world
+):
+    """Anxiety falls for everyone: an improvement with r < 0. The reading and the r column
+    both show the signed r (the reading once said «r = 1,00» beside «-1,00»)."""
+    from lxml import html
+
+    for person in world["people"][1:]:  # the first has an entry already
+        data.measure(programme, person, "anxiety", 9, 2)
+    page = reverse(
+        "monitoring:impact",
+        kwargs={"org_slug": tenant_a.organisation.slug, "programme_pk": programme.pk},
+    )
+    document = html.fromstring(curator_client.get(page).content)
+    # The one row marked «lower is better» is anxiety.
+    (row,) = document.xpath(
+        "//section[@aria-labelledby='overall-heading']//tbody/tr[th/span[contains(@class, 'muted')]]"
+    )
+    cells = row.xpath("td")
+    r_cell, reading = cells[-2].text_content().strip(), cells[-1].text_content()
+    assert r_cell.startswith("-") and r_cell != "—"
+    assert f"r = {r_cell})" in reading
