@@ -5,17 +5,16 @@ questionnaire — built the same way every time, and quickly."""
 import time
 from collections import Counter
 from datetime import date
-from io import StringIO
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Avg
 
 from nastavnik.assessments.models import Measure, Phase
 from nastavnik.catalogue.models import MentoringKind
 from nastavnik.demo import bases
 from nastavnik.demo.seed import remove_demo, seed_demo
+from nastavnik.demo.tests.factories import seed, seeded_demo
 from nastavnik.indicators.compute import Indicators, indicators_for
 from nastavnik.indicators.models import HalfYearSnapshot
 from nastavnik.matching.models import MatchingMode, MatchingRun, RunStatus
@@ -28,7 +27,6 @@ from nastavnik.mentorships.models import (
     MentorshipStatus,
 )
 from nastavnik.orders.models import OrderStatus
-from nastavnik.orgs.models import AcademicYear, Municipality, Region
 from nastavnik.programmes.models import Programme, ProgrammeStatus, RoadmapEvent
 from nastavnik.questionnaires.models import Answer, Campaign, QuestionnaireKind, Response
 
@@ -46,18 +44,12 @@ def demo_loaded(django_db_setup, django_db_blocker):
         original(*args, **kwargs)
         took["seconds"] = time.process_time() - started
 
-    with django_db_blocker.unblock():
-        before = {
-            model: set(model.objects.values_list("pk", flat=True))
-            for model in (AcademicYear, Municipality, Region)
-        }
+    def build():
         with mock.patch.object(bases, "build_last_year", timed):
-            call_command("seed_demo", stdout=StringIO())
-    yield took
-    with django_db_blocker.unblock():
-        remove_demo()
-        for model, pks in before.items():
-            model.objects.exclude(pk__in=pks).delete()
+            seed()
+
+    with seeded_demo(django_db_blocker, build):
+        yield took
 
 
 @pytest.fixture

@@ -15,18 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from lxml import html
 
 from nastavnik.accounts.models import User
 from nastavnik.core.morphology import analyzer
-from nastavnik.demo.seed import LOGINS, remove_demo
-from nastavnik.orgs.models import AcademicYear, Municipality, Region
+from nastavnik.demo.seed import LOGINS
+from nastavnik.demo.tests.factories import seeded_demo
 
 PAGES_PER_ROLE = 25
 # Links that change state by GET or leave the site's pages.
@@ -139,17 +137,8 @@ class Walk:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        before = {
-            model: set(model.objects.values_list("pk", flat=True))
-            for model in (AcademicYear, Municipality, Region)
-        }
-        call_command("seed_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        remove_demo()
-        for model, pks in before.items():
-            model.objects.exclude(pk__in=pks).delete()
+    with seeded_demo(django_db_blocker):
+        yield
 
 
 _BLOCKS = "|".join(

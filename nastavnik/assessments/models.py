@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
@@ -98,13 +99,11 @@ class MeasureSource(models.TextChoices):
     QUESTIONNAIRE = "questionnaire", _("From a questionnaire")
 
 
-class MeasureQuerySet(models.QuerySet["Measure"]):
-    def for_org(self, organisation: Organisation) -> MeasureQuerySet:
-        return self.filter(organisation=organisation)
+class MeasureQuerySet(TenantQuerySet["Measure"]):
+    """An organisation's measures."""
 
 
-class Measure(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Measure(TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="measures")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="measures")
     # RESTRICT: a parameter with measures stays as long as they do.

@@ -30,6 +30,7 @@ from nastavnik.assessments.forms import MeasuresForm, ParameterForm
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.consents.rules import consent_status, hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
+from nastavnik.core.outcomes import perform
 from nastavnik.core.text import fold
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.orgs.policy import Perm
@@ -296,17 +297,13 @@ def record(request: OrgRequest, programme_pk: int, person_pk: int) -> HttpRespon
 def measure_delete(request: OrgRequest, measure_pk: int) -> HttpResponse:
     ctx = request.org
     measure = measure_for(ctx, measure_pk)
-    try:
-        services.measure_delete(measure, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("The measure of «%(parameter)s» is removed.") % {"parameter": measure.parameter.name},
-        )
-    return redirect(_record_url(ctx, measure.programme, measure.person, measure.phase))
+    return perform(
+        request,
+        lambda: services.measure_delete(measure, by=request.user),
+        success=_("The measure of «%(parameter)s» is removed.")
+        % {"parameter": measure.parameter.name},
+        redirect_to=_record_url(ctx, measure.programme, measure.person, measure.phase),
+    )
 
 
 # --- Parameters ------------------------------------------------------------------------------

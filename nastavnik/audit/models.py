@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.tenancy import TenantQuerySet
 from nastavnik.orgs.models import Organisation
 
 
@@ -65,10 +66,7 @@ class AuditChannel(models.TextChoices):
     API = "api", _("REST API (access token)")
 
 
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def for_org(self, organisation: Organisation) -> AuditEntryQuerySet:
-        return self.filter(organisation=organisation)
-
+class AuditEntryQuerySet(TenantQuerySet["AuditEntry"]):
     def about(self, person_pk: int) -> AuditEntryQuerySet:
         """Entries that hold any data of the person, as the subject or as the other party."""
         return self.filter(models.Q(person_id=person_pk) | models.Q(related_person_id=person_pk))

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.orgs.models import Organisation
+from nastavnik.core.tenancy import TenantModel
 
 # A jury decides as the selection commission does (seed 002 §2.13): at least three members.
 JURY_MIN, JURY_MAX = 3, 9
@@ -46,8 +46,7 @@ class TieDecision(models.TextChoices):
     CHOSEN = "chosen", _("The first place went to one of them")
 
 
-class Nomination(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Nomination(TenantModel):
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="nominations"
     )
@@ -89,10 +88,9 @@ class Nomination(models.Model):
         return self.status == NominationStatus.DECIDED
 
 
-class Juror(models.Model):
+class Juror(TenantModel):
     """A member of a nomination's jury: an account of the organisation."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="jury")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -113,11 +111,10 @@ class Juror(models.Model):
         return self.user.get_full_name() or self.user.email
 
 
-class Nominee(models.Model):
+class Nominee(TenantModel):
     """One nominee of a nomination: exactly one of a mentor, a mentorship or a person, as the
     nomination's kind says."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="nominees")
     mentor = models.ForeignKey(
         "mentors.Mentor", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -184,10 +181,9 @@ class Nominee(models.Model):
         return self.place is not None
 
 
-class JuryScore(models.Model):
+class JuryScore(TenantModel):
     """One juror's score of one nominee, 1–10, with a comment."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     nominee = models.ForeignKey(Nominee, on_delete=models.CASCADE, related_name="scores")
     # RESTRICT: a juror who has scored stays in the jury (the service says so).
     juror = models.ForeignKey(Juror, on_delete=models.RESTRICT, related_name="scores")
@@ -219,11 +215,10 @@ class AwardKind(models.TextChoices):
     PARENT_THANKS = "parent_thanks", _("Letter of thanks to the parents")
 
 
-class Award(models.Model):
+class Award(TenantModel):
     """A document handed to a person: a diploma, a certificate or a letter of thanks. Numbered
     within the programme; the document itself is made from the data whenever it is asked for."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="awards"
     )

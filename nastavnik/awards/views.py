@@ -43,7 +43,7 @@ from nastavnik.awards.forms import (
 )
 from nastavnik.awards.models import QUORUM, Award, JuryScore, Nomination, Nominee
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.core.outcomes import attempt, perform, refuse
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, find_soffice
 from nastavnik.orders.models import OrderStatus
 from nastavnik.orders.services import order_defaults
@@ -320,13 +320,12 @@ def nominee_add(request: OrgRequest, nomination_pk: int) -> HttpResponse:
 @require_POST
 def nominee_remove(request: OrgRequest, nominee_pk: int) -> HttpResponse:
     nominee = nominee_for(request.org, nominee_pk)
-    try:
-        services.nominee_remove(nominee, by=_user(request))
-    except ValidationError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The nominee is removed."))
-    return _to_nomination(request, nominee.nomination)
+    return perform(
+        request,
+        lambda: services.nominee_remove(nominee, by=_user(request)),
+        success=_("The nominee is removed."),
+        redirect_to=_to_nomination(request, nominee.nomination),
+    )
 
 
 # --- Scores and the decision ---------------------------------------------------------------------

@@ -10,14 +10,13 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
-from nastavnik.core.outcomes import refuse
+from nastavnik.core.outcomes import perform
 from nastavnik.matching import selfmatch
 from nastavnik.matching.models import (
     SELFMATCH_MESSAGE_MAX,
@@ -106,21 +105,18 @@ def choice_blocks(
 
 def _ask(request: OrgRequest, entry: Mentee, actor: Person, back: str) -> HttpResponse:
     ctx = request.org
-    try:
-        selfmatch.request_create(
+    return perform(
+        request,
+        lambda: selfmatch.request_create(
             entry,
             request.POST.get("mentor", ""),
             request.POST.get("message", ""),
             actor=actor,
             by=request.user,
-        )
-    except ValidationError as error:
-        refuse(request, error)
-    else:
-        messages.success(
-            request, _("The request is sent. The mentor will answer within the set days.")
-        )
-    return redirect(back, org_slug=ctx.organisation.slug)
+        ),
+        success=_("The request is sent. The mentor will answer within the set days."),
+        redirect_to=redirect(back, org_slug=ctx.organisation.slug),
+    )
 
 
 @org_view(Perm.PAIR_WORK)
@@ -207,18 +203,14 @@ def answer(request: OrgRequest) -> HttpResponse:
     if verdict not in ("accept", "decline"):
         messages.error(request, _("Choose to accept or to decline the request."))
         return redirect("cabinets:mentor", org_slug=ctx.organisation.slug)
-    try:
-        selfmatch.request_answer(row, accept=verdict == "accept", by=request.user)
-    except ValidationError as error:
-        refuse(request, error)
-    else:
-        messages.success(
-            request,
-            _("You accepted the request: the curator will approve the pair.")
-            if verdict == "accept"
-            else _("You declined the request."),
-        )
-    return redirect("cabinets:mentor", org_slug=ctx.organisation.slug)
+    return perform(
+        request,
+        lambda: selfmatch.request_answer(row, accept=verdict == "accept", by=request.user),
+        success=_("You accepted the request: the curator will approve the pair.")
+        if verdict == "accept"
+        else _("You declined the request."),
+        redirect_to=redirect("cabinets:mentor", org_slug=ctx.organisation.slug),
+    )
 
 
 @org_view(Perm.PAIR_WORK)

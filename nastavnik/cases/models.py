@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, RoleModel
-from nastavnik.orgs.models import Organisation
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 
 
 class CaseStatus(models.TextChoices):
@@ -28,16 +28,12 @@ class CaseStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
-    def for_org(self, organisation: Organisation) -> CaseQuerySet:
-        return self.filter(organisation=organisation)
-
+class CaseQuerySet(TenantQuerySet["Case"]):
     def published(self) -> CaseQuerySet:
         return self.filter(status=CaseStatus.PUBLISHED)
 
 
-class Case(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Case(TenantModel):
     programme = models.ForeignKey(
         "programmes.Programme",
         on_delete=models.CASCADE,

@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.orgs.models import Organisation
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 
 TEXT_MAX_LENGTH = 4000
 
@@ -43,16 +43,12 @@ class Outcome(models.TextChoices):
     CLOSED = "closed", _("Closed without further action")
 
 
-class ConcernQuerySet(models.QuerySet["Concern"]):
-    def for_org(self, organisation: Organisation) -> ConcernQuerySet:
-        return self.filter(organisation=organisation)
-
+class ConcernQuerySet(TenantQuerySet["Concern"]):
     def open(self) -> ConcernQuerySet:
         return self.exclude(status=ConcernStatus.CLOSED)
 
 
-class Concern(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Concern(TenantModel):
     # The reporter's registry entry and account: the cabinet lists a user's own concerns.
     reporter = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     reporter_user = models.ForeignKey(

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.tenancy import TenantModel
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
 
@@ -74,8 +75,7 @@ class CoverageTarget(models.Model):
         return f"{self.year}: {self.students_percent} % / {self.teachers_percent} %"
 
 
-class HalfYearSnapshot(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class HalfYearSnapshot(TenantModel):
     programme = models.ForeignKey(
         Programme,
         on_delete=models.CASCADE,
@@ -104,10 +104,9 @@ class HalfYearSnapshot(models.Model):
         return f"{self.taken_on:%d.%m.%Y}"
 
 
-class HalfYearReminder(models.Model):
+class HalfYearReminder(TenantModel):
     """A reminder mailed to the curators before a deadline, so a daily run mails each once."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     deadline = models.DateField()
     days_left = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(auto_now_add=True)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.core.outcomes import attempt, perform, refuse
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.indicators import services
 from nastavnik.indicators.deadlines import half_year_state
@@ -83,17 +83,13 @@ def snapshot_take(request: OrgRequest, programme_pk: int) -> HttpResponse:
     ctx = request.org
     programme = programme_for(ctx, programme_pk)
     today = org_today(ctx.organisation)
-    try:
-        services.snapshot_take(programme, today=today, by=request.user)
-    except ValidationError as error:
-        refuse(request, error)
-    else:
-        messages.success(
-            request,
-            _("The half-year assessment of %(date)s is saved.") % {"date": f"{today:%d.%m.%Y}"},
-        )
-    return redirect(
-        "indicators:programme", org_slug=ctx.organisation.slug, programme_pk=programme.pk
+    return perform(
+        request,
+        lambda: services.snapshot_take(programme, today=today, by=request.user),
+        success=_("The half-year assessment of %(date)s is saved.") % {"date": f"{today:%d.%m.%Y}"},
+        redirect_to=redirect(
+            "indicators:programme", org_slug=ctx.organisation.slug, programme_pk=programme.pk
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
 
@@ -43,13 +44,11 @@ class RunStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
-class MatchingRunQuerySet(models.QuerySet["MatchingRun"]):
-    def for_org(self, organisation: Organisation) -> MatchingRunQuerySet:
-        return self.filter(organisation=organisation)
+class MatchingRunQuerySet(TenantQuerySet["MatchingRun"]):
+    """An organisation's matching runs."""
 
 
-class MatchingRun(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class MatchingRun(TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matching_runs")
     form = models.ForeignKey(
         MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
@@ -144,10 +143,9 @@ class MatchingRun(models.Model):
         return self.status == RunStatus.RUNNING
 
 
-class Proposal(models.Model):
+class Proposal(TenantModel):
     """A pair the run proposes: a mentee with a mentor, the score and its breakdown."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
     mentee = models.ForeignKey("mentees.Mentee", on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey("mentors.Mentor", on_delete=models.CASCADE, related_name="+")
@@ -174,10 +172,9 @@ class Proposal(models.Model):
         return f"{self.mentee_id} → {self.mentor_id}"
 
 
-class Exclusion(models.Model):
+class Exclusion(TenantModel):
     """A pair the curator ruled out; it stays ruled out in every run made again from this one."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="exclusions")
     mentee = models.ForeignKey("mentees.Mentee", on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey("mentors.Mentor", on_delete=models.CASCADE, related_name="+")
@@ -195,10 +192,9 @@ class Exclusion(models.Model):
         return f"{self.mentee_id} ✕ {self.mentor_id}"
 
 
-class UnmatchedMentee(models.Model):
+class UnmatchedMentee(TenantModel):
     """A mentee the run left without a mentor, and why (the engine's reason code)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="unmatched")
     mentee = models.ForeignKey("mentees.Mentee", on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("reason"), max_length=32)
@@ -362,11 +358,10 @@ SELFMATCH_MODE = "selfmatch"
 SELFMATCH_MESSAGE_MAX = 500
 
 
-class SelfMatchWindow(models.Model):
+class SelfMatchWindow(TenantModel):
     """Self-match of one form of the programme, switched on by the curator for a window of
     dates: mentees of the form see suggested mentors and ask one of them."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme_form = models.OneToOneField(
         "programmes.ProgrammeForm", on_delete=models.CASCADE, related_name="selfmatch_window"
     )
@@ -412,11 +407,10 @@ class SelfMatchWindow(models.Model):
         return self.enabled and self.opens_on <= day <= self.closes_on
 
 
-class SelfMatchMentor(models.Model):
+class SelfMatchMentor(TenantModel):
     """A mentor's own choices about self-match: a pause in taking requests, and whether
     mentees may read why the mentor suits them (the common subjects, strengths and time)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     mentor = models.OneToOneField(
         "mentors.Mentor", on_delete=models.CASCADE, related_name="selfmatch"
     )
@@ -453,18 +447,14 @@ class SelfMatchStatus(models.TextChoices):
 SELFMATCH_OPEN = (SelfMatchStatus.PENDING, SelfMatchStatus.ACCEPTED)
 
 
-class SelfMatchRequestQuerySet(models.QuerySet["SelfMatchRequest"]):
-    def for_org(self, organisation: Organisation) -> SelfMatchRequestQuerySet:
-        return self.filter(organisation=organisation)
-
+class SelfMatchRequestQuerySet(TenantQuerySet["SelfMatchRequest"]):
     def open(self) -> SelfMatchRequestQuerySet:
         return self.filter(status__in=SELFMATCH_OPEN)
 
 
-class SelfMatchRequest(models.Model):
+class SelfMatchRequest(TenantModel):
     """A mentee's (or their guardian's) request to one suggested mentor."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     form = models.ForeignKey(
         MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import refuse as _refuse
+from nastavnik.core.outcomes import perform
 from nastavnik.matching import selfmatch
 from nastavnik.matching.access import selfmatch_request_for
 from nastavnik.matching.forms import ConfirmForm, SelfMatchWindowForm
@@ -111,10 +110,9 @@ def approve(request: OrgRequest, selfmatch_request_pk: int) -> HttpResponse:
 def decline(request: OrgRequest, selfmatch_request_pk: int) -> HttpResponse:
     ctx = request.org
     row = selfmatch_request_for(ctx, selfmatch_request_pk)
-    try:
-        selfmatch.request_decline(row, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, _("The request is declined; the mentee may ask another mentor."))
-    return _to_page(ctx, _chosen_of(row).pk)
+    return perform(
+        request,
+        lambda: selfmatch.request_decline(row, by=request.user),
+        success=_("The request is declined; the mentee may ask another mentor."),
+        redirect_to=_to_page(ctx, _chosen_of(row).pk),
+    )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
+from nastavnik.core.outcomes import perform
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.matching import sharing
 from nastavnik.matching.access import (
@@ -157,13 +158,14 @@ def shared_withdraw(request: OrgRequest, shared_offer_pk: int) -> HttpResponse:
     """The mentee's organisation no longer asks."""
     ctx = request.org
     offer = host_offer_for(ctx, shared_offer_pk)
-    try:
-        sharing.offer_withdraw(offer, reason=request.POST.get("reason", ""), by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, _("The request is withdrawn."))
-    return _to_offer(ctx, offer)
+    return perform(
+        request,
+        lambda: sharing.offer_withdraw(
+            offer, reason=request.POST.get("reason", ""), by=request.user
+        ),
+        success=_("The request is withdrawn."),
+        redirect_to=_to_offer(ctx, offer),
+    )
 
 
 @org_view(Perm.MATCHING_RUN)

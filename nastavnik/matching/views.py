@@ -19,6 +19,7 @@ from nastavnik.catalogue.models import MentoringKind
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
+from nastavnik.core.outcomes import perform
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.matching import services
 from nastavnik.matching.access import proposal_for, run_for, runs_of, unmatched_for
@@ -390,31 +391,28 @@ def run_detail(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
 def proposal_lock(request: OrgRequest, proposal_pk: int) -> HttpResponse:
     proposal = proposal_for(request.org, proposal_pk)
     lock = request.POST.get("locked") != "0"
-    try:
-        services.proposal_lock(proposal, lock, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    return _to_run(proposal.run, f"proposal-{proposal.pk}")
+    return perform(
+        request,
+        lambda: services.proposal_lock(proposal, lock, by=request.user),
+        success=None,
+        redirect_to=_to_run(proposal.run, f"proposal-{proposal.pk}"),
+    )
 
 
 @org_view(Perm.MATCHING_RUN)
 @require_POST
 def proposal_exclude(request: OrgRequest, proposal_pk: int) -> HttpResponse:
     proposal = proposal_for(request.org, proposal_pk)
-    try:
-        services.proposal_exclude(proposal, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(
-            request,
-            _("The pair %(mentee)s — %(mentor)s is excluded; run again to find another mentor.")
-            % {
-                "mentee": proposal.mentee.person.full_name,
-                "mentor": proposal.mentor.person.full_name,
-            },
-        )
-    return _to_run(proposal.run, "unmatched")
+    return perform(
+        request,
+        lambda: services.proposal_exclude(proposal, by=request.user),
+        success=_("The pair %(mentee)s — %(mentor)s is excluded; run again to find another mentor.")
+        % {
+            "mentee": proposal.mentee.person.full_name,
+            "mentor": proposal.mentor.person.full_name,
+        },
+        redirect_to=_to_run(proposal.run, "unmatched"),
+    )
 
 
 def _assign(request: HttpRequest, run: MatchingRun, mentee: Mentee) -> HttpResponse:

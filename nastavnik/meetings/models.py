@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.mentorships.models import MentorshipStatus
 from nastavnik.orgs.models import Organisation
 
@@ -43,10 +44,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class MeetingQuerySet(models.QuerySet["Meeting"]):
-    def for_org(self, organisation: Organisation) -> MeetingQuerySet:
-        return self.filter(organisation=organisation)
-
+class MeetingQuerySet(TenantQuerySet["Meeting"]):
     def planned(self) -> MeetingQuerySet:
         return self.filter(status=MeetingStatus.PLANNED)
 
@@ -72,8 +70,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         )
 
 
-class Meeting(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Meeting(TenantModel):
     mentorship = models.ForeignKey(
         "mentorships.Mentorship",
         on_delete=models.CASCADE,
@@ -156,11 +153,10 @@ class Meeting(models.Model):
         return self.status == MeetingStatus.CANCELLED
 
 
-class Attendance(models.Model):
+class Attendance(TenantModel):
     """A mentee who came to a held meeting. For a pair it is the mentee; for a group, those the
     mentor marked present. Who attended may rate the meeting."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(
         "mentorships.MentorshipMentee", on_delete=models.CASCADE, related_name="+"
@@ -182,8 +178,7 @@ class FeedbackSide(models.TextChoices):
     MENTEE = "mentee", _("Mentee")
 
 
-class Feedback(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Feedback(TenantModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
     # Feedback goes with its author's record: it is the author's personal opinion.
     author = models.ForeignKey(
@@ -242,11 +237,10 @@ class MeetingSettings(models.Model):
         return str(self.organisation)
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(TenantModel):
     """A person's secret calendar address. Only the SHA-256 of the token is kept: a leaked
     database gives no working address; a new token makes the old address stop working."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.OneToOneField(
         "people.Person", on_delete=models.CASCADE, related_name="calendar_feed"
     )

@@ -24,7 +24,7 @@ from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_flags, consent_status, hidden_q, valid_exists
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.grammar import by_gender
-from nastavnik.core.outcomes import refuse as _refuse
+from nastavnik.core.outcomes import perform
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentees import services
 from nastavnik.mentees.access import mentee_for, visible_mentees
@@ -349,21 +349,17 @@ def edit(request: OrgRequest, mentee_pk: int) -> HttpResponse:
 def accept(request: OrgRequest, mentee_pk: int) -> HttpResponse:
     ctx = request.org
     mentee = mentee_for(ctx, mentee_pk)
-    try:
-        services.mentee_accept(mentee, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(
-            request,
-            by_gender(
-                mentee.person,
-                pgettext("masculine", "%(name)s is in the mentee base."),
-                pgettext("feminine", "%(name)s is in the mentee base."),
-            )
-            % {"name": mentee.person.full_name},
+    return perform(
+        request,
+        lambda: services.mentee_accept(mentee, by=request.user),
+        success=by_gender(
+            mentee.person,
+            pgettext("masculine", "%(name)s is in the mentee base."),
+            pgettext("feminine", "%(name)s is in the mentee base."),
         )
-    return _to_card(ctx, mentee)
+        % {"name": mentee.person.full_name},
+        redirect_to=_to_card(ctx, mentee),
+    )
 
 
 @org_view(Perm.MENTEES_EDIT)
@@ -372,16 +368,12 @@ def restore(request: OrgRequest, mentee_pk: int) -> HttpResponse:
     """Someone who left comes back as a candidate, checked again."""
     ctx = request.org
     mentee = mentee_for(ctx, mentee_pk)
-    try:
-        services.mentee_set_status(mentee, MenteeStatus.CANDIDATE, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(
-            request,
-            _("%(name)s is a candidate again.") % {"name": mentee.person.full_name},
-        )
-    return _to_card(ctx, mentee)
+    return perform(
+        request,
+        lambda: services.mentee_set_status(mentee, MenteeStatus.CANDIDATE, by=request.user),
+        success=_("%(name)s is a candidate again.") % {"name": mentee.person.full_name},
+        redirect_to=_to_card(ctx, mentee),
+    )
 
 
 @org_view(Perm.MENTEES_EDIT)

@@ -22,6 +22,7 @@ from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, needed_for, valid_exists
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 
@@ -51,6 +52,8 @@ INACTIVE_STATUSES: frozenset[str] = frozenset({MentorStatus.REJECTED, MentorStat
 
 
 class MentorQuerySet(models.QuerySet["Mentor"]):
+    # Not a TenantQuerySet: django-stubs then checks the names its callers annotate (mypy
+    # sees `hidden`, `load` as missing); the filter is the same one.
     def for_org(self, organisation: Organisation) -> MentorQuerySet:
         return self.filter(organisation=organisation)
 
@@ -58,10 +61,9 @@ class MentorQuerySet(models.QuerySet["Mentor"]):
         return self.exclude(status__in=INACTIVE_STATUSES)
 
 
-class Mentor(models.Model):
+class Mentor(TenantModel):
     """A person in the mentor base of one programme, with the profile matching reads."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="mentors"
     )
@@ -181,10 +183,9 @@ class DocumentKind(models.TextChoices):
     MEDICAL = "medical", _("Medical record book or certificate")
 
 
-class MentorDocument(models.Model):
+class MentorDocument(TenantModel):
     """The current document of a kind for a person; a new one replaces it."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentor_documents")
     kind = models.CharField(_("document"), max_length=24, choices=DocumentKind.choices)
     number = models.CharField(_("number"), max_length=60)
@@ -217,10 +218,9 @@ class MentorDocument(models.Model):
         return self.issued_on <= day <= self.valid_until
 
 
-class CommissionMember(models.Model):
+class CommissionMember(TenantModel):
     """A member of the programme's selection commission: an account of the organisation."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="commission"
     )
@@ -266,10 +266,9 @@ def _score_field(label: object) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(label, validators=[MaxValueValidator(SCORE_MAX)])  # type: ignore[arg-type]
 
 
-class SelectionScore(models.Model):
+class SelectionScore(TenantModel):
     """One member's scores of one candidate, 0–5 a criterion, with a comment."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="scores")
     # RESTRICT: a member who has scored stays in the commission (the service says so); the
     # rows still go with the programme or the organisation.
@@ -312,10 +311,9 @@ class SelectionScore(models.Model):
         return sum(self.values)
 
 
-class Interview(models.Model):
+class Interview(TenantModel):
     """Notes of an interview with a candidate (sometimes with the psychologist present)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="interviews")
     held_on = models.DateField(_("date"))
     interviewers = models.CharField(_("who interviewed"), max_length=300)
@@ -335,10 +333,9 @@ class Interview(models.Model):
         return f"{self.mentor} · {self.held_on:%d.%m.%Y}"
 
 
-class TrainingEvent(models.Model):
+class TrainingEvent(TenantModel):
     """An event of the mentor school."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="training_events"
     )
@@ -373,10 +370,9 @@ class TrainingEvent(models.Model):
         return self.topic
 
 
-class Attendance(models.Model):
+class Attendance(TenantModel):
     """A mentor attended a mentor school event (absence is the absence of a row)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="attendances")
     mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="attendances")
 
@@ -397,10 +393,7 @@ class PortfolioKind(models.TextChoices):
     CASE = "case", _("Case")
 
 
-class PortfolioItemQuerySet(models.QuerySet["PortfolioItem"]):
-    def for_org(self, organisation: Organisation) -> PortfolioItemQuerySet:
-        return self.filter(organisation=organisation)
-
+class PortfolioItemQuerySet(TenantQuerySet["PortfolioItem"]):
     def public(self, on: date | None = None) -> PortfolioItemQuerySet:
         """What the organisation's site may show: items marked published of people whose
         consent to publication is valid today. The consent is read now, so a withdrawn one
@@ -411,10 +404,9 @@ class PortfolioItemQuerySet(models.QuerySet["PortfolioItem"]):
         return queryset
 
 
-class PortfolioItem(models.Model):
+class PortfolioItem(TenantModel):
     """An item of a mentor's portfolio: an achievement, a document, a case."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="portfolio_items")
     kind = models.CharField(_("kind"), max_length=16, choices=PortfolioKind.choices)
     title = models.CharField(_("title"), max_length=300)

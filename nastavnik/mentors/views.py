@@ -32,6 +32,7 @@ from nastavnik.consents.rules import consent_flags, hidden_q, may_use
 from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.grammar import by_gender
 from nastavnik.core.outcomes import attempt as _attempt
+from nastavnik.core.outcomes import perform
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.core.uploads import content_type_of
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
@@ -409,21 +410,17 @@ def mentor_edit(request: OrgRequest, mentor_pk: int) -> HttpResponse:
 @require_POST
 def mentor_put_forward(request: OrgRequest, mentor_pk: int) -> HttpResponse:
     mentor = mentor_for(request.org, mentor_pk)
-    try:
-        services.mentor_put_forward(mentor, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(
-            request,
-            by_gender(
-                mentor.person,
-                pgettext("masculine", "%(name)s is put forward to the commission."),
-                pgettext("feminine", "%(name)s is put forward to the commission."),
-            )
-            % {"name": mentor.person.full_name},
+    return perform(
+        request,
+        lambda: services.mentor_put_forward(mentor, by=request.user),
+        success=by_gender(
+            mentor.person,
+            pgettext("masculine", "%(name)s is put forward to the commission."),
+            pgettext("feminine", "%(name)s is put forward to the commission."),
         )
-    return _card(request, mentor)
+        % {"name": mentor.person.full_name},
+        redirect_to=_card(request, mentor),
+    )
 
 
 @org_view(Perm.MENTORS_EDIT)
@@ -958,13 +955,12 @@ def training_edit(request: OrgRequest, training_event_pk: int) -> HttpResponse:
 @require_POST
 def training_delete(request: OrgRequest, training_event_pk: int) -> HttpResponse:
     event = training_event_for(request.org, training_event_pk)
-    try:
-        services.training_event_delete(event, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, _("The event is deleted."))
-    return redirect(_page_url("training", request, event.programme))
+    return perform(
+        request,
+        lambda: services.training_event_delete(event, by=request.user),
+        success=_("The event is deleted."),
+        redirect_to=_page_url("training", request, event.programme),
+    )
 
 
 @org_view(Perm.TRAINING_MANAGE)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
-from nastavnik.orgs.models import Organisation
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.programmes.models import Programme
 
 
@@ -64,16 +64,12 @@ class MentorshipStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
-class MentorshipQuerySet(models.QuerySet["Mentorship"]):
-    def for_org(self, organisation: Organisation) -> MentorshipQuerySet:
-        return self.filter(organisation=organisation)
-
+class MentorshipQuerySet(TenantQuerySet["Mentorship"]):
     def active(self) -> MentorshipQuerySet:
         return self.filter(status=MentorshipStatus.ACTIVE)
 
 
-class Mentorship(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Mentorship(TenantModel):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("programme")
     )
@@ -198,11 +194,10 @@ class Mentorship(models.Model):
         return [m for m in members if m.active] if self.is_active else members
 
 
-class MentorshipMentee(models.Model):
+class MentorshipMentee(TenantModel):
     """A mentee of a mentorship. `active` is kept here, not read through the mentorship, so
     that the database can refuse a second active mentorship of one mentee."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="members")
     mentee = models.ForeignKey(
         "mentees.Mentee",
@@ -259,7 +254,7 @@ class MentorAssignmentQuerySet(models.QuerySet["MentorAssignment"]):
         )
 
 
-class MentorAssignment(models.Model):
+class MentorAssignment(TenantModel):
     """Who mentored a pair or group from when to when: the first mentor from the start, each
     replacement (seed 002 §2.8) from its day, on its ground and by its order. The period of the
     mentorship itself never changes on a replacement."""
@@ -277,7 +272,6 @@ class MentorAssignment(models.Model):
         DISCIPLINARY = "disciplinary", _("Disciplinary action against the mentor")
         REQUEST = "request", _("A justified request of the mentor or the mentee")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="assignments")
     mentor = models.ForeignKey(
         "mentors.Mentor",
@@ -344,11 +338,10 @@ class AbsentSide(models.TextChoices):
     MENTEE = "mentee", _("Mentee")
 
 
-class MentorshipExtension(models.Model):
+class MentorshipExtension(TenantModel):
     """The term extended for an absence of either side (seed 002 §2.7): the planned end moves
     later by the days of the absence."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="extensions")
     reason = models.CharField(_("reason"), max_length=16, choices=AbsenceReason.choices)
     reason_text = models.CharField(_("the valid reason"), max_length=300, blank=True)
@@ -382,11 +375,10 @@ class MentorshipExtension(models.Model):
         return f"{self.get_reason_display()}: {self.absent_from:%d.%m.%Y}–{self.absent_to:%d.%m.%Y}"
 
 
-class MentorshipResult(models.Model):
+class MentorshipResult(TenantModel):
     """What a pair or group achieved (stage 7): entered by the curator on completion or later,
     while the programme is open; the mentor's card shows it in the mentor's history."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE, related_name="result")
     achievements = models.TextField(_("achievements"), blank=True)
     project = models.CharField(_("project defended"), max_length=300, blank=True)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.orgs.models import Organisation
+from nastavnik.core.tenancy import TenantModel
 from nastavnik.programmes.models import Programme
 
 
@@ -29,8 +29,7 @@ class ItemSource(models.TextChoices):
     CANDIDATE = "candidate", _("Accepted from the data")
 
 
-class SwotAnalysis(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class SwotAnalysis(TenantModel):
     programme = models.OneToOneField(
         Programme, on_delete=models.CASCADE, related_name="swot", verbose_name=_("programme")
     )
@@ -48,8 +47,7 @@ class SwotAnalysis(models.Model):
         return f"SWOT {self.programme_id}"
 
 
-class SwotItem(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class SwotItem(TenantModel):
     analysis = models.ForeignKey(SwotAnalysis, on_delete=models.CASCADE, related_name="items")
     quadrant = models.CharField(_("quadrant"), max_length=1, choices=Quadrant.choices)
     text = models.TextField(_("text"))
@@ -79,10 +77,9 @@ class SwotItem(models.Model):
         return f"{self.quadrant}: {self.text[:40]}"
 
 
-class SwotDiscard(models.Model):
+class SwotDiscard(TenantModel):
     """A candidate the curator set aside: remembered so that it is not offered again."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     analysis = models.ForeignKey(SwotAnalysis, on_delete=models.CASCADE, related_name="discards")
     candidate_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)

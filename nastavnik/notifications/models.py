@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.tenancy import TenantModel
 from nastavnik.orgs.models import Organisation
 
 TITLE_MAX_LENGTH = 200
@@ -28,8 +29,7 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Notification(TenantModel):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -75,10 +75,9 @@ class Notification(models.Model):
         return self.title
 
 
-class NotificationPreference(models.Model):
+class NotificationPreference(TenantModel):
     """A person's choice for one kind; without a row the kind's default holds."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
@@ -23,10 +24,7 @@ class OrderStatus(models.TextChoices):
     SIGNED = "signed", _("Signed")
 
 
-class OrderQuerySet(models.QuerySet["Order"]):
-    def for_org(self, organisation: Organisation) -> OrderQuerySet:
-        return self.filter(organisation=organisation)
-
+class OrderQuerySet(TenantQuerySet["Order"]):
     def drafts(self) -> OrderQuerySet:
         return self.filter(status=OrderStatus.DRAFT)
 
@@ -94,10 +92,9 @@ class Order(models.Model):
         return self.status == OrderStatus.SIGNED
 
 
-class OrderSubject(models.Model):
+class OrderSubject(TenantModel):
     """Something an order concerns: a programme, a mentor registry, a pair…"""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="subjects")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()

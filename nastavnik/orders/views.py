@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgRequest, org_view
+from nastavnik.core.outcomes import perform
 from nastavnik.core.uploads import content_type_of
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.orders import services
@@ -129,14 +130,12 @@ def order_edit(request: OrgRequest, order_pk: int) -> HttpResponse:
 @require_POST
 def order_regenerate(request: OrgRequest, order_pk: int) -> HttpResponse:
     order = order_for(request.org, order_pk)
-    try:
-        services.order_regenerate(order, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The document is made again from the current data."))
-    return _to_detail(order)
+    return perform(
+        request,
+        lambda: services.order_regenerate(order, by=request.user),
+        success=_("The document is made again from the current data."),
+        redirect_to=_to_detail(order),
+    )
 
 
 @org_view(Perm.ORDER_EDIT)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.core.text import fold, initials
 from nastavnik.orgs.models import Organisation
 
@@ -36,10 +37,7 @@ def person_name_key(last_name: str, first_name: str, middle_name: str = "") -> s
     return fold(" ".join(part for part in (last_name, first_name, middle_name) if part))
 
 
-class PersonQuerySet(models.QuerySet["Person"]):
-    def for_org(self, organisation: Organisation) -> PersonQuerySet:
-        return self.filter(organisation=organisation)
-
+class PersonQuerySet(TenantQuerySet["Person"]):
     def search(self, query: str) -> PersonQuerySet:
         """Every word of the query must occur in the full name (any order, any case)."""
         result = self
@@ -164,10 +162,9 @@ class GuardianRelation(models.TextChoices):
     OTHER = "other", _("Other legal representative")
 
 
-class GuardianLink(models.Model):
+class GuardianLink(TenantModel):
     """A legal guardian of a child in the same organisation."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     guardian = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="children_links")
     child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardian_links")
     relation = models.CharField(_("relation"), max_length=16, choices=GuardianRelation.choices)
@@ -200,14 +197,13 @@ def _import_file_path(job: ImportJob, filename: str) -> str:
     return f"people-imports/{job.organisation_id}/{uuid.uuid4().hex}"
 
 
-class ImportJob(models.Model):
+class ImportJob(TenantModel):
     """One upload of a people list, from the column mapping through the preview to the result.
 
     The file is kept only while the import needs it: it is deleted once the import ends in any
     way (done, failed, cancelled) and after `JOB_RETENTION_HOURS` at the latest.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.orgs.models import Organisation
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.programmes.models import PlanSection
 
 
@@ -38,8 +38,7 @@ class PlanItemStatus(models.TextChoices):
 OPEN_STATUSES = (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS)
 
 
-class DevelopmentPlan(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class DevelopmentPlan(TenantModel):
     mentorship = models.OneToOneField(
         "mentorships.Mentorship", on_delete=models.CASCADE, related_name="plan"
     )
@@ -67,10 +66,7 @@ class DevelopmentPlan(models.Model):
         return f"ИПР {self.mentorship_id}"
 
 
-class PlanItemQuerySet(models.QuerySet["PlanItem"]):
-    def for_org(self, organisation: Organisation) -> PlanItemQuerySet:
-        return self.filter(organisation=organisation)
-
+class PlanItemQuerySet(TenantQuerySet["PlanItem"]):
     def open(self) -> PlanItemQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -79,8 +75,7 @@ class PlanItemQuerySet(models.QuerySet["PlanItem"]):
         return self.open().filter(due_on__lt=today)
 
 
-class PlanItem(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class PlanItem(TenantModel):
     plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="items")
     section = models.CharField(
         _("section"), max_length=16, choices=PlanSection.choices, default=PlanSection.ACTIVITY
@@ -128,10 +123,9 @@ class PlanItem(models.Model):
         return self.is_open and self.due_on is not None and self.due_on < today
 
 
-class PlanComment(models.Model):
+class PlanComment(TenantModel):
     """The curator's comment on the plan as a whole or on one item."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="comments")
     item = models.ForeignKey(
         PlanItem,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.core.outcomes import attempt, perform, refuse
 from nastavnik.core.text import file_name
 from nastavnik.core.uploads import content_type_of
 from nastavnik.mentorships.access import Side, mentorships_of, side_of, with_people, workable_for
@@ -112,25 +112,27 @@ def plan_detail(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
 @require_POST
 def plan_start(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = _pair(request, mentorship_pk)
-    try:
-        plan = services.plan_start(
+    return perform(
+        request,
+        lambda: services.plan_start(
             mentorship, from_typical=request.POST.get("from") != "empty", by=request.user
+        ),
+        success=_started,
+        redirect_to=_plan_url(mentorship),
+    )
+
+
+def _started(plan: DevelopmentPlan) -> str:
+    count = plan.items.count()
+    return (
+        _(
+            "The plan is drawn up from the typical plan: %(count)s items. Set the dates and "
+            "add your own."
         )
-    except ValidationError as error:
-        refuse(request, error)
-    else:
-        count = plan.items.count()
-        messages.success(
-            request,
-            _(
-                "The plan is drawn up from the typical plan: %(count)s items. Set the dates and "
-                "add your own."
-            )
-            % {"count": count}
-            if count
-            else _("An empty plan is started. Add its goals, tasks and activities."),
-        )
-    return redirect(_plan_url(mentorship))
+        % {"count": count}
+        if count
+        else _("An empty plan is started. Add its goals, tasks and activities.")
+    )
 
 
 def _item_page(
@@ -177,13 +179,12 @@ def item_edit(request: OrgRequest, plan_item_pk: int) -> HttpResponse:
 def item_delete(request: OrgRequest, plan_item_pk: int) -> HttpResponse:
     item = plan_item_for(request.org, request.user, plan_item_pk)
     mentorship = item.plan.mentorship
-    try:
-        services.item_delete(item, by=request.user)
-    except ValidationError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The item is removed from the plan."))
-    return redirect(_plan_url(mentorship))
+    return perform(
+        request,
+        lambda: services.item_delete(item, by=request.user),
+        success=_("The item is removed from the plan."),
+        redirect_to=_plan_url(mentorship),
+    )
 
 
 @org_view(Perm.PAIR_WORK)
@@ -218,19 +219,18 @@ def comment_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
         item = plan.items.filter(pk=form.cleaned_data["item"]).first()
         if item is None:
             raise Http404
-    try:
-        services.comment_add(
+    return perform(
+        request,
+        lambda: services.comment_add(
             plan,
             form.cleaned_data["text"],
             item=item,
             side=side_of(ctx, request.user, mentorship),
             by=request.user,
-        )
-    except ValidationError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The comment is added."))
-    return redirect(_plan_url(mentorship))
+        ),
+        success=_("The comment is added."),
+        redirect_to=_plan_url(mentorship),
+    )
 
 
 @org_view(Perm.PAIR_WORK)
@@ -247,18 +247,17 @@ def contact_set(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect(_plan_url(mentorship))
-    try:
-        services.contact_set(
+    return perform(
+        request,
+        lambda: services.contact_set(
             plan,
             form.cleaned_data["mentor_contact"],
             side=side_of(ctx, request.user, mentorship),
             by=request.user,
-        )
-    except ValidationError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The mentees will see how to reach the mentor."))
-    return redirect(_plan_url(mentorship))
+        ),
+        success=_("The mentees will see how to reach the mentor."),
+        redirect_to=_plan_url(mentorship),
+    )
 
 
 @org_view(Perm.PAIR_WORK)

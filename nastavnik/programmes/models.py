@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person
 
@@ -63,9 +64,8 @@ RESPONSIBLE_ROLE_DOCUMENT_NAMES: dict[str, str] = {
 }
 
 
-class ProgrammeQuerySet(models.QuerySet["Programme"]):
-    def for_org(self, organisation: Organisation) -> ProgrammeQuerySet:
-        return self.filter(organisation=organisation)
+class ProgrammeQuerySet(TenantQuerySet["Programme"]):
+    """An organisation's programmes."""
 
 
 class Programme(models.Model):
@@ -166,10 +166,9 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class ProgrammeForm(models.Model):
+class ProgrammeForm(TenantModel):
     """A mentoring form chosen for the year, with its role models and expected results."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="chosen_forms")
     form = models.ForeignKey(
         MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
@@ -215,8 +214,7 @@ class ProgrammeForm(models.Model):
         return _lines(self.expected_results)
 
 
-class ProgrammeRoleModel(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class ProgrammeRoleModel(TenantModel):
     programme_form = models.ForeignKey(ProgrammeForm, on_delete=models.CASCADE, related_name="+")
     role_model = models.ForeignKey(RoleModel, on_delete=models.RESTRICT, related_name="+")
 
@@ -237,10 +235,9 @@ class PlanSection(models.TextChoices):
     ACTIVITY = "activity", _("Activity")
 
 
-class TypicalPlanItem(models.Model):
+class TypicalPlanItem(TenantModel):
     """A line of the typical individual development plan of a form: pairs start from these."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme_form = models.ForeignKey(
         ProgrammeForm, on_delete=models.CASCADE, related_name="plan_items"
     )
@@ -260,8 +257,7 @@ class TypicalPlanItem(models.Model):
         return self.text
 
 
-class TeamMember(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class TeamMember(TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="team")
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
@@ -285,10 +281,9 @@ class TeamMember(models.Model):
         return self.person.full_name
 
 
-class SocialPartner(models.Model):
+class SocialPartner(TenantModel):
     """An organisation that takes part in the programme under an agreement (seed 002 §2.10)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partners")
     name = models.CharField(_("organisation"), max_length=300)
     contribution = models.TextField(
@@ -312,10 +307,7 @@ class SocialPartner(models.Model):
         return self.name
 
 
-class RoadmapEventQuerySet(models.QuerySet["RoadmapEvent"]):
-    def for_org(self, organisation: Organisation) -> RoadmapEventQuerySet:
-        return self.filter(organisation=organisation)
-
+class RoadmapEventQuerySet(TenantQuerySet["RoadmapEvent"]):
     def open(self) -> RoadmapEventQuerySet:
         return self.filter(done_on__isnull=True)
 
@@ -324,8 +316,7 @@ class RoadmapEventQuerySet(models.QuerySet["RoadmapEvent"]):
         return self.open().filter(due_on__lt=today).exclude(programme__status="finished")
 
 
-class RoadmapEvent(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class RoadmapEvent(TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
     title = models.CharField(_("event"), max_length=500)

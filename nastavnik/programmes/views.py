@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from nastavnik.catalogue.models import RoleModel
 from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import refuse as _refuse
+from nastavnik.core.outcomes import perform
 from nastavnik.core.uploads import content_type_of
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orders.models import OrderStatus
@@ -233,13 +233,12 @@ def programme_edit(request: OrgRequest, programme_pk: int) -> HttpResponse:
 @require_POST
 def programme_finish(request: OrgRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(request.org, programme_pk)
-    try:
-        services.programme_finish(programme, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, _("The programme is finished."))
-    return _to("detail", programme)
+    return perform(
+        request,
+        lambda: services.programme_finish(programme, by=request.user),
+        success=_("The programme is finished."),
+        redirect_to=_to("detail", programme),
+    )
 
 
 @org_view(Perm.PROGRAMME_VIEW)
@@ -319,15 +318,12 @@ def programme_form_edit(request: OrgRequest, programme_form_pk: int) -> HttpResp
 @require_POST
 def programme_form_remove(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
     chosen = programme_form_for(request.org, programme_form_pk)
-    try:
-        services.programme_form_remove(chosen, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(
-            request, _("The form «%(form)s» is removed from the programme.") % {"form": chosen}
-        )
-    return _to("detail", chosen.programme, "forms")
+    return perform(
+        request,
+        lambda: services.programme_form_remove(chosen, by=request.user),
+        success=_("The form «%(form)s» is removed from the programme.") % {"form": chosen},
+        redirect_to=_to("detail", chosen.programme, "forms"),
+    )
 
 
 def _plan_initial(chosen: ProgrammeForm) -> list[dict[str, str]]:
@@ -402,15 +398,12 @@ def team(request: OrgRequest, programme_pk: int) -> HttpResponse:
 @require_POST
 def team_member_remove(request: OrgRequest, member_pk: int) -> HttpResponse:
     member = team_member_for(request.org, member_pk)
-    try:
-        services.team_member_remove(member, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(
-            request, _("%(name)s leaves the team.") % {"name": member.person.full_name}
-        )
-    return _to("team", member.programme)
+    return perform(
+        request,
+        lambda: services.team_member_remove(member, by=request.user),
+        success=_("%(name)s leaves the team.") % {"name": member.person.full_name},
+        redirect_to=_to("team", member.programme),
+    )
 
 
 @org_view(Perm.PROGRAMME_VIEW)
@@ -484,13 +477,12 @@ def partner_edit(request: OrgRequest, partner_pk: int) -> HttpResponse:
 @require_POST
 def partner_delete(request: OrgRequest, partner_pk: int) -> HttpResponse:
     partner = partner_for(request.org, partner_pk)
-    try:
-        services.partner_delete(partner, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, _("The partner is deleted."))
-    return _to("partners", partner.programme)
+    return perform(
+        request,
+        lambda: services.partner_delete(partner, by=request.user),
+        success=_("The partner is deleted."),
+        redirect_to=_to("partners", partner.programme),
+    )
 
 
 # --- Roadmap ----------------------------------------------------------------------------------
@@ -535,17 +527,15 @@ def roadmap(request: OrgRequest, programme_pk: int) -> HttpResponse:
 @require_POST
 def roadmap_generate(request: OrgRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(request.org, programme_pk)
-    try:
-        created = services.roadmap_generate(programme, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(
-            request,
+    return perform(
+        request,
+        lambda: services.roadmap_generate(programme, by=request.user),
+        success=lambda created: (
             _("The roadmap is generated: %(count)s events. Edit them to fit the year.")
-            % {"count": len(created)},
-        )
-    return _to("roadmap", programme)
+            % {"count": len(created)}
+        ),
+        redirect_to=_to("roadmap", programme),
+    )
 
 
 @org_view(Perm.PROGRAMME_VIEW)
@@ -711,13 +701,12 @@ def _event_action(
     request: OrgRequest, event_pk: int, action: Callable[..., Any], done_message: str
 ) -> HttpResponse:
     event = event_for(request.org, event_pk)
-    try:
-        action(event, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, done_message)
-    return _to("roadmap", event.programme)
+    return perform(
+        request,
+        lambda: action(event, by=request.user),
+        success=done_message,
+        redirect_to=_to("roadmap", event.programme),
+    )
 
 
 @org_view(Perm.PROGRAMME_EDIT)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from nastavnik.catalogue.models import MentoringForm
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
@@ -248,13 +249,11 @@ class Question(models.Model):
 # --- Campaigns ------------------------------------------------------------------------------
 
 
-class CampaignQuerySet(models.QuerySet["Campaign"]):
-    def for_org(self, organisation: Organisation) -> CampaignQuerySet:
-        return self.filter(organisation=organisation)
+class CampaignQuerySet(TenantQuerySet["Campaign"]):
+    """An organisation's campaigns."""
 
 
-class Campaign(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Campaign(TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="campaigns")
     # The frozen version sent: its questions never go away under the campaign.
     questionnaire = models.ForeignKey(
@@ -316,10 +315,9 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class Invitation(models.Model):
+class Invitation(TenantModel):
     """One person asked to answer one campaign."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
@@ -354,10 +352,9 @@ class Channel(models.TextChoices):
     PAPER = "paper", _("Typed in from paper")
 
 
-class Response(models.Model):
+class Response(TenantModel):
     """The answers of one respondent. Anonymous: no invitation, person or exact moment."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
     invitation = models.OneToOneField(
         Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="response"
@@ -389,8 +386,7 @@ class Response(models.Model):
         return f"{self.campaign_id} #{self.pk}"
 
 
-class Answer(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+class Answer(TenantModel):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
     # str, list[str], int, a number as text, an ISO date or a list of Person pks (ranking).

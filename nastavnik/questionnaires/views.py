@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
+from nastavnik.core.outcomes import perform
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
@@ -731,36 +732,33 @@ def campaign_progress(request: OrgRequest, campaign_pk: int) -> HttpResponse:
 @require_POST
 def campaign_close(request: OrgRequest, campaign_pk: int) -> HttpResponse:
     campaign = campaign_for(request.org, campaign_pk)
-    try:
-        campaign_services.campaign_close(campaign, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, _("The campaign is closed: it no longer takes answers."))
-    return redirect(campaign.get_absolute_url())
+    return perform(
+        request,
+        lambda: campaign_services.campaign_close(campaign, by=request.user),
+        success=_("The campaign is closed: it no longer takes answers."),
+        redirect_to=campaign.get_absolute_url(),
+    )
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
 @require_POST
 def campaign_remind(request: OrgRequest, campaign_pk: int) -> HttpResponse:
     campaign = campaign_for(request.org, campaign_pk)
-    try:
-        count = campaign_services.campaign_remind(
+    return perform(
+        request,
+        lambda: campaign_services.campaign_remind(
             campaign, by=request.user, base_url=request.build_absolute_uri("/")
-        )
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda count: (
             ngettext(
                 "A reminder is sent to %(count)s person.",
                 "Reminders are sent to %(count)s people.",
                 count,
             )
-            % {"count": count},
-        )
-    return redirect(campaign.get_absolute_url())
+            % {"count": count}
+        ),
+        redirect_to=campaign.get_absolute_url(),
+    )
 
 
 def _slips(request: OrgRequest, campaign_pk: int, *, pdf: bool) -> HttpResponseBase:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 
 
@@ -57,18 +58,14 @@ class PublicPage(models.Model):
         return [line.strip() for line in self.intro.splitlines() if line.strip()]
 
 
-class AnnouncementQuerySet(models.QuerySet["Announcement"]):
-    def for_org(self, organisation: Organisation) -> AnnouncementQuerySet:
-        return self.filter(organisation=organisation)
-
+class AnnouncementQuerySet(TenantQuerySet["Announcement"]):
     def published(self) -> AnnouncementQuerySet:
         return self.filter(published=True)
 
 
-class Announcement(models.Model):
+class Announcement(TenantModel):
     """An announcement of an event of the programme, for the public page."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("event"), max_length=300)
     starts_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=300, blank=True)

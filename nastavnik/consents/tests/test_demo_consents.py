@@ -1,33 +1,21 @@
 """The demo's consents keep the rules the services enforce, though they are inserted in bulk."""
 
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from nastavnik.accounts.models import User
 from nastavnik.consents.models import Consent, Method, Purpose
 from nastavnik.consents.rules import hidden_q, signing_for, valid_consent_q
-from nastavnik.demo.seed import remove_demo
-from nastavnik.orgs.models import AcademicYear, Municipality, Region
+from nastavnik.demo.tests.factories import seeded_demo
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 
 
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        before = {
-            model: set(model.objects.values_list("pk", flat=True))
-            for model in (AcademicYear, Municipality, Region)
-        }
-        call_command("seed_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        remove_demo()
-        for model, pks in before.items():
-            model.objects.exclude(pk__in=pks).delete()
+    with seeded_demo(django_db_blocker):
+        yield
 
 
 @pytest.fixture

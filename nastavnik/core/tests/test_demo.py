@@ -11,14 +11,13 @@ from django.utils import timezone
 
 from nastavnik.accounts.models import User
 from nastavnik.demo import names
-from nastavnik.demo.seed import DEMO_PASSWORD, LOGINS, remove_demo
+from nastavnik.demo.seed import DEMO_PASSWORD, LOGINS
+from nastavnik.demo.tests.factories import seed, seeded_demo
 from nastavnik.documents.russian import plural_form
 from nastavnik.orgs.models import (
     AcademicYear,
     Membership,
-    Municipality,
     Organisation,
-    Region,
     RegionalOperator,
     Role,
 )
@@ -32,18 +31,9 @@ FEMININE_SURNAME_ENDINGS = ("ова", "ева", "ёва", "ина", "ына", "�
 def demo_output(django_db_setup, django_db_blocker):
     """Loads the demo once for the module (a second or so) and removes it afterwards, so the
     rest of the suite sees an empty database. Each test still runs in its own transaction."""
-    with django_db_blocker.unblock():
-        before = {
-            model: set(model.objects.values_list("pk", flat=True))
-            for model in (AcademicYear, Municipality, Region)
-        }
-        out = StringIO()
-        call_command("seed_demo", stdout=out)
-    yield out.getvalue()
-    with django_db_blocker.unblock():
-        remove_demo()
-        for model, pks in before.items():
-            model.objects.exclude(pk__in=pks).delete()
+    out = StringIO()
+    with seeded_demo(django_db_blocker, lambda: seed(out)):
+        yield out.getvalue()
 
 
 @pytest.fixture

@@ -4,35 +4,23 @@ mentor with the demo mentee, and a second form still waiting for the curator."""
 from __future__ import annotations
 
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from nastavnik.demo.seed import remove_demo
+from nastavnik.demo.tests.factories import seeded_demo
 from nastavnik.matching.models import MatchingRun, RunStatus
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.orders.models import OrderStatus
-from nastavnik.orgs.models import AcademicYear, Municipality, Region
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
 
 
 @pytest.fixture(scope="module")
 def demo_seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        before = {
-            model: set(model.objects.values_list("pk", flat=True))
-            for model in (AcademicYear, Municipality, Region)
-        }
-        call_command("seed_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        remove_demo()
-        for model, pks in before.items():
-            model.objects.exclude(pk__in=pks).delete()
+    with seeded_demo(django_db_blocker):
+        yield
 
 
 @pytest.fixture

@@ -4,33 +4,21 @@ mentor agree; the curator of СШ № 2 forms the pair, which is СШ № 2's.""
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from nastavnik.demo.seed import remove_demo
+from nastavnik.demo.tests.factories import seeded_demo
 from nastavnik.matching.models import OfferStatus, SharedOffer
 from nastavnik.matching.sharing import shared_mentors_for
 from nastavnik.mentees.models import Mentee, MenteeStatus
-from nastavnik.orgs.models import AcademicYear, Municipality, Organisation, Region
+from nastavnik.orgs.models import Organisation
 from nastavnik.people.validators import org_today
 
 
 @pytest.fixture(scope="module")
 def demo_seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        before = {
-            model: set(model.objects.values_list("pk", flat=True))
-            for model in (AcademicYear, Municipality, Region)
-        }
-        call_command("seed_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        remove_demo()
-        for model, pks in before.items():
-            model.objects.exclude(pk__in=pks).delete()
+    with seeded_demo(django_db_blocker):
+        yield
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ go in with bulk_create, and take little of the seed's time."""
 import time
 from collections import Counter
 from datetime import timedelta
-from io import StringIO
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,10 +17,10 @@ from nastavnik.assessments.models import Measure, Phase
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import valid_consent_q
 from nastavnik.demo import bases
-from nastavnik.demo.seed import remove_demo
+from nastavnik.demo.tests.factories import seed, seeded_demo
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput, MenteeStatus
 from nastavnik.mentees.rules import eligibility, form_fits
-from nastavnik.orgs.models import AcademicYear, Municipality, Region
+from nastavnik.orgs.models import AcademicYear
 from nastavnik.people.models import Person, PersonKind
 from nastavnik.programmes.models import ProgrammeForm
 
@@ -44,18 +42,12 @@ def demo_loaded(django_db_setup, django_db_blocker):
         took["seconds"] = time.perf_counter() - started
         took["queries"] = len(queries)
 
-    with django_db_blocker.unblock():
-        before = {
-            model: set(model.objects.values_list("pk", flat=True))
-            for model in (AcademicYear, Municipality, Region)
-        }
+    def build():
         with mock.patch.object(bases, "build_mentee_base", timed):
-            call_command("seed_demo", stdout=StringIO())
-    yield took
-    with django_db_blocker.unblock():
-        remove_demo()
-        for model, pks in before.items():
-            model.objects.exclude(pk__in=pks).delete()
+            seed()
+
+    with seeded_demo(django_db_blocker, build):
+        yield took
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from django.utils import timezone
 from nastavnik.catalogue.profile import EXTERNAL_CATEGORIES
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import valid_consent_q
-from nastavnik.demo.seed import remove_demo, seed_demo
+from nastavnik.demo.seed import seed_demo
+from nastavnik.demo.tests.factories import seeded_demo
 from nastavnik.documents.render import docx_text
 from nastavnik.mentors import rules
 from nastavnik.mentors.models import (
@@ -27,28 +28,19 @@ from nastavnik.mentors.models import (
 )
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
-from nastavnik.orgs.models import AcademicYear, Municipality, Region, Role
+from nastavnik.orgs.models import Role
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
-
-# Rows the demo may add that outlive its organisations.
-YEAR_ROWS = (AcademicYear, Municipality, Region)
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The demo, loaded once for the module and removed afterwards, so the rest of the suite
     sees an empty database. Each test still runs in its own transaction."""
-    with django_db_blocker.unblock():
-        before = {model: set(model.objects.values_list("pk", flat=True)) for model in YEAR_ROWS}
-        seed_demo()
-    yield
-    with django_db_blocker.unblock():
-        remove_demo()
-        for model, pks in before.items():
-            model.objects.exclude(pk__in=pks).delete()
+    with seeded_demo(django_db_blocker, seed_demo):
+        yield
 
 
 @pytest.fixture

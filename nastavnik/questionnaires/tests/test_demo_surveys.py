@@ -1,31 +1,18 @@
 """The demo's campaigns: made and answered through the services, so the applications of the
 demo mentee's class fed the mentee base; the pages a curator opens show them."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from nastavnik.demo.seed import remove_demo
-from nastavnik.orgs.models import AcademicYear, Municipality, Region
+from nastavnik.demo.tests.factories import seeded_demo
 from nastavnik.programmes.models import Programme
 from nastavnik.questionnaires.models import Campaign, Response
 
 
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        before = {
-            model: set(model.objects.values_list("pk", flat=True))
-            for model in (AcademicYear, Municipality, Region)
-        }
-        call_command("seed_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        remove_demo()
-        for model, pks in before.items():
-            model.objects.exclude(pk__in=pks).delete()
+    with seeded_demo(django_db_blocker):
+        yield
 
 
 @pytest.fixture
