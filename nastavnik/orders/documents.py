@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.files.storage import default_storage
+
+from nastavnik.documents.compose import Appendix, compose
 from nastavnik.documents.render import render_docx
+from nastavnik.documents.russian import format_date, typography
 from nastavnik.orders.kinds import spec_for
 from nastavnik.orders.models import Order
 from nastavnik.orgs.models import Organisation
@@ -44,5 +48,29 @@ def order_context(order: Order) -> dict[str, Any]:
     return context
 
 
+def appendix_heading(order: Order, number: int) -> str:
+    """«Приложение № 1 к приказу от 2 сентября 2025 г. № 45-о», with the non-breaking spaces
+    the rest of the document has (the heading is added after the order is typeset)."""
+    return typography(
+        f"Приложение № {number} к приказу от {format_date(order.date)} № {order.number}"
+    )
+
+
+def _letterhead(organisation: Organisation) -> bytes | None:
+    if not organisation.letterhead:
+        return None
+    with default_storage.open(organisation.letterhead.name) as stored:
+        return stored.read()
+
+
 def render_order(order: Order) -> bytes:
-    return render_docx(spec_for(order.kind).template, order_context(order))
+    """The order as one DOCX: the organisation's own blank at its head when it has uploaded
+    one, then the order, then the documents it approves as numbered appendices."""
+    spec = spec_for(order.kind)
+    document = render_docx(spec.template, order_context(order))
+    builder = spec.appendices_builder()
+    appendices = [
+        Appendix(appendix_heading(order, number), content)
+        for number, content in enumerate(builder(order) if builder else [], start=1)
+    ]
+    return compose(document, blank=_letterhead(order.organisation), appendices=appendices)

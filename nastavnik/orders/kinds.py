@@ -41,6 +41,9 @@ class KindSpec:
     context: str
     # ``(order, by) -> None``, run when the order is signed.
     on_sign: str = ""
+    # ``(order) -> list[bytes]``: the documents the order approves, printed after it as its
+    # appendices 1, 2, … (in the order the order's text cites them).
+    appendices: str = ""
 
     def context_builder(self) -> Callable[[Order], dict[str, Any]]:
         return import_string(self.context)
@@ -48,12 +51,16 @@ class KindSpec:
     def sign_hook(self) -> Callable[[Order, User | None], None] | None:
         return import_string(self.on_sign) if self.on_sign else None
 
+    def appendices_builder(self) -> Callable[[Order], list[bytes]] | None:
+        return import_string(self.appendices) if self.appendices else None
+
 
 KIND_SPECS: dict[str, KindSpec] = {
     OrderKind.PROGRAMME_APPROVAL: KindSpec(
         template="order_programme_approval.docx",
         context="nastavnik.programmes.documents.approval_order_context",
         on_sign="nastavnik.programmes.services.approval_order_signed",
+        appendices="nastavnik.programmes.documents.approval_order_appendices",
     ),
     OrderKind.CURATOR_APPOINTMENT: KindSpec(
         template="order_appoint_curator.docx",

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.forms import UploadField
+from nastavnik.orgs.letterhead import blank_help_text, check_blank
 from nastavnik.orgs.models import Organisation
 
 # Russia's time zones, west to east; other zones are rare for a Russian school.
@@ -50,3 +52,16 @@ class OrganisationForm(forms.ModelForm):
         if inn and (not inn.isdigit() or len(inn) not in (10, 12)):
             raise forms.ValidationError(_("An INN has 10 digits (12 for a sole trader)."))
         return inn
+
+
+class LetterheadForm(forms.Form):
+    """The organisation's own DOCX blank; `cleaned_data["blank"]` is its checked bytes."""
+
+    blank = UploadField(label=_("Letterhead blank"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["blank"].help_text = blank_help_text()
+
+    def clean_blank(self) -> bytes:
+        return check_blank(self.cleaned_data["blank"])

@@ -76,6 +76,8 @@ class Organisation(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # The organisation's own letterhead (a DOCX checked by orgs.letterhead), heading its orders.
+    letterhead = models.FileField(_("letterhead blank"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,3 +1,7 @@
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from nastavnik.orgs.models import Organisation
@@ -10,3 +14,22 @@ def organisation_update(organisation: Organisation, **fields: str) -> Organisati
     organisation.full_clean()
     organisation.save(update_fields=list(fields))
     return organisation
+
+
+@transaction.atomic
+def letterhead_set(organisation: Organisation, content: bytes | None) -> None:
+    """Store the organisation's letterhead blank (already checked by orgs.letterhead), or
+    remove it when `content` is None; the replaced file goes once the change is committed."""
+    previous = organisation.letterhead.name
+    if content is None:
+        organisation.letterhead = ""
+    else:
+        # A name of our own: the uploader's file name never reaches the storage.
+        organisation.letterhead.save(
+            f"letterheads/{organisation.pk}/{uuid.uuid4().hex}.docx",
+            ContentFile(content),
+            save=False,
+        )
+    organisation.save(update_fields=["letterhead"])
+    if previous:
+        transaction.on_commit(lambda: default_storage.delete(previous))

@@ -19,4 +19,5 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("settings/", views.settings, name="settings"),
+    path("settings/letterhead/", views.letterhead, name="letterhead"),
 ]

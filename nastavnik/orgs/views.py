@@ -7,14 +7,15 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from nastavnik.accounts.access import invitations_of, memberships_of
 from nastavnik.accounts.services import roles_assignable_by
 from nastavnik.accounts.views import invitation_form
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.orgs.forms import OrganisationForm
+from nastavnik.orgs.forms import LetterheadForm, OrganisationForm
 from nastavnik.orgs.policy import Perm
-from nastavnik.orgs.services import organisation_update
+from nastavnik.orgs.services import letterhead_set, organisation_update
 from nastavnik.people.models import Person
 
 
@@ -67,4 +68,31 @@ def settings(request: OrgRequest) -> HttpResponse:
         )
         messages.success(request, _("The organisation's details have been saved."))
         return redirect("orgs:settings", org_slug=organisation.slug)
-    return render(request, "orgs/settings.html", {"form": form})
+    return render(
+        request, "orgs/settings.html", {"form": form, "letterhead_form": LetterheadForm()}
+    )
+
+
+@require_POST
+@org_view(Perm.ORGANISATION_EDIT)
+def letterhead(request: OrgRequest) -> HttpResponse:
+    """Upload the organisation's own DOCX blank, or remove it (the «remove» button)."""
+    organisation = request.org.organisation
+    if "remove" in request.POST:
+        letterhead_set(organisation, None)
+        messages.success(request, _("The letterhead blank has been removed."))
+        return redirect("orgs:settings", org_slug=organisation.slug)
+    letterhead_form = LetterheadForm(request.POST, request.FILES)
+    if letterhead_form.is_valid():
+        letterhead_set(organisation, letterhead_form.cleaned_data["blank"])
+        messages.success(
+            request, _("The letterhead blank has been saved; new orders start with it.")
+        )
+        return redirect("orgs:settings", org_slug=organisation.slug)
+    form = OrganisationForm(instance=copy.copy(organisation))
+    return render(
+        request,
+        "orgs/settings.html",
+        {"form": form, "letterhead_form": letterhead_form},
+        status=400,
+    )

@@ -216,6 +216,12 @@ def approval_order_context(order: Order) -> dict[str, Any]:
     }
 
 
+def approval_order_appendices(order: Order) -> list[bytes]:
+    """What the approving order approves: the programme (appendix 1) and its roadmap (2)."""
+    programme = programme_of_order(order)
+    return [render_programme(programme), render_roadmap(programme)]
+
+
 def curator_order_context(order: Order) -> dict[str, Any]:
     programme = programme_of_order(order)
     curator = programme.curator

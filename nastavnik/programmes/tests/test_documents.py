@@ -3,6 +3,7 @@ Russian, and once through LibreOffice to PDF."""
 
 import shutil
 import subprocess
+import zipfile
 from datetime import date
 from io import BytesIO
 
@@ -317,3 +318,27 @@ def test_programme_roadmap_and_order_open_in_libreoffice_and_read_as_russian(pro
     assert "Назначить куратором программы наставничества Петрову Анну Сергеевну" in order_pdf
     assert "Куратору программы наставничества Петровой А. С.:" in order_pdf
     assert "Контроль за исполнением приказа оставляю за собой." in order_pdf
+
+
+def test_approving_order_carries_the_programme_and_roadmap_as_its_appendices(programme):
+    order = programme.approval_order
+
+    content = render_order(order)
+
+    text = flat(docx_text(content))
+    first = "Приложение № 1 к приказу от 1 сентября 2025 г. № 1-о"
+    second = "Приложение № 2 к приказу от 1 сентября 2025 г. № 1-о"
+    # The order itself, then the programme under appendix 1, then the roadmap under appendix 2.
+    order_at = text.index("ПРИКАЗЫВАЮ:")
+    assert order_at < text.index(first) < text.index(second)
+    assert flat(docx_text(render_programme(programme)))[:200] in text[text.index(first) :]
+    assert flat(docx_text(render_roadmap(programme)))[:200] in text[text.index(second) :]
+    # Each appendix starts on a page of its own, and «№ 1» never breaks across lines.
+    xml = _document_xml(content)
+    assert xml.count('w:type="page"') >= 2
+    assert "Приложение №\u00a01 к приказу" in xml
+
+
+def _document_xml(content):
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        return archive.read("word/document.xml").decode()

@@ -1,0 +1,43 @@
+"""Putting DOCX files together: an organisation's own blank ahead of a document, and
+appendices after it, each on a new page under its «Приложение № N …» heading.
+
+docxcompose does the merging: it carries over each part's styles, numbering, images and
+sections, which copying paragraphs by hand would lose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docxcompose.composer import Composer
+
+
+@dataclass(frozen=True)
+class Appendix:
+    heading: str
+    content: bytes
+
+
+def compose(
+    document: bytes, *, blank: bytes | None = None, appendices: Sequence[Appendix] = ()
+) -> bytes:
+    """`document` headed by `blank` (when given) and followed by `appendices`, as one file."""
+    if blank is None and not appendices:
+        return document
+    # The blank is the master when there is one, so its page setup, header and styles win.
+    composer = Composer(Document(BytesIO(blank if blank is not None else document)))
+    if blank is not None:
+        composer.append(Document(BytesIO(document)))
+    for appendix in appendices:
+        body = composer.doc
+        body.add_page_break()
+        heading = body.add_paragraph(appendix.heading)
+        heading.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        composer.append(Document(BytesIO(appendix.content)))
+    out = BytesIO()
+    composer.save(out)
+    return out.getvalue()
