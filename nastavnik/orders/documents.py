@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.files.storage import default_storage
-
 from nastavnik.documents.compose import Appendix, compose
 from nastavnik.documents.render import render_docx
 from nastavnik.documents.russian import format_date, typography
@@ -59,7 +57,7 @@ def appendix_heading(order: Order, number: int) -> str:
 def _letterhead(organisation: Organisation) -> bytes | None:
     if not organisation.letterhead:
         return None
-    with default_storage.open(organisation.letterhead.name) as stored:
+    with organisation.letterhead.open("rb") as stored:
         return stored.read()
 
 
