@@ -13,7 +13,15 @@ from io import BytesIO
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import nsmap
 from docxcompose.composer import Composer
+
+# docxcompose rebinds python-docx's global prefix «cp» to the custom-properties namespace when
+# imported (docxcompose.utils: `nsmap.update(NS)`). Every document made afterwards in the
+# process then wrote «last modified by», «revision» and «last printed» under the wrong
+# namespace in docProps/core.xml. The core-properties binding is put back; we merge documents
+# with docxcompose but never touch custom properties.
+nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
 @dataclass(frozen=True)
