@@ -167,8 +167,9 @@ def form_text(form: MentoringForm, field: FormField) -> str:
     return FORMS.get(form.code, {}).get(field, stored)
 
 
-def role_model_text(role_model: RoleModel, field: RoleModelField, form_code: str) -> str:
+def role_model_text(role_model: RoleModel, field: RoleModelField) -> str:
     stored: str = getattr(role_model, field)
     if role_model.organisation_id is not None or not _english():
         return stored
-    return ROLE_MODELS.get((form_code, role_model.name), {}).get(field, stored)
+    # The form is read only in English: a Russian page of role models costs no query for it.
+    return ROLE_MODELS.get((role_model.form.code, role_model.name), {}).get(field, stored)

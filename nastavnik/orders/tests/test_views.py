@@ -198,6 +198,6 @@ def test_register_queries_do_not_grow(client, tenant_a, django_assert_num_querie
             by=None,
         )
     client.force_login(tenant_a.user(Role.CURATOR))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url("list"))
     assert len(response.context["orders"]) == rows

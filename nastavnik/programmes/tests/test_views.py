@@ -551,7 +551,7 @@ def test_programme_list_queries_do_not_grow(client, tenant_a, django_assert_num_
     for offset in range(rows):
         data.programme(tenant_a.organisation, 2020 + offset)
     login(client, tenant_a, Role.CURATOR)
-    _count_queries(client, django_assert_num_queries, url("list"), 4)
+    _count_queries(client, django_assert_num_queries, url("list"), 5)
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -571,7 +571,7 @@ def test_roadmap_queries_do_not_grow(client, tenant_a, django_assert_num_queries
         )
     login(client, tenant_a, Role.CURATOR)
     # The 7th brings the events the data fulfil in line with them (`fulfilment.roadmap_refresh`).
-    _count_queries(client, django_assert_num_queries, url("roadmap", programme_pk=programme.pk), 7)
+    _count_queries(client, django_assert_num_queries, url("roadmap", programme_pk=programme.pk), 8)
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -583,5 +583,5 @@ def test_team_and_partner_queries_do_not_grow(client, tenant_a, django_assert_nu
         )
         services.partner_create(programme, {"name": f"Партнёр {number}"}, by=None)
     login(client, tenant_a, Role.CURATOR)
-    _count_queries(client, django_assert_num_queries, url("team", programme_pk=programme.pk), 6)
-    _count_queries(client, django_assert_num_queries, url("partners", programme_pk=programme.pk), 5)
+    _count_queries(client, django_assert_num_queries, url("team", programme_pk=programme.pk), 7)
+    _count_queries(client, django_assert_num_queries, url("partners", programme_pk=programme.pk), 6)
