@@ -262,8 +262,8 @@ def test_a_mentee_downloads_every_area_of_their_data(client, world):
     assert len(meetings) == 3  # the two held ones, not the planned one
     first, second = meetings[1:]
     assert first[1] == "Первая, организационная" and first[2] == "Дистанционно"
-    assert first[4] == "был(а)" and first[5] == 5 and first[6] == "Было полезно"
-    assert second[4] == "не был(а)" and second[5] is None
+    assert first[4] == "присутствие" and first[5] == 5 and first[6] == "Было полезно"
+    assert second[4] == "отсутствие" and second[5] is None
 
     plans = sheets["Планы"]
     assert "Повысить успеваемость по математике" in _cells(plans)
@@ -319,7 +319,7 @@ def test_a_mentor_candidate_gets_the_commissions_scores_without_the_members_name
     text = str(sheets)
     assert INTERVIEWER not in text and ours.guardian.last_name not in text
     meetings = sheets["Встречи"]
-    assert {row[4] for row in meetings[1:]} == {"провёл(а) встречу"}
+    assert {row[4] for row in meetings[1:]} == {"ведение встречи"}
     documents = sheets["Документы наставника"]
     assert documents[1][1] == "СП-2026-117" and documents[1][2].date() == DOCUMENT_ISSUED
     assert [row[3] for row in sheets["Пары и группы"][1:]] == ["Наставник"]
