@@ -32,6 +32,7 @@ from nastavnik.assessments.models import Measure, Phase
 from nastavnik.catalogue.models import MentoringKind
 from nastavnik.compliance.models import ComplianceTally
 from nastavnik.dashboards.suppression import is_small
+from nastavnik.indicators.compute import COUNTED_KINDS, ran_during
 from nastavnik.indicators.deadlines import deadline_counted, deadline_on_or_after, previous_deadline
 from nastavnik.indicators.models import HalfYearSnapshot
 from nastavnik.indicators.targets import Target, Targets, default_targets, targets_of_many
@@ -54,9 +55,6 @@ from nastavnik.orgs.models import (
 from nastavnik.people.models import Person, PersonKind
 from nastavnik.programmes.models import Programme, RoadmapEvent
 from nastavnik.questionnaires.models import Answer, QuestionType
-
-COUNTED = (PersonKind.STUDENT, PersonKind.STAFF)
-
 
 # --- Whom the operator covers ---------------------------------------------------------------
 
@@ -225,16 +223,11 @@ class RegionFigures:
         return sum(1 for o in self.organisations if o.half_year_missed)
 
 
-def _ran_during(start_year: int) -> Q:
-    year = AcademicYear(start_year=start_year)
-    return Q(started_on__lte=year.ends_on) & Q(last_day__gte=year.starts_on)
-
-
 def _mentorships(ids: list[int], start_year: int) -> QuerySet[Mentorship]:
     return (
         Mentorship.objects.filter(organisation_id__in=ids)
         .annotate(last_day=Coalesce("ended_on", "planned_end"))
-        .filter(_ran_during(start_year))
+        .filter(ran_during(start_year))
     )
 
 
@@ -247,7 +240,7 @@ def _people(ids: list[int], mentorships: QuerySet[Mentorship]) -> Iterable[Mappi
         | Q(pk__in=MentorAssignment.objects.filter(mentorship__in=ran).values("mentor__person_id"))
     )
     return (
-        Person.objects.filter(organisation_id__in=ids, kind__in=COUNTED)
+        Person.objects.filter(organisation_id__in=ids, kind__in=COUNTED_KINDS)
         .values("organisation_id", "kind")
         .annotate(total=Count("pk"), covered=Count("pk", filter=in_mentoring))
         .order_by()

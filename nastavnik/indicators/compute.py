@@ -175,7 +175,7 @@ class Indicators:
 # --- Coverage --------------------------------------------------------------------------------
 
 
-def _ran_during(start_year: int, as_of: date | None = None) -> Q:
+def ran_during(start_year: int, as_of: date | None = None) -> Q:
     """For `_mentorships`, whose `last_day` is the end, or the planned end of an open one. As
     of a day: only what had started by then, and nothing when the year had not begun."""
     year = AcademicYear(start_year=start_year)
@@ -231,7 +231,7 @@ def _participation(
     )
     ran = Q()
     for start_year in start_years:
-        ran |= _ran_during(start_year, as_of)
+        ran |= ran_during(start_year, as_of)
     mentorships = _mentorships(organisation).filter(ran) if ran else Mentorship.objects.none()
     # The current mentor is in mentoring from the day they took the pair over.
     took_over = MentorAssignment.objects.filter(
@@ -379,7 +379,7 @@ def indicators_for(
     organisation = programme.organisation
     today = today or org_today(organisation)
     start_year = programme.academic_year.start_year
-    mentorships = _mentorships(organisation).filter(_ran_during(start_year, as_of))
+    mentorships = _mentorships(organisation).filter(ran_during(start_year, as_of))
     statuses = _statuses(mentorships, as_of)
     target = targets_of(organisation).for_year(start_year)
     return Indicators(
