@@ -247,10 +247,15 @@ def _people(ids: list[int], mentorships: QuerySet[Mentorship]) -> Iterable[Mappi
     )
 
 
-def _statuses(mentorships: QuerySet[Mentorship]) -> Iterable[Mapping[str, Any]]:
+def _counted(mentorships: QuerySet[Mentorship]) -> list[dict[str, Any]]:
+    """The year's pairs and groups counted by organisation, form, role model and kind in one
+    query (one scan of the mentorships); `_statuses`, `_by_form` and `_by_kind` sum these rows,
+    a few per organisation, instead of counting the mentorships again."""
     ended = ~Q(status=MentorshipStatus.ACTIVE)
-    return (
-        mentorships.values("organisation_id")
+    return list(
+        mentorships.values(
+            "organisation_id", "form__name", "form__order", "role_model__name", "kind"
+        )
         .annotate(
             pairs=Count("pk", filter=Q(is_group=False)),
             groups=Count("pk", filter=Q(is_group=True)),
@@ -258,38 +263,41 @@ def _statuses(mentorships: QuerySet[Mentorship]) -> Iterable[Mapping[str, Any]]:
             completed=Count("pk", filter=Q(status=MentorshipStatus.COMPLETED)),
             ended=Count("pk", filter=ended),
         )
-        .order_by()
-    )
-
-
-def _by_form(mentorships: QuerySet[Mentorship]) -> list[FormFigures]:
-    rows = (
-        mentorships.values("form__name", "form__order", "role_model__name")
-        .annotate(
-            pairs=Count("pk", filter=Q(is_group=False)), groups=Count("pk", filter=Q(is_group=True))
-        )
+        # The order of `_by_form`'s rows, sorted by the database's collation.
         .order_by("form__order", "form__name", F("role_model__name").asc(nulls_last=True))
     )
+
+
+_STATUS_COUNTS = ("pairs", "groups", "active", "completed", "ended")
+
+
+def _statuses(rows: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
+    found: dict[int, dict[str, int]] = {}
+    for r in rows:
+        counts = found.setdefault(r["organisation_id"], dict.fromkeys(_STATUS_COUNTS, 0))
+        for name in _STATUS_COUNTS:
+            counts[name] += r[name]
+    return found
+
+
+def _by_form(rows: list[dict[str, Any]]) -> list[FormFigures]:
     # Forms an organisation added under the same name as a built-in one read as one row.
     merged: dict[tuple[str, str], list[int]] = {}
-    for r in rows:
+    for r in rows:  # in the order of the forms, then of their role models (none last)
         counts = merged.setdefault((r["form__name"], r["role_model__name"] or ""), [0, 0])
         counts[0] += r["pairs"]
         counts[1] += r["groups"]
     return [FormFigures(form, role, p, g) for (form, role), (p, g) in merged.items()]
 
 
-def _by_kind(mentorships: QuerySet[Mentorship]) -> list[KindFigures]:
-    counts = {
-        r["kind"]: r
-        for r in mentorships.values("kind")
-        .annotate(
-            pairs=Count("pk", filter=Q(is_group=False)), groups=Count("pk", filter=Q(is_group=True))
-        )
-        .order_by()
-    }
+def _by_kind(rows: list[dict[str, Any]]) -> list[KindFigures]:
+    counts: dict[str, list[int]] = {}
+    for r in rows:
+        kind = counts.setdefault(r["kind"], [0, 0])
+        kind[0] += r["pairs"]
+        kind[1] += r["groups"]
     return [
-        KindFigures(kind, counts[kind]["pairs"], counts[kind]["groups"])
+        KindFigures(kind, counts[kind][0], counts[kind][1])
         for kind in MentoringKind.values
         if kind in counts
     ]
@@ -415,8 +423,9 @@ def region_figures(organisations: QuerySet[Organisation], today: date) -> Region
             o.students, o.students_covered = r["total"], r["covered"]
         else:
             o.staff, o.staff_covered = r["total"], r["covered"]
-    for r in _statuses(mentorships):
-        o = figures[r["organisation_id"]]
+    counted = _counted(mentorships)
+    for pk, r in _statuses(counted).items():
+        o = figures[pk]
         o.pairs, o.groups, o.active = r["pairs"], r["groups"], r["active"]
         o.completed, o.ended = r["completed"], r["ended"]
     for r in _satisfaction(ids, start_year):
@@ -451,8 +460,8 @@ def region_figures(organisations: QuerySet[Organisation], today: date) -> Region
         organisations=list(figures.values()),
         total=total,
         region_target=region_target,
-        by_form=_by_form(mentorships),
-        by_kind=_by_kind(mentorships),
+        by_form=_by_form(counted),
+        by_kind=_by_kind(counted),
         impact=_impact(ids, start_year),
         trend=_trend(ids),
         half_year_deadline=deadline,
