@@ -61,6 +61,9 @@ from nastavnik.programmes.models import Programme, ProgrammeStatus
 
 T = TypeVar("T")
 
+#: `json.dumps(…, ensure_ascii=False)` without making an encoder for each of 200,000 rows.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
 #: Rows written per INSERT.
 WRITE_BATCH = 5000
 
@@ -369,7 +372,7 @@ def region_write(
                 mentee_pk,
                 inputs.mentor_rows[a.mentor_id],  # type: ignore[index]
                 a.score.points,
-                json.dumps(breakdown(a), ensure_ascii=False),
+                _JSON.encode(breakdown(a)),
                 a.locked,
                 False,
             )
