@@ -20,7 +20,7 @@ would take minutes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -57,7 +57,7 @@ from nastavnik.programmes.models import Programme, RoadmapEvent
 from nastavnik.questionnaires.models import Answer, QuestionType
 
 #: The organisations a figure is counted over: their pks as a subquery (`QuerySet.values("pk")`).
-Chosen = QuerySet[Organisation, dict[str, Any]]
+Chosen = QuerySet[Organisation, Any]
 
 # --- Whom the operator covers ---------------------------------------------------------------
 
@@ -250,7 +250,7 @@ def _people(ids: Chosen, mentorships: QuerySet[Mentorship]) -> Iterable[Mapping[
     )
 
 
-def _counted(mentorships: QuerySet[Mentorship]) -> list[dict[str, Any]]:
+def _counted(mentorships: QuerySet[Mentorship]) -> Sequence[Mapping[str, Any]]:
     """The year's pairs and groups counted by organisation, form, role model and kind in one
     hashed aggregate over the mentorships alone (no join, no sort of 40,000 rows); the
     statuses, the form table and the kind table are summed from these rows, a few per
@@ -272,7 +272,7 @@ def _counted(mentorships: QuerySet[Mentorship]) -> list[dict[str, Any]]:
 _STATUS_COUNTS = ("pairs", "groups", "active", "completed", "ended")
 
 
-def _statuses(rows: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
+def _statuses(rows: Sequence[Mapping[str, Any]]) -> dict[int, dict[str, int]]:
     found: dict[int, dict[str, int]] = {}
     for r in rows:
         counts = found.setdefault(r["organisation_id"], dict.fromkeys(_STATUS_COUNTS, 0))
@@ -281,7 +281,7 @@ def _statuses(rows: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
     return found
 
 
-def _by_form(rows: list[dict[str, Any]]) -> list[FormFigures]:
+def _by_form(rows: Sequence[Mapping[str, Any]]) -> list[FormFigures]:
     """By form and role model, in the order of the forms, then of the role models' names (none
     last), as the database sorts them (two small queries for the names)."""
     forms = MentoringForm.objects.filter(pk__in={r["form_id"] for r in rows})
@@ -296,7 +296,7 @@ def _by_form(rows: list[dict[str, Any]]) -> list[FormFigures]:
     }
     none = (len(role_rank), "")
 
-    def rank(r: dict[str, Any]) -> tuple[int, int]:
+    def rank(r: Mapping[str, Any]) -> tuple[int, int]:
         return form_rank[r["form_id"]][0], role_rank.get(r["role_model_id"], none)[0]
 
     # Forms an organisation added under the same name as a built-in one read as one row.
@@ -309,7 +309,7 @@ def _by_form(rows: list[dict[str, Any]]) -> list[FormFigures]:
     return [FormFigures(form, role, p, g) for (form, role), (p, g) in merged.items()]
 
 
-def _by_kind(rows: list[dict[str, Any]]) -> list[KindFigures]:
+def _by_kind(rows: Sequence[Mapping[str, Any]]) -> list[KindFigures]:
     counts: dict[str, list[int]] = {}
     for r in rows:
         kind = counts.setdefault(r["kind"], [0, 0])
