@@ -22,16 +22,18 @@ and no preferences (both are an organisation's own group meeting), the built-in 
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, TextField
+from django.db.models.functions import Cast
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import split_list
@@ -56,6 +58,11 @@ from nastavnik.mentorships.models import MentorshipMentee
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import GuardianLink, Person
 from nastavnik.programmes.models import Programme, ProgrammeStatus
+
+T = TypeVar("T")
+
+#: `json.dumps(…, ensure_ascii=False)` without making an encoder for each of 200,000 rows.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 #: Rows written per INSERT.
 WRITE_BATCH = 5000
@@ -121,6 +128,23 @@ def _slots(values: Any) -> frozenset[str]:
     return frozenset(str(v) for v in values or () if v)
 
 
+def _as_text(field: str) -> Cast:
+    """A JSON column read as its text: the few distinct lists of a base (slots of the week,
+    request topics) recur across 200,000 rows, so each distinct text is parsed once
+    (`_parsed`) instead of every row going through the JSON field's decoder."""
+    return Cast(field, TextField())
+
+
+def _parsed(parse: Callable[[Any], T]) -> Callable[[Any], T]:
+    """`parse`, remembering its answer for each value it met (hashable values only)."""
+    return functools.cache(parse)
+
+
+def _json_list(text: str | None) -> list[Any]:
+    value = json.loads(text) if text else None
+    return value if isinstance(value, list) else []
+
+
 def build_region_inputs(
     organisations: Iterable[Organisation], form: MentoringForm, on: date
 ) -> RegionInputs:
@@ -144,6 +168,14 @@ def build_region_inputs(
     consented = processing & participation
     family = _families(org_ids)
     municipality_of = {pk: str(o.municipality_id) for pk, o in orgs.items()}
+    # Parsed once per distinct value (see `_as_text`).
+    slots_of = _parsed(lambda text: _slots(_json_list(text)))
+    subjects_of = _parsed(lambda text: frozenset(split_list(text or "")))
+    age_of = _parsed(lambda born: _age(born, on))
+    formats = _parsed(MeetingFormat)
+    topics_of = _parsed(
+        lambda text: tuple(TOPIC_TERMS[t] for t in _json_list(text) if t in TOPIC_TERMS)
+    )
 
     mentee_rows: dict[int, tuple[int, int, int]] = {}
     mentees: list[MenteeProfile] = []
@@ -157,10 +189,10 @@ def build_region_inputs(
             "programme_id",
             "organisation_id",
             "role_model_id",
-            "topics",
+            _as_text("topics"),
             "request_text",
             "subjects",
-            "availability",
+            _as_text("availability"),
             "meeting_format",
             "person__grade",
             "person__birth_date",
@@ -182,14 +214,14 @@ def build_region_inputs(
                 organisation=str(org),
                 municipality=municipality_of[org],
                 role_model=str(role_model) if role_model else None,
-                topics=tuple(TOPIC_TERMS[t] for t in topics or () if t in TOPIC_TERMS),
+                topics=topics_of(topics),
                 request_text=request,
-                subjects=frozenset(split_list(subjects)),
+                subjects=subjects_of(subjects),
                 grade=grade,
-                age=_age(born, on),
+                age=age_of(born),
                 family=family.get(person),
-                availability=_slots(availability),
-                meeting_format=MeetingFormat(meeting_format),
+                availability=slots_of(availability),
+                meeting_format=formats(meeting_format),
             )
         )
 
@@ -232,7 +264,7 @@ def build_region_inputs(
         "competencies",
         "subjects",
         "person__subjects",
-        "availability",
+        _as_text("availability"),
         "meeting_format",
         "experience_years",
         "capacity",
@@ -263,12 +295,12 @@ def build_region_inputs(
                 municipality=str(municipality),
                 shared=shared,
                 competencies=(competencies,) if competencies else (),
-                subjects=frozenset(split_list(subjects or own_subjects)),
+                subjects=subjects_of(subjects or own_subjects),
                 grade=grade,
-                age=_age(born, on),
+                age=age_of(born),
                 family=family.get(person),
-                availability=_slots(availability),
-                meeting_format=MeetingFormat(meeting_format),
+                availability=slots_of(availability),
+                meeting_format=formats(meeting_format),
                 experience_years=float(experience or 0),
                 capacity=places,
                 eligible=status == MATCHED_STATUSES[0],
@@ -340,7 +372,7 @@ def region_write(
                 mentee_pk,
                 inputs.mentor_rows[a.mentor_id],  # type: ignore[index]
                 a.score.points,
-                json.dumps(breakdown(a), ensure_ascii=False),
+                _JSON.encode(breakdown(a)),
                 a.locked,
                 False,
             )
