@@ -17,7 +17,9 @@ from nastavnik.demo.seed import remove_demo, seed_demo
 from nastavnik.demo.tests.factories import seed, seeded_demo
 from nastavnik.indicators.compute import Indicators, indicators_for
 from nastavnik.indicators.models import HalfYearSnapshot
-from nastavnik.matching.models import MatchingMode, MatchingRun, RunStatus
+from nastavnik.matching import compute
+from nastavnik.matching.models import MatchingMode, MatchingRun, Proposal, RunStatus
+from nastavnik.matching_engine import run_matching
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor, MentorStatus
 from nastavnik.mentorships.models import (
@@ -44,8 +46,19 @@ def demo_loaded(django_db_setup, django_db_blocker):
         original(*args, **kwargs)
         took["seconds"] = time.process_time() - started
 
+    # Every result the engine returns while the demo is seeded.
+    took["engine"] = []
+
+    def engine(*args, **kwargs):
+        result = run_matching(*args, **kwargs)
+        took["engine"].append(result)
+        return result
+
     def build():
-        with mock.patch.object(bases, "build_last_year", timed):
+        with (
+            mock.patch.object(bases, "build_last_year", timed),
+            mock.patch.object(compute, "run_matching", engine),
+        ):
             seed()
 
     with seeded_demo(django_db_blocker, build):
@@ -151,6 +164,38 @@ def test_both_strategies_formed_pairs(took):
     modes = Counter(Mentorship.objects.filter(programme=last_year()).values_list("mode", flat=True))
     assert modes[MatchingMode.OPTIMAL] >= 10
     assert modes[MatchingMode.STABLE] >= 8
+
+
+def test_the_runs_of_the_year_were_computed_by_the_engine(took):
+    """Each run's proposals are what the engine returned for it (scores and ranks too), and
+    the pairs are its proposals as proposed."""
+    returned = [
+        {
+            (a.mentee_id, a.mentor_id, a.score.points, a.mentee_rank, a.mentor_rank)
+            for a in result.assignments
+        }
+        for result in took["engine"]
+    ]
+    runs = MatchingRun.objects.filter(programme=last_year())
+    assert runs.count() == 4
+    fields = ("mentee__person_id", "mentor__person_id", "score", "mentee_rank", "mentor_rank")
+    for run in runs:
+        proposed = set(Proposal.objects.filter(run=run).values_list(*fields))
+        assert proposed in returned
+        assert run.inputs_fingerprint and run.summary["matched"] == len(proposed)
+        members = set(
+            MentorshipMentee.objects.filter(mentorship__matching_run=run).values_list(
+                "mentee__person_id",
+                "mentorship__mentor__person_id",
+                "score",
+                "mentee_rank",
+                "mentor_rank",
+            )
+        )
+        assert members == proposed
+    # The stable runs paired by the preferences the mentees and mentors named.
+    stable = Proposal.objects.filter(run__in=runs, run__mode=MatchingMode.STABLE)
+    assert stable.filter(mentee_rank=1).exists()
 
 
 def test_entry_and_exit_measures_keep_the_rules(took):

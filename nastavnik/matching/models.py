@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
 
@@ -48,7 +48,7 @@ class MatchingRunQuerySet(TenantQuerySet["MatchingRun"]):
     """An organisation's matching runs."""
 
 
-class MatchingRun(TenantModel):
+class MatchingRun(Authored, TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matching_runs")
     form = models.ForeignKey(
         MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
@@ -103,10 +103,6 @@ class MatchingRun(TenantModel):
         related_name="+",
         verbose_name=_("order"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.mentorships.models import MentorshipStatus
 from nastavnik.orgs.models import Organisation
 
@@ -70,7 +69,7 @@ class MeetingQuerySet(TenantQuerySet["Meeting"]):
         )
 
 
-class Meeting(TenantModel):
+class Meeting(Authored, TenantModel):
     mentorship = models.ForeignKey(
         "mentorships.Mentorship",
         on_delete=models.CASCADE,
@@ -104,10 +103,6 @@ class Meeting(TenantModel):
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     # Set when the reminder went out, so `remind_meetings` mails each meeting once.
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()

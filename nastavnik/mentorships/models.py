@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.programmes.models import Programme
 
 
@@ -69,7 +69,7 @@ class MentorshipQuerySet(TenantQuerySet["Mentorship"]):
         return self.filter(status=MentorshipStatus.ACTIVE)
 
 
-class Mentorship(TenantModel):
+class Mentorship(Authored, TenantModel):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("programme")
     )
@@ -143,10 +143,6 @@ class Mentorship(TenantModel):
         related_name="+",
         verbose_name=_("order"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MentorshipQuerySet.as_manager()
@@ -254,7 +250,7 @@ class MentorAssignmentQuerySet(models.QuerySet["MentorAssignment"]):
         )
 
 
-class MentorAssignment(TenantModel):
+class MentorAssignment(Authored, TenantModel):
     """Who mentored a pair or group from when to when: the first mentor from the start, each
     replacement (seed 002 §2.8) from its day, on its ground and by its order. The period of the
     mentorship itself never changes on a replacement."""
@@ -296,10 +292,6 @@ class MentorAssignment(TenantModel):
         related_name="+",
         verbose_name=_("order"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MentorAssignmentQuerySet.as_manager()
 
@@ -338,7 +330,7 @@ class AbsentSide(models.TextChoices):
     MENTEE = "mentee", _("Mentee")
 
 
-class MentorshipExtension(TenantModel):
+class MentorshipExtension(Authored, TenantModel):
     """The term extended for an absence of either side (seed 002 §2.7): the planned end moves
     later by the days of the absence."""
 
@@ -351,10 +343,6 @@ class MentorshipExtension(TenantModel):
     days = models.PositiveIntegerField(_("days"))
     planned_end_before = models.DateField(_("planned end before"))
     planned_end_after = models.DateField(_("planned end after"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("extension of a mentorship")

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
@@ -32,7 +32,7 @@ class OrderQuerySet(TenantQuerySet["Order"]):
         return self.filter(status=OrderStatus.SIGNED)
 
 
-class Order(models.Model):
+class Order(Authored):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="orders")
     kind = models.CharField(_("kind"), max_length=32, choices=OrderKind.choices)
     number = models.CharField(_("number"), max_length=30)
@@ -61,10 +61,6 @@ class Order(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrderQuerySet.as_manager()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.core.text import fold, initials
 from nastavnik.orgs.models import Organisation
 
@@ -197,16 +197,13 @@ def _import_file_path(job: ImportJob, filename: str) -> str:
     return f"people-imports/{job.organisation_id}/{uuid.uuid4().hex}"
 
 
-class ImportJob(TenantModel):
+class ImportJob(Authored, TenantModel):
     """One upload of a people list, from the column mapping through the preview to the result.
 
     The file is kept only while the import needs it: it is deleted once the import ends in any
     way (done, failed, cancelled) and after `JOB_RETENTION_HOURS` at the latest.
     """
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -232,7 +229,6 @@ class ImportJob(TenantModel):
     result = models.JSONField(default=dict, blank=True)
     # Messages are stored rendered, in the language of whoever uploaded the file.
     language = models.CharField(max_length=8, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # While the preview or the import runs: until when it counts as alive (core.jobs), and its

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.programmes.models import PlanSection
 
 
@@ -38,7 +38,7 @@ class PlanItemStatus(models.TextChoices):
 OPEN_STATUSES = (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS)
 
 
-class DevelopmentPlan(TenantModel):
+class DevelopmentPlan(Authored, TenantModel):
     mentorship = models.OneToOneField(
         "mentorships.Mentorship", on_delete=models.CASCADE, related_name="plan"
     )
@@ -52,10 +52,6 @@ class DevelopmentPlan(TenantModel):
             "каб. 21 по средам после 7 урока»."
         ),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -75,7 +71,7 @@ class PlanItemQuerySet(TenantQuerySet["PlanItem"]):
         return self.open().filter(due_on__lt=today)
 
 
-class PlanItem(TenantModel):
+class PlanItem(Authored, TenantModel):
     plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="items")
     section = models.CharField(
         _("section"), max_length=16, choices=PlanSection.choices, default=PlanSection.ACTIVITY
@@ -95,13 +91,9 @@ class PlanItem(TenantModel):
     evidence = models.FileField(_("evidence file"), blank=True)
     evidence_link = models.URLField(_("evidence link"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlanItemQuerySet.as_manager()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
@@ -77,7 +77,7 @@ class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
         return self.filter(next_version__isnull=True)
 
 
-class Questionnaire(models.Model):
+class Questionnaire(Authored):
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
@@ -113,10 +113,6 @@ class Questionnaire(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionnaireQuerySet.as_manager()
@@ -253,7 +249,7 @@ class CampaignQuerySet(TenantQuerySet["Campaign"]):
     """An organisation's campaigns."""
 
 
-class Campaign(TenantModel):
+class Campaign(Authored, TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="campaigns")
     # The frozen version sent: its questions never go away under the campaign.
     questionnaire = models.ForeignKey(
@@ -284,10 +280,6 @@ class Campaign(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 
 
@@ -63,7 +63,7 @@ class AnnouncementQuerySet(TenantQuerySet["Announcement"]):
         return self.filter(published=True)
 
 
-class Announcement(TenantModel):
+class Announcement(Authored, TenantModel):
     """An announcement of an event of the programme, for the public page."""
 
     title = models.CharField(_("event"), max_length=300)
@@ -71,10 +71,6 @@ class Announcement(TenantModel):
     place = models.CharField(_("place"), max_length=300, blank=True)
     text = models.TextField(_("text"), blank=True)
     published = models.BooleanField(_("shown on the page"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AnnouncementQuerySet.as_manager()
