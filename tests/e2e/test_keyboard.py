@@ -86,11 +86,13 @@ def test_a_curator_adds_a_person_by_keyboard_alone(page, live_server):
     page.keyboard.press("ArrowUp")
     assert page.eval_on_selector("select[name=kind]", "el => el.value") == "staff"
 
+    # A date field takes its parts in the browser's own order (day or month first): the same
+    # day and month read alike in both; typing a part moves on to the next.
     for name, typed in (
         ("last_name", "Клавишина"),
         ("first_name", "Ирина"),
         ("middle_name", "Олеговна"),
-        ("birth_date", "15031985"),  # day, month and year, each part moving on to the next
+        ("birth_date", "05051985"),
     ):
         stops += tab_to(page, name)
         page.keyboard.type(typed)
@@ -118,7 +120,7 @@ def test_a_curator_adds_a_person_by_keyboard_alone(page, live_server):
     page.wait_for_url("**/people/*/")
     person = Person.objects.get(organisation=organisation, last_name="Клавишина")
     assert (person.first_name, person.middle_name, person.kind) == ("Ирина", "Олеговна", "staff")
-    assert person.birth_date == date(1985, 3, 15)
+    assert person.birth_date == date(1985, 5, 5)
     assert person.gender == "f"
     assert (person.position, person.experience_years) == ("Учитель физики", 12)
     assert (person.email, person.notes) == ("klavishina@keyform.ru", "Добавлена с клавиатуры")
