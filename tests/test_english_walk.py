@@ -20,6 +20,7 @@ from the same modules.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from copy import copy
 from typing import Any
@@ -147,9 +148,8 @@ def _engine_vocabulary() -> set[str]:
 READ_IN_RUSSIAN = {"people:import": _column_names, "matching:synonyms": _engine_vocabulary}
 
 
-#: Pages whose Russian is a known leak, not fixed yet, with the reason. Their leaks are reported
-#: by `test_the_known_leaks_are_still_there` rather than failing the walk; fixing one fails
-#: that test until its entry goes.
+#: Pages whose Russian is a known leak, not fixed yet, with the reason. Their leaks do not fail
+#: the walk but are reported as a warning on every run, with what they show.
 KNOWN_LEAKS = {
     "notifications:list": "notifications are written once when delivered, in Russian "
     "(delivery overrides the language: mails go out in Russian), and kept as text",
@@ -229,6 +229,7 @@ def test_every_page_of_a_role_reads_in_english(demo: None, key: str) -> None:
     allowed = Allowed()
     client = _english_client(key)
     leaks: dict[str, set[str]] = {}
+    known: dict[str, set[str]] = {}
     routes = set()
     for page in walk(client, once_per_view=True):
         if not page.is_page:
@@ -236,15 +237,20 @@ def test_every_page_of_a_role_reads_in_english(demo: None, key: str) -> None:
         routes.add(page.route)
         document = page.document()
         assert document.get("lang") == "en", page.url
-        if page.route in KNOWN_LEAKS:
-            continue
+        found = known if page.route in KNOWN_LEAKS else leaks
         reader = allowed.on(page.route)
         for text in _read_texts(document):
             words = reader.leaks(text)
             if words:
-                leaks.setdefault(f"{page.route} {page.url}", set()).add(
+                found.setdefault(f"{page.route} {page.url}", set()).add(
                     f"{' '.join(words)} in «{SPACES.sub(' ', text).strip()[:100]}»"
                 )
     assert routes, "the walk reached no page"
+    for where, texts in sorted(known.items()):
+        reason = KNOWN_LEAKS[where.split()[0]]
+        warnings.warn(
+            f"Known Russian on an English page, {where} ({reason}): {sorted(texts)[:3]}",
+            stacklevel=1,
+        )
     report = [f"{where}: {' | '.join(sorted(texts))}" for where, texts in sorted(leaks.items())]
     assert not leaks, "\n".join(report)
