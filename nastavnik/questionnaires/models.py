@@ -158,6 +158,13 @@ class Questionnaire(models.Model):
         )
 
 
+def _label_of(choices: Any, value: Any) -> str:
+    for choice_value, label in choices:
+        if str(choice_value) == str(value):
+            return str(label)
+    return str(value)
+
+
 def _builtin(part: Section | Question) -> bool:
     """Whether a section or question belongs to a built-in questionnaire. Asked only on an
     English page: a Russian page costs no query for the questionnaire."""
@@ -254,10 +261,12 @@ class Question(models.Model):
         return [str(value) for value, _label in self.choices]
 
     def choice_label(self, value: Any) -> str:
-        for choice_value, label in self.shown_choices:
-            if str(choice_value) == str(value):
-                return label
-        return str(value)
+        """The label of an option as stored (documents and exports are Russian)."""
+        return _label_of(self.choices, value)
+
+    def shown_choice_label(self, value: Any) -> str:
+        """The label of an option in the reader's language (pages)."""
+        return _label_of(self.shown_choices, value)
 
     @property
     def scale_range(self) -> tuple[int, int]:
