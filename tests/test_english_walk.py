@@ -7,8 +7,9 @@ users, and every text an organisation entered or owns (its name and details, its
 its own catalogue rows and questionnaires, answers, notes…), each as its model shows it in
 English (`shown_*`): a roadmap event still bearing the template's title shows it in English,
 so that title is not the organisation's own. Built-in rows (no organisation) are not allowed:
-they carry English texts. A word of a name may appear declined or shortened («Ивановой»,
-«Иванов И. И.»), so names are allowed word by word, by stem; the other texts as a whole.
+they carry English texts; nor are notifications, which the system writes. A word of a name
+may appear declined or shortened («Ивановой», «Иванов И. И.»), so names are allowed word by
+word, by stem; the other texts as a whole (line by line; a text cut short by its words).
 
 Two pages name Russian words the system itself reads, and must: the import page lists the
 column names it recognises in a Russian spreadsheet (`people.transfer.columns`), and the synonyms
@@ -46,9 +47,11 @@ SPACES = re.compile(r"\s+")
 CUT_SHORT = re.compile(r"([а-яё\-]+)…")
 # Attributes a reader sees or hears.
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "value")
-# Name words as short as this are allowed only whole; longer ones by their stem, so that a
-# declined form («Марии», «Макаровой») of a name («Мария», «Макарова») passes.
-STEM = 4
+# A name is allowed declined («Марии», «Макаровой» of «Мария», «Макарова»): a word passes that
+# starts with the name less its last ENDING letters (at least STEM of them remain) and is at
+# most ENDING letters longer than the name.
+ENDING = 2
+STEM = 3
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +79,15 @@ def _text_fields(model: type[models.Model]) -> list[str]:
     ]
 
 
+#: Rows of an organisation that the system wrote, not the organisation: their text is ours.
+SYSTEM_WRITTEN = frozenset({"notifications.Notification"})
+
+
 def _owner_filter(model: type[models.Model]) -> dict[str, Any] | None:
     """How to pick a model's rows that belong to an organisation, or None for a model whose
     rows are not the organisation's texts."""
+    if model._meta.label in SYSTEM_WRITTEN:
+        return None
     names = {f.name: f for f in model._meta.concrete_fields}
     organisation = names.get("organisation")
     if organisation is not None and organisation.is_relation:
@@ -128,6 +137,16 @@ def _own_texts() -> set[str]:
     return texts
 
 
+def _stems(words: set[str]) -> dict[str, int]:
+    """The stem of each word (the word less its ending) → the length of the longest such word."""
+    stems: dict[str, int] = {}
+    for word in words:
+        if len(word) > STEM:
+            stem = word[: max(STEM, len(word) - ENDING)]
+            stems[stem] = max(stems.get(stem, 0), len(word))
+    return stems
+
+
 def _vocabulary(texts: Any) -> set[str]:
     return {w.lower() for t in texts for w in CYRILLIC_WORD.findall(t)}
 
@@ -162,8 +181,9 @@ class Allowed:
         # Longest first: a text is taken out before a shorter one inside it.
         self.texts = sorted((t for t in own if " " in t), key=len, reverse=True)
         single = {w for t in own if " " not in t for w in CYRILLIC_WORD.findall(t)}
-        self.words = single | _name_words()
-        self.stems = {w[:STEM] for w in self.words if len(w) > STEM}
+        names = _name_words()
+        self.words = single | names
+        self.stems = _stems(names)
         # A long text cut short («Составить перечень…») is allowed word by word of own texts.
         self.cut_words = {w for t in self.texts for w in CYRILLIC_WORD.findall(t)}
 
@@ -172,10 +192,18 @@ class Allowed:
         vocabulary = READ_IN_RUSSIAN.get(route)
         if vocabulary is None:
             return self
+        words = vocabulary()
         widened = copy(self)
-        widened.words = self.words | vocabulary()
-        widened.stems = self.stems | {w[:STEM] for w in widened.words if len(w) > STEM}
+        widened.words = self.words | words
+        widened.stems = {**_stems(words), **self.stems}
         return widened
+
+    def declined(self, word: str) -> bool:
+        """Whether `word` is a form of an allowed name («Марии» of «Мария»)."""
+        return any(
+            word[:k] in self.stems and len(word) <= self.stems[word[:k]] + ENDING
+            for k in range(STEM, len(word) + 1)
+        )
 
     def leaks(self, text: str) -> list[str]:
         text = SPACES.sub(" ", text).strip().lower()
@@ -191,7 +219,7 @@ class Allowed:
             word
             for word in CYRILLIC_WORD.findall(text)
             if word not in self.words
-            and word[:STEM] not in self.stems
+            and not self.declined(word)
             and not (cut and word in self.cut_words)
             and not (word in cut_short and any(w.startswith(word) for w in self.cut_words))
         ]
