@@ -5,8 +5,10 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 from pytest_django.plugin import blocking_manager_key
 
@@ -59,6 +61,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
                     connection.creation.deserialize_db_from_string(contents)
         ContentType.objects.clear_cache()
     return result
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request in English (a language cookie, Accept-Language) leaves English active in the
+    # thread after it: the next test would start in English.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -91,12 +91,14 @@ class Walked:
         return html.fromstring(self.body)
 
 
-def walk(client: Client) -> Iterator[Walked]:
+def walk(client: Client, *, once_per_view: bool = False) -> Iterator[Walked]:
     """Every page reachable from the navigation, plus a few rows of each, each page once.
 
     The start is where logging in leads (the organisation's dashboard, or the region's);
     each page's navigation links are followed, and from every page so reached, the first
-    DETAILS_PER_LIST links of its main part to views not yet seen.
+    DETAILS_PER_LIST links of its main part to views not yet seen. With `once_per_view`, a
+    row is opened only for a view no page of the walk has opened yet: every view the reader
+    reaches, each once (the navigation's pages all the same), for a quicker walk.
     """
     start = client.get("/", follow=True)
     first = start.request["PATH_INFO"]
@@ -107,6 +109,7 @@ def walk(client: Client) -> Iterator[Walked]:
     for url in links_in(html.fromstring(start.content), within="//nav | //header"):
         queue.append(url)
     level_two: list[str] = []
+    opened: set[str] = set()  # the views of the rows queued
     for stage in (queue, level_two):
         for url in stage:
             if url in seen_urls:
@@ -133,5 +136,8 @@ def walk(client: Client) -> Iterator[Walked]:
                     continue
                 if per_route.get(target, 0) >= DETAILS_PER_LIST:
                     continue
+                if once_per_view and target in opened:
+                    continue
+                opened.add(target)
                 per_route[target] = per_route.get(target, 0) + 1
                 level_two.append(link)

@@ -55,7 +55,7 @@ class CaseForm(RuleErrorsMixin, forms.Form):
         label=_("Keywords"),
         max_length=300,
         required=False,
-        help_text=_("Separated by commas: «адаптация, математика, 5 класс»."),
+        help_text=_("Separated by commas: «adaptation, mathematics, grade 5»."),
     )
     without_names = forms.BooleanField(
         label=_("Without names"),
@@ -78,7 +78,7 @@ class CaseForm(RuleErrorsMixin, forms.Form):
             .order_by("form__order", "order", "name")
         )
         model_choice_field(self, "role_model").label_from_instance = lambda m: (
-            f"{m.form.name}: {m.name}"
+            f"{m.form.shown_name}: {m.shown_name}"
         )
 
 

@@ -50,9 +50,9 @@ def _results(mentorship: Mentorship) -> str:
 
 
 def initial_from(mentorship: Mentorship) -> dict[str, Any]:
-    title = mentorship.form.name
+    title = mentorship.form.shown_name
     if mentorship.role_model is not None:
-        title = f"{title}: «{mentorship.role_model.name}»"
+        title = f"{title}: «{mentorship.role_model.shown_name}»"
     return {
         "title": title,
         "form": mentorship.form,

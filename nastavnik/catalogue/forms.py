@@ -9,7 +9,7 @@ class MentoringFormForm(forms.ModelForm):
         model = MentoringForm
         fields = ["name", "goal", "mentor_description", "mentee_description"]
         widgets = {"goal": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"name": _("For example: «Родитель – ученик».")}
+        help_texts = {"name": _("For example: «Parent – pupil».")}
 
 
 class RoleModelForm(forms.ModelForm):
@@ -17,4 +17,4 @@ class RoleModelForm(forms.ModelForm):
         model = RoleModel
         fields = ["name", "goal"]
         widgets = {"goal": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"name": _("For example: «Наставник проекта – автор проекта».")}
+        help_texts = {"name": _("For example: «Project supervisor – project author».")}

@@ -133,7 +133,7 @@ def _running(scope: Scope) -> QuerySet[Mentorship]:
 @check(
     "mentor_capacity",
     gettext_lazy("A mentor has more mentees at once than allowed"),
-    "Положение, п. 2.6",
+    gettext_lazy("Regulation, cl. 2.6"),
     gettext_lazy("At most two mentees at once, group mentors excepted: end or move a pair."),
 )
 def mentor_capacity(scope: Scope) -> list[Row]:
@@ -168,7 +168,7 @@ def mentor_capacity(scope: Scope) -> list[Row]:
 @check(
     "pair_over_year",
     gettext_lazy("A pair or group works longer than one year"),
-    "Положение, п. 2.7",
+    gettext_lazy("Regulation, cl. 2.7"),
     gettext_lazy("Mentoring lasts at most one calendar year (plus extensions): complete it."),
 )
 def pair_over_year(scope: Scope) -> list[Row]:
@@ -187,7 +187,7 @@ def pair_over_year(scope: Scope) -> list[Row]:
 @check(
     "pair_without_order",
     gettext_lazy("A pair or group is not fixed by a signed order"),
-    "Положение, п. 2.13 (этап 5); дорожная карта: приказ о закреплении наставнических пар",
+    gettext_lazy("Regulation, cl. 2.13 (stage 5); roadmap: the order fixing the mentoring pairs"),
     gettext_lazy("Prepare the order fixing the pairs and mark it signed."),
 )
 def pair_without_order(scope: Scope) -> list[Row]:
@@ -212,7 +212,7 @@ def pair_without_order(scope: Scope) -> list[Row]:
 @check(
     "replacement_without_order",
     gettext_lazy("A mentor was replaced without a signed order"),
-    "Положение, п. 2.8",
+    gettext_lazy("Regulation, cl. 2.8"),
     gettext_lazy("A mentor is replaced by an order of the director: sign it."),
 )
 def replacement_without_order(scope: Scope) -> list[Row]:
@@ -246,7 +246,7 @@ def replacement_without_order(scope: Scope) -> list[Row]:
 @check(
     "minor_without_consent",
     gettext_lazy("A minor takes part without the guardian's consent"),
-    "Положение, п. 2.11; 152-ФЗ, ст. 9",
+    gettext_lazy("Regulation, cl. 2.11; Federal Law 152-FZ, art. 9"),
     gettext_lazy("Record the legal guardian's consents, or take the child out of the base."),
 )
 def minor_without_consent(scope: Scope) -> list[Row]:
@@ -283,7 +283,7 @@ def minor_without_consent(scope: Scope) -> list[Row]:
 @check(
     "withdrawn_in_pair",
     gettext_lazy("A participant withdrew from the programme but is still in a pair"),
-    "Положение, п. 2.5; 152-ФЗ, ст. 9",
+    gettext_lazy("Regulation, cl. 2.5; Federal Law 152-FZ, art. 9"),
     gettext_lazy("Participation is voluntary: end the pair early or replace the mentor."),
 )
 def withdrawn_in_pair(scope: Scope) -> list[Row]:
@@ -304,7 +304,7 @@ def withdrawn_in_pair(scope: Scope) -> list[Row]:
     # No names: the person withdrew, and the pair's number is enough to find it.
     return [
         Row(
-            _("Pair № %(number)s (%(form)s)") % {"number": pair.pk, "form": pair.form.name},
+            _("Pair № %(number)s (%(form)s)") % {"number": pair.pk, "form": pair.form.shown_name},
             _url(scope, "mentorships:detail", mentorship_pk=pair.pk),
             _("since %(day)s") % {"day": f"{pair.started_on:%d.%m.%Y}"},
         )
@@ -320,7 +320,7 @@ def withdrawn_in_pair(scope: Scope) -> list[Row]:
     gettext_lazy(
         "An external mentor has no valid certificate of no criminal record or medical document"
     ),
-    "Положение, п. 5.1",
+    gettext_lazy("Regulation, cl. 5.1"),
     gettext_lazy("Add the documents, or a new one in place of an expired one."),
 )
 def external_mentor_documents(scope: Scope) -> list[Row]:
@@ -349,7 +349,7 @@ def external_mentor_documents(scope: Scope) -> list[Row]:
     gettext_lazy(
         "A mentor in a pair is not in the approved registry or has not finished the mentor school"
     ),
-    "Положение, п. 2.13, 5.1",
+    gettext_lazy("Regulation, cl. 2.13, 5.1"),
     gettext_lazy("Approve the mentor in the registry by an order and complete the mentor school."),
 )
 def mentor_not_ready(scope: Scope) -> list[Row]:
@@ -392,7 +392,7 @@ def mentor_not_ready(scope: Scope) -> list[Row]:
 @check(
     "commission_size",
     gettext_lazy("The selection commission has not 3 to 5 members"),
-    "Положение, п. 2.13",
+    gettext_lazy("Regulation, cl. 2.13"),
     gettext_lazy("The commission of 3–5 is headed by the director, the curator among them."),
 )
 def commission_size(scope: Scope) -> list[Row]:
@@ -419,7 +419,7 @@ def commission_size(scope: Scope) -> list[Row]:
 @check(
     "half_year_assessment",
     gettext_lazy("The half-year assessment was not taken by its deadline"),
-    "Положение, п. 7.2 (не позднее 30 сентября и 30 марта)",
+    gettext_lazy("Regulation, cl. 7.2 (not later than 30 September and 30 March)"),
     gettext_lazy("Take the half-year snapshot of the indicators."),
 )
 def half_year_assessment(scope: Scope) -> list[Row]:
@@ -438,7 +438,7 @@ def half_year_assessment(scope: Scope) -> list[Row]:
 @check(
     "roadmap_overdue",
     gettext_lazy("A roadmap event is overdue"),
-    "Положение, п. 2.9; дорожная карта программы",
+    gettext_lazy("Regulation, cl. 2.9; the programme's roadmap"),
     gettext_lazy("Do the event and mark it done, or move its date by the director's decision."),
 )
 def roadmap_overdue(scope: Scope) -> list[Row]:
@@ -450,7 +450,7 @@ def roadmap_overdue(scope: Scope) -> list[Row]:
     )
     return [
         Row(
-            event.title,
+            event.shown_title,
             _url(scope, "programmes:roadmap", programme_pk=event.programme_id)
             + f"#event-{event.pk}",
             _("due %(day)s") % {"day": f"{event.due_on:%d.%m.%Y}"},
@@ -462,7 +462,7 @@ def roadmap_overdue(scope: Scope) -> list[Row]:
 @check(
     "pair_without_plan",
     gettext_lazy("A pair works without an individual development plan"),
-    "Положение, п. 2.13 (этап 5), п. 3.1; программа наставничества (000), этап 6",
+    gettext_lazy("Regulation, cl. 2.13 (stage 5), cl. 3.1; mentoring programme (000), stage 6"),
     gettext_lazy("Start the pair's plan from the typical plan of its form."),
 )
 def pair_without_plan(scope: Scope) -> list[Row]:
@@ -484,7 +484,7 @@ def pair_without_plan(scope: Scope) -> list[Row]:
 @check(
     "completed_without_results",
     gettext_lazy("A completed pair has no results recorded"),
-    "Положение, п. 2.15; программа наставничества (000), этап 7",
+    gettext_lazy("Regulation, cl. 2.15; mentoring programme (000), stage 7"),
     gettext_lazy("Record what the pair achieved and the final feedback."),
 )
 def completed_without_results(scope: Scope) -> list[Row]:

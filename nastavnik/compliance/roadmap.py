@@ -19,12 +19,13 @@ from nastavnik.mentees.models import Mentee
 from nastavnik.mentors.models import Mentor, MentorStatus
 from nastavnik.mentorships.models import Mentorship, MentorshipStatus
 from nastavnik.orders.models import Order, OrderStatus
+from nastavnik.programmes import english
 from nastavnik.programmes.fulfilment import Fulfilled, Fulfilment, register_fulfilment
 from nastavnik.programmes.models import Programme
 
 
 def _order_note(order: Order) -> str:
-    return f"Приказ от {order.date:%d.%m.%Y} № {order.number}"
+    return english.ORDER_NOTE.format(date=order.date, number=order.number)
 
 
 def mentor_registry(programme: Programme, today: date) -> Fulfilled | None:
@@ -70,7 +71,7 @@ def _meetings_held(kind: str) -> Fulfilment:
         last = Meeting.objects.filter(
             mentorship__in=pairs, kind=kind, status=MeetingStatus.HELD
         ).aggregate(last=Max("starts_at"))["last"]
-        return Fulfilled(last.date(), "Проведены всеми парами и группами")
+        return Fulfilled(last.date(), english.HELD_BY_ALL)
 
     return fulfilled
 
@@ -89,7 +90,7 @@ def _half_year(month: int) -> Fulfilment:
             .values_list("taken_on", flat=True)
             .first()
         )
-        return Fulfilled(taken, "Срез показателей сохранён") if taken else None
+        return Fulfilled(taken, english.SNAPSHOT_TAKEN) if taken else None
 
     return fulfilled
 
@@ -101,7 +102,7 @@ def _measures(phase: str, of_mentees: bool) -> Fulfilment:
         last = Measure.objects.filter(
             programme=programme, phase=phase, person__in=people.values("person")
         ).aggregate(last=Max("measured_on"))["last"]
-        return Fulfilled(last, "Измерения внесены") if last else None
+        return Fulfilled(last, english.MEASURES_RECORDED) if last else None
 
     return fulfilled
 

@@ -122,7 +122,7 @@ class MatchingRun(Authored, TenantModel):
         indexes = [models.Index(fields=["organisation", "programme", "form", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.form.name} · {self.number}"
+        return f"{self.form.shown_name} · {self.number}"
 
     def get_absolute_url(self) -> str:
         return reverse(

@@ -203,7 +203,7 @@ def _require_open(programme: Programme) -> None:
 
 def _require_form(programme: Programme, form: MentoringForm) -> None:
     if not ProgrammeForm.objects.filter(programme=programme, form=form).exists():
-        raise _error("form_not_chosen", form=form.name)
+        raise _error("form_not_chosen", form=form.shown_name)
 
 
 def _locked_run(run: MatchingRun) -> MatchingRun:
@@ -298,7 +298,7 @@ def run_start(
     )
     if not inputs.mentees:
         key = "no_mentees_unmatched" if run_settings.only_unmatched else "no_mentees"
-        raise _error(key, form=form.name)
+        raise _error(key, form=form.shown_name)
     locks, exclusions = _carried_rules(source, inputs)
     locks += _self_matched(locked, form, inputs, locks)
     weights = engine_weights(run_settings.weight_map)

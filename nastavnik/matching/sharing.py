@@ -117,7 +117,7 @@ class SharedCard:
             home=mentor.organisation.short_name,
             competencies=mentor.competencies,
             subjects=mentor.subject_list,
-            forms=[form.name for form in mentor.forms.all()],
+            forms=[form.shown_name for form in mentor.forms.all()],
             meeting_format=str(MeetingFormat(mentor.meeting_format).label),
             availability=mentor.availability_labels(),
             experience_years=mentor.experience_years,
@@ -243,7 +243,9 @@ def offer_ask(
         if mentee is None or mentee.form is None:
             raise _error("mentee_not_waiting")
         if not mentor.forms.filter(code=mentee.form.code).exists():
-            raise _error("form_not_taken", mentor=mentor.person.full_name, form=mentee.form.name)
+            raise _error(
+                "form_not_taken", mentor=mentor.person.full_name, form=mentee.form.shown_name
+            )
         if SharedOffer.objects.open().filter(mentor=mentor, mentee=mentee).exists():
             raise _error(
                 "already_asked", mentor=mentor.person.full_name, mentee=mentee.person.full_name

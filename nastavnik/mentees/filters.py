@@ -52,7 +52,9 @@ class MenteeFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         chosen = ProgrammeForm.objects.filter(programme=programme).select_related("form")
-        self.filters["form"].extra["choices"] = [(str(c.form_id), c.form.name) for c in chosen]
+        self.filters["form"].extra["choices"] = [
+            (str(c.form_id), c.form.shown_name) for c in chosen
+        ]
 
     def filter_q(self, queryset: MenteeQuerySet, name: str, value: str) -> MenteeQuerySet:
         for word in fold(value).split():

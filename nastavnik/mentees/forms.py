@@ -34,7 +34,7 @@ class AnyMultipleChoiceField(forms.MultipleChoiceField):
 
 def _form_choices(programme: Programme) -> list[tuple[Any, str]]:
     chosen = ProgrammeForm.objects.filter(programme=programme).select_related("form")
-    return [("", _("Not chosen yet"))] + [(c.form_id, c.form.name) for c in chosen]
+    return [("", _("Not chosen yet"))] + [(c.form_id, c.form.shown_name) for c in chosen]
 
 
 def _role_model_choices(programme: Programme, form_value: Any) -> list[tuple[Any, Any]]:
@@ -51,7 +51,7 @@ def _role_model_choices(programme: Programme, form_value: Any) -> list[tuple[Any
     )
     if chosen is None:
         return empty
-    return empty + [(m.pk, m.name) for m in role_models_offered(chosen)]
+    return empty + [(m.pk, m.shown_name) for m in role_models_offered(chosen)]
 
 
 class ProfileFields(forms.Form):

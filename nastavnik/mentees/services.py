@@ -224,7 +224,7 @@ def _role_model(chosen: ProgrammeForm | None, value: Any) -> RoleModel | None:
         raise _error("role_model_without_form", "role_model")
     role_model = role_models_offered(chosen).filter(pk=pk).first()
     if role_model is None:
-        raise _error("role_model", "role_model", form=chosen.form.name)
+        raise _error("role_model", "role_model", form=chosen.form.shown_name)
     return role_model
 
 
@@ -296,7 +296,7 @@ def _limited(value: Any, field: str, limit: int) -> str:
 def _fitting_form(programme: Programme, person: Person, value: Any) -> ProgrammeForm | None:
     chosen = _programme_form(programme, value)
     if chosen is not None and not form_fits(person, chosen.form):
-        raise _error("form_misfit", "form", form=chosen.form.name)
+        raise _error("form_misfit", "form", form=chosen.form.shown_name)
     return chosen
 
 
@@ -472,7 +472,7 @@ def mentee_set_status(mentee: Mentee, status: str, *, by: User | None, reason: s
         if locked.form is None:
             raise _error("no_form", "form")
         if not form_fits(locked.person, locked.form):
-            raise _error("form_misfit", "form", form=locked.form.name)
+            raise _error("form_misfit", "form", form=locked.form.shown_name)
     before = {
         "status": old,
         "left_reason": locked.left_reason,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import get_language
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import MentorCategory
@@ -32,23 +33,46 @@ CATEGORY_DOCUMENT_NAMES: dict[str, str] = {
 }
 
 
-def who_is(mentor: Mentor) -> str:
-    """«учитель математики», «обучающийся 10А класса», «выпускник 2019 года, УрФУ» …"""
+# The same words for an English page; the document itself is always Russian.
+CATEGORY_ENGLISH_NAMES: dict[str, str] = {
+    MentorCategory.STUDENT: "student",
+    MentorCategory.STAFF: "teaching staff member",
+    MentorCategory.PARENT: "parent (legal representative) of a student",
+    MentorCategory.GRADUATE: "graduate",
+    MentorCategory.EMPLOYER: "representative of a partner company",
+    MentorCategory.ENTREPRENEUR: "entrepreneur",
+    MentorCategory.UNIVERSITY_STUDENT: "college or university student",
+    MentorCategory.PARTNER: "representative of a partner organisation",
+}
+
+
+def who_is(mentor: Mentor, *, english: bool = False) -> str:
+    """«учитель математики», «обучающийся 10А класса», «выпускник 2019 года, УрФУ» …; with
+    `english`, the words the system adds are English (the person's position and workplace are
+    the organisation's own and stay as entered)."""
     person = mentor.person
     if mentor.category == MentorCategory.STUDENT and person.class_name:
+        if english:
+            return f"student of class {person.class_name}"
         return f"обучающийся {person.class_name} класса"
     if mentor.category == MentorCategory.GRADUATE and person.graduation_year:
-        text = f"выпускник {person.graduation_year} года"
+        if english:
+            text = f"graduate of {person.graduation_year}"
+        else:
+            text = f"выпускник {person.graduation_year} года"
         return f"{text}, {person.workplace}" if person.workplace else text
     if person.position:
         position = lower_first(person.position)
         return f"{position}, {person.workplace}" if person.workplace else position
-    name = CATEGORY_DOCUMENT_NAMES.get(mentor.category, "")
+    names = CATEGORY_ENGLISH_NAMES if english else CATEGORY_DOCUMENT_NAMES
+    name = names.get(mentor.category, "")
     return f"{name}, {person.workplace}" if person.workplace else name
 
 
-def registry_rows(mentors: Any) -> list[dict[str, Any]]:
-    """The lines of the registry: number, the person, who they are, their forms."""
+def registry_rows(mentors: Any, *, page: bool = False) -> list[dict[str, Any]]:
+    """The lines of the registry: number, the person, who they are, their forms. On a `page`
+    they read in the reader's language; in the document, in Russian."""
+    english = page and (get_language() or "").split("-")[0] == "en"
     mentors = mentors.select_related("person").prefetch_related(
         Prefetch("forms", queryset=MentoringForm.objects.order_by("order", "name"))
     )
@@ -56,8 +80,10 @@ def registry_rows(mentors: Any) -> list[dict[str, Any]]:
         {
             "number": number,
             "person": mentor.person,
-            "who": who_is(mentor),
-            "forms": ", ".join(form.name for form in mentor.forms.all()),
+            "who": who_is(mentor, english=english),
+            "forms": ", ".join(
+                form.shown_name if page else form.name for form in mentor.forms.all()
+            ),
             "mentor": mentor,
         }
         for number, mentor in enumerate(

@@ -102,7 +102,7 @@ class MentorForm(RuleErrorsMixin, forms.Form):
             .order_by("form__order", "order", "name")
         )
         model_choice_field(self, "role_models").label_from_instance = lambda m: (
-            f"{m.form.name}: {m.name}"
+            f"{m.form.shown_name}: {m.shown_name}"
         )
 
     @staticmethod

@@ -781,7 +781,7 @@ def _registry_mentors(programme: Programme) -> Any:
 @_with_programme
 def registry(request: OrgRequest, programme: Programme) -> HttpResponse:
     ctx = request.org
-    rows = registry_rows(_registry_mentors(programme).select_related("registry_order"))
+    rows = registry_rows(_registry_mentors(programme).select_related("registry_order"), page=True)
     orders = services.registry_orders(programme).order_by("-date", "-pk")
     today = timezone.localdate()
     return render(
@@ -830,7 +830,7 @@ def registry_order(request: OrgRequest, programme_pk: int) -> HttpResponse:
         {
             "form": form,
             "programme": programme,
-            "rows": registry_rows(services.awaiting_registry(programme, today)),
+            "rows": registry_rows(services.awaiting_registry(programme, today), page=True),
             "back": _page_url("registry", request, programme),
         },
     )

@@ -948,7 +948,7 @@ def mentor_replace(
         )
     if not replacement_eligible(locked, on).filter(pk=new_mentor.pk).exists():
         raise ValidationError(
-            {"new_mentor": _error("mentor_not_eligible", name=name, form=locked.form.name)}
+            {"new_mentor": _error("mentor_not_eligible", name=name, form=locked.form.shown_name)}
         )
     if len(members) > 1 and not new_mentor.leads_group:
         raise ValidationError({"new_mentor": _error("group_mentor_needed", name=name)})

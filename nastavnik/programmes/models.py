@@ -360,7 +360,22 @@ class RoadmapEvent(TenantModel):
         indexes = [models.Index(fields=["organisation", "done_on", "due_on"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (`english`): an event still bearing the
+        template's title reads in English when the interface is English."""
+        from nastavnik.programmes import english
+
+        return english.event_title(self)
+
+    @property
+    def shown_done_note(self) -> str:
+        """The note, a note left by the act that fulfils the event in the reader's language."""
+        from nastavnik.programmes import english
+
+        return english.done_note(self)
 
     @property
     def is_done(self) -> bool:

@@ -341,7 +341,7 @@ def programme_form_add(
     if not MentoringForm.objects.available_to(locked.organisation).filter(pk=form.pk).exists():
         raise _error("form_unavailable", "form")
     if ProgrammeForm.objects.filter(programme=locked, form=form).exists():
-        raise _error("form_taken", "form", form=form.name)
+        raise _error("form_taken", "form", form=form.shown_name)
     chosen = ProgrammeForm.objects.create(
         organisation=locked.organisation, programme=locked, form=form, goal=form.goal
     )

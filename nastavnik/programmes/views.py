@@ -28,7 +28,7 @@ from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orders.models import OrderStatus
 from nastavnik.orgs.models import AcademicYear
 from nastavnik.orgs.policy import Perm
-from nastavnik.programmes import defaults, services
+from nastavnik.programmes import defaults, english, services
 from nastavnik.programmes.access import (
     current_programme,
     event_for,
@@ -584,7 +584,8 @@ def stages(request: OrgRequest, programme_pk: int) -> HttpResponse:
 def _event_form_initial(event: RoadmapEvent) -> dict[str, Any]:
     return {
         "stage": event.stage,
-        "title": event.title,
+        # In the reader's language; an English text left as shown is stored as the template's.
+        "title": event.shown_title,
         "starts_on": event.starts_on,
         "due_on": event.due_on,
         "responsible_roles": event.responsible_roles,
@@ -622,7 +623,15 @@ def event_edit(request: OrgRequest, event_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         saved = _attempt(
-            form, lambda: services.event_update(event, form.cleaned_data, by=request.user)
+            form,
+            lambda: services.event_update(
+                event,
+                {
+                    **form.cleaned_data,
+                    "title": english.stored_title(event, form.cleaned_data["title"]),
+                },
+                by=request.user,
+            ),
         )
         if saved is not None:
             messages.success(request, _("Changes are saved."))

@@ -29,6 +29,7 @@ from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
+from nastavnik.questionnaires import english
 
 
 class QuestionnaireKind(models.TextChoices):
@@ -130,17 +131,40 @@ class Questionnaire(Authored):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
 
     @property
     def is_builtin(self) -> bool:
         return self.organisation_id is None
+
+    # The texts in the reader's language (`english`): a built-in questionnaire reads in English
+    # when the interface is English; an organisation's own reads as entered.
+    @property
+    def shown_title(self) -> str:
+        return english.text(self.title, builtin=self.is_builtin)
+
+    @property
+    def shown_intro(self) -> str:
+        return english.text(self.intro, builtin=self.is_builtin)
 
     def url_in(self, org_slug: str) -> str:
         """The page of the questionnaire seen from an organisation (built-ins have none)."""
         return reverse(
             "questionnaires:detail", kwargs={"org_slug": org_slug, "questionnaire_pk": self.pk}
         )
+
+
+def _label_of(choices: Any, value: Any) -> str:
+    for choice_value, label in choices:
+        if str(choice_value) == str(value):
+            return str(label)
+    return str(value)
+
+
+def _builtin(part: Section | Question) -> bool:
+    """Whether a section or question belongs to a built-in questionnaire. Asked only on an
+    English page: a Russian page costs no query for the questionnaire."""
+    return english.wanted() and part.questionnaire.is_builtin
 
 
 class Section(models.Model):
@@ -157,7 +181,15 @@ class Section(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
-        return self.title or f"#{self.position}"
+        return self.shown_title or f"#{self.position}"
+
+    @property
+    def shown_title(self) -> str:
+        return english.text(self.title, builtin=_builtin(self))
+
+    @property
+    def shown_intro(self) -> str:
+        return english.text(self.intro, builtin=_builtin(self))
 
 
 class Question(models.Model):
@@ -202,17 +234,35 @@ class Question(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text
+        return self.shown_text
+
+    @property
+    def shown_text(self) -> str:
+        return english.text(self.text, builtin=_builtin(self))
+
+    @property
+    def shown_help_text(self) -> str:
+        return english.text(self.help_text, builtin=_builtin(self))
+
+    @property
+    def shown_choices(self) -> list[tuple[str, str]]:
+        """(value, label) of the options, the labels in the reader's language."""
+        if not english.wanted():
+            return [(value, str(label)) for value, label in self.choices]
+        builtin = _builtin(self)
+        return [(value, english.text(str(label), builtin=builtin)) for value, label in self.choices]
 
     @property
     def choice_values(self) -> list[str]:
         return [str(value) for value, _label in self.choices]
 
     def choice_label(self, value: Any) -> str:
-        for choice_value, label in self.choices:
-            if str(choice_value) == str(value):
-                return str(label)
-        return str(value)
+        """The label of an option as stored (documents and exports are Russian)."""
+        return _label_of(self.choices, value)
+
+    def shown_choice_label(self, value: Any) -> str:
+        """The label of an option in the reader's language (pages)."""
+        return _label_of(self.shown_choices, value)
 
     @property
     def scale_range(self) -> tuple[int, int]:

@@ -59,7 +59,7 @@ def _shares(question: Question, values: list[Any], respondents: int) -> list[Sha
     if question.type == QuestionType.SCALE:
         points = [(str(p), str(p)) for p in question.scale_points]
     else:
-        points = [(str(v), str(label)) for v, label in question.choices]
+        points = [(str(v), str(label)) for v, label in question.shown_choices]
     return [
         Share(label, counter[value], _percent(counter[value], respondents))
         for value, label in points

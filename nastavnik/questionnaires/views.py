@@ -217,7 +217,7 @@ def _outline(questionnaire: Questionnaire) -> list[SectionRow]:
             condition = _("After question %(number)s: %(answers)s") % {
                 "number": numbers[source.code],
                 "answers": ", ".join(
-                    f"«{source.choice_label(v)}»" for v in question.show_if_values
+                    f"«{source.shown_choice_label(v)}»" for v in question.show_if_values
                 ),
             }
         rows[question.section_id].questions.append(
@@ -993,9 +993,9 @@ def _shown_value(question: Question, value: Any, names: dict[int, str]) -> Any:
     if value is None:
         return None
     if question.type == "multiple":
-        return [question.choice_label(v) for v in value]
+        return [question.shown_choice_label(v) for v in value]
     if question.type == "single":
-        return question.choice_label(value)
+        return question.shown_choice_label(value)
     if question.type == "ranking":
         return [names.get(int(pk), "—") for pk in value]
     return typed(question, value)
