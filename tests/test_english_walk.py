@@ -7,7 +7,7 @@ users, and every text an organisation entered or owns (its name and details, its
 its own catalogue rows and questionnaires, answers, notes…), each as its model shows it in
 English (`shown_*`): a roadmap event still bearing the template's title shows it in English,
 so that title is not the organisation's own. Built-in rows (no organisation) are not allowed:
-they carry English texts; nor are notifications, which the system writes. A word of a name
+they carry English texts; nor are notifications, which the system writes in both languages. A word of a name
 may appear declined or shortened («Ивановой», «Иванов И. И.»), so names are allowed word by
 word, by stem; the other texts as a whole (line by line; a text cut short by its words).
 
@@ -21,7 +21,6 @@ from the same modules.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from copy import copy
 from typing import Any
@@ -167,14 +166,6 @@ def _engine_vocabulary() -> set[str]:
 READ_IN_RUSSIAN = {"people:import": _column_names, "matching:synonyms": _engine_vocabulary}
 
 
-#: Pages whose Russian is a known leak, not fixed yet, with the reason. Their leaks do not fail
-#: the walk but are reported as a warning on every run, with what they show.
-KNOWN_LEAKS = {
-    "notifications:list": "notifications are written once when delivered, in Russian "
-    "(delivery overrides the language: mails go out in Russian), and kept as text",
-}
-
-
 class Allowed:
     def __init__(self) -> None:
         own = {t.lower() for t in _own_texts()}
@@ -257,7 +248,6 @@ def test_every_page_of_a_role_reads_in_english(demo: None, key: str) -> None:
     allowed = Allowed()
     client = _english_client(key)
     leaks: dict[str, set[str]] = {}
-    known: dict[str, set[str]] = {}
     routes = set()
     for page in walk(client, once_per_view=True):
         if not page.is_page:
@@ -265,20 +255,13 @@ def test_every_page_of_a_role_reads_in_english(demo: None, key: str) -> None:
         routes.add(page.route)
         document = page.document()
         assert document.get("lang") == "en", page.url
-        found = known if page.route in KNOWN_LEAKS else leaks
         reader = allowed.on(page.route)
         for text in _read_texts(document):
             words = reader.leaks(text)
             if words:
-                found.setdefault(f"{page.route} {page.url}", set()).add(
+                leaks.setdefault(f"{page.route} {page.url}", set()).add(
                     f"{' '.join(words)} in «{SPACES.sub(' ', text).strip()[:100]}»"
                 )
     assert routes, "the walk reached no page"
-    for where, texts in sorted(known.items()):
-        reason = KNOWN_LEAKS[where.split()[0]]
-        warnings.warn(
-            f"Known Russian on an English page, {where} ({reason}): {sorted(texts)[:3]}",
-            stacklevel=1,
-        )
     report = [f"{where}: {' | '.join(sorted(texts))}" for where, texts in sorted(leaks.items())]
     assert not leaks, "\n".join(report)

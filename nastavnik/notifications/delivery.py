@@ -86,6 +86,10 @@ def tell(kind: Kind, context: dict[str, Any], *, mail: bool = True) -> int:
         if not recipients:
             return 0
         messages = [(recipient, kind.message(recipient, context)) for recipient in recipients]
+    # The same words for a reader of the English interface, written now as the Russian ones
+    # are: what the list shows is what was true then, in either language.
+    with translation.override("en"), timezone.override(organisation.timezone):
+        english = {id(r): kind.message(r, context) for r in recipients}
     channels = channels_for(organisation_id, [r.user_id for r, _ in messages], kind)
     emails = dict(
         get_user_model().objects.filter(pk__in=channels, is_active=True).values_list("pk", "email")
@@ -97,6 +101,8 @@ def tell(kind: Kind, context: dict[str, Any], *, mail: bool = True) -> int:
             kind=event,
             title=message.title[:TITLE_MAX_LENGTH],
             body=message.body[:BODY_MAX_LENGTH],
+            title_en=english[id(recipient)].title[:TITLE_MAX_LENGTH],
+            body_en=english[id(recipient)].body[:BODY_MAX_LENGTH],
             url=message.url,
             channel=channels[recipient.user_id],
         )

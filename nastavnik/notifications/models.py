@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.core.tenancy import TenantModel
@@ -38,6 +39,10 @@ class Notification(TenantModel):
     kind = models.CharField(_("kind"), max_length=48)
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     body = models.TextField(_("text"), blank=True)
+    # The same words in English, written at the same moment, for a reader of the English
+    # interface; the Russian ones are what the letters carry.
+    title_en = models.CharField(_("title in English"), max_length=TITLE_MAX_LENGTH, blank=True)
+    body_en = models.TextField(_("text in English"), blank=True)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -73,6 +78,18 @@ class Notification(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        return self.title_en if self.title_en and _reads_english() else self.title
+
+    @property
+    def shown_body(self) -> str:
+        return self.body_en if self.title_en and _reads_english() else self.body
+
+
+def _reads_english() -> bool:
+    return (get_language() or "").split("-")[0] == "en"
 
 
 class NotificationPreference(TenantModel):

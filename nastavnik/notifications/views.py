@@ -54,7 +54,10 @@ def notification_list(request: OrgRequest) -> HttpResponse:
     else:
         state = ""
     page = Paginator(
-        rows.only("pk", "kind", "title", "body", "url", "created_at", "read_at"), PAGE_SIZE
+        rows.only(
+            "pk", "kind", "title", "body", "title_en", "body_en", "url", "created_at", "read_at"
+        ),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(
         request,

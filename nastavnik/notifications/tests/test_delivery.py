@@ -232,3 +232,25 @@ def test_a_tampered_unsubscribe_link_changes_nothing(client, world, tenant_b, ta
     assert response.status_code == 404
     assert "Ссылка не работает" in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+def test_the_list_reads_in_the_readers_language_while_the_letter_stays_russian(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _cancel(world)
+    mentee = world.user("mentee")
+    (letter,) = _to(mentee)
+    assert "отменена" in letter.subject
+    client.force_login(mentee)
+    url = reverse("notifications:list", kwargs={"org_slug": world.organisation.slug})
+
+    russian = client.get(url).content.decode()
+    assert letter.subject in russian
+
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url).content.decode()
+    assert letter.subject not in english
+    assert "is cancelled" in english
+    stored = Notification.objects.get(recipient=mentee)
+    assert stored.title == letter.subject and "cancelled" in stored.title_en
