@@ -32,6 +32,8 @@ from nastavnik.orders.models import OrderStatus
 from nastavnik.programmes.models import Programme, ProgrammeStatus, RoadmapEvent
 from nastavnik.questionnaires.models import Answer, Campaign, QuestionnaireKind, Response
 
+pytestmark = pytest.mark.slow
+
 # About a second on an idle machine; generous, since a loaded machine slows anything down.
 TIME_LIMIT = 6.0
 

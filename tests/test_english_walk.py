@@ -38,7 +38,7 @@ from nastavnik.orgs.models import Municipality, Organisation, Region
 from nastavnik.people.models import Person
 from tests.demo_walk import ROLES, email_of, walk
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 CYRILLIC = re.compile(r"[А-ЯЁа-яё]")
 CYRILLIC_WORD = re.compile(r"[А-ЯЁа-яё][А-ЯЁа-яё\-]*")

@@ -43,6 +43,8 @@ from nastavnik.orgs.policy import allows
 from nastavnik.people.tests.factories import PersonFactory
 from tests.test_isolation import ORG_ROUTES, ROW_MAKERS, VOLATILE_APPS, Route, _url
 
+pytestmark = pytest.mark.slow
+
 HUGE = "99999999999999999999"
 JUNK = "1; x\u0000'<>"
 LONG = "Я" * 10_000

@@ -30,6 +30,8 @@ from nastavnik.orgs.policy import allows
 from nastavnik.people.models import GuardianLink, Person
 from nastavnik.people.tests.factories import PersonFactory
 
+pytestmark = pytest.mark.slow
+
 
 @dataclass(frozen=True)
 class Route:

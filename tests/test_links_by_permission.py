@@ -17,7 +17,7 @@ from nastavnik.demo.seed import remove_demo
 from tests.demo_walk import ROLES, links_in, logged_in, route_of, walk
 
 LINKS_PER_VIEW = 3
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

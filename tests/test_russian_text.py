@@ -26,6 +26,8 @@ from nastavnik.core.morphology import analyzer
 from nastavnik.demo.seed import LOGINS
 from nastavnik.demo.tests.factories import seeded_demo
 
+pytestmark = pytest.mark.slow
+
 PAGES_PER_ROLE = 25
 # Links that change state by GET or leave the site's pages.
 SKIPPED_URL_NAMES = {"accounts:logout", "logout", "set_language"}

@@ -23,6 +23,8 @@ from nastavnik.orgs.models import (
 )
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 
+pytestmark = pytest.mark.slow
+
 MASCULINE_SURNAME_ENDINGS = ("ов", "ев", "ёв", "ин", "ын", "ский", "цкий", "ой", "ый")
 FEMININE_SURNAME_ENDINGS = ("ова", "ева", "ёва", "ина", "ына", "ская", "цкая", "ая")
 

@@ -28,7 +28,10 @@ def redis_answers() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not redis_answers(), reason=f"no Redis at {REDIS_URL}")
+pytestmark = [
+    pytest.mark.skipif(not redis_answers(), reason=f"no Redis at {REDIS_URL}"),
+    pytest.mark.slow,
+]
 
 
 def run(*args: str, tasks_backend: str = "django_tasks_rq.RQBackend") -> str:

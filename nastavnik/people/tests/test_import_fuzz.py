@@ -48,6 +48,8 @@ from nastavnik.people.transfer.tables import (
     read_rows,
 )
 
+pytestmark = pytest.mark.slow
+
 settings.register_profile(
     "import-fuzz",
     derandomize=True,
