@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from django.utils.translation import get_language
+from nastavnik.core.language import reads_english
 
 if TYPE_CHECKING:
     from nastavnik.catalogue.models import MentoringForm, RoleModel
@@ -154,22 +154,18 @@ ROLE_MODELS: dict[tuple[str, str], dict[RoleModelField, str]] = {
 }
 
 
-def _english() -> bool:
-    return (get_language() or "").split("-")[0] == "en"
-
-
 def form_text(form: MentoringForm, field: FormField) -> str:
     """The field as the reader's language shows it: English for a built-in form when the
     interface is English, else as stored."""
     stored: str = getattr(form, field)
-    if form.organisation_id is not None or not _english():
+    if form.organisation_id is not None or not reads_english():
         return stored
     return FORMS.get(form.code, {}).get(field, stored)
 
 
 def role_model_text(role_model: RoleModel, field: RoleModelField) -> str:
     stored: str = getattr(role_model, field)
-    if role_model.organisation_id is not None or not _english():
+    if role_model.organisation_id is not None or not reads_english():
         return stored
     # The form is read only in English: a Russian page of role models costs no query for it.
     return ROLE_MODELS.get((role_model.form.code, role_model.name), {}).get(field, stored)

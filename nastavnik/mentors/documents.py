@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils.translation import get_language
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import MentorCategory
+from nastavnik.core.language import reads_english
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentors.services import mentors_of_order, registry_orders
 from nastavnik.orders.documents import lower_first
@@ -72,7 +72,7 @@ def who_is(mentor: Mentor, *, english: bool = False) -> str:
 def registry_rows(mentors: Any, *, page: bool = False) -> list[dict[str, Any]]:
     """The lines of the registry: number, the person, who they are, their forms. On a `page`
     they read in the reader's language; in the document, in Russian."""
-    english = page and (get_language() or "").split("-")[0] == "en"
+    english = page and reads_english()
     mentors = mentors.select_related("person").prefetch_related(
         Prefetch("forms", queryset=MentoringForm.objects.order_by("order", "name"))
     )

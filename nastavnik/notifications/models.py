@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.language import reads_english
 from nastavnik.core.tenancy import TenantModel
 from nastavnik.orgs.models import Organisation
 
@@ -81,15 +81,11 @@ class Notification(TenantModel):
 
     @property
     def shown_title(self) -> str:
-        return self.title_en if self.title_en and _reads_english() else self.title
+        return self.title_en if self.title_en and reads_english() else self.title
 
     @property
     def shown_body(self) -> str:
-        return self.body_en if self.title_en and _reads_english() else self.body
-
-
-def _reads_english() -> bool:
-    return (get_language() or "").split("-")[0] == "en"
+        return self.body_en if self.title_en and reads_english() else self.body
 
 
 class NotificationPreference(TenantModel):

@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
+from nastavnik.core.language import reads_english
 from nastavnik.programmes.roadmap_template import EVENTS as TEMPLATE_EVENTS
 
 if TYPE_CHECKING:
@@ -107,16 +108,12 @@ _ORDER_NOTE = re.compile(r"^Приказ от (?P<date>\d{2}\.\d{2}\.\d{4}) № 
 _RUSSIAN: dict[str, str] = {event.code: event.title for event in TEMPLATE_EVENTS}
 
 
-def _english() -> bool:
-    return (get_language() or "").split("-")[0] == "en"
-
-
 def event_title(event: RoadmapEvent) -> str:
     """The event's title as the reader's language shows it: English for an event whose title is
     still the template's when the interface is English, else as stored."""
     stored = event.title
     code = event.template_code
-    if not code or not _english() or _RUSSIAN.get(code) != stored:
+    if not code or not reads_english() or _RUSSIAN.get(code) != stored:
         return stored
     return EVENTS.get(code, stored)
 
@@ -126,7 +123,7 @@ def done_note(event: RoadmapEvent) -> str:
     fulfils it reads in English when the interface is English; a note written by hand reads as
     written."""
     stored = event.done_note
-    if not event.done_auto or not _english():
+    if not event.done_auto or not reads_english():
         return stored
     order = _ORDER_NOTE.match(stored)
     if order is not None:

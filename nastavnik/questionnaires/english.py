@@ -9,9 +9,8 @@ so does an answer. One place decides: `text`.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
-
 from nastavnik.catalogue.english import FORMS
+from nastavnik.core.language import reads_english
 
 _SCALE_INTRO = (
     "Rate the statements on a scale from 1 to 10, where 1 is the lowest and 10 the highest."
@@ -344,14 +343,9 @@ TEXTS: dict[str, str] = {
 }
 
 
-def wanted() -> bool:
-    """Whether the interface is English."""
-    return (get_language() or "").split("-")[0] == "en"
-
-
 def text(stored: str, *, builtin: bool) -> str:
     """A text of a questionnaire as the reader's language shows it: English for a built-in
     questionnaire when the interface is English, else as stored."""
-    if not builtin or not stored or not wanted():
+    if not builtin or not stored or not reads_english():
         return stored
     return TEXTS.get(stored, stored)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from nastavnik.catalogue.models import MentoringForm
+from nastavnik.core.language import reads_english
 from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
@@ -164,7 +165,7 @@ def _label_of(choices: Any, value: Any) -> str:
 def _builtin(part: Section | Question) -> bool:
     """Whether a section or question belongs to a built-in questionnaire. Asked only on an
     English page: a Russian page costs no query for the questionnaire."""
-    return english.wanted() and part.questionnaire.is_builtin
+    return reads_english() and part.questionnaire.is_builtin
 
 
 class Section(models.Model):
@@ -247,7 +248,7 @@ class Question(models.Model):
     @property
     def shown_choices(self) -> list[tuple[str, str]]:
         """(value, label) of the options, the labels in the reader's language."""
-        if not english.wanted():
+        if not reads_english():
             return [(value, str(label)) for value, label in self.choices]
         builtin = _builtin(self)
         return [(value, english.text(str(label), builtin=builtin)) for value, label in self.choices]
