@@ -9,6 +9,7 @@ assessment); here they are only gathered. Each function runs a fixed number of q
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -26,7 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nastavnik.compliance.registry import Row, Scope, check
+from nastavnik.compliance.registry import Found, QueryRows, Row, Scope, check
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import (
     ADULT_AGE,
@@ -136,7 +137,7 @@ def _running(scope: Scope) -> QuerySet[Mentorship]:
     gettext_lazy("Regulation, cl. 2.6"),
     gettext_lazy("At most two mentees at once, group mentors excepted: end or move a pair."),
 )
-def mentor_capacity(scope: Scope) -> list[Row]:
+def mentor_capacity(scope: Scope) -> Found:
     load = Count(
         "mentorships__members",
         filter=Q(mentorships__status=MentorshipStatus.ACTIVE, mentorships__members__active=True),
@@ -149,8 +150,9 @@ def mentor_capacity(scope: Scope) -> list[Row]:
         .select_related("person")
         .order_by("person__name_key", "pk")
     )
-    return [
-        Row(
+
+    def row(mentor: Any) -> Row:
+        return Row(
             _name(mentor.person, mentor.hidden),
             _url(scope, "mentors:detail", mentor_pk=mentor.pk),
             _("%(load)s mentees at once, at most %(limit)s")
@@ -161,8 +163,8 @@ def mentor_capacity(scope: Scope) -> list[Row]:
                 else min(mentor.capacity, ONE_TO_ONE_LIMIT),
             },
         )
-        for mentor in mentors
-    ]
+
+    return QueryRows(mentors, row)
 
 
 @check(
@@ -171,17 +173,18 @@ def mentor_capacity(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.7"),
     gettext_lazy("Mentoring lasts at most one calendar year (plus extensions): complete it."),
 )
-def pair_over_year(scope: Scope) -> list[Row]:
+def pair_over_year(scope: Scope) -> Found:
     pairs = _running(scope).annotate(latest=LatestEnd("started_on", "extension_days"))
-    return [
-        _pair_row(
+
+    def row(pair: Any) -> Row:
+        return _pair_row(
             scope,
             pair,
             _("started %(start)s, the year ended %(end)s")
             % {"start": f"{pair.started_on:%d.%m.%Y}", "end": f"{pair.latest:%d.%m.%Y}"},
         )
-        for pair in pairs.filter(latest__lt=scope.today)
-    ]
+
+    return QueryRows(pairs.filter(latest__lt=scope.today), row)
 
 
 @check(
@@ -190,12 +193,12 @@ def pair_over_year(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.13 (stage 5); roadmap: the order fixing the mentoring pairs"),
     gettext_lazy("Prepare the order fixing the pairs and mark it signed."),
 )
-def pair_without_order(scope: Scope) -> list[Row]:
+def pair_without_order(scope: Scope) -> Found:
     pairs = _running(scope).filter(
         Q(pairs_order__isnull=True) | ~Q(pairs_order__status=OrderStatus.SIGNED)
     )
-    rows = []
-    for pair in pairs.select_related("pairs_order"):
+
+    def row(pair: Mentorship) -> Row:
         detail = (
             _("the order № %(number)s is not signed") % {"number": pair.pairs_order.number}
             if pair.pairs_order
@@ -205,8 +208,9 @@ def pair_without_order(scope: Scope) -> list[Row]:
             href = _url(scope, "matching:run", matching_run_pk=pair.matching_run_id)
         else:
             href = _url(scope, "mentorships:detail", mentorship_pk=pair.pk)
-        rows.append(Row(_pair_label(pair), href, detail))
-    return rows
+        return Row(_pair_label(pair), href, detail)
+
+    return QueryRows(pairs.select_related("pairs_order"), row)
 
 
 @check(
@@ -215,7 +219,7 @@ def pair_without_order(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.8"),
     gettext_lazy("A mentor is replaced by an order of the director: sign it."),
 )
-def replacement_without_order(scope: Scope) -> list[Row]:
+def replacement_without_order(scope: Scope) -> Found:
     replacements = (
         MentorAssignment.objects.filter(organisation=scope.organisation)
         .exclude(ground="")
@@ -224,8 +228,9 @@ def replacement_without_order(scope: Scope) -> list[Row]:
         .annotate(hidden=_hidden(scope, "mentor__person"))
         .order_by("assigned_on", "pk")
     )
-    return [
-        Row(
+
+    def row(item: Any) -> Row:
+        return Row(
             _("%(mentor)s from %(day)s")
             % {
                 "mentor": _name(item.mentor.person, item.hidden),
@@ -236,8 +241,8 @@ def replacement_without_order(scope: Scope) -> list[Row]:
             if item.order
             else _("no order"),
         )
-        for item in replacements
-    ]
+
+    return QueryRows(replacements, row)
 
 
 # --- Consent and participation (seed 002 §2.5, §2.11; 152-ФЗ) -----------------------------------
@@ -249,7 +254,7 @@ def replacement_without_order(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.11; Federal Law 152-FZ, art. 9"),
     gettext_lazy("Record the legal guardian's consents, or take the child out of the base."),
 )
-def minor_without_consent(scope: Scope) -> list[Row]:
+def minor_without_consent(scope: Scope) -> Found:
     if scope.programme is None:
         return []
     adult_born = shift_years(scope.today, -ADULT_AGE)
@@ -270,14 +275,15 @@ def minor_without_consent(scope: Scope) -> list[Row]:
         .select_related("person")
         .order_by("person__name_key", "pk")
     )
-    return [
-        Row(
+
+    def row(mentee: Any) -> Row:
+        return Row(
             _name(mentee.person, mentee.hidden),
             _url(scope, "consents:person", person_pk=mentee.person_id),
             _("in a pair") if mentee.in_pair else _("in the mentee base"),
         )
-        for mentee in mentees
-    ]
+
+    return QueryRows(mentees, row)
 
 
 @check(
@@ -286,7 +292,7 @@ def minor_without_consent(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.5; Federal Law 152-FZ, art. 9"),
     gettext_lazy("Participation is voluntary: end the pair early or replace the mentor."),
 )
-def withdrawn_in_pair(scope: Scope) -> list[Row]:
+def withdrawn_in_pair(scope: Scope) -> Found:
     member_withdrawn = Exists(
         MentorshipMentee.objects.filter(mentorship=OuterRef("pk"), active=True).filter(
             participation_withdrawn_q(scope.today, ref="mentee__person")
@@ -301,15 +307,16 @@ def withdrawn_in_pair(scope: Scope) -> list[Row]:
         .select_related("form")
         .order_by("started_on", "pk")
     )
+
     # No names: the person withdrew, and the pair's number is enough to find it.
-    return [
-        Row(
+    def row(pair: Mentorship) -> Row:
+        return Row(
             _("Pair № %(number)s (%(form)s)") % {"number": pair.pk, "form": pair.form.shown_name},
             _url(scope, "mentorships:detail", mentorship_pk=pair.pk),
             _("since %(day)s") % {"day": f"{pair.started_on:%d.%m.%Y}"},
         )
-        for pair in pairs
-    ]
+
+    return QueryRows(pairs, row)
 
 
 # --- Mentors (seed 002 §2.13, §5.1) -------------------------------------------------------------
@@ -323,7 +330,7 @@ def withdrawn_in_pair(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 5.1"),
     gettext_lazy("Add the documents, or a new one in place of an expired one."),
 )
-def external_mentor_documents(scope: Scope) -> list[Row]:
+def external_mentor_documents(scope: Scope) -> Found:
     if scope.programme is None:
         return []
     mentors = (
@@ -334,14 +341,15 @@ def external_mentor_documents(scope: Scope) -> list[Row]:
         .select_related("person")
         .order_by("person__name_key", "pk")
     )
-    return [
-        Row(
+
+    def row(mentor: Any) -> Row:
+        return Row(
             _name(mentor.person, mentor.hidden),
             _url(scope, "mentors:detail", mentor_pk=mentor.pk) + "#documents-heading",
             mentor.get_category_display(),
         )
-        for mentor in mentors
-    ]
+
+    return QueryRows(mentors, row)
 
 
 @check(
@@ -352,7 +360,7 @@ def external_mentor_documents(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.13, 5.1"),
     gettext_lazy("Approve the mentor in the registry by an order and complete the mentor school."),
 )
-def mentor_not_ready(scope: Scope) -> list[Row]:
+def mentor_not_ready(scope: Scope) -> Found:
     if scope.programme is None:
         return []
     held = required_held(scope.programme.pk, scope.today)
@@ -370,8 +378,8 @@ def mentor_not_ready(scope: Scope) -> list[Row]:
         .select_related("person")
         .order_by("person__name_key", "pk")
     )
-    rows = []
-    for mentor in mentors:
+
+    def row(mentor: Any) -> Row:
         problems = []
         if mentor.status != MentorStatus.REGISTERED:
             problems.append(
@@ -379,14 +387,13 @@ def mentor_not_ready(scope: Scope) -> list[Row]:
             )
         if not mentor.trained:
             problems.append(_("the mentor school is not finished"))
-        rows.append(
-            Row(
-                _name(mentor.person, mentor.hidden),
-                _url(scope, "mentors:detail", mentor_pk=mentor.pk),
-                "; ".join(problems),
-            )
+        return Row(
+            _name(mentor.person, mentor.hidden),
+            _url(scope, "mentors:detail", mentor_pk=mentor.pk),
+            "; ".join(problems),
         )
-    return rows
+
+    return QueryRows(mentors, row)
 
 
 @check(
@@ -395,7 +402,7 @@ def mentor_not_ready(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.13"),
     gettext_lazy("The commission of 3–5 is headed by the director, the curator among them."),
 )
-def commission_size(scope: Scope) -> list[Row]:
+def commission_size(scope: Scope) -> Found:
     programme = scope.programme
     if programme is None:
         return []
@@ -422,7 +429,7 @@ def commission_size(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 7.2 (not later than 30 September and 30 March)"),
     gettext_lazy("Take the half-year snapshot of the indicators."),
 )
-def half_year_assessment(scope: Scope) -> list[Row]:
+def half_year_assessment(scope: Scope) -> Found:
     state = half_year_state(scope.organisation, scope.today)
     if state is None or state.missed is None or scope.programme is None:
         return []
@@ -441,22 +448,23 @@ def half_year_assessment(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.9; the programme's roadmap"),
     gettext_lazy("Do the event and mark it done, or move its date by the director's decision."),
 )
-def roadmap_overdue(scope: Scope) -> list[Row]:
+def roadmap_overdue(scope: Scope) -> Found:
     events = (
         RoadmapEvent.objects.for_org(scope.organisation)
         .overdue(scope.today)
         .select_related("programme")
         .order_by("due_on", "stage", "pk")
     )
-    return [
-        Row(
+
+    def row(event: RoadmapEvent) -> Row:
+        return Row(
             event.shown_title,
             _url(scope, "programmes:roadmap", programme_pk=event.programme_id)
             + f"#event-{event.pk}",
             _("due %(day)s") % {"day": f"{event.due_on:%d.%m.%Y}"},
         )
-        for event in events
-    ]
+
+    return QueryRows(events, row)
 
 
 @check(
@@ -465,20 +473,21 @@ def roadmap_overdue(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.13 (stage 5), cl. 3.1; mentoring programme (000), stage 6"),
     gettext_lazy("Start the pair's plan from the typical plan of its form."),
 )
-def pair_without_plan(scope: Scope) -> list[Row]:
+def pair_without_plan(scope: Scope) -> Found:
     weeks = plan_weeks()
     started_before = scope.today - timedelta(weeks=weeks)
     with_items = DevelopmentPlan.objects.filter(mentorship=OuterRef("pk"), items__isnull=False)
     pairs = _running(scope).filter(started_on__lte=started_before).exclude(Exists(with_items))
-    return [
-        _pair_row(
+
+    def row(pair: Mentorship) -> Row:
+        return _pair_row(
             scope,
             pair,
             _("started %(day)s") % {"day": f"{pair.started_on:%d.%m.%Y}"},
             "plans:plan",
         )
-        for pair in pairs
-    ]
+
+    return QueryRows(pairs, row)
 
 
 @check(
@@ -487,7 +496,7 @@ def pair_without_plan(scope: Scope) -> list[Row]:
     gettext_lazy("Regulation, cl. 2.15; mentoring programme (000), stage 7"),
     gettext_lazy("Record what the pair achieved and the final feedback."),
 )
-def completed_without_results(scope: Scope) -> list[Row]:
+def completed_without_results(scope: Scope) -> Found:
     pairs = (
         _pairs(scope)
         .filter(status__in=COMPLETED)

@@ -8,7 +8,7 @@ from datetime import date
 from django.utils import timezone
 
 from nastavnik.compliance.models import ComplianceTally
-from nastavnik.compliance.registry import Result, Scope, broken_count, run_checks
+from nastavnik.compliance.registry import Result, Scope, broken_count, count_breaches, run_checks
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.programmes.fulfilment import roadmap_refresh
 from nastavnik.programmes.models import Programme, ProgrammeStatus
@@ -31,34 +31,39 @@ def refresh_roadmaps(organisation: Organisation, today: date) -> None:
         roadmap_refresh(programme, today)
 
 
-def compliance_report(organisation: Organisation, today: date) -> tuple[Scope, list[Result]]:
-    """The checks run now; their count is kept for the operators' pages (`ComplianceTally`)."""
-    refresh_roadmaps(organisation, today)
-    scope = scope_for(organisation, today)
-    results = run_checks(scope)
-    # One statement (an upsert), so counting costs the page a single query more.
+def _keep_tally(organisation: Organisation, broken: int) -> None:
+    # One statement (an upsert), so keeping the count costs a page a single query more.
     ComplianceTally.objects.bulk_create(
-        [
-            ComplianceTally(
-                organisation=organisation, broken=broken_count(results), counted_at=timezone.now()
-            )
-        ],
+        [ComplianceTally(organisation=organisation, broken=broken, counted_at=timezone.now())],
         update_conflicts=True,
         unique_fields=["organisation"],
         update_fields=["broken", "counted_at"],
     )
+
+
+def compliance_report(organisation: Organisation, today: date) -> tuple[Scope, list[Result]]:
+    """The checks run now with their rows; their count is kept for the operators' pages
+    (`ComplianceTally`)."""
+    refresh_roadmaps(organisation, today)
+    scope = scope_for(organisation, today)
+    results = run_checks(scope)
+    _keep_tally(organisation, broken_count(results))
     return scope, results
+
+
+def compliance_count(organisation: Organisation, today: date) -> int:
+    """How many rows break a rule now, kept like the report's: the dashboards' figure. The
+    rows are counted in the database, not labelled (a large school breaks hundreds)."""
+    refresh_roadmaps(organisation, today)
+    broken = count_breaches(scope_for(organisation, today))
+    _keep_tally(organisation, broken)
+    return broken
 
 
 def count_everywhere(today: date) -> int:
     """Count every organisation (the daily `count_compliance`); returns how many."""
     counted = 0
     for organisation in Organisation.objects.order_by("pk").iterator():
-        compliance_report(organisation, today)
+        compliance_count(organisation, today)
         counted += 1
     return counted
-
-
-def compliance_count(organisation: Organisation, today: date) -> int:
-    """How many rows break a rule now: the dashboards' figure."""
-    return broken_count(compliance_report(organisation, today)[1])

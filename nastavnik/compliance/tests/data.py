@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from nastavnik.compliance.registry import CHECKS, Row
+from nastavnik.compliance.registry import CHECKS, Row, count_found
 from nastavnik.compliance.report import scope_for
 from nastavnik.matching.tests.data import mentee, mentor
 from nastavnik.mentees.models import Mentee
@@ -22,7 +22,12 @@ from nastavnik.programmes.tests.data import builtin_form
 
 
 def rows(org: Organisation, code: str) -> list[Row]:
-    return CHECKS[code].rows(scope_for(org, org_today(org)))
+    """The check's rows, and proof that the dashboards' count of them (made without labelling
+    them) is their number."""
+    found = CHECKS[code].rows(scope_for(org, org_today(org)))
+    listed = list(found)
+    assert count_found(found) == len(listed), code
+    return listed
 
 
 def labels(org: Organisation, code: str) -> list[str]:
