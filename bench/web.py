@@ -15,11 +15,11 @@ Static files are collected into a temporary folder and served by whitenoise, as 
 
 gunicorn runs with deploy/gunicorn.conf.py on 127.0.0.1:`--port`, DEBUG off, persistent
 database connections. Locust (headless, bench/web_locustfile.py) drives `--users` concurrent
-users with a think time of 1–3 s between pages: curators (dashboard, people search, mentee and
-mentor bases, roadmap, indicators, monitoring, the matching page and a run), mentors (cabinet,
-plan, meetings calendar), mentees and parents (their cabinets). Logins are made once per user
-as it starts and are not counted in the figures; every other request is. A request whose
-answer is not 200 is an error.
+users with a think time of 1–3 s between pages (`--think MIN MAX`): curators (dashboard, people
+search, mentee and mentor bases, roadmap, indicators, monitoring, the matching page and a run),
+mentors (cabinet, plan, meetings calendar), mentees and parents (their cabinets). Logins are
+made once per user as it starts and are not counted in the figures; every other request is. A
+request whose answer is not 200 is an error.
 
 The last line: users=… rps=… p50_ms=… p95_ms=… p99_ms=… errors=…
 """
@@ -427,13 +427,21 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def drive(base: str, plan_file: Path, users: int, seconds: int, workdir: Path) -> dict[str, Any]:
+def drive(
+    base: str,
+    plan_file: Path,
+    users: int,
+    seconds: int,
+    workdir: Path,
+    think: tuple[float, float] = (1.0, 3.0),
+) -> dict[str, Any]:
     samples = workdir / "samples.json"
     env = dict(
         os.environ,
         BENCH_WEB_PLAN=str(plan_file),
         BENCH_WEB_SAMPLES=str(samples),
         BENCH_WEB_SECONDS=str(seconds),
+        BENCH_WEB_THINK=f"{think[0]},{think[1]}",
     )
     # Ramp up at 10 users a second: the logins' password hashing is not what is measured.
     command = [
@@ -496,6 +504,14 @@ def main() -> int:
     parser.add_argument("--database-url", help="--smoke: a database with the demo loaded")
     parser.add_argument("--workers", help="gunicorn workers (deploy/gunicorn.conf.py's default)")
     parser.add_argument("--threads", help="gunicorn threads per worker")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 3.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a user waits between pages (1 3: a click every two seconds)",
+    )
     args = parser.parse_args()
     if args.smoke:
         return smoke(args.port, args.database_url)
@@ -523,7 +539,12 @@ def main() -> int:
         overrides["GUNICORN_ACCESS_LOG"] = ""
         process = start_gunicorn(env, args.port, workdir / "gunicorn.log", **overrides)
         result = drive(
-            f"http://127.0.0.1:{args.port}", plan_file, args.users, args.seconds, workdir
+            f"http://127.0.0.1:{args.port}",
+            plan_file,
+            args.users,
+            args.seconds,
+            workdir,
+            tuple(args.think),
         )
     finally:
         if process is not None:
