@@ -25,6 +25,7 @@ from nastavnik.indicators.monitoring_data import (
     satisfaction_by_form,
 )
 from nastavnik.monitoring.impact import impact_results
+from nastavnik.monitoring.pairs import pair_index
 from nastavnik.monitoring.quality import quality_results
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import Programme
@@ -112,12 +113,14 @@ def snapshots_of(programme_or_org_filter: dict[str, object]) -> tuple[Snapshot, 
 
 def year_data(programme: Programme, today: date | None = None) -> YearData:
     today = today or org_today(programme.organisation)
+    # Both stages of monitoring group by pair: the pairs are read once for the two.
+    pairs = pair_index(programme)
     return YearData(
         programme=programme,
         today=today,
         indicators=indicators_for(programme, today),
         years=tuple(coverage_by_year(programme.organisation)),
-        satisfaction=tuple(satisfaction_by_form(quality_results(programme))),
-        impact=tuple(impact_rows(impact_results(programme))),
+        satisfaction=tuple(satisfaction_by_form(quality_results(programme, pairs))),
+        impact=tuple(impact_rows(impact_results(programme, pairs))),
         snapshots=snapshots_of({"programme": programme}),
     )

@@ -565,11 +565,11 @@ def _mean_of_scales(bucket: _Bucket, items: list[_Question]) -> float | None:
 # --- The API ---------------------------------------------------------------------------------
 
 
-def quality_results(programme: Programme) -> QualityResults:
+def quality_results(programme: Programme, pairs: PairIndex | None = None) -> QualityResults:
     """Stage 1 of the programme's year: every satisfaction and conformity campaign of it, in
     the whole and by form, role model and pair, with the open answers and their recurring
     words. A fixed handful of queries, whatever the number of answers."""
-    return collect(programme)
+    return collect(programme, pairs=pairs)
 
 
 def mean_satisfaction(programme: Programme, *, as_of: date | None = None) -> float | None:
