@@ -321,7 +321,8 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's, with a counter's incr() in two queries (core/cache.py).
+            "BACKEND": "nastavnik.core.cache.DatabaseCache",
             "LOCATION": "nastavnik_cache",
         }
     )
