@@ -1,10 +1,10 @@
 """The REST API's machinery: token authentication, tenancy, problem details, pages, ETags.
 
-Tenancy and rights go through the same path as the pages: `core.access.resolve_org` finds the
-organisation and the roles of the token's owner (404 for non-members), `orgs.policy.allows`
-decides each right (403), and the access modules of the apps fetch the rows (404 for rows of
-another organisation). A token only narrows what its owner may do: its organisation and its
-scopes (area, read or write) are checked first.
+Tenancy and rights follow the same rules as the pages: the token's query reads its owner's
+roles in its organisation and `core.access.member_context` answers as for `resolve_org` (404
+for non-members), `orgs.policy.allows` decides each right (403), and the access modules of the
+apps fetch the rows (404 for rows of another organisation). A token only narrows what its
+owner may do: its organisation and its scopes (area, read or write) are checked first.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from ninja.security import HttpBearer
 from pydantic import BaseModel, ConfigDict, create_model
 
 from nastavnik.api.models import ApiToken, Area
-from nastavnik.api.tokens import token_by_secret
+from nastavnik.api.tokens import token_by_secret, token_with_roles
 from nastavnik.audit.models import AuditAction, AuditChannel, AuditObject
 from nastavnik.audit.services import audit_record, current_channel
-from nastavnik.core.access import ACCESS_ATTR, OrgContext, OrgRequest, resolve_org
+from nastavnik.core.access import ACCESS_ATTR, OrgContext, OrgRequest, member_context
 from nastavnik.core.throttle import window_hits
 from nastavnik.orgs.policy import Perm
 
@@ -209,9 +209,12 @@ class TokenAuth(HttpBearer):
         self.area = area
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        found = _counted(token_by_secret(token))
-        if found is None:
+        # The token and its owner's roles in its organisation in one query.
+        with_roles = token_with_roles(token)
+        if with_roles is None:
             return None
+        found, roles = with_roles
+        _counted(found)
         match = request.resolver_match
         org_slug = (match.kwargs if match else {}).get("org_slug")
         # A token of another organisation (or a regional one) finds nothing here, as a
@@ -219,7 +222,8 @@ class TokenAuth(HttpBearer):
         if found.organisation is None or org_slug != found.organisation.slug:
             raise Http404
         request.user = found.user
-        ctx = resolve_org(request, org_slug)
+        # `resolve_org`'s rule: the owner's roles in the organisation, 404 without one.
+        ctx = member_context(found.organisation, roles)
         if self.area is not None and not found.allows(
             self.area, request.method not in SAFE_METHODS
         ):
