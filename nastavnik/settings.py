@@ -153,9 +153,15 @@ DATABASES = {
 # PostgreSQL's JIT compiler starts on any query its planner guesses costly, and for a page's
 # short queries the compiling is the cost: a count over a school's students with the consent
 # checks spent ~110 ms compiling to run in ~10. Off for this application's connections only.
+# A random read is priced as on SSD or in memory (1.1, not the spinning disk's 4): with 4 the
+# planner walked the name index against every mentee for a page of the mentee base (14.5 ms)
+# or hashed every person for a page of mentors (6.6 ms), with 1.1 it looks them up (2.3 and
+# 2.4 ms, the API benchmark's school).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    _options["options"] = (
+        f"{_options.get('options', '')} -c jit=off -c random_page_cost=1.1".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -321,7 +327,8 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's, with a counter's incr() in two queries (core/cache.py).
+            "BACKEND": "nastavnik.core.cache.DatabaseCache",
             "LOCATION": "nastavnik_cache",
         }
     )

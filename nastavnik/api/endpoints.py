@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
@@ -36,7 +36,12 @@ from nastavnik.meetings.access import meetings_workable
 from nastavnik.meetings.models import Feedback
 from nastavnik.mentees.access import mentees_of
 from nastavnik.mentors.access import mentors_of
-from nastavnik.mentorships.access import Side, mentorships_of, own_people, side_of, workable
+from nastavnik.mentorships.access import (
+    mentee_of_q,
+    mentorships_of,
+    own_people,
+    workable,
+)
 from nastavnik.mentorships.models import MentorshipMentee
 from nastavnik.orders.access import order_for, orders_of
 from nastavnik.orders.views import DOCX
@@ -55,7 +60,7 @@ from nastavnik.people.transfer.services import (
 )
 from nastavnik.people.transfer.tasks import COMMIT, PREVIEW, import_job_run
 from nastavnik.people.transfer.tasks import import_job_settle_if_lost as settled
-from nastavnik.people.visibility import shown_for
+from nastavnik.people.visibility import Shown, shown_for
 from nastavnik.plans.models import PlanItem
 from nastavnik.questionnaires import anonymity
 from nastavnik.questionnaires.access import campaign_for, campaigns_of
@@ -87,35 +92,74 @@ ROUTERS = (people, mentees, mentors, mentorships, questionnaires, indicators, or
 # --- People ------------------------------------------------------------------------------------
 
 
+# What `_person` reads of a row: a list fetches these as values(), with no model instances.
+_PERSON_COLUMNS = (
+    "id",
+    "kind",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "gender",
+    "user_id",
+    "updated_at",
+    "birth_date",
+    "email",
+    "phone",
+    "grade",
+    "class_letter",
+    "position",
+    "subjects",
+    "experience_years",
+    "graduation_year",
+    "workplace",
+    "external_category",
+    "notes",
+)
+
+
 def _person(ctx: OrgContext, person: Person) -> dict[str, Any]:
-    shown = shown_for(ctx.roles, person.kind)
+    return _person_row(ctx, vars(person))
+
+
+def _person_row(
+    ctx: OrgContext, row: dict[str, Any], shown_by_kind: dict[str, Shown] | None = None
+) -> dict[str, Any]:
+    """A person's answer from their columns (`_PERSON_COLUMNS`); `shown_by_kind` keeps what a
+    list's reader may see of each kind, asked once per kind, not per row."""
+    kind = row["kind"]
+    if shown_by_kind is None:
+        shown = shown_for(ctx.roles, kind)
+    elif kind in shown_by_kind:
+        shown = shown_by_kind[kind]
+    else:
+        shown = shown_by_kind[kind] = shown_for(ctx.roles, kind)
     data: dict[str, Any] = {
-        "id": person.pk,
-        "kind": person.kind,
-        "last_name": person.last_name,
-        "first_name": person.first_name,
-        "middle_name": person.middle_name,
-        "gender": person.gender,
-        "has_account": person.user_id is not None,
-        "updated_at": person.updated_at,
+        "id": row["id"],
+        "kind": kind,
+        "last_name": row["last_name"],
+        "first_name": row["first_name"],
+        "middle_name": row["middle_name"],
+        "gender": row["gender"],
+        "has_account": row["user_id"] is not None,
+        "updated_at": row["updated_at"],
     }
     if shown.birth_date:
-        data["birth_date"] = person.birth_date
+        data["birth_date"] = row["birth_date"]
     if shown.contacts:
-        data.update(email=person.email, phone=person.phone)
+        data.update(email=row["email"], phone=row["phone"])
     if shown.school:
         data.update(
-            grade=person.grade,
-            class_letter=person.class_letter,
-            position=person.position,
-            subjects=person.subjects,
-            experience_years=person.experience_years,
-            graduation_year=person.graduation_year,
-            workplace=person.workplace,
-            external_category=person.external_category,
+            grade=row["grade"],
+            class_letter=row["class_letter"],
+            position=row["position"],
+            subjects=row["subjects"],
+            experience_years=row["experience_years"],
+            graduation_year=row["graduation_year"],
+            workplace=row["workplace"],
+            external_category=row["external_category"],
         )
     if shown.notes:
-        data["notes"] = person.notes
+        data["notes"] = row["notes"]
     return data
 
 
@@ -138,8 +182,9 @@ def people_list(request: HttpRequest, org_slug: str, filters: Query[PeopleFilter
     }
     found = PersonFilter(
         data, queryset=people_of(ctx).exclude(hidden_q()).order_by("name_key", "pk")
-    ).qs
-    return paginate(found, filters.page, filters.page_size, lambda p: _person(ctx, p))
+    ).qs.values(*_PERSON_COLUMNS)
+    shown: dict[str, Shown] = {}
+    return paginate(found, filters.page, filters.page_size, lambda p: _person_row(ctx, p, shown))
 
 
 @people.get(ORG + "/people/{person_pk}", response=responses(s.PersonOut), url_name="person")
@@ -433,9 +478,21 @@ def meeting_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilt
     page = paginate(found.order_by("-starts_at", "pk"), filters.page, filters.page_size)
     # The meeting page's rule: ratings are seen by everyone on the pair, a comment only by its
     # author and those who run the programme (a child tells the curator frankly how it goes).
+    # `side_of`'s answer for each pair, without loading the pairs: one looks on as a curator
+    # unless one is the pair's mentor or one of its mentees (`mentee_of_q`: `roster`'s rule).
     me = set(own_people(ctx, user).values_list("pk", flat=True))  # type: ignore[arg-type]
-    pairs = _with_names(mentorships_of(ctx)).in_bulk({m.mentorship_id for m in page["results"]})
-    sides = {pk: side_of(ctx, user, pair, me) for pk, pair in pairs.items()}  # type: ignore[arg-type]
+    curator = ctx.can(Perm.MENTORSHIPS_VIEW)
+    taking_part = (
+        set(
+            mentorships_of(ctx)
+            .filter(pk__in={m.mentorship_id for m in page["results"]})
+            .filter(Q(mentor__person__in=me) | mentee_of_q(me))
+            .values_list("pk", flat=True)
+        )
+        if curator and me and page["results"]
+        else set()
+    )
+    looks_on = {m.mentorship_id for m in page["results"]} - taking_part if curator else set()
     page["results"] = [
         {
             "id": m.pk,
@@ -450,7 +507,7 @@ def meeting_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilt
                     "side": f.side,
                     "rating": f.rating,
                     "comment": f.comment
-                    if sides.get(m.mentorship_id) == Side.CURATOR or f.author_id in me
+                    if m.mentorship_id in looks_on or f.author_id in me
                     else None,
                     "created_at": f.created_at,
                 }

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from nastavnik.api.base import page_schema
+from nastavnik.api.base import Out, page_schema
 from nastavnik.people.validators import GRADE_MAX, GRADE_MIN
 
 PersonKindName = Literal["student", "staff", "parent", "graduate", "external"]
@@ -16,7 +16,7 @@ GenderName = Literal["m", "f"]
 ImportKindName = Literal["student", "staff", "parent"]
 
 
-class PersonOut(Schema):
+class PersonOut(Out):
     id: int
     kind: str
     last_name: str
@@ -80,13 +80,13 @@ class PersonPatch(Schema):
     notes: str | None = Field(None, max_length=10000)
 
 
-class PersonRef(Schema):
+class PersonRef(Out):
     id: int
     # Null when the person's data are hidden after a withdrawn consent.
     name: str | None
 
 
-class MenteeOut(Schema):
+class MenteeOut(Out):
     id: int
     programme_id: int
     person: PersonRef
@@ -99,7 +99,7 @@ class MenteeOut(Schema):
     created_at: datetime
 
 
-class MentorOut(Schema):
+class MentorOut(Out):
     id: int
     programme_id: int
     person: PersonRef
@@ -112,13 +112,13 @@ class MentorOut(Schema):
     meeting_format: str
 
 
-class MemberOut(Schema):
+class MemberOut(Out):
     mentee_id: int
     person: PersonRef
     active: bool
 
 
-class MentorshipOut(Schema):
+class MentorshipOut(Out):
     id: int
     programme_id: int
     is_group: bool
@@ -130,7 +130,7 @@ class MentorshipOut(Schema):
     members: list[MemberOut]
 
 
-class FeedbackOut(Schema):
+class FeedbackOut(Out):
     side: str
     rating: int
     # Null for whoever may not read it: only its author and those who run the programme do.
@@ -138,7 +138,7 @@ class FeedbackOut(Schema):
     created_at: datetime
 
 
-class MeetingOut(Schema):
+class MeetingOut(Out):
     id: int
     mentorship_id: int
     kind: str
@@ -149,7 +149,7 @@ class MeetingOut(Schema):
     feedback: list[FeedbackOut]
 
 
-class PlanItemOut(Schema):
+class PlanItemOut(Out):
     id: int
     mentorship_id: int
     section: str
@@ -160,7 +160,7 @@ class PlanItemOut(Schema):
     result: str
 
 
-class CampaignOut(Schema):
+class CampaignOut(Out):
     id: int
     programme_id: int
     title: str
@@ -173,13 +173,13 @@ class CampaignOut(Schema):
     answered: int
 
 
-class ShareOut(Schema):
+class ShareOut(Out):
     label: str
     count: int
     percent: int
 
 
-class QuestionResultOut(Schema):
+class QuestionResultOut(Out):
     number: int
     code: str
     text: str
@@ -191,7 +191,7 @@ class QuestionResultOut(Schema):
     texts: list[str]
 
 
-class ResultsOut(Schema):
+class ResultsOut(Out):
     campaign_id: int
     # Anonymous campaigns below the minimum of answers show nothing (questionnaires.anonymity).
     withheld: bool
@@ -200,13 +200,13 @@ class ResultsOut(Schema):
     questions: list[QuestionResultOut]
 
 
-class ShareFigure(Schema):
+class ShareFigure(Out):
     part: int
     whole: int
     percent: float | None
 
 
-class CoverageOut(Schema):
+class CoverageOut(Out):
     start_year: int
     label: str
     students: ShareFigure
@@ -217,7 +217,7 @@ class CoverageOut(Schema):
     teachers_met: bool | None
 
 
-class OrderOut(Schema):
+class OrderOut(Out):
     id: int
     kind: str
     number: str
@@ -229,7 +229,7 @@ class OrderOut(Schema):
     signed_at: datetime | None
 
 
-class ImportJobOut(Schema):
+class ImportJobOut(Out):
     id: int
     kind: str
     status: str
@@ -243,7 +243,7 @@ class ImportJobOut(Schema):
     finished_at: datetime | None
 
 
-class RegionOrganisationOut(Schema):
+class RegionOrganisationOut(Out):
     id: int
     short_name: str
     municipality_id: int

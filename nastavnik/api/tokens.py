@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,9 +106,24 @@ def token_revoke(token: ApiToken, by: User) -> None:
     )
 
 
+def _well_formed(secret: str) -> bool:
+    return secret.startswith(TOKEN_PREFIX) and len(secret) <= 200
+
+
+def _in_use(token: ApiToken) -> ApiToken | None:
+    """The token if it may be used, its last use noted (at most once a USED_RESOLUTION)."""
+    if not token.is_usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
 def token_by_secret(secret: str) -> ApiToken | None:
     """The usable token with this secret, or None (unknown, revoked, expired)."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+    if not _well_formed(secret):
         return None
     try:
         # get(), not first(): the hash is unique, and an ORDER BY would only cost.
@@ -116,13 +132,28 @@ def token_by_secret(secret: str) -> ApiToken | None:
         )
     except ApiToken.DoesNotExist:
         return None
-    if not token.is_usable or not token.user.is_active:
+    return _in_use(token)
+
+
+def token_with_roles(secret: str) -> tuple[ApiToken, frozenset[str]] | None:
+    """`token_by_secret` and its owner's roles in the token's organisation, in one query (a
+    row a role): none if the owner is no longer a member of it, nor for a regional token. The
+    organisation comes with its municipality and region, as `resolve_org` gives it."""
+    if not _well_formed(secret):
         return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
-    return token
+    membership = FilteredRelation(
+        "user__memberships", condition=Q(user__memberships__organisation=F("organisation"))
+    )
+    rows = list(
+        ApiToken.objects.filter(token_hash=secret_hash(secret))
+        .select_related("user", "organisation__municipality__region")
+        .annotate(membership=membership, role=F("membership__role"))
+        .order_by()
+    )
+    token = _in_use(rows[0]) if rows else None
+    if token is None:
+        return None
+    return token, frozenset(row.role for row in rows if row.role is not None)
 
 
 def tokens_of(organisation: Organisation | None, user: User) -> list[ApiToken]:

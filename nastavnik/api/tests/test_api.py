@@ -428,3 +428,116 @@ def test_a_list_whose_columns_are_not_recognised_is_refused_and_not_kept(client,
     assert response.status_code == 422
     assert all(error["message"] for error in response.json()["errors"])
     assert not ImportJob.objects.exists()
+
+
+def test_a_curator_who_mentors_the_pair_reads_its_feedback_as_its_mentor(client, tenant_a):
+    """A participant's own side wins over the curator's view (`side_of`): the curator who is
+    the pair's mentor reads their own comment, not the mentee's."""
+    from nastavnik.meetings.models import Feedback
+    from nastavnik.meetings.tests.isolation import pair_meeting
+
+    meeting = pair_meeting(tenant_a.organisation)
+    pair = meeting.mentorship
+    mentee_person = pair.members.first().mentee.person
+    for author, side, comment in (
+        (mentee_person, "mentee", "Наставник опаздывает"),
+        (pair.mentor.person, "mentor", "Готовимся к олимпиаде"),
+    ):
+        Feedback.objects.create(
+            organisation=tenant_a.organisation,
+            meeting=meeting,
+            author=author,
+            side=side,
+            rating=4,
+            comment=comment,
+        )
+    curator = tenant_a.user(Role.CURATOR)
+    scopes = {"mentorships": "read"}
+    looking_on = call(client, "GET", "/meetings", token(tenant_a, scopes=scopes)).json()
+    Person.objects.filter(pk=pair.mentor.person_id).update(user=curator)
+
+    mentoring = call(client, "GET", "/meetings", token(tenant_a, scopes=scopes)).json()
+
+    def comments(page):
+        return {f["side"]: f["comment"] for f in page["results"][0]["feedback"]}
+
+    assert comments(looking_on) == {
+        "mentee": "Наставник опаздывает",
+        "mentor": "Готовимся к олимпиаде",
+    }
+    assert comments(mentoring) == {"mentee": None, "mentor": "Готовимся к олимпиаде"}
+
+
+def test_a_page_that_is_not_full_and_a_page_past_the_end_give_the_count(client, tenant_a):
+    for last_name in ("Акимова", "Белов", "Веселов"):
+        PersonFactory(organisation=tenant_a.organisation, last_name=last_name, grade=9)
+    secret = token(tenant_a)
+
+    pages = [
+        call(client, "GET", f"/people?grade=9&page_size=2&page={n}", secret).json()
+        for n in (1, 2, 3)
+    ]
+
+    assert [(p["count"], p["pages"], len(p["results"])) for p in pages] == [
+        (3, 2, 2),
+        (3, 2, 1),
+        (3, 2, 0),
+    ]
+    nothing = call(client, "GET", "/people?grade=11", secret).json()
+    assert (nothing["count"], nothing["pages"], nothing["results"]) == (0, 1, [])
+
+
+def test_the_last_use_of_a_token_is_written_at_most_once_a_minute(client, tenant_a):
+    secret = token(tenant_a)
+    used = tenant_a.user(Role.CURATOR).api_tokens.get
+
+    call(client, "GET", "/orders", secret)
+    first = used().last_used_at
+    call(client, "GET", "/orders", secret)
+    assert first is not None and used().last_used_at == first
+
+    long_ago = timezone.now() - timedelta(minutes=2)
+    tenant_a.user(Role.CURATOR).api_tokens.update(last_used_at=long_ago)
+    call(client, "GET", "/orders", secret)
+    assert used().last_used_at > long_ago + timedelta(minutes=1)
+
+
+# The queries of one call of each list once its token was used (the last use is written at
+# most once a minute), a full page (so the count is asked) and the rate limit counted in the
+# tests' process-local cache: the token with its owner's roles, the count, the page and what
+# the page's rows bring along. More would be a query a row or a lost join.
+LIST_QUERIES = {
+    "/people?page_size=1": 3,
+    "/mentees?page_size=1": 3,
+    "/mentors?page_size=1": 3,
+    "/mentorships?page_size=1": 5,
+    "/meetings?page_size=1": 6,
+    "/plan-items?page_size=1": 3,
+    "/campaigns?page_size=1": 3,
+    "/orders?page_size=1": 3,
+}
+
+
+@pytest.mark.parametrize(("path", "most"), LIST_QUERIES.items())
+def test_a_list_call_costs_a_few_queries(
+    client, tenant_a, django_assert_max_num_queries, path, most
+):
+    from nastavnik.meetings.tests.isolation import pair_meeting
+    from nastavnik.plans.tests.isolation import ROW_MAKERS as PLANS
+    from nastavnik.questionnaires.tests.isolation import ROW_MAKERS as QUESTIONNAIRES
+
+    org = tenant_a.organisation
+    pair = pair_meeting(org).mentorship
+    PLANS["plan_item_pk"](org)
+    QUESTIONNAIRES["campaign_pk"](org)
+    ORDERS["order_pk"](org)
+    # The curator is in the registry too: whether they take part in a pair is asked.
+    PersonFactory(organisation=org, user=tenant_a.user(Role.CURATOR))
+    assert pair.members.exists()
+    secret = token(tenant_a, scopes={area: "read" for area in WRITE_ALL})
+    call(client, "GET", path, secret)
+
+    with django_assert_max_num_queries(most):
+        answer = call(client, "GET", path, secret)
+
+    assert answer.status_code == 200

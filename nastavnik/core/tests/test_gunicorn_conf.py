@@ -3,6 +3,8 @@ overrides every value, and the access log goes to stdout."""
 
 import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 CONF = Path(__file__).resolve().parents[3] / "deploy" / "gunicorn.conf.py"
@@ -40,3 +42,14 @@ def test_the_environment_overrides_the_sizes(monkeypatch):
     assert conf["bind"] == "127.0.0.1:9000"
     # An empty value turns the access log off (the load benchmark does).
     assert conf["accesslog"] is None
+
+
+def test_a_worker_loads_every_url_and_view_before_its_first_request():
+    """The WSGI module imports the URLconf (the views, the API and its schemas) as it loads,
+    so a worker gunicorn starts answers its first request as fast as the next ones."""
+    code = (
+        "import sys, nastavnik.wsgi; "
+        "print(all(m in sys.modules for m in ('nastavnik.urls', 'nastavnik.api.endpoints')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

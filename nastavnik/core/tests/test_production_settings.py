@@ -90,3 +90,10 @@ def test_development_needs_none_of_them(tmp_path):
     result = manage(env, "check")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_postgresql_connections_plan_for_fast_random_reads_without_jit(tmp_path):
+    code = "import nastavnik.settings as s; print(s.DATABASES['default']['OPTIONS']['options'])"
+    env = production_env(tmp_path, DATABASE_URL="postgres://nastavnik@db.example.ru/nastavnik")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["-c", "jit=off", "-c", "random_page_cost=1.1"]

@@ -9,15 +9,16 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from nastavnik.core.cache import DatabaseCache
 from nastavnik.core.throttle import Counter
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 DB_CACHE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "nastavnik.core.cache.DatabaseCache",
         "LOCATION": "nastavnik_cache",
     }
 }
@@ -30,7 +31,7 @@ def test_without_a_cache_url_the_settings_choose_the_database_cache():
     code = "import nastavnik.settings as s; print(s.CACHES['default']['BACKEND'])"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_CACHE_URL"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert out.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+    assert out.stdout.strip() == "nastavnik.core.cache.DatabaseCache"
 
     env["DJANGO_CACHE_URL"] = REDIS_URL
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
@@ -51,6 +52,38 @@ def test_the_migration_creates_the_cache_table_and_two_workers_share_it(settings
     first.add("throttle:test", 1, 60)
     first.incr("throttle:test")
     assert second.get("throttle:test") == 2
+
+
+@pytest.mark.django_db
+def test_a_counter_in_the_database_cache_counts_in_two_queries_and_keeps_its_expiry(settings):
+    """incr() reads and swaps the value: two queries (Django's get() and set() take six), no
+    count of another worker lost, and the window's expiry stays where add() put it."""
+    settings.CACHES = DB_CACHE
+    migration = importlib.import_module("nastavnik.core.migrations.0001_cache_table")
+    migration.create_cache_table(None, SimpleNamespace(connection=connection))
+    first, second = DatabaseCache("nastavnik_cache", {}), DatabaseCache("nastavnik_cache", {})
+    first.add("throttle:count", 1, 60)
+    table = connection.ops.quote_name("nastavnik_cache")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT expires FROM {table}")
+        (expires,) = cursor.fetchone()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert first.incr("throttle:count") == 2
+    assert len(queries) == 2
+    assert second.incr("throttle:count", 3) == 5
+    assert first.get("throttle:count") == 5
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT expires FROM {table}")
+        assert cursor.fetchone() == (expires,)
+
+    with pytest.raises(ValueError):
+        first.incr("throttle:never-added")
+    first.add("throttle:gone", 1, 60)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET expires = %s", ["2000-01-01 00:00:00"])
+    with pytest.raises(ValueError):
+        first.incr("throttle:gone")
 
 
 def redis_or_skip():
