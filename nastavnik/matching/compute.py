@@ -218,12 +218,25 @@ class RunEnded(Exception):
     """The run was ended elsewhere (found lost, superseded) while it was being computed."""
 
 
+#: The criteria's codes, in the order of a score's columns (read once, not per pair: a region
+#: writes 150,000 breakdowns).
+_CRITERION_CODES = tuple(c.value for c in CRITERIA)
+
+
 def breakdown(assignment: Assignment) -> dict[str, Any]:
+    """A pair's score as stored with the proposal: per criterion (`PairScore.contributions`)
+    its value, weight and points, and what the two have in common."""
     score = assignment.score
     return {
         "criteria": {
-            c.criterion.value: {"value": round(c.value, 3), "weight": c.weight, "points": c.points}
-            for c in score.contributions()
+            code: {"value": round(value, 3), "weight": weight, "points": points}
+            for code, value, weight, points in zip(
+                _CRITERION_CODES,
+                score.criterion_values,
+                score.weights,
+                score.criterion_points,
+                strict=True,
+            )
         },
         "terms": list(score.matched_terms),
         "subjects": list(score.matched_subjects),

@@ -10,8 +10,9 @@ own. The Django layer builds the profiles from its models and translates the err
     result.summary       # total score, matched, mean ranks: to compare two runs
 
 Optimal mode maximises the number of matched mentees first and the total score second (over
-the candidate lists; the number matched is proved over every admissible pair, see
-``complete``). Stable mode's certificate covers every admissible pair.
+the candidate lists: each mentee's top k, plus the admissible pairs ``complete`` adds for mentors
+in too few lists and for mentees whose lists it extends; the number matched is proved over every
+admissible pair). Stable mode's certificate covers every admissible pair.
 
 Bad input raises EngineInputError (``code``, ``ids``) before anything is computed.
 

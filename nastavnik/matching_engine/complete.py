@@ -4,7 +4,10 @@ The lists keep a region sparse, but a mentee's 31st mentor, or one in a large po
 no term, is still a mentor the rules allow. Two checks, each extending the lists of the mentees
 concerned (to every admissible mentor) and solving again until nothing is left to find:
 
-* optimal mode — **no mentee left alone who could be matched**: an alternating search from the
+* optimal mode — **no mentee left alone who could be matched**: first, a mentor in few lists
+  (fewer than three times its places) is offered to some mentees in reach — its admissible
+  pairs with them join the lists — since otherwise it keeps a free place the search below finds,
+  and the component is solved a second time. Then an alternating search from the
   mentees left without a mentor, over the lists and, for a list that is not complete, over every
   mentor of the mentee's blocks (a superset of its admissible mentors). If it reaches no mentor
   with a free place there is no augmenting path in the full admissible graph (Berge), so the
@@ -29,6 +32,7 @@ from nastavnik.matching_engine.candidates import (
     Reach,
     admissible,
     admissible_pairs,
+    best_per_mentee,
     extended,
 )
 from nastavnik.matching_engine.model import SCORE_SCALE, Constraints, Weights
@@ -39,6 +43,14 @@ from nastavnik.matching_engine.scoring import pair_keys
 #: Rounds of extending and solving again; each round completes at least one list, and in
 #: practice one or two rounds settle a region.
 MAX_ROUNDS = 12
+#: A mentor in fewer lists than this many times its places is offered before the first solve.
+SHORT_LIST_FACTOR = 3
+#: Of the mentees in reach of such a mentor, this many times the top k are checked.
+OFFER_CHECKED = 2
+#: Pairs checked at once when offering those mentors; bounds the memory.
+OFFER_PAIRS = 1_000_000
+#: A large odd number: where each offered mentor starts among the mentees of its block.
+_SPREAD = 2_654_435_761
 
 
 @dataclass(slots=True)
@@ -247,16 +259,68 @@ def _touched(graph: CandidateGraph, mentees: np.ndarray) -> CandidateGraph:
     )
 
 
+def offer_listless_mentors(
+    lists: GrowingLists, places: np.ndarray, locked: np.ndarray, per_mentor: int
+) -> None:
+    """Before the first solve: a mentor in fewer lists than twice its places is likely to keep
+    a free place while mentees of its blocks are left alone (few mentees' top k hold it), and
+    the check after the solve would then find it and solve the whole component again. So its
+    pairs with up to ``OFFER_CHECKED`` times ``per_mentor`` mentees in reach whose lists are
+    incomplete (consecutive ones from a place that differs from mentor to mentor, so that the
+    mentors of one block meet different mentees) are checked one by one now, and the best
+    ``per_mentor`` admissible ones per mentor join the lists: one solve instead of two, most
+    of the time. It only adds candidates; what is proved afterwards is proved as before."""
+    pop, graph, reach = lists.pop, lists.graph, lists.reach
+    in_lists = np.bincount(graph.mentor, minlength=pop.mentors.size)
+    short = np.flatnonzero(
+        pop.mentors.can_take_part & (places > 0) & (in_lists < SHORT_LIST_FACTOR * places)
+    )
+    open_mentee = np.flatnonzero(pop.mentees.can_take_part & ~lists.complete & ~locked)
+    if short.size == 0 or open_mentee.size == 0:
+        return
+    per_mentor = max(1, per_mentor)
+    # The open mentees of every block (CSR over blocks).
+    blocks = reach.mentee_blocks[open_mentee].ravel()
+    owners = np.repeat(open_mentee, reach.mentee_blocks.shape[1])
+    order = np.argsort(blocks, kind="stable")
+    blocks, owners = blocks[order], owners[order]
+    block_start = np.searchsorted(blocks, np.arange(reach.block_start.size))
+    first = block_start[reach.mentor_block[short]]
+    in_block = block_start[reach.mentor_block[short] + 1] - first
+    counts = np.minimum(in_block, OFFER_CHECKED * per_mentor)
+    offset = (short.astype(np.int64) * _SPREAD) % np.maximum(in_block, 1)
+    # Mentors in chunks of about OFFER_PAIRS pairs.
+    chunk_of = np.cumsum(counts) // OFFER_PAIRS
+    for chunk in np.unique(chunk_of):
+        at = chunk_of == chunk
+        mj = np.repeat(short[at], counts[at])
+        step = _ranges(np.zeros(int(at.sum()), dtype=np.int64), counts[at])
+        position = (np.repeat(offset[at], counts[at]) + step) % np.repeat(in_block[at], counts[at])
+        mi = owners[np.repeat(first[at], counts[at]) + position]
+        if mi.size == 0:
+            continue
+        ok, points = admissible(pop, lists.weights, lists.constraints, lists.excluded_keys, mi, mj)
+        lists.pairs_checked += int(mi.size)
+        keys = pair_keys(pop, mi, mj)
+        lists.rejected_keys = np.sort(np.concatenate([lists.rejected_keys, keys[~ok]]))
+        mi, mj, points = mi[ok], mj[ok], points[ok]
+        best = best_per_mentee(mj, mi, points, per_mentor, pop.mentees.size)
+        if best.size:
+            lists.graph = extended(pop, lists.graph, mi[best], mj[best], points[best])
+
+
 def complete_for_matching(
     lists: GrowingLists,
     solve: Callable[[CandidateGraph], np.ndarray],
     places: np.ndarray,
     locked: np.ndarray,
+    per_mentor: int = 30,
 ) -> tuple[np.ndarray, bool, int]:
-    """Solve, extend the lists that could let one more mentee be matched, solve again — only
-    the components the extended lists belong to, the rest keeps its (optimal) solution.
-    Returns the matching, whether it is proven to match as many as the full graph allows,
-    and the rounds."""
+    """Offer the mentors in too few lists (``offer_listless_mentors``), solve, extend the
+    lists that could let one more mentee be matched, solve again — only the components the
+    extended lists belong to, the rest keeps its (optimal) solution. Returns the matching,
+    whether it is proven to match as many as the full graph allows, and the rounds."""
+    offer_listless_mentors(lists, places, locked, per_mentor)
     mentor_of = solve(lists.graph)
     for round_ in range(1, MAX_ROUNDS + 1):
         suspects = augmenting_suspects(lists, mentor_of, places, locked)

@@ -307,6 +307,7 @@ def _run(
                 solve,
                 locks.places_left(pop.capacity),
                 locks.mentee_mask(pop.mentees.size),
+                per_mentor=options.top_k,
             )
             matching_certificate = MatchingCertificate(
                 proven, lists.extended_mentees, rounds, lists.pairs_checked

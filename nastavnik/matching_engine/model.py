@@ -368,7 +368,9 @@ class MatchingCertificate:
     #: Mentees whose lists were extended to every admissible mentor and solved again.
     lists_extended: int
     rounds: int
-    #: Pairs outside the lists checked one by one (a reached mentee, a free mentor).
+    #: Pairs outside the lists checked one by one: before the first solve, those of the
+    #: mentors in too few lists with mentees in reach; after each solve, a reached mentee and
+    #: a free mentor.
     outside_pairs_checked: int = 0
 
 

@@ -15,7 +15,8 @@ Three things make a region fast:
   mentor of a component is wanted by more mentees than it has places, everyone simply gets
   their best candidate: no flow needed.
 * The remaining components are solved separately — a cost-scaling flow costs more than linearly
-  in its size — small ones bundled to save call overhead, big ones spread over processes.
+  in its size — small ones bundled to save call overhead, big ones spread over processes
+  where cores are idle.
 """
 
 from __future__ import annotations
@@ -159,9 +160,19 @@ def _best_first(graph: CandidateGraph, edges: np.ndarray) -> np.ndarray:
 
 
 def default_workers(edges: int) -> int:
+    """Processes for a solve of this many edges: as many as there are idle cores (up to
+    ``MAX_WORKERS``). On a machine whose cores other work keeps busy, processes only add their
+    start and the copying of the graph to a solve that gets no faster: one, this process.
+    The result is the same either way."""
     if edges < PARALLEL_MIN_EDGES:
         return 1
-    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        # The load counts this process too.
+        busy = max(0.0, os.getloadavg()[0] - 1.0)
+    except OSError:
+        busy = 0.0
+    return max(1, min(int((cores or 1) - busy), MAX_WORKERS))
 
 
 def solve_optimal(

@@ -77,6 +77,28 @@ def test_a_run_says_what_it_checked(curator, tenant_a):
     assert gettext("The total score is the highest over every pair the rules allow") in page
 
 
+def test_a_run_too_large_to_score_every_pair_says_over_which_lists_it_is_best(curator, tenant_a):
+    # Over 2,000,000 pairs the lists are cut to each mentee's 30 best, and the engine adds
+    # admissible pairs so that nobody who could be paired is left alone: the page names both.
+    # (Such a run is too large for a test: its stored summary says what it would.)
+    org = tenant_a.organisation
+    w = world(org)
+    curator.post(url("run_new", org, programme_form_pk=w.chosen_pk()), weights_post())
+    run = MatchingRun.objects.get()
+    run.summary["scored_over_all_pairs"] = False
+    run.save(update_fields=["summary"])
+    page = curator.get(run.get_absolute_url()).content.decode()
+    assert (
+        gettext(
+            "The total score is the highest over the candidate lists: each mentee's 30 best, and "
+            "the pairs added so that nobody who could be paired is left alone (a run too large to "
+            "score every pair)"
+        )
+        in page
+    )
+    assert gettext("The total score is the highest over every pair the rules allow") not in page
+
+
 def test_an_organisation_run_keeps_every_pair_a_region_run_the_best_lists():
     school = engine_options("optimal", "mentee", mentees=1_000, mentors=300)
     assert school.top_k == 300 and school.pool_limit >= 300

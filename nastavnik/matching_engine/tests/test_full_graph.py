@@ -66,6 +66,25 @@ def test_optimal_extends_the_lists_rather_than_leave_a_mentee_alone():
     assert certificate.outside_pairs_checked >= 1
 
 
+def test_a_mentor_in_too_few_lists_is_offered_before_the_first_solve():
+    # Both lists hold X only, so Y would keep its place and the check after the solve would
+    # find it and solve again; offered to the mentees of its block first, one solve matches
+    # both mentees and proves it.
+    mentees, mentors = two_mentees_one_favourite()
+    options = RunOptions(top_k=1)
+    run = prepare_run(mentees, mentors, Weights(), TEST_CONSTRAINTS, options, {})
+    assert 1 not in run.graph.mentor.tolist()  # Y is in no list
+    result = run_matching(mentees, mentors, Weights(), TEST_CONSTRAINTS, options)
+    assert {(a.mentee_id, a.mentor_id) for a in result.assignments} == {("a", "Y"), ("b", "X")}
+    certificate = result.matching_certificate
+    assert certificate is not None and certificate.most_matched_proven
+    assert certificate.rounds == 1
+    assert certificate.lists_extended == 0
+    # Each mentor's pairs with the two mentees, checked one by one (X is in two lists for one
+    # place: fewer than three times its places, so it is offered too).
+    assert certificate.outside_pairs_checked == 4
+
+
 def test_stable_mode_finds_the_blocking_pair_outside_the_lists():
     # With the lists only, b is left «all mentors full» while Y is free and would take b:
     # a blocking pair the old certificate, counting only the lists, did not see.
