@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import make_tenant
 from nastavnik.core.access import declared_access
+from nastavnik.core.tests.rows import table_rows
 from nastavnik.core.tests.shared_rows import copied, rows_for_the_module
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.orgs.policy import allows
@@ -112,11 +113,11 @@ MENTOR_ONLY_ROUTES = _mentor_only_routes()
 
 
 def _snapshot() -> dict[str, list[tuple]]:
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values_list())
-        for model in apps.get_models()
-        if model._meta.app_label not in {"sessions", "axes", "admin", "django_tasks_db"}
-    }
+    return table_rows(
+        m
+        for m in apps.get_models()
+        if m._meta.app_label not in {"sessions", "axes", "admin", "django_tasks_db"}
+    )
 
 
 @dataclass
