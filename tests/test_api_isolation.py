@@ -33,6 +33,7 @@ from conftest import Tenant, make_tenant
 from nastavnik.api.models import Access, ApiToken, Area
 from nastavnik.api.tokens import token_create
 from nastavnik.api.urls import api
+from nastavnik.core.tests.rows import table_rows
 from nastavnik.orders.views import DOCX
 from nastavnik.orgs.models import RegionalOperator, Role
 from nastavnik.orgs.tests.factories import UserFactory
@@ -120,11 +121,7 @@ VOLATILE = {"sessions", "axes", "admin", "django_tasks_db", "api"}
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values_list())
-        for model in apps.get_models()
-        if model._meta.app_label not in VOLATILE
-    }
+    return table_rows(m for m in apps.get_models() if m._meta.app_label not in VOLATILE)
 
 
 ALL_WRITE = {area.value: Access.WRITE for area in Area}

@@ -38,6 +38,7 @@ from lxml import html
 
 from conftest import make_tenant
 from nastavnik.core.access import declared_access
+from nastavnik.core.tests.rows import table_rows
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import allows
 from nastavnik.people.tests.factories import PersonFactory
@@ -68,7 +69,8 @@ def _models() -> list[type[models.Model]]:
 
 
 def snapshot() -> Snapshot:
-    return {m._meta.label: {row[0]: row for row in m.objects.values_list()} for m in _models()}
+    # Rows as stored, in the order of values_list(): the primary key first.
+    return {label: {row[0]: row for row in rows} for label, rows in table_rows(_models()).items()}
 
 
 def _foreign_key_columns() -> dict[str, list[tuple[int, str]]]:

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import Tenant, make_tenant
 from nastavnik.core.access import declared_access
+from nastavnik.core.tests.rows import table_rows
 from nastavnik.orgs.models import Organisation, Role
 from nastavnik.orgs.policy import allows
 from nastavnik.people.models import GuardianLink, Person
@@ -150,12 +151,7 @@ VOLATILE_APPS = {"sessions", "axes", "admin", "django_tasks_db"}
 
 
 def database_snapshot() -> dict[str, list[tuple]]:
-    snapshot = {}
-    for model in apps.get_models():
-        if model._meta.app_label in VOLATILE_APPS:
-            continue
-        snapshot[model._meta.label] = list(model.objects.order_by("pk").values_list())
-    return snapshot
+    return table_rows(m for m in apps.get_models() if m._meta.app_label not in VOLATILE_APPS)
 
 
 @dataclass

@@ -7,13 +7,11 @@ same code for each, so at most LINKS_PER_VIEW addresses of one view are followed
 
 from __future__ import annotations
 
-from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 
-from nastavnik.demo.seed import remove_demo
+from nastavnik.demo.tests.factories import seeded_demo
 from tests.demo_walk import ROLES, links_in, logged_in, route_of, walk
 
 LINKS_PER_VIEW = 3
@@ -22,11 +20,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        remove_demo()
+    with seeded_demo(django_db_blocker):
+        yield
 
 
 @pytest.mark.parametrize("key", ROLES)

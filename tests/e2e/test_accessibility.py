@@ -9,12 +9,10 @@ it: that keeps the walk within a few minutes on one browser.
 
 from __future__ import annotations
 
-from io import StringIO
-
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.core.management import call_command
 
+from nastavnik.demo.tests.factories import load_demo
 from tests.demo_walk import ROLES, logged_in, walk
 
 PHONE = {"width": 390, "height": 844}
@@ -26,7 +24,7 @@ BLOCKING = {"serious", "critical"}
 
 
 def test_every_page_of_every_role_passes_axe_and_fits_a_phone(browser, live_server):
-    call_command("seed_demo", stdout=StringIO())
+    load_demo()
     axe = Axe()
     opened: set[str] = set()
     problems: list[str] = []

@@ -9,7 +9,8 @@ from datetime import timedelta
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from nastavnik.demo.seed import DEMO_PASSWORD, seed_demo
+from nastavnik.demo.seed import DEMO_PASSWORD
+from nastavnik.demo.tests.factories import load_demo
 from nastavnik.mentors.models import DocumentKind
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.validators import org_today
@@ -24,7 +25,7 @@ def _total(page) -> int:
 
 
 def test_the_director_fixes_a_violation_and_the_count_drops(page, live_server):
-    seed_demo()
+    load_demo()
     today = org_today(Organisation.objects.get(slug=SLUG))
     compliance_url = reverse("compliance:index", kwargs={"org_slug": SLUG})
 

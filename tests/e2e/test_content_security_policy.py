@@ -2,10 +2,10 @@
 key pages load without a single violation, and what used to be inline still works (the language
 switch, the category fields of the person form, the timeline's positions, the charts, htmx)."""
 
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from nastavnik.demo.tests.factories import load_demo
 from nastavnik.programmes.models import Programme
 
 # Every violation the page sees, from the browser's own event; the init script runs before the
@@ -30,7 +30,7 @@ def open_page(page: Page, url: str, console: list[str]) -> None:
 
 
 def test_key_pages_load_without_a_csp_violation_and_still_work(page, live_server):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo()
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     page.on("pageerror", lambda error: console.append(f"pageerror {error}"))

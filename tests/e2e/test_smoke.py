@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from nastavnik.consents.rules import hidden_q
+from nastavnik.demo.tests.factories import load_demo
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from nastavnik.people.tests.factories import PersonFactory
@@ -69,11 +70,10 @@ def test_curator_finds_a_person_and_opens_the_card(page, live_server):
 
 
 def test_demo_curator_searches_the_demo_school_in_lower_case(page, live_server):
-    from django.core.management import call_command
 
     from nastavnik.people.models import Person, PersonKind
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo()
     student = (
         Person.objects.exclude(hidden_q())
         .filter(organisation__slug="school-5", kind=PersonKind.STUDENT)

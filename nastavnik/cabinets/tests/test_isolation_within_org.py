@@ -27,7 +27,10 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conftest import make_tenant
 from nastavnik.core.access import declared_access
+from nastavnik.core.tests.rows import table_rows
+from nastavnik.core.tests.shared_rows import copied, rows_for_the_module
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.orgs.policy import allows
 from nastavnik.plans import services as plan_services
@@ -110,11 +113,11 @@ MENTOR_ONLY_ROUTES = _mentor_only_routes()
 
 
 def _snapshot() -> dict[str, list[tuple]]:
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values_list())
-        for model in apps.get_models()
-        if model._meta.app_label not in {"sessions", "axes", "admin", "django_tasks_db"}
-    }
+    return table_rows(
+        m
+        for m in apps.get_models()
+        if m._meta.app_label not in {"sessions", "axes", "admin", "django_tasks_db"}
+    )
 
 
 @dataclass
@@ -132,14 +135,25 @@ class World:
         )
 
 
-@pytest.fixture
-def world(tenant_a) -> World:
-    ours, theirs = two_pairs(tenant_a)
+def _build_world() -> World:
+    ours, theirs = two_pairs(make_tenant("school-a"))
     # Both pairs have plans, so a leak would have something to show.
     plan_services.plan_start(theirs.mentorship, by=None)
     rows = {kwarg: make(ours.mentorship) for kwarg, make in PAIR_ROW_MAKERS.items()}
     ours.mentorship.refresh_from_db()
     return World(ours, theirs, rows)
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    # Built once for the module (some 250 tests); each test runs in a savepoint of it.
+    with rows_for_the_module(django_db_blocker, _build_world) as built:
+        yield built
+
+
+@pytest.fixture
+def world(built_world, db) -> World:
+    return copied(built_world)
 
 
 def test_the_namespaces_have_routes():

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from nastavnik.accounts.models import User
-from nastavnik.demo.seed import seed_demo
+from nastavnik.demo.tests.factories import seeded_demo
 from nastavnik.mentors.models import DocumentKind
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import Programme, Stage
@@ -22,8 +22,14 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 SLUG = "school-5"
 
 
-def test_the_director_sees_what_the_demo_breaks_fixes_one_and_the_count_drops(client):
-    seed_demo()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module; each test runs in its own transaction."""
+    with seeded_demo(django_db_blocker):
+        yield
+
+
+def test_the_director_sees_what_the_demo_breaks_fixes_one_and_the_count_drops(seeded, client):
     client.force_login(User.objects.get(email="director@school5.demo"))
     dashboard = client.get(reverse("orgs:dashboard", kwargs={"org_slug": SLUG}))
     before = dashboard.context["compliance_broken"]
@@ -63,8 +69,7 @@ def test_the_director_sees_what_the_demo_breaks_fixes_one_and_the_count_drops(cl
     assert dashboard.context["compliance_broken"] == before - 1
 
 
-def test_the_demo_year_is_at_stage_six(client):
-    seed_demo()
+def test_the_demo_year_is_at_stage_six(seeded, client):
     client.force_login(User.objects.get(email="director@school5.demo"))
     programme = Programme.objects.filter(organisation__slug=SLUG).latest(
         "academic_year__start_year"

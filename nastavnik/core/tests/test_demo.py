@@ -12,7 +12,7 @@ from django.utils import timezone
 from nastavnik.accounts.models import User
 from nastavnik.demo import names
 from nastavnik.demo.seed import DEMO_PASSWORD, LOGINS
-from nastavnik.demo.tests.factories import seed, seeded_demo
+from nastavnik.demo.tests.factories import seeded_demo
 from nastavnik.documents.russian import plural_form
 from nastavnik.orgs.models import (
     AcademicYear,
@@ -33,9 +33,8 @@ FEMININE_SURNAME_ENDINGS = ("ова", "ева", "ёва", "ина", "ына", "�
 def demo_output(django_db_setup, django_db_blocker):
     """Loads the demo once for the module (a second or so) and removes it afterwards, so the
     rest of the suite sees an empty database. Each test still runs in its own transaction."""
-    out = StringIO()
-    with seeded_demo(django_db_blocker, lambda: seed(out)):
-        yield out.getvalue()
+    with seeded_demo(django_db_blocker) as output:
+        yield output
 
 
 @pytest.fixture

@@ -1,13 +1,30 @@
-"""The demo seeded once for a module of tests, and taken away after it."""
+"""The demo seeded once for a module of tests, and taken away after it.
+
+Seeding takes some ten seconds of CPU, and a score of test modules want the same demo. On the
+in-memory SQLite test database a test process seeds it once: the database as seeded is copied
+aside (SQLite's backup API, a fraction of a second), with the files the demo stored, and a later
+module that starts from the same database gets that copy back instead of a new seed. After the
+module the database is put back exactly as it was before (the copy of it taken then), which
+also takes the demo's files out of storage. Elsewhere (PostgreSQL) each module seeds and
+removes the demo as before.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from io import StringIO
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 
 from nastavnik.demo.seed import remove_demo
 from nastavnik.orgs.models import AcademicYear, Municipality, Region
@@ -17,19 +34,134 @@ def seed(out: StringIO | None = None) -> None:
     call_command("seed_demo", stdout=out if out is not None else StringIO())
 
 
+@dataclass
+class _Seeded:
+    """The database as the demo left it, and what it was before (by its contents)."""
+
+    day: date
+    before: str
+    database: sqlite3.Connection
+    files: dict[str, bytes]
+    output: str
+
+
+_seeded: _Seeded | None = None
+
+
+def _copyable() -> bool:
+    """The test database is SQLite in memory, and no transaction is open on it."""
+    return (
+        connection.vendor == "sqlite"
+        and connection.is_in_memory_db()
+        and not connection.in_atomic_block
+    )
+
+
+def _raw() -> sqlite3.Connection:
+    connection.ensure_connection()
+    return connection.connection
+
+
+def _contents(raw: sqlite3.Connection) -> str:
+    """A digest of every row of every table. Not of sqlite_sequence: which numbers were handed
+    out before does not change what the demo is."""
+    digest = hashlib.blake2b()
+    tables = raw.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ).fetchall()
+    for (table,) in tables:
+        digest.update(table.encode())
+        for row in raw.execute(f'SELECT * FROM "{table}"'):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def _copy(raw: sqlite3.Connection) -> sqlite3.Connection:
+    aside = sqlite3.connect(":memory:", check_same_thread=False)
+    raw.backup(aside)
+    return aside
+
+
+def _stored(path: str = "") -> set[str]:
+    directories, files = default_storage.listdir(path)
+    names = {f"{path}{name}" for name in files}
+    for directory in directories:
+        names |= _stored(f"{path}{directory}/")
+    return names
+
+
+def _read(names: set[str]) -> dict[str, bytes]:
+    found = {}
+    for name in names:
+        with default_storage.open(name, "rb") as file:
+            found[name] = file.read()
+    return found
+
+
+def _seeded_or_put_back(raw: sqlite3.Connection) -> _Seeded:
+    """Seeds the demo by the command, or puts back the copy of an earlier seed that started
+    from the same database on the same day."""
+    global _seeded
+    contents = _contents(raw)
+    today = timezone.localdate()
+    if _seeded is not None and (_seeded.day, _seeded.before) == (today, contents):
+        _seeded.database.backup(raw)
+        for name, content in _seeded.files.items():
+            default_storage.delete(name)
+            default_storage.save(name, ContentFile(content))
+        return _seeded
+    stored = _stored()
+    out = StringIO()
+    seed(out)
+    _seeded = _Seeded(today, contents, _copy(raw), _read(_stored() - stored), out.getvalue())
+    return _seeded
+
+
 @contextmanager
-def seeded_demo(django_db_blocker: Any, build: Callable[[], None] = seed) -> Iterator[None]:
-    """Seed the demo with `build` outside a test's transaction (module-scoped fixtures), then
-    remove it with the shared reference rows it added: remove_demo keeps years,
-    municipalities and regions, which other tests' organisations may use."""
+def seeded_demo(django_db_blocker: Any, build: Callable[[], None] | None = None) -> Iterator[str]:
+    """The demo for a module's tests (module-scoped fixtures); yields what `seed_demo` printed.
+
+    Without `build` the demo is seeded by the command, or its copy put back (see above). With
+    `build` (a test that measures the seed itself) it is seeded by `build` every time, then
+    removed with the shared reference rows it added: remove_demo keeps years, municipalities
+    and regions, which other tests' organisations may use."""
     with django_db_blocker.unblock():
+        if build is None and _copyable():
+            raw = _raw()
+            as_it_was = _copy(raw)
+            files: dict[str, bytes] = {}
+            try:
+                seeded = _seeded_or_put_back(raw)
+                files = seeded.files
+                # The tests run with the database blocked as usual, each in its own
+                # transaction.
+                with django_db_blocker.block():
+                    yield seeded.output
+            finally:
+                # As it was before: the demo's rows go, and its files.
+                as_it_was.backup(raw)
+                as_it_was.close()
+                for name in files:
+                    default_storage.delete(name)
+            return
         before = {
             model: set(model.objects.values_list("pk", flat=True))
             for model in (AcademicYear, Municipality, Region)
         }
-        build()
-    yield
+        out = StringIO()
+        (build or (lambda: seed(out)))()
+    yield out.getvalue()
     with django_db_blocker.unblock():
         remove_demo()
         for model, pks in before.items():
             model.objects.exclude(pk__in=pks).delete()
+
+
+def load_demo() -> None:
+    """The demo in a test of its own that flushes the database after it (transactional_db,
+    live_server): seeded by the command, or the copy of an earlier seed put back."""
+    if _copyable():
+        _seeded_or_put_back(_raw())
+    else:
+        seed()

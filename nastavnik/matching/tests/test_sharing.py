@@ -15,6 +15,7 @@ from django.utils import timezone
 from conftest import Tenant, make_tenant
 from nastavnik.consents.models import Consent, Purpose
 from nastavnik.consents.services import consent_withdraw
+from nastavnik.core.tests.shared_rows import copied, module_rows
 from nastavnik.matching.models import OfferSide, OfferStatus, SharedOffer
 from nastavnik.matching.tests.data import approved_programme, mentee, mentor, snapshot
 from nastavnik.mentees.models import MenteeStatus
@@ -70,8 +71,7 @@ def shared_mentor(
     )
 
 
-@pytest.fixture
-def region(db) -> Region:
+def _build_region() -> Region:
     town = MunicipalityFactory()
     home, host, third = (_tenant(s, town) for s in ("home-school", "host-school", "third-school"))
     return Region(
@@ -81,6 +81,15 @@ def region(db) -> Region:
         shared=shared_mentor(home, account=True),
         waiting=mentee(approved_programme(host.organisation)),
     )
+
+
+built = module_rows(_build_region)
+
+
+@pytest.fixture
+def region(built, db) -> Region:
+    # Built once for the module; each test runs in a savepoint of it with its own copy.
+    return copied(built)
 
 
 def _url(name: str, tenant: Tenant, **kwargs) -> str:

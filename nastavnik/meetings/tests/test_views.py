@@ -10,19 +10,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from conftest import make_tenant
+from nastavnik.core.tests.shared_rows import copied, module_rows
 from nastavnik.meetings.models import Feedback, Meeting, MeetingStatus
 from nastavnik.meetings.tests.factories import meeting, pair, rate
 from nastavnik.orgs.models import Role
 
 
-@pytest.fixture
-def world(tenant_a):
+def _build():
+    tenant_a = make_tenant("school-a")
     mentorship = pair(
         tenant_a.organisation,
         mentor_user=tenant_a.user(Role.MENTOR),
         mentee_users=[tenant_a.user(Role.MENTEE)],
     )
     return tenant_a, mentorship
+
+
+built = module_rows(_build)
+
+
+@pytest.fixture
+def world(built, db):
+    # Built once for the module; each test runs in a savepoint of it with its own copy.
+    return copied(built)
 
 
 def _url(name, org, **kwargs):

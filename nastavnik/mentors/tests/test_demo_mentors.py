@@ -11,7 +11,6 @@ from django.utils import timezone
 from nastavnik.catalogue.profile import EXTERNAL_CATEGORIES
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import valid_consent_q
-from nastavnik.demo.seed import seed_demo
 from nastavnik.demo.tests.factories import seeded_demo
 from nastavnik.documents.render import docx_text
 from nastavnik.mentors import rules
@@ -39,7 +38,7 @@ pytestmark = pytest.mark.django_db
 def seeded(django_db_setup, django_db_blocker):
     """The demo, loaded once for the module and removed afterwards, so the rest of the suite
     sees an empty database. Each test still runs in its own transaction."""
-    with seeded_demo(django_db_blocker, seed_demo):
+    with seeded_demo(django_db_blocker):
         yield
 
 

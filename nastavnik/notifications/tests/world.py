@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from conftest import Tenant, make_tenant
 from nastavnik.accounts.models import User
 from nastavnik.matching.tests.data import parent_of
 from nastavnik.meetings.tests.factories import pair
@@ -66,3 +67,9 @@ def school(tenant_a, tenant_b) -> School:
         mentee_users=[made.add_user("b_pair_mentee", Role.MENTEE, tenant_b.organisation)],
     )
     return made
+
+
+def built_school() -> tuple[School, Tenant, Tenant]:
+    """The world with the two tenants it is made of (for a module's shared rows)."""
+    tenant_a, tenant_b = make_tenant("school-a"), make_tenant("school-b")
+    return school(tenant_a, tenant_b), tenant_a, tenant_b

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext
 
+from conftest import make_tenant
 from nastavnik.audit.models import AuditEntry, AuditObject
+from nastavnik.core.tests.shared_rows import copied, module_rows
 from nastavnik.mentorships.access import Side
 from nastavnik.mentorships.models import MentorshipStatus
 from nastavnik.people.validators import org_today
@@ -29,9 +31,13 @@ def _rows() -> dict[str, list[tuple]]:
     }
 
 
+built = module_rows(lambda: two_pairs(make_tenant("school-a")))
+
+
 @pytest.fixture
-def pairs(tenant_a):
-    return two_pairs(tenant_a)
+def pairs(built, db):
+    # Built once for the module; each test runs in a savepoint of it with its own copy.
+    return copied(built)
 
 
 @pytest.fixture
