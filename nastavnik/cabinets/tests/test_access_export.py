@@ -5,7 +5,6 @@ every download is in the audit log."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,7 +23,7 @@ from nastavnik.concerns.models import Concern, ReporterKind, Topic
 from nastavnik.consents.models import Consent, Purpose
 from nastavnik.consents.services import consent_withdraw, people_depersonalise
 from nastavnik.consents.tests.factories import ConsentFactory
-from nastavnik.core.tests.shared_rows import copied, rows_for_the_module
+from nastavnik.core.tests.shared_rows import world_and_two_tenants
 from nastavnik.documents.render import find_soffice
 from nastavnik.matching.tests import data as matching_data
 from nastavnik.meetings.models import Attendance, Feedback, MeetingStatus
@@ -182,31 +181,8 @@ def _build() -> tuple[World, Tenant, Tenant]:
     return World(ours, theirs), tenant_a, tenant_b
 
 
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker) -> Iterator[tuple[World, Tenant, Tenant]]:
-    # Built once for the module; each test runs in a savepoint of it.
-    with rows_for_the_module(django_db_blocker, _build) as made:
-        yield made
-
-
-@pytest.fixture
-def shared(built, db) -> tuple[World, Tenant, Tenant]:
-    return copied(built)
-
-
-@pytest.fixture
-def world(shared) -> World:
-    return shared[0]
-
-
-@pytest.fixture
-def tenant_a(shared) -> Tenant:
-    return shared[1]
-
-
-@pytest.fixture
-def tenant_b(shared) -> Tenant:
-    return shared[2]
+# Built once for the module; each test runs in a savepoint of it.
+built, shared, world, tenant_a, tenant_b = world_and_two_tenants(_build)
 
 
 def _url(name: str, pair: Pair) -> str:

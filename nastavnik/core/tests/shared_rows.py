@@ -65,3 +65,28 @@ def module_rows(build: Callable[[], T]) -> Any:
             yield made
 
     return fixture
+
+
+def world_and_two_tenants(build: Callable[[], tuple[Any, Any, Any]]) -> tuple[Any, ...]:
+    """The fixtures of a module whose `build` makes (a world, tenant A, tenant B) once:
+    `built`, then per test `shared` (the copy) and `world`, `tenant_a`, `tenant_b` from it.
+    A module takes them as `built, shared, world, tenant_a, tenant_b = world_and_two_tenants(
+    make)`, so pytest finds each under its name."""
+
+    @pytest.fixture(name="shared")
+    def shared(built: tuple[Any, Any, Any], db: None) -> tuple[Any, Any, Any]:
+        return copied(built)
+
+    @pytest.fixture(name="world")
+    def world(shared: tuple[Any, Any, Any]) -> Any:
+        return shared[0]
+
+    @pytest.fixture(name="tenant_a")
+    def tenant_a(shared: tuple[Any, Any, Any]) -> Any:
+        return shared[1]
+
+    @pytest.fixture(name="tenant_b")
+    def tenant_b(shared: tuple[Any, Any, Any]) -> Any:
+        return shared[2]
+
+    return module_rows(build), shared, world, tenant_a, tenant_b

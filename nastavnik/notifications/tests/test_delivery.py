@@ -13,41 +13,20 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import Tenant
-from nastavnik.core.tests.shared_rows import copied, module_rows
+from nastavnik.core.tests.shared_rows import world_and_two_tenants
 from nastavnik.meetings import services as meetings
 from nastavnik.meetings.tests.factories import meeting
 from nastavnik.mentorships import services as pairs
 from nastavnik.mentorships.models import AbsenceReason, AbsentSide
 from nastavnik.notifications.delivery import unsubscribe_token
 from nastavnik.notifications.models import Channel, Notification, NotificationPreference
-from nastavnik.notifications.tests.world import School, built_school
+from nastavnik.notifications.tests.world import built_school
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.tests.factories import MembershipFactory
 from nastavnik.people.validators import org_today
 
-built = module_rows(built_school)
-
-
-@pytest.fixture
-def shared(built, db) -> tuple[School, Tenant, Tenant]:
-    # The world is built once for the module; each test runs in a savepoint of it.
-    return copied(built)
-
-
-@pytest.fixture
-def world(shared) -> School:
-    return shared[0]
-
-
-@pytest.fixture
-def tenant_a(shared) -> Tenant:
-    return shared[1]
-
-
-@pytest.fixture
-def tenant_b(shared) -> Tenant:
-    return shared[2]
+# The world is built once for the module; each test runs in a savepoint of it.
+built, shared, world, tenant_a, tenant_b = world_and_two_tenants(built_school)
 
 
 def _cancel(world, by="mentor"):

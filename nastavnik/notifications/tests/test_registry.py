@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import Tenant
 from nastavnik.awards import services as awards
 from nastavnik.awards.tests.data import nomination_with_jury, scored
 from nastavnik.awards.tests.data import world as awards_world
@@ -19,7 +18,7 @@ from nastavnik.concerns.models import Outcome, ReporterKind, Topic
 from nastavnik.consents import services as consents
 from nastavnik.consents.models import Consent, Purpose
 from nastavnik.core import events
-from nastavnik.core.tests.shared_rows import copied, module_rows
+from nastavnik.core.tests.shared_rows import world_and_two_tenants
 from nastavnik.matching.models import SelfMatchRequest
 from nastavnik.matching.tests.data import mentor as new_mentor
 from nastavnik.meetings import reminders
@@ -41,28 +40,8 @@ from nastavnik.questionnaires.tests import data as surveys
 PAIR = {"mentor", "mentee", "guardian"}
 
 
-built = module_rows(built_school)
-
-
-@pytest.fixture
-def shared(built, db) -> tuple[School, Tenant, Tenant]:
-    # The world is built once for the module; each test runs in a savepoint of it.
-    return copied(built)
-
-
-@pytest.fixture
-def world(shared) -> School:
-    return shared[0]
-
-
-@pytest.fixture
-def tenant_a(shared) -> Tenant:
-    return shared[1]
-
-
-@pytest.fixture
-def tenant_b(shared) -> Tenant:
-    return shared[2]
+# The world is built once for the module; each test runs in a savepoint of it.
+built, shared, world, tenant_a, tenant_b = world_and_two_tenants(built_school)
 
 
 def _data(**fields) -> MeetingData:
