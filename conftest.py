@@ -2,8 +2,6 @@
 has data that could leak."""
 
 import os
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -40,21 +38,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
             item.fixturenames.append("django_db_serialized_rollback")
-    # pytest-xdist hands out files in this order as workers become free (the Makefile passes
-    # --no-loadscope-reorder, or xdist would order them by their count of tests alone): the
-    # long files (marked slow, or driving a browser) go first, then the files with most tests,
-    # so that the run does not end with one worker on a two-minute file while the other waits.
-    items.sort(key=_long_files_first(items))
-
-
-def _long_files_first(items: list[pytest.Item]) -> Callable[[pytest.Item], tuple[int, int]]:
-    long_files = {
-        item.path
-        for item in items
-        if item.get_closest_marker("slow") or item.get_closest_marker("browser")
-    }
-    tests_in = Counter(item.path for item in items)
-    return lambda item: (0 if item.path in long_files else 1, -tests_in[item.path])
 
 
 @pytest.hookimpl(wrapper=True)
