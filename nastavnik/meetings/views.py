@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.accounts.models import User
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.core.outcomes import attempt, refuse, submit
 from nastavnik.meetings import services
 from nastavnik.meetings.access import (
     may_plan,
@@ -131,19 +131,14 @@ def meeting_create(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = workable_for(ctx, user, mentorship_pk)
     _require_planner(ctx, user, mentorship)
     form = MeetingForm(request.POST or None, mentorship=mentorship)
-    if request.method == "POST" and form.is_valid():
-        meeting = attempt(
-            form,
-            lambda: services.meeting_create(mentorship, form.data_for_service(), by=user),
-        )
-        if meeting is not None:
-            messages.success(request, _("The meeting is planned."))
-            return redirect(meeting.get_absolute_url())
-    return render(
+    return submit(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.meeting_create(mentorship, form.data_for_service(), by=user),
+        success=_("The meeting is planned."),
+        redirect_to=lambda meeting: meeting.get_absolute_url(),
+        template="meetings/form.html",
+        context={
             "mentorship": mentorship,
             "title": _("New meeting"),
             "back": _list_url(ctx, mentorship),
@@ -210,18 +205,14 @@ def meeting_edit(request: OrgRequest, meeting_pk: int) -> HttpResponse:
         "notes": meeting.notes,
     }
     form = MeetingForm(request.POST or None, mentorship=meeting.mentorship, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form, lambda: services.meeting_update(meeting, form.data_for_service(), by=user)
-        )
-        if saved is not None:
-            messages.success(request, _("The meeting is changed."))
-            return redirect(meeting.get_absolute_url())
-    return render(
+    return submit(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.meeting_update(meeting, form.data_for_service(), by=user),
+        success=_("The meeting is changed."),
+        redirect_to=meeting.get_absolute_url(),
+        template="meetings/form.html",
+        context=lambda: {
             "mentorship": meeting.mentorship,
             "meeting": meeting,
             "title": _("Change the meeting"),
@@ -275,19 +266,14 @@ def meeting_cancel(request: OrgRequest, meeting_pk: int) -> HttpResponse:
     meeting = meeting_for(ctx, user, meeting_pk)
     _require_planner(ctx, user, meeting.mentorship)
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        cancelled = attempt(
-            form,
-            lambda: services.meeting_cancel(meeting, by=user, reason=form.cleaned_data["reason"]),
-        )
-        if cancelled is not None:
-            messages.success(request, _("The meeting is cancelled."))
-            return redirect(meeting.get_absolute_url())
-    return render(
+    return submit(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.meeting_cancel(meeting, by=user, reason=form.cleaned_data["reason"]),
+        success=_("The meeting is cancelled."),
+        redirect_to=meeting.get_absolute_url(),
+        template="meetings/form.html",
+        context=lambda: {
             "mentorship": meeting.mentorship,
             "meeting": meeting,
             "title": _("Cancel the meeting"),
@@ -430,16 +416,12 @@ def meeting_settings(request: OrgRequest) -> HttpResponse:
             "reminder_hours": current.reminder_hours,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form,
-            lambda: services.settings_update(ctx.organisation, by=user, **form.cleaned_data),
-        )
-        if saved is not None:
-            messages.success(request, _("The settings are saved."))
-            return redirect("orgs:dashboard", org_slug=ctx.organisation.slug)
-    return render(
+    return submit(
         request,
-        "meetings/settings.html",
-        {"form": form, "back": reverse("orgs:dashboard", args=[ctx.organisation.slug])},
+        form,
+        lambda: services.settings_update(ctx.organisation, by=user, **form.cleaned_data),
+        success=_("The settings are saved."),
+        redirect_to=redirect("orgs:dashboard", org_slug=ctx.organisation.slug),
+        template="meetings/settings.html",
+        context={"back": reverse("orgs:dashboard", args=[ctx.organisation.slug])},
     )
