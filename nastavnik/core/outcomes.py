@@ -1,4 +1,5 @@
-"""How a view shows a service's refusal: on the form it came from, or as a message."""
+"""What a view answers: a service's refusal on the form it came from or as a message, the
+page again or the way on, and an uploaded file given back."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+
+from nastavnik.core.uploads import content_type_of
 
 T = TypeVar("T")
 
@@ -92,3 +97,18 @@ def submit(
             return _go(redirect_to(result) if callable(redirect_to) else redirect_to)
     shown = context() if callable(context) else context or {}
     return render(request, template, {"form": form, **shown}, status=status)
+
+
+def stored_file(file: FieldFile, stem: str) -> FileResponse:
+    """An uploaded file as a download: named for the reader (`stem`), with the extension and
+    the content type of what was stored; 404 where nothing was uploaded."""
+    if not file or not file.name:
+        raise Http404
+    name = file.name
+    extension = name.rsplit(".", 1)[-1]
+    return FileResponse(
+        default_storage.open(name),
+        as_attachment=True,
+        filename=f"{stem}.{extension}",
+        content_type=content_type_of(name),
+    )

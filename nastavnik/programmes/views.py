@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,8 +20,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.catalogue.models import RoleModel
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, perform, submit
-from nastavnik.core.uploads import content_type_of
+from nastavnik.core.outcomes import attempt, perform, stored_file, submit
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orders.models import OrderStatus
 from nastavnik.orgs.models import AcademicYear
@@ -70,6 +68,20 @@ def _to(name: str, programme: Programme, anchor: str = "") -> HttpResponse:
     return redirect(_url(name, programme) + (f"#{anchor}" if anchor else ""))
 
 
+def _year_file(
+    request: OrgRequest,
+    programme_pk: int,
+    title: str,
+    make: Callable[[Programme], bytes],
+    extension: str,
+    content_type: str,
+) -> HttpResponseBase:
+    """A document of the programme year, named by its title and the year."""
+    programme = programme_for(request.org, programme_pk)
+    name = f"{title} {programme.academic_year.label.replace('/', '-')}.{extension}"
+    return _download(make(programme), name, content_type)
+
+
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
     return FileResponse(
         BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
@@ -103,13 +115,24 @@ def programme_list(request: OrgRequest) -> HttpResponse:
     )
 
 
-def _current_or_list(request: OrgRequest, then: str) -> HttpResponse:
-    ctx = request.org
-    programme = current_programme(ctx, timezone.localdate())
+def no_programme(request: OrgRequest) -> HttpResponse:
+    """A page of the year asked for with no year set up yet: to the list of programmes,
+    which offers to create one."""
+    messages.info(request, _("There is no programme for this academic year yet."))
+    return redirect("programmes:list", org_slug=request.org.organisation.slug)
+
+
+def programme_page(request: OrgRequest, programme: Programme | None, name: str) -> HttpResponse:
+    """To the page `name` of a programme year, or `no_programme`: the stage apps' «current
+    year» links."""
     if programme is None:
-        messages.info(request, _("There is no programme for this academic year yet."))
-        return redirect("programmes:list", org_slug=ctx.organisation.slug)
-    return _to(then, programme)
+        return no_programme(request)
+    return redirect(name, org_slug=request.org.organisation.slug, programme_pk=programme.pk)
+
+
+def _current_or_list(request: OrgRequest, then: str) -> HttpResponse:
+    programme = current_programme(request.org, timezone.localdate())
+    return programme_page(request, programme, f"programmes:{then}")
 
 
 @org_view(Perm.PROGRAMME_VIEW)
@@ -244,9 +267,9 @@ def programme_finish(request: OrgRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.PROGRAMME_VIEW)
 def programme_docx(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
-    programme = programme_for(request.org, programme_pk)
-    name = f"Программа наставничества {programme.academic_year.label.replace('/', '-')}.docx"
-    return _download(render_programme(programme), name, DOCX)
+    return _year_file(
+        request, programme_pk, "Программа наставничества", render_programme, "docx", DOCX
+    )
 
 
 # --- Forms of the year ------------------------------------------------------------------------
@@ -520,16 +543,19 @@ def roadmap_generate(request: OrgRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.PROGRAMME_VIEW)
 def roadmap_docx(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
-    programme = programme_for(request.org, programme_pk)
-    name = f"Дорожная карта {programme.academic_year.label.replace('/', '-')}.docx"
-    return _download(render_roadmap(programme), name, DOCX)
+    return _year_file(request, programme_pk, "Дорожная карта", render_roadmap, "docx", DOCX)
 
 
 @org_view(Perm.PROGRAMME_VIEW)
 def roadmap_xlsx_view(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
-    programme = programme_for(request.org, programme_pk)
-    name = f"Дорожная карта {programme.academic_year.label.replace('/', '-')}.xlsx"
-    return _download(roadmap_xlsx(programme, timezone.localdate()), name, XLSX_CONTENT_TYPE)
+    return _year_file(
+        request,
+        programme_pk,
+        "Дорожная карта",
+        lambda programme: roadmap_xlsx(programme, timezone.localdate()),
+        "xlsx",
+        XLSX_CONTENT_TYPE,
+    )
 
 
 @org_view(Perm.PROGRAMME_VIEW)
@@ -696,15 +722,7 @@ def event_delete(request: OrgRequest, event_pk: int) -> HttpResponse:
 @org_view(Perm.PROGRAMME_VIEW)
 def event_file(request: OrgRequest, event_pk: int) -> HttpResponseBase:
     event = event_for(request.org, event_pk)
-    if not event.done_file:
-        raise Http404
-    extension = event.done_file.name.rsplit(".", 1)[-1]
-    return FileResponse(
-        default_storage.open(event.done_file.name),
-        as_attachment=True,
-        filename=f"{_safe(event.title[:60])}.{extension}",
-        content_type=content_type_of(event.done_file.name),
-    )
+    return stored_file(event.done_file, _safe(event.title[:60]))
 
 
 # --- Orders about the programme ---------------------------------------------------------------
