@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -32,9 +31,8 @@ from nastavnik.consents.rules import consent_flags, hidden_q, may_use
 from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.grammar import by_gender
 from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform, submit
+from nastavnik.core.outcomes import perform, stored_file, submit
 from nastavnik.core.outcomes import refuse as _refuse
-from nastavnik.core.uploads import content_type_of
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentors import services
 from nastavnik.mentors.access import (
@@ -95,6 +93,7 @@ from nastavnik.people.access import people_of, person_for
 from nastavnik.people.models import Person
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
 from nastavnik.programmes.models import Programme
+from nastavnik.programmes.views import no_programme
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -118,19 +117,14 @@ def _programme(request: OrgRequest) -> Programme | None:
     return programme_for(ctx, found.pk) if found else None
 
 
-def _no_programme(request: OrgRequest) -> HttpResponse:
-    messages.info(request, _("There is no programme for this academic year yet."))
-    return redirect("programmes:list", org_slug=request.org.organisation.slug)
-
-
 def _with_programme(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve the programme of a page, or send the user to create one."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         programme = _programme(request)
         if programme is None:
-            return _no_programme(request)
+            return no_programme(request)
         return view(request, programme, *args, **kwargs)
 
     return wrapped
@@ -151,16 +145,6 @@ def _card(request: HttpRequest, mentor: Mentor) -> HttpResponse:
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
     return FileResponse(
         BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
-    )
-
-
-def _stored(name: str, filename: str) -> FileResponse:
-    extension = name.rsplit(".", 1)[-1]
-    return FileResponse(
-        default_storage.open(name),
-        as_attachment=True,
-        filename=f"{filename}.{extension}",
-        content_type=content_type_of(name),
     )
 
 
@@ -480,9 +464,7 @@ def document_add(request: OrgRequest, mentor_pk: int) -> HttpResponse:
 @org_view(Perm.MENTORS_EDIT)
 def document_scan(request: OrgRequest, mentor_document_pk: int) -> HttpResponseBase:
     document = document_for(request.org, mentor_document_pk)
-    if not document.scan:
-        raise Http404
-    return _stored(document.scan.name, f"{document.get_kind_display()} {document.person.last_name}")
+    return stored_file(document.scan, f"{document.get_kind_display()} {document.person.last_name}")
 
 
 # --- Selection ------------------------------------------------------------------------------------
@@ -937,9 +919,7 @@ def attendance(request: OrgRequest, training_event_pk: int) -> HttpResponse:
 @org_view(Perm.MENTORS_VIEW)
 def training_materials(request: OrgRequest, training_event_pk: int) -> HttpResponseBase:
     event = training_event_for(request.org, training_event_pk)
-    if not event.materials:
-        raise Http404
-    return _stored(event.materials.name, event.topic[:60])
+    return stored_file(event.materials, event.topic[:60])
 
 
 @org_view(Perm.TRAINING_MANAGE)
@@ -1089,6 +1069,4 @@ def portfolio_file(request: OrgRequest, portfolio_item_pk: int) -> HttpResponseB
         item = portfolio_item_for(ctx, portfolio_item_pk, person)
     else:
         raise Http404
-    if not item.file:
-        raise Http404
-    return _stored(item.file.name, item.title[:60])
+    return stored_file(item.file, item.title[:60])
