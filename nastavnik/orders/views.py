@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import perform, submit
-from nastavnik.core.uploads import content_type_of
+from nastavnik.core.outcomes import perform, stored_file, submit
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.orders import services
 from nastavnik.orders.access import order_for, orders_of
@@ -209,12 +208,4 @@ def order_pdf(request: OrgRequest, order_pk: int) -> HttpResponseBase:
 @org_view(Perm.ORDERS_VIEW)
 def order_scan(request: OrgRequest, order_pk: int) -> HttpResponseBase:
     order = order_for(request.org, order_pk)
-    if not order.scan:
-        raise Http404
-    extension = order.scan.name.rsplit(".", 1)[-1]
-    return FileResponse(
-        default_storage.open(order.scan.name),
-        as_attachment=True,
-        filename=f"{_file_stem(order)} (скан).{extension}",
-        content_type=content_type_of(order.scan.name),
-    )
+    return stored_file(order.scan, f"{_file_stem(order)} (скан)")
