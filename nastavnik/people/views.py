@@ -57,23 +57,20 @@ def _list_queryset(ctx: OrgContext, kind: str) -> PersonQuerySet:
         .annotate(**consent_flags())
         .order_by("name_key", "birth_date", "pk")
     )
-    # One query per page for the family column, whatever the number of rows.
-    if kind == PersonKind.STUDENT:
+    # One query per page for the family column, whatever the number of rows: a student's
+    # guardians, a parent's children.
+    family: dict[str, tuple[str, str]] = {
+        PersonKind.STUDENT: ("guardian_links", "guardian"),
+        PersonKind.PARENT: ("children_links", "child"),
+    }
+    if kind in family:
+        links, relative = family[kind]
         queryset = queryset.prefetch_related(
             Prefetch(
-                "guardian_links",
-                queryset=GuardianLink.objects.select_related("guardian")
-                .exclude(hidden_q(ref="guardian"))
-                .order_by("guardian__name_key", "pk"),
-            )
-        )
-    elif kind == PersonKind.PARENT:
-        queryset = queryset.prefetch_related(
-            Prefetch(
-                "children_links",
-                queryset=GuardianLink.objects.select_related("child")
-                .exclude(hidden_q(ref="child"))
-                .order_by("child__name_key", "pk"),
+                links,
+                queryset=GuardianLink.objects.select_related(relative)
+                .exclude(hidden_q(ref=relative))
+                .order_by(f"{relative}__name_key", "pk"),
             )
         )
     return queryset
