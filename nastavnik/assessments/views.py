@@ -3,16 +3,15 @@ form recording one participant's measures of a phase, and the parameters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import mean
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from nastavnik.assessments.forms import MeasuresForm, ParameterForm
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.consents.rules import consent_status, hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
-from nastavnik.core.outcomes import perform
+from nastavnik.core.outcomes import Success, perform, submit
 from nastavnik.core.text import fold
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.orgs.policy import Perm
@@ -38,6 +37,7 @@ from nastavnik.people.access import people_of, person_for
 from nastavnik.people.models import Person, PersonQuerySet
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
 from nastavnik.programmes.models import Programme
+from nastavnik.programmes.views import programme_page
 
 PAGE_SIZE = 50
 
@@ -48,14 +48,8 @@ PAGE_SIZE = 50
 @org_view(Perm.MENTEES_VIEW)
 def current(request: OrgRequest) -> HttpResponse:
     """The assessment of the academic year running today."""
-    ctx = request.org
-    programme = current_programme(ctx, timezone.localdate())
-    if programme is None:
-        messages.info(request, _("There is no programme for this academic year yet."))
-        return redirect("programmes:list", org_slug=ctx.organisation.slug)
-    return redirect(
-        "assessments:programme", org_slug=ctx.organisation.slug, programme_pk=programme.pk
-    )
+    programme = current_programme(request.org, timezone.localdate())
+    return programme_page(request, programme, "assessments:programme")
 
 
 @dataclass
@@ -250,42 +244,35 @@ def record(request: OrgRequest, programme_pk: int, person_pk: int) -> HttpRespon
         entries=entries if phase == Phase.EXIT else {},
         initial={"measured_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = services.measures_record_many(
-                programme,
-                person,
-                phase,
-                form.values(),
-                form.cleaned_data["measured_on"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s measure of %(name)s is recorded.",
-                    "%(count)s measures of %(name)s are recorded.",
-                    len(made),
-                )
-                % {"count": len(made), "name": person.full_name},
-            )
-            return redirect(_record_url(ctx, programme, person, phase))
-    mentee = Mentee.objects.filter(programme=programme, person=person).first()
-    return render(
+    return submit(
         request,
-        "assessments/record.html",
-        {
+        form,
+        lambda: services.measures_record_many(
+            programme,
+            person,
+            phase,
+            form.values(),
+            form.cleaned_data["measured_on"],
+            by=request.user,
+        ),
+        success=lambda made: (
+            ngettext(
+                "%(count)s measure of %(name)s is recorded.",
+                "%(count)s measures of %(name)s are recorded.",
+                len(made),
+            )
+            % {"count": len(made), "name": person.full_name}
+        ),
+        redirect_to=_record_url(ctx, programme, person, phase),
+        template="assessments/record.html",
+        context=lambda: {
             "programme": programme,
             "person": person,
-            "mentee": mentee,
+            "mentee": Mentee.objects.filter(programme=programme, person=person).first(),
             "phase": phase,
             "heading": _("Entry measures") if phase == Phase.ENTRY else _("Exit measures"),
             "no_entries": phase == Phase.EXIT and not entries,
             "phases": Phase.choices,
-            "form": form,
             "recorded": recorded,
             "can_delete": not programme.is_finished,
         },
@@ -320,10 +307,22 @@ def parameters(request: OrgRequest) -> HttpResponse:
 
 
 def _parameter_page(
-    request: HttpRequest, form: ParameterForm, parameter: Parameter | None
+    request: OrgRequest,
+    form: ParameterForm,
+    write: Callable[[], Parameter],
+    parameter: Parameter | None,
+    success: Success[Parameter],
 ) -> HttpResponse:
-    return render(
-        request, "assessments/parameter_form.html", {"form": form, "parameter": parameter}
+    return submit(
+        request,
+        form,
+        write,
+        success=success,
+        redirect_to=reverse(
+            "assessments:parameters", kwargs={"org_slug": request.org.organisation.slug}
+        ),
+        template="assessments/parameter_form.html",
+        context={"parameter": parameter},
     )
 
 
@@ -331,15 +330,13 @@ def _parameter_page(
 def parameter_create(request: OrgRequest) -> HttpResponse:
     ctx = request.org
     form = ParameterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = services.parameter_create(ctx.organisation, form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(request, _("The parameter «%(name)s» is added.") % {"name": made.name})
-            return redirect("assessments:parameters", org_slug=ctx.organisation.slug)
-    return _parameter_page(request, form, None)
+    return _parameter_page(
+        request,
+        form,
+        lambda: services.parameter_create(ctx.organisation, form.cleaned_data, by=request.user),
+        None,
+        lambda made: _("The parameter «%(name)s» is added.") % {"name": made.name},
+    )
 
 
 @org_view(Perm.CATALOGUE_EDIT)
@@ -348,12 +345,10 @@ def parameter_edit(request: OrgRequest, parameter_pk: int) -> HttpResponse:
     parameter = parameter_editable(ctx, parameter_pk)
     initial = {f: getattr(parameter, f) for f in services.PARAMETER_FIELDS}
     form = ParameterForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.parameter_update(parameter, form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(request, _("Changes are saved."))
-            return redirect("assessments:parameters", org_slug=ctx.organisation.slug)
-    return _parameter_page(request, form, parameter)
+    return _parameter_page(
+        request,
+        form,
+        lambda: services.parameter_update(parameter, form.cleaned_data, by=request.user),
+        parameter,
+        _("Changes are saved."),
+    )

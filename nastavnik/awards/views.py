@@ -43,7 +43,7 @@ from nastavnik.awards.forms import (
 )
 from nastavnik.awards.models import QUORUM, Award, JuryScore, Nomination, Nominee
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, perform, refuse
+from nastavnik.core.outcomes import attempt, perform, refuse, submit
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, find_soffice
 from nastavnik.orders.models import OrderStatus
 from nastavnik.orders.services import order_defaults
@@ -160,19 +160,14 @@ def builtin_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
 def nomination_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(request.org, programme_pk)
     form = NominationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        made = attempt(
-            form,
-            lambda: services.nomination_create(programme, form.cleaned_data, by=_user(request)),
-        )
-        if made is not None:
-            messages.success(request, _("The nomination «%(name)s» is added.") % {"name": made})
-            return _to_nomination(request, made)
-    return render(
+    return submit(
         request,
-        "awards/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.nomination_create(programme, form.cleaned_data, by=_user(request)),
+        success=lambda made: _("The nomination «%(name)s» is added.") % {"name": made},
+        redirect_to=lambda made: _to_nomination(request, made),
+        template="awards/form_page.html",
+        context={
             "title": _("New nomination"),
             "back": _list_url(request, programme),
             "submit": _("Add the nomination"),
@@ -257,19 +252,14 @@ def jury_edit(request: OrgRequest, nomination_pk: int) -> HttpResponse:
         organisation=ctx.organisation,
         initial={"members": [j.user_id for j in nomination.jury.all()]},
     )
-    if request.method == "POST" and form.is_valid():
-        done = attempt(
-            form,
-            lambda: services.jury_set(nomination, form.cleaned_data["members"], by=_user(request)),
-        )
-        if done is not None:
-            messages.success(request, _("The jury is saved."))
-            return _to_nomination(request, nomination)
-    return render(
+    return submit(
         request,
-        "awards/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.jury_set(nomination, form.cleaned_data["members"], by=_user(request)),
+        success=_("The jury is saved."),
+        redirect_to=_to_nomination(request, nomination),
+        template="awards/form_page.html",
+        context={
             "title": _("Jury of the nomination «%(name)s»") % {"name": nomination.name},
             "back": _nomination_url(request, nomination),
             "submit": _("Save the jury"),
@@ -291,24 +281,19 @@ def _nomination_url(request: OrgRequest, nomination: Nomination) -> str:
 def nominee_add(request: OrgRequest, nomination_pk: int) -> HttpResponse:
     nomination = nomination_for(request.org, _user(request), nomination_pk)
     form = NomineeForm(request.POST or None, nomination=nomination)
-    if request.method == "POST" and form.is_valid():
-        made = attempt(
-            form,
-            lambda: services.nominee_add(
-                nomination,
-                merits=form.cleaned_data["merits"],
-                by=_user(request),
-                **form.target(),
-            ),
-        )
-        if made is not None:
-            messages.success(request, _("%(name)s is nominated.") % {"name": made})
-            return _to_nomination(request, nomination)
-    return render(
+    return submit(
         request,
-        "awards/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.nominee_add(
+            nomination,
+            merits=form.cleaned_data["merits"],
+            by=_user(request),
+            **form.target(),
+        ),
+        success=lambda made: _("%(name)s is nominated.") % {"name": made},
+        redirect_to=_to_nomination(request, nomination),
+        template="awards/form_page.html",
+        context={
             "title": _("Nominee of «%(name)s»") % {"name": nomination.name},
             "back": _nomination_url(request, nomination),
             "submit": _("Nominate"),
@@ -476,25 +461,19 @@ def order_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
         organisation=ctx.organisation,
         initial={"number": defaults.number, "date": today, "signatory": defaults.signatory},
     )
-    if request.method == "POST" and form.is_valid():
-        made = attempt(
-            form,
-            lambda: services.awards_order_create(
-                programme, form.order_details(), by=_user(request)
-            ),
-        )
-        if made is not None:
-            messages.success(
-                request,
-                _("The awards order № %(number)s is prepared: the director signs it.")
-                % {"number": made.number},
-            )
-            return redirect("orders:detail", org_slug=ctx.organisation.slug, order_pk=made.pk)
-    return render(
+    return submit(
         request,
-        "awards/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.awards_order_create(programme, form.order_details(), by=_user(request)),
+        success=lambda made: (
+            _("The awards order № %(number)s is prepared: the director signs it.")
+            % {"number": made.number}
+        ),
+        redirect_to=lambda made: redirect(
+            "orders:detail", org_slug=ctx.organisation.slug, order_pk=made.pk
+        ),
+        template="awards/form_page.html",
+        context=lambda: {
             "title": _("The awards order"),
             "intro": services.awards_title(programme),
             "back": _list_url(request, programme),

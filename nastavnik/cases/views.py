@@ -3,6 +3,7 @@ from a pair), publishing it, the library as XLSX."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
@@ -24,13 +25,14 @@ from nastavnik.cases.models import Case
 from nastavnik.cases.prefill import initial_from
 from nastavnik.cases.rules import attach_shown_people, lacking_consent, with_pair
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.core.outcomes import refuse, submit
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentorships.access import mentorship_for
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
 from nastavnik.programmes.models import Programme
+from nastavnik.programmes.views import no_programme
 
 PAGE_SIZE = 30
 
@@ -116,12 +118,24 @@ def _programme_of_request(request: OrgRequest) -> Programme | None:
 
 
 def _form_page(
-    request: HttpRequest, form: CaseForm, *, title: str, back: str, mentorship: Any = None
+    request: OrgRequest,
+    form: CaseForm,
+    write: Callable[[], Case],
+    *,
+    success: str,
+    title: str,
+    back: str,
+    mentorship: Any = None,
 ) -> HttpResponse:
-    return render(
+    """The case's form: saved, the user lands on the case."""
+    return submit(
         request,
-        "cases/form.html",
-        {"form": form, "title": title, "back": back, "mentorship": mentorship},
+        form,
+        write,
+        success=success,
+        redirect_to=lambda case: _case_url(request, case),
+        template="cases/form.html",
+        context={"title": title, "back": back, "mentorship": mentorship},
     )
 
 
@@ -130,17 +144,16 @@ def case_create(request: OrgRequest) -> HttpResponse:
     ctx = request.org
     programme = _programme_of_request(request)
     if programme is None:
-        messages.info(request, _("There is no programme for this academic year yet."))
-        return redirect("programmes:list", org_slug=ctx.organisation.slug)
+        return no_programme(request)
     form = CaseForm(request.POST or None, organisation=ctx.organisation)
-    if request.method == "POST" and form.is_valid():
-        case = attempt(
-            form, lambda: services.case_create(programme, form.cleaned_data, by=request.user)
-        )
-        if case is not None:
-            messages.success(request, _("The case is saved as a draft."))
-            return redirect(_case_url(request, case))
-    return _form_page(request, form, title=_("New case"), back=_url(request, "list"))
+    return _form_page(
+        request,
+        form,
+        lambda: services.case_create(programme, form.cleaned_data, by=request.user),
+        success=_("The case is saved as a draft."),
+        title=_("New case"),
+        back=_url(request, "list"),
+    )
 
 
 @org_view(Perm.CASES_MANAGE)
@@ -150,19 +163,13 @@ def case_from_mentorship(request: OrgRequest, mentorship_pk: int) -> HttpRespons
     form = CaseForm(
         request.POST or None, organisation=ctx.organisation, initial=initial_from(mentorship)
     )
-    if request.method == "POST" and form.is_valid():
-        case = attempt(
-            form,
-            lambda: services.case_create(
-                mentorship.programme, form.cleaned_data, by=request.user, mentorship=mentorship
-            ),
-        )
-        if case is not None:
-            messages.success(request, _("The case is saved as a draft."))
-            return redirect(_case_url(request, case))
     return _form_page(
         request,
         form,
+        lambda: services.case_create(
+            mentorship.programme, form.cleaned_data, by=request.user, mentorship=mentorship
+        ),
+        success=_("The case is saved as a draft."),
         title=_("New case of a pair or group"),
         back=mentorship.get_absolute_url(),
         mentorship=mentorship,
@@ -175,16 +182,11 @@ def case_edit(request: OrgRequest, case_pk: int) -> HttpResponse:
     case = case_for(ctx, case_pk)
     initial = {field: getattr(case, field) for field in services.FIELDS}
     form = CaseForm(request.POST or None, organisation=ctx.organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form, lambda: services.case_update(case, form.cleaned_data, by=request.user)
-        )
-        if saved is not None:
-            messages.success(request, _("The case is saved."))
-            return redirect(_case_url(request, case))
     return _form_page(
         request,
         form,
+        lambda: services.case_update(case, form.cleaned_data, by=request.user),
+        success=_("The case is saved."),
         title=_("Edit the case"),
         back=_case_url(request, case),
         mentorship=case.mentorship,

@@ -23,7 +23,7 @@ from nastavnik.concerns.access import (
 from nastavnik.concerns.forms import OutcomeForm, RaiseForm
 from nastavnik.concerns.models import Concern, Topic
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
-from nastavnik.core.outcomes import attempt
+from nastavnik.core.outcomes import attempt, submit
 from nastavnik.mentorships.models import MentorAssignment
 from nastavnik.orgs.policy import Perm
 
@@ -57,17 +57,16 @@ def concern_new(request: OrgRequest) -> HttpResponse:
             to_psychologist=data["to_psychologist"],
         )
 
-    if request.method == "POST" and form.is_valid():
-        concern = attempt(form, write)
-        if concern is not None:
-            messages.success(
-                request,
-                _("Your concern is sent to the curator. You will see the answer here."),
-            )
-            return redirect(
-                "concerns:own_detail", org_slug=ctx.organisation.slug, own_concern_pk=concern.pk
-            )
-    return render(request, "concerns/new.html", {"form": form})
+    return submit(
+        request,
+        form,
+        write,
+        success=_("Your concern is sent to the curator. You will see the answer here."),
+        redirect_to=lambda concern: redirect(
+            "concerns:own_detail", org_slug=ctx.organisation.slug, own_concern_pk=concern.pk
+        ),
+        template="concerns/new.html",
+    )
 
 
 @org_view(Perm.CONCERNS_RAISE)

@@ -55,6 +55,7 @@ from nastavnik.consents.services import (
 )
 from nastavnik.core.access import OrgContext, OrgRequest, org_view, public_view
 from nastavnik.core.client import client_ip
+from nastavnik.core.outcomes import submit
 from nastavnik.core.text import fold
 from nastavnik.core.uploads import content_type_of
 from nastavnik.documents.russian import Case, decline_full_name
@@ -426,17 +427,17 @@ def withdraw(request: OrgRequest, consent_pk: int) -> HttpResponse:
     ctx = request.org
     consent = consent_for(ctx, consent_pk)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_withdraw(consent, form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(request, _withdrawn_message(consent))
-            return redirect(
-                "consents:person", org_slug=ctx.organisation.slug, person_pk=consent.subject_id
-            )
-    return render(request, "consents/withdraw.html", {"consent": consent, "form": form})
+    return submit(
+        request,
+        form,
+        lambda: consent_withdraw(consent, form.cleaned_data["reason"], by=request.user),
+        success=_withdrawn_message(consent),
+        redirect_to=redirect(
+            "consents:person", org_slug=ctx.organisation.slug, person_pk=consent.subject_id
+        ),
+        template="consents/withdraw.html",
+        context={"consent": consent},
+    )
 
 
 def _withdrawn_message(consent: Any) -> str:
@@ -452,21 +453,19 @@ def withdraw_own(request: OrgRequest, consent_pk: int) -> HttpResponse:
     ctx = request.org
     consent = own_consent_for(ctx, request.user, consent_pk)
     form = OwnWithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_withdraw(
-                consent,
-                form.cleaned_data["reason"],
-                by=request.user,
-                require_reason=False,
-            )
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(request, _withdrawn_message(consent))
-            return redirect("orgs:dashboard", org_slug=ctx.organisation.slug)
-    return render(
-        request, "consents/withdraw.html", {"consent": consent, "form": form, "own": True}
+    return submit(
+        request,
+        form,
+        lambda: consent_withdraw(
+            consent,
+            form.cleaned_data["reason"],
+            by=request.user,
+            require_reason=False,
+        ),
+        success=_withdrawn_message(consent),
+        redirect_to=redirect("orgs:dashboard", org_slug=ctx.organisation.slug),
+        template="consents/withdraw.html",
+        context={"consent": consent, "own": True},
     )
 
 

@@ -1,20 +1,39 @@
-"""How a view shows a service's refusal: on the form it came from, or as a message."""
+"""What a view answers: a service's refusal on the form it came from or as a message, the
+page again or the way on, and an uploaded file given back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.core.files.storage import default_storage
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from nastavnik.core.uploads import content_type_of
 
 T = TypeVar("T")
 
 # What an action says when it worked: a fixed text, or one made from the service's result
 # (a count, a name the service chose); None says nothing.
 Success = str | Callable[[T], str] | None
+
+
+# Where a view sends the user: a URL or a ready redirect.
+Target = str | HttpResponse
+
+
+def _go(target: Target) -> HttpResponse:
+    return target if isinstance(target, HttpResponse) else redirect(target)
+
+
+def _say(request: HttpRequest, success: Success[T], result: T) -> None:
+    text = success(result) if callable(success) else success
+    if text is not None:
+        messages.success(request, text)
 
 
 def attempt(form: Any, write: Callable[[], Any]) -> Any:
@@ -48,7 +67,48 @@ def perform(
     except ValidationError as error:
         refuse(request, error)
     else:
-        text = success(result) if callable(success) else success
-        if text is not None:
-            messages.success(request, text)
-    return redirect_to if isinstance(redirect_to, HttpResponse) else redirect(redirect_to)
+        _say(request, success, result)
+    return _go(redirect_to)
+
+
+def submit(
+    request: HttpRequest,
+    form: Any,
+    write: Callable[[], T | None],
+    *,
+    success: Success[T],
+    redirect_to: Target | Callable[[T], Target],
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The shape of a form view: on a valid POST run the service, say that it worked and go on;
+    otherwise (a GET, an invalid form, a refusal the service put on the form) show the page.
+
+    `write` is called only once the form is valid, so it may read `form.cleaned_data`; a None
+    from it means "refused" (as from `attempt`). `redirect_to` may be made from the result, for
+    a row the service has just created. The page gets the form as `form` beside `context`;
+    a context that costs queries to build is given as a function, called only for the page.
+    """
+    if request.method == "POST" and form.is_valid():
+        result = attempt(form, write)
+        if result is not None:
+            _say(request, success, result)
+            return _go(redirect_to(result) if callable(redirect_to) else redirect_to)
+    shown = context() if callable(context) else context or {}
+    return render(request, template, {"form": form, **shown}, status=status)
+
+
+def stored_file(file: FieldFile, stem: str) -> FileResponse:
+    """An uploaded file as a download: named for the reader (`stem`), with the extension and
+    the content type of what was stored; 404 where nothing was uploaded."""
+    if not file or not file.name:
+        raise Http404
+    name = file.name
+    extension = name.rsplit(".", 1)[-1]
+    return FileResponse(
+        default_storage.open(name),
+        as_attachment=True,
+        filename=f"{stem}.{extension}",
+        content_type=content_type_of(name),
+    )

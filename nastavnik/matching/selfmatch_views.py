@@ -17,6 +17,7 @@ from nastavnik.matching import selfmatch
 from nastavnik.matching.access import selfmatch_request_for
 from nastavnik.matching.forms import ConfirmForm, SelfMatchWindowForm
 from nastavnik.matching.models import SelfMatchRequest, SelfMatchStatus
+from nastavnik.matching.views import confirm_page
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import programme_form_for
@@ -78,30 +79,17 @@ def window(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
 def approve(request: OrgRequest, selfmatch_request_pk: int) -> HttpResponse:
     ctx = request.org
     row = selfmatch_request_for(ctx, selfmatch_request_pk)
-    form = ConfirmForm.offered(request.POST or None, ctx.organisation)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _attempt(
-            form,
-            lambda: selfmatch.request_approve(
-                row,
-                order=form.order_details(),
-                started_on=data["started_on"],
-                planned_end=data["planned_end"],
-                by=request.user,
-            ),
-        )
-        if done is not None:
-            messages.success(
-                request,
-                _("The pair is formed and the order № %(number)s is prepared.")
-                % {"number": done.mentorship.pairs_order.number},
-            )
-            return _to_page(ctx, _chosen_of(row).pk)
-    return render(
+    return confirm_page(
         request,
-        "matching/selfmatch_approve.html",
-        {"row": row, "form": form, "chosen": _chosen_of(row)},
+        ConfirmForm.offered(request.POST or None, ctx.organisation),
+        lambda **terms: selfmatch.request_approve(row, **terms),
+        success=lambda done: (
+            _("The pair is formed and the order № %(number)s is prepared.")
+            % {"number": done.mentorship.pairs_order.number}
+        ),
+        redirect_to=lambda _done: _to_page(ctx, _chosen_of(row).pk),
+        template="matching/selfmatch_approve.html",
+        context=lambda: {"row": row, "chosen": _chosen_of(row)},
     )
 
 

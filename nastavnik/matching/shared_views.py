@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
-from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform
+from nastavnik.core.outcomes import perform, submit
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.matching import sharing
 from nastavnik.matching.access import (
@@ -78,24 +77,21 @@ def shared_card(request: OrgRequest, shared_mentor_pk: int) -> HttpResponse:
         for m in sharing.waiting_mentees(ctx.organisation)
     ]
     form = SharedAskForm(request.POST or None, mentees=mentees)
-    if request.method == "POST" and form.is_valid():
-        offer = _attempt(
-            form,
-            lambda: sharing.offer_ask(
-                ctx.organisation,
-                mentor_pk=shared_mentor_pk,
-                mentee_pk=form.cleaned_data["mentee"],
-                message=form.cleaned_data["message"],
-                by=request.user,
-            ),
-        )
-        if offer is not None:
-            messages.success(
-                request,
-                _("Asked: the mentor's organisation and the mentor will answer."),
-            )
-            return _to_offer(ctx, offer)
-    return render(request, "matching/shared_card.html", {"card": card, "form": form})
+    return submit(
+        request,
+        form,
+        lambda: sharing.offer_ask(
+            ctx.organisation,
+            mentor_pk=shared_mentor_pk,
+            mentee_pk=form.cleaned_data["mentee"],
+            message=form.cleaned_data["message"],
+            by=request.user,
+        ),
+        success=_("Asked: the mentor's organisation and the mentor will answer."),
+        redirect_to=lambda offer: _to_offer(ctx, offer),
+        template="matching/shared_card.html",
+        context={"card": card},
+    )
 
 
 @org_view(Perm.MATCHING_RUN)

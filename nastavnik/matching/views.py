@@ -4,6 +4,7 @@ and confirming one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +19,8 @@ from django.views.decorators.http import require_POST
 from nastavnik.catalogue.models import MentoringKind
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgRequest, org_view
+from nastavnik.core.outcomes import Success, perform, submit
 from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.matching import services
 from nastavnik.matching.access import proposal_for, run_for, runs_of, unmatched_for
@@ -132,12 +133,14 @@ def synonyms(request: OrgRequest) -> HttpResponse:
     """The organisation's synonym groups for requests and competencies."""
     ctx = request.org
     form = SynonymsForm(request.POST or None, initial={"text": synonym_text(ctx.organisation)})
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(form, lambda: synonyms_save(ctx.organisation, form.cleaned_data["text"]))
-        if saved is not None:
-            messages.success(request, _("The synonym groups are saved; the next run uses them."))
-            return redirect("matching:synonyms", org_slug=ctx.organisation.slug)
-    return render(request, "matching/synonyms.html", {"form": form})
+    return submit(
+        request,
+        form,
+        lambda: synonyms_save(ctx.organisation, form.cleaned_data["text"]),
+        success=_("The synonym groups are saved; the next run uses them."),
+        redirect_to=redirect("matching:synonyms", org_slug=ctx.organisation.slug),
+        template="matching/synonyms.html",
+    )
 
 
 # --- A new run ------------------------------------------------------------------------------------
@@ -460,38 +463,51 @@ def unmatched_assign(request: OrgRequest, unmatched_pk: int) -> HttpResponse:
 # --- Confirming -----------------------------------------------------------------------------------
 
 
+def confirm_page(
+    request: OrgRequest,
+    form: ConfirmForm,
+    confirm: Callable[..., Any],
+    *,
+    success: Success[Any],
+    redirect_to: Callable[[Any], HttpResponse | str],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """Pairs confirmed with the order that forms them, from a run or from a self-match
+    request: the same form gives the same terms to either service."""
+    return submit(
+        request,
+        form,
+        lambda: confirm(
+            order=form.order_details(),
+            started_on=form.cleaned_data["started_on"],
+            planned_end=form.cleaned_data["planned_end"],
+            by=request.user,
+        ),
+        success=success,
+        redirect_to=redirect_to,
+        template=template,
+        context=context,
+    )
+
+
 @org_view(Perm.MATCHING_RUN)
 def run_confirm(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
     ctx = request.org
     run = run_for(ctx, matching_run_pk)
-    form = ConfirmForm.offered(request.POST or None, ctx.organisation)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _attempt(
-            form,
-            lambda: services.run_confirm(
-                run,
-                order=form.order_details(),
-                started_on=data["started_on"],
-                planned_end=data["planned_end"],
-                by=request.user,
-            ),
-        )
-        if done is not None:
-            messages.success(
-                request,
-                _("The pairs are confirmed and the order № %(number)s is prepared.")
-                % {"number": done.order.number},
-            )
-            return _to_run(done)
-    stale = run.is_proposed and services.run_is_stale(run)
-    return render(
+    return confirm_page(
         request,
-        "matching/confirm.html",
-        {
+        ConfirmForm.offered(request.POST or None, ctx.organisation),
+        lambda **terms: services.run_confirm(run, **terms),
+        success=lambda done: (
+            _("The pairs are confirmed and the order № %(number)s is prepared.")
+            % {"number": done.order.number}
+        ),
+        redirect_to=_to_run,
+        template="matching/confirm.html",
+        context=lambda: {
             "run": run,
-            "form": form,
-            "stale": stale,
+            "stale": run.is_proposed and services.run_is_stale(run),
             "unmatched": run.unmatched.count(),
             "pair_kind": MentoringKind(default_kind(run.programme, run.form, is_group=False)).label,
         },
@@ -509,16 +525,15 @@ def run_order(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
         organisation=ctx.organisation,
         initial={"number": defaults.number, "date": today, "signatory": defaults.signatory},
     )
-    if request.method == "POST" and form.is_valid():
-        made = _attempt(
-            form, lambda: services.run_order_create(run, form.order_details(), by=request.user)
-        )
-        if made is not None:
-            messages.success(
-                request, _("The order № %(number)s is prepared.") % {"number": made.number}
-            )
-            return _to_run(run)
-    return render(request, "matching/order.html", {"run": run, "form": form})
+    return submit(
+        request,
+        form,
+        lambda: services.run_order_create(run, form.order_details(), by=request.user),
+        success=lambda made: _("The order № %(number)s is prepared.") % {"number": made.number},
+        redirect_to=_to_run(run),
+        template="matching/order.html",
+        context={"run": run},
+    )
 
 
 # --- Comparing two runs ---------------------------------------------------------------------------

@@ -8,8 +8,10 @@ only their own pairs' meetings and those who run the programme see all of the or
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.accounts.models import User
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, refuse
+from nastavnik.core.outcomes import refuse, submit
 from nastavnik.meetings import services
 from nastavnik.meetings.access import (
     may_plan,
@@ -131,19 +133,14 @@ def meeting_create(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = workable_for(ctx, user, mentorship_pk)
     _require_planner(ctx, user, mentorship)
     form = MeetingForm(request.POST or None, mentorship=mentorship)
-    if request.method == "POST" and form.is_valid():
-        meeting = attempt(
-            form,
-            lambda: services.meeting_create(mentorship, form.data_for_service(), by=user),
-        )
-        if meeting is not None:
-            messages.success(request, _("The meeting is planned."))
-            return redirect(meeting.get_absolute_url())
-    return render(
+    return submit(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.meeting_create(mentorship, form.data_for_service(), by=user),
+        success=_("The meeting is planned."),
+        redirect_to=lambda meeting: meeting.get_absolute_url(),
+        template="meetings/form.html",
+        context={
             "mentorship": mentorship,
             "title": _("New meeting"),
             "back": _list_url(ctx, mentorship),
@@ -195,11 +192,44 @@ def meeting_detail(request: OrgRequest, meeting_pk: int) -> HttpResponse:
     )
 
 
+def _planned_meeting(request: OrgRequest, meeting_pk: int) -> Meeting:
+    """A meeting its pair's planner is about to change: 403 for the others of the pair."""
+    meeting = meeting_for(request.org, _user(request), meeting_pk)
+    _require_planner(request.org, _user(request), meeting.mentorship)
+    return meeting
+
+
+def _meeting_form(
+    request: OrgRequest,
+    meeting: Meeting,
+    form: Any,
+    write: Callable[[], Any],
+    *,
+    success: str,
+    title: str,
+    **context: Any,
+) -> HttpResponse:
+    """The page of a change to one meeting; done, back to the meeting."""
+    return submit(
+        request,
+        form,
+        write,
+        success=success,
+        redirect_to=meeting.get_absolute_url(),
+        template="meetings/form.html",
+        context={
+            "mentorship": meeting.mentorship,
+            "meeting": meeting,
+            "title": title,
+            "back": meeting.get_absolute_url(),
+            **context,
+        },
+    )
+
+
 @org_view(Perm.PAIR_WORK)
 def meeting_edit(request: OrgRequest, meeting_pk: int) -> HttpResponse:
-    ctx, user = request.org, _user(request)
-    meeting = meeting_for(ctx, user, meeting_pk)
-    _require_planner(ctx, user, meeting.mentorship)
+    meeting = _planned_meeting(request, meeting_pk)
     initial = {
         "kind": meeting.kind,
         "starts_at": timezone.localtime(meeting.starts_at),
@@ -210,90 +240,55 @@ def meeting_edit(request: OrgRequest, meeting_pk: int) -> HttpResponse:
         "notes": meeting.notes,
     }
     form = MeetingForm(request.POST or None, mentorship=meeting.mentorship, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form, lambda: services.meeting_update(meeting, form.data_for_service(), by=user)
-        )
-        if saved is not None:
-            messages.success(request, _("The meeting is changed."))
-            return redirect(meeting.get_absolute_url())
-    return render(
+    return _meeting_form(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "mentorship": meeting.mentorship,
-            "meeting": meeting,
-            "title": _("Change the meeting"),
-            "back": meeting.get_absolute_url(),
-        },
+        meeting,
+        form,
+        lambda: services.meeting_update(meeting, form.data_for_service(), by=request.user),
+        success=_("The meeting is changed."),
+        title=_("Change the meeting"),
     )
 
 
 @org_view(Perm.PAIR_WORK)
 def meeting_hold(request: OrgRequest, meeting_pk: int) -> HttpResponse:
-    ctx, user = request.org, _user(request)
-    meeting = meeting_for(ctx, user, meeting_pk)
-    _require_planner(ctx, user, meeting.mentorship)
+    meeting = _planned_meeting(request, meeting_pk)
     form = HeldForm(
         request.POST or None,
         mentorship=meeting.mentorship,
         initial={"notes": meeting.notes, "next_steps": meeting.next_steps},
     )
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        held = attempt(
-            form,
-            lambda: services.meeting_mark_held(
-                meeting,
-                by=user,
-                present=values.get("present"),
-                notes=values["notes"],
-                next_steps=values["next_steps"],
-            ),
-        )
-        if held is not None:
-            messages.success(request, _("The meeting is marked as held."))
-            return redirect(meeting.get_absolute_url())
-    return render(
+    return _meeting_form(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "mentorship": meeting.mentorship,
-            "meeting": meeting,
-            "title": _("The meeting took place"),
-            "submit": _("Mark as held"),
-            "back": meeting.get_absolute_url(),
-        },
+        meeting,
+        form,
+        lambda: services.meeting_mark_held(
+            meeting,
+            by=request.user,
+            present=form.cleaned_data.get("present"),
+            notes=form.cleaned_data["notes"],
+            next_steps=form.cleaned_data["next_steps"],
+        ),
+        success=_("The meeting is marked as held."),
+        title=_("The meeting took place"),
+        submit=_("Mark as held"),
     )
 
 
 @org_view(Perm.PAIR_WORK)
 def meeting_cancel(request: OrgRequest, meeting_pk: int) -> HttpResponse:
-    ctx, user = request.org, _user(request)
-    meeting = meeting_for(ctx, user, meeting_pk)
-    _require_planner(ctx, user, meeting.mentorship)
+    meeting = _planned_meeting(request, meeting_pk)
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        cancelled = attempt(
-            form,
-            lambda: services.meeting_cancel(meeting, by=user, reason=form.cleaned_data["reason"]),
-        )
-        if cancelled is not None:
-            messages.success(request, _("The meeting is cancelled."))
-            return redirect(meeting.get_absolute_url())
-    return render(
+    return _meeting_form(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "mentorship": meeting.mentorship,
-            "meeting": meeting,
-            "title": _("Cancel the meeting"),
-            "submit": _("Cancel the meeting"),
-            "back": meeting.get_absolute_url(),
-        },
+        meeting,
+        form,
+        lambda: services.meeting_cancel(
+            meeting, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success=_("The meeting is cancelled."),
+        title=_("Cancel the meeting"),
+        submit=_("Cancel the meeting"),
     )
 
 
@@ -430,16 +425,12 @@ def meeting_settings(request: OrgRequest) -> HttpResponse:
             "reminder_hours": current.reminder_hours,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form,
-            lambda: services.settings_update(ctx.organisation, by=user, **form.cleaned_data),
-        )
-        if saved is not None:
-            messages.success(request, _("The settings are saved."))
-            return redirect("orgs:dashboard", org_slug=ctx.organisation.slug)
-    return render(
+    return submit(
         request,
-        "meetings/settings.html",
-        {"form": form, "back": reverse("orgs:dashboard", args=[ctx.organisation.slug])},
+        form,
+        lambda: services.settings_update(ctx.organisation, by=user, **form.cleaned_data),
+        success=_("The settings are saved."),
+        redirect_to=redirect("orgs:dashboard", org_slug=ctx.organisation.slug),
+        template="meetings/settings.html",
+        context={"back": reverse("orgs:dashboard", args=[ctx.organisation.slug])},
     )

@@ -24,7 +24,7 @@ from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_flags, consent_status, hidden_q, valid_exists
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.grammar import by_gender
-from nastavnik.core.outcomes import perform
+from nastavnik.core.outcomes import perform, submit
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentees import services
 from nastavnik.mentees.access import mentee_for, visible_mentees
@@ -39,6 +39,7 @@ from nastavnik.people.models import Person, PersonKind
 from nastavnik.people.visibility import shown_for
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
 from nastavnik.programmes.models import Programme
+from nastavnik.programmes.views import programme_page
 
 PAGE_SIZE = 50
 CANDIDATES = 20
@@ -55,12 +56,8 @@ def _to_card(ctx: OrgContext, mentee: Mentee) -> HttpResponse:
 @org_view(Perm.MENTEES_VIEW)
 def current(request: OrgRequest) -> HttpResponse:
     """The base of the academic year running today."""
-    ctx = request.org
-    programme = current_programme(ctx, timezone.localdate())
-    if programme is None:
-        messages.info(request, _("There is no programme for this academic year yet."))
-        return redirect("programmes:list", org_slug=ctx.organisation.slug)
-    return redirect("mentees:programme", org_slug=ctx.organisation.slug, programme_pk=programme.pk)
+    programme = current_programme(request.org, timezone.localdate())
+    return programme_page(request, programme, "mentees:programme")
 
 
 def _list_queryset(ctx: OrgContext, programme: Programme) -> MenteeQuerySet:
@@ -333,15 +330,15 @@ def edit(request: OrgRequest, mentee_pk: int) -> HttpResponse:
         form_choice=request.GET.get("form"),
         refresh_url=request.path,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mentee_update(mentee, form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(request, _("Changes are saved."))
-            return _to_card(ctx, mentee)
-    return render(request, "mentees/form.html", {"form": form, "mentee": mentee})
+    return submit(
+        request,
+        form,
+        lambda: services.mentee_update(mentee, form.cleaned_data, by=request.user),
+        success=_("Changes are saved."),
+        redirect_to=_to_card(ctx, mentee),
+        template="mentees/form.html",
+        context={"mentee": mentee},
+    )
 
 
 @org_view(Perm.MENTEES_EDIT)
@@ -410,12 +407,12 @@ def input_add(request: OrgRequest, mentee_pk: int) -> HttpResponse:
     if consent_status(mentee.person).hidden:
         return _hidden_card(request, ctx, mentee)
     form = InputForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.input_add(mentee, form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(request, _("The information is added to the card."))
-            return _to_card(ctx, mentee)
-    return render(request, "mentees/input.html", {"form": form, "mentee": mentee})
+    return submit(
+        request,
+        form,
+        lambda: services.input_add(mentee, form.cleaned_data, by=request.user),
+        success=_("The information is added to the card."),
+        redirect_to=_to_card(ctx, mentee),
+        template="mentees/input.html",
+        context={"mentee": mentee},
+    )

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -32,9 +31,8 @@ from nastavnik.consents.rules import consent_flags, hidden_q, may_use
 from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.grammar import by_gender
 from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform
+from nastavnik.core.outcomes import perform, stored_file, submit
 from nastavnik.core.outcomes import refuse as _refuse
-from nastavnik.core.uploads import content_type_of
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentors import services
 from nastavnik.mentors.access import (
@@ -95,6 +93,7 @@ from nastavnik.people.access import people_of, person_for
 from nastavnik.people.models import Person
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
 from nastavnik.programmes.models import Programme
+from nastavnik.programmes.views import no_programme
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -118,19 +117,14 @@ def _programme(request: OrgRequest) -> Programme | None:
     return programme_for(ctx, found.pk) if found else None
 
 
-def _no_programme(request: OrgRequest) -> HttpResponse:
-    messages.info(request, _("There is no programme for this academic year yet."))
-    return redirect("programmes:list", org_slug=request.org.organisation.slug)
-
-
 def _with_programme(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve the programme of a page, or send the user to create one."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         programme = _programme(request)
         if programme is None:
-            return _no_programme(request)
+            return no_programme(request)
         return view(request, programme, *args, **kwargs)
 
     return wrapped
@@ -151,16 +145,6 @@ def _card(request: HttpRequest, mentor: Mentor) -> HttpResponse:
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
     return FileResponse(
         BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
-    )
-
-
-def _stored(name: str, filename: str) -> FileResponse:
-    extension = name.rsplit(".", 1)[-1]
-    return FileResponse(
-        default_storage.open(name),
-        as_attachment=True,
-        filename=f"{filename}.{extension}",
-        content_type=content_type_of(name),
     )
 
 
@@ -305,29 +289,21 @@ def mentor_add(request: OrgRequest, programme: Programme) -> HttpResponse:
         "capacity": 2,
     }
     form = MentorForm(request.POST or None, programme=programme, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        mentor = _attempt(
-            form,
-            lambda: services.mentor_add(programme, person, form.profile(), by=request.user),
-        )
-        if mentor is not None:
-            messages.success(
-                request,
-                by_gender(
-                    person,
-                    pgettext("masculine", "%(name)s is added to the mentor base as a candidate."),
-                    pgettext("feminine", "%(name)s is added to the mentor base as a candidate."),
-                )
-                % {"name": person.full_name},
-            )
-            return _card(request, mentor)
-    return render(
+    return submit(
         request,
-        "mentors/form.html",
-        {
+        form,
+        lambda: services.mentor_add(programme, person, form.profile(), by=request.user),
+        success=by_gender(
+            person,
+            pgettext("masculine", "%(name)s is added to the mentor base as a candidate."),
+            pgettext("feminine", "%(name)s is added to the mentor base as a candidate."),
+        )
+        % {"name": person.full_name},
+        redirect_to=lambda mentor: _card(request, mentor),
+        template="mentors/form.html",
+        context={
             "programme": programme,
             "person": person,
-            "form": form,
             "title": _("Add to the mentor base"),
             "back": _page_url("add", request, programme),
         },
@@ -385,21 +361,17 @@ def mentor_edit(request: OrgRequest, mentor_pk: int) -> HttpResponse:
     form = MentorForm(
         request.POST or None, programme=mentor.programme, initial=MentorForm.initial_for(mentor)
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form, lambda: services.mentor_update(mentor, form.profile(), by=request.user)
-        )
-        if saved is not None:
-            messages.success(request, _("Changes are saved."))
-            return _card(request, mentor)
-    return render(
+    return submit(
         request,
-        "mentors/form.html",
-        {
+        form,
+        lambda: services.mentor_update(mentor, form.profile(), by=request.user),
+        success=_("Changes are saved."),
+        redirect_to=_card(request, mentor),
+        template="mentors/form.html",
+        context={
             "programme": mentor.programme,
             "person": mentor.person,
             "mentor": mentor,
-            "form": form,
             "title": _("Mentor's profile"),
             "back": _url("detail", request, mentor_pk=mentor.pk),
         },
@@ -427,27 +399,19 @@ def mentor_put_forward(request: OrgRequest, mentor_pk: int) -> HttpResponse:
 def mentor_leave(request: OrgRequest, mentor_pk: int) -> HttpResponse:
     mentor = mentor_for(request.org, mentor_pk)
     form = LeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
-            lambda: services.mentor_leave(mentor, form.cleaned_data["reason"], by=request.user),
-        )
-        if saved is not None:
-            messages.success(
-                request,
-                by_gender(
-                    mentor.person,
-                    pgettext("masculine", "%(name)s has left the programme."),
-                    pgettext("feminine", "%(name)s has left the programme."),
-                )
-                % {"name": mentor.person.full_name},
-            )
-            return _card(request, mentor)
-    return render(
+    return submit(
         request,
-        "mentors/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.mentor_leave(mentor, form.cleaned_data["reason"], by=request.user),
+        success=by_gender(
+            mentor.person,
+            pgettext("masculine", "%(name)s has left the programme."),
+            pgettext("feminine", "%(name)s has left the programme."),
+        )
+        % {"name": mentor.person.full_name},
+        redirect_to=_card(request, mentor),
+        template="mentors/form_page.html",
+        context={
             "programme": mentor.programme,
             "title": _("%(name)s leaves the programme") % {"name": mentor.person.full_name},
             "back": _url("detail", request, mentor_pk=mentor.pk),
@@ -468,28 +432,22 @@ def document_add(request: OrgRequest, mentor_pk: int) -> HttpResponse:
         request.FILES or None,
         initial={"kind": kind if kind in DocumentKind.values else DocumentKind.NO_CRIMINAL_RECORD},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _attempt(
-            form,
-            lambda: services.document_save(
-                mentor,
-                data["kind"],
-                number=data["number"],
-                issued_on=data["issued_on"],
-                valid_until=data["valid_until"],
-                scan=data["scan"],
-                by=request.user,
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The document is saved."))
-            return _card(request, mentor)
-    return render(
+    return submit(
         request,
-        "mentors/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.document_save(
+            mentor,
+            form.cleaned_data["kind"],
+            number=form.cleaned_data["number"],
+            issued_on=form.cleaned_data["issued_on"],
+            valid_until=form.cleaned_data["valid_until"],
+            scan=form.cleaned_data["scan"],
+            by=request.user,
+        ),
+        success=_("The document is saved."),
+        redirect_to=_card(request, mentor),
+        template="mentors/form_page.html",
+        context={
             "programme": mentor.programme,
             "title": _("Document of %(name)s") % {"name": mentor.person.full_name},
             "intro": _(
@@ -506,9 +464,7 @@ def document_add(request: OrgRequest, mentor_pk: int) -> HttpResponse:
 @org_view(Perm.MENTORS_EDIT)
 def document_scan(request: OrgRequest, mentor_document_pk: int) -> HttpResponseBase:
     document = document_for(request.org, mentor_document_pk)
-    if not document.scan:
-        raise Http404
-    return _stored(document.scan.name, f"{document.get_kind_display()} {document.person.last_name}")
+    return stored_file(document.scan, f"{document.get_kind_display()} {document.person.last_name}")
 
 
 # --- Selection ------------------------------------------------------------------------------------
@@ -644,26 +600,23 @@ def score(request: OrgRequest, mentor_pk: int) -> HttpResponse:
     form = ScoreForm(
         request.POST or None, initial=ScoreForm.initial_for(existing) if existing else None
     )
-    if request.method == "POST" and form.is_valid():
+
+    def write() -> Any:
         note = form.cleaned_data["note"]
         if existing is None:
-            write: Callable[[], Any] = lambda: services.score_record(  # noqa: E731
-                mentor, request.user, form.scores(), note, by=request.user
-            )
-        else:
-            write = lambda: services.score_correct(  # noqa: E731
-                existing, request.user, form.scores(), note, by=request.user
-            )
-        if _attempt(form, write) is not None:
-            messages.success(request, _("Your score is saved."))
-            return redirect(back)
-    return render(
+            return services.score_record(mentor, request.user, form.scores(), note, by=request.user)
+        return services.score_correct(existing, request.user, form.scores(), note, by=request.user)
+
+    return submit(
         request,
-        "mentors/score.html",
-        {
+        form,
+        write,
+        success=_("Your score is saved."),
+        redirect_to=back,
+        template="mentors/score.html",
+        context={
             "mentor": mentor,
             "programme": mentor.programme,
-            "form": form,
             "back": back,
             "existing": existing,
         },
@@ -708,18 +661,14 @@ def decision(request: OrgRequest, mentor_pk: int) -> HttpResponse:
 def interview_add(request: OrgRequest, mentor_pk: int) -> HttpResponse:
     mentor = mentor_for(request.org, mentor_pk)
     form = InterviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form, lambda: services.interview_add(mentor, form.cleaned_data, by=request.user)
-        )
-        if saved is not None:
-            messages.success(request, _("The interview is recorded."))
-            return redirect(_url("candidate", request, mentor_pk=mentor.pk))
-    return render(
+    return submit(
         request,
-        "mentors/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.interview_add(mentor, form.cleaned_data, by=request.user),
+        success=_("The interview is recorded."),
+        redirect_to=_url("candidate", request, mentor_pk=mentor.pk),
+        template="mentors/form_page.html",
+        context={
             "programme": mentor.programme,
             "title": _("Interview with %(name)s") % {"name": mentor.person.full_name},
             "back": _url("candidate", request, mentor_pk=mentor.pk),
@@ -738,24 +687,19 @@ def commission(request: OrgRequest, programme_pk: int) -> HttpResponse:
         organisation=ctx.organisation,
         initial={"members": [m.user_id for m in current], "chair": chair},
     )
-    if request.method == "POST" and form.is_valid():
-        made = _attempt(
-            form,
-            lambda: services.commission_set(
-                programme,
-                form.cleaned_data["members"],
-                chair=form.cleaned_data["chair"],
-                by=request.user,
-            ),
-        )
-        if made is not None:
-            messages.success(request, _("The commission is saved."))
-            return redirect(_page_url("selection", request, programme))
-    return render(
+    return submit(
         request,
-        "mentors/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.commission_set(
+            programme,
+            form.cleaned_data["members"],
+            chair=form.cleaned_data["chair"],
+            by=request.user,
+        ),
+        success=_("The commission is saved."),
+        redirect_to=_page_url("selection", request, programme),
+        template="mentors/form_page.html",
+        context={
             "programme": programme,
             "title": _("Selection commission"),
             "intro": _(
@@ -817,18 +761,14 @@ def registry_order(request: OrgRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(ctx, programme_pk)
     today = timezone.localdate()
     form = OrderForm.for_new(ctx.organisation, today, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        order = _attempt(
-            form,
-            lambda: services.registry_order_create(programme, **form.details(), by=request.user),
-        )
-        if order is not None:
-            return order_prepared(request, order)
-    return render(
+    return submit(
         request,
-        "mentors/registry_order.html",
-        {
-            "form": form,
+        form,
+        lambda: services.registry_order_create(programme, **form.details(), by=request.user),
+        success=None,
+        redirect_to=lambda order: order_prepared(request, order),
+        template="mentors/registry_order.html",
+        context=lambda: {
             "programme": programme,
             "rows": registry_rows(services.awaiting_registry(programme, today), page=True),
             "back": _page_url("registry", request, programme),
@@ -875,19 +815,14 @@ def training_add(request: OrgRequest, programme_pk: int) -> HttpResponse:
     form = TrainingEventForm(
         request.POST if request.method == "POST" else None, request.FILES or None
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
-            lambda: services.training_event_create(programme, form.cleaned_data, by=request.user),
-        )
-        if saved is not None:
-            messages.success(request, _("The event is added to the mentor school."))
-            return redirect(_page_url("training", request, programme))
-    return render(
+    return submit(
         request,
-        "mentors/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.training_event_create(programme, form.cleaned_data, by=request.user),
+        success=_("The event is added to the mentor school."),
+        redirect_to=_page_url("training", request, programme),
+        template="mentors/form_page.html",
+        context={
             "programme": programme,
             "title": _("Add a mentor school event"),
             "back": _page_url("training", request, programme),
@@ -930,18 +865,14 @@ def training_edit(request: OrgRequest, training_event_pk: int) -> HttpResponse:
             "required": event.required,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form, lambda: services.training_event_update(event, form.cleaned_data, by=request.user)
-        )
-        if saved is not None:
-            messages.success(request, _("Changes are saved."))
-            return redirect(_page_url("training", request, programme))
-    return render(
+    return submit(
         request,
-        "mentors/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.training_event_update(event, form.cleaned_data, by=request.user),
+        success=_("Changes are saved."),
+        redirect_to=_page_url("training", request, programme),
+        template="mentors/form_page.html",
+        context={
             "programme": programme,
             "title": event.topic,
             "back": _page_url("training", request, programme),
@@ -970,19 +901,14 @@ def attendance(request: OrgRequest, training_event_pk: int) -> HttpResponse:
     candidates = services.attendance_candidates(programme).exclude(hidden_q(ref="person"))
     present = list(event.attendances.values_list("mentor_id", flat=True))
     form = AttendanceForm(request.POST or None, candidates=candidates, initial={"mentors": present})
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
-            lambda: services.attendance_set(event, form.cleaned_data["mentors"], by=request.user),
-        )
-        if saved is not None:
-            messages.success(request, _("Attendance is saved."))
-            return redirect(_page_url("training", request, programme))
-    return render(
+    return submit(
         request,
-        "mentors/attendance.html",
-        {
-            "form": form,
+        form,
+        lambda: services.attendance_set(event, form.cleaned_data["mentors"], by=request.user),
+        success=_("Attendance is saved."),
+        redirect_to=_page_url("training", request, programme),
+        template="mentors/attendance.html",
+        context={
             "event": event,
             "programme": programme,
             "back": _page_url("training", request, programme),
@@ -993,9 +919,7 @@ def attendance(request: OrgRequest, training_event_pk: int) -> HttpResponse:
 @org_view(Perm.MENTORS_VIEW)
 def training_materials(request: OrgRequest, training_event_pk: int) -> HttpResponseBase:
     event = training_event_for(request.org, training_event_pk)
-    if not event.materials:
-        raise Http404
-    return _stored(event.materials.name, event.topic[:60])
+    return stored_file(event.materials, event.topic[:60])
 
 
 @org_view(Perm.TRAINING_MANAGE)
@@ -1005,21 +929,16 @@ def training_mark(request: OrgRequest, mentor_pk: int) -> HttpResponse:
         request.POST or None,
         initial={"completed": mentor.training_marked_on is not None, "note": mentor.training_note},
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
-            lambda: services.training_mark(
-                mentor, form.cleaned_data["completed"], form.cleaned_data["note"], by=request.user
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Changes are saved."))
-            return _card(request, mentor)
-    return render(
+    return submit(
         request,
-        "mentors/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.training_mark(
+            mentor, form.cleaned_data["completed"], form.cleaned_data["note"], by=request.user
+        ),
+        success=_("Changes are saved."),
+        redirect_to=_card(request, mentor),
+        template="mentors/form_page.html",
+        context={
             "programme": mentor.programme,
             "title": _("Mentor school of %(name)s") % {"name": mentor.person.full_name},
             "intro": _(
@@ -1150,6 +1069,4 @@ def portfolio_file(request: OrgRequest, portfolio_item_pk: int) -> HttpResponseB
         item = portfolio_item_for(ctx, portfolio_item_pk, person)
     else:
         raise Http404
-    if not item.file:
-        raise Http404
-    return _stored(item.file.name, item.title[:60])
+    return stored_file(item.file, item.title[:60])

@@ -7,16 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import BooleanField, ExpressionWrapper
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt
+from nastavnik.core.outcomes import submit
 from nastavnik.mentorships import services
 from nastavnik.mentorships.access import mentorship_for, mentorships_of, with_people
 from nastavnik.mentorships.candidates import replacement_candidates
@@ -108,10 +107,6 @@ def mentorship_detail(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     )
 
 
-def _to_card(mentorship: Mentorship) -> HttpResponse:
-    return redirect(mentorship.get_absolute_url())
-
-
 def _action(
     request: HttpRequest,
     mentorship: Mentorship,
@@ -123,10 +118,15 @@ def _action(
     **context: Any,
 ) -> HttpResponse:
     """GET shows the form; a valid POST goes through the service and back to the card."""
-    if request.method == "POST" and form.is_valid() and attempt(form, write) is not None:
-        messages.success(request, done)
-        return _to_card(mentorship)
-    return render(request, template, {"mentorship": mentorship, "form": form, **context})
+    return submit(
+        request,
+        form,
+        write,
+        success=done,
+        redirect_to=mentorship.get_absolute_url(),
+        template=template,
+        context={"mentorship": mentorship, **context},
+    )
 
 
 def _order_initial(mentorship: Mentorship, day: Any) -> dict[str, Any]:

@@ -3,6 +3,9 @@ stage 2 (impact on the participants)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -24,19 +27,7 @@ from nastavnik.monitoring.swot import candidates
 from nastavnik.orgs.policy import Perm
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
 from nastavnik.programmes.models import Programme
-
-GROUPINGS = {
-    "form": "by_form",
-    "role_model": "by_role_model",
-    "pair": "by_pair",
-}
-IMPACT_GROUPINGS = {
-    "form": "by_form",
-    "role_model": "by_role_model",
-    "strategy": "by_strategy",
-    "mode": "by_mode",
-    "pair": "by_pair",
-}
+from nastavnik.programmes.views import programme_page
 
 
 def _years(ctx: OrgContext) -> list[Programme]:
@@ -50,36 +41,54 @@ def index(request: OrgRequest) -> HttpResponse:
     """The monitoring of the year running today, or of the latest year there is."""
     ctx = request.org
     programme = current_programme(ctx, timezone.localdate()) or next(iter(_years(ctx)), None)
-    if programme is None:
-        messages.info(request, _("There is no programme for this academic year yet."))
-        return redirect("programmes:list", org_slug=ctx.organisation.slug)
-    return redirect("monitoring:quality", org_slug=ctx.organisation.slug, programme_pk=programme.pk)
+    return programme_page(request, programme, "monitoring:quality")
+
+
+def _grouped_results(
+    request: OrgRequest,
+    programme_pk: int,
+    tab: str,
+    results_of: Callable[[Programme], Any],
+    groupings: list[tuple[str, str, str]],
+    **extra: Any,
+) -> HttpResponse:
+    """A results tab of the monitoring, whole or grouped as the reader chose: `groupings` are
+    (the choice in the URL, the attribute of the results it shows, the label); the first one,
+    with no choice, is the whole."""
+    ctx = request.org
+    programme = programme_for(ctx, programme_pk)
+    attributes = {code: attribute for code, attribute, _label in groupings if code}
+    grouping = request.GET.get("group", "")
+    results = results_of(programme)
+    return render(
+        request,
+        f"monitoring/{tab}.html",
+        {
+            "programme": programme,
+            "programmes": _years(ctx),
+            "tab": tab,
+            "results": results,
+            "grouping": grouping if grouping in attributes else "",
+            "groupings": [(code, label) for code, _attribute, label in groupings],
+            "groups": getattr(results, attributes[grouping]) if grouping in attributes else (),
+            **extra,
+        },
+    )
 
 
 @org_view(Perm.MONITORING_VIEW)
 def quality(request: OrgRequest, programme_pk: int) -> HttpResponse:
-    ctx = request.org
-    programme = programme_for(ctx, programme_pk)
-    grouping = request.GET.get("group", "")
-    results = quality_results(programme)
-    groups = getattr(results, GROUPINGS[grouping]) if grouping in GROUPINGS else ()
-    return render(
+    return _grouped_results(
         request,
-        "monitoring/quality.html",
-        {
-            "programme": programme,
-            "programmes": _years(ctx),
-            "tab": "quality",
-            "results": results,
-            "grouping": grouping if grouping in GROUPINGS else "",
-            "groupings": [
-                ("", _("Whole programme")),
-                ("form", _("By form")),
-                ("role_model", _("By role model")),
-                ("pair", _("By pair or group")),
-            ],
-            "groups": groups,
-        },
+        programme_pk,
+        "quality",
+        quality_results,
+        [
+            ("", "", _("Whole programme")),
+            ("form", "by_form", _("By form")),
+            ("role_model", "by_role_model", _("By role model")),
+            ("pair", "by_pair", _("By pair or group")),
+        ],
     )
 
 
@@ -225,29 +234,18 @@ def swot_candidate(request: OrgRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.MONITORING_VIEW)
 def impact(request: OrgRequest, programme_pk: int) -> HttpResponse:
-    ctx = request.org
-    programme = programme_for(ctx, programme_pk)
-    grouping = request.GET.get("group", "")
-    results = impact_results(programme)
-    groups = getattr(results, IMPACT_GROUPINGS[grouping]) if grouping in IMPACT_GROUPINGS else ()
-    return render(
+    return _grouped_results(
         request,
-        "monitoring/impact.html",
-        {
-            "programme": programme,
-            "programmes": _years(ctx),
-            "tab": "impact",
-            "results": results,
-            "grouping": grouping if grouping in IMPACT_GROUPINGS else "",
-            "groupings": [
-                ("", _("Each participant")),
-                ("form", _("By form")),
-                ("role_model", _("By role model")),
-                ("strategy", _("By matching run")),
-                ("mode", _("By matching mode")),
-                ("pair", _("By pair or group")),
-            ],
-            "groups": groups,
-            "min_n": MIN_N,
-        },
+        programme_pk,
+        "impact",
+        impact_results,
+        [
+            ("", "", _("Each participant")),
+            ("form", "by_form", _("By form")),
+            ("role_model", "by_role_model", _("By role model")),
+            ("strategy", "by_strategy", _("By matching run")),
+            ("mode", "by_mode", _("By matching mode")),
+            ("pair", "by_pair", _("By pair or group")),
+        ],
+        min_n=MIN_N,
     )

@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import perform
-from nastavnik.core.uploads import content_type_of
+from nastavnik.core.outcomes import perform, stored_file, submit
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.orders import services
 from nastavnik.orders.access import order_for, orders_of
@@ -115,15 +114,15 @@ def order_edit(request: OrgRequest, order_pk: int) -> HttpResponse:
         messages.error(request, services.ORDER_MESSAGES["signed"])
         return _to_detail(order)
     form = OrderForm.for_order(order, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.order_update(order, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(request, _("Changes are saved; the document is made again."))
-            return _to_detail(order)
-    return render(request, "orders/form.html", {"form": form, "order": order})
+    return submit(
+        request,
+        form,
+        lambda: services.order_update(order, by=request.user, **form.cleaned_data),
+        success=_("Changes are saved; the document is made again."),
+        redirect_to=_to_detail(order),
+        template="orders/form.html",
+        context={"order": order},
+    )
 
 
 @org_view(Perm.ORDER_EDIT)
@@ -161,15 +160,15 @@ def order_sign(request: OrgRequest, order_pk: int) -> HttpResponse:
         return _to_detail(order)
     # Bound on every POST: a form of one file field posts nothing else when it is empty.
     form = SignForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.order_sign(order, form.cleaned_data["scan"], by=request.user)
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(request, _("Order № %(number)s is signed.") % {"number": order.number})
-            return _to_detail(order)
-    return render(request, "orders/sign.html", {"form": form, "order": order})
+    return submit(
+        request,
+        form,
+        lambda: services.order_sign(order, form.cleaned_data["scan"], by=request.user),
+        success=_("Order № %(number)s is signed.") % {"number": order.number},
+        redirect_to=_to_detail(order),
+        template="orders/sign.html",
+        context={"order": order},
+    )
 
 
 @org_view(Perm.ORDERS_VIEW)
@@ -209,12 +208,4 @@ def order_pdf(request: OrgRequest, order_pk: int) -> HttpResponseBase:
 @org_view(Perm.ORDERS_VIEW)
 def order_scan(request: OrgRequest, order_pk: int) -> HttpResponseBase:
     order = order_for(request.org, order_pk)
-    if not order.scan:
-        raise Http404
-    extension = order.scan.name.rsplit(".", 1)[-1]
-    return FileResponse(
-        default_storage.open(order.scan.name),
-        as_attachment=True,
-        filename=f"{_file_stem(order)} (скан).{extension}",
-        content_type=content_type_of(order.scan.name),
-    )
+    return stored_file(order.scan, f"{_file_stem(order)} (скан)")

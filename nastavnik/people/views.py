@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from nastavnik.consents.rules import consent_flags, consent_status, hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.ids import possible_id
+from nastavnik.core.outcomes import submit
 from nastavnik.core.text import fold
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import guardian_link_for, people_of, person_for
@@ -56,23 +57,20 @@ def _list_queryset(ctx: OrgContext, kind: str) -> PersonQuerySet:
         .annotate(**consent_flags())
         .order_by("name_key", "birth_date", "pk")
     )
-    # One query per page for the family column, whatever the number of rows.
-    if kind == PersonKind.STUDENT:
+    # One query per page for the family column, whatever the number of rows: a student's
+    # guardians, a parent's children.
+    family: dict[str, tuple[str, str]] = {
+        PersonKind.STUDENT: ("guardian_links", "guardian"),
+        PersonKind.PARENT: ("children_links", "child"),
+    }
+    if kind in family:
+        links, relative = family[kind]
         queryset = queryset.prefetch_related(
             Prefetch(
-                "guardian_links",
-                queryset=GuardianLink.objects.select_related("guardian")
-                .exclude(hidden_q(ref="guardian"))
-                .order_by("guardian__name_key", "pk"),
-            )
-        )
-    elif kind == PersonKind.PARENT:
-        queryset = queryset.prefetch_related(
-            Prefetch(
-                "children_links",
-                queryset=GuardianLink.objects.select_related("child")
-                .exclude(hidden_q(ref="child"))
-                .order_by("child__name_key", "pk"),
+                links,
+                queryset=GuardianLink.objects.select_related(relative)
+                .exclude(hidden_q(ref=relative))
+                .order_by(f"{relative}__name_key", "pk"),
             )
         )
     return queryset
@@ -178,17 +176,17 @@ def person_create_view(request: OrgRequest) -> HttpResponse:
         organisation=ctx.organisation,
         initial={"kind": _initial_kind(request)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = person_create(ctx.organisation, form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(
-                request, _("%(name)s is added to the registry.") % {"name": person.full_name}
-            )
-            return redirect("people:detail", org_slug=ctx.organisation.slug, person_pk=person.pk)
-    return render(request, "people/form.html", {"form": form, "person": None})
+    return submit(
+        request,
+        form,
+        lambda: person_create(ctx.organisation, form.cleaned_data, by=request.user),
+        success=lambda person: _("%(name)s is added to the registry.") % {"name": person.full_name},
+        redirect_to=lambda person: redirect(
+            "people:detail", org_slug=ctx.organisation.slug, person_pk=person.pk
+        ),
+        template="people/form.html",
+        context={"person": None},
+    )
 
 
 @org_view(Perm.PEOPLE_EDIT)
@@ -198,15 +196,15 @@ def person_edit(request: OrgRequest, person_pk: int) -> HttpResponse:
     if refused := _refuse_if_hidden(request, ctx, person):
         return refused
     form = PersonForm(request.POST or None, organisation=ctx.organisation, instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person_update(person, form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            form.add_rule_errors(error)
-        else:
-            messages.success(request, _("Changes are saved."))
-            return redirect("people:detail", org_slug=ctx.organisation.slug, person_pk=person.pk)
-    return render(request, "people/form.html", {"form": form, "person": person})
+    return submit(
+        request,
+        form,
+        lambda: person_update(person, form.cleaned_data, by=request.user),
+        success=_("Changes are saved."),
+        redirect_to=redirect("people:detail", org_slug=ctx.organisation.slug, person_pk=person.pk),
+        template="people/form.html",
+        context={"person": person},
+    )
 
 
 def _guardian_candidates(child: Person, query: str) -> tuple[list[Person], bool]:

@@ -4,12 +4,12 @@ mentor or a mentee of another pair gets 404 like an outsider."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,9 +19,8 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, perform, refuse
+from nastavnik.core.outcomes import perform, refuse, stored_file, submit
 from nastavnik.core.text import file_name
-from nastavnik.core.uploads import content_type_of
 from nastavnik.mentorships.access import Side, mentorships_of, side_of, with_people, workable_for
 from nastavnik.mentorships.models import MentorAssignment, Mentorship
 from nastavnik.mentorships.suspension import suspensions_of
@@ -136,12 +135,21 @@ def _started(plan: DevelopmentPlan) -> str:
 
 
 def _item_page(
-    request: HttpRequest, mentorship: Mentorship, form: PlanItemForm, item: PlanItem | None
+    request: HttpRequest,
+    mentorship: Mentorship,
+    form: PlanItemForm,
+    write: Callable[[], PlanItem],
+    item: PlanItem | None,
+    success: str,
 ) -> HttpResponse:
-    return render(
+    return submit(
         request,
-        "plans/item_form.html",
-        {"mentorship": mentorship, "form": form, "item": item, "back": _plan_url(mentorship)},
+        form,
+        write,
+        success=success,
+        redirect_to=_plan_url(mentorship),
+        template="plans/item_form.html",
+        context={"mentorship": mentorship, "item": item, "back": _plan_url(mentorship)},
     )
 
 
@@ -153,12 +161,14 @@ def item_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
         messages.info(request, _("Draw up the plan first."))
         return redirect(_plan_url(mentorship))
     form = PlanItemForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data}
-        if attempt(form, lambda: services.item_create(plan, data, by=request.user)) is not None:
-            messages.success(request, _("The item is added to the plan."))
-            return redirect(_plan_url(mentorship))
-    return _item_page(request, mentorship, form, None)
+    return _item_page(
+        request,
+        mentorship,
+        form,
+        lambda: services.item_create(plan, form.cleaned_data, by=request.user),
+        None,
+        _("The item is added to the plan."),
+    )
 
 
 @org_view(Perm.PAIR_WORK)
@@ -166,12 +176,14 @@ def item_edit(request: OrgRequest, plan_item_pk: int) -> HttpResponse:
     item = plan_item_for(request.org, request.user, plan_item_pk)
     mentorship = _pair(request, item.plan.mentorship_id)
     form = PlanItemForm(request.POST or None, request.FILES or None, initial=_item_form_data(item))
-    if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data}
-        if attempt(form, lambda: services.item_update(item, data, by=request.user)) is not None:
-            messages.success(request, _("The item is saved."))
-            return redirect(_plan_url(mentorship))
-    return _item_page(request, mentorship, form, item)
+    return _item_page(
+        request,
+        mentorship,
+        form,
+        lambda: services.item_update(item, form.cleaned_data, by=request.user),
+        item,
+        _("The item is saved."),
+    )
 
 
 @org_view(Perm.PAIR_WORK)
@@ -190,16 +202,7 @@ def item_delete(request: OrgRequest, plan_item_pk: int) -> HttpResponse:
 @org_view(Perm.PAIR_WORK)
 def item_evidence(request: OrgRequest, plan_item_pk: int) -> HttpResponseBase:
     item = plan_item_for(request.org, request.user, plan_item_pk)
-    name = item.evidence.name
-    if not name:
-        raise Http404
-    extension = name.rsplit(".", 1)[-1]
-    return FileResponse(
-        default_storage.open(name),
-        as_attachment=True,
-        filename=f"Подтверждение {item.pk}.{extension}",
-        content_type=content_type_of(name),
-    )
+    return stored_file(item.evidence, f"Подтверждение {item.pk}")
 
 
 @org_view(Perm.PAIR_WORK)

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,9 +20,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.catalogue.models import RoleModel
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform
-from nastavnik.core.uploads import content_type_of
+from nastavnik.core.outcomes import attempt, perform, stored_file, submit
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orders.models import OrderStatus
 from nastavnik.orgs.models import AcademicYear
@@ -71,6 +68,20 @@ def _to(name: str, programme: Programme, anchor: str = "") -> HttpResponse:
     return redirect(_url(name, programme) + (f"#{anchor}" if anchor else ""))
 
 
+def _year_file(
+    request: OrgRequest,
+    programme_pk: int,
+    title: str,
+    make: Callable[[Programme], bytes],
+    extension: str,
+    content_type: str,
+) -> HttpResponseBase:
+    """A document of the programme year, named by its title and the year."""
+    programme = programme_for(request.org, programme_pk)
+    name = f"{title} {programme.academic_year.label.replace('/', '-')}.{extension}"
+    return _download(make(programme), name, content_type)
+
+
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
     return FileResponse(
         BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
@@ -104,13 +115,24 @@ def programme_list(request: OrgRequest) -> HttpResponse:
     )
 
 
-def _current_or_list(request: OrgRequest, then: str) -> HttpResponse:
-    ctx = request.org
-    programme = current_programme(ctx, timezone.localdate())
+def no_programme(request: OrgRequest) -> HttpResponse:
+    """A page of the year asked for with no year set up yet: to the list of programmes,
+    which offers to create one."""
+    messages.info(request, _("There is no programme for this academic year yet."))
+    return redirect("programmes:list", org_slug=request.org.organisation.slug)
+
+
+def programme_page(request: OrgRequest, programme: Programme | None, name: str) -> HttpResponse:
+    """To the page `name` of a programme year, or `no_programme`: the stage apps' «current
+    year» links."""
     if programme is None:
-        messages.info(request, _("There is no programme for this academic year yet."))
-        return redirect("programmes:list", org_slug=ctx.organisation.slug)
-    return _to(then, programme)
+        return no_programme(request)
+    return redirect(name, org_slug=request.org.organisation.slug, programme_pk=programme.pk)
+
+
+def _current_or_list(request: OrgRequest, then: str) -> HttpResponse:
+    programme = current_programme(request.org, timezone.localdate())
+    return programme_page(request, programme, f"programmes:{then}")
 
 
 @org_view(Perm.PROGRAMME_VIEW)
@@ -141,29 +163,27 @@ def programme_create(request: OrgRequest) -> HttpResponse:
         years=years,
         initial={"source": latest.pk if latest else None},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Programme:
         year, source = form.cleaned_data["academic_year"], form.cleaned_data["source"]
         if source is not None:
-            made = _attempt(
-                form, lambda: services.programme_copy_from(source, year, by=request.user)
-            )
-        else:
-            made = _attempt(
-                form,
-                lambda: services.programme_create(
-                    ctx.organisation,
-                    year,
-                    by=request.user,
-                    goal=defaults.GOAL,
-                    tasks=defaults.TASKS,
-                ),
-            )
-        if made is not None:
-            messages.success(
-                request, _("The programme for %(year)s is created.") % {"year": year.label}
-            )
-            return _to("detail", made)
-    return render(request, "programmes/create.html", {"form": form, "years": years})
+            return services.programme_copy_from(source, year, by=request.user)
+        return services.programme_create(
+            ctx.organisation, year, by=request.user, goal=defaults.GOAL, tasks=defaults.TASKS
+        )
+
+    return submit(
+        request,
+        form,
+        create,
+        success=lambda _made: (
+            _("The programme for %(year)s is created.")
+            % {"year": form.cleaned_data["academic_year"].label}
+        ),
+        redirect_to=lambda made: _to("detail", made),
+        template="programmes/create.html",
+        context={"years": years},
+    )
 
 
 def _pending_approval(programme: Programme) -> Any:
@@ -210,18 +230,22 @@ def programme_detail(request: OrgRequest, programme_pk: int) -> HttpResponse:
 def programme_edit(request: OrgRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(request.org, programme_pk)
     form = ProgrammeEditForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        data = {
-            name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled
-        }
-        if _attempt(form, lambda: services.programme_update(programme, by=request.user, **data)):
-            messages.success(request, _("Changes are saved."))
-            return _to("detail", programme)
-    return render(
+    return submit(
         request,
-        "programmes/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.programme_update(
+            programme,
+            by=request.user,
+            **{
+                name: form.cleaned_data[name]
+                for name in form.fields
+                if not form.fields[name].disabled
+            },
+        ),
+        success=_("Changes are saved."),
+        redirect_to=_to("detail", programme),
+        template="programmes/form_page.html",
+        context={
             "programme": programme,
             "title": _("Goal, tasks and curator"),
             "back": _url("detail", programme),
@@ -243,9 +267,9 @@ def programme_finish(request: OrgRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.PROGRAMME_VIEW)
 def programme_docx(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
-    programme = programme_for(request.org, programme_pk)
-    name = f"Программа наставничества {programme.academic_year.label.replace('/', '-')}.docx"
-    return _download(render_programme(programme), name, DOCX)
+    return _year_file(
+        request, programme_pk, "Программа наставничества", render_programme, "docx", DOCX
+    )
 
 
 # --- Forms of the year ------------------------------------------------------------------------
@@ -255,29 +279,19 @@ def programme_docx(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
 def programme_form_add(request: OrgRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(request.org, programme_pk)
     form = FormAddForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        chosen = _attempt(
-            form,
-            lambda: services.programme_form_add(
-                programme, form.cleaned_data["form"], by=request.user
-            ),
-        )
-        if chosen is not None:
-            messages.success(
-                request,
-                _("The form «%(form)s» is added. Choose its role models.")
-                % {"form": chosen.form.name},
-            )
-            return redirect(
-                "programmes:form_edit",
-                org_slug=programme.organisation.slug,
-                programme_form_pk=chosen.pk,
-            )
-    return render(
+    return submit(
         request,
-        "programmes/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.programme_form_add(programme, form.cleaned_data["form"], by=request.user),
+        success=lambda chosen: (
+            _("The form «%(form)s» is added. Choose its role models.") % {"form": chosen.form.name}
+        ),
+        redirect_to=lambda chosen: reverse(
+            "programmes:form_edit",
+            kwargs={"org_slug": programme.organisation.slug, "programme_form_pk": chosen.pk},
+        ),
+        template="programmes/form_page.html",
+        context={
             "programme": programme,
             "title": _("Add a form of mentoring"),
             "back": _url("detail", programme) + "#forms",
@@ -291,26 +305,22 @@ def programme_form_edit(request: OrgRequest, programme_form_pk: int) -> HttpResp
     chosen = programme_form_for(request.org, programme_form_pk)
     programme = chosen.programme
     form = ProgrammeFormForm(request.POST or None, chosen=chosen)
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
-            lambda: services.programme_form_update(
-                chosen,
-                role_models=form.cleaned_data["role_models"],
-                default_kind=form.cleaned_data["default_kind"],
-                goal=form.cleaned_data["goal"],
-                tasks=form.cleaned_data["tasks"],
-                expected_results=form.cleaned_data["expected_results"],
-                by=request.user,
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Changes are saved."))
-            return _to("detail", programme, f"form-{chosen.pk}")
-    return render(
+    return submit(
         request,
-        "programmes/programme_form.html",
-        {"form": form, "chosen": chosen, "programme": programme},
+        form,
+        lambda: services.programme_form_update(
+            chosen,
+            role_models=form.cleaned_data["role_models"],
+            default_kind=form.cleaned_data["default_kind"],
+            goal=form.cleaned_data["goal"],
+            tasks=form.cleaned_data["tasks"],
+            expected_results=form.cleaned_data["expected_results"],
+            by=request.user,
+        ),
+        success=_("Changes are saved."),
+        redirect_to=_to("detail", programme, f"form-{chosen.pk}"),
+        template="programmes/programme_form.html",
+        context={"chosen": chosen, "programme": programme},
     )
 
 
@@ -368,7 +378,7 @@ def team(request: OrgRequest, programme_pk: int) -> HttpResponse:
         if form is None:
             raise Http404
         if form.is_valid():
-            member = _attempt(
+            member = attempt(
                 form,
                 lambda: services.team_member_add(
                     programme,
@@ -425,18 +435,14 @@ def partners(request: OrgRequest, programme_pk: int) -> HttpResponse:
 def partner_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(request.org, programme_pk)
     form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        made = _attempt(
-            form, lambda: services.partner_create(programme, form.cleaned_data, by=request.user)
-        )
-        if made is not None:
-            messages.success(request, _("The partner is added."))
-            return _to("partners", programme)
-    return render(
+    return submit(
         request,
-        "programmes/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.partner_create(programme, form.cleaned_data, by=request.user),
+        success=_("The partner is added."),
+        redirect_to=_to("partners", programme),
+        template="programmes/form_page.html",
+        context={
             "programme": programme,
             "title": _("Add a social partner"),
             "back": _url("partners", programme),
@@ -448,22 +454,19 @@ def partner_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
 def partner_edit(request: OrgRequest, partner_pk: int) -> HttpResponse:
     partner = partner_for(request.org, partner_pk)
     programme = partner.programme
+    # The title is read before the form writes the posted (maybe rejected) values into the row.
+    title = partner.name
     form = PartnerForm(request.POST or None, instance=partner)
-    if request.method == "POST" and form.is_valid():
-        if _attempt(
-            form, lambda: services.partner_update(partner, form.cleaned_data, by=request.user)
-        ):
-            messages.success(request, _("Changes are saved."))
-            return _to("partners", programme)
-        # The form has written the rejected values into the instance: read it again.
-        partner.refresh_from_db()
-    return render(
+    return submit(
         request,
-        "programmes/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.partner_update(partner, form.cleaned_data, by=request.user),
+        success=_("Changes are saved."),
+        redirect_to=_to("partners", programme),
+        template="programmes/form_page.html",
+        context={
             "programme": programme,
-            "title": partner.name,
+            "title": title,
             "back": _url("partners", programme),
             "delete_url": reverse(
                 "programmes:partner_delete",
@@ -540,16 +543,19 @@ def roadmap_generate(request: OrgRequest, programme_pk: int) -> HttpResponse:
 
 @org_view(Perm.PROGRAMME_VIEW)
 def roadmap_docx(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
-    programme = programme_for(request.org, programme_pk)
-    name = f"Дорожная карта {programme.academic_year.label.replace('/', '-')}.docx"
-    return _download(render_roadmap(programme), name, DOCX)
+    return _year_file(request, programme_pk, "Дорожная карта", render_roadmap, "docx", DOCX)
 
 
 @org_view(Perm.PROGRAMME_VIEW)
 def roadmap_xlsx_view(request: OrgRequest, programme_pk: int) -> HttpResponseBase:
-    programme = programme_for(request.org, programme_pk)
-    name = f"Дорожная карта {programme.academic_year.label.replace('/', '-')}.xlsx"
-    return _download(roadmap_xlsx(programme, timezone.localdate()), name, XLSX_CONTENT_TYPE)
+    return _year_file(
+        request,
+        programme_pk,
+        "Дорожная карта",
+        lambda programme: roadmap_xlsx(programme, timezone.localdate()),
+        "xlsx",
+        XLSX_CONTENT_TYPE,
+    )
 
 
 @org_view(Perm.PROGRAMME_VIEW)
@@ -598,17 +604,14 @@ def event_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
     programme = programme_for(request.org, programme_pk)
     initial = {"stage": request.GET.get("stage", "")}
     form = EventForm(request.POST or None, organisation=programme.organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        event = _attempt(
-            form, lambda: services.event_create(programme, form.cleaned_data, by=request.user)
-        )
-        if event is not None:
-            messages.success(request, _("The event is added to the roadmap."))
-            return _to("roadmap", programme, f"event-{event.pk}")
-    return render(
+    return submit(
         request,
-        "programmes/event_form.html",
-        {"form": form, "programme": programme, "title": _("Add an event")},
+        form,
+        lambda: services.event_create(programme, form.cleaned_data, by=request.user),
+        success=_("The event is added to the roadmap."),
+        redirect_to=lambda event: _to("roadmap", programme, f"event-{event.pk}"),
+        template="programmes/event_form.html",
+        context={"programme": programme, "title": _("Add an event")},
     )
 
 
@@ -621,26 +624,18 @@ def event_edit(request: OrgRequest, event_pk: int) -> HttpResponse:
         organisation=programme.organisation,
         initial=_event_form_initial(event),
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
-            lambda: services.event_update(
-                event,
-                {
-                    **form.cleaned_data,
-                    "title": english.stored_title(event, form.cleaned_data["title"]),
-                },
-                by=request.user,
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Changes are saved."))
-            return _to("roadmap", programme, f"event-{event.pk}")
-    return render(
+    return submit(
         request,
-        "programmes/event_form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.event_update(
+            event,
+            {**form.cleaned_data, "title": english.stored_title(event, form.cleaned_data["title"])},
+            by=request.user,
+        ),
+        success=_("Changes are saved."),
+        redirect_to=_to("roadmap", programme, f"event-{event.pk}"),
+        template="programmes/event_form.html",
+        context={
             "programme": programme,
             "event": event,
             "title": _("Edit the event"),
@@ -656,23 +651,19 @@ def event_move(request: OrgRequest, event_pk: int) -> HttpResponse:
     form = EventMoveForm(
         request.POST or None, initial={"starts_on": event.starts_on, "due_on": event.due_on}
     )
-    if request.method == "POST" and form.is_valid():
-        moved = _attempt(
-            form,
-            lambda: services.event_move(
-                event,
-                starts_on=form.cleaned_data["starts_on"],
-                due_on=form.cleaned_data["due_on"],
-                by=request.user,
-            ),
-        )
-        if moved is not None:
-            messages.success(request, _("The event is moved."))
-            return _to("roadmap", programme, f"event-{event.pk}")
-    return render(
+    return submit(
         request,
-        "programmes/event_form.html",
-        {"form": form, "programme": programme, "event": event, "title": _("Move the event")},
+        form,
+        lambda: services.event_move(
+            event,
+            starts_on=form.cleaned_data["starts_on"],
+            due_on=form.cleaned_data["due_on"],
+            by=request.user,
+        ),
+        success=_("The event is moved."),
+        redirect_to=_to("roadmap", programme, f"event-{event.pk}"),
+        template="programmes/event_form.html",
+        context={"programme": programme, "event": event, "title": _("Move the event")},
     )
 
 
@@ -685,24 +676,20 @@ def event_done(request: OrgRequest, event_pk: int) -> HttpResponse:
         request.FILES or None,
         initial={"done_on": event.done_on or timezone.localdate(), "note": event.done_note},
     )
-    if request.method == "POST" and form.is_valid():
-        done = _attempt(
-            form,
-            lambda: services.event_complete(
-                event,
-                done_on=form.cleaned_data["done_on"],
-                note=form.cleaned_data["note"],
-                file=form.cleaned_data["file"],
-                by=request.user,
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("The event is marked done."))
-            return _to("roadmap", programme, f"event-{event.pk}")
-    return render(
+    return submit(
         request,
-        "programmes/event_done.html",
-        {"form": form, "programme": programme, "event": event},
+        form,
+        lambda: services.event_complete(
+            event,
+            done_on=form.cleaned_data["done_on"],
+            note=form.cleaned_data["note"],
+            file=form.cleaned_data["file"],
+            by=request.user,
+        ),
+        success=_("The event is marked done."),
+        redirect_to=_to("roadmap", programme, f"event-{event.pk}"),
+        template="programmes/event_done.html",
+        context={"programme": programme, "event": event},
     )
 
 
@@ -735,15 +722,7 @@ def event_delete(request: OrgRequest, event_pk: int) -> HttpResponse:
 @org_view(Perm.PROGRAMME_VIEW)
 def event_file(request: OrgRequest, event_pk: int) -> HttpResponseBase:
     event = event_for(request.org, event_pk)
-    if not event.done_file:
-        raise Http404
-    extension = event.done_file.name.rsplit(".", 1)[-1]
-    return FileResponse(
-        default_storage.open(event.done_file.name),
-        as_attachment=True,
-        filename=f"{_safe(event.title[:60])}.{extension}",
-        content_type=content_type_of(event.done_file.name),
-    )
+    return stored_file(event.done_file, _safe(event.title[:60]))
 
 
 # --- Orders about the programme ---------------------------------------------------------------
@@ -761,15 +740,14 @@ def _order_page(
     ctx = request.org
     programme = programme_for(ctx, programme_pk)
     form = OrderForm.for_new(ctx.organisation, timezone.localdate(), request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        order = _attempt(form, lambda: create(programme, **form.details(), by=request.user))
-        if order is not None:
-            return order_prepared(request, order)
-    return render(
+    return submit(
         request,
-        "programmes/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: create(programme, **form.details(), by=request.user),
+        success=None,
+        redirect_to=lambda order: order_prepared(request, order),
+        template="programmes/form_page.html",
+        context={
             "programme": programme,
             "title": title,
             "back": _url("detail", programme),

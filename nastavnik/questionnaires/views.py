@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform
+from nastavnik.core.outcomes import perform, submit
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
@@ -111,6 +111,21 @@ def _to_questionnaire(
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
+def _to_written(
+    request: OrgRequest, old: Questionnaire, kind: str
+) -> Callable[[tuple[Any, services.Writable]], HttpResponse]:
+    """Where an edit of a section or a question lands: the row it wrote, in the version it
+    wrote it to (a questionnaire already answered is edited in a new version). It says which
+    (`_saved`) itself: a new version is a warning, not a success."""
+
+    def to(made: tuple[Any, services.Writable]) -> HttpResponse:
+        row, writable = made
+        _saved(request, writable, old)
+        return _to_questionnaire(request, writable.questionnaire, f"{kind}-{row.pk}")
+
+    return to
+
+
 def _saved(request: HttpRequest, writable: services.Writable, old: Questionnaire) -> None:
     if writable.new_version:
         messages.warning(
@@ -152,21 +167,14 @@ def questionnaire_list(request: OrgRequest) -> HttpResponse:
 def questionnaire_create(request: OrgRequest) -> HttpResponse:
     ctx = request.org
     form = QuestionnaireForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        made = _attempt(
-            form,
-            lambda: services.questionnaire_create(
-                ctx.organisation, form.cleaned_data, by=request.user
-            ),
-        )
-        if made is not None:
-            messages.success(request, _("The questionnaire is created: add its questions."))
-            return _to_questionnaire(request, made)
-    return render(
+    return submit(
         request,
-        "questionnaires/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.questionnaire_create(ctx.organisation, form.cleaned_data, by=request.user),
+        success=_("The questionnaire is created: add its questions."),
+        redirect_to=lambda made: _to_questionnaire(request, made),
+        template="questionnaires/form_page.html",
+        context={
             "title": _("New questionnaire"),
             "back": reverse("questionnaires:list", kwargs={"org_slug": ctx.organisation.slug}),
         },
@@ -272,21 +280,19 @@ def questionnaire_edit(request: OrgRequest, questionnaire_pk: int) -> HttpRespon
             "intro": questionnaire.intro,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        writable = _attempt(
-            form,
-            lambda: services.questionnaire_update(
-                questionnaire, form.cleaned_data, by=request.user
-            ),
-        )
-        if writable is not None:
-            _saved(request, writable, questionnaire)
-            return _to_questionnaire(request, writable.questionnaire)
-    return render(
+
+    def written(writable: services.Writable) -> HttpResponse:
+        _saved(request, writable, questionnaire)
+        return _to_questionnaire(request, writable.questionnaire)
+
+    return submit(
         request,
-        "questionnaires/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.questionnaire_update(questionnaire, form.cleaned_data, by=request.user),
+        success=None,
+        redirect_to=written,
+        template="questionnaires/form_page.html",
+        context={
             "questionnaire": questionnaire,
             "title": _("Title and introduction"),
             "back": questionnaire.url_in(request.org.organisation.slug),
@@ -359,20 +365,14 @@ def section_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
     if (back := _editable_or_back(request, questionnaire)) is not None:
         return back
     form = SectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        made = _attempt(
-            form,
-            lambda: services.section_add(questionnaire, form.cleaned_data, by=request.user),
-        )
-        if made is not None:
-            section, writable = made
-            _saved(request, writable, questionnaire)
-            return _to_questionnaire(request, writable.questionnaire, f"section-{section.pk}")
-    return render(
+    return submit(
         request,
-        "questionnaires/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.section_add(questionnaire, form.cleaned_data, by=request.user),
+        success=None,
+        redirect_to=_to_written(request, questionnaire, "section"),
+        template="questionnaires/form_page.html",
+        context={
             "questionnaire": questionnaire,
             "title": _("New section"),
             "back": questionnaire.url_in(request.org.organisation.slug),
@@ -387,19 +387,14 @@ def section_edit(request: OrgRequest, section_pk: int) -> HttpResponse:
     form = SectionForm(
         request.POST or None, initial={"title": section.title, "intro": section.intro}
     )
-    if request.method == "POST" and form.is_valid():
-        made = _attempt(
-            form, lambda: services.section_update(section, form.cleaned_data, by=request.user)
-        )
-        if made is not None:
-            saved, writable = made
-            _saved(request, writable, questionnaire)
-            return _to_questionnaire(request, writable.questionnaire, f"section-{saved.pk}")
-    return render(
+    return submit(
         request,
-        "questionnaires/form_page.html",
-        {
-            "form": form,
+        form,
+        lambda: services.section_update(section, form.cleaned_data, by=request.user),
+        success=None,
+        redirect_to=_to_written(request, questionnaire, "section"),
+        template="questionnaires/form_page.html",
+        context={
             "questionnaire": questionnaire,
             "title": _("Section"),
             "back": questionnaire.url_in(request.org.organisation.slug),
@@ -415,13 +410,30 @@ def section_edit(request: OrgRequest, section_pk: int) -> HttpResponse:
 @require_POST
 def section_delete(request: OrgRequest, section_pk: int) -> HttpResponse:
     section = section_for(request.org, section_pk)
+    return _rewrite(
+        request, section.questionnaire, lambda: services.section_delete(section, by=request.user)
+    )
+
+
+def _rewrite(
+    request: OrgRequest,
+    old: Questionnaire,
+    change: Callable[[], services.Writable],
+    anchor: Callable[[services.Writable], str] = lambda writable: "",
+    *,
+    quiet_in_place: bool = False,
+) -> HttpResponse:
+    """A POST that deletes or moves a section or a question: refused, back to the
+    questionnaire; done, to the version it was done in. A move in place says nothing: the
+    page shows it."""
     try:
-        writable = services.section_delete(section, by=request.user)
+        writable = change()
     except ValidationError as error:
         _refuse(request, error)
-        return _to_questionnaire(request, section.questionnaire)
-    _saved(request, writable, section.questionnaire)
-    return _to_questionnaire(request, writable.questionnaire)
+        return _to_questionnaire(request, old)
+    if writable.new_version or not quiet_in_place:
+        _saved(request, writable, old)
+    return _to_questionnaire(request, writable.questionnaire, anchor(writable))
 
 
 def _step(request: HttpRequest) -> int:
@@ -432,15 +444,12 @@ def _step(request: HttpRequest) -> int:
 @require_POST
 def section_move(request: OrgRequest, section_pk: int) -> HttpResponse:
     section = section_for(request.org, section_pk)
-    try:
-        writable = services.section_move(section, _step(request), by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-        return _to_questionnaire(request, section.questionnaire)
-    if writable.new_version:
-        _saved(request, writable, section.questionnaire)
-    return _to_questionnaire(
-        request, writable.questionnaire, f"section-{writable.sections[section.pk].pk}"
+    return _rewrite(
+        request,
+        section.questionnaire,
+        lambda: services.section_move(section, _step(request), by=request.user),
+        lambda writable: f"section-{writable.sections[section.pk].pk}",
+        quiet_in_place=True,
     )
 
 
@@ -460,16 +469,20 @@ def _earlier(questionnaire: Questionnaire, question: Question | None) -> list[Qu
 def _question_page(
     request: OrgRequest,
     form: QuestionForm,
+    write: Callable[[], tuple[Question, services.Writable]],
     questionnaire: Questionnaire,
     title: str,
     question: Question | None = None,
 ) -> HttpResponse:
     slug = request.org.organisation.slug
-    return render(
+    return submit(
         request,
-        "questionnaires/question_form.html",
-        {
-            "form": form,
+        form,
+        write,
+        success=None,
+        redirect_to=_to_written(request, questionnaire, "question"),
+        template="questionnaires/question_form.html",
+        context={
             "questionnaire": questionnaire,
             "title": title,
             "back": questionnaire.url_in(slug),
@@ -495,16 +508,13 @@ def question_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
         earlier=_earlier(questionnaire, None),
         initial={"required": True, "section": section, "type": "single"},
     )
-    if request.method == "POST" and form.is_valid():
-        made = _attempt(
-            form,
-            lambda: services.question_add(questionnaire, form.service_data(), by=request.user),
-        )
-        if made is not None:
-            question, writable = made
-            _saved(request, writable, questionnaire)
-            return _to_questionnaire(request, writable.questionnaire, f"question-{question.pk}")
-    return _question_page(request, form, questionnaire, _("New question"))
+    return _question_page(
+        request,
+        form,
+        lambda: services.question_add(questionnaire, form.service_data(), by=request.user),
+        questionnaire,
+        _("New question"),
+    )
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
@@ -517,44 +527,37 @@ def question_edit(request: OrgRequest, question_pk: int) -> HttpResponse:
         earlier=_earlier(questionnaire, question),
         initial=QuestionForm.initial_for(question),
     )
-    if request.method == "POST" and form.is_valid():
-        made = _attempt(
-            form,
-            lambda: services.question_update(question, form.service_data(), by=request.user),
-        )
-        if made is not None:
-            saved, writable = made
-            _saved(request, writable, questionnaire)
-            return _to_questionnaire(request, writable.questionnaire, f"question-{saved.pk}")
-    return _question_page(request, form, questionnaire, _("Question"), question)
+    return _question_page(
+        request,
+        form,
+        lambda: services.question_update(question, form.service_data(), by=request.user),
+        questionnaire,
+        _("Question"),
+        question,
+    )
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 @require_POST
 def question_delete(request: OrgRequest, question_pk: int) -> HttpResponse:
     question = question_for(request.org, question_pk)
-    try:
-        writable = services.question_delete(question, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-        return _to_questionnaire(request, question.questionnaire)
-    _saved(request, writable, question.questionnaire)
-    return _to_questionnaire(request, writable.questionnaire)
+    return _rewrite(
+        request,
+        question.questionnaire,
+        lambda: services.question_delete(question, by=request.user),
+    )
 
 
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 @require_POST
 def question_move(request: OrgRequest, question_pk: int) -> HttpResponse:
     question = question_for(request.org, question_pk)
-    try:
-        writable = services.question_move(question, _step(request), by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-        return _to_questionnaire(request, question.questionnaire)
-    if writable.new_version:
-        _saved(request, writable, question.questionnaire)
-    return _to_questionnaire(
-        request, writable.questionnaire, f"question-{writable.questions[question.pk].pk}"
+    return _rewrite(
+        request,
+        question.questionnaire,
+        lambda: services.question_move(question, _step(request), by=request.user),
+        lambda writable: f"question-{writable.questions[question.pk].pk}",
+        quiet_in_place=True,
     )
 
 
