@@ -26,6 +26,7 @@ def build_development_plan() -> bytes:
         letterhead,
         new_document,
         paragraph,
+        repeated_row,
         save_reproducibly,
         tag,
     )
@@ -91,10 +92,7 @@ def build_development_plan() -> bytes:
             ("{{ signer.person|signature }}", "right"),
         ),
     )
-    opening, closing = table.add_row(), table.add_row()
-    opening.cells[0].paragraphs[0].add_run("{%tr for signer in signers %}")
-    closing.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    table._tbl.tr_lst[0].addprevious(opening._tr)
+    repeated_row(table, "for signer in signers")
     return save_reproducibly(document)
 
 
