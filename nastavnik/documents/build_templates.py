@@ -241,10 +241,20 @@ def repeated_row(table: Table, loop: str) -> None:
     table._tbl.tr_lst[0].addprevious(opening._tr)
 
 
+def signature_rows(
+    document: DocumentObject,
+    widths_mm: tuple[float, ...],
+    cells: tuple[tuple[str, str], ...],
+    loop: str,
+) -> None:
+    """A borderless row of signature cells (see `borderless_table`), repeated by `loop`."""
+    repeated_row(borderless_table(document, widths_mm, cells), loop)
+
+
 def acquainted_signatures(document: DocumentObject) -> None:
     """A signature line with the date for every person in ``acquainted``, under «С приказом
     ознакомлены:» or its like."""
-    table = borderless_table(
+    signature_rows(
         document,
         (35, 50, TEXT_WIDTH.mm - 85),
         (
@@ -252,8 +262,8 @@ def acquainted_signatures(document: DocumentObject) -> None:
             ("{{ person|signature }}", "left"),
             ("{{ blank_date }}", "right"),
         ),
+        "for person in acquainted",
     )
-    repeated_row(table, "for person in acquainted")
 
 
 def appendix_heading(document: DocumentObject, *title: str) -> None:

@@ -21,13 +21,12 @@ def build_development_plan() -> bytes:
 
     from nastavnik.documents.build_templates import (
         TEXT_WIDTH,
-        borderless_table,
         grid_table,
         letterhead,
         new_document,
         paragraph,
-        repeated_row,
         save_reproducibly,
+        signature_rows,
         tag,
     )
 
@@ -83,7 +82,7 @@ def build_development_plan() -> bytes:
     )
     paragraph(document)
     paragraph(document, "С планом ознакомлены и согласны:", keep_with_next=True)
-    table = borderless_table(
+    signature_rows(
         document,
         (45, 35, TEXT_WIDTH.mm - 80),
         (
@@ -91,8 +90,8 @@ def build_development_plan() -> bytes:
             ("____________", "center"),
             ("{{ signer.person|signature }}", "right"),
         ),
+        "for signer in signers",
     )
-    repeated_row(table, "for signer in signers")
     return save_reproducibly(document)
 
 
