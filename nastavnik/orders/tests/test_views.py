@@ -10,7 +10,8 @@ from nastavnik.core.tests.pages import school_a_url
 from nastavnik.core.uploads import UPLOAD_MESSAGES
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
-from nastavnik.orders.services import ORDER_MESSAGES, order_create
+from nastavnik.orders.services import ORDER_MESSAGES
+from nastavnik.orders.tests.test_services import make_order
 from nastavnik.orders.views import PDF_UNAVAILABLE
 from nastavnik.orgs.models import Role
 from nastavnik.programmes.models import Programme
@@ -20,20 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 url = school_a_url("orders")
-
-
-def curator_order(tenant_a, number, on, signatory, programme=None):
-    """An order «О назначении куратора» of the programme (the only one if not given)."""
-    return order_create(
-        tenant_a.organisation,
-        OrderKind.CURATOR_APPOINTMENT,
-        number=number,
-        date=on,
-        signatory=signatory,
-        title="О назначении куратора",
-        subjects=[programme or Programme.objects.get()],
-        by=None,
-    )
 
 
 @pytest.fixture
@@ -119,7 +106,7 @@ def test_signed_order_offers_its_scan_and_refuses_edits(client, tenant_a, draft)
 
 
 def test_editing_a_draft_to_a_number_already_used_shows_why(client, tenant_a, draft):
-    curator_order(tenant_a, "46-о", date(2025, 9, 3), draft.signatory)
+    make_order(Programme.objects.get(), draft.signatory, "46-о", date(2025, 9, 3))
     client.force_login(tenant_a.user(Role.CURATOR))
 
     response = client.post(
@@ -164,7 +151,7 @@ def test_pdf_without_libreoffice_explains_and_goes_back(client, tenant_a, draft,
 
 
 def test_register_filters_by_year_kind_and_status(client, tenant_a, draft):
-    signed = curator_order(tenant_a, "3", date(2026, 1, 12), draft.signatory)
+    signed = make_order(Programme.objects.get(), draft.signatory, "3", date(2026, 1, 12))
     client.force_login(tenant_a.user(Role.CURATOR))
 
     def shown(**query):
@@ -182,7 +169,7 @@ def test_register_queries_do_not_grow(client, tenant_a, django_assert_num_querie
     programme = data.programme(tenant_a.organisation)
     director = data.director(tenant_a.organisation)
     for number in range(rows):
-        curator_order(tenant_a, str(number + 1), date(2025, 9, 1 + number), director, programme)
+        make_order(programme, director, str(number + 1), date(2025, 9, 1 + number))
     client.force_login(tenant_a.user(Role.CURATOR))
     with django_assert_num_queries(7):
         response = client.get(url("list"))
