@@ -111,6 +111,29 @@ def tenant_b(db) -> Tenant:
 
 
 @pytest.fixture
+def org(tenant_a):
+    """Tenant A's organisation, for the modules that need only it."""
+    return tenant_a.organisation
+
+
+@pytest.fixture
+def programme(tenant_a):
+    """Tenant A's approved programme of the running year, with «Ученик – ученик» and a roadmap.
+    A module that needs another programme defines its own `programme`, which wins."""
+    from nastavnik.matching.tests.data import approved_programme
+
+    return approved_programme(tenant_a.organisation)
+
+
+@pytest.fixture
+def today(tenant_a):
+    """Today in tenant A's time zone."""
+    from nastavnik.people.validators import org_today
+
+    return org_today(tenant_a.organisation)
+
+
+@pytest.fixture
 def curator_client(client, tenant_a):
     client.force_login(tenant_a.user(Role.CURATOR))
     return client

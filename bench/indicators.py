@@ -40,25 +40,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import ensure_postgres_database  # noqa: E402
 from bench.people import generated_person  # noqa: E402
 
 TARGET_SECONDS = 1.0
 PARAMETERS = 8
-
-
-def _ensure_postgres_database() -> None:
-    """Django connects to the configured database before it makes the test one: create it
-    when it is missing (the maintenance database `postgres` is asked)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    name = connection.settings_dict["NAME"]
-    with connection._nodb_cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
 
 
 def build(students: int, pairs: int, seed: int = 8) -> tuple[Any, dict[str, int]]:
@@ -331,7 +317,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    _ensure_postgres_database()
+    ensure_postgres_database()
     engine = connection.vendor
     test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     if connection.vendor == "sqlite":

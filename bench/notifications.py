@@ -30,19 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import ensure_postgres_database  # noqa: E402
+
 TARGET_MS = 200.0
-
-
-def _ensure_postgres_database() -> None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    name = connection.settings_dict["NAME"]
-    with connection._nodb_cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
 
 
 def build(count: int) -> tuple[Any, Any]:
@@ -129,7 +119,7 @@ def main() -> int:
     )
     from django.urls import reverse
 
-    _ensure_postgres_database()
+    ensure_postgres_database()
     engine = connection.vendor
     test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     if engine == "sqlite":

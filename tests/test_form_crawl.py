@@ -353,6 +353,18 @@ def _query_parameters() -> list[str]:
 QUERY_PARAMETERS = _query_parameters()
 
 
+def _opened(client, world, route: Route):
+    """The role that may open the route (skipped if none), its address and the page."""
+    role = _role_for(route)
+    if role is None:
+        pytest.skip("no role may open it")
+    client.force_login(world.users[role])
+    url = _url(route, world.slug, world.rows)
+    page, error = _send(client, "get", url, {})
+    assert error is None, f"GET {url}: {error}"
+    return role, url, page
+
+
 CRAWLED = [r for r in ORG_ROUTES if not r.name.endswith(("_file", "_scan", "export"))]
 
 
@@ -360,13 +372,7 @@ CRAWLED = [r for r in ORG_ROUTES if not r.name.endswith(("_file", "_scan", "expo
 @pytest.mark.parametrize("route", CRAWLED, ids=lambda r: r.name)
 def test_every_form_survives_hostile_values(client, crawl_world, route):
     started = time.monotonic()
-    role = _role_for(route)
-    if role is None:
-        pytest.skip("no role may open it")
-    client.force_login(crawl_world.users[role])
-    url = _url(route, crawl_world.slug, crawl_world.rows)
-    page, error = _send(client, "get", url, {})
-    assert error is None, f"GET {url}: {error}"
+    role, url, page = _opened(client, crawl_world, route)
     if page.status_code != 200 or "html" not in page.get("Content-Type", ""):
         return
     TALLY.pages += 1

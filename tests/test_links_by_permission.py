@@ -11,17 +11,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from nastavnik.demo.tests.factories import seeded_demo
+from nastavnik.demo.tests.factories import demo_for_the_module
 from tests.demo_walk import ROLES, links_in, logged_in, route_of, walk
 
 LINKS_PER_VIEW = 3
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with seeded_demo(django_db_blocker):
-        yield
+demo = demo_for_the_module("demo")
 
 
 @pytest.mark.parametrize("key", ROLES)

@@ -46,8 +46,8 @@ from nastavnik.people.tests.factories import (
     PersonFactory,
     StaffFactory,
 )
-from tests.test_form_crawl import _django_fields, _role_for, _same_site, _send, forms_of
-from tests.test_isolation import ORG_ROUTES, ROW_MAKERS, _url
+from tests.test_form_crawl import _django_fields, _opened, _same_site, _send, forms_of
+from tests.test_isolation import ORG_ROUTES, ROW_MAKERS
 
 # Surnames no factory makes, so a hit is the withdrawn person and nobody else.
 PEOPLE = (("Отозванова", "Ксения"), ("Скрытников", "Глеб"), ("Невидимова", "Ольга"))
@@ -148,13 +148,7 @@ WALKED = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", WALKED, ids=lambda r: r.name)
 def test_no_withdrawn_person_is_offered_in_any_form_or_filter(client, walk_world, route):
-    role = _role_for(route)
-    if role is None:
-        pytest.skip("no role may open it")
-    client.force_login(walk_world.users[role])
-    url = _url(route, walk_world.slug, walk_world.rows)
-    page, error = _send(client, "get", url, {})
-    assert error is None, f"GET {url}: {error}"
+    _role, url, page = _opened(client, walk_world, route)
     if page.status_code != 200 or "html" not in page.get("Content-Type", ""):
         return
     problems = []

@@ -13,9 +13,12 @@ shows comes from audit entries written alongside.
 from __future__ import annotations
 
 import random
+import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from nastavnik.assessments.builtin import STUDENT_ONLY
@@ -39,110 +42,31 @@ FIRST_GRADE = 5
 
 T = RequestTopic
 
-# (topics, request in the student's words, subjects): grades 5–8 in «Ученик – ученик».
-PEER_REQUESTS: list[tuple[tuple[str, ...], str, str]] = [
-    (
-        (T.SUBJECT,),
-        "Не понимаю дроби и уравнения, на контрольных теряюсь. Хочу, чтобы кто-то объяснил "
-        "по-другому, чем на уроке.",
-        "Математика",
-    ),
-    (
-        (T.SUBJECT, T.EXAMS),
-        "Плохо пишу диктанты, путаю правила. Хочу подтянуть русский до четвёрки.",
-        "Русский язык",
-    ),
-    (
-        (T.ADAPTATION, T.COMMUNICATION),
-        "Пришёл в эту школу в сентябре, пока ни с кем не подружился. Хочется, чтобы кто-то "
-        "помог освоиться.",
-        "",
-    ),
-    (
-        (T.COMMUNICATION,),
-        "Стесняюсь отвечать у доски и выступать перед классом. Хочу научиться не бояться.",
-        "",
-    ),
-    (
-        (T.LEADERSHIP, T.PROJECT),
-        "Хочу организовать в классе команду для проекта в Кванториуме, но не знаю, с чего начать.",
-        "Технология",
-    ),
-    (
-        (T.SUBJECT,),
-        "По английскому не успеваю за классом, особенно с грамматикой.",
-        "Английский язык",
-    ),
-    (
-        (T.CREATIVITY, T.COMMUNICATION),
-        "Занимаюсь рисованием, хочу участвовать в школьных делах, но не решаюсь.",
-        "Изобразительное искусство",
-    ),
-    (
-        (T.DIGITAL, T.PROJECT),
-        "Интересуюсь программированием, хочу сделать свою игру, нужен кто-то, кто подскажет.",
-        "Информатика",
-    ),
-]
+# (topics, request in the mentee's words, subjects), from one table of named fields in
+# mentees.toml.
+Request = tuple[tuple[str, ...], str, str]
+
+
+def _read_requests() -> dict[str, Any]:
+    tables = tomllib.loads((Path(__file__).parent / "mentees.toml").read_text("utf-8"))
+
+    def request(row: dict[str, Any]) -> Request:
+        return (tuple(T(topic) for topic in row["topics"]), row["request"], row.get("subjects", ""))
+
+    return {
+        name: request(rows) if isinstance(rows, dict) else [request(row) for row in rows]
+        for name, rows in tables.items()
+    }
+
+
+_REQUESTS = _read_requests()
+# Grades 5–8 in «Ученик – ученик».
+PEER_REQUESTS: list[Request] = _REQUESTS["peer"]
 # Grades 8–11 in «Учитель – ученик».
-SENIOR_REQUESTS: list[tuple[tuple[str, ...], str, str]] = [
-    (
-        (T.CAREER,),
-        "Не могу определиться с профессией и профилем в 10 классе. Хочу понять, что мне подходит.",
-        "",
-    ),
-    (
-        (T.PROJECT, T.COMPETITIONS),
-        "Хочу сделать исследовательский проект по робототехнике и выступить на конференции.",
-        "Физика, Информатика",
-    ),
-    (
-        (T.EXAMS, T.SUBJECT),
-        "Готовлюсь к ОГЭ по математике, боюсь не сдать. Нужен план подготовки.",
-        "Математика",
-    ),
-    (
-        (T.COMPETITIONS,),
-        "Участвую в олимпиадах по химии, хочу пройти на региональный этап.",
-        "Химия",
-    ),
-    (
-        (T.CAREER, T.DIGITAL),
-        "Думаю поступать на IT-направление в УрФУ, хочу узнать, как там учатся и к чему "
-        "готовиться.",
-        "Информатика, Математика",
-    ),
-    (
-        (T.PROJECT, T.LEADERSHIP),
-        "Хочу запустить социальный проект для младших классов, нужна помощь с планом и командой.",
-        "Обществознание",
-    ),
-]
-MENTEE_REQUEST = (
-    (T.PROJECT, T.DIGITAL),
-    "Хочу собрать робота для соревнований и разобраться в программировании микроконтроллеров. "
-    "Нужен наставник, который поможет довести проект до конца.",
-    "Информатика, Физика",
-)
-TEACHER_REQUESTS: list[tuple[tuple[str, ...], str, str]] = [
-    (
-        (T.PROFESSIONAL_GROWTH, T.METHODS),
-        "Первый год в школе: трудно планировать уроки так, чтобы всё успевать, и держать "
-        "дисциплину.",
-        "",
-    ),
-    (
-        (T.CLASSROOM, T.PROFESSIONAL_GROWTH),
-        "Впервые веду класс: не знаю, как выстроить работу с родителями и провести собрание.",
-        "",
-    ),
-]
-ASKED_REQUEST = (
-    (T.DIGITAL, T.METHODS),
-    "Хочу освоить цифровые инструменты: электронные тесты, интерактивную доску, "
-    "образовательные платформы.",
-    "",
-)
+SENIOR_REQUESTS: list[Request] = _REQUESTS["senior"]
+MENTEE_REQUEST: Request = _REQUESTS["mentee"]
+TEACHER_REQUESTS: list[Request] = _REQUESTS["teacher"]
+ASKED_REQUEST: Request = _REQUESTS["asked"]
 
 PSYCHOLOGIST_NOTES = (
     "По результатам диагностики: повышенная тревожность в ситуации проверки знаний, низкая "

@@ -141,33 +141,21 @@ SCHOOL_5 = SchoolSpec(
         StaffSpec("Социальный педагог", age=(30, 55)),
         StaffSpec("Учитель-логопед", male_share=0.0),
         StaffSpec("Педагог-библиотекарь", male_share=0.0),
-        StaffSpec(
-            "Педагог дополнительного образования",
-            "Робототехника",
-            male_share=0.7,
-            notes=(KVANTORIUM.format("Робоквантум"),),
-            age=(26, 45),
-        ),
-        StaffSpec(
-            "Педагог дополнительного образования",
-            "Программирование",
-            male_share=0.6,
-            notes=(KVANTORIUM.format("IT-квантум"),),
-            age=(24, 40),
-        ),
-        StaffSpec(
-            "Педагог дополнительного образования",
-            "VR/AR-технологии",
-            male_share=0.5,
-            notes=(KVANTORIUM.format("VR/AR-квантум"),),
-            age=(24, 40),
-        ),
-        StaffSpec(
-            "Педагог дополнительного образования",
-            "Промышленный дизайн",
-            male_share=0.4,
-            notes=(KVANTORIUM.format("Промдизайнквантум"),),
-            age=(28, 50),
+        # The technopark's teachers: (subject, quantum, male share, age range).
+        *(
+            StaffSpec(
+                "Педагог дополнительного образования",
+                subject,
+                male_share=male_share,
+                notes=(KVANTORIUM.format(quantum),),
+                age=age,
+            )
+            for subject, quantum, male_share, age in (
+                ("Робототехника", "Робоквантум", 0.7, (26, 45)),
+                ("Программирование", "IT-квантум", 0.6, (24, 40)),
+                ("VR/AR-технологии", "VR/AR-квантум", 0.5, (24, 40)),
+                ("Промышленный дизайн", "Промдизайнквантум", 0.4, (28, 50)),
+            )
         ),
     ),
     graduates=30,

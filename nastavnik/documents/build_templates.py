@@ -232,6 +232,55 @@ def director_signature(document: DocumentObject) -> None:
     )
 
 
+def repeated_row(table: Table, loop: str) -> None:
+    """Makes the table's one row repeat: docxtpl row tags ({%tr for … %} / {%tr endfor %}) in
+    rows of their own before and after it."""
+    opening, closing = table.add_row(), table.add_row()
+    opening.cells[0].paragraphs[0].add_run(f"{{%tr {loop} %}}")
+    closing.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    table._tbl.tr_lst[0].addprevious(opening._tr)
+
+
+def signature_rows(
+    document: DocumentObject,
+    widths_mm: tuple[float, ...],
+    cells: tuple[tuple[str, str], ...],
+    loop: str,
+) -> None:
+    """A borderless row of signature cells (see `borderless_table`), repeated by `loop`."""
+    repeated_row(borderless_table(document, widths_mm, cells), loop)
+
+
+def acquainted_signatures(document: DocumentObject) -> None:
+    """A signature line with the date for every person in ``acquainted``, under «С приказом
+    ознакомлены:» or its like."""
+    signature_rows(
+        document,
+        (35, 50, TEXT_WIDTH.mm - 85),
+        (
+            ("____________", "left"),
+            ("{{ person|signature }}", "left"),
+            ("{{ blank_date }}", "right"),
+        ),
+        "for person in acquainted",
+    )
+
+
+def appendix_heading(document: DocumentObject, *title: str) -> None:
+    """A new page, «Приложение к приказу … от … № …» on the right, then the title centred."""
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for text in (
+        "Приложение",
+        "к приказу {{ org.short_name }}",
+        "от {{ date|date }} № {{ number }}",
+    ):
+        paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(document)
+    for line in title:
+        paragraph(document, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(document)
+
+
 # --- Templates -------------------------------------------------------------------------------
 
 
@@ -862,20 +911,7 @@ def build_order_programme_approval() -> bytes:
         "{{ acquainted[0]|gendered('ознакомлен', 'ознакомлена') }}{% endif %}:",
         keep_with_next=True,
     )
-    table = borderless_table(
-        document,
-        (35, 50, TEXT_WIDTH.mm - 85),
-        (
-            ("____________", "left"),
-            ("{{ person|signature }}", "left"),
-            ("{{ blank_date }}", "right"),
-        ),
-    )
-    # The signature row repeats for every person: docxtpl row tags before and after it.
-    opening, closing = table.add_row(), table.add_row()
-    opening.cells[0].paragraphs[0].add_run("{%tr for person in acquainted %}")
-    closing.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    table._tbl.tr_lst[0].addprevious(opening._tr)
+    acquainted_signatures(document)
     return save_reproducibly(document)
 
 
@@ -925,20 +961,11 @@ def build_order_mentor_registry() -> bytes:
     text_block(document, "4. Контроль за исполнением приказа оставляю за собой.")
     director_signature(document)
 
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    for text in (
-        "Приложение",
-        "к приказу {{ org.short_name }}",
-        "от {{ date|date }} № {{ number }}",
-    ):
-        paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    paragraph(document)
-    for line in (
+    appendix_heading(
+        document,
         "РЕЕСТР НАСТАВНИКОВ",
         "{{ org.short_name }} на {{ academic_year }} учебный год",
-    ):
-        paragraph(document, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph(document)
+    )
     grid_table(
         document,
         (12, 60, 58, TEXT_WIDTH.mm - 130),
@@ -1020,34 +1047,13 @@ def build_order_pairs() -> bytes:
     director_signature(document)
     paragraph(document)
     paragraph(document, "С приказом ознакомлены:", keep_with_next=True)
-    table = borderless_table(
-        document,
-        (35, 50, TEXT_WIDTH.mm - 85),
-        (
-            ("____________", "left"),
-            ("{{ person|signature }}", "left"),
-            ("{{ blank_date }}", "right"),
-        ),
-    )
-    opening, closing = table.add_row(), table.add_row()
-    opening.cells[0].paragraphs[0].add_run("{%tr for person in acquainted %}")
-    closing.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    table._tbl.tr_lst[0].addprevious(opening._tr)
+    acquainted_signatures(document)
 
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    for text in (
-        "Приложение",
-        "к приказу {{ org.short_name }}",
-        "от {{ date|date }} № {{ number }}",
-    ):
-        paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    paragraph(document)
-    for line in (
+    appendix_heading(
+        document,
         "СОСТАВ НАСТАВНИЧЕСКИХ ПАР (ГРУПП)",
         "{{ org.short_name }} на {{ academic_year }} учебный год",
-    ):
-        paragraph(document, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph(document)
+    )
     grid_table(
         document,
         (10, 40, 42, 26, 26, TEXT_WIDTH.mm - 144),

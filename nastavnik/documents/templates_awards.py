@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
@@ -66,111 +66,97 @@ def _person_block(document: object) -> None:
     bt().tag(document, "endif")
 
 
-def build_award_diploma() -> bytes:
-    """Диплом I (II, III) степени победителю или призёру номинации."""
-    document = bt().new_document("Диплом")
+def _diploma(document_title: str, title: str, subtitle: str, lead: str, text: str) -> bytes:
+    """A diploma or a certificate: the title and its line, the recipient, and what for."""
+    document = bt().new_document(document_title)
     bt().letterhead(document)
     bt().paragraph(document)
-    _centred(document, "ДИПЛОМ", bold=True, size=TITLE_SIZE)
-    _centred(document, "{{ place_roman }} степени", bold=True, size=NAME_SIZE)
+    _centred(document, title, bold=True, size=TITLE_SIZE)
+    _centred(document, subtitle, bold=True, size=NAME_SIZE)
     bt().paragraph(document)
-    _centred(document, "награждается")
+    _centred(document, lead)
     bt().paragraph(document)
     _person_block(document)
     bt().paragraph(document)
+    _centred(document, text)
+    _award_footer(document)
+    return bt().save_reproducibly(document)
+
+
+def _thanks_letter(document_title: str, *text: str) -> bytes:
+    """A letter of thanks: the title, «Уважаемый …!», and its paragraphs."""
+    document = bt().new_document(document_title)
+    bt().letterhead(document)
+    bt().paragraph(document)
+    _centred(document, "БЛАГОДАРСТВЕННОЕ ПИСЬМО", bold=True, size=NAME_SIZE)
+    bt().paragraph(document)
     _centred(
         document,
+        "{{ recipient|gendered('Уважаемый', 'Уважаемая') }} {{ address }}!",
+        bold=True,
+    )
+    bt().paragraph(document)
+    for block in text:
+        bt().text_block(document, block)
+    _award_footer(document)
+    return bt().save_reproducibly(document)
+
+
+def build_award_diploma() -> bytes:
+    """Диплом I (II, III) степени победителю или призёру номинации."""
+    return _diploma(
+        "Диплом",
+        "ДИПЛОМ",
+        "{{ place_roman }} степени",
+        "награждается",
         "{{ recipient|gendered('занявший', 'занявшая') }} {{ place_roman }} место "
         "в номинации «{{ nomination }}»{% if is_pair %} в составе наставнической пары "
         "(группы){% endif %} по итогам реализации программы наставничества "
         "в {{ academic_year }} учебном году",
     )
-    _award_footer(document)
-    return bt().save_reproducibly(document)
 
 
 def build_award_certificate() -> bytes:
     """Сертификат участника номинации."""
-    document = bt().new_document("Сертификат участника")
-    bt().letterhead(document)
-    bt().paragraph(document)
-    _centred(document, "СЕРТИФИКАТ", bold=True, size=TITLE_SIZE)
-    _centred(document, "участника", bold=True, size=NAME_SIZE)
-    bt().paragraph(document)
-    _centred(document, "настоящим подтверждается, что")
-    bt().paragraph(document)
-    _person_block(document)
-    bt().paragraph(document)
-    _centred(
-        document,
+    return _diploma(
+        "Сертификат участника",
+        "СЕРТИФИКАТ",
+        "участника",
+        "настоящим подтверждается, что",
         "{{ recipient|gendered('принимал', 'принимала') }} участие в номинации "
         "«{{ nomination }}»{% if is_pair %} в составе наставнической пары (группы){% endif %} "
         "по итогам реализации программы наставничества в {{ academic_year }} учебном году",
     )
-    _award_footer(document)
-    return bt().save_reproducibly(document)
 
 
 def build_award_thanks() -> bytes:
     """Благодарственное письмо наставнику."""
-    document = bt().new_document("Благодарственное письмо")
-    bt().letterhead(document)
-    bt().paragraph(document)
-    _centred(document, "БЛАГОДАРСТВЕННОЕ ПИСЬМО", bold=True, size=NAME_SIZE)
-    bt().paragraph(document)
-    _centred(
-        document,
-        "{{ recipient|gendered('Уважаемый', 'Уважаемая') }} {{ address }}!",
-        bold=True,
-    )
-    bt().paragraph(document)
-    bt().text_block(
-        document,
+    return _thanks_letter(
+        "Благодарственное письмо",
         "Администрация {{ org.short_name }} выражает Вам искреннюю благодарность за работу "
         "наставником в {{ academic_year }} учебном году: за время, знания и душевные силы, "
         "которые Вы отдали наставляемым, за терпение, внимание и поддержку.",
-    )
-    bt().text_block(
-        document,
         "Благодаря Вам наставляемые стали увереннее в себе, открыли новые возможности и "
         "достигли результатов, которыми можно гордиться. Желаем Вам здоровья, вдохновения и "
         "новых успехов!",
     )
-    _award_footer(document)
-    return bt().save_reproducibly(document)
 
 
 def build_award_parent_thanks() -> bytes:
     """Благодарственное письмо родителю (законному представителю) наставника из числа
     обучающихся (seed 002 §8.1)."""
-    document = bt().new_document("Благодарственное письмо родителям")
-    bt().letterhead(document)
-    bt().paragraph(document)
-    _centred(document, "БЛАГОДАРСТВЕННОЕ ПИСЬМО", bold=True, size=NAME_SIZE)
-    bt().paragraph(document)
-    _centred(
-        document,
-        "{{ recipient|gendered('Уважаемый', 'Уважаемая') }} {{ address }}!",
-        bold=True,
-    )
-    bt().paragraph(document)
-    bt().text_block(
-        document,
+    return _thanks_letter(
+        "Благодарственное письмо родителям",
         "Администрация {{ org.short_name }} выражает Вам искреннюю благодарность за воспитание "
         "{{ child_word }} — {{ child|genitive }}"
         "{% if child_class %}, {{ child_class }}{% endif %}, "
         "{{ child|gendered('который', 'которая') }} в {{ academic_year }} учебном году "
         "{{ child|gendered('стал', 'стала') }} наставником для других обучающихся в рамках "
         "программы наставничества.",
-    )
-    bt().text_block(
-        document,
         "Ответственность, доброта и готовность помогать другим, которые "
         "{{ child|gendered('Ваш сын проявил', 'Ваша дочь проявила') }} в наставничестве, — "
         "заслуга Вашей семьи. Спасибо Вам за воспитание достойного человека!",
     )
-    _award_footer(document)
-    return bt().save_reproducibly(document)
 
 
 def build_order_awards() -> bytes:
@@ -223,20 +209,11 @@ def build_order_awards() -> bytes:
     )
     bt().director_signature(document)
 
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    for text in (
-        "Приложение",
-        "к приказу {{ org.short_name }}",
-        "от {{ date|date }} № {{ number }}",
-    ):
-        bt().paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    bt().paragraph(document)
-    for line in (
+    bt().appendix_heading(
+        document,
         "ПОБЕДИТЕЛИ И ПРИЗЁРЫ",
         "по итогам реализации программы наставничества в {{ academic_year }} учебном году",
-    ):
-        bt().paragraph(document, line, bold=True, align=CENTER)
-    bt().paragraph(document)
+    )
     bt().grid_table(
         document,
         (10, 45, 20, bt().TEXT_WIDTH.mm - 75),

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from docx.document import Document as DocumentObject
 
 from nastavnik.documents.build_templates import (
-    TEXT_WIDTH,
-    borderless_table,
+    acquainted_signatures,
     director_signature,
     letterhead,
     new_document,
@@ -37,19 +36,7 @@ _REGULATION = "Положения о наставничестве {{ org.short_n
 def _acquainted(document: DocumentObject) -> None:
     paragraph(document)
     paragraph(document, "С приказом ознакомлены:", keep_with_next=True)
-    table = borderless_table(
-        document,
-        (35, 50, TEXT_WIDTH.mm - 85),
-        (
-            ("____________", "left"),
-            ("{{ person|signature }}", "left"),
-            ("{{ blank_date }}", "right"),
-        ),
-    )
-    opening, closing = table.add_row(), table.add_row()
-    opening.cells[0].paragraphs[0].add_run("{%tr for person in acquainted %}")
-    closing.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    table._tbl.tr_lst[0].addprevious(opening._tr)
+    acquainted_signatures(document)
 
 
 def build_order_mentor_replacement() -> bytes:

@@ -21,12 +21,12 @@ def build_development_plan() -> bytes:
 
     from nastavnik.documents.build_templates import (
         TEXT_WIDTH,
-        borderless_table,
         grid_table,
         letterhead,
         new_document,
         paragraph,
         save_reproducibly,
+        signature_rows,
         tag,
     )
 
@@ -82,7 +82,7 @@ def build_development_plan() -> bytes:
     )
     paragraph(document)
     paragraph(document, "С планом ознакомлены и согласны:", keep_with_next=True)
-    table = borderless_table(
+    signature_rows(
         document,
         (45, 35, TEXT_WIDTH.mm - 80),
         (
@@ -90,11 +90,8 @@ def build_development_plan() -> bytes:
             ("____________", "center"),
             ("{{ signer.person|signature }}", "right"),
         ),
+        "for signer in signers",
     )
-    opening, closing = table.add_row(), table.add_row()
-    opening.cells[0].paragraphs[0].add_run("{%tr for signer in signers %}")
-    closing.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    table._tbl.tr_lst[0].addprevious(opening._tr)
     return save_reproducibly(document)
 
 

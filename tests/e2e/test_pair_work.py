@@ -7,30 +7,11 @@ then rates the meeting 9 and sees the rating.
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from nastavnik.orgs.models import Role
-
-
-def _ru(msgid: str) -> str:
-    """What the Russian page shows for a msgid (the msgid itself until it is translated)."""
-    with translation.override("ru"):
-        return gettext(msgid)
-
-
-def _log_in(browser, live_server, email: str, org_slug: str):
-    context = browser.new_context(locale="ru-RU")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"**{reverse('orgs:dashboard', kwargs={'org_slug': org_slug})}")
-    return page
+from tests.e2e.pages import log_in, ru
 
 
 def _world():
@@ -57,7 +38,7 @@ def test_the_mentor_records_a_meeting_and_the_mentee_rates_it(browser, live_serv
     mentee_name = mentorship.members.get().mentee.person.full_name
 
     # --- The mentor ------------------------------------------------------------------------
-    page = _log_in(browser, live_server, "mentor@pair.ru", slug)
+    page = log_in(browser, live_server, "mentor@pair.ru", slug)
     page.goto(live_server.url + reverse("cabinets:mentor", kwargs={"org_slug": slug}))
     expect(page.locator("main")).to_contain_text(mentee_name)
     meetings_url = reverse(
@@ -80,7 +61,7 @@ def test_the_mentor_records_a_meeting_and_the_mentee_rates_it(browser, live_serv
     meeting = Meeting.objects.get()
     detail_url = reverse("meetings:detail", args=[slug, meeting.pk])
     page.wait_for_url(f"**{detail_url}")
-    expect(page.locator(".messages")).to_contain_text(_ru("The meeting is planned."))
+    expect(page.locator(".messages")).to_contain_text(ru("The meeting is planned."))
     expect(page.locator("main")).to_contain_text("Кабинет 214")
     expect(page.locator("main")).to_contain_text(began.strftime("%H:%M"))
 
@@ -89,9 +70,9 @@ def test_the_mentor_records_a_meeting_and_the_mentee_rates_it(browser, live_serv
     page.fill("textarea[name=next_steps]", "Заполнить анкету интересов к среде")
     page.click("main form button[type=submit]")
     page.wait_for_url(f"**{detail_url}")
-    expect(page.locator(".messages")).to_contain_text(_ru("The meeting is marked as held."))
+    expect(page.locator(".messages")).to_contain_text(ru("The meeting is marked as held."))
     expect(page.locator("main")).to_contain_text("Заполнить анкету интересов к среде")
-    expect(page.locator("main h1 .badge")).to_have_text(_ru("Held"))
+    expect(page.locator("main h1 .badge")).to_have_text(ru("Held"))
     assert Meeting.objects.get().status == MeetingStatus.HELD
 
     # The plan of the pair: drawn up empty, then one item of the mentor's own.
@@ -113,17 +94,17 @@ def test_the_mentor_records_a_meeting_and_the_mentee_rates_it(browser, live_serv
     page.context.close()
 
     # --- The mentee ------------------------------------------------------------------------
-    page = _log_in(browser, live_server, "mentee@pair.ru", slug)
+    page = log_in(browser, live_server, "mentee@pair.ru", slug)
     page.goto(live_server.url + reverse("cabinets:mentee", kwargs={"org_slug": slug}))
     page.click(f'#feedback-heading ~ ul a[href="{detail_url}"]')
     page.wait_for_url(f"**{detail_url}")
     expect(page.locator("main")).to_contain_text("Заполнить анкету интересов к среде")
-    expect(page.locator("#rate")).to_contain_text(_ru("How did the meeting go?"))
+    expect(page.locator("#rate")).to_contain_text(ru("How did the meeting go?"))
 
     page.fill("#rate input[name=rating]", "0")
     page.click("#rate button[type=submit]")
     page.wait_for_url(f"**{detail_url}")
-    refusal = _ru("The rating is a whole number from %(min)s to %(max)s.") % {"min": 1, "max": 10}
+    refusal = ru("The rating is a whole number from %(min)s to %(max)s.") % {"min": 1, "max": 10}
     expect(page.locator(".messages")).to_contain_text(refusal)
     assert not Feedback.objects.exists()
 
@@ -131,8 +112,8 @@ def test_the_mentor_records_a_meeting_and_the_mentee_rates_it(browser, live_serv
     page.fill("#rate textarea[name=comment]", "Было интересно")
     page.click("#rate button[type=submit]")
     page.wait_for_url(f"**{detail_url}")
-    expect(page.locator(".messages")).to_contain_text(_ru("Thank you: your rating is saved."))
-    expect(page.locator("main")).to_contain_text(_ru("rated %(rating)s out of 10") % {"rating": 9})
+    expect(page.locator(".messages")).to_contain_text(ru("Thank you: your rating is saved."))
+    expect(page.locator("main")).to_contain_text(ru("rated %(rating)s out of 10") % {"rating": 9})
     expect(page.locator("#rate")).to_have_count(0)
     feedback = Feedback.objects.get()
     assert (feedback.side, feedback.rating, feedback.comment) == ("mentee", 9, "Было интересно")

@@ -3,29 +3,10 @@ with reasons and asks the first; the mentor accepts in their cabinet; the curato
 form's self-match page and the order «о закреплении наставнических пар» is drafted."""
 
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from nastavnik.orgs.models import Role
-
-
-def _ru(msgid: str) -> str:
-    with translation.override("ru"):
-        return gettext(msgid)
-
-
-def _log_in(browser, live_server, email: str, org_slug: str):
-    context = browser.new_context(locale="ru-RU")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"**{reverse('orgs:dashboard', kwargs={'org_slug': org_slug})}")
-    return page
+from tests.e2e.pages import log_in, ru
 
 
 def test_mentee_asks_mentor_accepts_curator_approves(browser, live_server):
@@ -48,7 +29,7 @@ def test_mentee_asks_mentor_accepts_curator_approves(browser, live_server):
             person.save(update_fields=["user"])
 
     # --- The mentee ----------------------------------------------------------------------
-    page = _log_in(browser, live_server, "mentee@choice.ru", slug)
+    page = log_in(browser, live_server, "mentee@choice.ru", slug)
     page.goto(live_server.url + reverse("cabinets:mentee", kwargs={"org_slug": slug}))
     suggestions = page.locator(".suggestion")
     expect(suggestions).to_have_count(3)
@@ -62,32 +43,32 @@ def test_mentee_asks_mentor_accepts_curator_approves(browser, live_server):
     mentor.person.user = mentor_user
     mentor.person.save(update_fields=["user"])
     page.fill("textarea[name=message]", "Хочу подготовиться к ОГЭ по математике")
-    page.click(f"button:has-text('{_ru('Ask this mentor')}')")
+    page.click(f"button:has-text('{ru('Ask this mentor')}')")
     expect(page.locator("body")).to_contain_text(
-        _ru("Request to %(mentor)s: %(status)s.").split("%")[0]
+        ru("Request to %(mentor)s: %(status)s.").split("%")[0]
     )
     page.context.close()
 
     # --- The mentor ----------------------------------------------------------------------
-    page = _log_in(browser, live_server, "chosen@choice.ru", slug)
+    page = log_in(browser, live_server, "chosen@choice.ru", slug)
     page.goto(live_server.url + reverse("cabinets:mentor", kwargs={"org_slug": slug}))
     expect(page.locator("#requests")).to_contain_text("Хочу подготовиться к ОГЭ")
     page.click("#requests button[value=accept]")
     expect(page.locator("body")).to_contain_text(
-        _ru("You accepted the request: the curator will approve the pair.")
+        ru("You accepted the request: the curator will approve the pair.")
     )
     page.context.close()
 
     # --- The curator ---------------------------------------------------------------------
-    page = _log_in(browser, live_server, "curator@choice.ru", slug)
+    page = log_in(browser, live_server, "curator@choice.ru", slug)
     page.goto(
         live_server.url
         + reverse(
             "matching:selfmatch", kwargs={"org_slug": slug, "programme_form_pk": world.chosen.pk}
         )
     )
-    page.click(f"a:has-text('{_ru('Approve')}')")
-    page.click(f"button:has-text('{_ru('Approve and prepare the order')}')")
+    page.click(f"a:has-text('{ru('Approve')}')")
+    page.click(f"button:has-text('{ru('Approve and prepare the order')}')")
     expect(page.locator("body")).to_contain_text("Пара закреплена, подготовлен приказ №")
     made = SelfMatchRequest.objects.get()
     assert made.status == SelfMatchStatus.APPROVED

@@ -74,11 +74,17 @@ def org_idp(idp, tenant_a):
     return fake
 
 
-def sign_in(client, idp, sub, start=START, **claims):
-    """Start at the app, sign in at the provider as `sub`, come back: the callback's answer."""
+def authorized(client, idp, sub, start=START, **claims):
+    """Start at the app, sign in at the provider as `sub`: the query the provider sends the
+    browser back to the callback with."""
     response = client.get(start)
     assert response.status_code == 302, response
-    return client.get(CALLBACK + idp.authorize(response["Location"], sub, **claims))
+    return idp.authorize(response["Location"], sub, **claims)
+
+
+def sign_in(client, idp, sub, start=START, **claims):
+    """Start at the app, sign in at the provider as `sub`, come back: the callback's answer."""
+    return client.get(CALLBACK + authorized(client, idp, sub, start, **claims))
 
 
 def signed_in(client):
@@ -453,8 +459,7 @@ def test_another_organisations_provider_cannot_accept_an_invitation(
 @pytest.mark.django_db
 def test_a_wrong_state_is_refused(client, idp, tenant_a):
     user = tenant_a.user(Role.MENTOR)
-    response = client.get(START)
-    callback = idp.authorize(response["Location"], "sub-1", **verified(user.email))
+    callback = authorized(client, idp, "sub-1", **verified(user.email))
     code = callback.split("&")[0]
 
     for query in (code + "&state=forged", code, code + "&state=" + "x" * 500):
@@ -471,8 +476,7 @@ def test_a_callback_from_another_session_is_refused(client, idp, tenant_a):
 
     user = tenant_a.user(Role.MENTOR)
     attacker = Client()
-    response = attacker.get(START)
-    callback = idp.authorize(response["Location"], "sub-1", **verified(user.email))
+    callback = authorized(attacker, idp, "sub-1", **verified(user.email))
 
     client.get(CALLBACK + callback)
 
@@ -482,8 +486,7 @@ def test_a_callback_from_another_session_is_refused(client, idp, tenant_a):
 @pytest.mark.django_db
 def test_a_replayed_callback_signs_in_once(client, idp, tenant_a):
     user = tenant_a.user(Role.MENTOR)
-    response = client.get(START)
-    callback = idp.authorize(response["Location"], "sub-1", **verified(user.email))
+    callback = authorized(client, idp, "sub-1", **verified(user.email))
     assert client.get(CALLBACK + callback).status_code == 302
     assert signed_in(client) == str(user.pk)
     client.logout()

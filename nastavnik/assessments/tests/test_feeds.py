@@ -7,27 +7,15 @@ import pytest
 from nastavnik.assessments.feeds import measure
 from nastavnik.assessments.models import Measure, MeasureSource, Phase
 from nastavnik.assessments.services import MESSAGES
-from nastavnik.mentees.tests.factories import programme_of, student, this_year
-from nastavnik.questionnaires.feeds import FeedContext, FeedSkipped, feed_for
+from nastavnik.mentees.tests.factories import student
+from nastavnik.questionnaires.feeds import FeedSkipped, feed_for
+from nastavnik.questionnaires.tests.data import feed_context
 
 pytestmark = pytest.mark.django_db
 
 
 def context(programme, person, code, phase, day):
-    return FeedContext(
-        programme=programme,
-        person=person,
-        form=None,
-        phase=phase,
-        answered_on=day,
-        by=None,
-        argument=code,
-    )
-
-
-@pytest.fixture
-def programme(tenant_a):
-    return programme_of(tenant_a.organisation, this_year() - 1)
+    return feed_context(programme, person, phase=phase, answered_on=day, argument=code)
 
 
 @pytest.fixture

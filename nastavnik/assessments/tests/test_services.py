@@ -12,7 +12,8 @@ from nastavnik.assessments import services
 from nastavnik.assessments.models import Measure, MeasureSource, Parameter, Phase
 from nastavnik.assessments.services import MESSAGES, value_field
 from nastavnik.audit.models import AuditEntry, AuditObject
-from nastavnik.mentees.tests.factories import programme_of, student, this_year
+from nastavnik.core.tests.pages import message_text
+from nastavnik.mentees.tests.factories import programme_of, student
 from nastavnik.orgs.models import Role
 from nastavnik.programmes.models import ProgrammeStatus
 
@@ -42,19 +43,7 @@ def refused(call, field=None):
     return [m for e in error.error_dict[field] for m in e.messages]
 
 
-def msg(key, **params):
-    return str(MESSAGES[key]) % params if params else str(MESSAGES[key])
-
-
-@pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
-
-
-@pytest.fixture
-def programme(org):
-    """Last year's programme: every day of its year is in the past."""
-    return programme_of(org, this_year() - 1)
+msg = message_text(MESSAGES)
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.assessments.services import MESSAGES, value_field
+from nastavnik.core.tests.pages import login, message_text, school_a_url
 from nastavnik.mentees.models import MenteeStatus
 from nastavnik.mentees.tests.factories import MenteeFactory, programme_of, student, this_year
 from nastavnik.orgs.models import Role
@@ -19,26 +19,14 @@ from nastavnik.orgs.models import Role
 pytestmark = pytest.mark.django_db
 
 
-def url(name, **kwargs):
-    return reverse(f"assessments:{name}", kwargs={"org_slug": "school-a", **kwargs})
-
-
-def login(client, tenant, role):
-    client.force_login(tenant.user(role))
-    return client
+url = school_a_url("assessments")
 
 
 def builtin(code):
     return Parameter.objects.get(code=code, organisation__isnull=True)
 
 
-def msg(key, **params):
-    return str(MESSAGES[key]) % params if params else str(MESSAGES[key])
-
-
-@pytest.fixture
-def programme(tenant_a):
-    return programme_of(tenant_a.organisation, this_year() - 1)
+msg = message_text(MESSAGES)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from nastavnik.audit.models import AuditAction, AuditChannel, AuditEntry, AuditO
 from nastavnik.orgs.models import Role
 from nastavnik.people.models import Gender, GuardianLink, Person
 from nastavnik.people.services import guardian_link_add, guardian_link_remove, person_create
-from nastavnik.people.tests.data import as_post, person_data
+from nastavnik.people.tests.data import as_post, fio, person_data
 from nastavnik.people.tests.factories import ParentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +25,7 @@ def log_url(org):
 def test_an_update_through_the_edit_page_writes_old_and_new(client, tenant_a):
     person = PersonFactory(
         organisation=tenant_a.organisation,
-        last_name="Иванов",
-        first_name="Пётр",
-        middle_name="Сергеевич",
+        **fio("Иванов Пётр Сергеевич"),
         grade=6,
         class_letter="Б",
     )

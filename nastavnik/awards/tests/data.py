@@ -17,6 +17,7 @@ from nastavnik.mentors.models import Mentor, MentorStatus
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.orgs.models import Organisation, Role
 from nastavnik.people.models import GuardianLink, GuardianRelation, Person, PersonKind
+from nastavnik.people.tests.data import fio
 from nastavnik.people.tests.factories import ParentFactory, PersonFactory, StaffFactory
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import Programme
@@ -50,9 +51,7 @@ def world(org: Organisation) -> World:
         programme,
         StaffFactory(
             organisation=org,
-            last_name="Соколова",
-            first_name="Ольга",
-            middle_name="Николаевна",
+            **fio("Соколова Ольга Николаевна"),
             gender="f",
             position="Учитель математики",
         ),
@@ -61,21 +60,13 @@ def world(org: Organisation) -> World:
     daughter = PersonFactory(
         organisation=org,
         kind=PersonKind.STUDENT,
-        last_name="Петрова",
-        first_name="Анна",
-        middle_name="Сергеевна",
+        **fio("Петрова Анна Сергеевна"),
         gender="f",
         grade=9,
         class_letter="Б",
     )
     student = mentor(programme, daughter, MentorCategory.STUDENT)
-    mother = ParentFactory(
-        organisation=org,
-        last_name="Петрова",
-        first_name="Мария",
-        middle_name="Петровна",
-        gender="f",
-    )
+    mother = ParentFactory(organisation=org, **fio("Петрова Мария Петровна"), gender="f")
     GuardianLink.objects.create(
         organisation=org, guardian=mother, child=daughter, relation=GuardianRelation.MOTHER
     )

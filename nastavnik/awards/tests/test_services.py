@@ -16,6 +16,7 @@ from nastavnik.documents.render import docx_text
 from nastavnik.orders.models import Order, OrderStatus
 from nastavnik.orders.services import order_defaults, order_sign
 from nastavnik.orgs.models import Role
+from nastavnik.people.tests.data import fio
 from nastavnik.people.tests.factories import StaffFactory
 from nastavnik.programmes.tests.data import PDF, director
 
@@ -304,18 +305,14 @@ def test_a_letter_to_a_father_of_a_son(tenant_a):
     data = world(tenant_a.organisation)
     son = PersonFactory(
         organisation=tenant_a.organisation,
-        last_name="Орлов",
-        first_name="Никита",
-        middle_name="Олегович",
+        **fio("Орлов Никита Олегович"),
         gender="m",
         grade=10,
         class_letter="А",
     )
     father = ParentFactory(
         organisation=tenant_a.organisation,
-        last_name="Орлов",
-        first_name="Олег",
-        middle_name="Викторович",
+        **fio("Орлов Олег Викторович"),
         gender="m",
     )
     GuardianLink.objects.create(

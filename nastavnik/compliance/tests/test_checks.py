@@ -34,16 +34,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
-
-
-@pytest.fixture
-def programme(org):
-    return approved_programme(org)
-
-
-@pytest.fixture
 def today(org):
     return org_today(org)
 

@@ -11,26 +11,15 @@ from django.utils.translation import gettext
 
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.compliance.tests.data import pair, signed_order
-from nastavnik.matching.tests.data import approved_programme, mentor
+from nastavnik.matching.tests.data import mentor
 from nastavnik.mentors.models import MentorStatus
 from nastavnik.mentorships.models import MentorshipResult, MentorshipStatus
 from nastavnik.orgs.models import Role
-from nastavnik.people.validators import org_today
 from nastavnik.plans.models import DevelopmentPlan, PlanItem
 from nastavnik.programmes.models import Stage
 from nastavnik.programmes.stages import reached_stage, stage_views
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def programme(tenant_a):
-    return approved_programme(tenant_a.organisation)
-
-
-@pytest.fixture
-def today(tenant_a):
-    return org_today(tenant_a.organisation)
 
 
 def checks(programme, today, number):

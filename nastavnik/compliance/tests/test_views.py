@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from openpyxl import load_workbook
 
 from nastavnik.compliance.tests.data import pair
-from nastavnik.matching.tests.data import approved_programme, mentor
+from nastavnik.matching.tests.data import mentor
 from nastavnik.orgs.models import Role
 from nastavnik.people.validators import org_today
 
@@ -20,16 +20,6 @@ pytestmark = pytest.mark.django_db
 
 def url(org, name="index"):
     return reverse(f"compliance:{name}", kwargs={"org_slug": org.slug})
-
-
-@pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
-
-
-@pytest.fixture
-def programme(org):
-    return approved_programme(org)
 
 
 def over_capacity(programme, name="Перегрузов"):

@@ -3,13 +3,16 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from nastavnik.consents.models import Consent, Purpose
+from nastavnik.consents.services import consent_record
 from nastavnik.orgs.models import Organisation, Role
 from nastavnik.people.models import GuardianLink, Person
-from nastavnik.people.tests.data import born
+from nastavnik.people.tests.data import born, fio
 from nastavnik.people.tests.factories import (
     GuardianLinkFactory,
     ParentFactory,
@@ -25,6 +28,27 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 def pdf(name: str = "скан.pdf", content: bytes = PDF) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def give(
+    family: "Family",
+    subject: Person,
+    signer: Person,
+    purpose: str = Purpose.PROCESSING,
+    **extra: Any,
+) -> Consent:
+    """A consent with its scan, given today by `signer` for `subject`, valid for 100 days."""
+    return consent_record(
+        subject,
+        purpose,
+        signer,
+        given_on=family.today,
+        valid_until=family.today + timedelta(days=100),
+        scan=pdf(),
+        by=None,
+        authority_document="свидетельство о рождении IV-АИ № 512345",
+        **extra,
+    )
 
 
 @dataclass
@@ -52,44 +76,26 @@ def family(tenant_a) -> Family:
     org.save()
     mother = ParentFactory(
         organisation=org,
-        last_name="Петрова",
-        first_name="Анна",
-        middle_name="Сергеевна",
+        **fio("Петрова Анна Сергеевна"),
         gender="f",
         email="anna.petrova@example.ru",
     )
     child = PersonFactory(
         organisation=org,
-        last_name="Петров",
-        first_name="Илья",
-        middle_name="Андреевич",
+        **fio("Петров Илья Андреевич"),
         birth_date=born(12, org),
     )
     link = GuardianLinkFactory(guardian=mother, child=child, organisation=org)
-    teen_mother = ParentFactory(
-        organisation=org,
-        last_name="Соколова",
-        first_name="Ольга",
-        middle_name="Ивановна",
-        gender="f",
-    )
+    teen_mother = ParentFactory(organisation=org, **fio("Соколова Ольга Ивановна"), gender="f")
     teen = PersonFactory(
         organisation=org,
-        last_name="Соколова",
-        first_name="Мария",
-        middle_name="Павловна",
+        **fio("Соколова Мария Павловна"),
         gender="f",
         birth_date=born(15, org),
         grade=9,
     )
     teen_link = GuardianLinkFactory(guardian=teen_mother, child=teen, organisation=org)
-    adult = StaffFactory(
-        organisation=org,
-        last_name="Орлова",
-        first_name="Елена",
-        middle_name="Викторовна",
-        gender="f",
-    )
+    adult = StaffFactory(organisation=org, **fio("Орлова Елена Викторовна"), gender="f")
     return Family(
         org=org,
         today=org_today(org),

@@ -8,15 +8,11 @@ from django.urls import reverse
 from nastavnik.accounts.models import User
 from nastavnik.consents.models import Consent, Method, Purpose
 from nastavnik.consents.rules import hidden_q, signing_for, valid_consent_q
-from nastavnik.demo.tests.factories import seeded_demo
+from nastavnik.demo.tests.factories import demo_for_the_module
 from nastavnik.orgs.models import AcademicYear
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 
-
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker):
-    with seeded_demo(django_db_blocker):
-        yield
+demo_loaded = demo_for_the_module("demo_loaded")
 
 
 @pytest.fixture

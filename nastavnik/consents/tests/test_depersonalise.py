@@ -9,35 +9,20 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from nastavnik.audit.models import AuditAction, AuditEntry
-from nastavnik.consents.models import Consent, ConsentLink, Depersonalisation, Purpose
+from nastavnik.consents.models import Consent, ConsentLink, Depersonalisation
 from nastavnik.consents.rules import is_hidden
 from nastavnik.consents.services import (
     Depersonalised,
     consent_link_issue,
-    consent_record,
     consent_withdraw,
     due_for_depersonalisation,
     people_depersonalise,
 )
-from nastavnik.consents.tests.conftest import pdf
+from nastavnik.consents.tests.conftest import give
 from nastavnik.people.models import Person
 from nastavnik.people.services import person_update
 
 pytestmark = pytest.mark.django_db
-
-
-def give(family, subject, signer, purpose=Purpose.PROCESSING, **extra):
-    return consent_record(
-        subject,
-        purpose,
-        signer,
-        given_on=family.today,
-        valid_until=family.today + timedelta(days=100),
-        scan=pdf(),
-        by=None,
-        authority_document="свидетельство о рождении IV-АИ № 512345",
-        **extra,
-    )
 
 
 def run(*args):

@@ -10,8 +10,9 @@ from docx import Document
 
 from nastavnik.audit.models import AuditEntry
 from nastavnik.consents.models import Consent, Method, Purpose
-from nastavnik.consents.services import consent_record, consent_withdraw
-from nastavnik.consents.tests.conftest import pdf
+from nastavnik.consents.services import consent_withdraw
+from nastavnik.consents.tests.conftest import give, pdf
+from nastavnik.core.tests.pages import login
 from nastavnik.core.uploads import UPLOAD_MESSAGES
 from nastavnik.documents.render import docx_text
 from nastavnik.orgs.models import Role
@@ -25,23 +26,20 @@ def url(name, family, **kwargs):
     return reverse(name, kwargs={"org_slug": family.org.slug, **kwargs})
 
 
-def give(family, subject, signer, purpose=Purpose.PROCESSING, **extra):
-    return consent_record(
-        subject,
-        purpose,
-        signer,
-        given_on=family.today,
-        valid_until=family.today + timedelta(days=100),
-        scan=pdf(),
-        by=None,
-        authority_document="свидетельство о рождении IV-АИ № 512345",
-        **extra,
+def record_adults_processing(client, family, **change):
+    """Posts the record page of the adult's consent to processing, signed by the adult, with
+    `change` made to the form."""
+    return client.post(
+        url("consents:record", family, person_pk=family.adult.pk),
+        {
+            "purpose": "processing",
+            "given_by": family.adult.pk,
+            "given_on": family.today.isoformat(),
+            "valid_until": (family.today + timedelta(days=90)).isoformat(),
+            "scan": pdf(),
+            **change,
+        },
     )
-
-
-def login(client, tenant_a, role):
-    client.force_login(tenant_a.user(role))
-    return client
 
 
 # --- Recording a paper consent --------------------------------------------------------------
@@ -102,17 +100,7 @@ def test_bad_input_on_the_record_page_writes_nothing(
     login(client, tenant_a, Role.CURATOR)
     before = database_snapshot()
 
-    response = client.post(
-        url("consents:record", family, person_pk=family.adult.pk),
-        {
-            "purpose": "processing",
-            "given_by": family.adult.pk,
-            "given_on": family.today.isoformat(),
-            "valid_until": (family.today + timedelta(days=90)).isoformat(),
-            "scan": pdf(),
-            **change,
-        },
-    )
+    response = record_adults_processing(client, family, **change)
 
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -126,16 +114,7 @@ def test_a_second_consent_for_the_same_purpose_is_refused_on_the_page(client, te
     give(family, family.adult, family.adult)
     login(client, tenant_a, Role.CURATOR)
 
-    response = client.post(
-        url("consents:record", family, person_pk=family.adult.pk),
-        {
-            "purpose": "processing",
-            "given_by": family.adult.pk,
-            "given_on": family.today.isoformat(),
-            "valid_until": (family.today + timedelta(days=90)).isoformat(),
-            "scan": pdf(),
-        },
-    )
+    response = record_adults_processing(client, family)
 
     assert response.status_code == 200
     assert "purpose" in response.context["form"].errors

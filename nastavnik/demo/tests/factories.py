@@ -20,6 +20,7 @@ from datetime import date
 from io import StringIO
 from typing import Any
 
+import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from nastavnik.demo.seed import remove_demo
 from nastavnik.orgs.models import AcademicYear, Municipality, Region
+from nastavnik.programmes.models import Programme
 
 
 def seed(out: StringIO | None = None) -> None:
@@ -165,3 +167,23 @@ def load_demo() -> None:
         _seeded_or_put_back(_raw())
     else:
         seed()
+
+
+def demo_for_the_module(name: str = "demo_seeded") -> Any:
+    """A module-scoped fixture called `name`: the demo (see `seeded_demo`) for the module's
+    tests, removed after its last one. Assign it in the module: `demo_seeded =
+    demo_for_the_module()`."""
+
+    @pytest.fixture(scope="module", name=name)
+    def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+        with seeded_demo(django_db_blocker):
+            yield
+
+    return demo
+
+
+def current_programme() -> Programme:
+    """School 5's programme of the current year (the closed year before it has its own)."""
+    return Programme.objects.filter(organisation__slug="school-5").latest(
+        "academic_year__start_year"
+    )

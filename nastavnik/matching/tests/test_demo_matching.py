@@ -8,27 +8,19 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from nastavnik.demo.tests.factories import seeded_demo
+from nastavnik.demo.tests.factories import current_programme, demo_for_the_module
 from nastavnik.matching.models import MatchingRun, RunStatus
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.orders.models import OrderStatus
 from nastavnik.people.models import Person
-from nastavnik.programmes.models import Programme
 
-
-@pytest.fixture(scope="module")
-def demo_seeded(django_db_setup, django_db_blocker):
-    with seeded_demo(django_db_blocker):
-        yield
+demo_seeded = demo_for_the_module()
 
 
 @pytest.fixture
 def demo(demo_seeded, db):
-    # The run of the current year; the closed year before it has runs of its own.
-    current = Programme.objects.filter(organisation__slug="school-5").latest(
-        "academic_year__start_year"
-    )
+    current = current_programme()
     return MatchingRun.objects.select_related("order", "form", "programme").get(
         programme=current, status=RunStatus.CONFIRMED
     )

@@ -7,18 +7,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from nastavnik.demo.tests.factories import seeded_demo
+from nastavnik.demo.tests.factories import demo_for_the_module
 from nastavnik.matching.models import OfferStatus, SharedOffer
 from nastavnik.matching.sharing import shared_mentors_for
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.validators import org_today
 
-
-@pytest.fixture(scope="module")
-def demo_seeded(django_db_setup, django_db_blocker):
-    with seeded_demo(django_db_blocker):
-        yield
+demo_seeded = demo_for_the_module()
 
 
 @pytest.fixture

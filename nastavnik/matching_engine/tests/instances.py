@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from nastavnik.matching_engine import (
     Strictness,
 )
 from nastavnik.matching_engine.candidates import CandidateGraph
+from nastavnik.matching_engine.engine import stable_preferences
 
 FORMS = ("student-student", "teacher-teacher", "group-form")
 UNDERACHIEVER = "Успевающий – неуспевающий"
@@ -249,3 +251,29 @@ def feasible_locks(
             locked_mentees.add(mentee.id)
             load[mentor.id] += 1
     return frozenset(locks)
+
+
+def rank_list_blocking_pairs(
+    run: Any, assignments: Iterable[Any], *, without_locked: bool = False
+) -> list[tuple[int, int]]:
+    """The blocking pairs of the assignments by the definition, one pair at a time, over the
+    rank lists `prepare_run` gave the engine (`stable_blocking_pairs`). `without_locked` leaves
+    the locked mentees out: their pairs were fixed, not chosen."""
+    pop = run.population
+    places = run.locks.places_left(pop.capacity)
+    prefs = stable_preferences(pop, run.graph, run.locks, places)
+    mentee_lists: dict[int, list[int]] = {}
+    for i, j in zip(prefs.mentee.tolist(), prefs.mentor.tolist(), strict=True):
+        mentee_lists.setdefault(i, []).append(j)
+    mentor_lists: dict[int, list[int]] = {j: [] for j in range(pop.mentors.size)}
+    order = np.lexsort((prefs.mentor_rank, prefs.mentor))
+    for i, j in zip(prefs.mentee[order].tolist(), prefs.mentor[order].tolist(), strict=True):
+        mentor_lists[j].append(i)
+    locked = set(run.locks.mentee.tolist()) if without_locked else set()
+    mentor_of = {
+        pop.mentee_index[a.mentee_id]: pop.mentor_index[a.mentor_id]
+        for a in assignments
+        if pop.mentee_index[a.mentee_id] not in locked
+    }
+    capacity = {j: int(places[j]) for j in range(pop.mentors.size)}
+    return stable_blocking_pairs(mentee_lists, mentor_lists, capacity, mentor_of)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,11 +14,11 @@ from nastavnik.matching_engine import (
     Weights,
     run_matching,
 )
-from nastavnik.matching_engine.engine import prepare_run, stable_preferences
+from nastavnik.matching_engine.engine import prepare_run
 from nastavnik.matching_engine.tests.instances import (
     TEST_CONSTRAINTS,
     mentees_and_mentors,
-    stable_blocking_pairs,
+    rank_list_blocking_pairs,
 )
 
 FORM = "teacher-teacher"
@@ -139,18 +138,4 @@ def test_short_lists_leave_no_blocking_pair_in_the_full_graph(people, short, pro
     # By the definition, over the rank lists of the full graph.
     full_options = RunOptions(mode=Mode.STABLE, **FULL)
     run = prepare_run(mentees, mentors, Weights(), TEST_CONSTRAINTS, full_options, {})
-    pop = run.population
-    places = run.locks.places_left(pop.capacity)
-    prefs = stable_preferences(pop, run.graph, run.locks, places)
-    mentee_lists: dict[int, list[int]] = {}
-    for i, j in zip(prefs.mentee.tolist(), prefs.mentor.tolist(), strict=True):
-        mentee_lists.setdefault(i, []).append(j)
-    mentor_lists: dict[int, list[int]] = {j: [] for j in range(pop.mentors.size)}
-    order = np.lexsort((prefs.mentor_rank, prefs.mentor))
-    for i, j in zip(prefs.mentee[order].tolist(), prefs.mentor[order].tolist(), strict=True):
-        mentor_lists[j].append(i)
-    mentor_of = {
-        pop.mentee_index[a.mentee_id]: pop.mentor_index[a.mentor_id] for a in result.assignments
-    }
-    capacity = {j: int(places[j]) for j in range(pop.mentors.size)}
-    assert stable_blocking_pairs(mentee_lists, mentor_lists, capacity, mentor_of) == []
+    assert rank_list_blocking_pairs(run, result.assignments) == []

@@ -17,7 +17,7 @@ from nastavnik.matching_engine import (
     Weights,
     run_matching,
 )
-from nastavnik.matching_engine.engine import prepare_run, stable_preferences
+from nastavnik.matching_engine.engine import prepare_run
 from nastavnik.matching_engine.population import build_population
 from nastavnik.matching_engine.scoring import score_pairs
 from nastavnik.matching_engine.tests.instances import (
@@ -26,6 +26,7 @@ from nastavnik.matching_engine.tests.instances import (
     assert_capacities_kept,
     feasible_locks,
     mentees_and_mentors,
+    rank_list_blocking_pairs,
     stable_blocking_pairs,
 )
 
@@ -118,24 +119,7 @@ def test_stable_mode_leaves_no_blocking_pair(people, proposer, lock_picks):
 
     # The same check by the definition, one pair at a time, on the rank lists the engine used.
     run = prepare_run(mentees, mentors, Weights(), constraints, options, {})
-    pop = run.population
-    places = run.locks.places_left(pop.capacity)
-    prefs = stable_preferences(pop, run.graph, run.locks, places)
-    mentee_lists: dict[int, list[int]] = {}
-    for i, j in zip(prefs.mentee.tolist(), prefs.mentor.tolist(), strict=True):
-        mentee_lists.setdefault(i, []).append(j)
-    mentor_lists: dict[int, list[int]] = {j: [] for j in range(pop.mentors.size)}
-    order = np.lexsort((prefs.mentor_rank, prefs.mentor))
-    for i, j in zip(prefs.mentee[order].tolist(), prefs.mentor[order].tolist(), strict=True):
-        mentor_lists[j].append(i)
-    locked = set(run.locks.mentee.tolist())
-    mentor_of = {
-        pop.mentee_index[a.mentee_id]: pop.mentor_index[a.mentor_id]
-        for a in result.assignments
-        if pop.mentee_index[a.mentee_id] not in locked
-    }
-    capacity = {j: int(places[j]) for j in range(pop.mentors.size)}
-    assert stable_blocking_pairs(mentee_lists, mentor_lists, capacity, mentor_of) == []
+    assert rank_list_blocking_pairs(run, result.assignments, without_locked=True) == []
     assert constraints.locks <= {(a.mentee_id, a.mentor_id) for a in result.assignments}
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from nastavnik.accounts.models import User
 from nastavnik.matching.tests.data import approved_programme, mentee, mentor
 from nastavnik.meetings.models import Attendance, Feedback, FeedbackSide, Meeting, MeetingStatus
+from nastavnik.meetings.services import MeetingData
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.validators import org_today
@@ -54,6 +55,19 @@ def pair(
             one.person.save(update_fields=["user"])
         MentorshipMentee.objects.create(organisation=org, mentorship=mentorship, mentee=one)
     return Mentorship.objects.select_related("organisation", "mentor__person").get(pk=mentorship.pk)
+
+
+def meeting_data(kind: str = "first", **fields: Any) -> MeetingData:
+    """What the form sends for a meeting in two days, 45 minutes in person in room 214."""
+    values = {
+        "kind": kind,
+        "starts_at": timezone.now() + timedelta(days=2),
+        "duration_minutes": 45,
+        "format": "in_person",
+        "place": "Кабинет 214",
+        **fields,
+    }
+    return MeetingData(**values)
 
 
 def meeting(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from icalendar import Calendar
 
-from nastavnik.matching.tests.data import approved_programme, mentor
+from nastavnik.matching.tests.data import mentor
 from nastavnik.meetings import services
 from nastavnik.meetings.flags import pair_flags
 from nastavnik.meetings.models import Meeting, MeetingStatus
@@ -25,17 +25,6 @@ from nastavnik.mentorships import services as pairs
 from nastavnik.mentorships.models import AbsenceReason, AbsentSide, MentorAssignment
 from nastavnik.mentorships.tests.data import active_pair, due_pair
 from nastavnik.orgs.models import Role
-from nastavnik.people.validators import org_today
-
-
-@pytest.fixture
-def programme(tenant_a):
-    return approved_programme(tenant_a.organisation)
-
-
-@pytest.fixture
-def today(tenant_a):
-    return org_today(tenant_a.organisation)
 
 
 def _own(person, user):

@@ -14,21 +14,8 @@ from django.utils.translation import gettext
 from nastavnik.audit.models import AuditEntry, AuditObject
 from nastavnik.meetings import services
 from nastavnik.meetings.models import Attendance, Feedback, Meeting, MeetingStatus
-from nastavnik.meetings.services import MeetingData
-from nastavnik.meetings.tests.factories import meeting, pair, rate
+from nastavnik.meetings.tests.factories import meeting, meeting_data, pair, rate
 from nastavnik.people.tests.factories import PersonFactory
-
-
-def _data(**fields) -> MeetingData:
-    values = {
-        "kind": "first",
-        "starts_at": timezone.now() + timedelta(days=2),
-        "duration_minutes": 45,
-        "format": "in_person",
-        "place": "Кабинет 214",
-        **fields,
-    }
-    return MeetingData(**values)
 
 
 def _messages(caught) -> list[str]:
@@ -38,7 +25,7 @@ def _messages(caught) -> list[str]:
 def test_a_meeting_is_planned_and_audited(tenant_a):
     mentorship = pair(tenant_a.organisation)
 
-    made = services.meeting_create(mentorship, _data(), by=tenant_a.user("curator"))
+    made = services.meeting_create(mentorship, meeting_data(), by=tenant_a.user("curator"))
 
     assert made.status == MeetingStatus.PLANNED
     assert made.place == "Кабинет 214"
@@ -51,7 +38,7 @@ def test_a_meeting_before_the_pair_began_is_refused_and_nothing_is_written(tenan
     day_before = datetime.combine(mentorship.started_on - timedelta(days=1), time(15), zone)
 
     with pytest.raises(ValidationError) as caught:
-        services.meeting_create(mentorship, _data(starts_at=day_before), by=None)
+        services.meeting_create(mentorship, meeting_data(starts_at=day_before), by=None)
 
     assert _messages(caught) == [
         gettext("The pair began working on %(start)s: a meeting cannot take place before that.")
@@ -70,7 +57,7 @@ def test_the_first_day_counts_in_the_organisations_zone(tenant_a):
     zone = timezone.get_fixed_timezone(600)
     early = datetime.combine(mentorship.started_on, time(0, 30), zone)
 
-    made = services.meeting_create(mentorship, _data(starts_at=early), by=None)
+    made = services.meeting_create(mentorship, meeting_data(starts_at=early), by=None)
 
     assert made.starts_at == early
 
@@ -81,7 +68,7 @@ def test_a_meeting_after_the_planned_end_is_refused(tenant_a):
     late = datetime.combine(mentorship.planned_end + timedelta(days=1), time(10), zone)
 
     with pytest.raises(ValidationError):
-        services.meeting_create(mentorship, _data(starts_at=late), by=None)
+        services.meeting_create(mentorship, meeting_data(starts_at=late), by=None)
     assert not Meeting.objects.exists()
 
 
@@ -91,7 +78,7 @@ def test_an_inactive_pair_gets_no_meetings(tenant_a):
     mentorship.save(update_fields=["status"])
 
     with pytest.raises(ValidationError) as caught:
-        services.meeting_create(mentorship, _data(), by=None)
+        services.meeting_create(mentorship, meeting_data(), by=None)
     assert _messages(caught) == [
         gettext("This pair or group is no longer active: its meetings cannot change.")
     ]
@@ -115,7 +102,7 @@ def test_bad_meetings_are_refused(tenant_a, fields, message):
     mentorship = pair(tenant_a.organisation)
 
     with pytest.raises(ValidationError) as caught:
-        services.meeting_create(mentorship, _data(**fields), by=None)
+        services.meeting_create(mentorship, meeting_data(**fields), by=None)
 
     assert _messages(caught) == [gettext(message)]
     assert not Meeting.objects.exists()
@@ -126,7 +113,7 @@ def test_a_remote_meeting_keeps_the_link_not_a_place(tenant_a):
 
     made = services.meeting_create(
         mentorship,
-        _data(format="remote", link="https://telemost.yandex.ru/j/123", place="Кабинет 1"),
+        meeting_data(format="remote", link="https://telemost.yandex.ru/j/123", place="Кабинет 1"),
         by=None,
     )
 
@@ -138,7 +125,7 @@ def test_a_new_time_means_a_new_reminder(tenant_a):
     planned = meeting(mentorship, days=1, reminded_at=timezone.now())
 
     services.meeting_update(
-        planned, _data(starts_at=planned.starts_at + timedelta(days=1)), by=None
+        planned, meeting_data(starts_at=planned.starts_at + timedelta(days=1)), by=None
     )
 
     planned.refresh_from_db()
@@ -151,7 +138,7 @@ def test_a_held_or_cancelled_meeting_does_not_change(tenant_a):
     held = meeting(mentorship, days=-1, status=MeetingStatus.HELD)
 
     for write in (
-        lambda: services.meeting_update(held, _data(), by=None),
+        lambda: services.meeting_update(held, meeting_data(), by=None),
         lambda: services.meeting_cancel(held, by=None),
         lambda: services.meeting_mark_held(held, by=None),
     ):

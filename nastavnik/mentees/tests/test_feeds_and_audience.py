@@ -1,7 +1,6 @@
 """Questionnaire answers landing in the mentee base, and the base as a campaign's audience."""
 
 import pytest
-from django.utils import timezone
 from django.utils.translation import ngettext
 
 from nastavnik.mentees import feeds
@@ -18,20 +17,10 @@ from nastavnik.mentees.tests.factories import (
     young_teacher,
 )
 from nastavnik.people.tests.factories import StaffFactory
-from nastavnik.questionnaires.feeds import FEEDS, FeedContext, FeedSkipped, feed_for
+from nastavnik.questionnaires.feeds import FEEDS, FeedSkipped, feed_for
+from nastavnik.questionnaires.tests.data import feed_context
 
 pytestmark = pytest.mark.django_db
-
-
-def context(programme, person, form=None):
-    return FeedContext(
-        programme=programme,
-        person=person,
-        form=form,
-        phase="",
-        answered_on=timezone.localdate(),
-        by=None,
-    )
 
 
 @pytest.fixture
@@ -51,7 +40,7 @@ def test_every_mentee_feed_of_the_engine_resolves_to_a_handler(programme, tenant
     }
     for key, value in answers.items():
         feed, _argument = feed_for(key)
-        feed.apply(context(programme, pupil, form("teacher-student")), value)
+        feed.apply(feed_context(programme, pupil, form("teacher-student")), value)
 
     entry = Mentee.objects.get(programme=programme, person=pupil)
     assert entry.status == MenteeStatus.CANDIDATE
@@ -68,7 +57,7 @@ def test_every_mentee_feed_of_the_engine_resolves_to_a_handler(programme, tenant
 def test_a_teacher_answering_the_application_has_asked_for_a_mentor(programme, tenant_a):
     teacher = consent(StaffFactory(organisation=tenant_a.organisation, experience_years=12))
 
-    feeds.topics(context(programme, teacher, form("teacher-teacher")), ["methods"])
+    feeds.topics(feed_context(programme, teacher, form("teacher-teacher")), ["methods"])
 
     assert Mentee.objects.get(person=teacher).asked_for_mentor
 
@@ -77,7 +66,7 @@ def test_an_ineligible_respondent_is_skipped_with_the_reason(programme, tenant_a
     nine = student(tenant_a.organisation, 9)
 
     with pytest.raises(FeedSkipped) as caught:
-        feeds.topics(context(programme, nine), ["subject"])
+        feeds.topics(feed_context(programme, nine), ["subject"])
 
     assert caught.value.reason == ngettext(
         "The student is %(age)s year old: students become mentees from the age of %(min)s.",
@@ -91,7 +80,7 @@ def test_a_respondent_without_consent_is_skipped(programme, tenant_a):
     pupil = student(tenant_a.organisation, with_consent=False)
 
     with pytest.raises(FeedSkipped) as caught:
-        feeds.request_text(context(programme, pupil), "Помогите с математикой")
+        feeds.request_text(feed_context(programme, pupil), "Помогите с математикой")
 
     assert caught.value.reason == str(MESSAGES["no_consent"]) % {"name": pupil.full_name}
     assert not Mentee.objects.exists()
@@ -113,7 +102,7 @@ def test_values_outside_the_vocabulary_are_skipped_not_crashed(
     pupil = student(tenant_a.organisation)
 
     with pytest.raises(FeedSkipped) as caught:
-        handler(context(programme, pupil), value)
+        handler(feed_context(programme, pupil), value)
 
     assert caught.value.reason == message
     assert not Mentee.objects.exists()
@@ -121,9 +110,9 @@ def test_values_outside_the_vocabulary_are_skipped_not_crashed(
 
 def test_a_later_answer_updates_the_same_entry(programme, tenant_a):
     pupil = student(tenant_a.organisation)
-    feeds.topics(context(programme, pupil), ["subject"])
+    feeds.topics(feed_context(programme, pupil), ["subject"])
 
-    feeds.subjects(context(programme, pupil), "алгебра; геометрия")
+    feeds.subjects(feed_context(programme, pupil), "алгебра; геометрия")
 
     entry = Mentee.objects.get()
     assert (entry.topics, entry.subjects) == (["subject"], "алгебра, геометрия")
@@ -133,7 +122,7 @@ def test_a_form_that_does_not_fit_the_respondent_is_skipped(programme, tenant_a)
     pupil = student(tenant_a.organisation)
 
     with pytest.raises(FeedSkipped):
-        feeds.topics(context(programme, pupil, form("teacher-teacher")), ["subject"])
+        feeds.topics(feed_context(programme, pupil, form("teacher-teacher")), ["subject"])
 
     assert not Mentee.objects.exists()
 
@@ -142,7 +131,7 @@ def test_someone_who_left_is_not_brought_back_by_an_answer(programme, tenant_a):
     entry = MenteeFactory(person=student(tenant_a.organisation), status=MenteeStatus.LEFT)
 
     with pytest.raises(FeedSkipped):
-        feeds.topics(context(programme, entry.person), ["exams"])
+        feeds.topics(feed_context(programme, entry.person), ["exams"])
 
     entry.refresh_from_db()
     assert entry.topics == []
@@ -152,7 +141,7 @@ def test_a_person_of_another_organisation_is_skipped(programme, tenant_b):
     stranger = student(tenant_b.organisation)
 
     with pytest.raises(FeedSkipped):
-        feeds.topics(context(programme, stranger), ["subject"])
+        feeds.topics(feed_context(programme, stranger), ["subject"])
 
     assert not Mentee.objects.exists()
 

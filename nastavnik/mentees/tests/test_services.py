@@ -13,6 +13,7 @@ from nastavnik.audit.models import AuditEntry, AuditObject
 from nastavnik.catalogue.models import RoleModel
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.tests.factories import ConsentFactory
+from nastavnik.core.tests.pages import message_text
 from nastavnik.mentees import services
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput, MenteeStatus
 from nastavnik.mentees.rules import MIN_STUDENT_AGE
@@ -56,13 +57,7 @@ def refused(call, field=None):
     return messages_of(caught.value, field)
 
 
-def msg(key, **params):
-    return str(MESSAGES[key]) % params if params else str(MESSAGES[key])
-
-
-@pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
+msg = message_text(MESSAGES)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from nastavnik.audit.models import AuditEntry
 from nastavnik.catalogue.models import RoleModel
 from nastavnik.consents.tests.factories import ConsentFactory
+from nastavnik.core.tests.pages import login, message_text, school_a_url, who_reads_and_who_edits
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput, MenteeStatus
 from nastavnik.mentees.rules import MIN_STUDENT_AGE
 from nastavnik.mentees.services import MESSAGES
@@ -29,21 +30,14 @@ from nastavnik.orgs.models import Role
 pytestmark = pytest.mark.django_db
 
 
-def url(name, **kwargs):
-    return reverse(f"mentees:{name}", kwargs={"org_slug": "school-a", **kwargs})
-
-
-def login(client, tenant, role):
-    client.force_login(tenant.user(role))
-    return client
+url = school_a_url("mentees")
 
 
 def names(response):
     return [m.person.full_name for m in response.context["page"].object_list]
 
 
-def msg(key, **params):
-    return str(MESSAGES[key]) % params if params else str(MESSAGES[key])
+msg = message_text(MESSAGES)
 
 
 @pytest.fixture
@@ -54,18 +48,7 @@ def programme(tenant_a):
 # --- Who may do what --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "view_status", "edit_status"),
-    [
-        (Role.DIRECTOR, 200, 200),
-        (Role.CURATOR, 200, 200),
-        (Role.SPECIALIST, 200, 403),
-        (Role.COMMISSION_MEMBER, 403, 403),
-        (Role.MENTOR, 403, 403),
-        (Role.MENTEE, 403, 403),
-        (Role.GUARDIAN, 403, 403),
-    ],
-)
+@who_reads_and_who_edits(editors=(Role.DIRECTOR, Role.CURATOR), readers=(Role.SPECIALIST,))
 def test_who_reads_and_who_edits_the_base(
     client, tenant_a, programme, role, view_status, edit_status
 ):

@@ -4,7 +4,6 @@ audience of campaigns. Through the questionnaire engine's own registries (FEEDS,
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.consents.models import Purpose
@@ -14,7 +13,8 @@ from nastavnik.mentors.models import Mentor, MentorStatus
 from nastavnik.mentors.tests import data
 from nastavnik.people.tests.factories import PersonFactory, StaffFactory
 from nastavnik.questionnaires.audiences import AUDIENCES
-from nastavnik.questionnaires.feeds import FEEDS, FeedContext, FeedSkipped, feed_for
+from nastavnik.questionnaires.feeds import FEEDS, FeedSkipped, feed_for
+from nastavnik.questionnaires.tests.data import feed_context
 
 pytestmark = pytest.mark.django_db
 
@@ -28,20 +28,9 @@ def programme(tenant_a):
     return data.programme(tenant_a.organisation)
 
 
-def context(programme, person, form=None):
-    return FeedContext(
-        programme=programme,
-        person=person,
-        form=form,
-        phase="",
-        answered_on=timezone.localdate(),
-        by=None,
-    )
-
-
 def feed(key, programme, person, value, form=None):
     handler, _argument = feed_for(key)
-    handler.apply(context(programme, person, form), value)
+    handler.apply(feed_context(programme, person, form), value)
 
 
 def test_every_mentor_feed_has_its_handler():

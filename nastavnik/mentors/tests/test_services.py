@@ -36,6 +36,7 @@ from nastavnik.orders.models import OrderStatus
 from nastavnik.orders.services import order_sign
 from nastavnik.orgs.models import Role
 from nastavnik.people.models import PersonKind
+from nastavnik.people.tests.data import fio
 from nastavnik.people.tests.factories import PersonFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,11 +60,6 @@ def message(key, **params):
 
 def messages_of(error: ValidationError) -> list[str]:
     return list(error.messages)
-
-
-@pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
 
 
 @pytest.fixture
@@ -625,18 +621,10 @@ def test_a_mentor_who_left_before_signing_is_not_registered(programme, commissio
 
 
 def test_the_registry_order_reads_as_an_order(programme, commission, org):
-    director = StaffFactory(
-        organisation=org,
-        position="Директор",
-        last_name="Соколов",
-        first_name="Иван",
-        middle_name="Петрович",
-    )
+    director = StaffFactory(organisation=org, position="Директор", **fio("Соколов Иван Петрович"))
     teacher = data.staff(
         org,
-        last_name="Андреева",
-        first_name="Мария",
-        middle_name="Ивановна",
+        **fio("Андреева Мария Ивановна"),
         gender="f",
         position="Учитель математики",
     )

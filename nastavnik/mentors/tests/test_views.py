@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from nastavnik.consents.models import Purpose
+from nastavnik.core.tests.pages import login, school_a_url, who_reads_and_who_edits
 from nastavnik.mentors import services
 from nastavnik.mentors.models import (
     Attendance,
@@ -36,13 +37,7 @@ from nastavnik.people.tests.factories import StaffFactory
 pytestmark = pytest.mark.django_db
 
 
-def url(name, **kwargs):
-    return reverse(f"mentors:{name}", kwargs={"org_slug": "school-a", **kwargs})
-
-
-def login(client, tenant, role):
-    client.force_login(tenant.user(role))
-    return client
+url = school_a_url("mentors")
 
 
 def page_messages(response):
@@ -51,11 +46,6 @@ def page_messages(response):
 
 def followed_messages(client, response):
     return [str(m) for m in client.get(response["Location"]).context["messages"]]
-
-
-@pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
 
 
 @pytest.fixture
@@ -70,18 +60,7 @@ def score_post(**overrides):
 # --- Who may do what --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "view_status", "edit_status"),
-    [
-        (Role.DIRECTOR, 200, 200),
-        (Role.CURATOR, 200, 200),
-        (Role.COMMISSION_MEMBER, 200, 403),
-        (Role.SPECIALIST, 403, 403),
-        (Role.MENTOR, 403, 403),
-        (Role.MENTEE, 403, 403),
-        (Role.GUARDIAN, 403, 403),
-    ],
-)
+@who_reads_and_who_edits(editors=(Role.DIRECTOR, Role.CURATOR), readers=(Role.COMMISSION_MEMBER,))
 def test_who_reads_and_who_edits_the_mentor_base(
     client, tenant_a, programme, role, view_status, edit_status
 ):

@@ -15,7 +15,7 @@ from nastavnik.mentorships.documents import early_completion_order_context
 from nastavnik.orgs.models import Role
 from nastavnik.people.validators import org_today
 from nastavnik.plans import services as plans
-from nastavnik.plans.tests.data import account
+from nastavnik.plans.tests.data import account, tenant_pair
 from nastavnik.plans.tests.data import pair as plan_pair
 
 
@@ -24,16 +24,7 @@ def completed(tenant_a):
     """A pair of «Белкина (10 «А») — Ветров (7 «А»)» with a plan, completed today on its
     planned end; since then the mentee has moved up to 8 «Б» and the mentor to 11 «А»."""
     org = tenant_a.organisation
-    made = plan_pair(
-        org,
-        names=("Белкина", "Ветров", "Ветрова"),
-        users=(
-            tenant_a.user(Role.MENTOR),
-            tenant_a.user(Role.MENTEE),
-            tenant_a.user(Role.GUARDIAN),
-        ),
-        days=0,
-    )
+    made = tenant_pair(tenant_a, days=0)
     plans.plan_start(made.mentorship, by=None)
     services.mentorship_complete(made.mentorship, ended_on=org_today(org), by=None)
     made.mentee.grade, made.mentee.class_letter = 8, "Б"
@@ -80,16 +71,7 @@ def test_a_completed_pairs_plan_prints_the_mentee_with_the_class_of_its_time(
 def test_the_plan_prints_the_class_kept_with_the_pair(client, tenant_a):
     """The class is the pair's, kept when it was formed: a person's class corrected in the
     registry later does not rewrite the pair's documents (a pair lasts one school year)."""
-    org = tenant_a.organisation
-    made = plan_pair(
-        org,
-        names=("Белкина", "Ветров", "Ветрова"),
-        users=(
-            tenant_a.user(Role.MENTOR),
-            tenant_a.user(Role.MENTEE),
-            tenant_a.user(Role.GUARDIAN),
-        ),
-    )
+    made = tenant_pair(tenant_a)
     plans.plan_start(made.mentorship, by=None)
     made.mentee.grade = 9
     made.mentee.save(update_fields=["grade"])
@@ -101,15 +83,7 @@ def test_the_plan_prints_the_class_kept_with_the_pair(client, tenant_a):
 def test_a_replaced_pairs_plan_names_who_mentored_and_when(client, tenant_a):
     org = tenant_a.organisation
     today = org_today(org)
-    made = plan_pair(
-        org,
-        names=("Белкина", "Ветров", "Ветрова"),
-        users=(
-            tenant_a.user(Role.MENTOR),
-            tenant_a.user(Role.MENTEE),
-            tenant_a.user(Role.GUARDIAN),
-        ),
-    )
+    made = tenant_pair(tenant_a)
     plans.plan_start(made.mentorship, by=None)
     new = mentor(made.mentorship.programme)
     services.mentor_replace(
@@ -127,15 +101,7 @@ def test_a_replaced_pairs_plan_names_who_mentored_and_when(client, tenant_a):
 
 def test_the_early_completion_order_prints_the_class_of_the_pairs_time(tenant_a):
     org = tenant_a.organisation
-    made = plan_pair(
-        org,
-        names=("Белкина", "Ветров", "Ветрова"),
-        users=(
-            tenant_a.user(Role.MENTOR),
-            tenant_a.user(Role.MENTEE),
-            tenant_a.user(Role.GUARDIAN),
-        ),
-    )
+    made = tenant_pair(tenant_a)
     services.mentorship_complete_early(
         made.mentorship, ended_on=org_today(org), reason="Программа освоена", by=None
     )

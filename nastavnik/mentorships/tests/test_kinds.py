@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from nastavnik.audit.models import AuditEntry, AuditObject
 from nastavnik.catalogue.models import MentoringKind
-from nastavnik.matching.tests.data import approved_programme, mentee, mentor
+from nastavnik.matching.tests.data import mentee, mentor
 from nastavnik.mentorships import services
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.mentorships.tests.data import active_pair
@@ -31,16 +31,25 @@ def url(name, pair, slug="school-a"):
     return reverse(f"mentorships:{name}", kwargs={"org_slug": slug, "mentorship_pk": pair.pk})
 
 
-@pytest.fixture
-def programme(tenant_a):
-    return approved_programme(tenant_a.organisation)
-
-
 def _kind(pair) -> str:
     return Mentorship.objects.get(pk=pair.pk).kind
 
 
 # --- The default -------------------------------------------------------------------------------
+
+
+def one_to_one(programme, form, started_on, planned_end, **fields):
+    """A pair of a new mentor and a new mentee of the programme, in the built-in `form`."""
+    return services.mentorship_create(
+        programme,
+        form=builtin_form(form),
+        mentor=mentor(programme),
+        members=[services.NewMember(mentee(programme))],
+        started_on=started_on,
+        planned_end=planned_end,
+        by=None,
+        **fields,
+    )
 
 
 def test_a_pair_starts_with_its_forms_default_and_a_group_as_a_group(programme):
@@ -55,42 +64,33 @@ def test_a_pair_of_a_form_outside_the_programme_or_of_the_plain_default_is_tradi
     programme,
 ):
     assert active_pair(programme).kind == MentoringKind.TRADITIONAL
-    outside = services.mentorship_create(
+    outside = one_to_one(
         programme,
-        form=builtin_form("employer-pupil"),
-        mentor=mentor(programme),
-        members=[services.NewMember(mentee(programme))],
-        started_on=programme.academic_year.starts_on,
-        planned_end=programme.academic_year.ends_on,
-        by=None,
+        "employer-pupil",
+        programme.academic_year.starts_on,
+        programme.academic_year.ends_on,
     )
     assert outside.kind == MentoringKind.TRADITIONAL
 
 
 def test_a_kind_given_at_creation_wins_but_a_pair_is_never_group_mentoring(programme):
     chosen = active_pair(programme)
-    made = services.mentorship_create(
+    made = one_to_one(
         programme,
-        form=builtin_form("student-student"),
-        mentor=mentor(programme),
-        members=[services.NewMember(mentee(programme))],
-        started_on=chosen.started_on,
-        planned_end=chosen.planned_end,
+        "student-student",
+        chosen.started_on,
+        chosen.planned_end,
         kind=MentoringKind.REVERSE,
-        by=None,
     )
     assert made.kind == MentoringKind.REVERSE
     count = Mentorship.objects.count()
     with pytest.raises(ValidationError) as caught:
-        services.mentorship_create(
+        one_to_one(
             programme,
-            form=builtin_form("student-student"),
-            mentor=mentor(programme),
-            members=[services.NewMember(mentee(programme))],
-            started_on=chosen.started_on,
-            planned_end=chosen.planned_end,
+            "student-student",
+            chosen.started_on,
+            chosen.planned_end,
             kind=MentoringKind.GROUP,
-            by=None,
         )
     assert gettext(GROUP_ONLY) in caught.value.messages
     assert Mentorship.objects.count() == count

@@ -30,19 +30,9 @@ from nastavnik.mentorships.models import (
 from nastavnik.mentorships.tests.data import active_pair, due_pair
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
-from nastavnik.people.validators import org_today
+from nastavnik.people.tests.data import fio
 
 Ground = MentorAssignment.Ground
-
-
-@pytest.fixture
-def programme(tenant_a):
-    return approved_programme(tenant_a.organisation)
-
-
-@pytest.fixture
-def today(tenant_a):
-    return org_today(tenant_a.organisation)
 
 
 def snapshot(mentorship: Mentorship) -> tuple:
@@ -404,9 +394,7 @@ def test_replacing_the_mentor_keeps_the_period_and_the_history(programme, today)
         person=student(
             programme.organisation,
             grade=11,
-            last_name="Иванова",
-            first_name="Мария",
-            middle_name="Петровна",
+            **fio("Иванова Мария Петровна"),
             gender="f",
         ),
     )

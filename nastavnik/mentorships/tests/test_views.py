@@ -28,6 +28,7 @@ from nastavnik.mentorships.tests.test_life import BEFORE_PLANNED_END, snapshot
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
 from nastavnik.orgs.models import Role
+from nastavnik.people.tests.data import fio
 from nastavnik.people.validators import org_today
 
 Ground = MentorAssignment.Ground
@@ -39,16 +40,6 @@ def url(name, pair, slug="school-a"):
 
 def d(day):
     return day.isoformat()
-
-
-@pytest.fixture
-def programme(tenant_a):
-    return approved_programme(tenant_a.organisation)
-
-
-@pytest.fixture
-def today(tenant_a):
-    return org_today(tenant_a.organisation)
 
 
 @pytest.fixture
@@ -293,9 +284,7 @@ def test_replacing_the_mentor_through_the_form(curator_client, programme, pair, 
         person=student(
             programme.organisation,
             grade=11,
-            last_name="Иванова",
-            first_name="Мария",
-            middle_name="Петровна",
+            **fio("Иванова Мария Петровна"),
             gender="f",
         ),
     )

@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 from nastavnik.assessments import services as assessment_services
 from nastavnik.assessments.models import Measure, Phase
 from nastavnik.consents.models import Consent, Purpose
-from nastavnik.matching.tests.data import approved_programme
 from nastavnik.mentees.tests.factories import programme_of, student, this_year
 from nastavnik.monitoring.impact import MIN_N, impact_results
 from nastavnik.monitoring.tests import data
@@ -27,11 +26,6 @@ pytestmark = pytest.mark.django_db
 # Entry and exit of engagement for eight mentees: the hand-worked example of test_statistics.
 ENTRY = [5, 5, 6, 3, 2, 2, 1, 1]
 EXIT = [6, 7, 3, 7, 7, 8, 8, 9]
-
-
-@pytest.fixture
-def programme(tenant_a):
-    return approved_programme(tenant_a.organisation)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nastavnik.matching.tests.data import approved_programme
 from nastavnik.monitoring.quality import (
     mean_satisfaction,
     quality_results,
@@ -17,11 +16,6 @@ from nastavnik.monitoring.tests import data
 from nastavnik.questionnaires.anonymity import unlinked
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def programme(tenant_a):
-    return approved_programme(tenant_a.organisation)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from nastavnik.matching.tests.data import approved_programme
 from nastavnik.monitoring import services
 from nastavnik.monitoring.models import ItemSource, SwotAnalysis, SwotDiscard, SwotItem
 from nastavnik.monitoring.services import MESSAGES
@@ -28,11 +27,6 @@ def state():
         list(SwotItem.objects.order_by("pk").values()),
         list(SwotDiscard.objects.order_by("pk").values()),
     )
-
-
-@pytest.fixture
-def programme(tenant_a):
-    return approved_programme(tenant_a.organisation)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from nastavnik.matching.tests.data import mentor as new_mentor
 from nastavnik.meetings import reminders
 from nastavnik.meetings import services as meetings
 from nastavnik.meetings.services import MeetingData
-from nastavnik.meetings.tests.factories import meeting
+from nastavnik.meetings.tests.factories import meeting, meeting_data
 from nastavnik.mentees.tests.factories import consent
 from nastavnik.mentorships import services as pairs
 from nastavnik.mentorships.access import Side
@@ -45,15 +45,7 @@ built, shared, world, tenant_a, tenant_b = world_and_two_tenants(built_school)
 
 
 def _data(**fields) -> MeetingData:
-    values = {
-        "kind": "regular",
-        "starts_at": timezone.now() + timedelta(days=2),
-        "duration_minutes": 45,
-        "format": "in_person",
-        "place": "Кабинет 214",
-        **fields,
-    }
-    return MeetingData(**values)
+    return meeting_data("regular", **fields)
 
 
 def _today(world: School):

@@ -32,11 +32,6 @@ def scan(content=data.PDF, name="scan.pdf"):
 
 
 @pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
-
-
-@pytest.fixture
 def programme(org):
     return data.programme(org)
 

@@ -5,12 +5,13 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
+from nastavnik.core.tests.pages import school_a_url
 from nastavnik.core.uploads import UPLOAD_MESSAGES
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
-from nastavnik.orders.services import ORDER_MESSAGES, order_create
+from nastavnik.orders.services import ORDER_MESSAGES
+from nastavnik.orders.tests.test_services import make_order
 from nastavnik.orders.views import PDF_UNAVAILABLE
 from nastavnik.orgs.models import Role
 from nastavnik.programmes.models import Programme
@@ -19,8 +20,7 @@ from nastavnik.programmes.tests import data
 pytestmark = pytest.mark.django_db
 
 
-def url(name, **kwargs):
-    return reverse(f"orders:{name}", kwargs={"org_slug": "school-a", **kwargs})
+url = school_a_url("orders")
 
 
 @pytest.fixture
@@ -106,16 +106,7 @@ def test_signed_order_offers_its_scan_and_refuses_edits(client, tenant_a, draft)
 
 
 def test_editing_a_draft_to_a_number_already_used_shows_why(client, tenant_a, draft):
-    order_create(
-        tenant_a.organisation,
-        OrderKind.CURATOR_APPOINTMENT,
-        number="46-о",
-        date=date(2025, 9, 3),
-        signatory=draft.signatory,
-        title="О назначении куратора",
-        subjects=[Programme.objects.get()],
-        by=None,
-    )
+    make_order(Programme.objects.get(), draft.signatory, "46-о", date(2025, 9, 3))
     client.force_login(tenant_a.user(Role.CURATOR))
 
     response = client.post(
@@ -160,16 +151,7 @@ def test_pdf_without_libreoffice_explains_and_goes_back(client, tenant_a, draft,
 
 
 def test_register_filters_by_year_kind_and_status(client, tenant_a, draft):
-    signed = order_create(
-        tenant_a.organisation,
-        OrderKind.CURATOR_APPOINTMENT,
-        number="3",
-        date=date(2026, 1, 12),
-        signatory=draft.signatory,
-        title="О назначении куратора",
-        subjects=[Programme.objects.get()],
-        by=None,
-    )
+    signed = make_order(Programme.objects.get(), draft.signatory, "3", date(2026, 1, 12))
     client.force_login(tenant_a.user(Role.CURATOR))
 
     def shown(**query):
@@ -187,16 +169,7 @@ def test_register_queries_do_not_grow(client, tenant_a, django_assert_num_querie
     programme = data.programme(tenant_a.organisation)
     director = data.director(tenant_a.organisation)
     for number in range(rows):
-        order_create(
-            tenant_a.organisation,
-            OrderKind.CURATOR_APPOINTMENT,
-            number=str(number + 1),
-            date=date(2025, 9, 1 + number),
-            signatory=director,
-            title="О назначении куратора",
-            subjects=[programme],
-            by=None,
-        )
+        make_order(programme, director, str(number + 1), date(2025, 9, 1 + number))
     client.force_login(tenant_a.user(Role.CURATOR))
     with django_assert_num_queries(7):
         response = client.get(url("list"))

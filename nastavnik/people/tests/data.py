@@ -25,6 +25,13 @@ def born(years: int, organisation: Organisation | None = None, *, days: int = 10
     return birthday - timedelta(days=days)
 
 
+def fio(full_name: str) -> dict[str, str]:
+    """The name fields of a person from «Фамилия Имя Отчество» as a Russian form writes it:
+    `PersonFactory(organisation=org, **fio("Петрова Анна Сергеевна"))`."""
+    last_name, first_name, middle_name = full_name.split()
+    return {"last_name": last_name, "first_name": first_name, "middle_name": middle_name}
+
+
 def person_data(kind: str = PersonKind.STUDENT, **overrides: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "kind": kind,

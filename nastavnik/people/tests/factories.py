@@ -15,6 +15,12 @@ from nastavnik.people.models import (
 from nastavnik.people.transfer.tables import dump_rows
 
 
+def cycled_birth_dates(first: datetime.date, days: int) -> factory.Sequence:
+    """Birth dates from `first` on, cycled every `days`: the sequence runs over the whole test
+    session, and a long session must not make people born too late for their role."""
+    return factory.Sequence(lambda n: first + datetime.timedelta(days=n % days))
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
@@ -25,20 +31,15 @@ class PersonFactory(factory.django.DjangoModelFactory):
     first_name = factory.Iterator(["Иван", "Пётр", "Алексей", "Дмитрий", "Сергей"])
     middle_name = factory.Iterator(["Иванович", "Петрович", "Алексеевич", "Дмитриевич"])
     gender = Gender.MALE
-    # Cycled: the sequence runs over the whole test session, and a long session must not make
-    # pupils of grade 7 who are born in the future.
-    birth_date = factory.Sequence(
-        lambda n: datetime.date(2012, 1, 1) + datetime.timedelta(days=n % 365)
-    )
+    # Pupils of grade 7, never born in the future.
+    birth_date = cycled_birth_dates(datetime.date(2012, 1, 1), 365)
     grade = 7
     class_letter = "А"
 
 
 class StaffFactory(PersonFactory):
     kind = PersonKind.STAFF
-    birth_date = factory.Sequence(
-        lambda n: datetime.date(1980, 1, 1) + datetime.timedelta(days=n % 3650)
-    )
+    birth_date = cycled_birth_dates(datetime.date(1980, 1, 1), 3650)
     grade = None
     class_letter = ""
     position = "Учитель математики"
@@ -48,9 +49,7 @@ class StaffFactory(PersonFactory):
 
 class ParentFactory(PersonFactory):
     kind = PersonKind.PARENT
-    birth_date = factory.Sequence(
-        lambda n: datetime.date(1985, 1, 1) + datetime.timedelta(days=n % 3650)
-    )
+    birth_date = cycled_birth_dates(datetime.date(1985, 1, 1), 3650)
     grade = None
     class_letter = ""
 

@@ -195,11 +195,6 @@ def test_a_mimetype_part_is_not_read_whole_to_tell_the_kind():
 # Through the pages
 
 
-@pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
-
-
 def xlsx_upload_of(data, name="список.xlsx"):
     return SimpleUploadedFile(name, data)
 

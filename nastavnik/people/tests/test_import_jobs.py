@@ -121,14 +121,12 @@ def test_a_failed_import_keeps_no_file(curator_client, tenant_a):
     job = previewed(curator_client, org)
     files = stored(job)
     # Meanwhile the registry gets a person the file's row now clashes with (see the views' test).
-    from nastavnik.people.tests.data import born
+    from nastavnik.people.tests.data import born, fio
     from nastavnik.people.tests.factories import StaffFactory
 
     StaffFactory(
         organisation=org,
-        last_name="Смирнова",
-        first_name="Алёна",
-        middle_name="Игоревна",
+        **fio("Смирнова Алёна Игоревна"),
         gender="f",
         birth_date=born(11, org),
     )

@@ -15,7 +15,7 @@ from nastavnik.audit.models import AuditAction, AuditEntry, AuditObject
 from nastavnik.consents.tests.factories import ConsentFactory
 from nastavnik.orgs.models import Role
 from nastavnik.people.models import GuardianLink, ImportJob, ImportStatus, Person, PersonKind
-from nastavnik.people.tests.data import born
+from nastavnik.people.tests.data import born, fio
 from nastavnik.people.tests.factories import (
     ImportJobFactory,
     ParentFactory,
@@ -41,11 +41,6 @@ from nastavnik.people.validators import GUARDIAN_MESSAGES, MESSAGES
 pytestmark = pytest.mark.django_db
 
 HEADER = ["ФИО", "Дата рождения", "Класс", "Телефон"]
-
-
-@pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
 
 
 def students(org, count=3):
@@ -409,9 +404,7 @@ def test_a_registry_changed_after_the_preview_is_judged_again(curator_client, or
     # Meanwhile someone records the second pupil as a member of staff.
     StaffFactory(
         organisation=org,
-        last_name="Смирнова",
-        first_name="Алёна",
-        middle_name="Игоревна",
+        **fio("Смирнова Алёна Игоревна"),
         gender="f",
         birth_date=born(11, org),
     )
@@ -454,9 +447,7 @@ def test_the_same_file_twice_changes_nothing_the_second_time(curator_client, org
 def test_people_in_the_registry_are_updated_not_doubled(curator_client, org):
     existing = PersonFactory(
         organisation=org,
-        last_name="Ёлкин",
-        first_name="Пётр",
-        middle_name="Сергеевич",
+        **fio("Ёлкин Пётр Сергеевич"),
         birth_date=born(12, org),
         grade=6,
         class_letter="Б",
@@ -488,13 +479,7 @@ def test_people_in_the_registry_are_updated_not_doubled(curator_client, org):
 
 
 def test_a_person_of_another_category_is_not_changed(curator_client, org):
-    StaffFactory(
-        organisation=org,
-        last_name="Иванов",
-        first_name="Пётр",
-        middle_name="Сергеевич",
-        birth_date=born(10, org),
-    )
+    StaffFactory(organisation=org, **fio("Иванов Пётр Сергеевич"), birth_date=born(10, org))
 
     preview = start(curator_client, csv_upload([HEADER, *students(org, 1)]))
 
@@ -560,13 +545,7 @@ def test_a_list_of_parents_links_them_to_students_in_the_registry(curator_client
     PersonFactory(
         organisation=org, last_name="Смирнов", first_name="Олег", middle_name="Петрович", grade=9
     )
-    teacher = StaffFactory(
-        organisation=org,
-        last_name="Смирнова",
-        first_name="Анна",
-        middle_name="Ивановна",
-        gender="f",
-    )
+    teacher = StaffFactory(organisation=org, **fio("Смирнова Анна Ивановна"), gender="f")
     rows = [
         ["ФИО родителя", "Дата рождения", "Телефон", "ФИО ребёнка", "Класс", "Кем приходится"],
         [

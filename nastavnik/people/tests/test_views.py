@@ -10,7 +10,7 @@ from nastavnik.orgs.models import Role
 from nastavnik.orgs.tests.factories import UserFactory
 from nastavnik.people.forms import GuardianPickForm
 from nastavnik.people.models import GuardianLink, Person, PersonKind
-from nastavnik.people.tests.data import as_post, born, person_data
+from nastavnik.people.tests.data import as_post, born, fio, person_data
 from nastavnik.people.tests.factories import (
     GuardianLinkFactory,
     ParentFactory,
@@ -40,18 +40,10 @@ def people_a(tenant_a):
         "ivanov": PersonFactory(
             organisation=org, last_name="Иванов", first_name="Петр", middle_name="Сергеевич"
         ),
-        "alyona": PersonFactory(
-            organisation=org,
-            last_name="Смирнова",
-            first_name="Алёна",
-            middle_name="Игоревна",
-            gender="f",
-        ),
+        "alyona": PersonFactory(organisation=org, **fio("Смирнова Алёна Игоревна"), gender="f"),
         "ivanova": PersonFactory(
             organisation=org,
-            last_name="Иванова",
-            first_name="Мария",
-            middle_name="Петровна",
+            **fio("Иванова Мария Петровна"),
             gender="f",
             grade=9,
             class_letter="Б",

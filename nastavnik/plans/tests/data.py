@@ -13,6 +13,7 @@ from nastavnik.mentorships.models import Mentorship
 from nastavnik.orgs.models import Organisation, Role
 from nastavnik.orgs.tests.factories import MembershipFactory, UserFactory
 from nastavnik.people.models import GuardianLink, GuardianRelation, Person
+from nastavnik.people.tests.data import fio
 from nastavnik.people.tests.factories import ParentFactory
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import PlanSection, Programme, TypicalPlanItem
@@ -80,35 +81,15 @@ def pair(
     programme = approved_programme(org)
     typical_plan(programme)
     mentor_person = _own(
-        student(
-            org,
-            grade=10,
-            last_name=names[0],
-            first_name="Алина",
-            middle_name="Игоревна",
-            gender="f",
-        ),
+        student(org, grade=10, **fio(f"{names[0]} Алина Игоревна"), gender="f"),
         users[0],
     )
     mentee_person = _own(
-        student(
-            org,
-            grade=7,
-            last_name=names[1],
-            first_name="Тимофей",
-            middle_name="Павлович",
-            gender="m",
-        ),
+        student(org, grade=7, **fio(f"{names[1]} Тимофей Павлович"), gender="m"),
         users[1],
     )
     guardian = _own(
-        ParentFactory(
-            organisation=org,
-            last_name=names[2],
-            first_name="Ольга",
-            middle_name="Сергеевна",
-            gender="f",
-        ),
+        ParentFactory(organisation=org, **fio(f"{names[2]} Ольга Сергеевна"), gender="f"),
         users[2],
     )
     GuardianLink.objects.create(
@@ -127,15 +108,22 @@ def pair(
     return Pair(mentorship, mentor_person, mentee_person, guardian, *users)
 
 
+def tenant_pair(tenant, days: int = 200) -> Pair:
+    """Белкина (mentor) – Ветров (mentee, his mother Ветрова), with the tenant's mentor, mentee
+    and guardian accounts."""
+    return pair(
+        tenant.organisation,
+        names=("Белкина", "Ветров", "Ветрова"),
+        users=(tenant.user(Role.MENTOR), tenant.user(Role.MENTEE), tenant.user(Role.GUARDIAN)),
+        days=days,
+    )
+
+
 def two_pairs(tenant) -> tuple[Pair, Pair]:
     """The tenant's mentor, mentee and guardian accounts in the first pair; new accounts of the
     same organisation in the second."""
     org = tenant.organisation
-    first = pair(
-        org,
-        names=("Белкина", "Ветров", "Ветрова"),
-        users=(tenant.user(Role.MENTOR), tenant.user(Role.MENTEE), tenant.user(Role.GUARDIAN)),
-    )
+    first = tenant_pair(tenant)
     second = pair(
         org,
         names=("Журавлёва", "Лисицын", "Лисицына"),

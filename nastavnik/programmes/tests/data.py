@@ -8,6 +8,7 @@ from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.orders.services import order_sign
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person
+from nastavnik.people.tests.data import fio
 from nastavnik.people.tests.factories import StaffFactory
 from nastavnik.people.validators import org_today  # noqa: F401 -- for tests
 from nastavnik.programmes import services
@@ -26,9 +27,7 @@ def year(start_year: int = YEAR) -> AcademicYear:
 def curator(org: Organisation) -> Person:
     return StaffFactory(
         organisation=org,
-        last_name="Петрова",
-        first_name="Анна",
-        middle_name="Сергеевна",
+        **fio("Петрова Анна Сергеевна"),
         gender="f",
         position="Заместитель директора по воспитательной работе",
     )
@@ -37,9 +36,7 @@ def curator(org: Organisation) -> Person:
 def director(org: Organisation) -> Person:
     return StaffFactory(
         organisation=org,
-        last_name="Иванов",
-        first_name="Иван",
-        middle_name="Иванович",
+        **fio("Иванов Иван Иванович"),
         gender="m",
         position="Директор",
     )

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from nastavnik.documents.render import docx_text, docx_to_pdf, find_soffice
 from nastavnik.orders.documents import render_order
+from nastavnik.people.tests.data import fio
 from nastavnik.people.tests.factories import StaffFactory
 from nastavnik.programmes import services
 from nastavnik.programmes.documents import join_quoted, render_programme, render_roadmap
@@ -40,9 +41,7 @@ def programme(tenant_a):
         made,
         StaffFactory(
             organisation=org,
-            last_name="Шевчук",
-            first_name="Ирина",
-            middle_name="Олеговна",
+            **fio("Шевчук Ирина Олеговна"),
             gender="f",
             position="Педагог-психолог",
         ),

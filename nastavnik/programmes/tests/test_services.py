@@ -32,11 +32,6 @@ from nastavnik.programmes.tests import data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def org(tenant_a):
-    return tenant_a.organisation
-
-
 def field_messages(error, field):
     return [str(m) for m in error.value.message_dict[field]]
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nastavnik.core.tests.pages import login, school_a_url, who_reads_and_who_edits
 from nastavnik.core.uploads import UPLOAD_MESSAGES
 from nastavnik.documents.render import docx_text
 from nastavnik.orders.models import Order
@@ -25,13 +26,7 @@ from nastavnik.programmes.tests import data
 pytestmark = pytest.mark.django_db
 
 
-def url(name, **kwargs):
-    return reverse(f"programmes:{name}", kwargs={"org_slug": "school-a", **kwargs})
-
-
-def login(client, tenant, role):
-    client.force_login(tenant.user(role))
-    return client
+url = school_a_url("programmes")
 
 
 def form_errors(response, field):
@@ -64,17 +59,13 @@ def overdue_programme(org):
 # --- Who may do what --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "view_status", "edit_status"),
-    [
-        (Role.DIRECTOR, 200, 200),
-        (Role.CURATOR, 200, 200),
-        (Role.SPECIALIST, 200, 403),
-        (Role.COMMISSION_MEMBER, 200, 403),
-        (Role.MENTOR, 200, 403),
-        (Role.MENTEE, 403, 403),
-        (Role.GUARDIAN, 403, 403),
-    ],
+@who_reads_and_who_edits(
+    editors=(Role.DIRECTOR, Role.CURATOR),
+    readers=(
+        Role.SPECIALIST,
+        Role.COMMISSION_MEMBER,
+        Role.MENTOR,
+    ),
 )
 def test_who_reads_and_who_edits_the_programme(client, tenant_a, role, view_status, edit_status):
     programme = data.programme(tenant_a.organisation)
@@ -147,35 +138,31 @@ def test_curator_generates_the_roadmap_and_sees_it_by_stage(client, tenant_a):
     assert content.count('class="stage-no"') >= 7
 
 
-def test_adding_an_event_with_a_due_date_outside_the_year_shows_why(client, tenant_a):
+@pytest.mark.parametrize(
+    ("posted", "field", "key", "params"),
+    [
+        (
+            {"stage": "2", "due_on": "2026-09-01"},
+            "due_on",
+            "outside_year",
+            {"year": "2025/2026", "start": "01.09.2025", "end": "31.08.2026"},
+        ),
+        ({"stage": "", "due_on": "2025-10-01"}, "stage", "stage_required", None),
+    ],
+    ids=["due-outside-the-year", "without-a-stage"],
+)
+def test_adding_an_event_the_form_refuses_shows_why(client, tenant_a, posted, field, key, params):
     programme = data.programme(tenant_a.organisation)
     count = RoadmapEvent.objects.count()
     login(client, tenant_a, Role.CURATOR)
 
     response = client.post(
-        url("event_create", programme_pk=programme.pk),
-        {"stage": "2", "title": "Ярмарка", "due_on": "2026-09-01"},
+        url("event_create", programme_pk=programme.pk), {"title": "Ярмарка", **posted}
     )
 
     assert response.status_code == 200
-    assert form_errors(response, "due_on") == [
-        str(MESSAGES["outside_year"])
-        % {"year": "2025/2026", "start": "01.09.2025", "end": "31.08.2026"}
-    ]
-    assert RoadmapEvent.objects.count() == count
-
-
-def test_adding_an_event_without_a_stage_shows_why(client, tenant_a):
-    programme = data.programme(tenant_a.organisation)
-    count = RoadmapEvent.objects.count()
-    login(client, tenant_a, Role.CURATOR)
-
-    response = client.post(
-        url("event_create", programme_pk=programme.pk),
-        {"stage": "", "title": "Ярмарка", "due_on": "2025-10-01"},
-    )
-
-    assert form_errors(response, "stage") == [str(MESSAGES["stage_required"])]
+    message = str(MESSAGES[key])
+    assert form_errors(response, field) == [message % params if params else message]
     assert RoadmapEvent.objects.count() == count
 
 

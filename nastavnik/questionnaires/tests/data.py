@@ -3,8 +3,11 @@ questionnaire of every question type, and campaigns sent through the services.""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.tests.factories import ConsentFactory
@@ -16,12 +19,14 @@ from nastavnik.programmes.models import Programme
 from nastavnik.programmes.tests import data as programme_data
 from nastavnik.questionnaires import campaigns
 from nastavnik.questionnaires.codes import new_code, new_token
+from nastavnik.questionnaires.feeds import FeedContext
 from nastavnik.questionnaires.models import (
     Campaign,
     Invitation,
     Question,
     Questionnaire,
     QuestionType,
+    Section,
     hash_secret,
 )
 from nastavnik.questionnaires.tests.factories import (
@@ -66,55 +71,35 @@ def questionnaire(org: Organisation, **fields: Any) -> Questionnaire:
     made = QuestionnaireFactory(organisation=org, **fields)
     first = SectionFactory(questionnaire=made, title="О себе", position=1)
     second = SectionFactory(questionnaire=made, title="Оценки", position=2)
-    QuestionFactory(
-        section=first,
-        position=1,
-        code="topic",
-        type=QuestionType.SINGLE,
-        text="С чем нужна помощь?",
-        choices=[["subject", "Учёба"], ["career", "Профессия"], ["other", "Другое"]],
-    )
-    QuestionFactory(
-        section=first,
-        position=2,
-        code="topic_other",
-        type=QuestionType.SHORT_TEXT,
-        text="Что именно?",
-        show_if_code="topic",
-        show_if_values=["other"],
-    )
-    QuestionFactory(
-        section=first,
-        position=3,
-        code="slots",
-        type=QuestionType.MULTIPLE,
-        text="Когда удобно?",
-        required=False,
-        choices=[["пн-вечер", "Понедельник, вечер"], ["ср-вечер", "Среда, вечер"]],
-    )
-    QuestionFactory(
-        section=first, position=4, code="about", type=QuestionType.LONG_TEXT, required=False
-    )
-    QuestionFactory(
-        section=second,
-        position=1,
-        code="mood",
-        type=QuestionType.SCALE,
-        text="Как настроение?",
-        min_value=1,
-        max_value=10,
-    )
-    QuestionFactory(
-        section=second,
-        position=2,
-        code="mark",
-        type=QuestionType.NUMBER,
-        text="Средний балл",
-        min_value=2,
-        max_value=5,
-        required=False,
-    )
-    QuestionFactory(section=second, position=3, code="born", type=QuestionType.DATE, required=False)
+    # (section, code, type, the question's other fields); positions follow the order here.
+    questions = (
+        (first, "topic", QuestionType.SINGLE, {
+            "text": "С чем нужна помощь?",
+            "choices": [["subject", "Учёба"], ["career", "Профессия"], ["other", "Другое"]],
+        }),
+        (first, "topic_other", QuestionType.SHORT_TEXT, {
+            "text": "Что именно?", "show_if_code": "topic", "show_if_values": ["other"],
+        }),
+        (first, "slots", QuestionType.MULTIPLE, {
+            "text": "Когда удобно?",
+            "required": False,
+            "choices": [["пн-вечер", "Понедельник, вечер"], ["ср-вечер", "Среда, вечер"]],
+        }),
+        (first, "about", QuestionType.LONG_TEXT, {"required": False}),
+        (second, "mood", QuestionType.SCALE, {
+            "text": "Как настроение?", "min_value": 1, "max_value": 10,
+        }),
+        (second, "mark", QuestionType.NUMBER, {
+            "text": "Средний балл", "min_value": 2, "max_value": 5, "required": False,
+        }),
+        (second, "born", QuestionType.DATE, {"required": False}),
+    )  # fmt: skip
+    positions: Counter[Section] = Counter()
+    for section, question_code, kind, extra in questions:
+        positions[section] += 1
+        QuestionFactory(
+            section=section, position=positions[section], code=question_code, type=kind, **extra
+        )
     return made
 
 
@@ -170,3 +155,25 @@ GOOD_ANSWERS = {
 
 def post_of(raw: dict[str, list[str]]) -> dict[str, list[str]]:
     return {f"q-{code}": values for code, values in raw.items()}
+
+
+def feed_context(
+    programme: Programme,
+    person: Person,
+    form: Any = None,
+    *,
+    phase: str = "",
+    answered_on: date | None = None,
+    argument: str = "",
+) -> FeedContext:
+    """What a feed is given for one answered questionnaire: answered today unless said, by link
+    (no user), for no form and no phase unless said."""
+    return FeedContext(
+        programme=programme,
+        person=person,
+        form=form,
+        phase=phase,
+        answered_on=answered_on or timezone.localdate(),
+        by=None,
+        argument=argument,
+    )

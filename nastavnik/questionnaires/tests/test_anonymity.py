@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from nastavnik.audit.models import AuditEntry
+from nastavnik.core.tests.pages import school_a_url
 from nastavnik.documents.render import docx_text
 from nastavnik.orgs.models import Role
 from nastavnik.questionnaires import anonymity
@@ -36,8 +37,7 @@ TEXTS = [
 LONE_TEXT = "Шахматы по выходным"
 
 
-def url(name, **kwargs):
-    return reverse(f"questionnaires:{name}", kwargs={"org_slug": "school-a", **kwargs})
+url = school_a_url("questionnaires")
 
 
 def answers_of(number: int) -> dict[str, list[str]]:
@@ -112,6 +112,14 @@ def assert_no_respondent(pages, people) -> None:
             assert person.last_name not in shown, (name, person.last_name)
 
 
+def answered(survey, count):
+    """The survey's campaign and people, the first `count` of whom have answered by link."""
+    campaign, people = survey["campaign"], survey["people"]
+    for number in range(count):
+        answer_by_link(campaign, people[number], answers_of(number))
+    return campaign, people
+
+
 def assert_no_answers(pages) -> None:
     for name, page in pages.items():
         shown = content_of(page)
@@ -123,9 +131,7 @@ def assert_no_answers(pages) -> None:
 def test_with_three_answers_nobody_is_named_and_nothing_of_the_answers_is_shown(
     client, tenant_a, survey, role
 ):
-    campaign, people = survey["campaign"], survey["people"]
-    for number in range(3):
-        answer_by_link(campaign, people[number], answers_of(number))
+    campaign, people = answered(survey, 3)
     client.force_login(tenant_a.user(role))
 
     pages = walk(client, campaign)
@@ -158,9 +164,7 @@ def test_with_three_answers_nobody_is_named_and_nothing_of_the_answers_is_shown(
 
 
 def test_below_the_minimum_the_functions_themselves_refuse(survey):
-    campaign, people = survey["campaign"], survey["people"]
-    for number in range(3):
-        answer_by_link(campaign, people[number], answers_of(number))
+    campaign, _people = answered(survey, 3)
 
     with pytest.raises(ResultsWithheld) as results:
         campaign_results(campaign)
@@ -200,9 +204,7 @@ def test_paper_forms_typed_in_by_the_staff_cannot_single_out_an_online_answer(
 
 
 def test_a_role_without_access_to_surveys_opens_nothing_of_the_campaign(client, tenant_a, survey):
-    campaign, people = survey["campaign"], survey["people"]
-    for number in range(5):
-        answer_by_link(campaign, people[number], answers_of(number))
+    campaign, _people = answered(survey, 5)
     for role in (Role.SPECIALIST, Role.MENTOR, Role.MENTEE, Role.GUARDIAN):
         client.force_login(tenant_a.user(role))
         for name, page in walk(client, campaign).items():
@@ -213,9 +215,7 @@ def test_a_role_without_access_to_surveys_opens_nothing_of_the_campaign(client, 
 def test_with_enough_answers_results_appear_without_names_and_texts_unlinked(
     client, tenant_a, survey, role
 ):
-    campaign, people = survey["campaign"], survey["people"]
-    for number in range(5):
-        answer_by_link(campaign, people[number], answers_of(number))
+    campaign, people = answered(survey, 5)
     client.force_login(tenant_a.user(role))
 
     pages = walk(client, campaign)
@@ -262,9 +262,7 @@ def test_the_order_of_texts_and_rows_does_not_follow_the_order_of_answers(tenant
 def test_reminders_reach_exactly_those_who_have_not_answered(
     client, tenant_a, survey, django_capture_on_commit_callbacks
 ):
-    campaign, people = survey["campaign"], survey["people"]
-    for number in range(3):
-        answer_by_link(campaign, people[number], answers_of(number))
+    campaign, people = answered(survey, 3)
     client.force_login(tenant_a.user(Role.CURATOR))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -283,9 +281,7 @@ def test_reminders_reach_exactly_those_who_have_not_answered(
 
 def test_slips_of_an_anonymous_campaign_go_to_everyone_invited(client, tenant_a, survey):
     """A printed list of those still waiting would name who has answered."""
-    campaign, people = survey["campaign"], survey["people"]
-    for number in range(3):
-        answer_by_link(campaign, people[number], answers_of(number))
+    campaign, people = answered(survey, 3)
     client.force_login(tenant_a.user(Role.CURATOR))
 
     download = client.post(url("campaign_slips_docx", campaign_pk=campaign.pk))
@@ -331,9 +327,7 @@ def test_the_minimum_is_configurable_but_never_below_three(configured, expected)
 
 @override_settings(QUESTIONNAIRE_ANONYMITY_MIN=1)
 def test_a_minimum_set_too_low_still_withholds_two_answers(client, tenant_a, survey):
-    campaign, people = survey["campaign"], survey["people"]
-    for number in range(2):
-        answer_by_link(campaign, people[number], answers_of(number))
+    campaign, people = answered(survey, 2)
     client.force_login(tenant_a.user(Role.CURATOR))
 
     page = client.get(url("campaign_results", campaign_pk=campaign.pk))

@@ -4,23 +4,15 @@ demo mentee's class fed the mentee base; the pages a curator opens show them."""
 import pytest
 from django.urls import reverse
 
-from nastavnik.demo.tests.factories import seeded_demo
-from nastavnik.programmes.models import Programme
+from nastavnik.demo.tests.factories import current_programme, demo_for_the_module
 from nastavnik.questionnaires.models import Campaign, Response
 
-
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker):
-    with seeded_demo(django_db_blocker):
-        yield
+demo_loaded = demo_for_the_module("demo_loaded")
 
 
 @pytest.fixture
 def campaigns(demo_loaded, db):
-    # The current year's; the closed year before it has campaigns of its own.
-    current = Programme.objects.filter(organisation__slug="school-5").latest(
-        "academic_year__start_year"
-    )
+    current = current_programme()
     rows = Campaign.objects.filter(programme=current).select_related("questionnaire__copied_from")
     # By the built-in each was sent as, or copied from.
     return {(c.questionnaire.copied_from or c.questionnaire).code: c for c in rows}

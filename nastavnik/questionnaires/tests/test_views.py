@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from nastavnik.core.tests.pages import school_a_url
 from nastavnik.documents.render import docx_text, find_soffice
 from nastavnik.orgs.models import Role
 from nastavnik.questionnaires import services
@@ -24,8 +25,7 @@ from tests.test_isolation import database_snapshot
 pytestmark = pytest.mark.django_db
 
 
-def url(name, **kwargs):
-    return reverse(f"questionnaires:{name}", kwargs={"org_slug": "school-a", **kwargs})
+url = school_a_url("questionnaires")
 
 
 def login(client, tenant, role=Role.CURATOR):
@@ -35,6 +35,13 @@ def login(client, tenant, role=Role.CURATOR):
 
 def flashed(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def answer_well_by_link(invitation):
+    """The invited person answers every question well, by their link."""
+    response_submit(
+        invitation, {k: list(v) for k, v in data.GOOD_ANSWERS.items()}, channel=Channel.LINK
+    )
 
 
 @pytest.fixture
@@ -114,11 +121,7 @@ def test_a_campaign_page_does_not_grow_in_queries(
     people = [data.student(org) for _ in range(rows)]
     data.student(org, consented=False)
     campaign = data.send(data.programme_of(org), data.questionnaire(org))
-    response_submit(
-        campaign.invitations.get(person=people[0]),
-        {k: list(v) for k, v in data.GOOD_ANSWERS.items()},
-        channel=Channel.LINK,
-    )
+    answer_well_by_link(campaign.invitations.get(person=people[0]))
     login(client, tenant_a)
     with django_assert_max_num_queries(12):
         page = client.get(url("campaign_detail", campaign_pk=campaign.pk))
@@ -294,11 +297,7 @@ def test_a_deadline_in_the_past_is_shown_on_the_form(client, tenant_a):
 
 def test_progress_is_a_fragment_the_page_polls(client, tenant_a, campaign):
     login(client, tenant_a)
-    response_submit(
-        campaign.invitations.first(),
-        {k: list(v) for k, v in data.GOOD_ANSWERS.items()},
-        channel=Channel.LINK,
-    )
+    answer_well_by_link(campaign.invitations.first())
 
     page = client.get(url("campaign_detail", campaign_pk=campaign.pk))
     fragment = client.get(url("campaign_progress", campaign_pk=campaign.pk), HTTP_HX_REQUEST="true")
@@ -409,11 +408,7 @@ def test_the_curator_types_in_an_anonymous_paper_form(client, tenant_a):
 
 def test_results_and_the_export_download(client, tenant_a, campaign):
     login(client, tenant_a)
-    response_submit(
-        campaign.invitations.first(),
-        {k: list(v) for k, v in data.GOOD_ANSWERS.items()},
-        channel=Channel.LINK,
-    )
+    answer_well_by_link(campaign.invitations.first())
 
     results = client.get(url("campaign_results", campaign_pk=campaign.pk))
     export = client.get(url("campaign_export", campaign_pk=campaign.pk))
