@@ -21,7 +21,6 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -41,7 +40,7 @@ from nastavnik.catalogue.profile import (
 )
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import is_hidden, may_use
-from nastavnik.core.uploads import check_scan, scan_name
+from nastavnik.core.uploads import check_scan, delete_after_commit, scan_name, store_scan
 from nastavnik.mentors import training_plan
 from nastavnik.mentors.models import (
     COMMISSION_MAX,
@@ -584,8 +583,7 @@ def document_save(
         save=False,
     )
     document.save()
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)
     after = {"number": number, "issued_on": issued_on, "valid_until": valid_until}
     audit_record(
         person.organisation_id,
@@ -987,18 +985,6 @@ def _clean_event(programme: Programme, data: Mapping[str, Any]) -> tuple[dict[st
     return clean, (materials, scan_type) if materials else None
 
 
-def _store_materials(event: TrainingEvent, upload: Any) -> None:
-    if upload is None:
-        return
-    materials, scan_type = upload
-    previous = event.materials.name
-    event.materials.save(
-        scan_name(f"mentors/{event.organisation_id}/training", scan_type), materials, save=False
-    )
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
-
-
 @transaction.atomic
 def training_event_create(
     programme: Programme, data: Mapping[str, Any], *, by: User | None
@@ -1006,7 +992,7 @@ def training_event_create(
     locked = _locked_programme(programme)
     clean, upload = _clean_event(locked, data)
     event = TrainingEvent(organisation=locked.organisation, programme=locked, **clean)
-    _store_materials(event, upload)
+    store_scan(event.materials, upload, f"mentors/{event.organisation_id}/training")
     event.save()
     logger.info("training event %s added to programme %s by %s", event.pk, locked.pk, by)
     return event
@@ -1020,7 +1006,7 @@ def training_event_update(
     clean, upload = _clean_event(locked, data)
     for field, value in clean.items():
         setattr(event, field, value)
-    _store_materials(event, upload)
+    store_scan(event.materials, upload, f"mentors/{event.organisation_id}/training")
     event.save()
     logger.info("training event %s updated by %s", event.pk, by)
     return event
@@ -1032,8 +1018,7 @@ def training_event_delete(event: TrainingEvent, *, by: User | None) -> None:
     previous = event.materials.name
     logger.info("training event %s deleted by %s", event.pk, by)
     event.delete()
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)
 
 
 @transaction.atomic
@@ -1146,18 +1131,6 @@ def _clean_item(data: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
     return clean, (upload, scan_type) if upload else None
 
 
-def _store_item_file(item: PortfolioItem, upload: Any) -> None:
-    if upload is None:
-        return
-    file, scan_type = upload
-    previous = item.file.name
-    item.file.save(
-        scan_name(f"mentors/{item.organisation_id}/portfolio", scan_type), file, save=False
-    )
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
-
-
 def _lock_person(person: Person) -> Person:
     return Person.objects.select_for_update().get(pk=person.pk)
 
@@ -1171,7 +1144,7 @@ def portfolio_item_create(
     item = PortfolioItem(
         organisation_id=person.organisation_id, person=person, added_by=by, **clean
     )
-    _store_item_file(item, upload)
+    store_scan(item.file, upload, f"mentors/{item.organisation_id}/portfolio")
     item.save()
     logger.info("portfolio item %s of person %s added by %s", item.pk, person.pk, by)
     return item
@@ -1184,7 +1157,7 @@ def portfolio_item_update(
     clean, upload = _clean_item(data)
     for field, value in clean.items():
         setattr(item, field, value)
-    _store_item_file(item, upload)
+    store_scan(item.file, upload, f"mentors/{item.organisation_id}/portfolio")
     item.save()
     logger.info("portfolio item %s updated by %s", item.pk, by)
     return item
@@ -1195,8 +1168,7 @@ def portfolio_item_delete(item: PortfolioItem, *, by: User | None) -> None:
     previous = item.file.name
     logger.info("portfolio item %s deleted by %s", item.pk, by)
     item.delete()
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)
 
 
 @transaction.atomic
