@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.consents.models import ConsentLink, Method, Purpose, Status
 from nastavnik.consents.rules import REQUIRED_PURPOSES, Signing
 from nastavnik.consents.texts import AUTHORITY_HINT
-from nastavnik.core.forms import UploadField, choice_field
+from nastavnik.core.forms import ScanField, choice_field
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 from nastavnik.people.validators import GRADE_MAX, GRADE_MIN
 
@@ -71,11 +71,7 @@ class PaperConsentForm(RuleErrorsMixin, forms.Form):
     )
     given_on = forms.DateField(label=_("Date of signing"), widget=DateInput)
     valid_until = forms.DateField(label=_("Valid until"), widget=DateInput)
-    scan = UploadField(
-        label=_("Scan of the signed form"),
-        help_text=_("PDF, JPEG or PNG."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-    )
+    scan = ScanField(label=_("Scan of the signed form"), help_text=_("PDF, JPEG or PNG."))
 
     def __init__(self, *args: Any, subject: Person, signing: Signing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

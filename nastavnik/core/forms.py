@@ -7,8 +7,9 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 
-from nastavnik.core.uploads import UPLOAD_MESSAGES, RefusedUpload
+from nastavnik.core.uploads import UPLOAD_MESSAGES, RefusedUpload, scan_help_text
 from nastavnik.people.models import Person
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -63,3 +64,17 @@ class UploadField(forms.FileField):
                 params={"size": filesizeformat(data.size), "limit": filesizeformat(data.limit)},
             )
         return super().to_python(data)
+
+
+SCAN_ACCEPT = {"accept": ".pdf,.jpg,.jpeg,.png"}
+
+
+class ScanField(UploadField):
+    """A scan or a photo (PDF, JPEG or PNG, the types `check_scan` accepts), which the file
+    picker offers. Unless the form gives its own words, the help text names the size limit,
+    read when it is shown: the limit is a setting."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs=SCAN_ACCEPT))
+        kwargs.setdefault("help_text", lazy(scan_help_text, str)())
+        super().__init__(**kwargs)

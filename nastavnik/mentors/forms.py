@@ -13,8 +13,7 @@ from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
 from nastavnik.consents.rules import hidden_accounts_q
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField, model_choice_field
-from nastavnik.core.uploads import scan_help_text
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, ScanField, model_choice_field
 from nastavnik.mentors.models import (
     CRITERIA_FIELDS,
     GROUP_LIMIT,
@@ -33,7 +32,6 @@ from nastavnik.orgs.models import Membership, Organisation, Role
 from nastavnik.programmes.models import Programme
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
-SCAN_ACCEPT = {"accept": ".pdf,.jpg,.jpeg,.png"}
 
 
 class MentorForm(RuleErrorsMixin, forms.Form):
@@ -175,13 +173,7 @@ class DocumentForm(RuleErrorsMixin, forms.Form):
     number = forms.CharField(label=_("Number"), max_length=60, required=False)
     issued_on = forms.DateField(label=_("Issued on"), widget=DATE_WIDGET, required=False)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_WIDGET, required=False)
-    scan = UploadField(
-        label=_("Scan"), required=False, widget=forms.ClearableFileInput(attrs=SCAN_ACCEPT)
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["scan"].help_text = scan_help_text()
+    scan = ScanField(label=_("Scan"), required=False)
 
 
 def scorer_accounts(organisation: Organisation) -> QuerySet[User]:
@@ -312,15 +304,13 @@ class TrainingEventForm(RuleErrorsMixin, forms.Form):
         initial=True,
         help_text=_("Every mentor attends a required event to complete the mentor school."),
     )
-    materials = UploadField(
-        label=_("Materials"), required=False, widget=forms.ClearableFileInput(attrs=SCAN_ACCEPT)
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["materials"].help_text = _(
+    materials = ScanField(
+        label=_("Materials"),
+        required=False,
+        help_text=_(
             "A presentation or handout saved as PDF, or a photo; a new file replaces the old."
-        )
+        ),
+    )
 
 
 class AttendanceForm(RuleErrorsMixin, forms.Form):
@@ -352,10 +342,4 @@ class PortfolioItemForm(RuleErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     text = forms.CharField(label=_("Description"), required=False, widget=TEXTAREA)
     dated = forms.DateField(label=_("Date"), widget=DATE_WIDGET, required=False)
-    file = UploadField(
-        label=_("File"), required=False, widget=forms.ClearableFileInput(attrs=SCAN_ACCEPT)
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = scan_help_text()
+    file = ScanField(label=_("File"), required=False)

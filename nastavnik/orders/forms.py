@@ -12,11 +12,11 @@ from nastavnik.consents.rules import hidden_q
 from nastavnik.core.forms import (
     DATE_WIDGET,
     RuleErrorsMixin,
+    ScanField,
     StaffChoiceField,
-    UploadField,
     model_choice_field,
 )
-from nastavnik.core.uploads import check_scan, scan_help_text
+from nastavnik.core.uploads import check_scan
 from nastavnik.orders.models import Order
 from nastavnik.orders.services import ORDER_MESSAGES, OrderDetails, order_defaults
 from nastavnik.orgs.models import Organisation
@@ -140,15 +140,10 @@ class OrderDetailsForm(RuleErrorsMixin, forms.Form):
 
 
 class SignForm(RuleErrorsMixin, forms.Form):
-    scan = UploadField(
+    scan = ScanField(
         label=_("Scan of the signed order"),
         error_messages={"required": ORDER_MESSAGES["scan_required"]},
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["scan"].help_text = scan_help_text()
 
     def clean_scan(self) -> Any:
         upload = self.cleaned_data["scan"]

@@ -3,8 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField
-from nastavnik.core.uploads import scan_help_text
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, ScanField
 from nastavnik.plans.models import PlanItemStatus, ResponsibleSide
 from nastavnik.plans.services import CONTACT_MAX_LENGTH, TEXT_MAX_LENGTH
 from nastavnik.programmes.models import PlanSection
@@ -38,11 +37,9 @@ class PlanItemForm(RuleErrorsMixin, forms.Form):
         help_text=_("A link to a project, a certificate, a publication…"),
     )
     # The file comes last: a file too large to read whole cuts the body short after it.
-    evidence = UploadField(label=_("Evidence file"), required=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["evidence"].help_text = scan_help_text()
+    evidence = ScanField(
+        label=_("Evidence file"), required=False, widget=forms.ClearableFileInput()
+    )
 
 
 class CommentForm(RuleErrorsMixin, forms.Form):

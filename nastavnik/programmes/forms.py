@@ -13,12 +13,12 @@ from nastavnik.consents.rules import hidden_q
 from nastavnik.core.forms import (
     DATE_WIDGET,
     RuleErrorsMixin,
+    ScanField,
     StaffChoiceField,
-    UploadField,
     choice_field,
     model_choice_field,
 )
-from nastavnik.core.uploads import check_scan, scan_help_text
+from nastavnik.core.uploads import check_scan
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person, PersonKind
 from nastavnik.programmes.models import (
@@ -262,15 +262,7 @@ class EventDoneForm(RuleErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was done, how many took part, where the materials are."),
     )
-    file = UploadField(
-        label=_("Attach a file"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = scan_help_text()
+    file = ScanField(label=_("Attach a file"), required=False)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
