@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet, account_link
 
 TEXT_MAX_LENGTH = 4000
 
@@ -93,9 +93,7 @@ class Concern(TenantModel):
         related_name="+",
         verbose_name=_("replacement of the mentor"),
     )
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    handled_by = account_link()
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
 
@@ -104,9 +104,7 @@ class MatchingRun(Authored, TenantModel):
         verbose_name=_("order"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    confirmed_by = account_link()
 
     objects = MatchingRunQuerySet.as_manager()
 
@@ -374,9 +372,7 @@ class SelfMatchWindow(TenantModel):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(SELFMATCH_MAX_ANSWER_DAYS)],
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = account_link()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -475,9 +471,7 @@ class SelfMatchRequest(TenantModel):
     reminded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = account_link()
     mentorship = models.ForeignKey(
         "mentorships.Mentorship", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
 from nastavnik.programmes.models import Programme
 
 
@@ -374,9 +373,7 @@ class MentorshipResult(TenantModel):
     summary = models.TextField(_("summary"), blank=True)
     mentor_feedback = models.TextField(_("final feedback of the mentor"), blank=True)
     mentee_feedback = models.TextField(_("final feedback of the mentee"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = account_link()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -26,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.core.language import reads_english
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
@@ -327,9 +326,7 @@ class Campaign(Authored, TenantModel):
     # People of the audience not invited for lack of a valid consent, as they were at sending.
     left_out = models.JSONField(default=list, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    closed_by = account_link()
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -408,9 +405,7 @@ class Response(TenantModel):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     submitted_on = models.DateField()
     submitted_at = models.DateTimeField(null=True, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    entered_by = account_link()
     # [{"question": code, "feed": key, "reason": text}]: answers the bases could not take.
     feed_notes = models.JSONField(default=list, blank=True)
 
