@@ -31,6 +31,7 @@ from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_status
+from nastavnik.core.rules import rule_errors
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
@@ -95,9 +96,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _day(value: date) -> str:

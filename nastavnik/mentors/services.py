@@ -40,6 +40,7 @@ from nastavnik.catalogue.profile import (
 )
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import is_hidden, may_use
+from nastavnik.core.rules import rule_errors
 from nastavnik.core.uploads import check_scan, delete_after_commit, scan_name, store_scan
 from nastavnik.mentors import training_plan
 from nastavnik.mentors.models import (
@@ -199,9 +200,7 @@ PROFILE_FIELDS = (
 PROFILE_RELATIONS = ("forms", "role_models")
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _add(errors: dict[str, list[ValidationError]], field: str, key: str, **params: Any) -> None:

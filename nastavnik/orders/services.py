@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
+from nastavnik.core.rules import rule_errors
 from nastavnik.core.text import fold
 from nastavnik.core.uploads import check_scan, delete_after_commit, scan_name
 from nastavnik.orders.documents import render_order
@@ -53,9 +54,7 @@ ORDER_MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: object) -> ValidationError:
-    error = ValidationError(ORDER_MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(ORDER_MESSAGES)
 
 
 def clean_number(number: str) -> str:

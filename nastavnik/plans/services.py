@@ -25,6 +25,7 @@ from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.core import events
+from nastavnik.core.rules import rule_errors
 from nastavnik.core.uploads import check_scan, delete_after_commit, store_scan
 from nastavnik.mentorships.access import Side
 from nastavnik.mentorships.models import Mentorship
@@ -69,9 +70,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: [error]}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _text(value: Any) -> str:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
+from nastavnik.core.rules import rule_errors
 from nastavnik.core.uploads import check_scan, delete_after_commit, store_scan
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
@@ -105,9 +106,7 @@ PROGRAMME_TEXT_FIELDS = ("explanatory_note", "goal", "tasks", "expected_results"
 TITLE_MAX_LENGTH = 500
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _require_draft(programme: Programme) -> None:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
+from nastavnik.core.rules import rule_errors
 from nastavnik.orgs.models import Organisation
 from nastavnik.questionnaires.audiences import AUDIENCES
 from nastavnik.questionnaires.feeds import feed_for
@@ -110,9 +111,7 @@ QUESTION_FIELDS = (
 )
 
 
-def _error(name: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[name], code=name, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _text(value: Any) -> str:
