@@ -29,7 +29,7 @@ from nastavnik.programmes.models import (
     SocialPartner,
     Stage,
 )
-from nastavnik.programmes.services import MESSAGES
+from nastavnik.programmes.services import MESSAGES, PARTNER_FIELDS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -186,16 +186,7 @@ class TeamMemberForm(RuleErrorsMixin, forms.Form):
 class PartnerForm(RuleErrorsMixin, forms.ModelForm):
     class Meta:
         model = SocialPartner
-        fields = [
-            "name",
-            "contribution",
-            "contact_person",
-            "phone",
-            "email",
-            "agreement_number",
-            "agreement_date",
-            "agreement_until",
-        ]
+        fields = list(PARTNER_FIELDS)
         widgets = {
             "contribution": forms.Textarea(attrs={"rows": 3}),
             "agreement_date": DATE_WIDGET,

@@ -210,6 +210,19 @@ def programme_update(programme: Programme, *, by: User | None, **fields: Any) ->
     return programme
 
 
+# What a partner's form edits and a copied programme takes over.
+PARTNER_FIELDS = (
+    "name",
+    "contribution",
+    "contact_person",
+    "phone",
+    "email",
+    "agreement_number",
+    "agreement_date",
+    "agreement_until",
+)
+
+
 def _copy_rows(
     model: type[models.Model],
     rows: Iterable[models.Model],
@@ -266,21 +279,7 @@ def programme_copy_from(
         )
     owner = {"organisation": organisation, "programme": programme}
     _copy_rows(TeamMember, source.team.all(), ("person_id", "responsibility"), owner)
-    _copy_rows(
-        SocialPartner,
-        source.partners.all(),
-        (
-            "name",
-            "contribution",
-            "contact_person",
-            "phone",
-            "email",
-            "agreement_number",
-            "agreement_date",
-            "agreement_until",
-        ),
-        owner,
-    )
+    _copy_rows(SocialPartner, source.partners.all(), PARTNER_FIELDS, owner)
     years = academic_year.start_year - source.academic_year.start_year
     events = []
     for event in source.events.all():
@@ -470,18 +469,6 @@ def team_member_remove(member: TeamMember, *, by: User | None) -> None:
     _require_not_finished(_locked(member.programme))
     logger.info("team member %s removed by %s", member.pk, by)
     member.delete()
-
-
-PARTNER_FIELDS = (
-    "name",
-    "contribution",
-    "contact_person",
-    "phone",
-    "email",
-    "agreement_number",
-    "agreement_date",
-    "agreement_until",
-)
 
 
 def _clean_partner(data: Mapping[str, Any]) -> dict[str, Any]:
