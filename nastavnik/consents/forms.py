@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.consents.models import ConsentLink, Method, Purpose, Status
 from nastavnik.consents.rules import REQUIRED_PURPOSES, Signing
 from nastavnik.consents.texts import AUTHORITY_HINT
-from nastavnik.core.forms import ScanField, choice_field
+from nastavnik.core.forms import ScanField, choice_field, text_field
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 from nastavnik.people.validators import GRADE_MAX, GRADE_MIN
 
@@ -142,21 +142,16 @@ class LinkIssueForm(RuleErrorsMixin, forms.Form):
 
 
 class WithdrawForm(RuleErrorsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason, or where the withdrawal came from"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_field(
+        _("Reason, or where the withdrawal came from"),
+        required=True,
         help_text=_("For example: written request of the mother, received 12 March."),
         max_length=2000,
     )
 
 
 class OwnWithdrawForm(RuleErrorsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
+    reason = text_field(_("Reason (optional)"), rows=2, max_length=2000)
 
 
 class LinkConfirmForm(RuleErrorsMixin, forms.Form):

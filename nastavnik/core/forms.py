@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +12,19 @@ from django.utils.functional import lazy
 from nastavnik.core.uploads import UPLOAD_MESSAGES, RefusedUpload, scan_help_text
 from nastavnik.people.models import Person
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def text_field(
+    label: StrOrPromise, *, rows: int = 3, required: bool = False, **kwargs: Any
+) -> forms.CharField:
+    """A text of a few lines (a note, a reason, an introduction), optional unless said so."""
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:

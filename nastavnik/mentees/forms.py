@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.profile import SLOT_CHOICES, DayPart, MeetingFormat, RequestTopic, Weekday
-from nastavnik.core.forms import RuleErrorsMixin, choice_field
+from nastavnik.core.forms import RuleErrorsMixin, choice_field, text_field
 from nastavnik.mentees.models import InputSource, Mentee
 from nastavnik.mentees.services import role_models_offered
 from nastavnik.people.models import PersonKind
@@ -175,10 +175,8 @@ class MenteeForm(RuleErrorsMixin, ProfileFields):
 
 
 class LeaveForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why the mentee leaves"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_field(
+        _("Why the mentee leaves"),
         help_text=_("For example: moved to another school; the family withdrew the application."),
     )
 

@@ -13,7 +13,13 @@ from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
 from nastavnik.consents.rules import hidden_accounts_q
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, ScanField, model_choice_field
+from nastavnik.core.forms import (
+    DATE_WIDGET,
+    RuleErrorsMixin,
+    ScanField,
+    model_choice_field,
+    text_field,
+)
 from nastavnik.mentors.models import (
     CRITERIA_FIELDS,
     GROUP_LIMIT,
@@ -269,12 +275,7 @@ class DecisionForm(RuleErrorsMixin, forms.Form):
         choices=[("approve", _("Approve as a mentor")), ("reject", _("Do not approve"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the candidate is not approved."),
-    )
+    note = text_field(_("Note"), help_text=_("Required when the candidate is not approved."))
 
 
 class InterviewForm(RuleErrorsMixin, forms.Form):
@@ -285,11 +286,8 @@ class InterviewForm(RuleErrorsMixin, forms.Form):
 
 
 class LeaveForm(RuleErrorsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example: «личное заявление», «увольнение из организации»."),
+    reason = text_field(
+        _("Reason"), help_text=_("For example: «личное заявление», «увольнение из организации».")
     )
 
 
@@ -329,10 +327,8 @@ class AttendanceForm(RuleErrorsMixin, forms.Form):
 
 class TrainingMarkForm(RuleErrorsMixin, forms.Form):
     completed = forms.BooleanField(label=_("The mentor school is completed"), required=False)
-    note = forms.CharField(
-        label=_("Why"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = text_field(
+        _("Why"),
         help_text=_("For example: a course of further education on mentoring, with its dates."),
     )
 

@@ -15,6 +15,7 @@ from nastavnik.core.forms import (
     ScanField,
     StaffChoiceField,
     model_choice_field,
+    text_field,
 )
 from nastavnik.core.uploads import check_scan
 from nastavnik.orders.models import Order
@@ -33,9 +34,7 @@ class OrderForm(RuleErrorsMixin, forms.Form):
         error_messages={"required": ORDER_MESSAGES["number_required"]},
     )
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
-    title = forms.CharField(
-        label=_("Title"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    title = text_field(_("Title"), rows=2, required=True, max_length=500)
     signatory = StaffChoiceField(
         label=_("Signed by"),
         queryset=Person.objects.none(),

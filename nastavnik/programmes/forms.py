@@ -17,6 +17,7 @@ from nastavnik.core.forms import (
     StaffChoiceField,
     choice_field,
     model_choice_field,
+    text_field,
 )
 from nastavnik.core.uploads import check_scan
 from nastavnik.orgs.models import AcademicYear, Organisation
@@ -123,9 +124,7 @@ class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    goal = forms.CharField(
-        label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    goal = text_field(_("Goal"))
     tasks = forms.CharField(
         label=_("Tasks"), widget=TEXTAREA, required=False, help_text=_("One task a line.")
     )
@@ -158,9 +157,7 @@ class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
 
 class PlanItemForm(forms.Form):
     section = forms.ChoiceField(label=_("Section"), choices=PlanSection.choices)
-    text = forms.CharField(
-        label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    text = text_field(_("Content"), rows=2)
     timing = forms.CharField(label=_("When"), required=False, max_length=100)
 
 
@@ -205,10 +202,8 @@ class EventForm(RuleErrorsMixin, forms.Form):
         choices=_stage_choices,
         error_messages={"required": MESSAGES["stage_required"]},
     )
-    title = forms.CharField(
-        label=_("Event"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": MESSAGES["title_required"]},
+    title = text_field(
+        _("Event"), rows=2, required=True, error_messages={"required": MESSAGES["title_required"]}
     )
     starts_on = forms.DateField(
         label=_("Starts on"),
@@ -247,11 +242,8 @@ class EventDoneForm(RuleErrorsMixin, forms.Form):
         widget=DATE_WIDGET,
         error_messages={"required": MESSAGES["done_required"]},
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What was done, how many took part, where the materials are."),
+    note = text_field(
+        _("Note"), help_text=_("What was done, how many took part, where the materials are.")
     )
     file = ScanField(label=_("Attach a file"), required=False)
 
