@@ -94,6 +94,20 @@ def scan_name(prefix: str, scan_type: ScanType) -> str:
     return f"{prefix}/{uuid.uuid4().hex}.{scan_type.extension}"
 
 
+def checked_scan(
+    upload: File | None, field: str, errors: dict[str, list[ValidationError]]
+) -> tuple[File, ScanType] | None:
+    """An optional upload checked as a scan, ready for `store_scan`; what is wrong with it
+    joins the form's `errors` on `field`, so that it is told with the rest."""
+    if not upload:
+        return None
+    try:
+        return upload, check_scan(upload)
+    except ValidationError as error:
+        errors.setdefault(field, []).extend(error.error_list)
+        return None
+
+
 def delete_after_commit(name: str | None) -> None:
     """Remove a replaced or deleted row's stored file, once the change is committed: a rolled
     back change still finds its file."""

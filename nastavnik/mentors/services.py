@@ -41,7 +41,13 @@ from nastavnik.catalogue.profile import (
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import is_hidden, may_use
 from nastavnik.core.rules import rule_errors
-from nastavnik.core.uploads import check_scan, delete_after_commit, scan_name, store_scan
+from nastavnik.core.uploads import (
+    check_scan,
+    checked_scan,
+    delete_after_commit,
+    scan_name,
+    store_scan,
+)
 from nastavnik.mentors import training_plan
 from nastavnik.mentors.models import (
     COMMISSION_MAX,
@@ -966,13 +972,7 @@ def _clean_event(programme: Programme, data: Mapping[str, Any]) -> tuple[dict[st
     trainer = _line(data.get("trainer"))
     if len(trainer) > 200:
         _add(errors, "trainer", "too_long", max=200)
-    materials = data.get("materials") or None
-    scan_type = None
-    if materials:
-        try:
-            scan_type = check_scan(materials)
-        except ValidationError as error:
-            errors.setdefault("materials", []).extend(error.error_list)
+    upload = checked_scan(data.get("materials"), "materials", errors)
     _raise(errors)
     clean = {
         "held_on": held_on,
@@ -981,7 +981,7 @@ def _clean_event(programme: Programme, data: Mapping[str, Any]) -> tuple[dict[st
         "description": _text(data.get("description")),
         "required": bool(data.get("required")),
     }
-    return clean, (materials, scan_type) if materials else None
+    return clean, upload
 
 
 @transaction.atomic
@@ -1117,17 +1117,11 @@ def _clean_item(data: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
         _add(errors, "title", "portfolio_title")
     elif len(title) > TITLE_MAX_LENGTH:
         _add(errors, "title", "too_long", max=TITLE_MAX_LENGTH)
-    upload = data.get("file") or None
-    scan_type = None
-    if upload:
-        try:
-            scan_type = check_scan(upload)
-        except ValidationError as error:
-            errors.setdefault("file", []).extend(error.error_list)
+    upload = checked_scan(data.get("file"), "file", errors)
     _raise(errors)
     clean = {"kind": kind, "title": title, "text": _text(data.get("text"))}
     clean["dated"] = data.get("dated") or None
-    return clean, (upload, scan_type) if upload else None
+    return clean, upload
 
 
 def _lock_person(person: Person) -> Person:

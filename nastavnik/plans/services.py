@@ -26,7 +26,7 @@ from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.core import events
 from nastavnik.core.rules import rule_errors
-from nastavnik.core.uploads import check_scan, delete_after_commit, store_scan
+from nastavnik.core.uploads import checked_scan, delete_after_commit, store_scan
 from nastavnik.mentorships.access import Side
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.mentorships.suspension import is_suspended
@@ -307,13 +307,7 @@ def clean_item(
         add("result", "reason_required")
     link = _text(data.get("evidence_link"))
     _check_link(link, errors)
-    upload = data.get("evidence") or None
-    scan_type = None
-    if upload:
-        try:
-            scan_type = check_scan(upload)
-        except ValidationError as error:
-            errors.setdefault("evidence", []).extend(error.error_list)
+    upload = checked_scan(data.get("evidence"), "evidence", errors)
     if errors:
         raise ValidationError(errors)
     clean = {
@@ -325,7 +319,7 @@ def clean_item(
         "result": result,
         "evidence_link": link,
     }
-    return clean, (upload, scan_type) if upload else None
+    return clean, upload
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.core.rules import rule_errors
-from nastavnik.core.uploads import check_scan, delete_after_commit, store_scan
+from nastavnik.core.uploads import checked_scan, delete_after_commit, store_scan
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
 from nastavnik.orders.services import order_create
@@ -701,19 +701,14 @@ def event_complete(
         errors["done_on"] = [ValidationError(MESSAGES["done_required"], code="required")]
     elif done_on > org_today(locked.organisation):
         errors["done_on"] = [ValidationError(MESSAGES["done_future"], code="done_future")]
-    scan_type = None
-    if file:
-        try:
-            scan_type = check_scan(file)
-        except ValidationError as error:
-            errors["file"] = error.error_list
+    upload = checked_scan(file, "file", errors)
     if errors:
         raise ValidationError(errors)
     event.done_on, event.done_note, event.done_by = done_on, _text(note), by
     event.done_auto = False
     fields = ["done_on", "done_note", "done_by", "done_auto", "updated_at"]
-    if file and scan_type is not None:
-        store_scan(event.done_file, (file, scan_type), f"roadmap/{locked.organisation_id}")
+    if upload is not None:
+        store_scan(event.done_file, upload, f"roadmap/{locked.organisation_id}")
         fields.append("done_file")
     event.save(update_fields=fields)
     logger.info("roadmap event %s marked done by %s", event.pk, by)
