@@ -17,8 +17,6 @@ from nastavnik.mentees.services import role_models_offered
 from nastavnik.people.models import PersonKind
 from nastavnik.programmes.models import Programme, ProgrammeForm
 
-TEXTAREA = forms.Textarea(attrs={"rows": 4})
-
 
 class AnyChoiceField(forms.ChoiceField):
     """Offers its choices, accepts any value: the service judges it."""
@@ -64,10 +62,9 @@ class ProfileFields(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    request_text = forms.CharField(
-        label=_("Request in own words"),
-        required=False,
-        widget=TEXTAREA,
+    request_text = text_field(
+        _("Request in own words"),
+        rows=4,
         help_text=_("What the mentee wants to achieve, as they put it."),
     )
     asked_for_mentor = forms.BooleanField(
@@ -187,9 +184,8 @@ class InputForm(RuleErrorsMixin, forms.Form):
         choices=[("", "—"), *InputSource.choices],
         required=False,
     )
-    text = forms.CharField(
-        label=_("What you know about the mentee's needs"),
-        required=False,
-        widget=TEXTAREA,
+    text = text_field(
+        _("What you know about the mentee's needs"),
+        rows=4,
         help_text=_("It is kept with your name and the date, and is not edited later."),
     )

@@ -37,8 +37,6 @@ from nastavnik.mentors.services import MESSAGES, programme_forms
 from nastavnik.orgs.models import Membership, Organisation, Role
 from nastavnik.programmes.models import Programme
 
-TEXTAREA = forms.Textarea(attrs={"rows": 4})
-
 
 class MentorForm(RuleErrorsMixin, forms.Form):
     """The profile of a mentor: what matching reads."""
@@ -53,9 +51,7 @@ class MentorForm(RuleErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty when any role model of the chosen forms suits."),
     )
-    competencies = forms.CharField(
-        label=_("Competencies and strengths"), required=False, widget=TEXTAREA
-    )
+    competencies = text_field(_("Competencies and strengths"), rows=4)
     subjects = forms.CharField(
         label=_("Subjects"),
         required=False,
@@ -71,7 +67,7 @@ class MentorForm(RuleErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     meeting_format = forms.ChoiceField(label=_("Meeting format"), choices=MeetingFormat.choices)
-    motivation = forms.CharField(label=_("Motivation"), required=False, widget=TEXTAREA)
+    motivation = text_field(_("Motivation"), rows=4)
     leads_group = forms.BooleanField(
         label=_("Leads a group"),
         required=False,
@@ -239,7 +235,7 @@ SCORE_CHOICES = [(value, str(value)) for value in range(SCORE_MIN, SCORE_MAX + 1
 class ScoreForm(RuleErrorsMixin, forms.Form):
     """A member's scores: each criterion from 0 (absent) to 5 (fully meets)."""
 
-    note = forms.CharField(label=_("Comment"), required=False, widget=TEXTAREA)
+    note = text_field(_("Comment"), rows=4)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -282,7 +278,7 @@ class InterviewForm(RuleErrorsMixin, forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET, required=False)
     interviewers = forms.CharField(label=_("Who interviewed"), max_length=300, required=False)
     psychologist_present = forms.BooleanField(label=_("The psychologist took part"), required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXTAREA)
+    notes = text_field(_("Notes"), rows=4)
 
 
 class LeaveForm(RuleErrorsMixin, forms.Form):
@@ -295,7 +291,7 @@ class TrainingEventForm(RuleErrorsMixin, forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET, required=False)
     topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
     trainer = forms.CharField(label=_("Led by"), max_length=200, required=False)
-    description = forms.CharField(label=_("Description"), required=False, widget=TEXTAREA)
+    description = text_field(_("Description"), rows=4)
     required = forms.BooleanField(
         label=_("Required"),
         required=False,
@@ -336,6 +332,6 @@ class TrainingMarkForm(RuleErrorsMixin, forms.Form):
 class PortfolioItemForm(RuleErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PortfolioKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
-    text = forms.CharField(label=_("Description"), required=False, widget=TEXTAREA)
+    text = text_field(_("Description"), rows=4)
     dated = forms.DateField(label=_("Date"), widget=DATE_WIDGET, required=False)
     file = ScanField(label=_("File"), required=False)

@@ -125,15 +125,8 @@ class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     goal = text_field(_("Goal"))
-    tasks = forms.CharField(
-        label=_("Tasks"), widget=TEXTAREA, required=False, help_text=_("One task a line.")
-    )
-    expected_results = forms.CharField(
-        label=_("Expected results"),
-        widget=TEXTAREA,
-        required=False,
-        help_text=_("One result a line."),
-    )
+    tasks = text_field(_("Tasks"), rows=4, help_text=_("One task a line."))
+    expected_results = text_field(_("Expected results"), rows=4, help_text=_("One result a line."))
 
     def __init__(self, *args: Any, chosen: ProgrammeForm, **kwargs: Any):
         kwargs.setdefault(
