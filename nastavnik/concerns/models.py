@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet, account_link
+from nastavnik.core.tenancy import OrgPage, TenantModel, TenantQuerySet, account_link
 
 TEXT_MAX_LENGTH = 4000
 
@@ -48,7 +47,10 @@ class ConcernQuerySet(TenantQuerySet["Concern"]):
         return self.exclude(status=ConcernStatus.CLOSED)
 
 
-class Concern(TenantModel):
+class Concern(OrgPage, TenantModel):
+    page_url = "concerns:detail"
+    page_pk = "concern_pk"
+
     # The reporter's registry entry and account: the cabinet lists a user's own concerns.
     reporter = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     reporter_user = models.ForeignKey(
@@ -108,9 +110,3 @@ class Concern(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "concerns:detail",
-            kwargs={"org_slug": self.organisation.slug, "concern_pk": self.pk},
-        )

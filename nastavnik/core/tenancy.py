@@ -3,11 +3,12 @@ filter that keeps a query inside it; and, for rows someone makes, who made them 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 if TYPE_CHECKING:
     from nastavnik.accounts.models import User
@@ -61,3 +62,25 @@ class Authored(models.Model):
 
     class Meta:
         abstract = True
+
+
+class _PagedRow(Protocol):
+    page_url: ClassVar[str]
+    page_pk: ClassVar[str]
+    pk: Any
+
+    @property
+    def organisation(self) -> Organisation: ...
+
+
+class OrgPage:
+    """A row with a page of its own in its organisation's site: the URL named `page_url`,
+    which takes the organisation's slug and the row's pk as `page_pk`."""
+
+    page_url: ClassVar[str]
+    page_pk: ClassVar[str]
+
+    def get_absolute_url(self: _PagedRow) -> str:
+        return reverse(
+            self.page_url, kwargs={"org_slug": self.organisation.slug, self.page_pk: self.pk}
+        )

@@ -13,11 +13,10 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Func, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
+from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.programmes.models import Programme
 
 
@@ -68,7 +67,10 @@ class MentorshipQuerySet(TenantQuerySet["Mentorship"]):
         return self.filter(status=MentorshipStatus.ACTIVE)
 
 
-class Mentorship(Authored, TenantModel):
+class Mentorship(OrgPage, Authored, TenantModel):
+    page_url = "mentorships:detail"
+    page_pk = "mentorship_pk"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("programme")
     )
@@ -169,12 +171,6 @@ class Mentorship(Authored, TenantModel):
     def __str__(self) -> str:
         names = ", ".join(member.mentee.person.short_name for member in self.members.all())
         return f"{self.mentor.person.short_name} — {names}"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "mentorships:detail",
-            kwargs={"org_slug": self.organisation.slug, "mentorship_pk": self.pk},
-        )
 
     @property
     def is_active(self) -> bool:

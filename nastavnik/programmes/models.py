@@ -12,11 +12,10 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
+from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person
 
@@ -67,7 +66,10 @@ class ProgrammeQuerySet(TenantQuerySet["Programme"]):
     """An organisation's programmes."""
 
 
-class Programme(Authored):
+class Programme(OrgPage, Authored):
+    page_url = "programmes:detail"
+    page_pk = "programme_pk"
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="programmes"
     )
@@ -129,12 +131,6 @@ class Programme(Authored):
 
     def __str__(self) -> str:
         return f"Программа наставничества на {self.academic_year.label} учебный год"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "programmes:detail",
-            kwargs={"org_slug": self.organisation.slug, "programme_pk": self.pk},
-        )
 
     @property
     def is_draft(self) -> bool:

@@ -25,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.core.language import reads_english
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
+from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
@@ -299,7 +299,10 @@ class CampaignQuerySet(TenantQuerySet["Campaign"]):
     """An organisation's campaigns."""
 
 
-class Campaign(Authored, TenantModel):
+class Campaign(OrgPage, Authored, TenantModel):
+    page_url = "questionnaires:campaign_detail"
+    page_pk = "campaign_pk"
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="campaigns")
     # The frozen version sent: its questions never go away under the campaign.
     questionnaire = models.ForeignKey(
@@ -339,12 +342,6 @@ class Campaign(Authored, TenantModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "questionnaires:campaign_detail",
-            kwargs={"org_slug": self.organisation.slug, "campaign_pk": self.pk},
-        )
 
     def is_open_on(self, day: Any) -> bool:
         """Open for answers: not closed and the deadline (inclusive) not passed."""
