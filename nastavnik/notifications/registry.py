@@ -109,6 +109,11 @@ def cabinet_url(recipient: Recipient, context: Context, staff_url: str = "") -> 
     return staff_url or reverse("orgs:dashboard", kwargs={"org_slug": slug})
 
 
+def _page(context: Context, name: str, **pk: int) -> str:
+    """The path of a page of the event's organisation: the URL `name` with its pk argument."""
+    return reverse(name, kwargs={"org_slug": context["org_slug"], **pk})
+
+
 def _child_note(recipient: Recipient) -> str:
     if recipient.child is None:
         return ""
@@ -148,9 +153,7 @@ def _meeting_message(
     }
     if context.get("reason"):
         text += "\n" + _("Reason: %(reason)s") % {"reason": context["reason"]}
-    url = reverse(
-        "meetings:detail", kwargs={"org_slug": context["org_slug"], "meeting_pk": meeting.pk}
-    )
+    url = _page(context, "meetings:detail", meeting_pk=meeting.pk)
     return Message(title % {"when": when}, text + _child_note(recipient), url)
 
 
@@ -195,10 +198,7 @@ _cancelled_message = _meeting_words(
 
 def _reminder_message(recipient: Recipient, context: Context) -> Message:
     meeting = context["meeting"]
-    url = reverse(
-        "meetings:detail",
-        kwargs={"org_slug": context["org_slug"], "meeting_pk": meeting.pk},
-    )
+    url = _page(context, "meetings:detail", meeting_pk=meeting.pk)
     return Message(
         _("Reminder: a meeting on %(when)s") % {"when": _when(meeting.starts_at)},
         _("Topic: %(topic)s. Place: %(place)s.")
@@ -400,10 +400,7 @@ def _reporter(context: Context) -> list[Recipient]:
 
 def _answer_message(recipient: Recipient, context: Context) -> Message:
     concern = context["concern"]
-    url = reverse(
-        "concerns:own_detail",
-        kwargs={"org_slug": context["org_slug"], "own_concern_pk": concern.pk},
-    )
+    url = _page(context, "concerns:own_detail", own_concern_pk=concern.pk)
     return Message(
         _("Your concern was answered"),
         _("The curator answered your concern No. %(n)s. The answer is in the system.")
@@ -449,10 +446,7 @@ def _selfmatch_everyone(context: Context) -> list[Recipient]:
 
 def _selfmatch_url(recipient: Recipient, context: Context) -> str:
     request = context["request"]
-    staff_url = reverse(
-        "matching:selfmatch_approve",
-        kwargs={"org_slug": context["org_slug"], "selfmatch_request_pk": request.pk},
-    )
+    staff_url = _page(context, "matching:selfmatch_approve", selfmatch_request_pk=request.pk)
     return cabinet_url(recipient, context, staff_url)
 
 
@@ -630,10 +624,7 @@ def _withdrawn_message(recipient: Recipient, context: Context) -> Message:
         "%(n)s pairs are paused until a new consent.",
         pairs,
     ) % {"n": pairs}
-    url = reverse(
-        "consents:person",
-        kwargs={"org_slug": context["org_slug"], "person_pk": consent.subject_id},
-    )
+    url = _page(context, "consents:person", person_pk=consent.subject_id)
     return Message(
         _("A consent was withdrawn"),
         _("The consent «%(purpose)s» of %(name)s was withdrawn.")
