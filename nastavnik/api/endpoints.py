@@ -93,6 +93,17 @@ ROUTERS = (people, mentees, mentors, mentorships, questionnaires, indicators, or
 # --- People ------------------------------------------------------------------------------------
 
 
+# A person's school or work details, answered as stored to those who may see them.
+_SCHOOL_COLUMNS = (
+    "grade",
+    "class_letter",
+    "position",
+    "subjects",
+    "experience_years",
+    "graduation_year",
+    "workplace",
+    "external_category",
+)
 # What `_person` reads of a row: a list fetches these as values(), with no model instances.
 _PERSON_COLUMNS = (
     "id",
@@ -106,14 +117,7 @@ _PERSON_COLUMNS = (
     "birth_date",
     "email",
     "phone",
-    "grade",
-    "class_letter",
-    "position",
-    "subjects",
-    "experience_years",
-    "graduation_year",
-    "workplace",
-    "external_category",
+    *_SCHOOL_COLUMNS,
     "notes",
 )
 
@@ -149,16 +153,7 @@ def _person_row(
     if shown.contacts:
         data.update(email=row["email"], phone=row["phone"])
     if shown.school:
-        data.update(
-            grade=row["grade"],
-            class_letter=row["class_letter"],
-            position=row["position"],
-            subjects=row["subjects"],
-            experience_years=row["experience_years"],
-            graduation_year=row["graduation_year"],
-            workplace=row["workplace"],
-            external_category=row["external_category"],
-        )
+        data.update((column, row[column]) for column in _SCHOOL_COLUMNS)
     if shown.notes:
         data["notes"] = row["notes"]
     return data
