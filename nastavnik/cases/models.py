@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.catalogue.models import form_link, role_model_link
+from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.core.tenancy import TenantModel, TenantQuerySet
 
 
@@ -49,8 +49,17 @@ class Case(TenantModel):
         related_name="cases",
         verbose_name=_("pair or group"),
     )
-    form = form_link()
-    role_model = role_model_link()
+    form = models.ForeignKey(
+        MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
+    )
+    role_model = models.ForeignKey(
+        RoleModel,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("role model"),
+    )
     title = models.CharField(_("title"), max_length=300)
     situation = models.TextField(_("situation and problem"), blank=True)
     actions = models.TextField(_("what was done"), blank=True)

@@ -123,23 +123,3 @@ class RoleModel(CatalogueEntry):
 
     def _shown(self, field: RoleModelField) -> str:
         return english.role_model_text(self, field)
-
-
-def form_link() -> models.ForeignKey[MentoringForm, MentoringForm]:
-    """A row's form of mentoring. RESTRICT, as the programme's own forms: a form in use stays
-    while rows name it."""
-    return models.ForeignKey(
-        MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
-    )
-
-
-def role_model_link() -> models.ForeignKey[RoleModel | None, RoleModel | None]:
-    """A row's role model, where one is chosen; RESTRICT as `form_link`."""
-    return models.ForeignKey(
-        RoleModel,
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("role model"),
-    )

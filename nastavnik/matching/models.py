@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.catalogue.models import form_link
+from nastavnik.catalogue.models import MentoringForm
 from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
@@ -52,7 +52,9 @@ class MatchingRun(OrgPage, Authored, TenantModel):
     page_pk = "matching_run_pk"
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matching_runs")
-    form = form_link()
+    form = models.ForeignKey(
+        MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
+    )
     # Runs of a programme and form are numbered 1, 2, 3 … so the curator can name them.
     number = models.PositiveIntegerField(_("run"))
     mode = models.CharField(_("mode"), max_length=16, choices=MatchingMode.choices)
@@ -442,7 +444,9 @@ class SelfMatchRequest(TenantModel):
     """A mentee's (or their guardian's) request to one suggested mentor."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
-    form = form_link()
+    form = models.ForeignKey(
+        MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
+    )
     mentee = models.ForeignKey(
         "mentees.Mentee", on_delete=models.CASCADE, related_name="+", verbose_name=_("mentee")
     )

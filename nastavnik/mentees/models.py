@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.catalogue.models import MentoringForm, role_model_link
+from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import MeetingFormat, RequestTopic, split_list
 from nastavnik.core.tenancy import TenantModel, account_link
 from nastavnik.orgs.models import Organisation
@@ -56,7 +56,14 @@ class Mentee(TenantModel):
         related_name="+",
         verbose_name=_("form"),
     )
-    role_model = role_model_link()
+    role_model = models.ForeignKey(
+        RoleModel,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("role model"),
+    )
     # Values of catalogue.profile.RequestTopic.
     topics = models.JSONField(_("requests"), default=list, blank=True)
     request_text = models.TextField(_("request in own words"), blank=True)

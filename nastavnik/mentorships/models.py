@@ -15,11 +15,7 @@ from django.db import models
 from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.catalogue.models import (
-    MentoringKind,
-    form_link,
-    role_model_link,
-)
+from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.programmes.models import Programme
 
@@ -78,8 +74,17 @@ class Mentorship(OrgPage, Authored, TenantModel):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("programme")
     )
-    form = form_link()
-    role_model = role_model_link()
+    form = models.ForeignKey(
+        MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
+    )
+    role_model = models.ForeignKey(
+        RoleModel,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("role model"),
+    )
     # RESTRICT: a mentor with pairs stays in the base; the rows still go with the programme.
     mentor = models.ForeignKey(
         "mentors.Mentor",

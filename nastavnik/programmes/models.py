@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.catalogue.models import MentoringKind, RoleModel, form_link
+from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person
@@ -161,7 +161,9 @@ class ProgrammeForm(TenantModel):
     """A mentoring form chosen for the year, with its role models and expected results."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="chosen_forms")
-    form = form_link()
+    form = models.ForeignKey(
+        MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
+    )
     role_models = models.ManyToManyField(
         RoleModel,
         through="ProgrammeRoleModel",
