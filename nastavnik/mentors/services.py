@@ -42,10 +42,8 @@ from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import is_hidden, may_use
 from nastavnik.core.rules import rule_errors
 from nastavnik.core.uploads import (
-    check_scan,
     checked_scan,
     delete_after_commit,
-    scan_name,
     store_scan,
 )
 from nastavnik.mentors import training_plan
@@ -559,36 +557,24 @@ def document_save(
             "document_expired",
             date=date_format(valid_until, "SHORT_DATE_FORMAT"),
         )
-    scan_type = None
+    upload = checked_scan(scan, "scan", errors)
     if not scan:
         _add(errors, "scan", "scan_required")
-    else:
-        try:
-            scan_type = check_scan(scan)
-        except ValidationError as error:
-            errors.setdefault("scan", []).extend(error.error_list)
     _raise(errors)
 
     document = MentorDocument.objects.filter(person=person, kind=kind).first()
     before: dict[str, Any] = {}
-    previous = ""
     if document is None:
         document = MentorDocument(organisation_id=person.organisation_id, person=person, kind=kind)
         action = AuditAction.CREATE
     else:
         before = {"number": document.number, "issued_on": document.issued_on}
         before["valid_until"] = document.valid_until
-        previous = document.scan.name
         action = AuditAction.UPDATE
     document.number, document.issued_on, document.valid_until = number, issued_on, valid_until  # type: ignore[assignment]
     document.added_by = by
-    document.scan.save(
-        scan_name(f"mentors/{person.organisation_id}/documents", scan_type),  # type: ignore[arg-type]
-        scan,  # type: ignore[arg-type]
-        save=False,
-    )
+    store_scan(document.scan, upload, f"mentors/{person.organisation_id}/documents")
     document.save()
-    delete_after_commit(previous)
     after = {"number": number, "issued_on": issued_on, "valid_until": valid_until}
     audit_record(
         person.organisation_id,
