@@ -4,6 +4,7 @@ apps' services, which validate and audit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -92,6 +93,17 @@ ROUTERS = (people, mentees, mentors, mentorships, questionnaires, indicators, or
 # --- People ------------------------------------------------------------------------------------
 
 
+# A person's school or work details, answered as stored to those who may see them.
+_SCHOOL_COLUMNS = (
+    "grade",
+    "class_letter",
+    "position",
+    "subjects",
+    "experience_years",
+    "graduation_year",
+    "workplace",
+    "external_category",
+)
 # What `_person` reads of a row: a list fetches these as values(), with no model instances.
 _PERSON_COLUMNS = (
     "id",
@@ -105,14 +117,7 @@ _PERSON_COLUMNS = (
     "birth_date",
     "email",
     "phone",
-    "grade",
-    "class_letter",
-    "position",
-    "subjects",
-    "experience_years",
-    "graduation_year",
-    "workplace",
-    "external_category",
+    *_SCHOOL_COLUMNS,
     "notes",
 )
 
@@ -148,16 +153,7 @@ def _person_row(
     if shown.contacts:
         data.update(email=row["email"], phone=row["phone"])
     if shown.school:
-        data.update(
-            grade=row["grade"],
-            class_letter=row["class_letter"],
-            position=row["position"],
-            subjects=row["subjects"],
-            experience_years=row["experience_years"],
-            graduation_year=row["graduation_year"],
-            workplace=row["workplace"],
-            external_category=row["external_category"],
-        )
+        data.update((column, row[column]) for column in _SCHOOL_COLUMNS)
     if shown.notes:
         data["notes"] = row["notes"]
     return data
@@ -318,20 +314,32 @@ def _filtered(queryset: Any, filters: BaseFilters) -> Any:
     return queryset
 
 
-@mentees.get(ORG + "/mentees", response=responses(s.MenteePage), url_name="mentees")
-def mentee_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilters]) -> Any:
-    ctx = org_of(request, Perm.MENTEES_VIEW)
-    found = _filtered(
-        mentees_of(ctx).exclude(hidden_q(ref="person")).select_related("person"), filters
-    ).order_by("person__name_key", "pk")
+def _participants_page(
+    participants: Any, filters: BaseFilters, fields: Callable[[Any], dict[str, Any]]
+) -> Any:
+    """A page of a programme's mentees or mentors, by name, without those whose consent hides
+    them: each with its id, programme and person, then its own `fields`."""
+    shown = participants.exclude(hidden_q(ref="person")).select_related("person")
     return paginate(
-        found,
+        _filtered(shown, filters).order_by("person__name_key", "pk"),
         filters.page,
         filters.page_size,
         lambda m: {
             "id": m.pk,
             "programme_id": m.programme_id,
             "person": _ref(m.person, set()),
+            **fields(m),
+        },
+    )
+
+
+@mentees.get(ORG + "/mentees", response=responses(s.MenteePage), url_name="mentees")
+def mentee_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilters]) -> Any:
+    ctx = org_of(request, Perm.MENTEES_VIEW)
+    return _participants_page(
+        mentees_of(ctx),
+        filters,
+        lambda m: {
             "status": m.status,
             "topics": m.topics,
             "subjects": m.subjects,
@@ -346,17 +354,10 @@ def mentee_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilters]
 @mentors.get(ORG + "/mentors", response=responses(s.MentorPage), url_name="mentors")
 def mentor_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilters]) -> Any:
     ctx = org_of(request, Perm.MENTORS_VIEW)
-    found = _filtered(
-        mentors_of(ctx).exclude(hidden_q(ref="person")).select_related("person"), filters
-    ).order_by("person__name_key", "pk")
-    return paginate(
-        found,
-        filters.page,
-        filters.page_size,
+    return _participants_page(
+        mentors_of(ctx),
+        filters,
         lambda m: {
-            "id": m.pk,
-            "programme_id": m.programme_id,
-            "person": _ref(m.person, set()),
             "category": m.category,
             "status": m.status,
             "subjects": m.subjects,

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from nastavnik.assessments.models import Measure, MeasureQuerySet, Parameter, ParameterQuerySet
 from nastavnik.core.access import OrgContext
+from nastavnik.core.tenancy import org_row
 
 
 def parameters_of(ctx: OrgContext) -> ParameterQuerySet:
@@ -14,10 +15,7 @@ def parameters_of(ctx: OrgContext) -> ParameterQuerySet:
 
 
 def parameter_editable(ctx: OrgContext, pk: int) -> Parameter:
-    return get_object_or_404(
-        Parameter.objects.filter(organisation=ctx.organisation).select_related("organisation"),
-        pk=pk,
-    )
+    return org_row(Parameter, ctx.organisation, pk, "organisation")
 
 
 def measures_of(ctx: OrgContext) -> MeasureQuerySet:

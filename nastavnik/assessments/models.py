@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
@@ -116,9 +115,7 @@ class Measure(TenantModel):
     source = models.CharField(
         _("source"), max_length=16, choices=MeasureSource.choices, default=MeasureSource.MANUAL
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    recorded_by = account_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeasureQuerySet.as_manager()

@@ -31,6 +31,7 @@ from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_status
+from nastavnik.core.rules import rule_errors
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
@@ -95,9 +96,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _day(value: date) -> str:
@@ -267,6 +266,21 @@ def measure_record(
     number = clean_value(parameter, value)
     day = _clean_date(programme, measured_on)
     _check_order(programme, person, parameter, phase, day, "value")
+    return _record(programme, person, parameter, phase, number, day, source, by, "value")
+
+
+def _record(
+    programme: Programme,
+    person: Person,
+    parameter: Parameter,
+    phase: str,
+    number: Decimal,
+    day: date,
+    source: str,
+    by: User | None,
+    field: str,
+) -> Measure:
+    """Store one checked measure and its audit entry; a clash is told on `field`."""
     measure = Measure(
         organisation_id=programme.organisation_id,
         programme=programme,
@@ -278,7 +292,7 @@ def measure_record(
         source=source,
         recorded_by=by,
     )
-    _insert(measure, "value")
+    _insert(measure, field)
     _audit_created(measure, by)
     return measure
 
@@ -332,23 +346,12 @@ def measures_record_many(
     if errors:
         raise ValidationError(errors)
     assert day is not None
-    measures = []
-    for parameter, number in clean.items():
-        measure = Measure(
-            organisation_id=programme.organisation_id,
-            programme=programme,
-            person=person,
-            parameter=parameter,
-            phase=phase,
-            value=number,
-            measured_on=day,
-            source=source,
-            recorded_by=by,
+    return [
+        _record(
+            programme, person, parameter, phase, number, day, source, by, value_field(parameter)
         )
-        _insert(measure, value_field(parameter))
-        _audit_created(measure, by)
-        measures.append(measure)
-    return measures
+        for parameter, number in clean.items()
+    ]
 
 
 @transaction.atomic

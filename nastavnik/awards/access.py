@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from nastavnik.accounts.models import User
 from nastavnik.awards.models import Award, Nomination, Nominee
 from nastavnik.core.access import OrgContext
+from nastavnik.core.tenancy import org_row
 from nastavnik.orgs.policy import Perm
 
 
@@ -34,22 +35,16 @@ def nomination_for(ctx: OrgContext, user: User, pk: int) -> Nomination:
 
 def nominee_for(ctx: OrgContext, pk: int) -> Nominee:
     """A nominee, for those who run the awards."""
-    return get_object_or_404(
-        Nominee.objects.filter(organisation=ctx.organisation).select_related(
-            "nomination__programme", "mentor__person", "mentorship__mentor__person", "person"
-        ),
-        pk=pk,
-    )
+    related = ("nomination__programme", "mentor__person", "mentorship__mentor__person", "person")
+    return org_row(Nominee, ctx.organisation, pk, *related)
 
 
 def award_for(ctx: OrgContext, pk: int) -> Award:
-    return get_object_or_404(
-        Award.objects.filter(organisation=ctx.organisation).select_related(
-            "recipient",
-            "child",
-            "nominee__nomination",
-            "programme__academic_year",
-            "programme__organisation",
-        ),
-        pk=pk,
+    related = (
+        "recipient",
+        "child",
+        "nominee__nomination",
+        "programme__academic_year",
+        "programme__organisation",
     )
+    return org_row(Award, ctx.organisation, pk, *related)

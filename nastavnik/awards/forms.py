@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.awards.models import SCORE_MAX, SCORE_MIN, Nomination, Nominee, NomineeKind
 from nastavnik.awards.services import jury_candidates
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.forms import RuleErrorsMixin, model_choice_field
+from nastavnik.core.forms import RuleErrorsMixin, model_choice_field, text_field
 from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.orders.forms import OrderDetailsForm
@@ -42,9 +42,7 @@ class NominationForm(RuleErrorsMixin, forms.Form):
     nominee_kind = forms.ChoiceField(
         label=_("Who is nominated"), choices=NomineeKind.choices, widget=forms.RadioSelect
     )
-    description = forms.CharField(
-        label=_("What it is awarded for"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = text_field(_("What it is awarded for"))
 
 
 class JuryForm(RuleErrorsMixin, forms.Form):
@@ -73,11 +71,8 @@ class NomineeForm(RuleErrorsMixin, forms.Form):
     whatever the form offered."""
 
     nominee = forms.ModelChoiceField(label=_("Nominee"), queryset=None)
-    merits = forms.CharField(
-        label=_("Merits"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What the nominee achieved this year: the jury reads it."),
+    merits = text_field(
+        _("Merits"), help_text=_("What the nominee achieved this year: the jury reads it.")
     )
 
     def __init__(self, *args: Any, nomination: Nomination, **kwargs: Any) -> None:
@@ -134,11 +129,7 @@ class ScoreForm(RuleErrorsMixin, forms.Form):
             self.fields[f"score_{nominee.pk}"] = forms.ChoiceField(
                 label=str(nominee), choices=SCORE_CHOICES, required=False
             )
-            self.fields[f"comment_{nominee.pk}"] = forms.CharField(
-                label=_("Comment"),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+            self.fields[f"comment_{nominee.pk}"] = text_field(_("Comment"), rows=2)
 
     def rows(self) -> list[tuple[Nominee, forms.BoundField, forms.BoundField]]:
         return [(n, self[f"score_{n.pk}"], self[f"comment_{n.pk}"]) for n in self.nominees]

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel
+from nastavnik.core.tenancy import TenantModel, account_link
 
 # A jury decides as the selection commission does (seed 002 §2.13): at least three members.
 JURY_MIN, JURY_MAX = 3, 9
@@ -61,9 +61,7 @@ class Nomination(TenantModel):
         _("status"), max_length=16, choices=NominationStatus.choices, default=NominationStatus.OPEN
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = account_link()
     tie_decision = models.CharField(
         _("tie at the top"), max_length=16, choices=TieDecision.choices, blank=True
     )

@@ -41,6 +41,7 @@ from nastavnik.awards.models import (
 )
 from nastavnik.consents.rules import hidden_accounts_q, hidden_q
 from nastavnik.core import events
+from nastavnik.core.rules import rule_errors
 from nastavnik.core.text import fold
 from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship
@@ -92,9 +93,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: [error]}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _text(value: Any) -> str:

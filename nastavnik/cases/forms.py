@@ -12,11 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.cases.models import CaseQuerySet, CaseStatus
 from nastavnik.cases.search import search_cases
 from nastavnik.catalogue.models import MentoringForm, RoleModel
-from nastavnik.core.forms import RuleErrorsMixin, choice_field, model_choice_field
+from nastavnik.core.forms import RuleErrorsMixin, choice_field, model_choice_field, text_field
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
-
-TEXTAREA = forms.Textarea(attrs={"rows": 5})
 
 
 class CaseForm(RuleErrorsMixin, forms.Form):
@@ -27,29 +25,23 @@ class CaseForm(RuleErrorsMixin, forms.Form):
     role_model = forms.ModelChoiceField(
         label=_("Role model"), queryset=RoleModel.objects.none(), required=False
     )
-    situation = forms.CharField(
-        label=_("Situation and problem"),
-        widget=TEXTAREA,
-        required=False,
+    situation = text_field(
+        _("Situation and problem"),
+        rows=5,
         help_text=_("What the mentee (or the young colleague) needed and why."),
     )
-    actions = forms.CharField(
-        label=_("What was done"),
-        widget=TEXTAREA,
-        required=False,
+    actions = text_field(
+        _("What was done"),
+        rows=5,
         help_text=_("Meetings, methods, tasks: what the pair did and how."),
     )
-    results = forms.CharField(
-        label=_("Results"),
-        widget=TEXTAREA,
-        required=False,
+    results = text_field(
+        _("Results"),
+        rows=5,
         help_text=_("What changed: marks, participation, confidence, feedback."),
     )
-    lessons = forms.CharField(
-        label=_("Lessons and advice"),
-        widget=TEXTAREA,
-        required=False,
-        help_text=_("What others can take from this case."),
+    lessons = text_field(
+        _("Lessons and advice"), rows=5, help_text=_("What others can take from this case.")
     )
     keywords = forms.CharField(
         label=_("Keywords"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,7 @@ from nastavnik.cases.models import Case, CaseStatus
 from nastavnik.cases.rules import lacking_consent, named_people
 from nastavnik.cases.search import search_text
 from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.core.rules import rule_errors
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.programmes.models import Programme
 
@@ -57,9 +57,7 @@ FIELDS: tuple[str, ...] = (
 )
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _clean(programme: Programme, mentorship: Mentorship | None, data: dict[str, Any]) -> dict:

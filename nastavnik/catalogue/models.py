@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue import english
+from nastavnik.catalogue.english import FormField, RoleModelField
 from nastavnik.orgs.models import Organisation
 
 
@@ -36,7 +37,36 @@ class CatalogueQuerySet(models.QuerySet):
         return self.filter(Q(organisation__isnull=True) | Q(organisation=organisation))
 
 
-class MentoringForm(models.Model):
+class CatalogueEntry(models.Model):
+    """What forms and role models share: built in (no organisation) or an organisation's own,
+    and their texts in the reader's language (`english`): a built-in entry reads in English
+    when the interface is English; an organisation's own reads as entered."""
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.shown_name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.organisation_id is None  # type: ignore[attr-defined]
+
+    def _shown(self, field: RoleModelField) -> str:
+        raise NotImplementedError
+
+    @property
+    def shown_name(self) -> str:
+        return self._shown("name")
+
+    @property
+    def shown_goal(self) -> str:
+        return self._shown("goal")
+
+
+class MentoringForm(CatalogueEntry):
     """A mentoring form (ученик – ученик, учитель – учитель …). Built-in rows have no
     organisation; an organisation may add its own."""
 
@@ -49,8 +79,6 @@ class MentoringForm(models.Model):
     mentor_description = models.CharField(_("who mentors"), max_length=200, blank=True)
     mentee_description = models.CharField(_("who is mentored"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=100)
-
-    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mentoring form")
@@ -65,33 +93,19 @@ class MentoringForm(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.shown_name
-
-    @property
-    def is_builtin(self) -> bool:
-        return self.organisation_id is None
-
-    # The texts in the reader's language (`english`): a built-in form reads in English when
-    # the interface is English; an organisation's own form reads as entered.
-    @property
-    def shown_name(self) -> str:
-        return english.form_text(self, "name")
-
-    @property
-    def shown_goal(self) -> str:
-        return english.form_text(self, "goal")
+    def _shown(self, field: FormField) -> str:
+        return english.form_text(self, field)
 
     @property
     def shown_mentor_description(self) -> str:
-        return english.form_text(self, "mentor_description")
+        return self._shown("mentor_description")
 
     @property
     def shown_mentee_description(self) -> str:
-        return english.form_text(self, "mentee_description")
+        return self._shown("mentee_description")
 
 
-class RoleModel(models.Model):
+class RoleModel(CatalogueEntry):
     """A variant of a form («успевающий – неуспевающий», «лидер – пассивный» …) with its goal."""
 
     form = models.ForeignKey(MentoringForm, on_delete=models.CASCADE, related_name="role_models")
@@ -102,24 +116,10 @@ class RoleModel(models.Model):
     goal = models.TextField(_("goal"))
     order = models.PositiveSmallIntegerField(default=100)
 
-    objects = CatalogueQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("role model")
         verbose_name_plural = _("role models")
         ordering = ["order", "name"]
 
-    def __str__(self) -> str:
-        return self.shown_name
-
-    @property
-    def is_builtin(self) -> bool:
-        return self.organisation_id is None
-
-    @property
-    def shown_name(self) -> str:
-        return english.role_model_text(self, "name")
-
-    @property
-    def shown_goal(self) -> str:
-        return english.role_model_text(self, "goal")
+    def _shown(self, field: RoleModelField) -> str:
+        return english.role_model_text(self, field)

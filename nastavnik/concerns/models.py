@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import OrgPage, TenantModel, TenantQuerySet, account_link
 
 TEXT_MAX_LENGTH = 4000
 
@@ -48,7 +47,10 @@ class ConcernQuerySet(TenantQuerySet["Concern"]):
         return self.exclude(status=ConcernStatus.CLOSED)
 
 
-class Concern(TenantModel):
+class Concern(OrgPage, TenantModel):
+    page_url = "concerns:detail"
+    page_pk = "concern_pk"
+
     # The reporter's registry entry and account: the cabinet lists a user's own concerns.
     reporter = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     reporter_user = models.ForeignKey(
@@ -93,9 +95,7 @@ class Concern(TenantModel):
         related_name="+",
         verbose_name=_("replacement of the mentor"),
     )
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    handled_by = account_link()
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,9 +110,3 @@ class Concern(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "concerns:detail",
-            kwargs={"org_slug": self.organisation.slug, "concern_pk": self.pk},
-        )

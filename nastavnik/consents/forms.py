@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.consents.models import ConsentLink, Method, Purpose, Status
 from nastavnik.consents.rules import REQUIRED_PURPOSES, Signing
 from nastavnik.consents.texts import AUTHORITY_HINT
-from nastavnik.core.forms import UploadField, choice_field
+from nastavnik.core.forms import ScanField, choice_field, text_field
 from nastavnik.people.models import GuardianLink, Person, PersonKind
 from nastavnik.people.validators import GRADE_MAX, GRADE_MIN
 
@@ -71,11 +71,7 @@ class PaperConsentForm(RuleErrorsMixin, forms.Form):
     )
     given_on = forms.DateField(label=_("Date of signing"), widget=DateInput)
     valid_until = forms.DateField(label=_("Valid until"), widget=DateInput)
-    scan = UploadField(
-        label=_("Scan of the signed form"),
-        help_text=_("PDF, JPEG or PNG."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-    )
+    scan = ScanField(label=_("Scan of the signed form"), help_text=_("PDF, JPEG or PNG."))
 
     def __init__(self, *args: Any, subject: Person, signing: Signing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,21 +142,16 @@ class LinkIssueForm(RuleErrorsMixin, forms.Form):
 
 
 class WithdrawForm(RuleErrorsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason, or where the withdrawal came from"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_field(
+        _("Reason, or where the withdrawal came from"),
+        required=True,
         help_text=_("For example: written request of the mother, received 12 March."),
         max_length=2000,
     )
 
 
 class OwnWithdrawForm(RuleErrorsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
+    reason = text_field(_("Reason (optional)"), rows=2, max_length=2000)
 
 
 class LinkConfirmForm(RuleErrorsMixin, forms.Form):

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel
+from nastavnik.core.tenancy import TenantModel, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 
@@ -221,9 +221,7 @@ class Depersonalisation(TenantModel):
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="depersonalised")
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    by = account_link()
 
     class Meta:
         verbose_name = _("depersonalisation")

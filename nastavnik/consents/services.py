@@ -44,6 +44,7 @@ from nastavnik.consents.rules import Signing, signing_for
 from nastavnik.consents.scrub import person_traces_scrub
 from nastavnik.consents.texts import DOCUMENT_VERSION, TEXTS, WITHDRAWAL
 from nastavnik.core import events
+from nastavnik.core.rules import rule_errors
 from nastavnik.core.tasks import queue_mail
 from nastavnik.core.text import fold
 from nastavnik.core.uploads import ScanType, check_scan
@@ -99,9 +100,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def link_ttl() -> timedelta:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 
-from nastavnik.core.uploads import UPLOAD_MESSAGES, RefusedUpload
+from nastavnik.core.uploads import UPLOAD_MESSAGES, RefusedUpload, scan_help_text
 from nastavnik.people.models import Person
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def text_field(
+    label: StrOrPromise, *, rows: int = 3, required: bool = False, **kwargs: Any
+) -> forms.CharField:
+    """A text of a few lines (a note, a reason, an introduction), optional unless said so."""
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
@@ -63,3 +76,17 @@ class UploadField(forms.FileField):
                 params={"size": filesizeformat(data.size), "limit": filesizeformat(data.limit)},
             )
         return super().to_python(data)
+
+
+SCAN_ACCEPT = {"accept": ".pdf,.jpg,.jpeg,.png"}
+
+
+class ScanField(UploadField):
+    """A scan or a photo (PDF, JPEG or PNG, the types `check_scan` accepts), which the file
+    picker offers. Unless the form gives its own words, the help text names the size limit,
+    read when it is shown: the limit is a setting."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs=SCAN_ACCEPT))
+        kwargs.setdefault("help_text", lazy(scan_help_text, str)())
+        super().__init__(**kwargs)

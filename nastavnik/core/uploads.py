@@ -18,8 +18,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
@@ -89,6 +92,38 @@ def check_scan(upload: File) -> ScanType:
 def scan_name(prefix: str, scan_type: ScanType) -> str:
     """A storage name that reveals nothing of the uploaded name and cannot collide."""
     return f"{prefix}/{uuid.uuid4().hex}.{scan_type.extension}"
+
+
+def checked_scan(
+    upload: File | None, field: str, errors: dict[str, list[ValidationError]]
+) -> tuple[File, ScanType] | None:
+    """An optional upload checked as a scan, ready for `store_scan`; what is wrong with it
+    joins the form's `errors` on `field`, so that it is told with the rest."""
+    if not upload:
+        return None
+    try:
+        return upload, check_scan(upload)
+    except ValidationError as error:
+        errors.setdefault(field, []).extend(error.error_list)
+        return None
+
+
+def delete_after_commit(name: str | None) -> None:
+    """Remove a replaced or deleted row's stored file, once the change is committed: a rolled
+    back change still finds its file."""
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def store_scan(field: FieldFile, upload: tuple[File, ScanType] | None, prefix: str) -> None:
+    """Put a checked scan into `field` (the row is saved by the caller) under a name of our
+    own, the file it replaces going after commit; no upload leaves the field as it is."""
+    if upload is None:
+        return
+    file, scan_type = upload
+    previous = field.name
+    field.save(scan_name(prefix, scan_type), file, save=False)
+    delete_after_commit(previous)
 
 
 def content_type_of(name: str) -> str:

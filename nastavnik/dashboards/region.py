@@ -32,7 +32,9 @@ from nastavnik.assessments.models import Measure, Phase
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.compliance.models import ComplianceTally
 from nastavnik.dashboards.suppression import is_small
-from nastavnik.indicators.compute import COUNTED_KINDS, ran_during
+
+# A region's rows by form and by kind are those of one organisation's indicators, summed.
+from nastavnik.indicators.compute import COUNTED_KINDS, FormRow, KindRow, ran_during
 from nastavnik.indicators.deadlines import deadline_counted, deadline_on_or_after, previous_deadline
 from nastavnik.indicators.models import HalfYearSnapshot
 from nastavnik.indicators.targets import Target, Targets, default_targets, targets_of_many
@@ -162,25 +164,6 @@ class OrgFigures:
 
 
 @dataclass(frozen=True)
-class FormFigures:
-    form: str
-    role_model: str
-    pairs: int
-    groups: int
-
-
-@dataclass(frozen=True)
-class KindFigures:
-    kind: str
-    pairs: int
-    groups: int
-
-    @property
-    def label(self) -> str:
-        return str(MentoringKind(self.kind).label) if self.kind in MentoringKind.values else ""
-
-
-@dataclass(frozen=True)
 class ImpactFigures:
     """A parameter measured at entry and at exit: people measured both times, mean change."""
 
@@ -208,8 +191,8 @@ class RegionFigures:
     organisations: list[OrgFigures]
     total: OrgFigures
     region_target: Target | None
-    by_form: list[FormFigures] = field(default_factory=list)
-    by_kind: list[KindFigures] = field(default_factory=list)
+    by_form: list[FormRow] = field(default_factory=list)
+    by_kind: list[KindRow] = field(default_factory=list)
     impact: list[ImpactFigures] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
     half_year_deadline: date | None = None
@@ -281,7 +264,7 @@ def _statuses(rows: Sequence[Mapping[str, Any]]) -> dict[int, dict[str, int]]:
     return found
 
 
-def _by_form(rows: Sequence[Mapping[str, Any]]) -> list[FormFigures]:
+def _by_form(rows: Sequence[Mapping[str, Any]]) -> list[FormRow]:
     """By form and role model, in the order of the forms, then of the role models' names (none
     last), as the database sorts them (two small queries for the names)."""
     forms = MentoringForm.objects.filter(pk__in={r["form_id"] for r in rows})
@@ -306,17 +289,17 @@ def _by_form(rows: Sequence[Mapping[str, Any]]) -> list[FormFigures]:
         counts = merged.setdefault(key, [0, 0])
         counts[0] += r["pairs"]
         counts[1] += r["groups"]
-    return [FormFigures(form, role, p, g) for (form, role), (p, g) in merged.items()]
+    return [FormRow(form, role, p, g) for (form, role), (p, g) in merged.items()]
 
 
-def _by_kind(rows: Sequence[Mapping[str, Any]]) -> list[KindFigures]:
+def _by_kind(rows: Sequence[Mapping[str, Any]]) -> list[KindRow]:
     counts: dict[str, list[int]] = {}
     for r in rows:
         kind = counts.setdefault(r["kind"], [0, 0])
         kind[0] += r["pairs"]
         kind[1] += r["groups"]
     return [
-        KindFigures(kind, counts[kind][0], counts[kind][1])
+        KindRow(kind, counts[kind][0], counts[kind][1])
         for kind in MentoringKind.values
         if kind in counts
     ]

@@ -12,13 +12,12 @@ taken, so later changes to the data never rewrite what was reported.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel
+from nastavnik.core.tenancy import TenantModel, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
 
@@ -45,9 +44,7 @@ class CoverageTarget(models.Model):
     teachers_percent = models.PositiveSmallIntegerField(
         _("teachers, %"), validators=PERCENT_VALIDATORS
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = account_link()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -85,9 +82,7 @@ class HalfYearSnapshot(TenantModel):
     taken_on = models.DateField(_("taken on"))
     # `Indicators.as_json()` on the day: read back with `Indicators.from_json`.
     figures = models.JSONField(_("indicators"))
-    taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    taken_by = account_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
+from nastavnik.core.rules import rule_errors
 from nastavnik.indicators.compute import indicators_for
 from nastavnik.indicators.models import CoverageTarget, HalfYearSnapshot
 from nastavnik.orgs.models import Organisation
@@ -24,9 +24,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: object) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _check_percent(value: object, field: str) -> int:

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from nastavnik.core.access import OrgContext
+from nastavnik.core.tenancy import org_row
 from nastavnik.matching.models import (
     MatchingRun,
     MatchingRunQuerySet,
@@ -39,25 +40,19 @@ def run_for(ctx: OrgContext, pk: int) -> MatchingRun:
 
 
 def proposal_for(ctx: OrgContext, pk: int) -> Proposal:
-    return get_object_or_404(
-        Proposal.objects.filter(organisation=ctx.organisation).select_related(
-            "run__programme__organisation",
-            "run__organisation",
-            "run__form",
-            "mentee__person",
-            "mentor__person",
-        ),
-        pk=pk,
+    related = (
+        "run__programme__organisation",
+        "run__organisation",
+        "run__form",
+        "mentee__person",
+        "mentor__person",
     )
+    return org_row(Proposal, ctx.organisation, pk, *related)
 
 
 def unmatched_for(ctx: OrgContext, pk: int) -> UnmatchedMentee:
-    return get_object_or_404(
-        UnmatchedMentee.objects.filter(organisation=ctx.organisation).select_related(
-            "run__programme__organisation", "run__organisation", "run__form", "mentee__person"
-        ),
-        pk=pk,
-    )
+    related = ("run__programme__organisation", "run__organisation", "run__form", "mentee__person")
+    return org_row(UnmatchedMentee, ctx.organisation, pk, *related)
 
 
 def offers_of(ctx: OrgContext) -> SharedOfferQuerySet:
@@ -97,9 +92,5 @@ def own_offer_for(ctx: OrgContext, person: Person | None, pk: int) -> SharedOffe
 
 
 def selfmatch_request_for(ctx: OrgContext, pk: int) -> SelfMatchRequest:
-    return get_object_or_404(
-        SelfMatchRequest.objects.for_org(ctx.organisation).select_related(
-            "programme__organisation", "form", "mentee__person", "mentor__person"
-        ),
-        pk=pk,
-    )
+    related = ("programme__organisation", "form", "mentee__person", "mentor__person")
+    return org_row(SelfMatchRequest, ctx.organisation, pk, *related)

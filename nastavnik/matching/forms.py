@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, choice_field
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, choice_field, text_field
 from nastavnik.matching.models import (
     SELFMATCH_MAX_ANSWER_DAYS,
     SELFMATCH_MAX_SUGGESTIONS,
@@ -184,10 +184,9 @@ def run_label(run: MatchingRun) -> str:
 
 
 class SynonymsForm(RuleErrorsMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Synonym groups"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
+    text = text_field(
+        _("Synonym groups"),
+        rows=12,
         help_text=_(
             "One group a line, words separated by «=»: «3D = трёхмерный», «IT = информатика». "
             "Every word of a group counts as the first one when a request meets competencies; "
@@ -200,11 +199,9 @@ class SharedAskForm(RuleErrorsMixin, forms.Form):
     """Ask another organisation for its shared mentor, for one of our waiting mentees."""
 
     mentee = forms.TypedChoiceField(label=_("For the mentee"), coerce=int, choices=())
-    message = forms.CharField(
-        label=_("Message to the mentor and the mentor's organisation"),
-        required=False,
+    message = text_field(
+        _("Message to the mentor and the mentor's organisation"),
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why this mentor: the mentee's request, the form, the time that suits."),
     )
 
@@ -221,12 +218,7 @@ class OfferAnswerForm(RuleErrorsMixin, forms.Form):
         choices=(("agree", _("Agree")), ("refuse", _("Refuse"))),
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = text_field(_("Reason"), rows=2, max_length=1000)
 
     @property
     def agrees(self) -> bool:

@@ -15,11 +15,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.programmes.models import Programme
 
@@ -48,7 +47,10 @@ class MatchingRunQuerySet(TenantQuerySet["MatchingRun"]):
     """An organisation's matching runs."""
 
 
-class MatchingRun(Authored, TenantModel):
+class MatchingRun(OrgPage, Authored, TenantModel):
+    page_url = "matching:run"
+    page_pk = "matching_run_pk"
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matching_runs")
     form = models.ForeignKey(
         MentoringForm, on_delete=models.RESTRICT, related_name="+", verbose_name=_("form")
@@ -104,9 +106,7 @@ class MatchingRun(Authored, TenantModel):
         verbose_name=_("order"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    confirmed_by = account_link()
 
     objects = MatchingRunQuerySet.as_manager()
 
@@ -123,12 +123,6 @@ class MatchingRun(Authored, TenantModel):
 
     def __str__(self) -> str:
         return f"{self.form.shown_name} · {self.number}"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "matching:run",
-            kwargs={"org_slug": self.organisation.slug, "matching_run_pk": self.pk},
-        )
 
     @property
     def is_proposed(self) -> bool:
@@ -374,9 +368,7 @@ class SelfMatchWindow(TenantModel):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(SELFMATCH_MAX_ANSWER_DAYS)],
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = account_link()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -475,9 +467,7 @@ class SelfMatchRequest(TenantModel):
     reminded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = account_link()
     mentorship = models.ForeignKey(
         "mentorships.Mentorship", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -25,7 +25,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -34,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.core.events import emit
+from nastavnik.core.rules import rule_errors
 from nastavnik.matching.compute import (
     admissible_mentors,
     breakdown,
@@ -131,9 +131,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def inline_limit() -> int:

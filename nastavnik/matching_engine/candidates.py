@@ -511,14 +511,15 @@ def extended(
     return CandidateGraph(graph.n_mentees, graph.n_mentors, a, b, c)
 
 
-def _preferred_pairs(
-    pop: Population, constraints: Constraints, excluded_keys: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs someone named after the group meeting that keep every hard rule: they are
-    candidates even outside the blocks, since the two have met."""
-    base = pop.pair_base
-    keys = np.union1d(pop.mentee_ranks.keys, pop.mentor_ranks.keys)
-    mi, mj = (keys // base).astype(np.int32), (keys % base).astype(np.int32)
+def _keeps_rules(
+    pop: Population,
+    constraints: Constraints,
+    excluded_keys: np.ndarray,
+    mi: np.ndarray,
+    mj: np.ndarray,
+) -> np.ndarray:
+    """Whether each pair keeps every hard rule: one form, both may take part, the mentor has
+    a place, the constraints hold, and the curator has not excluded it."""
     ok = (
         (pop.mentees.form[mi] == pop.mentors.form[mj])
         & pop.mentees.can_take_part[mi]
@@ -527,7 +528,19 @@ def _preferred_pairs(
         & check_pairs(pop, mi, mj, constraints).all_rules
     )
     if excluded_keys.size:
-        ok &= ~np.isin(keys, excluded_keys)
+        ok &= ~np.isin(pair_keys(pop, mi, mj), excluded_keys)
+    return ok
+
+
+def _preferred_pairs(
+    pop: Population, constraints: Constraints, excluded_keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs someone named after the group meeting that keep every hard rule: they are
+    candidates even outside the blocks, since the two have met."""
+    base = pop.pair_base
+    keys = np.union1d(pop.mentee_ranks.keys, pop.mentor_ranks.keys)
+    mi, mj = (keys // base).astype(np.int32), (keys % base).astype(np.int32)
+    ok = _keeps_rules(pop, constraints, excluded_keys, mi, mj)
     return mi[ok], mj[ok]
 
 
@@ -556,15 +569,7 @@ def admissible(
     """For pairs in reach (a mentor of the mentee's blocks), whether each is admissible, and
     its points."""
     mi, mj = mi.astype(np.int32), mj.astype(np.int32)
-    ok = (
-        (pop.mentees.form[mi] == pop.mentors.form[mj])
-        & pop.mentees.can_take_part[mi]
-        & pop.mentors.can_take_part[mj]
-        & (pop.capacity[mj] > 0)
-        & check_pairs(pop, mi, mj, constraints).all_rules
-    )
-    if excluded_keys.size:
-        ok &= ~np.isin(pair_keys(pop, mi, mj), excluded_keys)
+    ok = _keeps_rules(pop, constraints, excluded_keys, mi, mj)
     points = np.zeros(mi.size, dtype=np.int32)
     if ok.any():
         points[ok] = score_pairs(pop, mi[ok], mj[ok], weights)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.forms import RuleErrorsMixin, choice_field, model_choice_field
+from nastavnik.core.forms import RuleErrorsMixin, choice_field, model_choice_field, text_field
 from nastavnik.meetings.models import MeetingFormat, MeetingKind
 from nastavnik.meetings.services import MeetingData
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
@@ -45,9 +45,7 @@ class MeetingForm(RuleErrorsMixin, forms.Form):
         max_length=500,
         help_text=_("For a remote meeting: the address of the video call."),
     )
-    notes = forms.CharField(
-        label=_("Topic and notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_field(_("Topic and notes"))
 
     def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,12 +79,8 @@ class HeldForm(RuleErrorsMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    notes = forms.CharField(
-        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    next_steps = forms.CharField(
-        label=_("Agreed next steps"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_field(_("What was done"), rows=4)
+    next_steps = text_field(_("Agreed next steps"))
 
     def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,12 +109,7 @@ class FeedbackForm(RuleErrorsMixin, forms.Form):
         label=_("Rating from 1 to 10"),
         widget=forms.NumberInput(attrs={"min": 1, "max": 10, "inputmode": "numeric"}),
     )
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Seen only by you and the curator."),
-    )
+    comment = text_field(_("Comment"), help_text=_("Seen only by you and the curator."))
 
 
 class SettingsForm(RuleErrorsMixin, forms.Form):

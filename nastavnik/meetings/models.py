@@ -12,10 +12,9 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet
 from nastavnik.mentorships.models import MentorshipStatus
 from nastavnik.orgs.models import Organisation
 
@@ -69,7 +68,10 @@ class MeetingQuerySet(TenantQuerySet["Meeting"]):
         )
 
 
-class Meeting(Authored, TenantModel):
+class Meeting(OrgPage, Authored, TenantModel):
+    page_url = "meetings:detail"
+    page_pk = "meeting_pk"
+
     mentorship = models.ForeignKey(
         "mentorships.Mentorship",
         on_delete=models.CASCADE,
@@ -124,12 +126,6 @@ class Meeting(Authored, TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.starts_at:%Y-%m-%d %H:%M})"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "meetings:detail",
-            kwargs={"org_slug": self.organisation.slug, "meeting_pk": self.pk},
-        )
 
     @property
     def ends_at(self) -> datetime:

@@ -26,6 +26,7 @@ from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.core import events
+from nastavnik.core.rules import rule_errors
 from nastavnik.meetings.models import (
     RATING_MAX,
     RATING_MIN,
@@ -77,9 +78,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 @dataclass(frozen=True)

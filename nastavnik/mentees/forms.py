@@ -11,13 +11,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.profile import SLOT_CHOICES, DayPart, MeetingFormat, RequestTopic, Weekday
-from nastavnik.core.forms import RuleErrorsMixin, choice_field
+from nastavnik.core.forms import RuleErrorsMixin, choice_field, text_field
 from nastavnik.mentees.models import InputSource, Mentee
 from nastavnik.mentees.services import role_models_offered
 from nastavnik.people.models import PersonKind
 from nastavnik.programmes.models import Programme, ProgrammeForm
-
-TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 class AnyChoiceField(forms.ChoiceField):
@@ -64,10 +62,9 @@ class ProfileFields(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    request_text = forms.CharField(
-        label=_("Request in own words"),
-        required=False,
-        widget=TEXTAREA,
+    request_text = text_field(
+        _("Request in own words"),
+        rows=4,
         help_text=_("What the mentee wants to achieve, as they put it."),
     )
     asked_for_mentor = forms.BooleanField(
@@ -175,10 +172,8 @@ class MenteeForm(RuleErrorsMixin, ProfileFields):
 
 
 class LeaveForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why the mentee leaves"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_field(
+        _("Why the mentee leaves"),
         help_text=_("For example: moved to another school; the family withdrew the application."),
     )
 
@@ -189,9 +184,8 @@ class InputForm(RuleErrorsMixin, forms.Form):
         choices=[("", "—"), *InputSource.choices],
         required=False,
     )
-    text = forms.CharField(
-        label=_("What you know about the mentee's needs"),
-        required=False,
-        widget=TEXTAREA,
+    text = text_field(
+        _("What you know about the mentee's needs"),
+        rows=4,
         help_text=_("It is kept with your name and the date, and is not edited later."),
     )

@@ -9,14 +9,13 @@ shared vocabulary of `nastavnik.catalogue.profile`.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import MeetingFormat, RequestTopic, split_list
-from nastavnik.core.tenancy import TenantModel
+from nastavnik.core.tenancy import TenantModel, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
@@ -92,9 +91,7 @@ class Mentee(TenantModel):
     # Left without a mentor: psychological and pedagogical support while the search goes on.
     support_needed = models.BooleanField(_("needs support"), default=False)
     left_reason = models.TextField(_("reason for leaving"), blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    added_by = account_link()
     # A default rather than auto_now_add, so entries brought in from earlier keep their dates.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -149,9 +146,7 @@ class MenteeInput(TenantModel):
     mentee = models.ForeignKey(
         Mentee, on_delete=models.CASCADE, related_name="inputs", verbose_name=_("mentee")
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    author = account_link()
     # Snapshots: the note stays readable when the account or the position changes.
     author_name = models.CharField(_("author"), max_length=300)
     author_role = models.CharField(_("author's role"), max_length=300, blank=True)

@@ -39,6 +39,7 @@ from nastavnik.catalogue.profile import (
 )
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_status
+from nastavnik.core.rules import rule_errors
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput, MenteeStatus
 from nastavnik.mentees.rules import eligibility, form_fits
 from nastavnik.orgs.models import Membership
@@ -134,9 +135,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 _USING_DATA = frozenset({MenteeStatus.CANDIDATE, MenteeStatus.IN_BASE, MenteeStatus.PAIRED})
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _text(value: Any) -> str:

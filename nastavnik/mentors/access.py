@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from nastavnik.core.access import OrgContext
+from nastavnik.core.tenancy import org_row
 from nastavnik.mentors.models import (
     Mentor,
     MentorDocument,
@@ -32,19 +33,12 @@ def mentor_for(ctx: OrgContext, pk: int) -> Mentor:
 
 
 def document_for(ctx: OrgContext, pk: int) -> MentorDocument:
-    return get_object_or_404(
-        MentorDocument.objects.filter(organisation=ctx.organisation).select_related("person"),
-        pk=pk,
-    )
+    return org_row(MentorDocument, ctx.organisation, pk, "person")
 
 
 def training_event_for(ctx: OrgContext, pk: int) -> TrainingEvent:
-    return get_object_or_404(
-        TrainingEvent.objects.filter(organisation=ctx.organisation).select_related(
-            "programme__academic_year", "programme__organisation"
-        ),
-        pk=pk,
-    )
+    related = ("programme__academic_year", "programme__organisation")
+    return org_row(TrainingEvent, ctx.organisation, pk, *related)
 
 
 def portfolio_of(ctx: OrgContext, person: Person) -> PortfolioItemQuerySet:

@@ -13,8 +13,13 @@ from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
 from nastavnik.consents.rules import hidden_accounts_q
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField, model_choice_field
-from nastavnik.core.uploads import scan_help_text
+from nastavnik.core.forms import (
+    DATE_WIDGET,
+    RuleErrorsMixin,
+    ScanField,
+    model_choice_field,
+    text_field,
+)
 from nastavnik.mentors.models import (
     CRITERIA_FIELDS,
     GROUP_LIMIT,
@@ -32,9 +37,6 @@ from nastavnik.mentors.services import MESSAGES, programme_forms
 from nastavnik.orgs.models import Membership, Organisation, Role
 from nastavnik.programmes.models import Programme
 
-TEXTAREA = forms.Textarea(attrs={"rows": 4})
-SCAN_ACCEPT = {"accept": ".pdf,.jpg,.jpeg,.png"}
-
 
 class MentorForm(RuleErrorsMixin, forms.Form):
     """The profile of a mentor: what matching reads."""
@@ -49,9 +51,7 @@ class MentorForm(RuleErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty when any role model of the chosen forms suits."),
     )
-    competencies = forms.CharField(
-        label=_("Competencies and strengths"), required=False, widget=TEXTAREA
-    )
+    competencies = text_field(_("Competencies and strengths"), rows=4)
     subjects = forms.CharField(
         label=_("Subjects"),
         required=False,
@@ -67,7 +67,7 @@ class MentorForm(RuleErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     meeting_format = forms.ChoiceField(label=_("Meeting format"), choices=MeetingFormat.choices)
-    motivation = forms.CharField(label=_("Motivation"), required=False, widget=TEXTAREA)
+    motivation = text_field(_("Motivation"), rows=4)
     leads_group = forms.BooleanField(
         label=_("Leads a group"),
         required=False,
@@ -175,13 +175,7 @@ class DocumentForm(RuleErrorsMixin, forms.Form):
     number = forms.CharField(label=_("Number"), max_length=60, required=False)
     issued_on = forms.DateField(label=_("Issued on"), widget=DATE_WIDGET, required=False)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_WIDGET, required=False)
-    scan = UploadField(
-        label=_("Scan"), required=False, widget=forms.ClearableFileInput(attrs=SCAN_ACCEPT)
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["scan"].help_text = scan_help_text()
+    scan = ScanField(label=_("Scan"), required=False)
 
 
 def scorer_accounts(organisation: Organisation) -> QuerySet[User]:
@@ -241,7 +235,7 @@ SCORE_CHOICES = [(value, str(value)) for value in range(SCORE_MIN, SCORE_MAX + 1
 class ScoreForm(RuleErrorsMixin, forms.Form):
     """A member's scores: each criterion from 0 (absent) to 5 (fully meets)."""
 
-    note = forms.CharField(label=_("Comment"), required=False, widget=TEXTAREA)
+    note = text_field(_("Comment"), rows=4)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -277,27 +271,19 @@ class DecisionForm(RuleErrorsMixin, forms.Form):
         choices=[("approve", _("Approve as a mentor")), ("reject", _("Do not approve"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the candidate is not approved."),
-    )
+    note = text_field(_("Note"), help_text=_("Required when the candidate is not approved."))
 
 
 class InterviewForm(RuleErrorsMixin, forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET, required=False)
     interviewers = forms.CharField(label=_("Who interviewed"), max_length=300, required=False)
     psychologist_present = forms.BooleanField(label=_("The psychologist took part"), required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXTAREA)
+    notes = text_field(_("Notes"), rows=4)
 
 
 class LeaveForm(RuleErrorsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example: «личное заявление», «увольнение из организации»."),
+    reason = text_field(
+        _("Reason"), help_text=_("For example: «личное заявление», «увольнение из организации».")
     )
 
 
@@ -305,22 +291,20 @@ class TrainingEventForm(RuleErrorsMixin, forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET, required=False)
     topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
     trainer = forms.CharField(label=_("Led by"), max_length=200, required=False)
-    description = forms.CharField(label=_("Description"), required=False, widget=TEXTAREA)
+    description = text_field(_("Description"), rows=4)
     required = forms.BooleanField(
         label=_("Required"),
         required=False,
         initial=True,
         help_text=_("Every mentor attends a required event to complete the mentor school."),
     )
-    materials = UploadField(
-        label=_("Materials"), required=False, widget=forms.ClearableFileInput(attrs=SCAN_ACCEPT)
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["materials"].help_text = _(
+    materials = ScanField(
+        label=_("Materials"),
+        required=False,
+        help_text=_(
             "A presentation or handout saved as PDF, or a photo; a new file replaces the old."
-        )
+        ),
+    )
 
 
 class AttendanceForm(RuleErrorsMixin, forms.Form):
@@ -339,10 +323,8 @@ class AttendanceForm(RuleErrorsMixin, forms.Form):
 
 class TrainingMarkForm(RuleErrorsMixin, forms.Form):
     completed = forms.BooleanField(label=_("The mentor school is completed"), required=False)
-    note = forms.CharField(
-        label=_("Why"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = text_field(
+        _("Why"),
         help_text=_("For example: a course of further education on mentoring, with its dates."),
     )
 
@@ -350,12 +332,6 @@ class TrainingMarkForm(RuleErrorsMixin, forms.Form):
 class PortfolioItemForm(RuleErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PortfolioKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
-    text = forms.CharField(label=_("Description"), required=False, widget=TEXTAREA)
+    text = text_field(_("Description"), rows=4)
     dated = forms.DateField(label=_("Date"), widget=DATE_WIDGET, required=False)
-    file = UploadField(
-        label=_("File"), required=False, widget=forms.ClearableFileInput(attrs=SCAN_ACCEPT)
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = scan_help_text()
+    file = ScanField(label=_("File"), required=False)

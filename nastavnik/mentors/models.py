@@ -22,7 +22,7 @@ from nastavnik.catalogue.models import MentoringForm, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat, MentorCategory
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, needed_for, valid_exists
-from nastavnik.core.tenancy import TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 
@@ -138,9 +138,7 @@ class Mentor(TenantModel):
     # (training elsewhere, a course of further education …).
     training_marked_on = models.DateField(_("training marked completed on"), null=True, blank=True)
     training_note = models.TextField(_("note on training"), blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    added_by = account_link()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -192,9 +190,7 @@ class MentorDocument(TenantModel):
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
     scan = models.FileField(_("scan"))
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    added_by = account_link()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -319,9 +315,7 @@ class Interview(TenantModel):
     interviewers = models.CharField(_("who interviewed"), max_length=300)
     psychologist_present = models.BooleanField(_("the psychologist took part"), default=False)
     notes = models.TextField(_("notes"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    recorded_by = account_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -415,9 +409,7 @@ class PortfolioItem(TenantModel):
     file = models.FileField(_("file"), blank=True)
     published = models.BooleanField(_("published on the site"), default=False)
     published_at = models.DateTimeField(null=True, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    added_by = account_link()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

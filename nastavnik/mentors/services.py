@@ -21,7 +21,6 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -41,7 +40,12 @@ from nastavnik.catalogue.profile import (
 )
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import is_hidden, may_use
-from nastavnik.core.uploads import check_scan, scan_name
+from nastavnik.core.rules import rule_errors
+from nastavnik.core.uploads import (
+    checked_scan,
+    delete_after_commit,
+    store_scan,
+)
 from nastavnik.mentors import training_plan
 from nastavnik.mentors.models import (
     COMMISSION_MAX,
@@ -200,9 +204,7 @@ PROFILE_FIELDS = (
 PROFILE_RELATIONS = ("forms", "role_models")
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _add(errors: dict[str, list[ValidationError]], field: str, key: str, **params: Any) -> None:
@@ -555,37 +557,24 @@ def document_save(
             "document_expired",
             date=date_format(valid_until, "SHORT_DATE_FORMAT"),
         )
-    scan_type = None
+    upload = checked_scan(scan, "scan", errors)
     if not scan:
         _add(errors, "scan", "scan_required")
-    else:
-        try:
-            scan_type = check_scan(scan)
-        except ValidationError as error:
-            errors.setdefault("scan", []).extend(error.error_list)
     _raise(errors)
 
     document = MentorDocument.objects.filter(person=person, kind=kind).first()
     before: dict[str, Any] = {}
-    previous = ""
     if document is None:
         document = MentorDocument(organisation_id=person.organisation_id, person=person, kind=kind)
         action = AuditAction.CREATE
     else:
         before = {"number": document.number, "issued_on": document.issued_on}
         before["valid_until"] = document.valid_until
-        previous = document.scan.name
         action = AuditAction.UPDATE
     document.number, document.issued_on, document.valid_until = number, issued_on, valid_until  # type: ignore[assignment]
     document.added_by = by
-    document.scan.save(
-        scan_name(f"mentors/{person.organisation_id}/documents", scan_type),  # type: ignore[arg-type]
-        scan,  # type: ignore[arg-type]
-        save=False,
-    )
+    store_scan(document.scan, upload, f"mentors/{person.organisation_id}/documents")
     document.save()
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
     after = {"number": number, "issued_on": issued_on, "valid_until": valid_until}
     audit_record(
         person.organisation_id,
@@ -969,13 +958,7 @@ def _clean_event(programme: Programme, data: Mapping[str, Any]) -> tuple[dict[st
     trainer = _line(data.get("trainer"))
     if len(trainer) > 200:
         _add(errors, "trainer", "too_long", max=200)
-    materials = data.get("materials") or None
-    scan_type = None
-    if materials:
-        try:
-            scan_type = check_scan(materials)
-        except ValidationError as error:
-            errors.setdefault("materials", []).extend(error.error_list)
+    upload = checked_scan(data.get("materials"), "materials", errors)
     _raise(errors)
     clean = {
         "held_on": held_on,
@@ -984,19 +967,7 @@ def _clean_event(programme: Programme, data: Mapping[str, Any]) -> tuple[dict[st
         "description": _text(data.get("description")),
         "required": bool(data.get("required")),
     }
-    return clean, (materials, scan_type) if materials else None
-
-
-def _store_materials(event: TrainingEvent, upload: Any) -> None:
-    if upload is None:
-        return
-    materials, scan_type = upload
-    previous = event.materials.name
-    event.materials.save(
-        scan_name(f"mentors/{event.organisation_id}/training", scan_type), materials, save=False
-    )
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    return clean, upload
 
 
 @transaction.atomic
@@ -1006,7 +977,7 @@ def training_event_create(
     locked = _locked_programme(programme)
     clean, upload = _clean_event(locked, data)
     event = TrainingEvent(organisation=locked.organisation, programme=locked, **clean)
-    _store_materials(event, upload)
+    store_scan(event.materials, upload, f"mentors/{event.organisation_id}/training")
     event.save()
     logger.info("training event %s added to programme %s by %s", event.pk, locked.pk, by)
     return event
@@ -1020,7 +991,7 @@ def training_event_update(
     clean, upload = _clean_event(locked, data)
     for field, value in clean.items():
         setattr(event, field, value)
-    _store_materials(event, upload)
+    store_scan(event.materials, upload, f"mentors/{event.organisation_id}/training")
     event.save()
     logger.info("training event %s updated by %s", event.pk, by)
     return event
@@ -1032,8 +1003,7 @@ def training_event_delete(event: TrainingEvent, *, by: User | None) -> None:
     previous = event.materials.name
     logger.info("training event %s deleted by %s", event.pk, by)
     event.delete()
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)
 
 
 @transaction.atomic
@@ -1133,29 +1103,11 @@ def _clean_item(data: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
         _add(errors, "title", "portfolio_title")
     elif len(title) > TITLE_MAX_LENGTH:
         _add(errors, "title", "too_long", max=TITLE_MAX_LENGTH)
-    upload = data.get("file") or None
-    scan_type = None
-    if upload:
-        try:
-            scan_type = check_scan(upload)
-        except ValidationError as error:
-            errors.setdefault("file", []).extend(error.error_list)
+    upload = checked_scan(data.get("file"), "file", errors)
     _raise(errors)
     clean = {"kind": kind, "title": title, "text": _text(data.get("text"))}
     clean["dated"] = data.get("dated") or None
-    return clean, (upload, scan_type) if upload else None
-
-
-def _store_item_file(item: PortfolioItem, upload: Any) -> None:
-    if upload is None:
-        return
-    file, scan_type = upload
-    previous = item.file.name
-    item.file.save(
-        scan_name(f"mentors/{item.organisation_id}/portfolio", scan_type), file, save=False
-    )
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    return clean, upload
 
 
 def _lock_person(person: Person) -> Person:
@@ -1171,7 +1123,7 @@ def portfolio_item_create(
     item = PortfolioItem(
         organisation_id=person.organisation_id, person=person, added_by=by, **clean
     )
-    _store_item_file(item, upload)
+    store_scan(item.file, upload, f"mentors/{item.organisation_id}/portfolio")
     item.save()
     logger.info("portfolio item %s of person %s added by %s", item.pk, person.pk, by)
     return item
@@ -1184,7 +1136,7 @@ def portfolio_item_update(
     clean, upload = _clean_item(data)
     for field, value in clean.items():
         setattr(item, field, value)
-    _store_item_file(item, upload)
+    store_scan(item.file, upload, f"mentors/{item.organisation_id}/portfolio")
     item.save()
     logger.info("portfolio item %s updated by %s", item.pk, by)
     return item
@@ -1195,8 +1147,7 @@ def portfolio_item_delete(item: PortfolioItem, *, by: User | None) -> None:
     previous = item.file.name
     logger.info("portfolio item %s deleted by %s", item.pk, by)
     item.delete()
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)
 
 
 @transaction.atomic

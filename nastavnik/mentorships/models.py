@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Func, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.programmes.models import Programme
 
 
@@ -69,7 +67,10 @@ class MentorshipQuerySet(TenantQuerySet["Mentorship"]):
         return self.filter(status=MentorshipStatus.ACTIVE)
 
 
-class Mentorship(Authored, TenantModel):
+class Mentorship(OrgPage, Authored, TenantModel):
+    page_url = "mentorships:detail"
+    page_pk = "mentorship_pk"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("programme")
     )
@@ -170,12 +171,6 @@ class Mentorship(Authored, TenantModel):
     def __str__(self) -> str:
         names = ", ".join(member.mentee.person.short_name for member in self.members.all())
         return f"{self.mentor.person.short_name} — {names}"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "mentorships:detail",
-            kwargs={"org_slug": self.organisation.slug, "mentorship_pk": self.pk},
-        )
 
     @property
     def is_active(self) -> bool:
@@ -374,9 +369,7 @@ class MentorshipResult(TenantModel):
     summary = models.TextField(_("summary"), blank=True)
     mentor_feedback = models.TextField(_("final feedback of the mentor"), blank=True)
     mentee_feedback = models.TextField(_("final feedback of the mentee"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = account_link()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

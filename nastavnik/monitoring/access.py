@@ -3,16 +3,10 @@ else."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-
 from nastavnik.core.access import OrgContext
+from nastavnik.core.tenancy import org_row
 from nastavnik.monitoring.models import SwotItem
 
 
 def swot_item_for(ctx: OrgContext, pk: int) -> SwotItem:
-    return get_object_or_404(
-        SwotItem.objects.filter(organisation=ctx.organisation).select_related(
-            "analysis__programme__academic_year"
-        ),
-        pk=pk,
-    )
+    return org_row(SwotItem, ctx.organisation, pk, "analysis__programme__academic_year")

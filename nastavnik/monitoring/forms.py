@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.forms import RuleErrorsMixin
+from nastavnik.core.forms import RuleErrorsMixin, text_field
 from nastavnik.monitoring.models import Quadrant
 from nastavnik.monitoring.services import TEXT_MAX_LENGTH
 
@@ -16,12 +16,7 @@ class SwotItemForm(RuleErrorsMixin, forms.Form):
     quadrant = forms.CharField(
         label=_("Quadrant"), required=False, widget=forms.Select(choices=Quadrant.choices)
     )
-    text = forms.CharField(
-        label=_("Text"),
-        required=False,
-        max_length=TEXT_MAX_LENGTH + 100,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    text = text_field(_("Text"), rows=2, max_length=TEXT_MAX_LENGTH + 100)
 
 
 class CandidateForm(RuleErrorsMixin, forms.Form):
@@ -29,6 +24,4 @@ class CandidateForm(RuleErrorsMixin, forms.Form):
     quadrant = forms.CharField(
         label=_("Quadrant"), required=False, widget=forms.Select(choices=Quadrant.choices)
     )
-    text = forms.CharField(
-        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    text = text_field(_("Text"), rows=2)

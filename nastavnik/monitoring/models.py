@@ -8,12 +8,11 @@ A candidate the curator discarded is remembered by its key, so it is not offered
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import TenantModel
+from nastavnik.core.tenancy import TenantModel, account_link
 from nastavnik.programmes.models import Programme
 
 
@@ -35,9 +34,7 @@ class SwotAnalysis(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = account_link()
 
     class Meta:
         verbose_name = _("SWOT analysis")

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
+from nastavnik.core.rules import rule_errors
 from nastavnik.monitoring.models import ItemSource, Quadrant, SwotAnalysis, SwotDiscard, SwotItem
 from nastavnik.monitoring.swot import candidates
 from nastavnik.programmes.models import Programme
@@ -30,9 +31,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: object) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _clean_text(text: str | None) -> str:

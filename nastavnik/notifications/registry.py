@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from nastavnik.core import events
 from nastavnik.notifications.models import Channel
@@ -109,6 +109,11 @@ def cabinet_url(recipient: Recipient, context: Context, staff_url: str = "") -> 
     return staff_url or reverse("orgs:dashboard", kwargs={"org_slug": slug})
 
 
+def _page(context: Context, name: str, **pk: int) -> str:
+    """The path of a page of the event's organisation: the URL `name` with its pk argument."""
+    return reverse(name, kwargs={"org_slug": context["org_slug"], **pk})
+
+
 def _child_note(recipient: Recipient) -> str:
     if recipient.child is None:
         return ""
@@ -148,54 +153,52 @@ def _meeting_message(
     }
     if context.get("reason"):
         text += "\n" + _("Reason: %(reason)s") % {"reason": context["reason"]}
-    url = reverse(
-        "meetings:detail", kwargs={"org_slug": context["org_slug"], "meeting_pk": meeting.pk}
-    )
+    url = _page(context, "meetings:detail", meeting_pk=meeting.pk)
     return Message(title % {"when": when}, text + _child_note(recipient), url)
 
 
-# The words are looked up when a message is made, in the language delivery activated.
-def _scheduled_message(recipient: Recipient, context: Context) -> Message:
-    return _meeting_message(
-        recipient,
-        context,
-        title=_("A meeting on %(when)s"),
-        male=_("%(name)s scheduled a meeting on %(when)s. Topic: %(topic)s."),
-        female=pgettext("female", "%(name)s scheduled a meeting on %(when)s. Topic: %(topic)s."),
-        neutral=_("A meeting is scheduled on %(when)s. Topic: %(topic)s."),
-    )
+def _meeting_words(
+    title: StrOrPromise, male: StrOrPromise, female: StrOrPromise, neutral: StrOrPromise
+) -> Callable[[Recipient, Context], Message]:
+    """One meeting event's message. The words are lazy and looked up when a message is made,
+    in the language delivery activated."""
+
+    def message(recipient: Recipient, context: Context) -> Message:
+        return _meeting_message(
+            recipient,
+            context,
+            title=str(title),
+            male=str(male),
+            female=str(female),
+            neutral=str(neutral),
+        )
+
+    return message
 
 
-def _changed_message(recipient: Recipient, context: Context) -> Message:
-    return _meeting_message(
-        recipient,
-        context,
-        title=_("The meeting is changed: %(when)s"),
-        male=_("%(name)s changed the meeting: now on %(when)s, topic: %(topic)s."),
-        female=pgettext(
-            "female", "%(name)s changed the meeting: now on %(when)s, topic: %(topic)s."
-        ),
-        neutral=_("The meeting is changed: now on %(when)s, topic: %(topic)s."),
-    )
-
-
-def _cancelled_message(recipient: Recipient, context: Context) -> Message:
-    return _meeting_message(
-        recipient,
-        context,
-        title=_("The meeting on %(when)s is cancelled"),
-        male=_("%(name)s cancelled the meeting on %(when)s."),
-        female=pgettext("female", "%(name)s cancelled the meeting on %(when)s."),
-        neutral=_("The meeting on %(when)s is cancelled."),
-    )
+_scheduled_message = _meeting_words(
+    gettext_lazy("A meeting on %(when)s"),
+    gettext_lazy("%(name)s scheduled a meeting on %(when)s. Topic: %(topic)s."),
+    pgettext_lazy("female", "%(name)s scheduled a meeting on %(when)s. Topic: %(topic)s."),
+    gettext_lazy("A meeting is scheduled on %(when)s. Topic: %(topic)s."),
+)
+_changed_message = _meeting_words(
+    gettext_lazy("The meeting is changed: %(when)s"),
+    gettext_lazy("%(name)s changed the meeting: now on %(when)s, topic: %(topic)s."),
+    pgettext_lazy("female", "%(name)s changed the meeting: now on %(when)s, topic: %(topic)s."),
+    gettext_lazy("The meeting is changed: now on %(when)s, topic: %(topic)s."),
+)
+_cancelled_message = _meeting_words(
+    gettext_lazy("The meeting on %(when)s is cancelled"),
+    gettext_lazy("%(name)s cancelled the meeting on %(when)s."),
+    pgettext_lazy("female", "%(name)s cancelled the meeting on %(when)s."),
+    gettext_lazy("The meeting on %(when)s is cancelled."),
+)
 
 
 def _reminder_message(recipient: Recipient, context: Context) -> Message:
     meeting = context["meeting"]
-    url = reverse(
-        "meetings:detail",
-        kwargs={"org_slug": context["org_slug"], "meeting_pk": meeting.pk},
-    )
+    url = _page(context, "meetings:detail", meeting_pk=meeting.pk)
     return Message(
         _("Reminder: a meeting on %(when)s") % {"when": _when(meeting.starts_at)},
         _("Topic: %(topic)s. Place: %(place)s.")
@@ -397,10 +400,7 @@ def _reporter(context: Context) -> list[Recipient]:
 
 def _answer_message(recipient: Recipient, context: Context) -> Message:
     concern = context["concern"]
-    url = reverse(
-        "concerns:own_detail",
-        kwargs={"org_slug": context["org_slug"], "own_concern_pk": concern.pk},
-    )
+    url = _page(context, "concerns:own_detail", own_concern_pk=concern.pk)
     return Message(
         _("Your concern was answered"),
         _("The curator answered your concern No. %(n)s. The answer is in the system.")
@@ -446,10 +446,7 @@ def _selfmatch_everyone(context: Context) -> list[Recipient]:
 
 def _selfmatch_url(recipient: Recipient, context: Context) -> str:
     request = context["request"]
-    staff_url = reverse(
-        "matching:selfmatch_approve",
-        kwargs={"org_slug": context["org_slug"], "selfmatch_request_pk": request.pk},
-    )
+    staff_url = _page(context, "matching:selfmatch_approve", selfmatch_request_pk=request.pk)
     return cabinet_url(recipient, context, staff_url)
 
 
@@ -493,55 +490,46 @@ def _answered_message(recipient: Recipient, context: Context) -> Message:
     return _selfmatch_message(recipient, context, title, text)
 
 
-def _selfmatch_reminder_message(recipient: Recipient, context: Context) -> Message:
-    return _selfmatch_message(
-        recipient,
-        context,
-        _("Reminder: a request for a mentor"),
-        _("%(mentee)s is waiting for your answer until %(day)s."),
-    )
+def _selfmatch_words(
+    title: StrOrPromise, text: StrOrPromise
+) -> Callable[[Recipient, Context], Message]:
+    """A self-match message with the same words for everyone it goes to (lazy: looked up when
+    the message is made, in the language delivery activated)."""
+
+    def message(recipient: Recipient, context: Context) -> Message:
+        return _selfmatch_message(recipient, context, str(title), str(text))
+
+    return message
 
 
-def _expired_message(recipient: Recipient, context: Context) -> Message:
-    return _selfmatch_message(
-        recipient,
-        context,
-        _("A request for a mentor expired"),
-        _(
-            "The request of %(mentee)s to %(mentor)s got no answer in time and expired. "
-            "Another mentor may be chosen."
-        ),
-    )
-
-
-def _approved_message(recipient: Recipient, context: Context) -> Message:
-    return _selfmatch_message(
-        recipient,
-        context,
-        _("The pair is formed"),
-        _("The curator approved the pair %(mentor)s — %(mentee)s."),
-    )
-
-
-def _declined_message(recipient: Recipient, context: Context) -> Message:
-    return _selfmatch_message(
-        recipient,
-        context,
-        _("The curator did not approve the pair"),
-        _(
-            "The curator did not approve the pair %(mentor)s — %(mentee)s; the mentee stays "
-            "for the curator's matching."
-        ),
-    )
-
-
-def _closed_message(recipient: Recipient, context: Context) -> Message:
-    return _selfmatch_message(
-        recipient,
-        context,
-        _("A request for a mentor is closed"),
-        _("%(mentee)s was paired with another mentor, so the request to %(mentor)s is closed."),
-    )
+_selfmatch_reminder_message = _selfmatch_words(
+    gettext_lazy("Reminder: a request for a mentor"),
+    gettext_lazy("%(mentee)s is waiting for your answer until %(day)s."),
+)
+_expired_message = _selfmatch_words(
+    gettext_lazy("A request for a mentor expired"),
+    gettext_lazy(
+        "The request of %(mentee)s to %(mentor)s got no answer in time and expired. "
+        "Another mentor may be chosen."
+    ),
+)
+_approved_message = _selfmatch_words(
+    gettext_lazy("The pair is formed"),
+    gettext_lazy("The curator approved the pair %(mentor)s — %(mentee)s."),
+)
+_declined_message = _selfmatch_words(
+    gettext_lazy("The curator did not approve the pair"),
+    gettext_lazy(
+        "The curator did not approve the pair %(mentor)s — %(mentee)s; the mentee stays "
+        "for the curator's matching."
+    ),
+)
+_closed_message = _selfmatch_words(
+    gettext_lazy("A request for a mentor is closed"),
+    gettext_lazy(
+        "%(mentee)s was paired with another mentor, so the request to %(mentor)s is closed."
+    ),
+)
 
 
 # --- Awards --------------------------------------------------------------------------------
@@ -636,10 +624,7 @@ def _withdrawn_message(recipient: Recipient, context: Context) -> Message:
         "%(n)s pairs are paused until a new consent.",
         pairs,
     ) % {"n": pairs}
-    url = reverse(
-        "consents:person",
-        kwargs={"org_slug": context["org_slug"], "person_pk": consent.subject_id},
-    )
+    url = _page(context, "consents:person", person_pk=consent.subject_id)
     return Message(
         _("A consent was withdrawn"),
         _("The consent «%(purpose)s» of %(name)s was withdrawn.")

@@ -12,11 +12,12 @@ from nastavnik.consents.rules import hidden_q
 from nastavnik.core.forms import (
     DATE_WIDGET,
     RuleErrorsMixin,
+    ScanField,
     StaffChoiceField,
-    UploadField,
     model_choice_field,
+    text_field,
 )
-from nastavnik.core.uploads import check_scan, scan_help_text
+from nastavnik.core.uploads import check_scan
 from nastavnik.orders.models import Order
 from nastavnik.orders.services import ORDER_MESSAGES, OrderDetails, order_defaults
 from nastavnik.orgs.models import Organisation
@@ -33,9 +34,7 @@ class OrderForm(RuleErrorsMixin, forms.Form):
         error_messages={"required": ORDER_MESSAGES["number_required"]},
     )
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
-    title = forms.CharField(
-        label=_("Title"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    title = text_field(_("Title"), rows=2, required=True, max_length=500)
     signatory = StaffChoiceField(
         label=_("Signed by"),
         queryset=Person.objects.none(),
@@ -140,15 +139,10 @@ class OrderDetailsForm(RuleErrorsMixin, forms.Form):
 
 
 class SignForm(RuleErrorsMixin, forms.Form):
-    scan = UploadField(
+    scan = ScanField(
         label=_("Scan of the signed order"),
         error_messages={"required": ORDER_MESSAGES["scan_required"]},
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["scan"].help_text = scan_help_text()
 
     def clean_scan(self) -> Any:
         upload = self.cleaned_data["scan"]

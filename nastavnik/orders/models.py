@@ -7,13 +7,12 @@ is never changed or deleted: it is the organisation's record.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
@@ -58,9 +57,7 @@ class Order(Authored):
     document_generated_at = models.DateTimeField(null=True, blank=True)
     scan = models.FileField(_("signed scan"), blank=True)
     signed_at = models.DateTimeField(_("marked signed at"), null=True, blank=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    signed_by = account_link()
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrderQuerySet.as_manager()

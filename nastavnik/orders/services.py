@@ -17,14 +17,14 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
+from nastavnik.core.rules import rule_errors
 from nastavnik.core.text import fold
-from nastavnik.core.uploads import check_scan, scan_name
+from nastavnik.core.uploads import check_scan, delete_after_commit, scan_name
 from nastavnik.orders.documents import render_order
 from nastavnik.orders.kinds import OrderKind, spec_for
 from nastavnik.orders.models import Order, OrderStatus, OrderSubject
@@ -54,9 +54,7 @@ ORDER_MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: object) -> ValidationError:
-    error = ValidationError(ORDER_MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(ORDER_MESSAGES)
 
 
 def clean_number(number: str) -> str:
@@ -157,8 +155,7 @@ def _write_document(order: Order) -> None:
     )
     order.document_generated_at = timezone.now()
     order.save(update_fields=["document", "document_generated_at", "updated_at"])
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)
 
 
 def _save_unique(order: Order, update_fields: list[str] | None = None) -> None:
@@ -305,8 +302,7 @@ def order_delete(order: Order, by: User | None) -> None:
     locked = _locked_draft(order)
     document = locked.document.name
     locked.delete()
-    if document:
-        transaction.on_commit(lambda: default_storage.delete(document))
+    delete_after_commit(document)
     logger.info("draft order %s deleted by %s", order.pk, by)
 
 

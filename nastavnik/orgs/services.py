@@ -1,9 +1,9 @@
 import uuid
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 
+from nastavnik.core.uploads import delete_after_commit
 from nastavnik.orgs.models import Organisation
 
 
@@ -31,5 +31,4 @@ def letterhead_set(organisation: Organisation, content: bytes | None) -> None:
             save=False,
         )
     organisation.save(update_fields=["letterhead"])
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)

@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.forms import model_choice_field
+from nastavnik.core.forms import model_choice_field, text_field
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import (
     ExternalCategory,
@@ -112,9 +112,7 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         help_text=_("10 to 15 digits, for example +7 912 345-67-89."),
     )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_field(_("Notes"))
 
     # Fields that belong to one category or another, in the order they are shown.
     kind_fields = (

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
 from nastavnik.core.text import fold, initials
 from nastavnik.orgs.models import Organisation
 
@@ -204,9 +204,7 @@ class ImportJob(Authored, TenantModel):
     way (done, failed, cancelled) and after `JOB_RETENTION_HOURS` at the latest.
     """
 
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    confirmed_by = account_link()
     kind = models.CharField(_("category"), max_length=16, choices=PersonKind.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.MAPPING

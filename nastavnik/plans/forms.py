@@ -3,13 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, UploadField
-from nastavnik.core.uploads import scan_help_text
+from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, ScanField, text_field
 from nastavnik.plans.models import PlanItemStatus, ResponsibleSide
 from nastavnik.plans.services import CONTACT_MAX_LENGTH, TEXT_MAX_LENGTH
 from nastavnik.programmes.models import PlanSection
-
-TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
 class PlanItemForm(RuleErrorsMixin, forms.Form):
@@ -17,7 +14,7 @@ class PlanItemForm(RuleErrorsMixin, forms.Form):
     service's, so a refusal reads the same wherever it comes from."""
 
     section = forms.ChoiceField(label=_("Section"), choices=PlanSection.choices)
-    text = forms.CharField(label=_("Content"), widget=TEXTAREA, max_length=TEXT_MAX_LENGTH)
+    text = text_field(_("Content"), required=True, max_length=TEXT_MAX_LENGTH)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
     responsible = forms.ChoiceField(
         label=_("Who is responsible"), choices=ResponsibleSide.choices, initial=ResponsibleSide.BOTH
@@ -25,11 +22,8 @@ class PlanItemForm(RuleErrorsMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=PlanItemStatus.choices, initial=PlanItemStatus.PLANNED
     )
-    result = forms.CharField(
-        label=_("Result"),
-        required=False,
-        widget=TEXTAREA,
-        help_text=_("What came of it; for a dropped item, why it was dropped."),
+    result = text_field(
+        _("Result"), help_text=_("What came of it; for a dropped item, why it was dropped.")
     )
     evidence_link = forms.CharField(
         label=_("Evidence link"),
@@ -38,15 +32,13 @@ class PlanItemForm(RuleErrorsMixin, forms.Form):
         help_text=_("A link to a project, a certificate, a publication…"),
     )
     # The file comes last: a file too large to read whole cuts the body short after it.
-    evidence = UploadField(label=_("Evidence file"), required=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["evidence"].help_text = scan_help_text()
+    evidence = ScanField(
+        label=_("Evidence file"), required=False, widget=forms.ClearableFileInput()
+    )
 
 
 class CommentForm(RuleErrorsMixin, forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=TEXTAREA, max_length=TEXT_MAX_LENGTH)
+    text = text_field(_("Comment"), required=True, max_length=TEXT_MAX_LENGTH)
     item = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

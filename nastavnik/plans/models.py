@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
 from nastavnik.programmes.models import PlanSection
 
 
@@ -91,9 +90,7 @@ class PlanItem(Authored, TenantModel):
     evidence = models.FileField(_("evidence file"), blank=True)
     evidence_link = models.URLField(_("evidence link"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = account_link()
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlanItemQuerySet.as_manager()
@@ -127,9 +124,7 @@ class PlanComment(TenantModel):
         related_name="comments",
         verbose_name=_("item"),
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    author = account_link()
     # A snapshot: the comment stays signed after the account is gone.
     author_label = models.CharField(max_length=300, blank=True)
     text = models.TextField(_("comment"))

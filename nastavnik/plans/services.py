@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +25,8 @@ from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditObject
 from nastavnik.audit.services import audit_record, created, diff
 from nastavnik.core import events
-from nastavnik.core.uploads import check_scan, scan_name
+from nastavnik.core.rules import rule_errors
+from nastavnik.core.uploads import checked_scan, delete_after_commit, store_scan
 from nastavnik.mentorships.access import Side
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.mentorships.suspension import is_suspended
@@ -70,9 +70,7 @@ MESSAGES = {
 }
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: [error]}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _text(value: Any) -> str:
@@ -309,13 +307,7 @@ def clean_item(
         add("result", "reason_required")
     link = _text(data.get("evidence_link"))
     _check_link(link, errors)
-    upload = data.get("evidence") or None
-    scan_type = None
-    if upload:
-        try:
-            scan_type = check_scan(upload)
-        except ValidationError as error:
-            errors.setdefault("evidence", []).extend(error.error_list)
+    upload = checked_scan(data.get("evidence"), "evidence", errors)
     if errors:
         raise ValidationError(errors)
     clean = {
@@ -327,19 +319,7 @@ def clean_item(
         "result": result,
         "evidence_link": link,
     }
-    return clean, (upload, scan_type) if upload else None
-
-
-def _store_evidence(item: PlanItem, upload: tuple[Any, Any] | None) -> None:
-    if upload is None:
-        return
-    file, scan_type = upload
-    previous = item.evidence.name
-    item.evidence.save(
-        scan_name(f"plans/{item.organisation_id}/evidence", scan_type), file, save=False
-    )
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    return clean, upload
 
 
 @transaction.atomic
@@ -356,7 +336,7 @@ def item_create(plan: DevelopmentPlan, data: Mapping[str, Any], *, by: User | No
         updated_by=by,
         **clean,
     )
-    _store_evidence(item, upload)
+    store_scan(item.evidence, upload, f"plans/{item.organisation_id}/evidence")
     item.save()
     _audit(item, AuditAction.CREATE, created(_audited(item)), by)
     logger.info("plan item %s added to plan %s by %s", item.pk, locked.pk, by)
@@ -372,7 +352,7 @@ def item_update(item: PlanItem, data: Mapping[str, Any], *, by: User | None) -> 
     before = _audited(current)
     for field, value in clean.items():
         setattr(current, field, value)
-    _store_evidence(current, upload)
+    store_scan(current.evidence, upload, f"plans/{current.organisation_id}/evidence")
     current.updated_by = by
     current.save()
     current.plan = locked
@@ -392,8 +372,7 @@ def item_delete(item: PlanItem, *, by: User | None) -> None:
     _audit(current, AuditAction.DELETE, {"text": [current.text, None]}, by)
     previous = current.evidence.name
     current.delete()
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)
     logger.info("plan item %s deleted by %s", item.pk, by)
 
 

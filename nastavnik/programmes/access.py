@@ -8,6 +8,7 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 
 from nastavnik.core.access import OrgContext
+from nastavnik.core.tenancy import org_row
 from nastavnik.programmes.models import (
     Programme,
     ProgrammeForm,
@@ -35,36 +36,18 @@ def current_programme(ctx: OrgContext, today: date) -> Programme | None:
 
 
 def programme_form_for(ctx: OrgContext, pk: int) -> ProgrammeForm:
-    return get_object_or_404(
-        ProgrammeForm.objects.filter(organisation=ctx.organisation).select_related(
-            "form", "programme__academic_year", "programme__organisation"
-        ),
-        pk=pk,
-    )
+    related = ("form", "programme__academic_year", "programme__organisation")
+    return org_row(ProgrammeForm, ctx.organisation, pk, *related)
 
 
 def event_for(ctx: OrgContext, pk: int) -> RoadmapEvent:
-    return get_object_or_404(
-        RoadmapEvent.objects.for_org(ctx.organisation).select_related(
-            "programme__academic_year", "programme__organisation", "responsible_person"
-        ),
-        pk=pk,
-    )
+    related = ("programme__academic_year", "programme__organisation", "responsible_person")
+    return org_row(RoadmapEvent, ctx.organisation, pk, *related)
 
 
 def partner_for(ctx: OrgContext, pk: int) -> SocialPartner:
-    return get_object_or_404(
-        SocialPartner.objects.filter(organisation=ctx.organisation).select_related(
-            "programme__academic_year"
-        ),
-        pk=pk,
-    )
+    return org_row(SocialPartner, ctx.organisation, pk, "programme__academic_year")
 
 
 def team_member_for(ctx: OrgContext, pk: int) -> TeamMember:
-    return get_object_or_404(
-        TeamMember.objects.filter(organisation=ctx.organisation).select_related(
-            "person", "programme__academic_year"
-        ),
-        pk=pk,
-    )
+    return org_row(TeamMember, ctx.organisation, pk, "person", "programme__academic_year")

@@ -13,12 +13,13 @@ from nastavnik.consents.rules import hidden_q
 from nastavnik.core.forms import (
     DATE_WIDGET,
     RuleErrorsMixin,
+    ScanField,
     StaffChoiceField,
-    UploadField,
     choice_field,
     model_choice_field,
+    text_field,
 )
-from nastavnik.core.uploads import check_scan, scan_help_text
+from nastavnik.core.uploads import check_scan
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person, PersonKind
 from nastavnik.programmes.models import (
@@ -29,7 +30,7 @@ from nastavnik.programmes.models import (
     SocialPartner,
     Stage,
 )
-from nastavnik.programmes.services import MESSAGES
+from nastavnik.programmes.services import MESSAGES, PARTNER_FIELDS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -123,18 +124,9 @@ class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    goal = forms.CharField(
-        label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    tasks = forms.CharField(
-        label=_("Tasks"), widget=TEXTAREA, required=False, help_text=_("One task a line.")
-    )
-    expected_results = forms.CharField(
-        label=_("Expected results"),
-        widget=TEXTAREA,
-        required=False,
-        help_text=_("One result a line."),
-    )
+    goal = text_field(_("Goal"))
+    tasks = text_field(_("Tasks"), rows=4, help_text=_("One task a line."))
+    expected_results = text_field(_("Expected results"), rows=4, help_text=_("One result a line."))
 
     def __init__(self, *args: Any, chosen: ProgrammeForm, **kwargs: Any):
         kwargs.setdefault(
@@ -158,9 +150,7 @@ class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
 
 class PlanItemForm(forms.Form):
     section = forms.ChoiceField(label=_("Section"), choices=PlanSection.choices)
-    text = forms.CharField(
-        label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    text = text_field(_("Content"), rows=2)
     timing = forms.CharField(label=_("When"), required=False, max_length=100)
 
 
@@ -186,16 +176,7 @@ class TeamMemberForm(RuleErrorsMixin, forms.Form):
 class PartnerForm(RuleErrorsMixin, forms.ModelForm):
     class Meta:
         model = SocialPartner
-        fields = [
-            "name",
-            "contribution",
-            "contact_person",
-            "phone",
-            "email",
-            "agreement_number",
-            "agreement_date",
-            "agreement_until",
-        ]
+        fields = list(PARTNER_FIELDS)
         widgets = {
             "contribution": forms.Textarea(attrs={"rows": 3}),
             "agreement_date": DATE_WIDGET,
@@ -214,10 +195,8 @@ class EventForm(RuleErrorsMixin, forms.Form):
         choices=_stage_choices,
         error_messages={"required": MESSAGES["stage_required"]},
     )
-    title = forms.CharField(
-        label=_("Event"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": MESSAGES["title_required"]},
+    title = text_field(
+        _("Event"), rows=2, required=True, error_messages={"required": MESSAGES["title_required"]}
     )
     starts_on = forms.DateField(
         label=_("Starts on"),
@@ -256,21 +235,10 @@ class EventDoneForm(RuleErrorsMixin, forms.Form):
         widget=DATE_WIDGET,
         error_messages={"required": MESSAGES["done_required"]},
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What was done, how many took part, where the materials are."),
+    note = text_field(
+        _("Note"), help_text=_("What was done, how many took part, where the materials are.")
     )
-    file = UploadField(
-        label=_("Attach a file"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = scan_help_text()
+    file = ScanField(label=_("Attach a file"), required=False)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person
 
@@ -68,7 +66,10 @@ class ProgrammeQuerySet(TenantQuerySet["Programme"]):
     """An organisation's programmes."""
 
 
-class Programme(Authored):
+class Programme(OrgPage, Authored):
+    page_url = "programmes:detail"
+    page_pk = "programme_pk"
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="programmes"
     )
@@ -130,12 +131,6 @@ class Programme(Authored):
 
     def __str__(self) -> str:
         return f"Программа наставничества на {self.academic_year.label} учебный год"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "programmes:detail",
-            kwargs={"org_slug": self.organisation.slug, "programme_pk": self.pk},
-        )
 
     @property
     def is_draft(self) -> bool:
@@ -333,9 +328,7 @@ class RoadmapEvent(TenantModel):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_note = models.TextField(_("note"), blank=True)
     done_file = models.FileField(_("attached file"), blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    done_by = account_link()
     # Marked done by the act that fulfils it (`fulfilment.roadmap_refresh`), not by hand: such
     # a mark goes again when the act is undone.
     done_auto = models.BooleanField(default=False, editable=False)

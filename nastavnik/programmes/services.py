@@ -21,15 +21,15 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
-from nastavnik.core.uploads import check_scan, scan_name
+from nastavnik.core.rules import rule_errors
+from nastavnik.core.uploads import checked_scan, delete_after_commit, store_scan
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
 from nastavnik.orders.services import order_create
@@ -106,9 +106,7 @@ PROGRAMME_TEXT_FIELDS = ("explanatory_note", "goal", "tasks", "expected_results"
 TITLE_MAX_LENGTH = 500
 
 
-def _error(key: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _require_draft(programme: Programme) -> None:
@@ -212,6 +210,31 @@ def programme_update(programme: Programme, *, by: User | None, **fields: Any) ->
     return programme
 
 
+# What a partner's form edits and a copied programme takes over.
+PARTNER_FIELDS = (
+    "name",
+    "contribution",
+    "contact_person",
+    "phone",
+    "email",
+    "agreement_number",
+    "agreement_date",
+    "agreement_until",
+)
+
+
+def _copy_rows(
+    model: type[models.Model],
+    rows: Iterable[models.Model],
+    fields: Sequence[str],
+    owner: Mapping[str, Any],
+) -> None:
+    """Copies of `rows` with their `fields` under a new owner (the copied programme or form)."""
+    model._default_manager.bulk_create(
+        model(**owner, **{field: getattr(row, field) for field in fields}) for row in rows
+    )
+
+
 @transaction.atomic
 def programme_copy_from(
     source: Programme, academic_year: AcademicYear, *, by: User | None
@@ -241,52 +264,22 @@ def programme_copy_from(
             tasks=chosen.tasks,
             expected_results=chosen.expected_results,
         )
-        ProgrammeRoleModel.objects.bulk_create(
-            ProgrammeRoleModel(organisation=organisation, programme_form=copy, role_model_id=pk)
-            for pk in ProgrammeRoleModel.objects.filter(programme_form=chosen).values_list(
-                "role_model_id", flat=True
-            )
+        owner = {"organisation": organisation, "programme_form": copy}
+        _copy_rows(
+            ProgrammeRoleModel,
+            ProgrammeRoleModel.objects.filter(programme_form=chosen),
+            ("role_model_id",),
+            owner,
         )
-        TypicalPlanItem.objects.bulk_create(
-            TypicalPlanItem(
-                organisation=organisation,
-                programme_form=copy,
-                section=item.section,
-                text=item.text,
-                timing=item.timing,
-                position=item.position,
-            )
-            for item in chosen.plan_items.all()
+        _copy_rows(
+            TypicalPlanItem,
+            chosen.plan_items.all(),
+            ("section", "text", "timing", "position"),
+            owner,
         )
-    TeamMember.objects.bulk_create(
-        TeamMember(
-            organisation=organisation,
-            programme=programme,
-            person_id=member.person_id,
-            responsibility=member.responsibility,
-        )
-        for member in source.team.all()
-    )
-    SocialPartner.objects.bulk_create(
-        SocialPartner(
-            organisation=organisation,
-            programme=programme,
-            **{
-                field: getattr(partner, field)
-                for field in (
-                    "name",
-                    "contribution",
-                    "contact_person",
-                    "phone",
-                    "email",
-                    "agreement_number",
-                    "agreement_date",
-                    "agreement_until",
-                )
-            },
-        )
-        for partner in source.partners.all()
-    )
+    owner = {"organisation": organisation, "programme": programme}
+    _copy_rows(TeamMember, source.team.all(), ("person_id", "responsibility"), owner)
+    _copy_rows(SocialPartner, source.partners.all(), PARTNER_FIELDS, owner)
     years = academic_year.start_year - source.academic_year.start_year
     events = []
     for event in source.events.all():
@@ -476,18 +469,6 @@ def team_member_remove(member: TeamMember, *, by: User | None) -> None:
     _require_not_finished(_locked(member.programme))
     logger.info("team member %s removed by %s", member.pk, by)
     member.delete()
-
-
-PARTNER_FIELDS = (
-    "name",
-    "contribution",
-    "contact_person",
-    "phone",
-    "email",
-    "agreement_number",
-    "agreement_date",
-    "agreement_until",
-)
 
 
 def _clean_partner(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -720,25 +701,15 @@ def event_complete(
         errors["done_on"] = [ValidationError(MESSAGES["done_required"], code="required")]
     elif done_on > org_today(locked.organisation):
         errors["done_on"] = [ValidationError(MESSAGES["done_future"], code="done_future")]
-    scan_type = None
-    if file:
-        try:
-            scan_type = check_scan(file)
-        except ValidationError as error:
-            errors["file"] = error.error_list
+    upload = checked_scan(file, "file", errors)
     if errors:
         raise ValidationError(errors)
     event.done_on, event.done_note, event.done_by = done_on, _text(note), by
     event.done_auto = False
     fields = ["done_on", "done_note", "done_by", "done_auto", "updated_at"]
-    if file and scan_type is not None:
-        previous = event.done_file.name
-        event.done_file.save(
-            scan_name(f"roadmap/{locked.organisation_id}", scan_type), file, save=False
-        )
+    if upload is not None:
+        store_scan(event.done_file, upload, f"roadmap/{locked.organisation_id}")
         fields.append("done_file")
-        if previous:
-            transaction.on_commit(lambda: default_storage.delete(previous))
     event.save(update_fields=fields)
     logger.info("roadmap event %s marked done by %s", event.pk, by)
     return event
@@ -754,8 +725,7 @@ def event_reopen(event: RoadmapEvent, *, by: User | None) -> RoadmapEvent:
     event.save(
         update_fields=["done_on", "done_note", "done_by", "done_file", "done_auto", "updated_at"]
     )
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)
     logger.info("roadmap event %s reopened by %s", event.pk, by)
     return event
 
@@ -766,8 +736,7 @@ def event_delete(event: RoadmapEvent, *, by: User | None) -> None:
     previous = event.done_file.name
     logger.info("roadmap event %s deleted by %s", event.pk, by)
     event.delete()
-    if previous:
-        transaction.on_commit(lambda: default_storage.delete(previous))
+    delete_after_commit(previous)
 
 
 # --- Orders -----------------------------------------------------------------------------------

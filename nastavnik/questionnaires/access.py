@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from nastavnik.core.access import OrgContext
+from nastavnik.core.tenancy import org_row
 from nastavnik.questionnaires.models import (
     Campaign,
     CampaignQuerySet,
@@ -62,21 +63,10 @@ def campaign_for(ctx: OrgContext, pk: int) -> Campaign:
 
 
 def invitation_for(ctx: OrgContext, pk: int) -> Invitation:
-    return get_object_or_404(
-        Invitation.objects.filter(organisation=ctx.organisation).select_related(
-            "person",
-            "campaign__organisation",
-            "campaign__programme",
-            "campaign__questionnaire",
-        ),
-        pk=pk,
-    )
+    related = ("person", "campaign__organisation", "campaign__programme", "campaign__questionnaire")
+    return org_row(Invitation, ctx.organisation, pk, *related)
 
 
 def response_for(ctx: OrgContext, pk: int) -> Response:
-    return get_object_or_404(
-        Response.objects.filter(organisation=ctx.organisation).select_related(
-            "person", "entered_by", "campaign__organisation", "campaign__questionnaire"
-        ),
-        pk=pk,
-    )
+    related = ("person", "entered_by", "campaign__organisation", "campaign__questionnaire")
+    return org_row(Response, ctx.organisation, pk, *related)

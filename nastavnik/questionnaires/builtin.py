@@ -795,6 +795,7 @@ BUILTINS: list[Spec] = [
     ASSESSMENT,
 ]
 
+# The fields of a question a built-in gives, and a copy of a questionnaire takes over.
 QUESTION_FIELDS = (
     "type",
     "text",

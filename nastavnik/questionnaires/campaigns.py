@@ -33,6 +33,7 @@ from nastavnik.catalogue.models import MentoringForm
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, with_valid_consent
 from nastavnik.core import events
+from nastavnik.core.rules import rule_errors
 from nastavnik.core.tasks import queue_mail
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
@@ -86,9 +87,7 @@ MESSAGES = {
 }
 
 
-def _error(name: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[name], code=name, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def answer_url(token: str, base_url: str | None = None) -> str:

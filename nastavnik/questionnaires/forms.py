@@ -9,7 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm
-from nastavnik.core.forms import DATE_WIDGET, RuleErrorsMixin, choice_field, model_choice_field
+from nastavnik.core.forms import (
+    DATE_WIDGET,
+    RuleErrorsMixin,
+    choice_field,
+    model_choice_field,
+    text_field,
+)
 from nastavnik.programmes.models import Programme
 from nastavnik.questionnaires.audiences import AUDIENCES
 from nastavnik.questionnaires.feeds import FEEDS
@@ -41,19 +47,14 @@ ASSESSMENT_CODES = (
 class QuestionnaireForm(RuleErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=QuestionnaireKind.choices)
-    intro = forms.CharField(
-        label=_("Introduction"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What respondents read before the questions."),
+    intro = text_field(
+        _("Introduction"), rows=4, help_text=_("What respondents read before the questions.")
     )
 
 
 class SectionForm(RuleErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
-    intro = forms.CharField(
-        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    intro = text_field(_("Introduction"))
 
 
 def feed_options() -> list[str]:
@@ -64,15 +65,12 @@ def feed_options() -> list[str]:
 class QuestionForm(RuleErrorsMixin, forms.Form):
     section = forms.TypedChoiceField(label=_("Section"), coerce=int)
     type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
-    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
-    help_text = forms.CharField(
-        label=_("Hint"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    text = text_field(_("Question"), rows=2, required=True)
+    help_text = text_field(_("Hint"), rows=2)
     required = forms.BooleanField(label=_("An answer is required"), required=False)
-    choices = forms.CharField(
-        label=_("Options"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+    choices = text_field(
+        _("Options"),
+        rows=6,
         help_text=_(
             "For single and multiple choice: one option a line. «value | text» stores the value "
             "and shows the text."

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -26,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.core.language import reads_english
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme
@@ -300,7 +299,10 @@ class CampaignQuerySet(TenantQuerySet["Campaign"]):
     """An organisation's campaigns."""
 
 
-class Campaign(Authored, TenantModel):
+class Campaign(OrgPage, Authored, TenantModel):
+    page_url = "questionnaires:campaign_detail"
+    page_pk = "campaign_pk"
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="campaigns")
     # The frozen version sent: its questions never go away under the campaign.
     questionnaire = models.ForeignKey(
@@ -327,9 +329,7 @@ class Campaign(Authored, TenantModel):
     # People of the audience not invited for lack of a valid consent, as they were at sending.
     left_out = models.JSONField(default=list, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    closed_by = account_link()
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -342,12 +342,6 @@ class Campaign(Authored, TenantModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "questionnaires:campaign_detail",
-            kwargs={"org_slug": self.organisation.slug, "campaign_pk": self.pk},
-        )
 
     def is_open_on(self, day: Any) -> bool:
         """Open for answers: not closed and the deadline (inclusive) not passed."""
@@ -408,9 +402,7 @@ class Response(TenantModel):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     submitted_on = models.DateField()
     submitted_at = models.DateTimeField(null=True, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    entered_by = account_link()
     # [{"question": code, "feed": key, "reason": text}]: answers the bases could not take.
     feed_notes = models.JSONField(default=list, blank=True)
 

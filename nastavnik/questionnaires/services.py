@@ -21,8 +21,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
+from nastavnik.core.rules import rule_errors
 from nastavnik.orgs.models import Organisation
 from nastavnik.questionnaires.audiences import AUDIENCES
+from nastavnik.questionnaires.builtin import QUESTION_FIELDS
 from nastavnik.questionnaires.feeds import feed_for
 from nastavnik.questionnaires.models import (
     CHOICE_TYPES,
@@ -92,27 +94,8 @@ FEED_TYPES: dict[str, frozenset[str]] = {
     "assessment": NUMERIC_TYPES,
 }
 
-QUESTION_FIELDS = (
-    "section",
-    "type",
-    "text",
-    "help_text",
-    "required",
-    "choices",
-    "min_value",
-    "max_value",
-    "integer_only",
-    "pool",
-    "rank_count",
-    "show_if_code",
-    "show_if_values",
-    "feed",
-)
 
-
-def _error(name: str, field: str | None = None, **params: Any) -> ValidationError:
-    error = ValidationError(MESSAGES[name], code=name, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def _text(value: Any) -> str:
@@ -178,7 +161,7 @@ def _clone(
                 section=sections[question.section_id],
                 position=question.position,
                 code=question.code,
-                **{f: getattr(question, f) for f in QUESTION_FIELDS if f != "section"},
+                **{f: getattr(question, f) for f in QUESTION_FIELDS},
             )
             for question in originals
         ]
@@ -192,13 +175,20 @@ def _clone(
     )
 
 
-def _writable(questionnaire: Questionnaire, by: User | None) -> Writable:
+def _locked_newest(questionnaire: Questionnaire) -> Questionnaire:
+    """The questionnaire locked for a change: only an organisation's own, and its newest
+    version (an older one is history)."""
     locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if locked.organisation_id is None:
         raise _error("builtin")
     newest = latest_version(locked)
     if newest.pk != locked.pk:
         raise _error("not_latest", version=locked.version, latest=newest.version)
+    return locked
+
+
+def _writable(questionnaire: Questionnaire, by: User | None) -> Writable:
+    locked = _locked_newest(questionnaire)
     if is_used(locked):
         made = _clone(
             locked,
@@ -276,12 +266,7 @@ def questionnaire_update(
 def questionnaire_delete(questionnaire: Questionnaire, *, by: User | None) -> None:
     """Delete an organisation's questionnaire that no campaign has used (its newest version;
     the previous one, if any, becomes the newest again)."""
-    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    if locked.organisation_id is None:
-        raise _error("builtin")
-    newest = latest_version(locked)
-    if newest.pk != locked.pk:
-        raise _error("not_latest", version=locked.version, latest=newest.version)
+    locked = _locked_newest(questionnaire)
     if is_used(locked):
         raise _error("used_delete")
     locked.delete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.forms import RuleErrorsMixin
+from nastavnik.core.forms import RuleErrorsMixin, text_field
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -16,16 +16,13 @@ class PublicPageForm(RuleErrorsMixin, forms.Form):
         required=False,
         help_text=_("While closed, the address answers «not found» to everyone."),
     )
-    intro = forms.CharField(
-        label=_("Introduction"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+    intro = text_field(
+        _("Introduction"),
+        rows=6,
         help_text=_("A few paragraphs about mentoring in the organisation. One paragraph a line."),
     )
-    contact = forms.CharField(
-        label=_("Contacts"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    contact = text_field(
+        _("Contacts"),
         help_text=_("Whom parents and partners may ask about mentoring: a phone, an e-mail."),
     )
 
@@ -39,7 +36,5 @@ class AnnouncementForm(RuleErrorsMixin, forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
     )
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    text = forms.CharField(
-        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    text = text_field(_("Text"), rows=4)
     published = forms.BooleanField(label=_("Shown on the page"), required=False, initial=True)

@@ -14,11 +14,10 @@ for parents and partners (a start time, a place, an invitation), and the two rar
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet
+from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 
 
@@ -41,9 +40,7 @@ class PublicPage(models.Model):
         blank=True,
         help_text=_("Whom parents and partners may ask about mentoring: a phone, an e-mail."),
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = account_link()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

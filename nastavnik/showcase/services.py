@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
+from nastavnik.core.rules import rule_errors
 from nastavnik.orgs.models import Organisation
 from nastavnik.showcase.models import Announcement, PublicPage
 
@@ -24,9 +24,7 @@ ANNOUNCEMENT_FIELDS: tuple[str, ...] = ("title", "starts_at", "place", "text", "
 PAGE_FIELDS: tuple[str, ...] = ("enabled", "intro", "contact")
 
 
-def _error(key: str, field: str | None = None) -> ValidationError:
-    error = ValidationError(MESSAGES[key], code=key)
-    return ValidationError({field: error}) if field else error
+_error = rule_errors(MESSAGES)
 
 
 def page_of(organisation: Organisation) -> PublicPage:
