@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The demo lives in its own SQLite file, so it never mixes with a development database.
 DEMO_DATABASE_URL ?= sqlite:///$(CURDIR)/demo.sqlite3
 HOST ?= 127.0.0.1:8000
-PYTEST_ARGS ?= -q -rfEs -n auto --dist loadfile
+PYTEST_ARGS ?= -q -rfEs -n auto --dist loadfile --no-loadscope-reorder
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test lint worker types-baseline

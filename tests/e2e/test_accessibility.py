@@ -9,6 +9,7 @@ it: that keeps the walk within a few minutes on one browser.
 
 from __future__ import annotations
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 
@@ -21,6 +22,8 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 BLOCKING = {"serious", "critical"}
+
+pytestmark = pytest.mark.slow
 
 
 def test_every_page_of_every_role_passes_axe_and_fits_a_phone(browser, live_server):
