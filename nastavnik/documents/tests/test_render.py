@@ -23,6 +23,7 @@ from nastavnik.documents.render import (
     find_soffice,
     render_docx,
     requisites,
+    typeset,
 )
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Gender, Person
@@ -119,6 +120,43 @@ def test_no_line_breaks_where_russian_typography_forbids_them():
     assert "№ 45" not in xml and "2023 г." not in xml
     # The text still reads the same.
     assert "№ 45-о" in docx_text(docx)
+
+
+def test_headers_footers_and_footnotes_are_typeset_like_the_body():
+    """python-docx reads headers and footers as XML and keeps footnotes as bytes: both get
+    the non-breaking spaces."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    document = Document()
+    document.add_paragraph("Приказ № 45-о")
+    document.sections[0].header.add_paragraph("Приложение № 2")
+    document.sections[0].footer.add_paragraph("2023 г.")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    footnotes = (
+        f'<w:footnotes xmlns:w="{w}"><w:footnote w:id="1"><w:p><w:r>'
+        "<w:t>ст. 9 &amp; № 7</w:t></w:r></w:p></w:footnote></w:footnotes>"
+    )
+    part = Part(
+        PackURI("/word/footnotes.xml"),
+        CONTENT_TYPE.WML_FOOTNOTES,
+        footnotes.encode(),
+        document.part.package,
+    )
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    written = BytesIO()
+    document.save(written)
+
+    printed = zipfile.ZipFile(BytesIO(typeset(written.getvalue())))
+    nbsp = "\u00a0"
+    read = {n: printed.read(n).decode() for n in printed.namelist() if n.endswith(".xml")}
+    header = next(xml for name, xml in read.items() if name.startswith("word/header"))
+    footer = next(xml for name, xml in read.items() if name.startswith("word/footer"))
+    assert f"№{nbsp}45-о" in read["word/document.xml"]
+    assert f"№{nbsp}2" in header
+    assert f"2023{nbsp}г." in footer
+    assert f"ст.{nbsp}9 &amp; №{nbsp}7" in read["word/footnotes.xml"]
 
 
 def test_order_for_a_male_curator_without_optional_parts():
