@@ -65,30 +65,30 @@ def work_the_queue() -> str:
     """
     command = [sys.executable, "manage.py", "rqworker", "--burst"]
     command += ["--job-class", "django_tasks_rq.Job", "default"]
-    worker = subprocess.Popen(
+    printed = []
+    # The context closes the pipe and reaps the process however the reading ends.
+    with subprocess.Popen(
         command,
         cwd=ROOT,
         env=environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
-    watchdog = threading.Timer(120, worker.kill)
-    watchdog.start()
-    printed = []
-    try:
-        assert worker.stdout is not None
-        for line in worker.stdout:
-            printed.append(line)
-            if "done, quitting" in line:
-                break
+    ) as worker:
+        watchdog = threading.Timer(120, worker.kill)
+        watchdog.start()
         try:
-            worker.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-    finally:
-        watchdog.cancel()
+            assert worker.stdout is not None
+            for line in worker.stdout:
+                printed.append(line)
+                if "done, quitting" in line:
+                    break
+            try:
+                worker.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        finally:
+            watchdog.cancel()
     output = "".join(printed)
     assert "done, quitting" in output, output
     return output

@@ -9,6 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 from docx import Document
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from jinja2 import UndefinedError
@@ -125,10 +128,6 @@ def test_no_line_breaks_where_russian_typography_forbids_them():
 def test_headers_footers_and_footnotes_are_typeset_like_the_body():
     """python-docx reads headers and footers as XML and keeps footnotes as bytes: both get
     the non-breaking spaces."""
-    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
     document = Document()
     document.add_paragraph("Приказ № 45-о")
     document.sections[0].header.add_paragraph("Приложение № 2")
