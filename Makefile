@@ -17,10 +17,13 @@ help:
 	@echo "make lint    ruff, formatting, import layers, mypy against its baseline, makemigrations --check"
 	@echo "make worker  run the background task worker (manage.py db_worker)"
 
-# Re-created only when requirements.lock changes (or the virtualenv is missing).
+# Re-created only when requirements.lock changes (or the virtualenv is missing). uv, at the
+# version the lock pins, installs the lock: the same packages as pip, in seconds instead of a
+# minute on a fresh machine.
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet "$$(grep '^uv==' requirements.lock)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
 	touch $@
 
 # The OpenID Connect provider the single sign-on browser test runs (node's oidc-provider, as
