@@ -15,6 +15,7 @@ from pytest_django.plugin import blocking_manager_key
 from nastavnik.accounts.models import User
 from nastavnik.orgs.models import Membership, Organisation, Role
 from nastavnik.orgs.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests import template_database
 
 PASSWORD = "correct-horse-battery"
 
@@ -23,6 +24,15 @@ PASSWORD = "correct-horse-battery"
 hypothesis_settings.register_profile("default", deadline=None)
 hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    template_database.install()
+    # The xdist controller builds the migrated template while its workers collect their tests.
+    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
+        template_database.start_building()
 
 
 def _is_transactional(item: pytest.Item) -> bool:
