@@ -13,10 +13,13 @@ from io import BytesIO
 from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import nsmap
 from docxcompose.composer import Composer
 from docxcompose.utils import xpath
+
+from .render import document_bytes
 
 # docxcompose rebinds python-docx's global prefix «cp» to the custom-properties namespace when
 # imported (docxcompose.utils: `nsmap.update(NS)`). Every document made afterwards in the
@@ -44,28 +47,37 @@ class _Composer(Composer):
             super().add_styles(doc, element)
 
 
+# A part as a file's bytes, or as a document made in memory (`render.render_document`), which
+# need not be zipped and read back before it is merged.
+Part = bytes | DocxDocument
+
+
 @dataclass(frozen=True)
 class Appendix:
     heading: str
-    content: bytes
+    content: Part
+
+
+def _opened(part: Part) -> DocxDocument:
+    return Document(BytesIO(part)) if isinstance(part, bytes) else part
 
 
 def compose(
-    document: bytes, *, blank: bytes | None = None, appendices: Sequence[Appendix] = ()
+    document: Part, *, blank: bytes | None = None, appendices: Sequence[Appendix] = ()
 ) -> bytes:
     """`document` headed by `blank` (when given) and followed by `appendices`, as one file."""
     if blank is None and not appendices:
-        return document
+        return document if isinstance(document, bytes) else document_bytes(document)
     # The blank is the master when there is one, so its page setup, header and styles win.
-    composer = _Composer(Document(BytesIO(blank if blank is not None else document)))
+    composer = _Composer(_opened(blank if blank is not None else document))
     if blank is not None:
-        composer.append(Document(BytesIO(document)))
+        composer.append(_opened(document))
     for appendix in appendices:
         body = composer.doc
         body.add_page_break()
         heading = body.add_paragraph(appendix.heading)
         heading.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        composer.append(Document(BytesIO(appendix.content)))
+        composer.append(_opened(appendix.content))
     out = BytesIO()
     composer.save(out)
     return out.getvalue()

@@ -37,6 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -60,9 +61,11 @@ __all__ = [
     "TEMPLATES_DIR",
     "PdfConversionError",
     "PdfConverterMissing",
+    "document_bytes",
     "docx_text",
     "docx_to_pdf",
     "make_environment",
+    "render_document",
     "render_docx",
     "requisites",
 ]
@@ -222,13 +225,26 @@ def render_docx(template_path: str | os.PathLike[str], context: Mapping[str, Any
 
     ``template_path`` is a path, or the bare file name of a template in ``templates_docx/``.
     """
+    return document_bytes(render_document(template_path, context))
+
+
+def render_document(
+    template_path: str | os.PathLike[str], context: Mapping[str, Any]
+) -> DocxDocument:
+    """``render_docx``'s document before it is written: for a document that is put together
+    with others (``compose``), which would otherwise be zipped only to be read back."""
     template = DocxTemplate(str(_template_file(template_path)))
     template.render(dict(context), jinja_env=make_environment(), autoescape=True)
     # Typeset in memory, then written once: three round trips through the zip cost half of
-    # filling in a template.
+    # filling in a template. (docxtpl's own save adds nothing here: it only swaps pictures and
+    # media a caller asked it to replace, and we never ask.)
     _typeset(template.docx)
+    return template.docx
+
+
+def document_bytes(document: DocxDocument) -> bytes:
     out = BytesIO()
-    template.save(out)
+    document.save(out)
     return out.getvalue()
 
 
@@ -243,9 +259,7 @@ def typeset(docx_bytes: bytes) -> bytes:
     the columns of its tables sized to their content (``columns.fit_columns``)."""
     document = Document(BytesIO(docx_bytes))
     _typeset(document)
-    out = BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return document_bytes(document)
 
 
 def _typeset(document: Any) -> None:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from nastavnik.documents.compose import Appendix, compose
-from nastavnik.documents.render import render_docx
+from nastavnik.documents.render import render_document
 from nastavnik.documents.russian import format_date, typography
 from nastavnik.orders.kinds import spec_for
 from nastavnik.orders.models import Order
@@ -65,7 +65,7 @@ def render_order(order: Order) -> bytes:
     """The order as one DOCX: the organisation's own blank at its head when it has uploaded
     one, then the order, then the documents it approves as numbered appendices."""
     spec = spec_for(order.kind)
-    document = render_docx(spec.template, order_context(order))
+    document = render_document(spec.template, order_context(order))
     builder = spec.appendices_builder()
     appendices = [
         Appendix(appendix_heading(order, number), content)

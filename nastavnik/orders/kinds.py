@@ -10,7 +10,7 @@ uses orders.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from nastavnik.accounts.models import User
+    from nastavnik.documents.compose import Part
     from nastavnik.orders.models import Order
 
 
@@ -41,8 +42,9 @@ class KindSpec:
     context: str
     # ``(order, by) -> None``, run when the order is signed.
     on_sign: str = ""
-    # ``(order) -> list[bytes]``: the documents the order approves, printed after it as its
-    # appendices 1, 2, … (in the order the order's text cites them).
+    # ``(order) -> list[Part]``: the documents the order approves (files' bytes or documents in
+    # memory), printed after it as its appendices 1, 2, … (in the order the order's text cites
+    # them).
     appendices: str = ""
 
     def context_builder(self) -> Callable[[Order], dict[str, Any]]:
@@ -51,7 +53,7 @@ class KindSpec:
     def sign_hook(self) -> Callable[[Order, User | None], None] | None:
         return import_string(self.on_sign) if self.on_sign else None
 
-    def appendices_builder(self) -> Callable[[Order], list[bytes]] | None:
+    def appendices_builder(self) -> Callable[[Order], Sequence[Part]] | None:
         return import_string(self.appendices) if self.appendices else None
 
 

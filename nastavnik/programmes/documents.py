@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from docx.document import Document as DocxDocument
 
 from nastavnik.catalogue.models import RoleModel
-from nastavnik.documents.render import render_docx
+from nastavnik.documents.render import render_document, render_docx
 from nastavnik.documents.russian import initials_name
 from nastavnik.orders.documents import lower_first
 from nastavnik.orders.models import Order
@@ -216,10 +217,14 @@ def approval_order_context(order: Order) -> dict[str, Any]:
     }
 
 
-def approval_order_appendices(order: Order) -> list[bytes]:
-    """What the approving order approves: the programme (appendix 1) and its roadmap (2)."""
+def approval_order_appendices(order: Order) -> list[DocxDocument]:
+    """What the approving order approves: the programme (appendix 1) and its roadmap (2), as
+    documents in memory for the order to take in."""
     programme = programme_of_order(order)
-    return [render_programme(programme), render_roadmap(programme)]
+    return [
+        render_document("programme.docx", programme_context(programme)),
+        render_document("roadmap.docx", roadmap_context(programme)),
+    ]
 
 
 def curator_order_context(order: Order) -> dict[str, Any]:
