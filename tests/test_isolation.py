@@ -5,7 +5,7 @@ added. For every organisation-scoped URL:
 
 - a member of organisation B (any role) asking for organisation A's page gets 404;
 - a member of B asking through B's own address for a row of A (A's primary keys) gets 404;
-- neither changes a single row of the database;
+- neither writes a single row of the database (sessions included);
 - an anonymous visitor is sent to the login page.
 
 A URL kwarg that names a row must have a maker in its app's ``tests/isolation.py``; an unknown
@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import Tenant, make_tenant
 from nastavnik.core.access import declared_access
-from nastavnik.core.tests.rows import table_rows
+from nastavnik.core.tests.rows import rows_written, table_rows
 from nastavnik.orgs.models import Organisation, Role
 from nastavnik.orgs.policy import allows
+from nastavnik.orgs.tests.factories import UserFactory
 from nastavnik.people.models import GuardianLink, Person
 from nastavnik.people.tests.factories import PersonFactory
 
@@ -154,12 +157,35 @@ def database_snapshot() -> dict[str, list[tuple]]:
     return table_rows(m for m in apps.get_models() if m._meta.app_label not in VOLATILE_APPS)
 
 
+@contextmanager
+def writes_nothing(url: str) -> Iterator[None]:
+    # A count of the rows written, not a picture of every table: the thousands of tests below
+    # took two pictures each, and the count is stricter (a session or a login record counts).
+    before = rows_written()
+    yield
+    assert rows_written() == before, f"{url}: a refused request wrote to the database"
+
+
 @dataclass
 class World:
     a: Tenant
     b: Tenant
     rows_a: dict[str, int]
     rows_b: dict[str, int]
+    # Session keys of B's members (by role) and of an account with no membership, logged in
+    # once for the module: each test's transaction is rolled back, sessions with it.
+    sessions: dict[str, str]
+
+    def log_in(self, client, who: str) -> None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[who]
+
+
+def _session_of(user) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +199,9 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
         rows_b = {kwarg: make(b.organisation) for kwarg, make in ROW_MAKERS.items()}
         # Data that could leak: a guardian link, people, and own catalogue rows in both.
         PersonFactory.create_batch(2, organisation=a.organisation)
-        yield World(a, b, rows_a, rows_b)
+        sessions = {role: _session_of(b.user(role)) for role in Role.values}
+        sessions["nobody"] = _session_of(UserFactory(email="nobody@example.ru"))
+        yield World(a, b, rows_a, rows_b, sessions)
         transaction.set_rollback(True)
 
 
@@ -220,12 +248,11 @@ def _assert_refused(client, url: str) -> None:
 @pytest.mark.parametrize("role", Role.values)
 @pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
 def test_member_of_another_organisation_gets_404_and_changes_nothing(client, world, route, role):
-    client.force_login(world.b.user(role))
-    before = database_snapshot()
+    world.log_in(client, role)
+    url = _url(route, world.a.organisation.slug, world.rows_a)
 
-    _assert_refused(client, _url(route, world.a.organisation.slug, world.rows_a))
-
-    assert database_snapshot() == before
+    with writes_nothing(url):
+        _assert_refused(client, url)
 
 
 @pytest.mark.django_db
@@ -237,40 +264,34 @@ def test_rows_of_another_organisation_are_not_found_through_ones_own_address(cli
     roles = [role for role in (Role.CURATOR, Role.DIRECTOR) if allows([role], perm)]
     assert roles, f"{route.name}: neither the curator nor the director may open it"
     for role in roles:
-        client.force_login(world.b.user(role))
-        before = database_snapshot()
+        world.log_in(client, role)
+        url = _url(route, world.b.organisation.slug, world.rows_a)
 
-        _assert_refused(client, _url(route, world.b.organisation.slug, world.rows_a))
-
-        assert database_snapshot() == before
+        with writes_nothing(url):
+            _assert_refused(client, url)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
 def test_anonymous_visitor_is_sent_to_login_and_changes_nothing(client, world, route):
     url = _url(route, world.a.organisation.slug, world.rows_a)
-    before = database_snapshot()
 
-    for method in ("get", "post"):
-        response = getattr(client, method)(url)
-        assert response.status_code in {302, 405}, f"{method} {url}: {response.status_code}"
-        if response.status_code == 302:
-            assert response["Location"].startswith(reverse("accounts:login"))
-
-    assert database_snapshot() == before
+    with writes_nothing(url):
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in {302, 405}, f"{method} {url}: {response.status_code}"
+            if response.status_code == 302:
+                assert response["Location"].startswith(reverse("accounts:login"))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
 def test_account_without_any_membership_gets_404(client, world, route):
-    from nastavnik.orgs.tests.factories import UserFactory
+    world.log_in(client, "nobody")
+    url = _url(route, world.a.organisation.slug, world.rows_a)
 
-    client.force_login(UserFactory(email="nobody@example.ru"))
-    before = database_snapshot()
-
-    _assert_refused(client, _url(route, world.a.organisation.slug, world.rows_a))
-
-    assert database_snapshot() == before
+    with writes_nothing(url):
+        _assert_refused(client, url)
 
 
 @pytest.mark.django_db
@@ -278,3 +299,9 @@ def test_the_world_has_rows_that_could_leak(world):
     a = world.a.organisation
     assert Person.objects.filter(organisation=a).count() >= 3
     assert GuardianLink.objects.filter(organisation=a).exists()
+
+
+@pytest.mark.django_db
+def test_a_single_row_written_is_noticed(world):
+    with pytest.raises(AssertionError, match="wrote to the database"), writes_nothing("/"):
+        Organisation.objects.filter(pk=world.a.organisation.pk).update(name="Другая школа")

@@ -30,3 +30,18 @@ def table_rows(chosen: Iterable[type[models.Model]]) -> dict[str, list[tuple]]:
             cursor.execute(_select(model))
             found[model._meta.label] = [tuple(row) for row in cursor.fetchall()]
     return found
+
+
+def rows_written() -> int:
+    """Rows inserted, updated or deleted through the connection: since it opened on SQLite, in
+    the open transaction on PostgreSQL (every test runs in one). Where a request must write
+    nothing at all, two readings of this prove it for the whole database in one query."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.total_changes
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
+            "FROM pg_stat_xact_all_tables"
+        )
+        return int(cursor.fetchone()[0])
