@@ -19,6 +19,7 @@ migrate as before.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import sqlite3
@@ -81,21 +82,37 @@ def _locked(lock_path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+@functools.cache
+def _current_key() -> str:
+    # The code does not change under a running process.
+    return key()
+
+
+@contextmanager
+def kept(name: str) -> Iterator[Path | None]:
+    """The path of a file named `name` kept for the code as it is (other processes and later
+    runs of the same code find it), locked while the caller reads or writes it. It may not
+    exist yet: the caller makes it. None when there is no safe folder."""
+    where = folder()
+    if where is None:
+        yield None
+        return
+    path = where / f"{_current_key()}-{name}"
+    with _locked(path.with_name(f"{path.name}.lock")):
+        yield path
+    if path.exists():
+        path.touch()  # in use, so not stale
+    _remove_stale(where)
+
+
 def ensure() -> Path | None:
     """The migrated template for the code as it is, built first if no run has built it.
 
     Processes that ask at once wait for the one that builds. None when it cannot be built: the
     caller migrates as usual, and shows the migrations' own error if there is one."""
-    where = folder()
-    if where is None:
-        return None
-    name = key()
-    template = where / f"{name}.sqlite3"
-    with _locked(where / f"{name}.lock"):
-        if not template.exists() and not _build(template):
+    with kept("migrated.sqlite3") as template:
+        if template is None or (not template.exists() and not _build(template)):
             return None
-    template.touch()
-    _remove_stale(where)
     return template
 
 

@@ -1,5 +1,9 @@
 """The migrated template the SQLite test databases start from (tests/template_database.py)."""
 
+import fcntl
+import sqlite3
+import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
 from nastavnik.catalogue.models import MentoringForm
+from nastavnik.demo.tests import factories as demo_factories
 from tests import template_database
 
 
@@ -69,3 +74,32 @@ def test_a_folder_others_can_write_to_is_not_used(tmp_path, monkeypatch):
     mine.chmod(0o777)
     assert template_database.folder() is None
     assert template_database.ensure() is None
+
+
+def test_a_kept_file_is_named_for_the_code_and_locked_while_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(template_database.tempfile, "gettempdir", lambda: str(tmp_path))
+    with template_database.kept("demo.sqlite3") as path:
+        assert path.name == f"{template_database.key()}-demo.sqlite3"
+        lock = path.with_name(f"{path.name}.lock")
+        with lock.open("a") as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with lock.open("a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def test_a_kept_demo_serves_other_processes_only_while_young(tmp_path, monkeypatch):
+    database = sqlite3.connect(":memory:")
+    database.execute("CREATE TABLE person (name TEXT)")
+    database.execute("INSERT INTO person VALUES ('Петрова')")
+    database.commit()
+    seeded = demo_factories._Seeded(date(2026, 12, 7), "before", database, {"a.pdf": b"%PDF"}, "ok")
+    path = tmp_path / "demo.sqlite3"
+    demo_factories._write_kept(path, seeded)
+
+    copy = demo_factories._read_kept(path, seeded.day, seeded.before)
+    assert copy.database.execute("SELECT name FROM person").fetchall() == [("Петрова",)]
+    assert (copy.files, copy.output) == ({"a.pdf": b"%PDF"}, "ok")
+
+    later = time.time() + demo_factories.KEPT_FOR_S + 1
+    monkeypatch.setattr(demo_factories.time, "time", lambda: later)
+    assert demo_factories._read_kept(path, seeded.day, seeded.before) is None

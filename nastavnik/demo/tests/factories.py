@@ -3,21 +3,26 @@
 Seeding takes some ten seconds of CPU, and a score of test modules want the same demo. On the
 in-memory SQLite test database a test process seeds it once: the database as seeded is copied
 aside (SQLite's backup API, a fraction of a second), with the files the demo stored, and a later
-module that starts from the same database gets that copy back instead of a new seed. After the
-module the database is put back exactly as it was before (the copy of it taken then), which
-also takes the demo's files out of storage. Elsewhere (PostgreSQL) each module seeds and
+module that starts from the same database gets that copy back instead of a new seed. The copy
+is also kept on disk for the code as it is (tests/template_database.kept), so the other workers
+of the run, and later runs on the same day, load it rather than seed. After the module the
+database is put back exactly as it was before (the copy of it taken then), which also takes
+the demo's files out of storage. Elsewhere (PostgreSQL) each module seeds and
 removes the demo as before.
 """
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +35,7 @@ from django.utils import timezone
 from nastavnik.demo.seed import remove_demo
 from nastavnik.orgs.models import AcademicYear, Municipality, Region
 from nastavnik.programmes.models import Programme
+from tests.template_database import kept
 
 
 def seed(out: StringIO | None = None) -> None:
@@ -48,6 +54,8 @@ class _Seeded:
 
 
 _seeded: _Seeded | None = None
+# How long a copy kept on disk serves (see _read_kept): about a run of the suite.
+KEPT_FOR_S = 15 * 60
 
 
 def _copyable() -> bool:
@@ -101,23 +109,68 @@ def _read(names: set[str]) -> dict[str, bytes]:
     return found
 
 
+def _put_back(seeded: _Seeded, raw: sqlite3.Connection) -> None:
+    seeded.database.backup(raw)
+    for name, content in seeded.files.items():
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(content))
+
+
 def _seeded_or_put_back(raw: sqlite3.Connection) -> _Seeded:
     """Seeds the demo by the command, or puts back the copy of an earlier seed that started
-    from the same database on the same day."""
+    from the same database on the same day: this process's, or one another process of the
+    same code kept (tests/template_database.kept), so a run seeds the demo once, not once
+    per worker."""
     global _seeded
     contents = _contents(raw)
     today = timezone.localdate()
     if _seeded is not None and (_seeded.day, _seeded.before) == (today, contents):
-        _seeded.database.backup(raw)
-        for name, content in _seeded.files.items():
-            default_storage.delete(name)
-            default_storage.save(name, ContentFile(content))
+        _put_back(_seeded, raw)
         return _seeded
-    stored = _stored()
-    out = StringIO()
-    seed(out)
-    _seeded = _Seeded(today, contents, _copy(raw), _read(_stored() - stored), out.getvalue())
+    with kept(f"demo-{today.isoformat()}-{contents[:32]}.sqlite3") as path:
+        copy = _read_kept(path, today, contents) if path is not None else None
+        if copy is not None:
+            _seeded = copy
+            _put_back(_seeded, raw)
+            return _seeded
+        stored = _stored()
+        out = StringIO()
+        seed(out)
+        _seeded = _Seeded(today, contents, _copy(raw), _read(_stored() - stored), out.getvalue())
+        if path is not None:
+            _write_kept(path, _seeded)
     return _seeded
+
+
+def _write_kept(path: Path, seeded: _Seeded) -> None:
+    # The files and the command's output beside the database; the database last, under its
+    # own name only when whole, since its presence says the copy is there.
+    record = (time.time(), seeded.files, seeded.output)
+    path.with_suffix(".pickle").write_bytes(pickle.dumps(record))
+    partial = path.with_suffix(".partial")
+    target = sqlite3.connect(partial)
+    try:
+        seeded.database.backup(target)
+    finally:
+        target.close()
+    partial.rename(path)
+
+
+def _read_kept(path: Path, day: date, before: str) -> _Seeded | None:
+    """The kept copy, if there is one young enough: the demo stamps some rows with the time it
+    was seeded (mail queued, jobs started), and pages tell how long ago, so an old copy is no
+    fresher than this run's own seed would be."""
+    if not path.exists():
+        return None
+    made_at, files, output = pickle.loads(path.with_suffix(".pickle").read_bytes())
+    if time.time() - made_at > KEPT_FOR_S:
+        return None
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        database = _copy(source)
+    finally:
+        source.close()
+    return _Seeded(day, before, database, files, output)
 
 
 @contextmanager
