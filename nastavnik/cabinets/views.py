@@ -25,7 +25,7 @@ from nastavnik.audit.services import audit_record
 from nastavnik.cabinets import meetings_bridge, selfmatch
 from nastavnik.cabinets.access_export import person_data, sheets_docx, sheets_xlsx
 from nastavnik.consents.access import own_consents
-from nastavnik.consents.rules import consent_states, hidden_q, signing_for
+from nastavnik.consents.rules import consent_states, hidden_among, signing_for
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, docx_to_pdf
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
@@ -98,16 +98,7 @@ def _cards(
     }
     held = meetings_bridge.held_meetings(ids)
     suspensions = suspensions_of(pairs)
-    mentors = {m.mentor.person_id for m in pairs}
-    hidden = (
-        set(
-            Person.objects.filter(pk__in=mentors)
-            .filter(hidden_q(today))
-            .values_list("pk", flat=True)
-        )
-        if mentors
-        else set()
-    )
+    hidden = hidden_among({m.mentor.person_id for m in pairs}, today)
     upcoming: dict[int, list[Any]] = {}
     for meeting in meetings_bridge.upcoming_meetings(ids, timezone.now(), 3 * max(len(ids), 1)):
         upcoming.setdefault(getattr(meeting, "mentorship_id", 0), []).append(meeting)

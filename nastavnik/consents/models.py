@@ -46,6 +46,11 @@ def scan_path(instance: Consent, filename: str) -> str:
     return f"consents/{instance.organisation_id}/{uuid.uuid4().hex}{suffix}"
 
 
+def valid_on_q(day: date) -> models.Q:
+    """The consents valid on `day`: given by then, not ended, not withdrawn."""
+    return models.Q(withdrawn_at__isnull=True, given_on__lte=day, valid_until__gte=day)
+
+
 class ConsentQuerySet(models.QuerySet["Consent"]):
     # Not a TenantQuerySet: django-stubs then checks the names its callers annotate (mypy
     # sees `hidden`, `load` as missing); the filter is the same one.
@@ -53,7 +58,7 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
         return self.filter(organisation=organisation)
 
     def valid_on(self, day: date) -> ConsentQuerySet:
-        return self.filter(withdrawn_at__isnull=True, given_on__lte=day, valid_until__gte=day)
+        return self.filter(valid_on_q(day))
 
 
 class Consent(models.Model):

@@ -28,13 +28,14 @@ their data.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
-from nastavnik.consents.models import Consent, Depersonalisation, Purpose, Status
+from nastavnik.consents.models import Consent, Depersonalisation, Purpose, Status, valid_on_q
 from nastavnik.people.models import Person, PersonKind, PersonQuerySet
 
 ADULT_AGE = 18
@@ -99,6 +100,48 @@ def participation_withdrawn_q(on: date | None = None, ref: str = "pk") -> Q:
     for purpose in needed_for(Purpose.PARTICIPATION):
         q |= withdrawn_q(purpose, on, ref)
     return q
+
+
+# --- A few people known by id -----------------------------------------------------------------
+# `hidden_q` and `participation_withdrawn_q` on a handful of ids (a cabinet's pairs, the user's
+# own entries), read from the people's consent rows in one plain query. The same rule: Django
+# spends ~2 ms compiling the correlated subqueries of the Q forms, every page, for a query
+# PostgreSQL answers in a fraction of that.
+
+
+def _withdrawn_among(people: Collection[int], purposes: tuple[Purpose, ...], day: date) -> set[int]:
+    """Those of `people` for whom one of `purposes` is as `withdrawn_q` says: a withdrawn
+    consent and no consent valid on `day` (`valid_on_q`, the filter of `valid_exists`)."""
+    if not people:
+        return set()
+    withdrawn: set[tuple[int, str]] = set()
+    valid: set[tuple[int, str]] = set()
+    for subject, purpose, withdrawn_at, is_valid in (
+        Consent.objects.filter(subject__in=list(people), purpose__in=purposes)
+        .annotate(is_valid=ExpressionWrapper(valid_on_q(day), output_field=BooleanField()))
+        .order_by()
+        .values_list("subject_id", "purpose", "withdrawn_at", "is_valid")
+    ):
+        if withdrawn_at is not None:
+            withdrawn.add((subject, purpose))
+        if is_valid:
+            valid.add((subject, purpose))
+    return {subject for subject, purpose in withdrawn - valid}
+
+
+def hidden_among(people: Collection[int], on: date | None = None) -> set[int]:
+    """The ids of `people` that `hidden_q(on)` lets through."""
+    if not people:
+        return set()
+    depersonalised = Depersonalisation.objects.filter(person__in=list(people)).values_list(
+        "person_id", flat=True
+    )
+    return _withdrawn_among(people, (Purpose.PROCESSING,), _today(on)) | set(depersonalised)
+
+
+def participation_withdrawn_among(people: Collection[int], on: date | None = None) -> set[int]:
+    """The ids of `people` that `participation_withdrawn_q(on)` lets through."""
+    return _withdrawn_among(people, needed_for(Purpose.PARTICIPATION), _today(on))
 
 
 def hidden_accounts_q(organisation_id: int, on: date | None = None, ref: str = "pk") -> Q:

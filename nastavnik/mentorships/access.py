@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from nastavnik.accounts.models import User
-from nastavnik.consents.rules import participation_withdrawn_q
+from nastavnik.consents.rules import participation_withdrawn_among
 from nastavnik.core.access import OrgContext
 from nastavnik.mentorships.models import (
     Mentorship,
@@ -64,9 +64,9 @@ def workable(ctx: OrgContext, user: User) -> MentorshipQuerySet:
         return found
     # The user's own entries (normally one) as values: built into the pairs' query as a
     # subquery, its consent checks cost more to compile, every time, than this query costs.
-    me = list(
-        own_people(ctx, user).exclude(participation_withdrawn_q()).values_list("pk", flat=True)
-    )
+    people = list(own_people(ctx, user).values_list("pk", flat=True))
+    withdrawn = participation_withdrawn_among(people)
+    me = [pk for pk in people if pk not in withdrawn]
     return found.filter(Q(mentor__person__in=me) | mentee_of_q(me))
 
 

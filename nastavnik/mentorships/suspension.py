@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from nastavnik.consents.rules import participation_withdrawn_q
+from nastavnik.consents.rules import participation_withdrawn_among, participation_withdrawn_q
 from nastavnik.mentorships.models import (
     Mentorship,
     MentorshipMentee,
@@ -26,7 +26,6 @@ from nastavnik.mentorships.models import (
     MentorshipStatus,
 )
 from nastavnik.orgs.models import Organisation
-from nastavnik.people.models import Person
 
 
 def suspended_member_q(ref: str = "mentee__person") -> Q:
@@ -95,15 +94,7 @@ def suspensions_of(mentorships: list[Mentorship]) -> dict[int, Suspension]:
         for m in active
     }
     people = {m.mentor.person_id for m in active}.union(*members.values())
-    withdrawn = (
-        set(
-            Person.objects.filter(pk__in=people)
-            .filter(suspended_member_q(ref="pk"))
-            .values_list("pk", flat=True)
-        )
-        if people
-        else set()
-    )
+    withdrawn = participation_withdrawn_among(people)
     found = {m.pk: NONE for m in mentorships}
     for mentorship in active:
         mentees = frozenset(members[mentorship.pk] & withdrawn)
