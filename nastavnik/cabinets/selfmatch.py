@@ -28,10 +28,12 @@ from nastavnik.matching.models import (
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.access import own_people
+from nastavnik.orgs.models import AcademicYear
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import GuardianLink, Person
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme
+from nastavnik.programmes.models import Programme
 
 #: The latest decided requests a mentee sees besides an open one.
 RECENT_SHOWN = 3
@@ -52,12 +54,16 @@ class ChoiceBlock:
 
 
 def _entries(ctx: OrgContext, people: Any, today: date) -> list[Mentee]:
-    programme = current_programme(ctx, today)
-    if programme is None:
-        return []
+    """The people's entries of the running programme (`current_programme`: the organisation's
+    one of the academic year `today` falls in), found in the entries' query itself."""
     return list(
         Mentee.objects.for_org(ctx.organisation)
-        .filter(programme=programme, person__in=people, form__isnull=False)
+        .filter(
+            programme__organisation=ctx.organisation,
+            programme__academic_year__start_year=AcademicYear.start_year_for(today),
+            person__in=people,
+            form__isnull=False,
+        )
         .select_related("person", "programme__organisation", "form")
         .order_by("person__name_key", "pk")
     )
@@ -166,8 +172,11 @@ class MentorSelfMatch:
     accepted: list[SelfMatchRequest]
 
 
-def mentor_block(ctx: OrgContext, people: Any, today: date) -> MentorSelfMatch | None:
-    programme = current_programme(ctx, today)
+def mentor_block(
+    ctx: OrgContext, people: Any, programme: Programme | None
+) -> MentorSelfMatch | None:
+    """The self-match of the people's mentor entry in `programme`, the running one
+    (`current_programme`, which the cabinet reads once for this and the mentor school)."""
     if programme is None:
         return None
     entry = Mentor.objects.filter(programme=programme, person__in=people).first()
@@ -219,7 +228,7 @@ def mentor_settings(request: OrgRequest) -> HttpResponse:
     """The mentor pauses taking requests, or lets mentees see what they have in common."""
     ctx = request.org
     me = own_people(ctx, request.user)
-    block = mentor_block(ctx, me, org_today(ctx.organisation))
+    block = mentor_block(ctx, me, current_programme(ctx, org_today(ctx.organisation)))
     if block is None:
         raise Http404
     selfmatch.mentor_settings_save(

@@ -43,6 +43,7 @@ from nastavnik.people.validators import org_today
 from nastavnik.plans.models import DevelopmentPlan
 from nastavnik.plans.services import Progress, progress_of
 from nastavnik.programmes.access import current_programme
+from nastavnik.programmes.models import Programme
 from nastavnik.questionnaires.models import Invitation
 from nastavnik.questionnaires.respond import SESSION_INVITATION
 from nastavnik.questionnaires.responses import InvitationNotUsable, check_usable
@@ -138,9 +139,11 @@ def _pending_invitations(ctx: OrgContext, me: Any, today: date) -> list[Invitati
     )
 
 
-def _training(ctx: OrgContext, me: Any, today: date) -> dict[str, Any] | None:
-    """The mentor school of the running programme, with the user's attendance."""
-    programme = current_programme(ctx, today)
+def _training(
+    ctx: OrgContext, me: Any, today: date, programme: Programme | None
+) -> dict[str, Any] | None:
+    """The mentor school of the running programme (`current_programme`), with the user's
+    attendance."""
     if programme is None:
         return None
     entry = Mentor.objects.filter(programme=programme, person__in=me).first()
@@ -164,16 +167,18 @@ def mentor(request: OrgRequest) -> HttpResponse:
     me = list(own_people(ctx, request.user).values_list("pk", flat=True))
     # Not `workable`: a suspended mentor still sees the pair listed, marked suspended.
     mine = mentorships_of(ctx).filter(mentor__person__in=me)
+    # Read once for the mentor school and the self-match block.
+    programme = current_programme(ctx, today)
     return render(
         request,
         "cabinets/mentor.html",
         {
             "cards": _cards(ctx, mine, today, set(me)),
             "feedback_due": meetings_bridge.feedback_due(me, timezone.now()),
-            "training": _training(ctx, me, today),
+            "training": _training(ctx, me, today, programme),
             "has_portfolio": ctx.can(Perm.PORTFOLIO_OWN),
             "invitations": _pending_invitations(ctx, me, today),
-            "selfmatch": selfmatch.mentor_block(ctx, me, today),
+            "selfmatch": selfmatch.mentor_block(ctx, me, programme),
             "today": today,
         },
     )

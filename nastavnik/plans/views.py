@@ -21,7 +21,14 @@ from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import perform, refuse, stored_file, submit
 from nastavnik.core.text import file_name
-from nastavnik.mentorships.access import Side, mentorships_of, side_of, with_people, workable_for
+from nastavnik.mentorships.access import (
+    Side,
+    mentorships_of,
+    own_people,
+    side_of,
+    with_people,
+    workable_for,
+)
 from nastavnik.mentorships.models import MentorAssignment, Mentorship
 from nastavnik.mentorships.suspension import suspensions_of
 from nastavnik.orgs.policy import Perm
@@ -67,8 +74,10 @@ def _item_form_data(item: PlanItem) -> dict[str, Any]:
 @org_view(Perm.PAIR_WORK)
 def plan_detail(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     ctx = request.org
-    mentorship = _pair(request, mentorship_pk)
-    side = side_of(ctx, request.user, mentorship)
+    # The user's own people once, for the access rule and for the side they are on.
+    me = list(own_people(ctx, request.user).values_list("pk", flat=True))
+    mentorship = workable_for(ctx, request.user, mentorship_pk, me)
+    side = side_of(ctx, request.user, mentorship, set(me))
     plan = _plan_of(mentorship)
     today = org_today(ctx.organisation)
     context: dict[str, Any] = {

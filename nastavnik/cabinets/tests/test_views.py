@@ -233,3 +233,40 @@ def test_a_parent_does_not_see_the_other_children_of_a_group(client, tenant_a):
 
     assert "Синицын" in content
     assert "Щеглова" not in content
+
+
+# The pages each participant opens most, in a fixed number of queries (the session and the
+# account's included): the running programme is read once, the consent checks of the pairs'
+# people are one query each, the plan page reads the user's own people once.
+@pytest.mark.parametrize(
+    ("name", "who", "most"),
+    [
+        ("mentor", "mentor_user", 25),
+        ("mentee", "mentee_user", 21),
+        ("guardian", "guardian_user", 22),
+    ],
+)
+def test_a_cabinet_is_a_fixed_number_of_queries(
+    client, pairs, name, who, most, django_assert_max_num_queries
+):
+    for each in pairs:
+        plan_services.plan_start(each.mentorship, by=None)
+    client.force_login(getattr(pairs[0], who))
+    client.get(_url(name, pairs))
+
+    with django_assert_max_num_queries(most):
+        assert client.get(_url(name, pairs)).status_code == 200
+
+
+def test_the_plan_is_a_fixed_number_of_queries(client, pairs, django_assert_max_num_queries):
+    ours = pairs[0]
+    plan_services.plan_start(ours.mentorship, by=None)
+    client.force_login(ours.mentor_user)
+    url = reverse(
+        "plans:plan",
+        kwargs={"org_slug": ours.mentorship.organisation.slug, "mentorship_pk": ours.mentorship.pk},
+    )
+    client.get(url)
+
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
