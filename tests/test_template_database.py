@@ -100,6 +100,13 @@ def test_a_kept_demo_serves_other_processes_only_while_young(tmp_path, monkeypat
     assert copy.database.execute("SELECT name FROM person").fetchall() == [("Петрова",)]
     assert (copy.files, copy.output) == ({"a.pdf": b"%PDF"}, "ok")
 
+    record = path.with_suffix(".pickle")
+    written = record.read_bytes()
+    record.unlink()
+    assert demo_factories._read_kept(path, seeded.day, seeded.before) is None
+    record.write_bytes(written)
+    assert demo_factories._read_kept(path, seeded.day, seeded.before) is not None
+
     later = time.time() + demo_factories.KEPT_FOR_S + 1
     monkeypatch.setattr(demo_factories.time, "time", lambda: later)
     assert demo_factories._read_kept(path, seeded.day, seeded.before) is None

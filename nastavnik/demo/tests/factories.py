@@ -160,9 +160,10 @@ def _read_kept(path: Path, day: date, before: str) -> _Seeded | None:
     """The kept copy, if there is one young enough: the demo stamps some rows with the time it
     was seeded (mail queued, jobs started), and pages tell how long ago, so an old copy is no
     fresher than this run's own seed would be."""
-    if not path.exists():
+    record = path.with_suffix(".pickle")
+    if not (path.exists() and record.exists()):
         return None
-    made_at, files, output = pickle.loads(path.with_suffix(".pickle").read_bytes())
+    made_at, files, output = pickle.loads(record.read_bytes())
     if time.time() - made_at > KEPT_FOR_S:
         return None
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
