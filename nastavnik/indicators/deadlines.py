@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from nastavnik.indicators.models import HalfYearSnapshot
-from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.programmes.models import Programme
 
 WARN_DAYS = 14
@@ -98,7 +98,7 @@ class HalfYearState:
 
 
 def _has_programme(organisation: Organisation, day: date) -> bool:
-    start_year = day.year if day.month >= 9 else day.year - 1
+    start_year = AcademicYear.start_year_for(day)
     return Programme.objects.filter(
         organisation=organisation, academic_year__start_year__in=(start_year, start_year - 1)
     ).exists()

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from nastavnik.core.access import OrgContext
 from nastavnik.core.tenancy import org_row
+from nastavnik.orgs.models import AcademicYear
 from nastavnik.programmes.models import (
     Programme,
     ProgrammeForm,
@@ -31,8 +32,11 @@ def programme_for(ctx: OrgContext, pk: int) -> Programme:
 
 def current_programme(ctx: OrgContext, today: date) -> Programme | None:
     """The programme of the academic year `today` falls in."""
-    start_year = today.year if today.month >= 9 else today.year - 1
-    return programmes_of(ctx).filter(academic_year__start_year=start_year).first()
+    return (
+        programmes_of(ctx)
+        .filter(academic_year__start_year=AcademicYear.start_year_for(today))
+        .first()
+    )
 
 
 def programme_form_for(ctx: OrgContext, pk: int) -> ProgrammeForm:

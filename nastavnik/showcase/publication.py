@@ -35,7 +35,7 @@ from nastavnik.mentors.models import (
     PortfolioItemQuerySet,
 )
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
-from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.models import AcademicYear, Organisation
 from nastavnik.people.models import Person
 from nastavnik.programmes.models import Programme, ProgrammeStatus, RoadmapEvent, SocialPartner
 from nastavnik.showcase.models import Announcement, PublicPage
@@ -51,7 +51,7 @@ ANNOUNCEMENTS_SHOWN = 10
 def programme_shown(organisation: Organisation, today: date) -> Programme | None:
     """The programme of the academic year `today` falls in, else the latest one."""
     programmes = Programme.objects.for_org(organisation).select_related("academic_year")
-    start_year = today.year if today.month >= 9 else today.year - 1
+    start_year = AcademicYear.start_year_for(today)
     return (
         programmes.filter(academic_year__start_year=start_year).first()
         or programmes.order_by("-academic_year__start_year").first()
