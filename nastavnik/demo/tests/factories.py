@@ -5,7 +5,7 @@ in-memory SQLite test database a test process seeds it once: the database as see
 aside (SQLite's backup API, a fraction of a second), with the files the demo stored, and a later
 module that starts from the same database gets that copy back instead of a new seed. The copy
 is also kept on disk for the code as it is (tests/template_database.kept), so the other workers
-of the run, and later runs on the same day, load it rather than seed. After the module the
+of the run, and a later run within a quarter of an hour, load it rather than seed. After the module the
 database is put back exactly as it was before (the copy of it taken then), which also takes
 the demo's files out of storage. Elsewhere (PostgreSQL) each module seeds and
 removes the demo as before.
