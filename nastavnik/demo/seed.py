@@ -23,7 +23,7 @@ from django.utils import timezone
 from nastavnik.accounts.models import User
 from nastavnik.core import events
 from nastavnik.demo import names
-from nastavnik.demo.bases import build_bases
+from nastavnik.demo.bases import StageCost, build_bases
 from nastavnik.demo.consents import build_consents
 from nastavnik.demo.notifications import build_notifications
 from nastavnik.demo.programme import build_programme, delete_stored_files
@@ -421,6 +421,8 @@ class SchoolData:
 @dataclass(frozen=True)
 class Summary:
     lines: tuple[str, ...]
+    #: What each stage of the school's year cost (`seed_demo -v 2` prints them).
+    stages: tuple[StageCost, ...] = ()
 
 
 def _add_years(day: date, years: int) -> date:
@@ -440,6 +442,7 @@ class DemoBuilder:
         self.today = today
         self.year = AcademicYear.start_year_for(today)
         self.password = make_password(DEMO_PASSWORD)  # hashed once: hashing is the slow part
+        self.stage_costs: list[StageCost] = []
 
     # --- small random helpers -------------------------------------------------------------
 
@@ -574,7 +577,7 @@ class DemoBuilder:
             today=self.today,
         )
         # Stages 2-4: the bases of mentees and mentors, selection, training, campaigns.
-        build_bases(programme, schools[0].people, people, self.today)
+        self.stage_costs = build_bases(programme, schools[0].people, people, self.today)
         # The shared mentor base: a mentor of СШ № 5 offered to СШ № 2, which has a pupil
         # waiting for a mentor in its own small programme.
         build_sharing(
@@ -990,8 +993,9 @@ SUMMARY_NOUNS = {
 def seed_demo(today: date | None = None) -> Summary:
     # The year is built through the services, whose events would mail the demo's people about
     # things that did not happen now; the bell gets its notifications from the rows instead.
+    builder = DemoBuilder(today or timezone.localdate())
     with events.muted():
-        schools = DemoBuilder(today or timezone.localdate()).build()
+        schools = builder.build()
     for school in schools:
         build_notifications(school.organisation)
     lines = []
@@ -1002,7 +1006,7 @@ def seed_demo(today: date | None = None) -> Summary:
                 pluralize(school.count(kind), *forms) for kind, forms in SUMMARY_NOUNS.items()
             )
         )
-    return Summary(lines=tuple(lines))
+    return Summary(lines=tuple(lines), stages=tuple(builder.stage_costs))
 
 
 def format_logins(url: str = DEMO_URL) -> str:

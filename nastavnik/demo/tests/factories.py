@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from nastavnik.demo.bases import StageCost
 from nastavnik.demo.seed import remove_demo
 from nastavnik.orgs.models import AcademicYear, Municipality, Region
 from nastavnik.programmes.models import Programme
@@ -39,7 +41,19 @@ from tests.template_database import kept
 
 
 def seed(out: StringIO | None = None) -> None:
-    call_command("seed_demo", stdout=out if out is not None else StringIO())
+    # Verbosity 2 prints what each stage cost (read back by `stage_costs`).
+    call_command("seed_demo", verbosity=2, stdout=out if out is not None else StringIO())
+
+
+_STAGE_LINE = re.compile(r"^Этап (\w+): ([\d.]+) с процессора, запросов к базе: (\d+)$", re.M)
+
+
+def stage_costs(output: str) -> dict[str, StageCost]:
+    """What each stage of the seed cost, by stage, as `seed_demo -v 2` printed it."""
+    return {
+        stage: StageCost(stage, float(seconds), int(queries))
+        for stage, seconds, queries in _STAGE_LINE.findall(output)
+    }
 
 
 @dataclass

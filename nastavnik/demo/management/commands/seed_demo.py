@@ -46,5 +46,11 @@ class Command(BaseCommand):
         elapsed = perf_counter() - started
         for line in summary.lines:
             self.stdout.write(line)
+        if options["verbosity"] >= 2:
+            for cost in summary.stages:
+                self.stdout.write(
+                    f"Этап {cost.stage}: {cost.seconds:.2f} с процессора, "
+                    f"запросов к базе: {cost.queries}"
+                )
         self.stdout.write(self.style.SUCCESS(f"Демо загружено за {elapsed:.1f} с."))
         self.stdout.write(format_logins(url))
