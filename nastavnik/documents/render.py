@@ -22,12 +22,16 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import hashlib
 import os
 import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -351,8 +355,63 @@ def _profile() -> Iterator[Path]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+class _ConvertedPdfs:
+    """The PDFs of the documents converted last, by what each document says.
+
+    LibreOffice takes about a second of CPU for any document, nearly all of it starting up, and
+    the same document is often asked for again: the director and the curator open one order,
+    a reader clicks twice. The key is the document's content (every part of the DOCX, not the
+    zip's timestamps, which differ each time a document is written), so a document that has
+    changed in any way is converted anew. Bounded by bytes; kept in this process only.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._pdfs: OrderedDict[bytes, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(docx_bytes: bytes) -> bytes | None:
+        """A digest of the document's parts, or None for bytes that are no DOCX (LibreOffice
+        is left to say what is wrong with them)."""
+        digest = hashlib.sha256()
+        try:
+            with zipfile.ZipFile(BytesIO(docx_bytes)) as archive:
+                for info in sorted(archive.infolist(), key=lambda info: info.filename):
+                    content = archive.read(info)
+                    for chunk in (info.filename.encode(), len(content).to_bytes(8), content):
+                        digest.update(chunk)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+            return None
+        return digest.digest()
+
+    def get(self, key: bytes) -> bytes | None:
+        with self._lock:
+            pdf = self._pdfs.get(key)
+            if pdf is not None:
+                self._pdfs.move_to_end(key)
+            return pdf
+
+    def put(self, key: bytes, pdf: bytes) -> None:
+        if len(pdf) > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._pdfs:
+                return
+            self._pdfs[key] = pdf
+            self._size += len(pdf)
+            while self._size > self.max_bytes:
+                _key, evicted = self._pdfs.popitem(last=False)
+                self._size -= len(evicted)
+
+
+converted_pdfs = _ConvertedPdfs(max_bytes=16 * 2**20)
+
+
 def docx_to_pdf(docx_bytes: bytes, timeout: float = 120) -> bytes:
-    """Convert a DOCX to PDF with ``soffice --headless --convert-to pdf``.
+    """Convert a DOCX to PDF with ``soffice --headless --convert-to pdf``, or give the PDF of
+    the same document converted a moment ago (``converted_pdfs``).
 
     Raises PdfConverterMissing when LibreOffice is not installed, PdfConversionError when it
     fails or takes longer than ``timeout`` seconds.
@@ -363,6 +422,16 @@ def docx_to_pdf(docx_bytes: bytes, timeout: float = 120) -> bytes:
             "LibreOffice is needed for PDF: install it (Debian: libreoffice-writer-nogui) "
             "or set SOFFICE_PATH to the soffice binary"
         )
+    key = _ConvertedPdfs.key(docx_bytes)
+    if key is not None and (pdf := converted_pdfs.get(key)) is not None:
+        return pdf
+    pdf = _soffice_pdf(soffice, docx_bytes, timeout)
+    if key is not None:
+        converted_pdfs.put(key, pdf)
+    return pdf
+
+
+def _soffice_pdf(soffice: str, docx_bytes: bytes, timeout: float) -> bytes:
     with _profile() as profile, tempfile.TemporaryDirectory(prefix="nastavnik-pdf-") as workdir:
         source = Path(workdir) / "document.docx"
         source.write_bytes(docx_bytes)
