@@ -10,12 +10,16 @@ file. Each failure found becomes a plain test in `test_import_hostile.py`.
 
 The profile is derandomized: CI replays the same files every run, so a red build reproduces.
 Run with `-s` to see how many files each property read.
+
+NASTAVNIK_IMPORT_FUZZ_SHARE is the share of the full fuzz (10,200 files) that runs. The default,
+0.2, is a sample for `make test` (2,040 files); CI's SQLite step sets 1.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import os
 from collections import Counter
 from datetime import datetime, time
 
@@ -67,8 +71,8 @@ FUZZ = settings.get_profile("import-fuzz")
 
 # Files read per property, shown at the end of the module and checked by the last test.
 FILES: Counter[str] = Counter()
-# The properties and the files each must read at least: more than 10,000 in all.
-QUOTA = {
+# The properties and the files each reads in the full fuzz: more than 10,000 in all.
+FULL_QUOTA = {
     "csv": 5200,
     "text": 800,
     "sheet": 2000,
@@ -77,6 +81,8 @@ QUOTA = {
     "mutated": 1400,
     "pages": 200,
 }
+SHARE = float(os.environ.get("NASTAVNIK_IMPORT_FUZZ_SHARE", "0.2"))
+QUOTA = {name: max(1, round(files * SHARE)) for name, files in FULL_QUOTA.items()}
 
 
 # Files
@@ -483,10 +489,11 @@ def test_any_file_through_the_pages_is_a_page_never_a_server_error(curator_clien
     assert not Person.objects.exists()
 
 
-def test_the_fuzz_read_more_than_10000_files(request):
+def test_the_fuzz_read_its_share_of_more_than_10000_files(request):
     """Meaningful after the properties above ran (the whole module): skipped otherwise."""
     ran = {name for name in FILES if FILES[name]}
     if ran != set(QUOTA):
         pytest.skip("only part of the fuzz ran")
     print("\nfiles read by the fuzz:", dict(FILES), "in all", sum(FILES.values()))
-    assert sum(FILES.values()) >= 10_000
+    assert sum(FULL_QUOTA.values()) > 10_000
+    assert sum(FILES.values()) >= 10_000 * min(SHARE, 1)
