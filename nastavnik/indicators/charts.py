@@ -9,35 +9,46 @@ date or random ids, so the same data give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import matplotlib
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-matplotlib.use("Agg")
-
-from matplotlib import rcParams
-from matplotlib.figure import Figure
-
 from nastavnik.indicators.numbers import number_text
 
-rcParams.update(
-    {
-        "font.family": "DejaVu Sans",
-        "font.size": 10,
-        "svg.fonttype": "path",
-        "svg.hashsalt": "nastavnik",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-)
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """matplotlib, set up on the first chart drawn: importing it costs every process that
+    loads the URLs (web workers, management commands) a third of a second."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import rcParams
+    from matplotlib.figure import Figure
+
+    rcParams.update(
+        {
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "svg.fonttype": "path",
+            "svg.hashsalt": "nastavnik",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+    return Figure
+
 
 Format = Literal["svg", "png"]
 # A chart is drawn once for its data and kept a day.
@@ -74,7 +85,7 @@ class Chart:
         return cache.get_or_set(f"indicators-chart:{digest}", lambda: self._render(fmt), CACHED)
 
     def _render(self, fmt: Format) -> bytes:
-        figure = Figure(figsize=(7.0, self.height), dpi=150 if fmt == "png" else 100)
+        figure = _figure_class()(figsize=(7.0, self.height), dpi=150 if fmt == "png" else 100)
         self.draw(figure)
         # Fixed margins rather than tight_layout, which draws the figure once more to measure.
         bottom = min(0.45, 0.55 / self.height)

@@ -45,7 +45,6 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from scipy import stats
 
 from nastavnik.assessments.models import Measure, Parameter, Phase
 from nastavnik.consents.rules import hidden_q
@@ -150,6 +149,10 @@ def paired_test(changes: Sequence[float], higher_is_better: bool = True) -> Pair
         if (rises or falls) and n <= EXACT_UP_TO:
             p_value = exact_p(changes)
         elif rises or falls:
+            # Imported here: scipy.stats takes half a second to import, which every process
+            # that loads the URLs (web workers, management commands) would otherwise pay.
+            from scipy import stats
+
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 found = stats.wilcoxon(changes, zero_method=ZERO_METHOD, method="asymptotic")

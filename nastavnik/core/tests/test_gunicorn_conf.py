@@ -45,11 +45,25 @@ def test_the_environment_overrides_the_sizes(monkeypatch):
 
 
 def test_a_worker_loads_every_url_and_view_before_its_first_request():
-    """The WSGI module imports the URLconf (the views, the API and its schemas) as it loads,
-    so a worker gunicorn starts answers its first request as fast as the next ones."""
-    code = (
-        "import sys, nastavnik.wsgi; "
-        "print(all(m in sys.modules for m in ('nastavnik.urls', 'nastavnik.api.endpoints')))"
-    )
+    """The WSGI module imports the URLconf (the views, the API and its schemas) and the
+    libraries pages import when they first draw as it loads, so a worker gunicorn starts
+    answers its first request as fast as the next ones."""
+    loaded = ("nastavnik.urls", "nastavnik.api.endpoints", "matplotlib.figure", "scipy.stats")
+    code = f"import sys, nastavnik.wsgi; print(all(m in sys.modules for m in {loaded!r}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_a_command_that_loads_the_urls_leaves_the_drawing_libraries_unloaded():
+    """Management commands and the task worker load every URL (checks, reverse()), but need
+    matplotlib and scipy.stats only when they draw a chart or test an impact."""
+    code = (
+        "import sys, django; django.setup(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "print(sorted(m for m in ('matplotlib', 'scipy.stats') if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nastavnik.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == "[]"
