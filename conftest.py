@@ -41,7 +41,7 @@ def _is_transactional(item: pytest.Item) -> bool:
     return bool(requested) or bool(marker and marker.kwargs.get("transaction"))
 
 
-# After pytest-randomly has shuffled: the order below is the one the workers get.
+# Last, so that the order below is the one the workers get.
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Asking for a serialized rollback makes pytest-django keep a copy of what the migrations
