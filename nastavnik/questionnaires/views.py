@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from io import BytesIO
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -62,6 +62,7 @@ from nastavnik.questionnaires.models import (
     Question,
     Questionnaire,
     Response,
+    Section,
 )
 from nastavnik.questionnaires.responses import (
     InvitationNotUsable,
@@ -359,24 +360,58 @@ def questionnaire_pdf_view(request: OrgRequest, questionnaire_pk: int) -> HttpRe
 # --- Sections ---------------------------------------------------------------------------------
 
 
+_PART_TEMPLATES = {
+    "section": "questionnaires/form_page.html",
+    "question": "questionnaires/question_form.html",
+}
+
+
+def _part_page(
+    request: OrgRequest,
+    form: SectionForm | QuestionForm,
+    write: Callable[[], tuple[Section | Question, services.Writable]],
+    questionnaire: Questionnaire,
+    title: str,
+    kind: Literal["section", "question"],
+    part: Section | Question | None = None,
+) -> HttpResponse:
+    """The page that adds or edits a section or a question of `questionnaire`; one already
+    written (`part`) can be deleted from it."""
+    slug = request.org.organisation.slug
+    return submit(
+        request,
+        form,
+        write,
+        success=None,
+        redirect_to=_to_written(request, questionnaire, kind),
+        template=_PART_TEMPLATES[kind],
+        context={
+            "questionnaire": questionnaire,
+            "title": title,
+            "back": questionnaire.url_in(slug),
+            "delete_url": reverse(
+                f"questionnaires:{kind}_delete",
+                kwargs={"org_slug": slug, f"{kind}_pk": part.pk},
+            )
+            if part
+            else "",
+        },
+    )
+
+
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 def section_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
     questionnaire = questionnaire_for(request.org, questionnaire_pk)
     if (back := _editable_or_back(request, questionnaire)) is not None:
         return back
     form = SectionForm(request.POST or None)
-    return submit(
+    return _part_page(
         request,
         form,
         lambda: services.section_add(questionnaire, form.cleaned_data, by=request.user),
-        success=None,
-        redirect_to=_to_written(request, questionnaire, "section"),
-        template="questionnaires/form_page.html",
-        context={
-            "questionnaire": questionnaire,
-            "title": _("New section"),
-            "back": questionnaire.url_in(request.org.organisation.slug),
-        },
+        questionnaire,
+        _("New section"),
+        "section",
     )
 
 
@@ -387,22 +422,14 @@ def section_edit(request: OrgRequest, section_pk: int) -> HttpResponse:
     form = SectionForm(
         request.POST or None, initial={"title": section.title, "intro": section.intro}
     )
-    return submit(
+    return _part_page(
         request,
         form,
         lambda: services.section_update(section, form.cleaned_data, by=request.user),
-        success=None,
-        redirect_to=_to_written(request, questionnaire, "section"),
-        template="questionnaires/form_page.html",
-        context={
-            "questionnaire": questionnaire,
-            "title": _("Section"),
-            "back": questionnaire.url_in(request.org.organisation.slug),
-            "delete_url": reverse(
-                "questionnaires:section_delete",
-                kwargs={"org_slug": request.org.organisation.slug, "section_pk": section.pk},
-            ),
-        },
+        questionnaire,
+        _("Section"),
+        "section",
+        section,
     )
 
 
@@ -466,36 +493,6 @@ def _earlier(questionnaire: Questionnaire, question: Question | None) -> list[Qu
     return ordered[: [q.pk for q in ordered].index(question.pk)]
 
 
-def _question_page(
-    request: OrgRequest,
-    form: QuestionForm,
-    write: Callable[[], tuple[Question, services.Writable]],
-    questionnaire: Questionnaire,
-    title: str,
-    question: Question | None = None,
-) -> HttpResponse:
-    slug = request.org.organisation.slug
-    return submit(
-        request,
-        form,
-        write,
-        success=None,
-        redirect_to=_to_written(request, questionnaire, "question"),
-        template="questionnaires/question_form.html",
-        context={
-            "questionnaire": questionnaire,
-            "title": title,
-            "back": questionnaire.url_in(slug),
-            "delete_url": reverse(
-                "questionnaires:question_delete",
-                kwargs={"org_slug": slug, "question_pk": question.pk},
-            )
-            if question
-            else "",
-        },
-    )
-
-
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 def question_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
     questionnaire = questionnaire_for(request.org, questionnaire_pk)
@@ -508,12 +505,13 @@ def question_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
         earlier=_earlier(questionnaire, None),
         initial={"required": True, "section": section, "type": "single"},
     )
-    return _question_page(
+    return _part_page(
         request,
         form,
         lambda: services.question_add(questionnaire, form.service_data(), by=request.user),
         questionnaire,
         _("New question"),
+        "question",
     )
 
 
@@ -527,12 +525,13 @@ def question_edit(request: OrgRequest, question_pk: int) -> HttpResponse:
         earlier=_earlier(questionnaire, question),
         initial=QuestionForm.initial_for(question),
     )
-    return _question_page(
+    return _part_page(
         request,
         form,
         lambda: services.question_update(question, form.service_data(), by=request.user),
         questionnaire,
         _("Question"),
+        "question",
         question,
     )
 
