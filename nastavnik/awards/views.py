@@ -46,7 +46,6 @@ from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt, perform, refuse, submit
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, find_soffice
 from nastavnik.orders.models import OrderStatus
-from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
@@ -455,11 +454,10 @@ def order_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
     ctx = request.org
     programme = programme_for(ctx, programme_pk)
     today = org_today(ctx.organisation)
-    defaults = order_defaults(ctx.organisation, today)
     form = OrderForm(
         request.POST or None,
         organisation=ctx.organisation,
-        initial={"number": defaults.number, "date": today, "signatory": defaults.signatory},
+        initial=OrderForm.order_initial(ctx.organisation, today),
     )
     return submit(
         request,

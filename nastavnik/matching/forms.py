@@ -21,7 +21,6 @@ from nastavnik.matching.texts import CRITERION_HELP, CRITERION_LABELS
 from nastavnik.matching_engine import CRITERIA, Weights
 from nastavnik.mentorships.services import default_planned_end
 from nastavnik.orders.forms import OrderDetailsForm
-from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.validators import org_today
 
@@ -131,16 +130,13 @@ class ConfirmForm(OrderDetailsForm):
         """The form as the page offers it: mentoring from today for a year, the next order
         number of the organisation, dated today, signed by its usual signatory."""
         today = org_today(organisation)
-        defaults = order_defaults(organisation, today)
         return cls(
             data,
             organisation=organisation,
             initial={
                 "started_on": today,
                 "planned_end": default_planned_end(today),
-                "number": defaults.number,
-                "date": today,
-                "signatory": defaults.signatory,
+                **cls.order_initial(organisation, today),
             },
         )
 

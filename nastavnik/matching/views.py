@@ -52,7 +52,6 @@ from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.mentorships.services import default_kind
-from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
@@ -519,11 +518,10 @@ def run_order(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
     ctx = request.org
     run = run_for(ctx, matching_run_pk)
     today = org_today(ctx.organisation)
-    defaults = order_defaults(ctx.organisation, today)
     form = OrderForm(
         request.POST or None,
         organisation=ctx.organisation,
-        initial={"number": defaults.number, "date": today, "signatory": defaults.signatory},
+        initial=OrderForm.order_initial(ctx.organisation, today),
     )
     return submit(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 from typing import Any
 
@@ -121,6 +122,13 @@ class OrderDetailsForm(RuleErrorsMixin, forms.Form):
             .exclude(hidden_q())
             .order_by("name_key")
         )
+
+    @staticmethod
+    def order_initial(organisation: Organisation, day: datetime.date) -> dict[str, Any]:
+        """The order's fields as the page offers them: the next number of the year, dated
+        `day`, signed by the director."""
+        defaults = order_defaults(organisation, day)
+        return {"number": defaults.number, "date": day, "signatory": defaults.signatory}
 
     def order_details(self) -> OrderDetails:
         data = self.cleaned_data
