@@ -88,6 +88,18 @@ class Parameter(models.Model):
         return number_format(value.quantize(self.step), decimal_pos=self.decimals)
 
 
+def improved(change: Decimal | None, higher_is_better: bool) -> bool:
+    """Whether a parameter's change from entry to exit is for the better: a rise where higher
+    is better, a fall where lower is. No change is neither better nor worse."""
+    if not change:
+        return False
+    return (change > 0) == higher_is_better
+
+
+def worsened(change: Decimal | None, higher_is_better: bool) -> bool:
+    return bool(change) and not improved(change, higher_is_better)
+
+
 class Phase(models.TextChoices):
     ENTRY = "entry", _("Entry")
     EXIT = "exit", _("Exit")

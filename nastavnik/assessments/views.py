@@ -26,7 +26,7 @@ from nastavnik.assessments.access import (
     parameters_of,
 )
 from nastavnik.assessments.forms import MeasuresForm, ParameterForm
-from nastavnik.assessments.models import Measure, Parameter, Phase
+from nastavnik.assessments.models import Measure, Parameter, Phase, improved, worsened
 from nastavnik.consents.rules import consent_status, hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import Success, perform, submit
@@ -66,14 +66,11 @@ class Cell:
 
     @property
     def better(self) -> bool:
-        change = self.change
-        if not change:
-            return False
-        return change > 0 if self.parameter.higher_is_better else change < 0
+        return improved(self.change, self.parameter.higher_is_better)
 
     @property
     def worse(self) -> bool:
-        return bool(self.change) and not self.better
+        return worsened(self.change, self.parameter.higher_is_better)
 
     @property
     def entry_text(self) -> str:

@@ -47,7 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from scipy import stats
 
-from nastavnik.assessments.models import Measure, Parameter, Phase
+from nastavnik.assessments.models import Measure, Parameter, Phase, improved, worsened
 from nastavnik.consents.rules import hidden_q
 from nastavnik.matching.models import SELFMATCH_MODE, MatchingMode
 from nastavnik.mentees.models import Mentee, MenteeStatus
@@ -319,12 +319,11 @@ class Change:
 
     @property
     def better(self) -> bool:
-        change = self.change
-        return bool(change) and ((change > 0) == self.higher_is_better)
+        return improved(self.change, self.higher_is_better)
 
     @property
     def worse(self) -> bool:
-        return bool(self.change) and not self.better
+        return worsened(self.change, self.higher_is_better)
 
 
 @dataclass(frozen=True)
