@@ -59,18 +59,6 @@ def _plan_url(mentorship: Mentorship) -> str:
     )
 
 
-def _item_form_data(item: PlanItem) -> dict[str, Any]:
-    return {
-        "section": item.section,
-        "text": item.text,
-        "due_on": item.due_on,
-        "responsible": item.responsible,
-        "status": item.status,
-        "result": item.result,
-        "evidence_link": item.evidence_link,
-    }
-
-
 @org_view(Perm.PAIR_WORK)
 def plan_detail(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     ctx = request.org
@@ -184,7 +172,9 @@ def item_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
 def item_edit(request: OrgRequest, plan_item_pk: int) -> HttpResponse:
     item = plan_item_for(request.org, request.user, plan_item_pk)
     mentorship = _pair(request, item.plan.mentorship_id)
-    form = PlanItemForm(request.POST or None, request.FILES or None, initial=_item_form_data(item))
+    form = PlanItemForm(
+        request.POST or None, request.FILES or None, initial=services.item_values(item)
+    )
     return _item_page(
         request,
         mentorship,
