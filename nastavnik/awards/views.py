@@ -453,12 +453,7 @@ def award_download_pdf(request: OrgRequest, award_pk: int) -> HttpResponse:
 def order_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
     ctx = request.org
     programme = programme_for(ctx, programme_pk)
-    today = org_today(ctx.organisation)
-    form = OrderForm(
-        request.POST or None,
-        organisation=ctx.organisation,
-        initial=OrderForm.order_initial(ctx.organisation, today),
-    )
+    form = OrderForm.offered(request.POST or None, ctx.organisation)
     return submit(
         request,
         form,

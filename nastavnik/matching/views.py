@@ -517,12 +517,7 @@ def run_confirm(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
 def run_order(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
     ctx = request.org
     run = run_for(ctx, matching_run_pk)
-    today = org_today(ctx.organisation)
-    form = OrderForm(
-        request.POST or None,
-        organisation=ctx.organisation,
-        initial=OrderForm.order_initial(ctx.organisation, today),
-    )
+    form = OrderForm.offered(request.POST or None, ctx.organisation)
     return submit(
         request,
         form,
