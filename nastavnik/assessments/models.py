@@ -100,6 +100,33 @@ def worsened(change: Decimal | None, higher_is_better: bool) -> bool:
     return bool(change) and not improved(change, higher_is_better)
 
 
+class EntryAndExit:
+    """A participant's values of a parameter at entry and at exit (either may be missing),
+    and what their change says. A class that mixes it in has `entry`, `exit` and
+    `higher_is_better`."""
+
+    entry: Decimal | None
+    exit: Decimal | None
+
+    @property
+    def higher_is_better(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.entry is None or self.exit is None:
+            return None
+        return self.exit - self.entry
+
+    @property
+    def better(self) -> bool:
+        return improved(self.change, self.higher_is_better)
+
+    @property
+    def worse(self) -> bool:
+        return worsened(self.change, self.higher_is_better)
+
+
 class Phase(models.TextChoices):
     ENTRY = "entry", _("Entry")
     EXIT = "exit", _("Exit")
