@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Max, QuerySet
@@ -709,11 +708,8 @@ def nomination_decide(
 
 def awards_orders(programme: Programme) -> QuerySet[Order]:
     return Order.objects.filter(
-        organisation_id=programme.organisation_id,
-        kind=OrderKind.AWARDS,
-        subjects__content_type=ContentType.objects.get_for_model(Programme),
-        subjects__object_id=programme.pk,
-    )
+        organisation_id=programme.organisation_id, kind=OrderKind.AWARDS
+    ).about(programme)
 
 
 def awards_title(programme: Programme) -> str:

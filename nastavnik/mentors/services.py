@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -831,11 +830,8 @@ def interview_add(mentor: Mentor, data: Mapping[str, Any], *, by: User | None) -
 def registry_orders(programme: Programme) -> QuerySet[Order]:
     """Orders on the mentor registry of the programme."""
     return Order.objects.filter(
-        organisation=programme.organisation,
-        kind=OrderKind.MENTOR_REGISTRY,
-        subjects__content_type=ContentType.objects.get_for_model(Programme),
-        subjects__object_id=programme.pk,
-    )
+        organisation=programme.organisation, kind=OrderKind.MENTOR_REGISTRY
+    ).about(programme)
 
 
 def awaiting_registry(programme: Programme, on: date) -> QuerySet[Mentor]:
@@ -892,10 +888,7 @@ def registry_order_create(
 
 
 def mentors_of_order(order: Order) -> QuerySet[Mentor]:
-    pks = order.subjects.filter(content_type=ContentType.objects.get_for_model(Mentor)).values_list(
-        "object_id", flat=True
-    )
-    return Mentor.objects.filter(organisation=order.organisation, pk__in=pks)
+    return Mentor.objects.filter(organisation=order.organisation, pk__in=order.subject_pks(Mentor))
 
 
 def registry_order_signed(order: Order, by: User | None) -> None:

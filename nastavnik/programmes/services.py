@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
@@ -745,11 +744,8 @@ def event_delete(event: RoadmapEvent, *, by: User | None) -> None:
 def approval_orders(programme: Programme) -> Any:
     """Orders of the approving kind that concern the programme."""
     return Order.objects.filter(
-        organisation=programme.organisation,
-        kind=OrderKind.PROGRAMME_APPROVAL,
-        subjects__content_type=ContentType.objects.get_for_model(Programme),
-        subjects__object_id=programme.pk,
-    )
+        organisation=programme.organisation, kind=OrderKind.PROGRAMME_APPROVAL
+    ).about(programme)
 
 
 def _check_approvable(programme: Programme) -> None:
@@ -828,11 +824,8 @@ def curator_order_create(
 
 
 def programme_of_order(order: Order) -> Programme:
-    pk = order.subjects.filter(
-        content_type=ContentType.objects.get_for_model(Programme)
-    ).values_list("object_id", flat=True)[:1]
     return Programme.objects.select_related("academic_year", "organisation", "curator").get(
-        organisation=order.organisation, pk__in=pk
+        organisation=order.organisation, pk__in=order.subject_pks(Programme)[:1]
     )
 
 
