@@ -136,7 +136,7 @@ def _consent_flags(ref: str, on: date) -> dict[str, Exists]:
     }
 
 
-def _entry_results(programme: Programme) -> Subquery:
+def _entry_results(programme: Programme | int) -> Subquery:
     return Subquery(
         Measure.objects.filter(
             programme=programme,
@@ -162,6 +162,23 @@ def active_mentees_of(person_ref: str = "person") -> Subquery:
     )
 
 
+def mentee_profile_annotations(programme: Programme | int, on: date) -> dict[str, Any]:
+    """What `mentee_profile` reads beside the entry's own fields: the consents valid on `on`
+    and the results measured at entry into `programme`."""
+    return {**_consent_flags("person", on), "entry_results": _entry_results(programme)}
+
+
+def mentor_profile_annotations(programme: Programme | int, on: date) -> dict[str, Any]:
+    """What `mentor_profile` reads beside the entry's own fields: the consents and documents
+    valid on `on`, the mentees the mentor has now, the results measured at entry."""
+    return {
+        **_consent_flags("person", on),
+        "documents_ok": ExpressionWrapper(Q(documents_valid_q(on)), output_field=BooleanField()),
+        "active_mentees": active_mentees_of(),
+        "entry_results": _entry_results(programme),
+    }
+
+
 def mentees_for_run(
     programme: Programme, form: MentoringForm, on: date, *, only_unmatched: bool = False
 ) -> list[Mentee]:
@@ -170,7 +187,7 @@ def mentees_for_run(
         .filter(Q(form=form) | Q(form__isnull=True))
         .exclude(hidden_q(on, ref="person"))
         .select_related("person", "role_model")
-        .annotate(**_consent_flags("person", on), entry_results=_entry_results(programme))
+        .annotate(**mentee_profile_annotations(programme, on))
         .order_by("person__name_key", "pk")
     )
     if only_unmatched:
@@ -192,17 +209,12 @@ def mentors_for_run(
         .distinct()
         .exclude(hidden_q(on, ref="person"))
         .select_related("person")
-        .annotate(
-            **_consent_flags("person", on),
-            documents_ok=ExpressionWrapper(Q(documents_valid_q(on)), output_field=BooleanField()),
-            active_mentees=active_mentees_of(),
-            entry_results=_entry_results(programme),
-        )
+        .annotate(**mentor_profile_annotations(programme, on))
         .order_by("person__name_key", "pk")
     )
 
 
-def _role_models_of(mentors: list[Mentor], form: MentoringForm) -> dict[int, frozenset[str]]:
+def role_models_of(mentors: list[Mentor], form: MentoringForm | int) -> dict[int, frozenset[str]]:
     """Each mentor's role models within the form; none chosen in it means any."""
     through = Mentor.role_models.through
     chosen: dict[int, set[str]] = {}
@@ -399,7 +411,7 @@ def build_inputs(
     mentors = [m for m in mentors if m not in full]
     # A person both mentee and mentor of the form is never their own mentor: the same family.
     family_of = families({m.person_id for m in mentees} | {m.person_id for m in mentors})
-    role_models = _role_models_of(mentors, form)
+    role_models = role_models_of(mentors, form)
     places = {m.person_id: m.capacity - m.active_mentees for m in mentors}  # type: ignore[attr-defined]
 
     mentee_profiles = [
