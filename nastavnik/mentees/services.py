@@ -40,6 +40,7 @@ from nastavnik.catalogue.profile import (
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_status
 from nastavnik.core.rules import rule_errors
+from nastavnik.core.text import typed_text
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput, MenteeStatus
 from nastavnik.mentees.rules import eligibility, form_fits
 from nastavnik.orgs.models import Membership
@@ -136,11 +137,6 @@ _USING_DATA = frozenset({MenteeStatus.CANDIDATE, MenteeStatus.IN_BASE, MenteeSta
 
 
 _error = rule_errors(MESSAGES)
-
-
-def _text(value: Any) -> str:
-    """Text as typed, with trailing spaces and blank lines at the ends trimmed."""
-    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
 
 
 def _require_programme_open(programme: Programme) -> None:
@@ -286,7 +282,7 @@ def _preferences(person: Person, value: Any) -> list[int]:
 
 
 def _limited(value: Any, field: str, limit: int) -> str:
-    text = _text(value)
+    text = typed_text(value)
     if len(text) > limit:
         raise _error("length", field, max=limit)
     return text
@@ -479,7 +475,7 @@ def mentee_set_status(mentee: Mentee, status: str, *, by: User | None, reason: s
     }
     locked.status = status
     if status == MenteeStatus.LEFT:
-        reason = _text(reason)
+        reason = typed_text(reason)
         if not reason:
             raise _error("reason_required", "left_reason")
         if len(reason) > REASON_MAX_LENGTH:
@@ -538,7 +534,7 @@ def input_add(mentee: Mentee, data: Mapping[str, Any], *, by: User | None) -> Me
     source = str(data.get("source") or "")
     if source not in InputSource.values:
         errors["source"] = ValidationError(MESSAGES["input_source"], code="input_source")
-    text = _text(data.get("text"))
+    text = typed_text(data.get("text"))
     if not text:
         errors["text"] = ValidationError(MESSAGES["input_text"], code="input_text")
     elif len(text) > INPUT_MAX_LENGTH:
@@ -549,8 +545,8 @@ def input_add(mentee: Mentee, data: Mapping[str, Any], *, by: User | None) -> Me
         author_name = by.get_full_name() or by.email
         author_role = _author_role(by, locked)
     else:
-        author_name = _text(data.get("author_name"))
-        author_role = _text(data.get("author_role"))
+        author_name = typed_text(data.get("author_name"))
+        author_role = typed_text(data.get("author_role"))
         if not author_name:
             errors["author_name"] = ValidationError(MESSAGES["input_author"], code="input_author")
     if errors:

@@ -34,6 +34,7 @@ from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, valid_exists
 from nastavnik.core import events
+from nastavnik.core.text import typed_text
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentees.services import mentee_set_status
 from nastavnik.mentors.models import GROUP_LIMIT, ONE_TO_ONE_LIMIT, Mentor, MentorStatus
@@ -368,13 +369,8 @@ def _d(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def _text(value: Any) -> str:
-    """Text as typed, with trailing spaces and blank lines at the ends trimmed."""
-    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
-
-
 def _clean_text(value: Any, field: str, limit: int = TEXT_MAX_LENGTH) -> str:
-    text = _text(value)
+    text = typed_text(value)
     if len(text) > limit:
         raise ValidationError({field: _error("too_long", max=limit)})
     return text

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.core.rules import rule_errors
+from nastavnik.core.text import typed_text
 from nastavnik.core.uploads import checked_scan, delete_after_commit, store_scan
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
@@ -134,11 +135,6 @@ def _check_staff(organisation: Organisation, person: Person | None, field: str) 
         raise _error("staff", field)
 
 
-def _text(value: Any) -> str:
-    """Text as typed, with trailing spaces and blank lines at the ends trimmed."""
-    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
-
-
 # --- Programmes ---------------------------------------------------------------------------------
 
 
@@ -175,7 +171,7 @@ def programme_create(
         academic_year=academic_year,
         curator=curator,
         created_by=by,
-        **{field: _text(value) for field, value in texts.items()},
+        **{field: typed_text(value) for field, value in texts.items()},
     )
     _insert_programme(programme)
     logger.info("programme %s created in %s by %s", programme.pk, organisation.slug, by)
@@ -190,7 +186,9 @@ def programme_update(programme: Programme, *, by: User | None, **fields: Any) ->
     if unknown:
         raise TypeError(f"unknown programme fields: {sorted(unknown)}")
     changed = [
-        f for f in PROGRAMME_TEXT_FIELDS if f in fields and _text(fields[f]) != getattr(locked, f)
+        f
+        for f in PROGRAMME_TEXT_FIELDS
+        if f in fields and typed_text(fields[f]) != getattr(locked, f)
     ]
     if changed:
         _require_draft(locked)
@@ -202,7 +200,7 @@ def programme_update(programme: Programme, *, by: User | None, **fields: Any) ->
             changed.append("curator")
     for field in changed:
         value = fields[field]
-        setattr(programme, field, value if field == "curator" else _text(value))
+        setattr(programme, field, value if field == "curator" else typed_text(value))
     if changed:
         programme.save(update_fields=[*changed, "updated_at"])
         logger.info("programme %s updated (%s) by %s", programme.pk, ", ".join(changed), by)
@@ -368,9 +366,9 @@ def programme_form_update(
     if any(model.pk not in allowed for model in role_models):
         raise _error("role_model", "role_models", form=chosen.form.name)
     chosen.goal, chosen.tasks, chosen.expected_results = (
-        _text(goal),
-        _text(tasks),
-        _text(expected_results),
+        typed_text(goal),
+        typed_text(tasks),
+        typed_text(expected_results),
     )
     if default_kind is not None:
         chosen.default_kind = default_kind
@@ -411,7 +409,7 @@ def typical_plan_save(
     rows = []
     errors: dict[str, list[ValidationError]] = {}
     for index, item in enumerate(items):
-        text = _text(item.get("text"))
+        text = typed_text(item.get("text"))
         if not text:
             continue
         section = item.get("section")
@@ -477,7 +475,7 @@ def _clean_partner(data: Mapping[str, Any]) -> dict[str, Any]:
         if field in ("agreement_date", "agreement_until"):
             clean[field] = value or None
         elif field == "contribution":
-            clean[field] = _text(value)
+            clean[field] = typed_text(value)
         else:
             clean[field] = " ".join(str(value or "").split())
     errors: dict[str, list[ValidationError]] = {}
@@ -703,7 +701,7 @@ def event_complete(
     upload = checked_scan(file, "file", errors)
     if errors:
         raise ValidationError(errors)
-    event.done_on, event.done_note, event.done_by = done_on, _text(note), by
+    event.done_on, event.done_note, event.done_by = done_on, typed_text(note), by
     event.done_auto = False
     fields = ["done_on", "done_note", "done_by", "done_auto", "updated_at"]
     if upload is not None:
