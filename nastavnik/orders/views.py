@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import perform, stored_file, submit
+from nastavnik.core.outcomes import download, perform, stored_file, submit
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.orders import services
 from nastavnik.orders.access import order_for, orders_of
@@ -197,12 +196,7 @@ def order_pdf(request: OrgRequest, order_pk: int) -> HttpResponseBase:
         logger.exception("PDF of order %s failed", order.pk)
         messages.error(request, PDF_UNAVAILABLE)
         return _to_detail(order)
-    return FileResponse(
-        BytesIO(pdf),
-        as_attachment=True,
-        filename=f"{_file_stem(order)}.pdf",
-        content_type="application/pdf",
-    )
+    return download(pdf, f"{_file_stem(order)}.pdf", "application/pdf")
 
 
 @org_view(Perm.ORDERS_VIEW)

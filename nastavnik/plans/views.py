@@ -5,12 +5,11 @@ mentor or a mentee of another pair gets 404 like an outsider."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import perform, refuse, stored_file, submit
+from nastavnik.core.outcomes import download, perform, refuse, stored_file, submit
 from nastavnik.core.text import file_name
 from nastavnik.mentorships.access import (
     Side,
@@ -269,12 +268,7 @@ def plan_docx(request: OrgRequest, mentorship_pk: int) -> HttpResponseBase:
     if plan is None:
         raise Http404
     name = file_name(f"ИПР {mentorship.mentor.person.short_name}", "docx")
-    return FileResponse(
-        BytesIO(render_plan(mentorship, plan)),
-        as_attachment=True,
-        filename=name,
-        content_type=DOCX,
-    )
+    return download(render_plan(mentorship, plan), name, DOCX)
 
 
 @org_view(Perm.MENTORSHIPS_VIEW)

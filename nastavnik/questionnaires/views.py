@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from io import BytesIO
 from typing import Any, Literal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform, submit
+from nastavnik.core.outcomes import download, perform, submit
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
@@ -89,12 +88,6 @@ NEW_VERSION = gettext_lazy(
     "Campaigns have used version %(old)s, so it stays as it was: the change is saved as "
     "version %(new)s."
 )
-
-
-def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
-    return FileResponse(
-        BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
-    )
 
 
 def _file_stem(title: str) -> str:
@@ -333,7 +326,7 @@ def questionnaire_docx_view(request: OrgRequest, questionnaire_pk: int) -> HttpR
     ctx = request.org
     questionnaire = questionnaire_for(ctx, questionnaire_pk)
     content = questionnaire_docx(questionnaire, ctx.organisation)
-    return _download(content, f"{_file_stem(questionnaire.title)}.docx", DOCX_CONTENT_TYPE)
+    return download(content, f"{_file_stem(questionnaire.title)}.docx", DOCX_CONTENT_TYPE)
 
 
 def _pdf_or_back(request: HttpRequest, docx: bytes, name: str, back: str) -> HttpResponseBase:
@@ -342,7 +335,7 @@ def _pdf_or_back(request: HttpRequest, docx: bytes, name: str, back: str) -> Htt
     except PdfConversionError:
         messages.error(request, PDF_UNAVAILABLE)
         return redirect(back)
-    return _download(pdf, f"{name}.pdf", "application/pdf")
+    return download(pdf, f"{name}.pdf", "application/pdf")
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
@@ -782,8 +775,8 @@ def _slips(request: OrgRequest, campaign_pk: int, *, pdf: bool) -> HttpResponseB
         return redirect(campaign.get_absolute_url())
     name = f"Коды — {_file_stem(campaign.title)}"
     if pdf:
-        return _download(content, f"{name}.pdf", "application/pdf")
-    return _download(content, f"{name}.docx", DOCX_CONTENT_TYPE)
+        return download(content, f"{name}.pdf", "application/pdf")
+    return download(content, f"{name}.docx", DOCX_CONTENT_TYPE)
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
@@ -809,7 +802,7 @@ def campaign_questionnaire_docx(request: OrgRequest, campaign_pk: int) -> HttpRe
         pools=pools_of(campaign, questions_of(campaign)),
         anonymous=campaign.anonymous,
     )
-    return _download(content, f"{_file_stem(campaign.title)}.docx", DOCX_CONTENT_TYPE)
+    return download(content, f"{_file_stem(campaign.title)}.docx", DOCX_CONTENT_TYPE)
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
@@ -874,7 +867,7 @@ def campaign_export(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
             org_slug=campaign.organisation.slug,
             campaign_pk=campaign.pk,
         )
-    return _download(content, f"Ответы — {_file_stem(campaign.title)}.xlsx", XLSX_CONTENT_TYPE)
+    return download(content, f"Ответы — {_file_stem(campaign.title)}.xlsx", XLSX_CONTENT_TYPE)
 
 
 # --- Answers typed in from paper and single responses -----------------------------------------
