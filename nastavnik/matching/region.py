@@ -39,6 +39,7 @@ from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import split_list
 from nastavnik.consents.models import Consent, Purpose
 from nastavnik.consents.rules import hidden_q
+from nastavnik.core.dates import age_on
 from nastavnik.matching.compute import breakdown, engine_options, engine_weights
 from nastavnik.matching.models import MatchingRun, Proposal, RunStatus, UnmatchedMentee
 from nastavnik.matching.profiles import MATCHED_STATUSES, TOPIC_TERMS
@@ -94,7 +95,7 @@ class RegionRun:
 def _age(born: date | None, on: date) -> int | None:
     if born is None:
         return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age_on(born, on)
 
 
 def _valid_people(organisations: list[int], purpose: str, on: date) -> set[int]:

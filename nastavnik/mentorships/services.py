@@ -34,6 +34,7 @@ from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, valid_exists
 from nastavnik.core import events
+from nastavnik.core.dates import years_later
 from nastavnik.core.text import typed_text
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentees.services import mentee_set_status
@@ -151,24 +152,17 @@ def _error(key: str, **params: Any) -> ValidationError:
     return ValidationError(MESSAGES[key], code=key, params=params or None)
 
 
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def latest_end(started_on: date, extension_days: int = 0) -> date:
     """The last planned end the one-year rule (seed 002 §2.7) allows, with the days the pair
     was extended by for absences (the database checks the same: `models.LatestEnd`)."""
-    return add_years(started_on, 1) + timedelta(days=extension_days)
+    return years_later(started_on, 1) + timedelta(days=extension_days)
 
 
 def default_planned_end(started_on: date) -> date:
     """The end of the teaching year (31 May) that follows the start, if within a year."""
     may_end = date(started_on.year + (1 if started_on.month >= 6 else 0), 5, 31)
     if may_end <= started_on:
-        may_end = add_years(may_end, 1)
+        may_end = years_later(may_end, 1)
     return min(may_end, latest_end(started_on) - timedelta(days=1))
 
 
