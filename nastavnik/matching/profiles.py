@@ -225,10 +225,11 @@ def role_models_of(mentors: list[Mentor], form: MentoringForm | int) -> dict[int
     return {pk: frozenset(models) for pk, models in chosen.items()}
 
 
-def families(people: Iterable[int]) -> dict[int, str]:
-    """A family id per person: siblings (a shared guardian) and their guardians are one family
-    (union of the guardian links, two steps out so step-siblings meet through a parent)."""
-    people = set(people)
+def family_ids(
+    links: Iterable[tuple[int, int]], people: Iterable[int] | None = None
+) -> dict[int, str]:
+    """A family id per person, joining each (guardian, child) link (union-find): for `people`,
+    or for everyone the links name."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -238,13 +239,20 @@ def families(people: Iterable[int]) -> dict[int, str]:
             x = parent[x]
         return x
 
+    for guardian, child in links:
+        parent[find(guardian)] = find(child)
+    return {person: f"f{find(person)}" for person in (parent if people is None else people)}
+
+
+def families(people: Iterable[int]) -> dict[int, str]:
+    """A family id per person: siblings (a shared guardian) and their guardians are one family
+    (union of the guardian links, two steps out so step-siblings meet through a parent)."""
+    people = set(people)
     guardians_of_people = GuardianLink.objects.filter(child__in=people).values("guardian")
     links = GuardianLink.objects.filter(
         Q(child__in=people) | Q(guardian__in=people) | Q(guardian__in=guardians_of_people)
     ).values_list("guardian_id", "child_id")
-    for guardian, child in links:
-        parent[find(guardian)] = find(child)
-    return {person: f"f{find(person)}" for person in people}
+    return family_ids(links, people)
 
 
 # --- Profiles ---------------------------------------------------------------------------------
