@@ -38,7 +38,6 @@ from nastavnik.awards.forms import (
     NominationForm,
     NomineeForm,
     OrderForm,
-    ProgrammeChoice,
     ScoreForm,
 )
 from nastavnik.awards.models import QUORUM, Award, JuryScore, Nomination, Nominee
@@ -49,6 +48,7 @@ from nastavnik.orders.models import OrderStatus
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
+from nastavnik.programmes.forms import ProgrammeChoice
 from nastavnik.programmes.models import Programme
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

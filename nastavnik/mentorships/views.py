@@ -53,7 +53,7 @@ def mentorship_list(request: OrgRequest) -> HttpResponse:
         programmes=programmes_of(ctx),
         initial={"programme": current.pk if current else None},
     )
-    programme = filters.chosen_programme(current)
+    programme = filters.chosen(current)
     mentorships = []
     if programme is not None:
         found = (
