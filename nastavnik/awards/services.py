@@ -46,7 +46,7 @@ from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
-from nastavnik.orders.services import OrderDetails, order_create
+from nastavnik.orders.services import OrderDetails, order_draft
 from nastavnik.orgs.models import Membership
 from nastavnik.orgs.policy import Perm, allows
 from nastavnik.people.models import GuardianLink, Person, PersonKind
@@ -736,13 +736,10 @@ def awards_order_create(programme: Programme, details: OrderDetails, *, by: User
     )
     if not decided:
         raise _error("no_winners")
-    return order_create(
+    return order_draft(
         programme.organisation,
         OrderKind.AWARDS,
-        number=details.number,
-        date=details.date,
-        signatory=details.signatory,
-        signatory_position=details.signatory_position,
+        details,
         title=awards_title(programme),
         subjects=[programme, *decided],
         by=by,

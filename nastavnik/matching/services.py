@@ -80,7 +80,7 @@ from nastavnik.mentorships.services import (
 )
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
-from nastavnik.orders.services import OrderDetails, order_create
+from nastavnik.orders.services import OrderDetails, order_draft
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus, RoadmapEvent
 from nastavnik.programmes.services import event_complete
@@ -748,13 +748,10 @@ def pairs_order_make(
     *,
     by: User | None,
 ) -> Order:
-    made = order_create(
+    made = order_draft(
         programme.organisation,
         OrderKind.PAIRS,
-        number=details.number,
-        date=details.date,
-        signatory=details.signatory,
-        signatory_position=details.signatory_position,
+        details,
         title=PAIRS_ORDER_TITLE,
         subjects=mentorships,
         by=by,

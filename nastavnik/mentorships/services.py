@@ -52,7 +52,7 @@ from nastavnik.mentorships.models import (
 )
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
-from nastavnik.orders.services import OrderDetails, order_create, order_defaults
+from nastavnik.orders.services import OrderDetails, order_defaults, order_draft
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus
@@ -643,17 +643,7 @@ def _order(
     locked: Mentorship, kind: str, title: str, details: OrderDetails | None, by: User | None
 ) -> Order:
     details = details or order_defaults(locked.organisation, org_today(locked.organisation))
-    return order_create(
-        locked.organisation,
-        kind,
-        number=details.number,
-        date=details.date,
-        signatory=details.signatory,
-        signatory_position=details.signatory_position,
-        title=title,
-        subjects=[locked],
-        by=by,
-    )
+    return order_draft(locked.organisation, kind, details, title=title, subjects=[locked], by=by)
 
 
 @transaction.atomic

@@ -249,6 +249,30 @@ def order_create(
     return order
 
 
+def order_draft(
+    organisation: Organisation,
+    kind: str,
+    details: OrderDetails,
+    *,
+    title: str,
+    subjects: Sequence[models.Model] = (),
+    by: User | None,
+) -> Order:
+    """`order_create` with the number, date and signatory a page chose for the order of a
+    change (`details`)."""
+    return order_create(
+        organisation,
+        kind,
+        number=details.number,
+        date=details.date,
+        signatory=details.signatory,
+        signatory_position=details.signatory_position,
+        title=title,
+        subjects=subjects,
+        by=by,
+    )
+
+
 def _locked_draft(order: Order) -> Order:
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status != OrderStatus.DRAFT:
