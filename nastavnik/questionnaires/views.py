@@ -791,30 +791,28 @@ def campaign_slips_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponse:
     return _slips(request, campaign_pk, pdf=True)
 
 
-@org_view(Perm.QUESTIONNAIRES_VIEW)
-def campaign_questionnaire_docx(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
-    """The campaign's questionnaire on paper, with the people a ranking question lists."""
-    ctx = request.org
-    campaign = campaign_for(ctx, campaign_pk)
-    content = questionnaire_docx(
+def _campaign_questionnaire(ctx: OrgContext, campaign: Campaign) -> bytes:
+    """The campaign's questionnaire on paper (DOCX), with the people a ranking question
+    lists."""
+    return questionnaire_docx(
         campaign.questionnaire,
         ctx.organisation,
         pools=pools_of(campaign, questions_of(campaign)),
         anonymous=campaign.anonymous,
     )
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def campaign_questionnaire_docx(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
+    campaign = campaign_for(request.org, campaign_pk)
+    content = _campaign_questionnaire(request.org, campaign)
     return download(content, f"{_file_stem(campaign.title)}.docx", DOCX_CONTENT_TYPE)
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
 def campaign_questionnaire_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponse:
-    ctx = request.org
-    campaign = campaign_for(ctx, campaign_pk)
-    content = questionnaire_docx(
-        campaign.questionnaire,
-        ctx.organisation,
-        pools=pools_of(campaign, questions_of(campaign)),
-        anonymous=campaign.anonymous,
-    )
+    campaign = campaign_for(request.org, campaign_pk)
+    content = _campaign_questionnaire(request.org, campaign)
     return _pdf_or_back(request, content, _file_stem(campaign.title), campaign.get_absolute_url())
 
 
