@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -208,9 +208,7 @@ def item_evidence(request: OrgRequest, plan_item_pk: int) -> HttpResponseBase:
 def comment_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     ctx = request.org
     mentorship = _pair(request, mentorship_pk)
-    plan = _plan_of(mentorship)
-    if plan is None:
-        raise Http404
+    plan = get_object_or_404(DevelopmentPlan, mentorship=mentorship)
     form = CommentForm(request.POST)
     if not form.is_valid():
         refuse(request, ValidationError(services.MESSAGES["comment_required"]))
@@ -239,9 +237,7 @@ def comment_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
 def contact_set(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     ctx = request.org
     mentorship = _pair(request, mentorship_pk)
-    plan = _plan_of(mentorship)
-    if plan is None:
-        raise Http404
+    plan = get_object_or_404(DevelopmentPlan, mentorship=mentorship)
     form = ContactForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -264,9 +260,7 @@ def contact_set(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
 @org_view(Perm.PAIR_WORK)
 def plan_docx(request: OrgRequest, mentorship_pk: int) -> HttpResponseBase:
     mentorship = _pair(request, mentorship_pk)
-    plan = _plan_of(mentorship)
-    if plan is None:
-        raise Http404
+    plan = get_object_or_404(DevelopmentPlan, mentorship=mentorship)
     name = file_name(f"ИПР {mentorship.mentor.person.short_name}", "docx")
     return download(render_plan(mentorship, plan), name, DOCX)
 
