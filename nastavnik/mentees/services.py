@@ -46,7 +46,8 @@ from nastavnik.mentees.rules import eligibility, form_fits
 from nastavnik.orgs.models import Membership
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
-from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus
+from nastavnik.programmes.models import Programme, ProgrammeForm
+from nastavnik.programmes.services import require_open
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,6 @@ PREFERENCES_MAX = 10
 SLOT_ORDER = {value: index for index, (value, _label) in enumerate(SLOT_CHOICES)}
 
 MESSAGES = {
-    "finished": _("The programme is finished and kept as it was."),
     "person": _("Choose a student or a teacher of this organisation."),
     "hidden": _("The person's data are hidden: the consent was withdrawn."),
     "no_consent": _(
@@ -137,11 +137,6 @@ _USING_DATA = frozenset({MenteeStatus.CANDIDATE, MenteeStatus.IN_BASE, MenteeSta
 
 
 _error = rule_errors(MESSAGES)
-
-
-def _require_programme_open(programme: Programme) -> None:
-    if programme.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
 
 
 def _require_consent(person: Person, field: str | None = None) -> None:
@@ -374,7 +369,7 @@ def mentee_add(
 
     `data` holds profile fields (`PROFILE_FIELDS`); missing ones are empty.
     """
-    _require_programme_open(programme)
+    require_open(programme)
     if person.organisation_id != programme.organisation_id:
         raise _error("person", "person")
     existing = Mentee.objects.filter(programme=programme, person=person).first()
@@ -422,7 +417,7 @@ def _refresh(mentee: Mentee, locked: Mentee, fields: Iterable[str]) -> None:
 def mentee_update(mentee: Mentee, data: Mapping[str, Any], *, by: User | None) -> Mentee:
     """Change the profile; fields absent from `data` keep their values."""
     locked = _locked(mentee)
-    _require_programme_open(locked.programme)
+    require_open(locked.programme)
     if not locked.is_open:
         raise _error("not_open")
     _require_consent(locked.person)
@@ -450,7 +445,7 @@ def mentee_set_status(mentee: Mentee, status: str, *, by: User | None, reason: s
     """Move the entry to `status` along `TRANSITIONS`. Matching calls it with PAIRED (which
     ends the support of someone left without a mentor) and IN_BASE (a pair dissolved)."""
     locked = _locked(mentee)
-    _require_programme_open(locked.programme)
+    require_open(locked.programme)
     old = locked.status
     if status not in TRANSITIONS.get(old, frozenset()):
         raise _error(
@@ -528,7 +523,7 @@ def input_add(mentee: Mentee, data: Mapping[str, Any], *, by: User | None) -> Me
     """Record what a third party knows about the mentee: `source` and `text`; the author is
     `by` (or, for notes typed in from paper by the system, `author_name`/`author_role`)."""
     locked = _locked(mentee)
-    _require_programme_open(locked.programme)
+    require_open(locked.programme)
     _require_consent(locked.person)
     errors: dict[str, ValidationError] = {}
     source = str(data.get("source") or "")

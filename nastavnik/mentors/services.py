@@ -77,8 +77,8 @@ from nastavnik.orgs.policy import Perm, allows
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.fulfilment import roadmap_refresh
-from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus
-from nastavnik.programmes.services import programme_of_order
+from nastavnik.programmes.models import Programme, ProgrammeForm
+from nastavnik.programmes.services import programme_of_order, require_open
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,6 @@ TOPIC_MAX_LENGTH = 300
 TITLE_MAX_LENGTH = 300
 
 MESSAGES = {
-    "finished": _("The programme is finished and kept as it was."),
     "person": _("Choose a person of this organisation."),
     "no_consent": _(
         "%(name)s has no valid consent to take part in the mentoring programme: record the "
@@ -228,8 +227,7 @@ def _locked_programme(programme: Programme) -> Programme:
         .select_related("academic_year", "organisation")
         .get(pk=programme.pk)
     )
-    if locked.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
+    require_open(locked)
     return locked
 
 

@@ -55,7 +55,8 @@ from nastavnik.orders.models import Order
 from nastavnik.orders.services import OrderDetails, order_defaults, order_draft
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
-from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus
+from nastavnik.programmes.models import Programme, ProgrammeForm
+from nastavnik.programmes.services import require_open
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,6 @@ MESSAGES = {
         "This pair or group is no longer active (%(status)s): nothing was changed. Only an "
         "active pair or group can be completed, extended or given another mentor."
     ),
-    "finished": _("The programme is finished and kept as it was."),
     "end_date_required": _("Enter the date the mentoring ended."),
     "end_before_start_of_pair": _("The mentoring cannot end before it started (%(start)s)."),
     "end_in_future": _("The mentoring cannot end later than today (%(today)s)."),
@@ -379,8 +379,7 @@ def _locked(mentorship: Mentorship) -> Mentorship:
 
 
 def _require_open(locked: Mentorship) -> None:
-    if locked.programme.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
+    require_open(locked.programme)
 
 
 def _locked_active(mentorship: Mentorship) -> Mentorship:

@@ -109,16 +109,17 @@ TITLE_MAX_LENGTH = 500
 _error = rule_errors(MESSAGES)
 
 
-def _require_draft(programme: Programme) -> None:
+def require_open(programme: Programme) -> None:
+    """A finished programme is kept as it was: every change to it, its bases and its pairs is
+    refused, in the same words."""
     if programme.status == ProgrammeStatus.FINISHED:
         raise _error("finished")
+
+
+def _require_draft(programme: Programme) -> None:
+    require_open(programme)
     if programme.status != ProgrammeStatus.DRAFT:
         raise _error("content_locked")
-
-
-def _require_not_finished(programme: Programme) -> None:
-    if programme.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
 
 
 def _locked(programme: Programme) -> Programme:
@@ -193,7 +194,7 @@ def programme_update(programme: Programme, *, by: User | None, **fields: Any) ->
     if changed:
         _require_draft(locked)
     else:
-        _require_not_finished(locked)
+        require_open(locked)
     if "curator" in fields:
         _check_staff(locked.organisation, fields["curator"], "curator")
         if fields["curator"] != locked.curator:
@@ -446,7 +447,7 @@ def team_member_add(
     programme: Programme, person: Person, *, responsibility: str = "", by: User | None
 ) -> TeamMember:
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     if person.organisation_id != locked.organisation_id or person.kind != PersonKind.STAFF:
         raise _error("staff", "person")
     if TeamMember.objects.filter(programme=locked, person=person).exists():
@@ -463,7 +464,7 @@ def team_member_add(
 
 @transaction.atomic
 def team_member_remove(member: TeamMember, *, by: User | None) -> None:
-    _require_not_finished(_locked(member.programme))
+    require_open(_locked(member.programme))
     logger.info("team member %s removed by %s", member.pk, by)
     member.delete()
 
@@ -502,7 +503,7 @@ def partner_create(
     programme: Programme, data: Mapping[str, Any], *, by: User | None
 ) -> SocialPartner:
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     partner = SocialPartner(
         organisation=locked.organisation, programme=locked, **_clean_partner(data)
     )
@@ -516,7 +517,7 @@ def partner_create(
 def partner_update(
     partner: SocialPartner, data: Mapping[str, Any], *, by: User | None
 ) -> SocialPartner:
-    _require_not_finished(_locked(partner.programme))
+    require_open(_locked(partner.programme))
     for field, value in _clean_partner(data).items():
         setattr(partner, field, value)
     partner.full_clean(exclude=["organisation", "programme"])
@@ -527,7 +528,7 @@ def partner_update(
 
 @transaction.atomic
 def partner_delete(partner: SocialPartner, *, by: User | None) -> None:
-    _require_not_finished(_locked(partner.programme))
+    require_open(_locked(partner.programme))
     logger.info("partner %s deleted by %s", partner.pk, by)
     partner.delete()
 
@@ -539,7 +540,7 @@ def partner_delete(partner: SocialPartner, *, by: User | None) -> None:
 def roadmap_generate(programme: Programme, *, by: User | None) -> list[RoadmapEvent]:
     """The roadmap of the year from the template (seeds 002 and 004), to be edited freely."""
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     if RoadmapEvent.objects.filter(programme=locked).exists():
         raise _error("roadmap_exists")
     start_year = locked.academic_year.start_year
@@ -643,7 +644,7 @@ def _clean_event(programme: Programme, data: Mapping[str, Any]) -> dict[str, Any
 @transaction.atomic
 def event_create(programme: Programme, data: Mapping[str, Any], *, by: User | None) -> RoadmapEvent:
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     clean = _clean_event(locked, data)
     event = RoadmapEvent.objects.create(organisation=locked.organisation, programme=locked, **clean)
     logger.info("roadmap event %s added to programme %s by %s", event.pk, programme.pk, by)
@@ -654,7 +655,7 @@ def event_create(programme: Programme, data: Mapping[str, Any], *, by: User | No
 def event_update(event: RoadmapEvent, data: Mapping[str, Any], *, by: User | None) -> RoadmapEvent:
     """Change an event: stage, title, dates, who answers for it."""
     locked = _locked(event.programme)
-    _require_not_finished(locked)
+    require_open(locked)
     clean = _clean_event(locked, data)
     for field, value in clean.items():
         setattr(event, field, value)
@@ -669,7 +670,7 @@ def event_move(
 ) -> RoadmapEvent:
     """Give an event new dates, within the academic year."""
     locked = _locked(event.programme)
-    _require_not_finished(locked)
+    require_open(locked)
     errors: dict[str, list[ValidationError]] = {}
     _check_dates(locked.academic_year, starts_on, due_on, errors)
     if errors:
@@ -692,7 +693,7 @@ def event_complete(
     """Mark an event done, with a note and optionally a scan or photo (PDF, JPEG, PNG).
     Marking it again changes the date and note; a new file replaces the old one."""
     locked = _locked(event.programme)
-    _require_not_finished(locked)
+    require_open(locked)
     errors: dict[str, list[ValidationError]] = {}
     if done_on is None:
         errors["done_on"] = [ValidationError(MESSAGES["done_required"], code="required")]
@@ -715,7 +716,7 @@ def event_complete(
 @transaction.atomic
 def event_reopen(event: RoadmapEvent, *, by: User | None) -> RoadmapEvent:
     """Undo «done»: the note and the attached file go."""
-    _require_not_finished(_locked(event.programme))
+    require_open(_locked(event.programme))
     previous = event.done_file.name
     event.done_on, event.done_note, event.done_by, event.done_file = None, "", None, ""
     event.done_auto = False
@@ -729,7 +730,7 @@ def event_reopen(event: RoadmapEvent, *, by: User | None) -> RoadmapEvent:
 
 @transaction.atomic
 def event_delete(event: RoadmapEvent, *, by: User | None) -> None:
-    _require_not_finished(_locked(event.programme))
+    require_open(_locked(event.programme))
     previous = event.done_file.name
     logger.info("roadmap event %s deleted by %s", event.pk, by)
     event.delete()
@@ -805,7 +806,7 @@ def curator_order_create(
 ) -> Order:
     """The draft of the order appointing the programme's curator."""
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     if locked.curator_id is None:
         raise _error("no_curator")
     return order_create(
