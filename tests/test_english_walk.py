@@ -33,7 +33,7 @@ from django.utils import translation
 from lxml import html
 
 from nastavnik.accounts.models import User
-from nastavnik.demo.tests.factories import seeded_demo
+from nastavnik.demo.tests.factories import demo_for_the_module
 from nastavnik.orgs.models import Municipality, Organisation, Region
 from nastavnik.people.models import Person
 from tests.demo_walk import ROLES, email_of, walk
@@ -53,10 +53,7 @@ ENDING = 2
 STEM = 3
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with seeded_demo(django_db_blocker):
-        yield
+demo = demo_for_the_module("demo")
 
 
 def _strings(value: Any) -> Iterator[str]:

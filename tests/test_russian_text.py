@@ -13,7 +13,6 @@ the visible text of every page is scanned for
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -24,7 +23,7 @@ from lxml import html
 from nastavnik.accounts.models import User
 from nastavnik.core.morphology import analyzer
 from nastavnik.demo.seed import LOGINS
-from nastavnik.demo.tests.factories import seeded_demo
+from nastavnik.demo.tests.factories import demo_for_the_module
 
 pytestmark = pytest.mark.slow
 
@@ -137,10 +136,7 @@ class Walk:
     problems: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
-    with seeded_demo(django_db_blocker):
-        yield
+demo = demo_for_the_module("demo")
 
 
 _BLOCKS = "|".join(

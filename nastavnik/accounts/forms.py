@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.accounts.services import MESSAGES
 from nastavnik.accounts.throttle import WINDOW_SECONDS, login_failed, login_locked
-from nastavnik.core.forms import choice_field, model_choice_field
+from nastavnik.core.forms import RuleErrorsMixin, choice_field, model_choice_field
 from nastavnik.core.tasks import queue_mail
 from nastavnik.orgs.models import Role
 from nastavnik.people.models import Person, PersonQuerySet
@@ -92,7 +92,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({', '.join(details)})"
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(RuleErrorsMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     role = forms.ChoiceField(label=_("Role"))
     person = PersonChoiceField(

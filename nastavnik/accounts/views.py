@@ -24,6 +24,7 @@ from nastavnik.accounts.models import Invitation, User
 from nastavnik.accounts.sso.views import sso_buttons_for_invitation
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view, public_view
+from nastavnik.core.outcomes import perform, submit
 from nastavnik.orgs.models import Role
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.access import people_of, person_for
@@ -68,32 +69,27 @@ def member_invite(request: OrgRequest) -> HttpResponse:
             raise Http404
         person = person_for(ctx, int(person_pk))
     form = invitation_form(ctx, request.POST or None, person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                ctx.organisation,
-                form.cleaned_data["email"],
-                form.cleaned_data["role"],
-                form.cleaned_data["person"],
-                request.user,
-                base_url=request.build_absolute_uri("/"),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("The invitation has been sent to %(email)s (the link is valid until %(date)s).")
-                % {
-                    "email": invitation.email,
-                    "date": date_format(timezone.localtime(invitation.expires_at)),
-                },
-            )
-            return _to_members(request)
-    return render(
+    return submit(
         request,
-        "accounts/invite.html",
-        {"form": form, "person": person, "ttl_days": settings.INVITATION_TTL_DAYS},
+        form,
+        lambda: services.invitation_create(
+            ctx.organisation,
+            form.cleaned_data["email"],
+            form.cleaned_data["role"],
+            form.cleaned_data["person"],
+            request.user,
+            base_url=request.build_absolute_uri("/"),
+        ),
+        success=lambda invitation: (
+            _("The invitation has been sent to %(email)s (the link is valid until %(date)s).")
+            % {
+                "email": invitation.email,
+                "date": date_format(timezone.localtime(invitation.expires_at)),
+            }
+        ),
+        redirect_to=_to_members(request),
+        template="accounts/invite.html",
+        context={"person": person, "ttl_days": settings.INVITATION_TTL_DAYS},
     )
 
 
@@ -101,34 +97,26 @@ def member_invite(request: OrgRequest) -> HttpResponse:
 @org_view(Perm.MEMBERS_MANAGE)
 def invitation_revoke(request: OrgRequest, invitation_pk: int) -> HttpResponse:
     invitation = invitation_for(request.org, invitation_pk)
-    try:
-        services.invitation_revoke(invitation, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("The invitation for %(email)s has been revoked; its link no longer works.")
-            % {"email": invitation.email},
-        )
-    return _to_members(request)
+    return perform(
+        request,
+        lambda: services.invitation_revoke(invitation, request.user),
+        success=_("The invitation for %(email)s has been revoked; its link no longer works.")
+        % {"email": invitation.email},
+        redirect_to=_to_members(request),
+    )
 
 
 @require_POST
 @org_view(Perm.MEMBERS_MANAGE)
 def membership_remove(request: OrgRequest, membership_pk: int) -> HttpResponse:
     membership = membership_for(request.org, membership_pk)
-    try:
-        services.membership_remove(membership, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("The role “%(role)s” has been taken from %(name)s.")
-            % {"role": membership.get_role_display(), "name": membership.user},
-        )
-    return _to_members(request)
+    return perform(
+        request,
+        lambda: services.membership_remove(membership, request.user),
+        success=_("The role “%(role)s” has been taken from %(name)s.")
+        % {"role": membership.get_role_display(), "name": membership.user},
+        redirect_to=_to_members(request),
+    )
 
 
 def _not_usable(

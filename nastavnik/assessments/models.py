@@ -88,6 +88,45 @@ class Parameter(models.Model):
         return number_format(value.quantize(self.step), decimal_pos=self.decimals)
 
 
+def improved(change: Decimal | None, higher_is_better: bool) -> bool:
+    """Whether a parameter's change from entry to exit is for the better: a rise where higher
+    is better, a fall where lower is. No change is neither better nor worse."""
+    if not change:
+        return False
+    return (change > 0) == higher_is_better
+
+
+def worsened(change: Decimal | None, higher_is_better: bool) -> bool:
+    return bool(change) and not improved(change, higher_is_better)
+
+
+class EntryAndExit:
+    """A participant's values of a parameter at entry and at exit (either may be missing),
+    and what their change says. A class that mixes it in has `entry`, `exit` and
+    `higher_is_better`."""
+
+    entry: Decimal | None
+    exit: Decimal | None
+
+    @property
+    def higher_is_better(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.entry is None or self.exit is None:
+            return None
+        return self.exit - self.entry
+
+    @property
+    def better(self) -> bool:
+        return improved(self.change, self.higher_is_better)
+
+    @property
+    def worse(self) -> bool:
+        return worsened(self.change, self.higher_is_better)
+
+
 class Phase(models.TextChoices):
     ENTRY = "entry", _("Entry")
     EXIT = "exit", _("Exit")

@@ -35,7 +35,8 @@ from nastavnik.core.rules import rule_errors
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
-from nastavnik.programmes.models import Programme, ProgrammeStatus
+from nastavnik.programmes.models import Programme
+from nastavnik.programmes.services import require_open
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,6 @@ NAME_MAX_LENGTH = 160
 UNIT_MAX_LENGTH = 20
 
 MESSAGES = {
-    "finished": _("The programme is finished and kept as it was."),
     "person": _("Choose a participant of this organisation."),
     "parameter": _("Choose a parameter of this organisation's assessment."),
     "hidden": _("The person's data are hidden: the consent was withdrawn."),
@@ -101,11 +101,6 @@ _error = rule_errors(MESSAGES)
 
 def _day(value: date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
-
-
-def _require_open(programme: Programme) -> None:
-    if programme.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
 
 
 def _require_consent(person: Person) -> None:
@@ -258,7 +253,7 @@ def measure_record(
     source: str = MeasureSource.MANUAL,
 ) -> Measure:
     """One entry or exit measure of one participant."""
-    _require_open(programme)
+    require_open(programme)
     _require_ours(programme, person, parameter)
     if phase not in Phase.values:
         raise _error("phase", "phase")
@@ -317,7 +312,7 @@ def measures_record_many(
 
     Empty values are skipped; errors come back by field (`value_field(parameter)`), all at once.
     """
-    _require_open(programme)
+    require_open(programme)
     if person.organisation_id != programme.organisation_id:
         raise _error("person", "person")
     if phase not in Phase.values:
@@ -358,7 +353,7 @@ def measures_record_many(
 def measure_delete(measure: Measure, *, by: User | None) -> None:
     """Remove a measure recorded by mistake, so it can be recorded again. An entry goes only
     while there is no exit after it."""
-    _require_open(measure.programme)
+    require_open(measure.programme)
     if (
         measure.phase == Phase.ENTRY
         and Measure.objects.filter(

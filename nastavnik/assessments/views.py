@@ -26,7 +26,7 @@ from nastavnik.assessments.access import (
     parameters_of,
 )
 from nastavnik.assessments.forms import MeasuresForm, ParameterForm
-from nastavnik.assessments.models import Measure, Parameter, Phase
+from nastavnik.assessments.models import EntryAndExit, Measure, Parameter, Phase
 from nastavnik.consents.rules import consent_status, hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import Success, perform, submit
@@ -53,27 +53,14 @@ def current(request: OrgRequest) -> HttpResponse:
 
 
 @dataclass
-class Cell:
+class Cell(EntryAndExit):
     parameter: Parameter
     entry: Decimal | None = None
     exit: Decimal | None = None
 
     @property
-    def change(self) -> Decimal | None:
-        if self.entry is None or self.exit is None:
-            return None
-        return self.exit - self.entry
-
-    @property
-    def better(self) -> bool:
-        change = self.change
-        if not change:
-            return False
-        return change > 0 if self.parameter.higher_is_better else change < 0
-
-    @property
-    def worse(self) -> bool:
-        return bool(self.change) and not self.better
+    def higher_is_better(self) -> bool:
+        return self.parameter.higher_is_better
 
     @property
     def entry_text(self) -> str:

@@ -8,8 +8,6 @@ import zipfile
 from io import BytesIO
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-
 from nastavnik.awards.models import Award, AwardKind, Nomination, Nominee
 from nastavnik.awards.services import nominee_people
 from nastavnik.core.text import file_name
@@ -159,11 +157,10 @@ def _nominee_line(nominee: Nominee) -> str:
 
 def awards_order_context(order: Order) -> dict[str, Any]:
     programme = programme_of_order(order)
-    pks = order.subjects.filter(
-        content_type=ContentType.objects.get_for_model(Nomination)
-    ).values_list("object_id", flat=True)
     nominations = list(
-        Nomination.objects.filter(organisation=order.organisation, pk__in=pks).order_by("pk")
+        Nomination.objects.filter(
+            organisation=order.organisation, pk__in=order.subject_pks(Nomination)
+        ).order_by("pk")
     )
     rows: list[dict[str, Any]] = []
     for nomination in nominations:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.awards.models import SCORE_MAX, SCORE_MIN, Nomination, Nominee, NomineeKind
@@ -18,23 +17,6 @@ from nastavnik.mentorships.models import Mentorship
 from nastavnik.orders.forms import OrderDetailsForm
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
-from nastavnik.programmes.models import Programme
-
-
-class ProgrammeChoice(forms.Form):
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=None
-    )
-
-    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        model_choice_field(self, "programme").queryset = programmes
-        model_choice_field(self, "programme").label_from_instance = lambda p: p.academic_year.label
-
-    def chosen(self, current: Programme | None) -> Programme | None:
-        if self.is_bound and self.is_valid() and self.cleaned_data["programme"] is not None:
-            return self.cleaned_data["programme"]
-        return current
 
 
 class NominationForm(RuleErrorsMixin, forms.Form):

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Max, QuerySet
@@ -47,7 +46,7 @@ from nastavnik.mentors.models import INACTIVE_STATUSES, Mentor
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
-from nastavnik.orders.services import OrderDetails, order_create
+from nastavnik.orders.services import OrderDetails, order_draft
 from nastavnik.orgs.models import Membership
 from nastavnik.orgs.policy import Perm, allows
 from nastavnik.people.models import GuardianLink, Person, PersonKind
@@ -709,11 +708,8 @@ def nomination_decide(
 
 def awards_orders(programme: Programme) -> QuerySet[Order]:
     return Order.objects.filter(
-        organisation_id=programme.organisation_id,
-        kind=OrderKind.AWARDS,
-        subjects__content_type=ContentType.objects.get_for_model(Programme),
-        subjects__object_id=programme.pk,
-    )
+        organisation_id=programme.organisation_id, kind=OrderKind.AWARDS
+    ).about(programme)
 
 
 def awards_title(programme: Programme) -> str:
@@ -740,13 +736,10 @@ def awards_order_create(programme: Programme, details: OrderDetails, *, by: User
     )
     if not decided:
         raise _error("no_winners")
-    return order_create(
+    return order_draft(
         programme.organisation,
         OrderKind.AWARDS,
-        number=details.number,
-        date=details.date,
-        signatory=details.signatory,
-        signatory_position=details.signatory_position,
+        details,
         title=awards_title(programme),
         subjects=[programme, *decided],
         by=by,

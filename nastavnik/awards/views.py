@@ -38,7 +38,6 @@ from nastavnik.awards.forms import (
     NominationForm,
     NomineeForm,
     OrderForm,
-    ProgrammeChoice,
     ScoreForm,
 )
 from nastavnik.awards.models import QUORUM, Award, JuryScore, Nomination, Nominee
@@ -46,10 +45,10 @@ from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.outcomes import attempt, perform, refuse, submit
 from nastavnik.documents.render import PdfConversionError, PdfConverterMissing, find_soffice
 from nastavnik.orders.models import OrderStatus
-from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme, programme_for, programmes_of
+from nastavnik.programmes.forms import ProgrammeChoice
 from nastavnik.programmes.models import Programme
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -454,13 +453,7 @@ def award_download_pdf(request: OrgRequest, award_pk: int) -> HttpResponse:
 def order_create(request: OrgRequest, programme_pk: int) -> HttpResponse:
     ctx = request.org
     programme = programme_for(ctx, programme_pk)
-    today = org_today(ctx.organisation)
-    defaults = order_defaults(ctx.organisation, today)
-    form = OrderForm(
-        request.POST or None,
-        organisation=ctx.organisation,
-        initial={"number": defaults.number, "date": today, "signatory": defaults.signatory},
-    )
+    form = OrderForm.offered(request.POST or None, ctx.organisation)
     return submit(
         request,
         form,

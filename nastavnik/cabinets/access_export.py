@@ -37,16 +37,13 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from nastavnik.assessments.models import Measure
 from nastavnik.concerns.models import Concern
 from nastavnik.consents.models import Consent
 from nastavnik.documents.render import typeset
-from nastavnik.documents.spreadsheet import sheet_cell
+from nastavnik.documents.spreadsheet import table_sheet, workbook_bytes
 from nastavnik.meetings.models import Attendance as MeetingAttendance
 from nastavnik.meetings.models import Feedback, Meeting
 from nastavnik.mentees.models import Mentee, MenteeInput
@@ -510,23 +507,15 @@ def _plain(value: Any) -> Any:
 
 def sheets_xlsx(sheets: Iterable[Sheet]) -> bytes:
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
     for area in sheets:
-        sheet = workbook.create_sheet(title=area.title[:31])
-        for index, title in enumerate(area.headers, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(14, len(title) + 4)
-        sheet.freeze_panes = "A2"
-        header = []
-        for title in area.headers:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for row in area.rows:
-            sheet.append([sheet_cell(sheet, _plain(value)) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        table_sheet(
+            workbook,
+            area.title,
+            area.headers,
+            ([_plain(value) for value in row] for row in area.rows),
+            widths=[max(14, len(title) + 4) for title in area.headers],
+        )
+    return workbook_bytes(workbook)
 
 
 def _text(value: Any) -> str:

@@ -8,17 +8,15 @@ the case is without names. Text that a spreadsheet would run as a formula is wri
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from nastavnik.cases.models import Case
 from nastavnik.cases.rules import attach_shown_people
-from nastavnik.documents.spreadsheet import sheet_cell
+from nastavnik.documents.spreadsheet import sheet_cell, table_sheet, workbook_bytes
 
 # Russian content of a Russian school's spreadsheet, like the other exports.
 COLUMNS: tuple[tuple[str, int], ...] = (
@@ -69,17 +67,13 @@ def _row(number: int, case: Case) -> list[Any]:
 def cases_xlsx(cases: list[Case]) -> bytes:
     attach_shown_people(cases)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Кейсы")
-    for index, (_title, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    bold = Font(bold=True)
-    header = []
-    for title, _width in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet = table_sheet(
+        workbook,
+        "Кейсы",
+        [title for title, _width in COLUMNS],
+        widths=[width for _title, width in COLUMNS],
+        freeze="C2",
+    )
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, case in enumerate(cases, start=1):
         row = []
@@ -90,6 +84,4 @@ def cases_xlsx(cases: list[Case]) -> bytes:
             cell.alignment = wrap
             row.append(cell)
         sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -4,13 +4,12 @@ from a pair), publishing it, the library as XLSX."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +24,7 @@ from nastavnik.cases.models import Case
 from nastavnik.cases.prefill import initial_from
 from nastavnik.cases.rules import attach_shown_people, lacking_consent, with_pair
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import refuse, submit
+from nastavnik.core.outcomes import download, refuse, submit
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentorships.access import mentorship_for
 from nastavnik.orgs.policy import Perm
@@ -79,12 +78,7 @@ def case_list(request: OrgRequest) -> HttpResponse:
 def case_export(request: OrgRequest) -> HttpResponseBase:
     _filters, found = _library(request)
     content = cases_xlsx(list(with_pair(found)))
-    return FileResponse(
-        BytesIO(content),
-        as_attachment=True,
-        filename="Кейсы лучших практик наставничества.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return download(content, "Кейсы лучших практик наставничества.xlsx", XLSX_CONTENT_TYPE)
 
 
 @org_view(Perm.CASES_VIEW)

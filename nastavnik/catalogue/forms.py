@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, RoleModel
+from nastavnik.core.forms import RuleErrorsMixin
 
 
-class MentoringFormForm(forms.ModelForm):
+class MentoringFormForm(RuleErrorsMixin, forms.ModelForm):
     class Meta:
         model = MentoringForm
         fields = ["name", "goal", "mentor_description", "mentee_description"]
@@ -12,7 +13,7 @@ class MentoringFormForm(forms.ModelForm):
         help_texts = {"name": _("For example: «Parent – pupil».")}
 
 
-class RoleModelForm(forms.ModelForm):
+class RoleModelForm(RuleErrorsMixin, forms.ModelForm):
     class Meta:
         model = RoleModel
         fields = ["name", "goal"]

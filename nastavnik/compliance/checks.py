@@ -36,6 +36,7 @@ from nastavnik.consents.rules import (
     valid_exists,
 )
 from nastavnik.consents.rules import needed_for as consents_needed_for
+from nastavnik.core.dates import years_later
 from nastavnik.indicators.deadlines import half_year_state
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import (
@@ -63,7 +64,6 @@ from nastavnik.orders.models import OrderStatus
 from nastavnik.people.models import Person
 from nastavnik.plans.models import DevelopmentPlan
 from nastavnik.programmes.models import ProgrammeStatus, RoadmapEvent
-from nastavnik.programmes.schedule import shift_years
 
 #: Weeks a pair may work without an individual development plan (the planning meeting is the
 #: third one, seed 000 stage 6); `COMPLIANCE_PLAN_WEEKS` in the settings overrides it.
@@ -257,7 +257,7 @@ def replacement_without_order(scope: Scope) -> Found:
 def minor_without_consent(scope: Scope) -> Found:
     if scope.programme is None:
         return []
-    adult_born = shift_years(scope.today, -ADULT_AGE)
+    adult_born = years_later(scope.today, -ADULT_AGE)
     lacking = Q()
     for purpose in consents_needed_for(Purpose.PARTICIPATION):
         lacking |= ~Q(valid_exists(purpose, scope.today, ref="person"))

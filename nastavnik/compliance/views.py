@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +11,7 @@ from nastavnik.compliance.exports import compliance_xlsx
 from nastavnik.compliance.registry import broken_count
 from nastavnik.compliance.report import compliance_report
 from nastavnik.core.access import OrgRequest, org_view
+from nastavnik.core.outcomes import download
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orgs.policy import Perm
 
@@ -39,9 +38,4 @@ def export(request: OrgRequest) -> HttpResponseBase:
     today = timezone.localdate()
     _scope, results = compliance_report(organisation, today)
     content = compliance_xlsx(results, request.build_absolute_uri)
-    return FileResponse(
-        BytesIO(content),
-        as_attachment=True,
-        filename=f"Соответствие положению {today:%d.%m.%Y}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return download(content, f"Соответствие положению {today:%d.%m.%Y}.xlsx", XLSX_CONTENT_TYPE)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from nastavnik.accounts.models import User
 from nastavnik.audit.models import AuditAction, AuditObject
-from nastavnik.audit.services import audit_record
+from nastavnik.audit.services import Changes, audit_record
 from nastavnik.concerns.access import PSYCHOLOGIST_POSITION
 from nastavnik.concerns.models import (
     TEXT_MAX_LENGTH,
@@ -184,6 +184,23 @@ def _notify(concern: Concern) -> None:
 
 
 @transaction.atomic
+def _audit(
+    concern: Concern, action: AuditAction, by: User | None, changes: Changes | None = None
+) -> None:
+    """A concern's entry in the log names it by its number, never by its words, under the
+    person it is for (the child of a guardian's concern)."""
+    audit_record(
+        concern.organisation,
+        action=action,
+        object_type=AuditObject.CONCERN,
+        object_id=concern.pk,
+        label=_("Concern No. %(n)s") % {"n": concern.pk},
+        by=by,
+        person=concern.child or concern.reporter,
+        changes=changes,
+    )
+
+
 def concern_raise(
     organisation: Organisation,
     *,
@@ -235,15 +252,7 @@ def concern_raise(
         urgent=bool(urgent),
         to_psychologist=bool(to_psychologist),
     )
-    audit_record(
-        organisation,
-        action=AuditAction.CREATE,
-        object_type=AuditObject.CONCERN,
-        object_id=concern.pk,
-        label=_("Concern No. %(n)s") % {"n": concern.pk},
-        by=user,
-        person=child or reporter,
-    )
+    _audit(concern, AuditAction.CREATE, user)
     _notify(concern)
     events.emit("concern.raised", concern=concern, by=user)
     logger.info("concern %s raised (%s, urgent=%s)", concern.pk, kind, concern.urgent)
@@ -252,15 +261,7 @@ def concern_raise(
 
 def concern_read(concern: Concern, *, by: User) -> None:
     """Every opening of a concern leaves an entry: who, when, from where — not the text."""
-    audit_record(
-        concern.organisation,
-        action=AuditAction.READ,
-        object_type=AuditObject.CONCERN,
-        object_id=concern.pk,
-        label=_("Concern No. %(n)s") % {"n": concern.pk},
-        by=by,
-        person=concern.child or concern.reporter,
-    )
+    _audit(concern, AuditAction.READ, by)
 
 
 def _check_link(
@@ -334,14 +335,10 @@ def concern_record(
     if answer:
         locked.answered_at = timezone.now()
     locked.save()
-    audit_record(
-        locked.organisation,
-        action=AuditAction.UPDATE,
-        object_type=AuditObject.CONCERN,
-        object_id=locked.pk,
-        label=_("Concern No. %(n)s") % {"n": locked.pk},
-        by=by,
-        person=locked.child or locked.reporter,
+    _audit(
+        locked,
+        AuditAction.UPDATE,
+        by,
         changes={
             "status": [before["status"], locked.status],
             "outcome": [before["outcome"], locked.outcome],

@@ -44,6 +44,7 @@ from nastavnik.consents.rules import Signing, signing_for
 from nastavnik.consents.scrub import person_traces_scrub
 from nastavnik.consents.texts import DOCUMENT_VERSION, TEXTS, WITHDRAWAL
 from nastavnik.core import events
+from nastavnik.core.dates import years_later
 from nastavnik.core.rules import rule_errors
 from nastavnik.core.tasks import queue_mail
 from nastavnik.core.text import fold
@@ -167,13 +168,6 @@ def _check_signer(
         raise _error("minor_signature", "minor_signed", name=name)
 
 
-def _years_later(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _check_term(
     subject: Person, signing: Signing, given_on: date, valid_until: date, today: date
 ) -> None:
@@ -185,7 +179,7 @@ def _check_term(
         raise _error("term_order", "valid_until")
     if valid_until < today:
         raise _error("term_past", "valid_until")
-    if valid_until > _years_later(given_on, MAX_TERM_YEARS):
+    if valid_until > years_later(given_on, MAX_TERM_YEARS):
         raise _error("term_long", "valid_until", years=MAX_TERM_YEARS)
     if signing.guardian_until is not None and valid_until > signing.guardian_until:
         raise _error(

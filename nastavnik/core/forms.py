@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A search by name: the browser neither offers earlier searches nor marks names as misspelt.
+SEARCH_WIDGET = forms.TextInput(
+    attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
+)
 
 
 def text_field(

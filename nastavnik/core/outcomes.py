@@ -4,6 +4,7 @@ page again or the way on, and an uploaded file given back."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from io import BytesIO
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -97,6 +98,13 @@ def submit(
             return _go(redirect_to(result) if callable(redirect_to) else redirect_to)
     shown = context() if callable(context) else context or {}
     return render(request, template, {"form": form, **shown}, status=status)
+
+
+def download(content: bytes, filename: str, content_type: str) -> FileResponse:
+    """A file made for the request (a document, an export) as a download named `filename`."""
+    return FileResponse(
+        BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
+    )
 
 
 def stored_file(file: FieldFile, stem: str) -> FileResponse:

@@ -1,6 +1,7 @@
 """Russian text normalisation shared by search, duplicate detection and import."""
 
 import re
+from typing import Any
 
 _SPACES = re.compile(r"\s+")
 _SPACED_HYPHEN = re.compile(r"\s*-\s*")
@@ -15,6 +16,11 @@ def fold(text: str) -> str:
     """
     text = _SPACES.sub(" ", text.replace("\x00", "").strip().lower().replace("ё", "е"))
     return _SPACED_HYPHEN.sub("-", text)
+
+
+def typed_text(value: Any) -> str:
+    """Text as typed, with trailing spaces and blank lines at the ends trimmed."""
+    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
 
 
 def clean_name_part(text: str) -> str:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from nastavnik.dashboards.region import OrgFigures, RegionFigures
 from nastavnik.dashboards.suppression import (
@@ -32,7 +30,7 @@ from nastavnik.dashboards.suppression import (
 )
 from nastavnik.documents.build_templates import grid_table, heading, new_document, text_block
 from nastavnik.documents.russian import format_date, plural_form, pluralize
-from nastavnik.documents.spreadsheet import sheet_cell
+from nastavnik.documents.spreadsheet import table_sheet, workbook_bytes
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -176,31 +174,18 @@ def summary(figures: RegionFigures) -> list[str]:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _sheet(
-    workbook: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
-    for index, text in enumerate(header):
-        width = max(12, min(40, len(text) + 4))
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([sheet_cell(sheet, text, bold=True) for text in header])
-    for row in rows:
-        sheet.append([sheet_cell(sheet, value) for value in row])
-
-
 def region_xlsx(figures: RegionFigures) -> bytes:
     workbook = Workbook(write_only=True)
-    _sheet(workbook, "Сводка", ("Сводка",), [[line] for line in summary(figures)])
+    table_sheet(workbook, "Сводка", ("Сводка",), [[line] for line in summary(figures)])
     target = figures.region_target
-    _sheet(
+    table_sheet(
         workbook,
         "Целевые показатели",
         ("Год", "Обучающиеся, %", "Педагоги, %"),
         [[figures.year_label, target.students_percent, target.teachers_percent]] if target else [],
     )
     towns = by_municipality(figures)
-    _sheet(
+    table_sheet(
         workbook,
         "Муниципалитеты",
         ORG_HEADER,
@@ -209,13 +194,13 @@ def region_xlsx(figures: RegionFigures) -> bytes:
             ["Итого", "—", *org_row(figures.total, "")[2:]],
         ],
     )
-    _sheet(
+    table_sheet(
         workbook,
         "Организации",
         ORG_HEADER,
         (org_row(o, o.municipality) for o in figures.organisations),
     )
-    _sheet(
+    table_sheet(
         workbook,
         "Формы",
         ("Форма", "Ролевая модель", "Пар", "Групп"),
@@ -224,13 +209,13 @@ def region_xlsx(figures: RegionFigures) -> bytes:
             for f in figures.by_form
         ),
     )
-    _sheet(
+    table_sheet(
         workbook,
         "Виды",
         ("Вид наставничества", "Пар", "Групп"),
         ([k.label, count_cell(k.pairs), count_cell(k.groups)] for k in figures.by_kind),
     )
-    _sheet(
+    table_sheet(
         workbook,
         "Входная и выходная оценка",
         ("Параметр", "Участников", "Среднее изменение"),
@@ -239,9 +224,7 @@ def region_xlsx(figures: RegionFigures) -> bytes:
             for i in figures.impact
         ),
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- DOCX ------------------------------------------------------------------------------------

@@ -47,6 +47,23 @@ def _authority(relation: str, child: Person, rng: random.Random) -> str:
     )
 
 
+def own_paper_consent(
+    person: Person, purpose: str, given_on: date, valid_until: date, by: User | None
+) -> Consent:
+    """An unsaved consent an adult signed on paper for themselves, typed in by `by`."""
+    return consent_row(
+        person,
+        purpose,
+        person,
+        method=Method.PAPER,
+        given_on=given_on,
+        valid_until=valid_until,
+        authority_document="",
+        minor_signed=False,
+        by=by,
+    )
+
+
 class ConsentBuilder:
     def __init__(
         self,

@@ -41,11 +41,11 @@ from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.catalogue.profile import SLOT_CHOICES, MeetingFormat
 from nastavnik.consents.models import Consent, Method, Purpose
 from nastavnik.consents.rules import hidden_q, signing_for, valid_consent_q
-from nastavnik.consents.services import consent_row, default_valid_until
+from nastavnik.consents.services import default_valid_until
 from nastavnik.core.text import fold
 from nastavnik.core.uploads import PDF, scan_name
 from nastavnik.demo import last_year_texts as texts
-from nastavnik.demo.consents import _authority
+from nastavnik.demo.consents import _authority, own_paper_consent
 from nastavnik.demo.mentees import ENTRY_RANGES
 from nastavnik.demo.mentors import PROFILES
 from nastavnik.demo.programme import NOTES, _scan
@@ -626,16 +626,8 @@ class LastYearBuilder:
                         rows.append(previous)
                 elif person.kind != PersonKind.STUDENT:
                     rows.append(
-                        consent_row(
-                            person,
-                            purpose,
-                            person,
-                            method=Method.PAPER,
-                            given_on=given_on,
-                            valid_until=self.year.ends_on,
-                            authority_document="",
-                            minor_signed=False,
-                            by=self.curator,
+                        own_paper_consent(
+                            person, purpose, given_on, self.year.ends_on, self.curator
                         )
                     )
         Consent.objects.bulk_create(rows)

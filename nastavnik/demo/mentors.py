@@ -28,10 +28,11 @@ from django.utils import timezone
 
 from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import EXTERNAL_CATEGORIES, SLOT_CHOICES, MeetingFormat
-from nastavnik.consents.models import Consent, Method, Purpose
+from nastavnik.consents.models import Consent, Purpose
 from nastavnik.consents.rules import hidden_q, signing_for, valid_consent_q
-from nastavnik.consents.services import consent_row, default_valid_until
+from nastavnik.consents.services import default_valid_until
 from nastavnik.core.uploads import PDF, scan_name
+from nastavnik.demo.consents import own_paper_consent
 from nastavnik.demo.programme import _scan
 from nastavnik.mentors import services
 from nastavnik.mentors.models import (
@@ -253,19 +254,8 @@ class MentorBaseBuilder:
             if number % 4 == 1:
                 purposes.append(Purpose.SHARING)
             for purpose in purposes:
-                rows.append(
-                    consent_row(
-                        person,
-                        purpose,
-                        person,
-                        method=Method.PAPER,
-                        given_on=given_on,
-                        valid_until=default_valid_until(person, given_on),
-                        authority_document="",
-                        minor_signed=False,
-                        by=self.curator,
-                    )
-                )
+                valid_until = default_valid_until(person, given_on)
+                rows.append(own_paper_consent(person, purpose, given_on, valid_until, self.curator))
         Consent.objects.bulk_create(rows)
 
     # --- the base -------------------------------------------------------------------------------

@@ -46,16 +46,7 @@ def _due(mentorship: Mentorship, days: int) -> date:
 
 
 def _values(item: PlanItem, **changes: object) -> dict[str, object]:
-    return {
-        "section": item.section,
-        "text": item.text,
-        "due_on": item.due_on,
-        "responsible": item.responsible,
-        "status": item.status,
-        "result": item.result,
-        "evidence_link": item.evidence_link,
-        **changes,
-    }
+    return {**services.item_values(item), **changes}
 
 
 def _build_plan(mentorship: Mentorship, today: date, *, leave_overdue: bool) -> None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from nastavnik.accounts.models import User
 from nastavnik.core import events
+from nastavnik.core.dates import age_on, years_later
 from nastavnik.demo import names
 from nastavnik.demo.bases import StageCost, build_bases
 from nastavnik.demo.consents import build_consents
@@ -425,17 +426,6 @@ class Summary:
     stages: tuple[StageCost, ...] = ()
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 class DemoBuilder:
     def __init__(self, today: date) -> None:
         self.rng = random.Random(SEED)
@@ -452,7 +442,7 @@ class DemoBuilder:
     def _born_aged(self, low: int, high: int) -> date:
         """A birth date of someone aged `low`..`high` today."""
         return self._date_between(
-            _add_years(self.today, -high - 1) + timedelta(days=1), _add_years(self.today, -low)
+            years_later(self.today, -high - 1) + timedelta(days=1), years_later(self.today, -low)
         )
 
     def _mobile(self) -> str:
@@ -693,7 +683,7 @@ class DemoBuilder:
         ceiling = 54 - eldest_age
 
         def born_before_eldest(years: int) -> date:
-            return _add_years(eldest, -years) - timedelta(days=rng.randrange(0, 300))
+            return years_later(eldest, -years) - timedelta(days=rng.randrange(0, 300))
 
         roll = rng.random()
         has_mother = roll < 0.88

@@ -10,16 +10,14 @@ Excel's quote prefix, as the other exports do.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
-from nastavnik.documents.spreadsheet import sheet_cell
+from nastavnik.documents.spreadsheet import table_sheet, workbook_bytes
 from nastavnik.indicators.compute import Coverage
 from nastavnik.indicators.figures import FIGURES
 from nastavnik.indicators.year import Snapshot, YearData
@@ -28,19 +26,7 @@ from nastavnik.indicators.year import Snapshot, YearData
 def _sheet(
     workbook: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
-    for index, text in enumerate(header):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = max(
-            12, min(40, len(text) + 4)
-        )
-    sheet.freeze_panes = "A2"
-    sheet.append([sheet_cell(sheet, text, bold=True) for text in header])
-    any_row = False
-    for row in rows:
-        any_row = True
-        sheet.append([sheet_cell(sheet, value) for value in row])
-    if not any_row:
-        sheet.append([sheet_cell(sheet, _("No data for this year"))])
+    table_sheet(workbook, title, header, list(rows) or [[_("No data for this year")]])
 
 
 def _coverage_row(label: str, coverage: Coverage) -> list[Any]:
@@ -143,6 +129,4 @@ def indicators_xlsx(data: YearData, snapshots: Sequence[Snapshot]) -> bytes:
             for s in snapshots
         ],
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, perform, refuse
+from nastavnik.core.outcomes import attempt, perform
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.indicators import services
 from nastavnik.indicators.deadlines import half_year_state
@@ -160,16 +159,15 @@ def target_set(request: OrgRequest) -> HttpResponse:
 def target_reset(request: OrgRequest) -> HttpResponse:
     ctx = request.org
     year = request.POST.get("year", "")
-    if year.isdigit():
-        try:
-            services.target_reset(ctx.organisation, int(year), by=request.user)
-        except ValidationError as error:
-            refuse(request, error)
-        else:
-            messages.success(
-                request, _("The target of %(year)s is the default again.") % {"year": year}
-            )
-    return redirect(reverse("indicators:targets", kwargs={"org_slug": ctx.organisation.slug}))
+    back = reverse("indicators:targets", kwargs={"org_slug": ctx.organisation.slug})
+    if not year.isdigit():
+        return redirect(back)
+    return perform(
+        request,
+        lambda: services.target_reset(ctx.organisation, int(year), by=request.user),
+        success=_("The target of %(year)s is the default again.") % {"year": year},
+        redirect_to=back,
+    )
 
 
 @org_view(Perm.MONITORING_VIEW)

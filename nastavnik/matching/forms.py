@@ -3,7 +3,7 @@ engine, whose refusals the views put back on these forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,6 @@ from nastavnik.matching.texts import CRITERION_HELP, CRITERION_LABELS
 from nastavnik.matching_engine import CRITERIA, Weights
 from nastavnik.mentorships.services import default_planned_end
 from nastavnik.orders.forms import OrderDetailsForm
-from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.validators import org_today
 
@@ -127,21 +126,16 @@ class ConfirmForm(OrderDetailsForm):
     field_order = ["started_on", "planned_end", *OrderDetailsForm.ORDER_FIELDS]
 
     @classmethod
-    def offered(cls, data: Any, organisation: Organisation) -> ConfirmForm:
+    def offered(cls, data: Any, organisation: Organisation, **initial: Any) -> Self:
         """The form as the page offers it: mentoring from today for a year, the next order
         number of the organisation, dated today, signed by its usual signatory."""
         today = org_today(organisation)
-        defaults = order_defaults(organisation, today)
-        return cls(
+        return super().offered(
             data,
-            organisation=organisation,
-            initial={
-                "started_on": today,
-                "planned_end": default_planned_end(today),
-                "number": defaults.number,
-                "date": today,
-                "signatory": defaults.signatory,
-            },
+            organisation,
+            started_on=today,
+            planned_end=default_planned_end(today),
+            **initial,
         )
 
 

@@ -136,7 +136,7 @@ def _consent_flags(ref: str, on: date) -> dict[str, Exists]:
     }
 
 
-def _entry_results(programme: Programme) -> Subquery:
+def _entry_results(programme: Programme | int) -> Subquery:
     return Subquery(
         Measure.objects.filter(
             programme=programme,
@@ -162,6 +162,23 @@ def active_mentees_of(person_ref: str = "person") -> Subquery:
     )
 
 
+def mentee_profile_annotations(programme: Programme | int, on: date) -> dict[str, Any]:
+    """What `mentee_profile` reads beside the entry's own fields: the consents valid on `on`
+    and the results measured at entry into `programme`."""
+    return {**_consent_flags("person", on), "entry_results": _entry_results(programme)}
+
+
+def mentor_profile_annotations(programme: Programme | int, on: date) -> dict[str, Any]:
+    """What `mentor_profile` reads beside the entry's own fields: the consents and documents
+    valid on `on`, the mentees the mentor has now, the results measured at entry."""
+    return {
+        **_consent_flags("person", on),
+        "documents_ok": ExpressionWrapper(Q(documents_valid_q(on)), output_field=BooleanField()),
+        "active_mentees": active_mentees_of(),
+        "entry_results": _entry_results(programme),
+    }
+
+
 def mentees_for_run(
     programme: Programme, form: MentoringForm, on: date, *, only_unmatched: bool = False
 ) -> list[Mentee]:
@@ -170,7 +187,7 @@ def mentees_for_run(
         .filter(Q(form=form) | Q(form__isnull=True))
         .exclude(hidden_q(on, ref="person"))
         .select_related("person", "role_model")
-        .annotate(**_consent_flags("person", on), entry_results=_entry_results(programme))
+        .annotate(**mentee_profile_annotations(programme, on))
         .order_by("person__name_key", "pk")
     )
     if only_unmatched:
@@ -192,17 +209,12 @@ def mentors_for_run(
         .distinct()
         .exclude(hidden_q(on, ref="person"))
         .select_related("person")
-        .annotate(
-            **_consent_flags("person", on),
-            documents_ok=ExpressionWrapper(Q(documents_valid_q(on)), output_field=BooleanField()),
-            active_mentees=active_mentees_of(),
-            entry_results=_entry_results(programme),
-        )
+        .annotate(**mentor_profile_annotations(programme, on))
         .order_by("person__name_key", "pk")
     )
 
 
-def _role_models_of(mentors: list[Mentor], form: MentoringForm) -> dict[int, frozenset[str]]:
+def role_models_of(mentors: list[Mentor], form: MentoringForm | int) -> dict[int, frozenset[str]]:
     """Each mentor's role models within the form; none chosen in it means any."""
     through = Mentor.role_models.through
     chosen: dict[int, set[str]] = {}
@@ -213,10 +225,11 @@ def _role_models_of(mentors: list[Mentor], form: MentoringForm) -> dict[int, fro
     return {pk: frozenset(models) for pk, models in chosen.items()}
 
 
-def families(people: Iterable[int]) -> dict[int, str]:
-    """A family id per person: siblings (a shared guardian) and their guardians are one family
-    (union of the guardian links, two steps out so step-siblings meet through a parent)."""
-    people = set(people)
+def family_ids(
+    links: Iterable[tuple[int, int]], people: Iterable[int] | None = None
+) -> dict[int, str]:
+    """A family id per person, joining each (guardian, child) link (union-find): for `people`,
+    or for everyone the links name."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -226,13 +239,20 @@ def families(people: Iterable[int]) -> dict[int, str]:
             x = parent[x]
         return x
 
+    for guardian, child in links:
+        parent[find(guardian)] = find(child)
+    return {person: f"f{find(person)}" for person in (parent if people is None else people)}
+
+
+def families(people: Iterable[int]) -> dict[int, str]:
+    """A family id per person: siblings (a shared guardian) and their guardians are one family
+    (union of the guardian links, two steps out so step-siblings meet through a parent)."""
+    people = set(people)
     guardians_of_people = GuardianLink.objects.filter(child__in=people).values("guardian")
     links = GuardianLink.objects.filter(
         Q(child__in=people) | Q(guardian__in=people) | Q(guardian__in=guardians_of_people)
     ).values_list("guardian_id", "child_id")
-    for guardian, child in links:
-        parent[find(guardian)] = find(child)
-    return {person: f"f{find(person)}" for person in people}
+    return family_ids(links, people)
 
 
 # --- Profiles ---------------------------------------------------------------------------------
@@ -399,7 +419,7 @@ def build_inputs(
     mentors = [m for m in mentors if m not in full]
     # A person both mentee and mentor of the form is never their own mentor: the same family.
     family_of = families({m.person_id for m in mentees} | {m.person_id for m in mentors})
-    role_models = _role_models_of(mentors, form)
+    role_models = role_models_of(mentors, form)
     places = {m.person_id: m.capacity - m.active_mentees for m in mentors}  # type: ignore[attr-defined]
 
     mentee_profiles = [

@@ -39,9 +39,10 @@ from nastavnik.catalogue.models import MentoringForm
 from nastavnik.catalogue.profile import split_list
 from nastavnik.consents.models import Consent, Purpose
 from nastavnik.consents.rules import hidden_q
+from nastavnik.core.dates import age_on
 from nastavnik.matching.compute import breakdown, engine_options, engine_weights
 from nastavnik.matching.models import MatchingRun, Proposal, RunStatus, UnmatchedMentee
-from nastavnik.matching.profiles import MATCHED_STATUSES, TOPIC_TERMS
+from nastavnik.matching.profiles import MATCHED_STATUSES, TOPIC_TERMS, family_ids
 from nastavnik.matching.shared_base import shareable_mentors
 from nastavnik.matching_engine import MatchResult, Weights, run_matching
 from nastavnik.matching_engine.model import (
@@ -94,7 +95,7 @@ class RegionRun:
 def _age(born: date | None, on: date) -> int | None:
     if born is None:
         return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age_on(born, on)
 
 
 def _valid_people(organisations: list[int], purpose: str, on: date) -> set[int]:
@@ -108,20 +109,11 @@ def _valid_people(organisations: list[int], purpose: str, on: date) -> set[int]:
 def _families(organisations: list[int]) -> dict[int, str]:
     """A family id per person with a guardian link (siblings share one); see
     `profiles.families`, here over whole organisations in one query."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for guardian, child in GuardianLink.objects.filter(
-        organisation_id__in=organisations
-    ).values_list("guardian_id", "child_id"):
-        parent[find(guardian)] = find(child)
-    return {person: f"f{find(person)}" for person in parent}
+    return family_ids(
+        GuardianLink.objects.filter(organisation_id__in=organisations).values_list(
+            "guardian_id", "child_id"
+        )
+    )
 
 
 def _slots(values: Any) -> frozenset[str]:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
-from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform
+from nastavnik.core.outcomes import perform, submit
 from nastavnik.matching import selfmatch
 from nastavnik.matching.access import selfmatch_request_for
 from nastavnik.matching.forms import ConfirmForm, SelfMatchWindowForm
@@ -55,23 +53,23 @@ def window(request: OrgRequest, programme_form_pk: int) -> HttpResponse:
         else {"opens_on": today, "closes_on": today + timedelta(days=14)}
     )
     form = SelfMatchWindowForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form, lambda: selfmatch.window_save(chosen, **form.cleaned_data, by=request.user)
-        )
-        if saved is not None:
-            messages.success(request, _("The self-match settings are saved."))
-            return _to_page(ctx, chosen.pk)
-    rows = list(
-        SelfMatchRequest.objects.for_org(ctx.organisation)
-        .filter(programme=chosen.programme, form=chosen.form)
-        .select_related("mentee__person", "mentor__person", "mentorship__pairs_order")
-        .order_by("-created_at", "-pk")[:REQUESTS_SHOWN]
-    )
-    return render(
+    return submit(
         request,
-        "matching/selfmatch.html",
-        {"chosen": chosen, "form": form, "requests": rows, "statuses": SelfMatchStatus},
+        form,
+        lambda: selfmatch.window_save(chosen, **form.cleaned_data, by=request.user),
+        success=_("The self-match settings are saved."),
+        redirect_to=_to_page(ctx, chosen.pk),
+        template="matching/selfmatch.html",
+        context=lambda: {
+            "chosen": chosen,
+            "requests": list(
+                SelfMatchRequest.objects.for_org(ctx.organisation)
+                .filter(programme=chosen.programme, form=chosen.form)
+                .select_related("mentee__person", "mentor__person", "mentorship__pairs_order")
+                .order_by("-created_at", "-pk")[:REQUESTS_SHOWN]
+            ),
+            "statuses": SelfMatchStatus,
+        },
     )
 
 

@@ -80,10 +80,10 @@ from nastavnik.mentorships.services import (
 )
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
-from nastavnik.orders.services import OrderDetails, order_create
+from nastavnik.orders.services import OrderDetails, order_draft
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus, RoadmapEvent
-from nastavnik.programmes.services import event_complete
+from nastavnik.programmes.services import event_complete, require_open
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,6 @@ MESSAGES = {
     "not_approved": _(
         "Pairs are formed in an approved programme: approve the programme by an order first."
     ),
-    "finished": _("The programme is finished and kept as it was."),
     "form_not_chosen": _("The form «%(form)s» is not one of the programme's forms."),
     "no_mentees": _(
         "There is nobody to match in the form «%(form)s»: no mentee of the base is waiting "
@@ -193,8 +192,7 @@ def _locked_programme(programme: Programme) -> Programme:
 
 
 def _require_open(programme: Programme) -> None:
-    if programme.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
+    require_open(programme)
     if programme.status != ProgrammeStatus.APPROVED:
         raise _error("not_approved")
 
@@ -748,13 +746,10 @@ def pairs_order_make(
     *,
     by: User | None,
 ) -> Order:
-    made = order_create(
+    made = order_draft(
         programme.organisation,
         OrderKind.PAIRS,
-        number=details.number,
-        date=details.date,
-        signatory=details.signatory,
-        signatory_position=details.signatory_position,
+        details,
         title=PAIRS_ORDER_TITLE,
         subjects=mentorships,
         by=by,

@@ -52,7 +52,6 @@ from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.mentorships.services import default_kind
-from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
@@ -518,13 +517,7 @@ def run_confirm(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
 def run_order(request: OrgRequest, matching_run_pk: int) -> HttpResponse:
     ctx = request.org
     run = run_for(ctx, matching_run_pk)
-    today = org_today(ctx.organisation)
-    defaults = order_defaults(ctx.organisation, today)
-    form = OrderForm(
-        request.POST or None,
-        organisation=ctx.organisation,
-        initial={"number": defaults.number, "date": today, "signatory": defaults.signatory},
-    )
+    form = OrderForm.offered(request.POST or None, ctx.organisation)
     return submit(
         request,
         form,

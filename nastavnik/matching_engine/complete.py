@@ -37,7 +37,7 @@ from nastavnik.matching_engine.candidates import (
 )
 from nastavnik.matching_engine.model import SCORE_SCALE, Constraints, Weights
 from nastavnik.matching_engine.optimal import _components
-from nastavnik.matching_engine.population import UNMATCHED, Population
+from nastavnik.matching_engine.population import UNMATCHED, Population, index_ranges
 from nastavnik.matching_engine.scoring import pair_keys
 
 #: Rounds of extending and solving again; each round completes at least one list, and in
@@ -146,7 +146,7 @@ def augmenting_suspects(
     while frontier.size:
         # Over the lists.
         lengths = starts[frontier + 1] - starts[frontier]
-        edge = _ranges(starts[frontier], lengths)
+        edge = index_ranges(starts[frontier], lengths)
         from_mentee, to_mentor = np.repeat(frontier, lengths), graph.mentor[edge].astype(np.int64)
         # Over whole blocks, for incomplete lists.
         open_list = frontier[~lists.complete[frontier]]
@@ -158,7 +158,7 @@ def augmenting_suspects(
         owners = owners[first]
         seen_block[blocks] = True
         sizes = reach.block_start[blocks + 1] - reach.block_start[blocks]
-        block_mentors = reach.block_mentors[_ranges(reach.block_start[blocks], sizes)]
+        block_mentors = reach.block_mentors[index_ranges(reach.block_start[blocks], sizes)]
         from_mentee = np.concatenate([from_mentee, np.repeat(owners, sizes)])
         to_mentor = np.concatenate([to_mentor, block_mentors.astype(np.int64)])
 
@@ -169,7 +169,7 @@ def augmenting_suspects(
         hits.append(to_mentor[free[to_mentor]])
         full = to_mentor[~free[to_mentor]]
         counts = holder_start[full + 1] - holder_start[full]
-        nxt = holders[_ranges(holder_start[full], counts)].astype(np.int64)
+        nxt = holders[index_ranges(holder_start[full], counts)].astype(np.int64)
         via = np.repeat(full, counts)
         keep = ~seen_mentee[nxt]
         nxt, via = nxt[keep], via[keep]
@@ -236,15 +236,9 @@ def _block_pairs(
         hi = np.searchsorted(mentor_block, block, side="right")
         count = hi - lo
         xs.append(np.repeat(mentees, count))
-        fs.append(mentors[_ranges(lo, count)])
+        fs.append(mentors[index_ranges(lo, count)])
     x, f = np.concatenate(xs).astype(np.int64), np.concatenate(fs).astype(np.int64)
     return x, f
-
-
-def _ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
-    total = int(length.sum())
-    offsets = np.arange(total) - np.repeat(np.cumsum(length) - length, length)
-    return np.repeat(start, length) + offsets
 
 
 def _touched(graph: CandidateGraph, mentees: np.ndarray) -> CandidateGraph:
@@ -294,7 +288,7 @@ def offer_listless_mentors(
     for chunk in np.unique(chunk_of):
         at = chunk_of == chunk
         mj = np.repeat(short[at], counts[at])
-        step = _ranges(np.zeros(int(at.sum()), dtype=np.int64), counts[at])
+        step = index_ranges(np.zeros(int(at.sum()), dtype=np.int64), counts[at])
         position = (np.repeat(offset[at], counts[at]) + step) % np.repeat(in_block[at], counts[at])
         mi = owners[np.repeat(first[at], counts[at]) + position]
         if mi.size == 0:

@@ -24,7 +24,7 @@ from nastavnik.matching_engine.model import (
     Unmatched,
     UnmatchedReason,
 )
-from nastavnik.matching_engine.population import UNMATCHED, Lists, Population
+from nastavnik.matching_engine.population import UNMATCHED, Lists, Population, index_ranges
 from nastavnik.matching_engine.rules import check_pairs
 
 
@@ -101,8 +101,7 @@ def _closest_choices(choices: Lists, mentees: np.ndarray, shown: int) -> np.ndar
     """Positions in ``choices.items`` of each given mentee's first ``shown`` choices."""
     first = choices.start[mentees]
     count = np.minimum(choices.start[mentees + 1] - first, shown)
-    offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    return np.repeat(first, count) + offsets
+    return index_ranges(first, count)
 
 
 def explain_unmatched(

@@ -132,6 +132,13 @@ def place_in_group(sorted_groups: np.ndarray) -> np.ndarray:
     return np.arange(n) - np.repeat(starts, lengths)
 
 
+def index_ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start[k], start[k] + length[k])`` (linear, no Python loop)."""
+    total = int(length.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(length) - length, length)
+    return np.repeat(start, length) + offsets
+
+
 def sort_order(*columns: tuple[np.ndarray, int], distinct: bool = False) -> np.ndarray:
     """Order of rows by several integer columns, most significant first; each column is given
     with its span (values lie in 0 … span-1). Ties keep their order; ``distinct`` says there are

@@ -27,6 +27,7 @@ from nastavnik.matching_engine.population import (
     STRICTNESS_CODES,
     Lists,
     Population,
+    index_ranges,
 )
 from nastavnik.matching_engine.rules import (
     FORMAT_FIT,
@@ -73,8 +74,7 @@ def shared_items(
         return SharedItems(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))
     right_keys = np.sort(right.row_of_item().astype(np.int64) * universe + right.items)
     pair_of_item = np.repeat(np.arange(li.size), lengths)
-    offset = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    items = left.items[left.start[li][pair_of_item] + offset]
+    items = left.items[index_ranges(left.start[li], lengths)]
     wanted = rj[pair_of_item].astype(np.int64) * universe + items
     at = np.minimum(np.searchsorted(right_keys, wanted), right_keys.size - 1)
     found = right_keys[at] == wanted

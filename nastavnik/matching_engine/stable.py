@@ -20,7 +20,12 @@ import numpy as np
 
 from nastavnik.matching_engine.candidates import CandidateGraph
 from nastavnik.matching_engine.model import SCORE_SCALE, Proposer
-from nastavnik.matching_engine.population import UNMATCHED, place_in_group, sort_order
+from nastavnik.matching_engine.population import (
+    UNMATCHED,
+    index_ranges,
+    place_in_group,
+    sort_order,
+)
 
 _EMPTY = -1
 _NOT_RANKED = np.iinfo(np.int32).max
@@ -92,13 +97,6 @@ def ranked_preferences(
     )
 
 
-def _ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(start[k], start[k] + length[k])``."""
-    total = int(length.sum())
-    offsets = np.arange(total) - np.repeat(np.cumsum(length) - length, length)
-    return np.repeat(start, length) + offsets
-
-
 @dataclass(frozen=True, slots=True)
 class _Side:
     """Entries of a preference list sorted by owner (the proposer) and the owner's rank."""
@@ -133,12 +131,12 @@ def _deferred_acceptance(side: _Side) -> np.ndarray:
     while active.size:
         free = side.owner_capacity[active] - holding[active]
         count = np.minimum(free, list_start[active + 1] - next_entry[active])
-        proposals = _ranges(next_entry[active], count)
+        proposals = index_ranges(next_entry[active], count)
         next_entry[active] += count
         if proposals.size == 0:
             break
         targets = _distinct(side.target[proposals], n_targets)
-        their_slots = _ranges(slot_start[targets], side.target_capacity[targets])
+        their_slots = index_ranges(slot_start[targets], side.target_capacity[targets])
         held = slots[their_slots]
         held = held[held != _EMPTY]
         contest = np.concatenate([held, proposals])

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.accounts.models import User
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
-from nastavnik.core.outcomes import refuse, submit
+from nastavnik.core.outcomes import perform, submit
 from nastavnik.meetings import services
 from nastavnik.meetings.access import (
     may_plan,
@@ -306,18 +306,18 @@ def meeting_rate(request: OrgRequest, meeting_pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
     else:
-        try:
-            services.feedback_give(
+        return perform(
+            request,
+            lambda: services.feedback_give(
                 meeting,
                 author=me,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
                 by=user,
-            )
-        except ValidationError as error:
-            refuse(request, error)
-        else:
-            messages.success(request, _("Thank you: your rating is saved."))
+            ),
+            success=_("Thank you: your rating is saved."),
+            redirect_to=meeting.get_absolute_url(),
+        )
     return redirect(meeting.get_absolute_url())
 
 

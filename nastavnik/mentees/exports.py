@@ -6,19 +6,14 @@ as text with Excel's quote prefix, as the people export does: opening the file n
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from nastavnik.catalogue.profile import SLOT_CHOICES
-from nastavnik.documents.spreadsheet import sheet_cell
+from nastavnik.documents.spreadsheet import table_xlsx
 from nastavnik.mentees.models import Mentee
 from nastavnik.people.models import Person
 
@@ -64,20 +59,8 @@ def mentees_xlsx(mentees: Iterable[Mentee]) -> bytes:
         (_("Reason for leaving"), lambda m: m.left_reason),
         (_("Added"), lambda m: m.created_at.astimezone(zone).date()),
     ]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Mentee base")[:31])
-    for index, (title, _getter) in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(title) + 4)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title, _getter in columns:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for mentee in rows:
-        sheet.append([sheet_cell(sheet, getter(mentee)) for _title, getter in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx(
+        _("Mentee base"),
+        [title for title, _getter in columns],
+        ([getter(mentee) for _title, getter in columns] for mentee in rows),
+    )

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.profile import RequestTopic
+from nastavnik.core.forms import SEARCH_WIDGET
 from nastavnik.core.text import fold
 from nastavnik.mentees.models import MenteeQuerySet, MenteeStatus
 from nastavnik.programmes.models import Programme, ProgrammeForm
@@ -23,9 +24,7 @@ class MenteeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search by name"),
         method="filter_q",
-        widget=forms.TextInput(
-            attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
-        ),
+        widget=SEARCH_WIDGET,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=MenteeStatus.choices, empty_label=_("Any")

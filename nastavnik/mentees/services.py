@@ -40,12 +40,14 @@ from nastavnik.catalogue.profile import (
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import consent_status
 from nastavnik.core.rules import rule_errors
+from nastavnik.core.text import typed_text
 from nastavnik.mentees.models import InputSource, Mentee, MenteeInput, MenteeStatus
 from nastavnik.mentees.rules import eligibility, form_fits
 from nastavnik.orgs.models import Membership
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
-from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus
+from nastavnik.programmes.models import Programme, ProgrammeForm
+from nastavnik.programmes.services import require_open
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,6 @@ PREFERENCES_MAX = 10
 SLOT_ORDER = {value: index for index, (value, _label) in enumerate(SLOT_CHOICES)}
 
 MESSAGES = {
-    "finished": _("The programme is finished and kept as it was."),
     "person": _("Choose a student or a teacher of this organisation."),
     "hidden": _("The person's data are hidden: the consent was withdrawn."),
     "no_consent": _(
@@ -136,16 +137,6 @@ _USING_DATA = frozenset({MenteeStatus.CANDIDATE, MenteeStatus.IN_BASE, MenteeSta
 
 
 _error = rule_errors(MESSAGES)
-
-
-def _text(value: Any) -> str:
-    """Text as typed, with trailing spaces and blank lines at the ends trimmed."""
-    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
-
-
-def _require_programme_open(programme: Programme) -> None:
-    if programme.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
 
 
 def _require_consent(person: Person, field: str | None = None) -> None:
@@ -286,7 +277,7 @@ def _preferences(person: Person, value: Any) -> list[int]:
 
 
 def _limited(value: Any, field: str, limit: int) -> str:
-    text = _text(value)
+    text = typed_text(value)
     if len(text) > limit:
         raise _error("length", field, max=limit)
     return text
@@ -378,7 +369,7 @@ def mentee_add(
 
     `data` holds profile fields (`PROFILE_FIELDS`); missing ones are empty.
     """
-    _require_programme_open(programme)
+    require_open(programme)
     if person.organisation_id != programme.organisation_id:
         raise _error("person", "person")
     existing = Mentee.objects.filter(programme=programme, person=person).first()
@@ -426,7 +417,7 @@ def _refresh(mentee: Mentee, locked: Mentee, fields: Iterable[str]) -> None:
 def mentee_update(mentee: Mentee, data: Mapping[str, Any], *, by: User | None) -> Mentee:
     """Change the profile; fields absent from `data` keep their values."""
     locked = _locked(mentee)
-    _require_programme_open(locked.programme)
+    require_open(locked.programme)
     if not locked.is_open:
         raise _error("not_open")
     _require_consent(locked.person)
@@ -454,7 +445,7 @@ def mentee_set_status(mentee: Mentee, status: str, *, by: User | None, reason: s
     """Move the entry to `status` along `TRANSITIONS`. Matching calls it with PAIRED (which
     ends the support of someone left without a mentor) and IN_BASE (a pair dissolved)."""
     locked = _locked(mentee)
-    _require_programme_open(locked.programme)
+    require_open(locked.programme)
     old = locked.status
     if status not in TRANSITIONS.get(old, frozenset()):
         raise _error(
@@ -479,7 +470,7 @@ def mentee_set_status(mentee: Mentee, status: str, *, by: User | None, reason: s
     }
     locked.status = status
     if status == MenteeStatus.LEFT:
-        reason = _text(reason)
+        reason = typed_text(reason)
         if not reason:
             raise _error("reason_required", "left_reason")
         if len(reason) > REASON_MAX_LENGTH:
@@ -532,13 +523,13 @@ def input_add(mentee: Mentee, data: Mapping[str, Any], *, by: User | None) -> Me
     """Record what a third party knows about the mentee: `source` and `text`; the author is
     `by` (or, for notes typed in from paper by the system, `author_name`/`author_role`)."""
     locked = _locked(mentee)
-    _require_programme_open(locked.programme)
+    require_open(locked.programme)
     _require_consent(locked.person)
     errors: dict[str, ValidationError] = {}
     source = str(data.get("source") or "")
     if source not in InputSource.values:
         errors["source"] = ValidationError(MESSAGES["input_source"], code="input_source")
-    text = _text(data.get("text"))
+    text = typed_text(data.get("text"))
     if not text:
         errors["text"] = ValidationError(MESSAGES["input_text"], code="input_text")
     elif len(text) > INPUT_MAX_LENGTH:
@@ -549,8 +540,8 @@ def input_add(mentee: Mentee, data: Mapping[str, Any], *, by: User | None) -> Me
         author_name = by.get_full_name() or by.email
         author_role = _author_role(by, locked)
     else:
-        author_name = _text(data.get("author_name"))
-        author_role = _text(data.get("author_role"))
+        author_name = typed_text(data.get("author_name"))
+        author_role = typed_text(data.get("author_role"))
         if not author_name:
             errors["author_name"] = ValidationError(MESSAGES["input_author"], code="input_author")
     if errors:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from nastavnik.assessments.models import Measure, Parameter, Phase
+from nastavnik.assessments.models import Measure, Parameter, Phase, improved, worsened
 from nastavnik.audit.models import AuditEntry, AuditObject
 from nastavnik.catalogue.profile import SLOT_CHOICES
 from nastavnik.consents.models import Purpose
@@ -249,12 +249,11 @@ def _change(parameter: Parameter, entry: Measure | None, exit_: Measure | None) 
     if entry is None or exit_ is None:
         return {}
     delta = exit_.value - entry.value
-    better = delta > 0 if parameter.higher_is_better else delta < 0
     sign = "+" if delta > 0 else ""
     return {
         "text": f"{sign}{parameter.show(delta)}",
-        "better": better,
-        "worse": delta and not better,
+        "better": improved(delta, parameter.higher_is_better),
+        "worse": worsened(delta, parameter.higher_is_better),
     }
 
 

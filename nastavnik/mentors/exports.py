@@ -7,15 +7,9 @@ written as text with the quote prefix, as the people export does: opening the fi
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from nastavnik.documents.spreadsheet import sheet_cell
+from nastavnik.documents.spreadsheet import table_xlsx
 from nastavnik.mentors.documents import registry_rows
 
 BASE_HEADER = (
@@ -40,23 +34,8 @@ REGISTRY_HEADER = ("№ п/п", "ФИО", "Должность (категори�
 
 
 def _workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for index, name in enumerate(header, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(name) + 6))
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for row in rows:
-        sheet.append([sheet_cell(sheet, value) for value in row])
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    widths = [max(12, min(40, len(name) + 6)) for name in header]
+    return table_xlsx(title, header, rows, widths=widths)
 
 
 def _where(mentor: Any) -> str:

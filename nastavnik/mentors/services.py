@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -41,6 +40,7 @@ from nastavnik.catalogue.profile import (
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import is_hidden, may_use
 from nastavnik.core.rules import rule_errors
+from nastavnik.core.text import typed_text
 from nastavnik.core.uploads import (
     checked_scan,
     delete_after_commit,
@@ -77,8 +77,8 @@ from nastavnik.orgs.policy import Perm, allows
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.fulfilment import roadmap_refresh
-from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus
-from nastavnik.programmes.services import programme_of_order
+from nastavnik.programmes.models import Programme, ProgrammeForm
+from nastavnik.programmes.services import programme_of_order, require_open
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,6 @@ TOPIC_MAX_LENGTH = 300
 TITLE_MAX_LENGTH = 300
 
 MESSAGES = {
-    "finished": _("The programme is finished and kept as it was."),
     "person": _("Choose a person of this organisation."),
     "no_consent": _(
         "%(name)s has no valid consent to take part in the mentoring programme: record the "
@@ -218,11 +217,6 @@ def _raise(errors: dict[str, list[ValidationError]]) -> None:
         raise ValidationError(errors)
 
 
-def _text(value: Any) -> str:
-    """Text as typed, with trailing spaces and blank lines at the ends trimmed."""
-    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
-
-
 def _line(value: Any) -> str:
     return " ".join(str(value or "").split())
 
@@ -233,8 +227,7 @@ def _locked_programme(programme: Programme) -> Programme:
         .select_related("academic_year", "organisation")
         .get(pk=programme.pk)
     )
-    if locked.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
+    require_open(locked)
     return locked
 
 
@@ -323,7 +316,7 @@ def _clean_profile(
         clean["category"] = data["category"]
     for field in ("competencies", "motivation"):
         if field in data:
-            clean[field] = _text(data[field])
+            clean[field] = typed_text(data[field])
     if "subjects" in data:
         value = data["subjects"]
         parts = split_list(value) if isinstance(value, str) else [_line(v) for v in value or []]
@@ -506,7 +499,7 @@ def mentor_leave(mentor: Mentor, reason: str, *, by: User | None) -> Mentor:
         raise _error("left", name=locked.person.full_name)
     if locked.status == MentorStatus.REJECTED:
         raise _error("leave_rejected", name=locked.person.full_name)
-    reason = _text(reason)
+    reason = typed_text(reason)
     if not reason:
         raise _error("leave_reason", "reason")
     _set_status(locked, by, status=MentorStatus.LEFT, left_on=_today(locked), left_reason=reason)
@@ -734,7 +727,11 @@ def score_record(
         raise _error("scored_twice")
     clean = _clean_scores(scores)
     score = SelectionScore.objects.create(
-        organisation=locked.organisation, mentor=locked, member=member, note=_text(note), **clean
+        organisation=locked.organisation,
+        mentor=locked,
+        member=member,
+        note=typed_text(note),
+        **clean,
     )
     _audit_score(score, AuditAction.CREATE, by, created({**clean, "note": score.note}))
     logger.info("mentor %s scored by member %s", locked.pk, member.pk)
@@ -759,7 +756,7 @@ def score_correct(
     before = {field: getattr(score, field) for field in (*CRITERIA_FIELDS, "note")}
     for field, value in clean.items():
         setattr(score, field, value)
-    score.note = _text(note)
+    score.note = typed_text(note)
     score.save()
     _audit_score(score, AuditAction.UPDATE, by, diff(before, {**clean, "note": score.note}))
     return score
@@ -774,7 +771,7 @@ def decision_record(mentor: Mentor, approved: bool, note: str = "", *, by: User 
     count = SelectionScore.objects.filter(mentor=locked).count()
     if count < DECISION_MIN_SCORES:
         raise _error("decision_scores", min=DECISION_MIN_SCORES, count=count)
-    note = _text(note)
+    note = typed_text(note)
     today = _today(locked)
     if approved:
         _check_consent(locked.person, today)
@@ -808,7 +805,7 @@ def interview_add(mentor: Mentor, data: Mapping[str, Any], *, by: User | None) -
         _add(errors, "interviewers", "interview_who")
     elif len(interviewers) > 300:
         _add(errors, "interviewers", "too_long", max=300)
-    notes = _text(data.get("notes"))
+    notes = typed_text(data.get("notes"))
     if not notes:
         _add(errors, "notes", "interview_notes")
     _raise(errors)
@@ -831,11 +828,8 @@ def interview_add(mentor: Mentor, data: Mapping[str, Any], *, by: User | None) -
 def registry_orders(programme: Programme) -> QuerySet[Order]:
     """Orders on the mentor registry of the programme."""
     return Order.objects.filter(
-        organisation=programme.organisation,
-        kind=OrderKind.MENTOR_REGISTRY,
-        subjects__content_type=ContentType.objects.get_for_model(Programme),
-        subjects__object_id=programme.pk,
-    )
+        organisation=programme.organisation, kind=OrderKind.MENTOR_REGISTRY
+    ).about(programme)
 
 
 def awaiting_registry(programme: Programme, on: date) -> QuerySet[Mentor]:
@@ -892,10 +886,7 @@ def registry_order_create(
 
 
 def mentors_of_order(order: Order) -> QuerySet[Mentor]:
-    pks = order.subjects.filter(content_type=ContentType.objects.get_for_model(Mentor)).values_list(
-        "object_id", flat=True
-    )
-    return Mentor.objects.filter(organisation=order.organisation, pk__in=pks)
+    return Mentor.objects.filter(organisation=order.organisation, pk__in=order.subject_pks(Mentor))
 
 
 def registry_order_signed(order: Order, by: User | None) -> None:
@@ -964,7 +955,7 @@ def _clean_event(programme: Programme, data: Mapping[str, Any]) -> tuple[dict[st
         "held_on": held_on,
         "topic": topic,
         "trainer": trainer,
-        "description": _text(data.get("description")),
+        "description": typed_text(data.get("description")),
         "required": bool(data.get("required")),
     }
     return clean, upload
@@ -1077,7 +1068,7 @@ def training_mark(mentor: Mentor, completed: bool, note: str = "", *, by: User |
     """The curator marks the mentor school completed (with the reason) or takes the mark off:
     then attendance decides again."""
     locked = _locked_mentor(mentor)
-    note = _text(note)
+    note = typed_text(note)
     if completed and not note:
         raise _error("training_note", "note")
     _set_status(
@@ -1105,7 +1096,7 @@ def _clean_item(data: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
         _add(errors, "title", "too_long", max=TITLE_MAX_LENGTH)
     upload = checked_scan(data.get("file"), "file", errors)
     _raise(errors)
-    clean = {"kind": kind, "title": title, "text": _text(data.get("text"))}
+    clean = {"kind": kind, "title": title, "text": typed_text(data.get("text"))}
     clean["dated"] = data.get("dated") or None
     return clean, upload
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +30,7 @@ from nastavnik.consents.rules import consent_flags, hidden_q, may_use
 from nastavnik.core.access import OrgRequest, org_view
 from nastavnik.core.grammar import by_gender
 from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform, stored_file, submit
+from nastavnik.core.outcomes import download, perform, stored_file, submit
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.mentors import services
@@ -142,12 +141,6 @@ def _card(request: HttpRequest, mentor: Mentor) -> HttpResponse:
     return redirect(_url("detail", request, mentor_pk=mentor.pk))
 
 
-def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
-    return FileResponse(
-        BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
-    )
-
-
 # --- The mentor base ------------------------------------------------------------------------------
 
 
@@ -249,7 +242,7 @@ def mentor_export(request: OrgRequest, programme: Programme) -> HttpResponseBase
         _filter(_base_queryset(programme, today), form, programme, today, held), today, held
     )
     name = f"База наставников {programme.academic_year.label.replace('/', '-')}.xlsx"
-    return _download(mentor_base_xlsx(mentors), name, XLSX_CONTENT_TYPE)
+    return download(mentor_base_xlsx(mentors), name, XLSX_CONTENT_TYPE)
 
 
 @org_view(Perm.MENTORS_EDIT)
@@ -749,7 +742,7 @@ def registry(request: OrgRequest, programme: Programme) -> HttpResponse:
 @_with_programme
 def registry_download(request: OrgRequest, programme: Programme) -> HttpResponseBase:
     name = f"Реестр наставников {programme.academic_year.label.replace('/', '-')}.xlsx"
-    return _download(registry_xlsx(_registry_mentors(programme)), name, XLSX_CONTENT_TYPE)
+    return download(registry_xlsx(_registry_mentors(programme)), name, XLSX_CONTENT_TYPE)
 
 
 @org_view(Perm.ORDER_EDIT)

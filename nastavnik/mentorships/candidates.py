@@ -13,18 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
-
-from nastavnik.assessments.models import Measure, Phase
-from nastavnik.consents.models import Purpose
-from nastavnik.consents.rules import valid_exists
 from nastavnik.matching.compute import engine_weights
 from nastavnik.matching.profiles import (
-    RESULTS_PARAMETER,
-    active_mentees_of,
     families,
     mentee_profile,
+    mentee_profile_annotations,
     mentor_profile,
+    mentor_profile_annotations,
+    role_models_of,
 )
 from nastavnik.matching_engine import Constraints, EngineInputError, RunOptions, Weights
 from nastavnik.matching_engine.engine import prepare_run
@@ -35,7 +31,6 @@ from nastavnik.matching_engine.model import (
 )
 from nastavnik.mentees.models import Mentee
 from nastavnik.mentors.models import GROUP_LIMIT, Mentor
-from nastavnik.mentors.rules import documents_valid_q
 from nastavnik.mentorships.models import Mentorship, MentorshipMentee
 from nastavnik.mentorships.services import capacity_of, replacement_eligible
 
@@ -53,24 +48,6 @@ class Suggestion:
         return self.points is not None
 
 
-def _entry_results(programme_pk: int) -> Subquery:
-    return Subquery(
-        Measure.objects.filter(
-            programme=programme_pk,
-            person=OuterRef("person"),
-            parameter__code=RESULTS_PARAMETER,
-            phase=Phase.ENTRY,
-        ).values("value")[:1]
-    )
-
-
-def _consents(on: date) -> dict[str, object]:
-    return {
-        "processing_ok": valid_exists(Purpose.PROCESSING, on, "person"),
-        "participation_ok": valid_exists(Purpose.PARTICIPATION, on, "person"),
-    }
-
-
 def _mentees(mentorship: Mentorship, on: date) -> list[Mentee]:
     return list(
         Mentee.objects.filter(
@@ -79,7 +56,7 @@ def _mentees(mentorship: Mentorship, on: date) -> list[Mentee]:
             )
         )
         .select_related("person", "role_model")
-        .annotate(**_consents(on), entry_results=_entry_results(mentorship.programme_id))
+        .annotate(**mentee_profile_annotations(mentorship.programme_id, on))
         .order_by("person__name_key", "pk")
     )
 
@@ -89,30 +66,15 @@ def _mentors(mentorship: Mentorship, on: date, needed: int) -> list[Mentor]:
     found = (
         replacement_eligible(mentorship, on)
         .select_related("person")
-        .annotate(
-            **_consents(on),
-            documents_ok=ExpressionWrapper(Q(documents_valid_q(on)), output_field=BooleanField()),
-            active_mentees=active_mentees_of(),
-            entry_results=_entry_results(mentorship.programme_id),
-        )
+        .annotate(**mentor_profile_annotations(mentorship.programme_id, on))
         .order_by("person__name_key", "pk")
     )
     return [
         m
         for m in found
-        if capacity_of(m) - m.active_mentees >= needed and (needed == 1 or m.leads_group)
+        if capacity_of(m) - m.active_mentees >= needed  # type: ignore[attr-defined]
+        and (needed == 1 or m.leads_group)
     ]
-
-
-def _role_models(mentors: list[Mentor], mentorship: Mentorship) -> dict[int, frozenset[str]]:
-    """Each mentor's role models within the form; none chosen in it means any."""
-    through = Mentor.role_models.through
-    chosen: dict[int, set[str]] = {}
-    for mentor_pk, role_model_pk in through.objects.filter(
-        mentor_id__in=[m.pk for m in mentors], rolemodel__form=mentorship.form_id
-    ).values_list("mentor_id", "rolemodel_id"):
-        chosen.setdefault(mentor_pk, set()).add(str(role_model_pk))
-    return {pk: frozenset(models) for pk, models in chosen.items()}
 
 
 def _constraints(mentorship: Mentorship, mentees: list[Mentee], any_results: bool) -> Constraints:
@@ -140,7 +102,7 @@ def replacement_candidates(mentorship: Mentorship, on: date) -> list[Suggestion]
         return []
     code = mentorship.form.code
     family = families({m.person_id for m in mentees} | {m.person_id for m in mentors})
-    role_models = _role_models(mentors, mentorship)
+    role_models = role_models_of(mentors, mentorship.form_id)
     free = {m.pk: capacity_of(m) - m.active_mentees for m in mentors}  # type: ignore[attr-defined]
     mentor_ids = {m.person_id for m in mentors}
     mentee_ids = {m.person_id for m in mentees}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
 from nastavnik.matching.models import UnmatchedMentee
@@ -18,11 +17,10 @@ from nastavnik.programmes.documents import join_quoted
 
 
 def mentorships_of_order(order: Order) -> list[Mentorship]:
-    pks = order.subjects.filter(
-        content_type=ContentType.objects.get_for_model(Mentorship)
-    ).values_list("object_id", flat=True)
     return list(
-        Mentorship.objects.filter(organisation=order.organisation, pk__in=pks)
+        Mentorship.objects.filter(
+            organisation=order.organisation, pk__in=order.subject_pks(Mentorship)
+        )
         .select_related(
             "mentor__person", "form", "role_model", "programme__academic_year", "programme__curator"
         )

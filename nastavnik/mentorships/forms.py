@@ -32,13 +32,11 @@ from nastavnik.mentorships.services import (
 )
 from nastavnik.orders.forms import OrderDetailsForm
 from nastavnik.orgs.models import Organisation
+from nastavnik.programmes.forms import ProgrammeChoice
 from nastavnik.programmes.models import Programme
 
 
-class MentorshipFilter(forms.Form):
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=None
-    )
+class MentorshipFilter(ProgrammeChoice):
     form = forms.ModelChoiceField(
         label=_("Form"), queryset=MentoringForm.objects.none(), required=False, empty_label=_("All")
     )
@@ -56,15 +54,8 @@ class MentorshipFilter(forms.Form):
         programmes: QuerySet[Programme],
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
-        model_choice_field(self, "programme").queryset = programmes
-        model_choice_field(self, "programme").label_from_instance = lambda p: p.academic_year.label
+        super().__init__(*args, programmes=programmes, **kwargs)
         model_choice_field(self, "form").queryset = MentoringForm.objects.available_to(organisation)
-
-    def chosen_programme(self, current: Programme | None) -> Programme | None:
-        if self.is_bound and self.is_valid() and self.cleaned_data["programme"] is not None:
-            return self.cleaned_data["programme"]
-        return current
 
     def narrow(self, mentorships: MentorshipQuerySet) -> MentorshipQuerySet:
         if not (self.is_bound and self.is_valid()):

@@ -34,6 +34,8 @@ from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import hidden_q, valid_exists
 from nastavnik.core import events
+from nastavnik.core.dates import years_later
+from nastavnik.core.text import typed_text
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentees.services import mentee_set_status
 from nastavnik.mentors.models import GROUP_LIMIT, ONE_TO_ONE_LIMIT, Mentor, MentorStatus
@@ -50,10 +52,11 @@ from nastavnik.mentorships.models import (
 )
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order
-from nastavnik.orders.services import OrderDetails, order_create, order_defaults
+from nastavnik.orders.services import OrderDetails, order_defaults, order_draft
 from nastavnik.people.models import Person
 from nastavnik.people.validators import org_today
-from nastavnik.programmes.models import Programme, ProgrammeForm, ProgrammeStatus
+from nastavnik.programmes.models import Programme, ProgrammeForm
+from nastavnik.programmes.services import require_open
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +81,6 @@ MESSAGES = {
         "This pair or group is no longer active (%(status)s): nothing was changed. Only an "
         "active pair or group can be completed, extended or given another mentor."
     ),
-    "finished": _("The programme is finished and kept as it was."),
     "end_date_required": _("Enter the date the mentoring ended."),
     "end_before_start_of_pair": _("The mentoring cannot end before it started (%(start)s)."),
     "end_in_future": _("The mentoring cannot end later than today (%(today)s)."),
@@ -150,24 +152,17 @@ def _error(key: str, **params: Any) -> ValidationError:
     return ValidationError(MESSAGES[key], code=key, params=params or None)
 
 
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def latest_end(started_on: date, extension_days: int = 0) -> date:
     """The last planned end the one-year rule (seed 002 §2.7) allows, with the days the pair
     was extended by for absences (the database checks the same: `models.LatestEnd`)."""
-    return add_years(started_on, 1) + timedelta(days=extension_days)
+    return years_later(started_on, 1) + timedelta(days=extension_days)
 
 
 def default_planned_end(started_on: date) -> date:
     """The end of the teaching year (31 May) that follows the start, if within a year."""
     may_end = date(started_on.year + (1 if started_on.month >= 6 else 0), 5, 31)
     if may_end <= started_on:
-        may_end = add_years(may_end, 1)
+        may_end = years_later(may_end, 1)
     return min(may_end, latest_end(started_on) - timedelta(days=1))
 
 
@@ -368,13 +363,8 @@ def _d(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def _text(value: Any) -> str:
-    """Text as typed, with trailing spaces and blank lines at the ends trimmed."""
-    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
-
-
 def _clean_text(value: Any, field: str, limit: int = TEXT_MAX_LENGTH) -> str:
-    text = _text(value)
+    text = typed_text(value)
     if len(text) > limit:
         raise ValidationError({field: _error("too_long", max=limit)})
     return text
@@ -389,8 +379,7 @@ def _locked(mentorship: Mentorship) -> Mentorship:
 
 
 def _require_open(locked: Mentorship) -> None:
-    if locked.programme.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
+    require_open(locked.programme)
 
 
 def _locked_active(mentorship: Mentorship) -> Mentorship:
@@ -653,17 +642,7 @@ def _order(
     locked: Mentorship, kind: str, title: str, details: OrderDetails | None, by: User | None
 ) -> Order:
     details = details or order_defaults(locked.organisation, org_today(locked.organisation))
-    return order_create(
-        locked.organisation,
-        kind,
-        number=details.number,
-        date=details.date,
-        signatory=details.signatory,
-        signatory_position=details.signatory_position,
-        title=title,
-        subjects=[locked],
-        by=by,
-    )
+    return order_draft(locked.organisation, kind, details, title=title, subjects=[locked], by=by)
 
 
 @transaction.atomic

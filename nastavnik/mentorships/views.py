@@ -38,7 +38,6 @@ from nastavnik.mentorships.models import (
     MentorshipResult,
 )
 from nastavnik.mentorships.suspension import suspended_q
-from nastavnik.orders.services import order_defaults
 from nastavnik.orgs.policy import Perm
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.access import current_programme, programmes_of
@@ -54,7 +53,7 @@ def mentorship_list(request: OrgRequest) -> HttpResponse:
         programmes=programmes_of(ctx),
         initial={"programme": current.pk if current else None},
     )
-    programme = filters.chosen_programme(current)
+    programme = filters.chosen(current)
     mentorships = []
     if programme is not None:
         found = (
@@ -129,11 +128,6 @@ def _action(
     )
 
 
-def _order_initial(mentorship: Mentorship, day: Any) -> dict[str, Any]:
-    defaults = order_defaults(mentorship.organisation, day)
-    return {"number": defaults.number, "date": day, "signatory": defaults.signatory}
-
-
 @org_view(Perm.MENTORSHIPS_MANAGE)
 def mentorship_complete(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     ctx = request.org
@@ -179,7 +173,7 @@ def mentorship_complete_early(request: OrgRequest, mentorship_pk: int) -> HttpRe
     form = CompleteEarlyForm(
         request.POST or None,
         organisation=ctx.organisation,
-        initial={"ended_on": today, **_order_initial(mentorship, today)},
+        initial={"ended_on": today, **CompleteEarlyForm.order_initial(ctx.organisation, today)},
     )
     return _action(
         request,
@@ -330,7 +324,7 @@ def mentorship_replace(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
         initial={
             "on": today,
             "ground": request.GET.get("ground", ""),
-            **_order_initial(mentorship, today),
+            **ReplaceForm.order_initial(ctx.organisation, today),
         },
     )
 

@@ -46,7 +46,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from nastavnik.assessments.models import Measure, Parameter, Phase
+from nastavnik.assessments.models import EntryAndExit, Measure, Parameter, Phase
 from nastavnik.consents.rules import hidden_q
 from nastavnik.matching.models import SELFMATCH_MODE, MatchingMode
 from nastavnik.mentees.models import Mentee, MenteeStatus
@@ -308,26 +308,11 @@ class GroupImpact:
 
 
 @dataclass(frozen=True)
-class Change:
+class Change(EntryAndExit):
     parameter_id: int
     entry: Decimal | None
     exit: Decimal | None
     higher_is_better: bool = True
-
-    @property
-    def change(self) -> Decimal | None:
-        if self.entry is None or self.exit is None:
-            return None
-        return self.exit - self.entry
-
-    @property
-    def better(self) -> bool:
-        change = self.change
-        return bool(change) and ((change > 0) == self.higher_is_better)
-
-    @property
-    def worse(self) -> bool:
-        return bool(self.change) and not self.better
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from nastavnik.orders.models import Order
 from nastavnik.orders.services import ORDER_MESSAGES, OrderDetails, order_defaults
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person, PersonKind
+from nastavnik.people.validators import org_today
 
 
 class OrderForm(RuleErrorsMixin, forms.Form):
@@ -120,6 +122,24 @@ class OrderDetailsForm(RuleErrorsMixin, forms.Form):
             .filter(kind=PersonKind.STAFF)
             .exclude(hidden_q())
             .order_by("name_key")
+        )
+
+    @staticmethod
+    def order_initial(organisation: Organisation, day: datetime.date) -> dict[str, Any]:
+        """The order's fields as the page offers them: the next number of the year, dated
+        `day`, signed by the director."""
+        defaults = order_defaults(organisation, day)
+        return {"number": defaults.number, "date": day, "signatory": defaults.signatory}
+
+    @classmethod
+    def offered(cls, data: Any, organisation: Organisation, **initial: Any) -> Self:
+        """The form as a page offers it: the order's fields for today (`order_initial`),
+        beside the `initial` values of the form's own fields."""
+        today = org_today(organisation)
+        return cls(
+            data,
+            organisation=organisation,
+            initial={**cls.order_initial(organisation, today), **initial},
         )
 
     def order_details(self) -> OrderDetails:

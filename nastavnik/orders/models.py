@@ -30,6 +30,13 @@ class OrderQuerySet(TenantQuerySet["Order"]):
     def signed(self) -> OrderQuerySet:
         return self.filter(status=OrderStatus.SIGNED)
 
+    def about(self, subject: models.Model) -> OrderQuerySet:
+        """Orders that name `subject` (a programme, a mentor …) among their subjects."""
+        return self.filter(
+            subjects__content_type=ContentType.objects.get_for_model(subject),
+            subjects__object_id=subject.pk,
+        )
+
 
 class Order(Authored):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="orders")
@@ -83,6 +90,12 @@ class Order(Authored):
     @property
     def is_signed(self) -> bool:
         return self.status == OrderStatus.SIGNED
+
+    def subject_pks(self, model: type[models.Model]) -> models.QuerySet[OrderSubject, int]:
+        """The pks of the order's subjects that are rows of `model`."""
+        return self.subjects.filter(
+            content_type=ContentType.objects.get_for_model(model)
+        ).values_list("object_id", flat=True)
 
 
 class OrderSubject(TenantModel):

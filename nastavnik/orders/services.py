@@ -93,6 +93,37 @@ def _check_signatory(organisation: Organisation, signatory: Person | None, posit
     return position
 
 
+def _checked_details(
+    organisation: Organisation,
+    number: str,
+    date: date,
+    signatory: Person | None,
+    signatory_position: str,
+    title: str,
+    exclude_pk: int | None = None,
+) -> tuple[str, str, str]:
+    """The number, the signatory's position and the title of a new or changed draft as they are
+    stored (`exclude_pk`: the draft being changed, whose own number is not taken). All that is
+    wrong is raised at once, so the form shows every error together."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        number = clean_number(number)
+        _check_number_free(organisation, number, date, exclude_pk=exclude_pk)
+    except ValidationError as error:
+        errors.setdefault("number", []).extend(error.error_dict["number"])
+    try:
+        signatory_position = _check_signatory(organisation, signatory, signatory_position)
+    except ValidationError as error:
+        for field, items in error.error_dict.items():
+            errors.setdefault(field, []).extend(items)
+    title = " ".join((title or "").split())
+    if not title:
+        errors.setdefault("title", []).append(ValidationError(ORDER_MESSAGES["title"]))
+    if errors:
+        raise ValidationError(errors)
+    return number, signatory_position, title
+
+
 def order_next_number(organisation: Organisation, year: int) -> str:
     """The number after the highest of the year, with the same suffix («45-о» → «46-о»)."""
     best: tuple[int, str] | None = None
@@ -186,22 +217,9 @@ def order_create(
     for subject in subjects:
         if getattr(subject, "organisation_id", None) != organisation.pk:
             raise ValueError(f"{subject!r} does not belong to {organisation.slug}")
-    errors: dict[str, list[ValidationError]] = {}
-    try:
-        number = clean_number(number)
-        _check_number_free(organisation, number, date)
-    except ValidationError as error:
-        errors.setdefault("number", []).extend(error.error_dict["number"])
-    try:
-        signatory_position = _check_signatory(organisation, signatory, signatory_position)
-    except ValidationError as error:
-        for field, items in error.error_dict.items():
-            errors.setdefault(field, []).extend(items)
-    title = " ".join((title or "").split())
-    if not title:
-        errors.setdefault("title", []).append(ValidationError(ORDER_MESSAGES["title"]))
-    if errors:
-        raise ValidationError(errors)
+    number, signatory_position, title = _checked_details(
+        organisation, number, date, signatory, signatory_position, title
+    )
 
     order = Order(
         organisation=organisation,
@@ -231,6 +249,30 @@ def order_create(
     return order
 
 
+def order_draft(
+    organisation: Organisation,
+    kind: str,
+    details: OrderDetails,
+    *,
+    title: str,
+    subjects: Sequence[models.Model] = (),
+    by: User | None,
+) -> Order:
+    """`order_create` with the number, date and signatory a page chose for the order of a
+    change (`details`)."""
+    return order_create(
+        organisation,
+        kind,
+        number=details.number,
+        date=details.date,
+        signatory=details.signatory,
+        signatory_position=details.signatory_position,
+        title=title,
+        subjects=subjects,
+        by=by,
+    )
+
+
 def _locked_draft(order: Order) -> Order:
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status != OrderStatus.DRAFT:
@@ -251,22 +293,9 @@ def order_update(
 ) -> Order:
     """Change a draft's number, date, title or signatory; the document is made again."""
     locked = _locked_draft(order)
-    errors: dict[str, list[ValidationError]] = {}
-    try:
-        number = clean_number(number)
-        _check_number_free(locked.organisation, number, date, exclude_pk=locked.pk)
-    except ValidationError as error:
-        errors.setdefault("number", []).extend(error.error_dict["number"])
-    try:
-        signatory_position = _check_signatory(locked.organisation, signatory, signatory_position)
-    except ValidationError as error:
-        for field, items in error.error_dict.items():
-            errors.setdefault(field, []).extend(items)
-    title = " ".join((title or "").split())
-    if not title:
-        errors.setdefault("title", []).append(ValidationError(ORDER_MESSAGES["title"]))
-    if errors:
-        raise ValidationError(errors)
+    number, signatory_position, title = _checked_details(
+        locked.organisation, number, date, signatory, signatory_position, title, locked.pk
+    )
     locked.number, locked.number_key, locked.year = number, fold(number), date.year
     locked.date, locked.title = date, title
     locked.signatory, locked.signatory_position = signatory, signatory_position

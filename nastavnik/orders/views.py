@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import perform, stored_file, submit
+from nastavnik.core.outcomes import download, perform, refuse, stored_file, submit
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.orders import services
 from nastavnik.orders.access import order_for, orders_of
@@ -145,8 +144,7 @@ def order_delete(request: OrgRequest, order_pk: int) -> HttpResponse:
     try:
         services.order_delete(order, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error)
         return _to_detail(order)
     messages.success(request, _("The draft order is deleted."))
     return redirect("orders:list", org_slug=ctx.organisation.slug)
@@ -197,12 +195,7 @@ def order_pdf(request: OrgRequest, order_pk: int) -> HttpResponseBase:
         logger.exception("PDF of order %s failed", order.pk)
         messages.error(request, PDF_UNAVAILABLE)
         return _to_detail(order)
-    return FileResponse(
-        BytesIO(pdf),
-        as_attachment=True,
-        filename=f"{_file_stem(order)}.pdf",
-        content_type="application/pdf",
-    )
+    return download(pdf, f"{_file_stem(order)}.pdf", "application/pdf")
 
 
 @org_view(Perm.ORDERS_VIEW)

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.forms import SEARCH_WIDGET
 from nastavnik.people.models import Gender, PersonKind, PersonQuerySet
 from nastavnik.people.validators import GRADE_MAX, GRADE_MIN
 
@@ -16,9 +17,7 @@ class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Name"),
         method="filter_q",
-        widget=forms.TextInput(
-            attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
-        ),
+        widget=SEARCH_WIDGET,
     )
     kind = django_filters.ChoiceFilter(
         label=_("Category"), choices=PersonKind.choices, empty_label=_("All categories")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.dates import age_on
 from nastavnik.core.tenancy import Authored, TenantModel, TenantQuerySet, account_link
 from nastavnik.core.text import fold, initials
 from nastavnik.orgs.models import Organisation
@@ -146,8 +147,7 @@ class Person(models.Model):
     def age_on(self, day: date) -> int | None:
         if self.birth_date is None:
             return None
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.birth_date, day)
 
     @property
     def subject_list(self) -> list[str]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.dates import age_on
 from nastavnik.core.text import clean_name_part
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import (
@@ -138,10 +139,6 @@ MESSAGES = {
 def org_today(organisation: Organisation) -> date:
     """Today in the organisation's time zone: ages change at its midnight, not the server's."""
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation.timezone))
-
-
-def age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def clean_name(value: str, *, required: bool) -> str:

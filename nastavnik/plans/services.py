@@ -240,13 +240,17 @@ def plan_start(
 
 # --- Items ------------------------------------------------------------------------------------
 
-_AUDITED = ("section", "text", "due_on", "responsible", "status", "result", "evidence_link")
+ITEM_FIELDS = ("section", "text", "due_on", "responsible", "status", "result", "evidence_link")
+
+
+def item_values(item: PlanItem) -> dict[str, Any]:
+    """An item's values as `item_create` and `item_update` take them (the evidence file
+    aside): an edit starts from them."""
+    return {field: getattr(item, field) for field in ITEM_FIELDS}
 
 
 def _audited(item: PlanItem) -> dict[str, Any]:
-    values = {field: getattr(item, field) for field in _AUDITED}
-    values["evidence"] = item.evidence.name or ""
-    return values
+    return {**item_values(item), "evidence": item.evidence.name or ""}
 
 
 def _check_link(link: str, errors: dict[str, list[ValidationError]]) -> None:

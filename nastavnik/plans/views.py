@@ -5,21 +5,20 @@ mentor or a mentee of another pair gets 404 like an outsider."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import perform, refuse, stored_file, submit
+from nastavnik.core.outcomes import download, perform, refuse, stored_file, submit
 from nastavnik.core.text import file_name
 from nastavnik.mentorships.access import (
     Side,
@@ -57,18 +56,6 @@ def _plan_url(mentorship: Mentorship) -> str:
         "plans:plan",
         kwargs={"org_slug": mentorship.organisation.slug, "mentorship_pk": mentorship.pk},
     )
-
-
-def _item_form_data(item: PlanItem) -> dict[str, Any]:
-    return {
-        "section": item.section,
-        "text": item.text,
-        "due_on": item.due_on,
-        "responsible": item.responsible,
-        "status": item.status,
-        "result": item.result,
-        "evidence_link": item.evidence_link,
-    }
 
 
 @org_view(Perm.PAIR_WORK)
@@ -184,7 +171,9 @@ def item_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
 def item_edit(request: OrgRequest, plan_item_pk: int) -> HttpResponse:
     item = plan_item_for(request.org, request.user, plan_item_pk)
     mentorship = _pair(request, item.plan.mentorship_id)
-    form = PlanItemForm(request.POST or None, request.FILES or None, initial=_item_form_data(item))
+    form = PlanItemForm(
+        request.POST or None, request.FILES or None, initial=services.item_values(item)
+    )
     return _item_page(
         request,
         mentorship,
@@ -219,9 +208,7 @@ def item_evidence(request: OrgRequest, plan_item_pk: int) -> HttpResponseBase:
 def comment_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     ctx = request.org
     mentorship = _pair(request, mentorship_pk)
-    plan = _plan_of(mentorship)
-    if plan is None:
-        raise Http404
+    plan = get_object_or_404(DevelopmentPlan, mentorship=mentorship)
     form = CommentForm(request.POST)
     if not form.is_valid():
         refuse(request, ValidationError(services.MESSAGES["comment_required"]))
@@ -250,9 +237,7 @@ def comment_add(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
 def contact_set(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     ctx = request.org
     mentorship = _pair(request, mentorship_pk)
-    plan = _plan_of(mentorship)
-    if plan is None:
-        raise Http404
+    plan = get_object_or_404(DevelopmentPlan, mentorship=mentorship)
     form = ContactForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -275,16 +260,9 @@ def contact_set(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
 @org_view(Perm.PAIR_WORK)
 def plan_docx(request: OrgRequest, mentorship_pk: int) -> HttpResponseBase:
     mentorship = _pair(request, mentorship_pk)
-    plan = _plan_of(mentorship)
-    if plan is None:
-        raise Http404
+    plan = get_object_or_404(DevelopmentPlan, mentorship=mentorship)
     name = file_name(f"ИПР {mentorship.mentor.person.short_name}", "docx")
-    return FileResponse(
-        BytesIO(render_plan(mentorship, plan)),
-        as_attachment=True,
-        filename=name,
-        content_type=DOCX,
-    )
+    return download(render_plan(mentorship, plan), name, DOCX)
 
 
 @org_view(Perm.MENTORSHIPS_VIEW)

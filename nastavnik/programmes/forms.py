@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
@@ -44,9 +45,33 @@ def staff_of(organisation: Organisation) -> Any:
     )
 
 
+class YearChoiceField(forms.ModelChoiceField):
+    """A programme, shown by its academic year («2025/2026»)."""
+
+    def label_from_instance(self, obj: Programme) -> str:
+        return obj.academic_year.label
+
+
+class ProgrammeChoice(forms.Form):
+    """The year a page shows, among `programmes`; `current` unless the reader chose another."""
+
+    programme = YearChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=None
+    )
+
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "programme").queryset = programmes
+
+    def chosen(self, current: Programme | None) -> Programme | None:
+        if self.is_bound and self.is_valid() and self.cleaned_data["programme"] is not None:
+            return self.cleaned_data["programme"]
+        return current
+
+
 class ProgrammeCreateForm(RuleErrorsMixin, forms.Form):
     academic_year = forms.TypedChoiceField(label=_("Academic year"), coerce=int)
-    source = forms.ModelChoiceField(
+    source = YearChoiceField(
         label=_("Start from"),
         queryset=Programme.objects.none(),
         required=False,
@@ -65,7 +90,6 @@ class ProgrammeCreateForm(RuleErrorsMixin, forms.Form):
             .select_related("academic_year")
             .order_by("-academic_year__start_year")
         )
-        model_choice_field(self, "source").label_from_instance = lambda p: p.academic_year.label
 
     def clean_academic_year(self) -> AcademicYear:
         return AcademicYear.objects.get_or_create(start_year=self.cleaned_data["academic_year"])[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from nastavnik.core.dates import years_later
 from nastavnik.documents.russian import format_date
 
 MONTHS_NOMINATIVE = (
@@ -40,19 +41,11 @@ def format_period(starts_on: date | None, due_on: date) -> str:
     return f"{format_date(starts_on)} – {format_date(due_on)}"
 
 
-def shift_years(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def shift_event_dates(starts_on: date | None, due_on: date, years: int) -> tuple[date | None, date]:
     """Dates of a copied event: whole-month periods stay whole months (February ends on the
     29th in a leap year), fixed dates move to the same day."""
     whole = is_whole_months(starts_on, due_on)
-    new_due = shift_years(due_on, years)
+    new_due = years_later(due_on, years)
     if whole:
         new_due = new_due.replace(day=calendar.monthrange(new_due.year, new_due.month)[1])
-    return (shift_years(starts_on, years) if starts_on else None), new_due
+    return (years_later(starts_on, years) if starts_on else None), new_due

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringForm, MentoringKind, RoleModel
 from nastavnik.core.rules import rule_errors
+from nastavnik.core.text import typed_text
 from nastavnik.core.uploads import checked_scan, delete_after_commit, store_scan
 from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
@@ -109,16 +109,17 @@ TITLE_MAX_LENGTH = 500
 _error = rule_errors(MESSAGES)
 
 
-def _require_draft(programme: Programme) -> None:
+def require_open(programme: Programme) -> None:
+    """A finished programme is kept as it was: every change to it, its bases and its pairs is
+    refused, in the same words."""
     if programme.status == ProgrammeStatus.FINISHED:
         raise _error("finished")
+
+
+def _require_draft(programme: Programme) -> None:
+    require_open(programme)
     if programme.status != ProgrammeStatus.DRAFT:
         raise _error("content_locked")
-
-
-def _require_not_finished(programme: Programme) -> None:
-    if programme.status == ProgrammeStatus.FINISHED:
-        raise _error("finished")
 
 
 def _locked(programme: Programme) -> Programme:
@@ -133,11 +134,6 @@ def _check_staff(organisation: Organisation, person: Person | None, field: str) 
         person.organisation_id != organisation.pk or person.kind != PersonKind.STAFF
     ):
         raise _error("staff", field)
-
-
-def _text(value: Any) -> str:
-    """Text as typed, with trailing spaces and blank lines at the ends trimmed."""
-    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
 
 
 # --- Programmes ---------------------------------------------------------------------------------
@@ -176,7 +172,7 @@ def programme_create(
         academic_year=academic_year,
         curator=curator,
         created_by=by,
-        **{field: _text(value) for field, value in texts.items()},
+        **{field: typed_text(value) for field, value in texts.items()},
     )
     _insert_programme(programme)
     logger.info("programme %s created in %s by %s", programme.pk, organisation.slug, by)
@@ -191,19 +187,21 @@ def programme_update(programme: Programme, *, by: User | None, **fields: Any) ->
     if unknown:
         raise TypeError(f"unknown programme fields: {sorted(unknown)}")
     changed = [
-        f for f in PROGRAMME_TEXT_FIELDS if f in fields and _text(fields[f]) != getattr(locked, f)
+        f
+        for f in PROGRAMME_TEXT_FIELDS
+        if f in fields and typed_text(fields[f]) != getattr(locked, f)
     ]
     if changed:
         _require_draft(locked)
     else:
-        _require_not_finished(locked)
+        require_open(locked)
     if "curator" in fields:
         _check_staff(locked.organisation, fields["curator"], "curator")
         if fields["curator"] != locked.curator:
             changed.append("curator")
     for field in changed:
         value = fields[field]
-        setattr(programme, field, value if field == "curator" else _text(value))
+        setattr(programme, field, value if field == "curator" else typed_text(value))
     if changed:
         programme.save(update_fields=[*changed, "updated_at"])
         logger.info("programme %s updated (%s) by %s", programme.pk, ", ".join(changed), by)
@@ -369,9 +367,9 @@ def programme_form_update(
     if any(model.pk not in allowed for model in role_models):
         raise _error("role_model", "role_models", form=chosen.form.name)
     chosen.goal, chosen.tasks, chosen.expected_results = (
-        _text(goal),
-        _text(tasks),
-        _text(expected_results),
+        typed_text(goal),
+        typed_text(tasks),
+        typed_text(expected_results),
     )
     if default_kind is not None:
         chosen.default_kind = default_kind
@@ -412,7 +410,7 @@ def typical_plan_save(
     rows = []
     errors: dict[str, list[ValidationError]] = {}
     for index, item in enumerate(items):
-        text = _text(item.get("text"))
+        text = typed_text(item.get("text"))
         if not text:
             continue
         section = item.get("section")
@@ -449,7 +447,7 @@ def team_member_add(
     programme: Programme, person: Person, *, responsibility: str = "", by: User | None
 ) -> TeamMember:
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     if person.organisation_id != locked.organisation_id or person.kind != PersonKind.STAFF:
         raise _error("staff", "person")
     if TeamMember.objects.filter(programme=locked, person=person).exists():
@@ -466,7 +464,7 @@ def team_member_add(
 
 @transaction.atomic
 def team_member_remove(member: TeamMember, *, by: User | None) -> None:
-    _require_not_finished(_locked(member.programme))
+    require_open(_locked(member.programme))
     logger.info("team member %s removed by %s", member.pk, by)
     member.delete()
 
@@ -478,7 +476,7 @@ def _clean_partner(data: Mapping[str, Any]) -> dict[str, Any]:
         if field in ("agreement_date", "agreement_until"):
             clean[field] = value or None
         elif field == "contribution":
-            clean[field] = _text(value)
+            clean[field] = typed_text(value)
         else:
             clean[field] = " ".join(str(value or "").split())
     errors: dict[str, list[ValidationError]] = {}
@@ -505,7 +503,7 @@ def partner_create(
     programme: Programme, data: Mapping[str, Any], *, by: User | None
 ) -> SocialPartner:
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     partner = SocialPartner(
         organisation=locked.organisation, programme=locked, **_clean_partner(data)
     )
@@ -519,7 +517,7 @@ def partner_create(
 def partner_update(
     partner: SocialPartner, data: Mapping[str, Any], *, by: User | None
 ) -> SocialPartner:
-    _require_not_finished(_locked(partner.programme))
+    require_open(_locked(partner.programme))
     for field, value in _clean_partner(data).items():
         setattr(partner, field, value)
     partner.full_clean(exclude=["organisation", "programme"])
@@ -530,7 +528,7 @@ def partner_update(
 
 @transaction.atomic
 def partner_delete(partner: SocialPartner, *, by: User | None) -> None:
-    _require_not_finished(_locked(partner.programme))
+    require_open(_locked(partner.programme))
     logger.info("partner %s deleted by %s", partner.pk, by)
     partner.delete()
 
@@ -542,7 +540,7 @@ def partner_delete(partner: SocialPartner, *, by: User | None) -> None:
 def roadmap_generate(programme: Programme, *, by: User | None) -> list[RoadmapEvent]:
     """The roadmap of the year from the template (seeds 002 and 004), to be edited freely."""
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     if RoadmapEvent.objects.filter(programme=locked).exists():
         raise _error("roadmap_exists")
     start_year = locked.academic_year.start_year
@@ -646,7 +644,7 @@ def _clean_event(programme: Programme, data: Mapping[str, Any]) -> dict[str, Any
 @transaction.atomic
 def event_create(programme: Programme, data: Mapping[str, Any], *, by: User | None) -> RoadmapEvent:
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     clean = _clean_event(locked, data)
     event = RoadmapEvent.objects.create(organisation=locked.organisation, programme=locked, **clean)
     logger.info("roadmap event %s added to programme %s by %s", event.pk, programme.pk, by)
@@ -657,7 +655,7 @@ def event_create(programme: Programme, data: Mapping[str, Any], *, by: User | No
 def event_update(event: RoadmapEvent, data: Mapping[str, Any], *, by: User | None) -> RoadmapEvent:
     """Change an event: stage, title, dates, who answers for it."""
     locked = _locked(event.programme)
-    _require_not_finished(locked)
+    require_open(locked)
     clean = _clean_event(locked, data)
     for field, value in clean.items():
         setattr(event, field, value)
@@ -672,7 +670,7 @@ def event_move(
 ) -> RoadmapEvent:
     """Give an event new dates, within the academic year."""
     locked = _locked(event.programme)
-    _require_not_finished(locked)
+    require_open(locked)
     errors: dict[str, list[ValidationError]] = {}
     _check_dates(locked.academic_year, starts_on, due_on, errors)
     if errors:
@@ -695,7 +693,7 @@ def event_complete(
     """Mark an event done, with a note and optionally a scan or photo (PDF, JPEG, PNG).
     Marking it again changes the date and note; a new file replaces the old one."""
     locked = _locked(event.programme)
-    _require_not_finished(locked)
+    require_open(locked)
     errors: dict[str, list[ValidationError]] = {}
     if done_on is None:
         errors["done_on"] = [ValidationError(MESSAGES["done_required"], code="required")]
@@ -704,7 +702,7 @@ def event_complete(
     upload = checked_scan(file, "file", errors)
     if errors:
         raise ValidationError(errors)
-    event.done_on, event.done_note, event.done_by = done_on, _text(note), by
+    event.done_on, event.done_note, event.done_by = done_on, typed_text(note), by
     event.done_auto = False
     fields = ["done_on", "done_note", "done_by", "done_auto", "updated_at"]
     if upload is not None:
@@ -718,7 +716,7 @@ def event_complete(
 @transaction.atomic
 def event_reopen(event: RoadmapEvent, *, by: User | None) -> RoadmapEvent:
     """Undo «done»: the note and the attached file go."""
-    _require_not_finished(_locked(event.programme))
+    require_open(_locked(event.programme))
     previous = event.done_file.name
     event.done_on, event.done_note, event.done_by, event.done_file = None, "", None, ""
     event.done_auto = False
@@ -732,7 +730,7 @@ def event_reopen(event: RoadmapEvent, *, by: User | None) -> RoadmapEvent:
 
 @transaction.atomic
 def event_delete(event: RoadmapEvent, *, by: User | None) -> None:
-    _require_not_finished(_locked(event.programme))
+    require_open(_locked(event.programme))
     previous = event.done_file.name
     logger.info("roadmap event %s deleted by %s", event.pk, by)
     event.delete()
@@ -745,11 +743,8 @@ def event_delete(event: RoadmapEvent, *, by: User | None) -> None:
 def approval_orders(programme: Programme) -> Any:
     """Orders of the approving kind that concern the programme."""
     return Order.objects.filter(
-        organisation=programme.organisation,
-        kind=OrderKind.PROGRAMME_APPROVAL,
-        subjects__content_type=ContentType.objects.get_for_model(Programme),
-        subjects__object_id=programme.pk,
-    )
+        organisation=programme.organisation, kind=OrderKind.PROGRAMME_APPROVAL
+    ).about(programme)
 
 
 def _check_approvable(programme: Programme) -> None:
@@ -811,7 +806,7 @@ def curator_order_create(
 ) -> Order:
     """The draft of the order appointing the programme's curator."""
     locked = _locked(programme)
-    _require_not_finished(locked)
+    require_open(locked)
     if locked.curator_id is None:
         raise _error("no_curator")
     return order_create(
@@ -828,11 +823,8 @@ def curator_order_create(
 
 
 def programme_of_order(order: Order) -> Programme:
-    pk = order.subjects.filter(
-        content_type=ContentType.objects.get_for_model(Programme)
-    ).values_list("object_id", flat=True)[:1]
     return Programme.objects.select_related("academic_year", "organisation", "curator").get(
-        organisation=order.organisation, pk__in=pk
+        organisation=order.organisation, pk__in=order.subject_pks(Programme)[:1]
     )
 
 

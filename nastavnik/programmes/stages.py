@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.core.dates import years_later
 from nastavnik.people.models import Person, PersonKind
 from nastavnik.programmes.models import Programme, ProgrammeStatus, RoadmapEvent, Stage
-from nastavnik.programmes.schedule import shift_years
 
 # Eligible mentees among students are 10 and older (seed 002 §2.3).
 MENTEE_MIN_AGE = 10
@@ -209,7 +209,7 @@ def _preparation_checks(
 
 
 def _people_indicators(programme: Programme, today: date) -> dict[int, list[Indicator]]:
-    ten_years_ago = shift_years(today, -MENTEE_MIN_AGE)
+    ten_years_ago = years_later(today, -MENTEE_MIN_AGE)
     counts = Person.objects.for_org(programme.organisation).aggregate(
         students=Count("pk", filter=Q(kind=PersonKind.STUDENT)),
         eligible=Count("pk", filter=Q(kind=PersonKind.STUDENT, birth_date__lte=ten_years_ago)),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.catalogue.models import RoleModel
 from nastavnik.core.access import OrgRequest, org_view
-from nastavnik.core.outcomes import attempt, perform, stored_file, submit
+from nastavnik.core.outcomes import attempt, download, perform, stored_file, submit
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
 from nastavnik.orders.models import OrderStatus
 from nastavnik.orgs.models import AcademicYear
@@ -79,13 +78,7 @@ def _year_file(
     """A document of the programme year, named by its title and the year."""
     programme = programme_for(request.org, programme_pk)
     name = f"{title} {programme.academic_year.label.replace('/', '-')}.{extension}"
-    return _download(make(programme), name, content_type)
-
-
-def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
-    return FileResponse(
-        BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
-    )
+    return download(make(programme), name, content_type)
 
 
 def _safe(text: str) -> str:

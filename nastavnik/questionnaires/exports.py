@@ -8,15 +8,9 @@ gave it."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from nastavnik.documents.spreadsheet import as_text, sheet_cell
+from nastavnik.documents.spreadsheet import table_xlsx
 from nastavnik.people.models import Person
 from nastavnik.questionnaires import anonymity
 from nastavnik.questionnaires.models import Answer, Campaign, Question, QuestionType
@@ -71,25 +65,15 @@ def answers_xlsx(campaign: Campaign) -> bytes:
     ranked = {int(pk) for (_r, q_id), value in values.items() if q_id in ranking for pk in value}
     names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=ranked)}
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Ответы")
     heads = [HEAD_NUMBER]
     if not campaign.anonymous:
         heads += [HEAD_NAME, HEAD_CLASS]
         heads += [HEAD_DATE, HEAD_CHANNEL]
     fixed = len(heads)
     heads += [f"{n}. {q.text}" for n, q in enumerate(questions, start=1)]
-    for index in range(1, len(heads) + 1):
-        width = 6 if index == 1 else 30 if index > fixed else 16
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "B2"
-    bold = Font(bold=True)
-    header = []
-    for title in heads:
-        cell = as_text(WriteOnlyCell(sheet, value=title))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    widths = [
+        6 if index == 1 else 30 if index > fixed else 16 for index in range(1, len(heads) + 1)
+    ]
     rows: list[list[Any]] = []
     for response in responses:
         row: list[Any] = []
@@ -102,8 +86,5 @@ def answers_xlsx(campaign: Campaign) -> bytes:
         rows.append(row)
     if campaign.anonymous:
         rows = _unlinked_rows(rows)
-    for number, row in enumerate(rows, start=1):
-        sheet.append([sheet_cell(sheet, value) for value in [number, *row]])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    numbered = ([number, *row] for number, row in enumerate(rows, start=1))
+    return table_xlsx("Ответы", heads, numbered, widths=widths, freeze="B2")

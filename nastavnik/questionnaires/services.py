@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nastavnik.accounts.models import User
 from nastavnik.core.rules import rule_errors
+from nastavnik.core.text import typed_text
 from nastavnik.orgs.models import Organisation
 from nastavnik.questionnaires.audiences import AUDIENCES
 from nastavnik.questionnaires.builtin import QUESTION_FIELDS
@@ -96,10 +97,6 @@ FEED_TYPES: dict[str, frozenset[str]] = {
 
 
 _error = rule_errors(MESSAGES)
-
-
-def _text(value: Any) -> str:
-    return "\n".join(line.rstrip() for line in str(value or "").strip().splitlines())
 
 
 # --- Versions -------------------------------------------------------------------------------
@@ -213,7 +210,7 @@ def _writable(questionnaire: Questionnaire, by: User | None) -> Writable:
 
 def _clean_header(data: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, ValidationError] = {}
-    title = _text(data.get("title"))
+    title = typed_text(data.get("title"))
     if not title:
         errors["title"] = _error("title")
     elif len(title) > TITLE_MAX:
@@ -223,7 +220,7 @@ def _clean_header(data: Mapping[str, Any]) -> dict[str, Any]:
         errors["kind"] = _error("kind")
     if errors:
         raise ValidationError(errors)
-    return {"title": title, "kind": kind, "intro": _text(data.get("intro"))}
+    return {"title": title, "kind": kind, "intro": typed_text(data.get("intro"))}
 
 
 @transaction.atomic
@@ -276,10 +273,10 @@ def questionnaire_delete(questionnaire: Questionnaire, *, by: User | None) -> No
 
 
 def _clean_section(data: Mapping[str, Any]) -> dict[str, str]:
-    title = _text(data.get("title"))
+    title = typed_text(data.get("title"))
     if len(title) > TITLE_MAX:
         raise _error("length", "title", max=TITLE_MAX)
-    return {"title": title, "intro": _text(data.get("intro"))}
+    return {"title": title, "intro": typed_text(data.get("intro"))}
 
 
 @transaction.atomic
@@ -417,13 +414,13 @@ def _clean_question(
         errors["type"] = _error("type")
     values["type"] = type_
 
-    text = _text(data.get("text"))
+    text = typed_text(data.get("text"))
     if not text:
         errors["text"] = _error("text")
     elif len(text) > TEXT_MAX:
         errors["text"] = _error("length", max=TEXT_MAX)
     values["text"] = text
-    values["help_text"] = _text(data.get("help_text"))
+    values["help_text"] = typed_text(data.get("help_text"))
     values["required"] = bool(data.get("required"))
 
     choices: list[list[str]] = []

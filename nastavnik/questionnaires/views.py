@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from io import BytesIO
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 from nastavnik.consents.rules import hidden_q
 from nastavnik.core.access import OrgContext, OrgRequest, org_view
 from nastavnik.core.outcomes import attempt as _attempt
-from nastavnik.core.outcomes import perform, submit
+from nastavnik.core.outcomes import download, perform, submit
 from nastavnik.core.outcomes import refuse as _refuse
 from nastavnik.documents.render import PdfConversionError, docx_to_pdf
 from nastavnik.documents.spreadsheet import XLSX_CONTENT_TYPE
@@ -62,6 +61,7 @@ from nastavnik.questionnaires.models import (
     Question,
     Questionnaire,
     Response,
+    Section,
 )
 from nastavnik.questionnaires.responses import (
     InvitationNotUsable,
@@ -88,12 +88,6 @@ NEW_VERSION = gettext_lazy(
     "Campaigns have used version %(old)s, so it stays as it was: the change is saved as "
     "version %(new)s."
 )
-
-
-def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
-    return FileResponse(
-        BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
-    )
 
 
 def _file_stem(title: str) -> str:
@@ -332,7 +326,7 @@ def questionnaire_docx_view(request: OrgRequest, questionnaire_pk: int) -> HttpR
     ctx = request.org
     questionnaire = questionnaire_for(ctx, questionnaire_pk)
     content = questionnaire_docx(questionnaire, ctx.organisation)
-    return _download(content, f"{_file_stem(questionnaire.title)}.docx", DOCX_CONTENT_TYPE)
+    return download(content, f"{_file_stem(questionnaire.title)}.docx", DOCX_CONTENT_TYPE)
 
 
 def _pdf_or_back(request: HttpRequest, docx: bytes, name: str, back: str) -> HttpResponseBase:
@@ -341,7 +335,7 @@ def _pdf_or_back(request: HttpRequest, docx: bytes, name: str, back: str) -> Htt
     except PdfConversionError:
         messages.error(request, PDF_UNAVAILABLE)
         return redirect(back)
-    return _download(pdf, f"{name}.pdf", "application/pdf")
+    return download(pdf, f"{name}.pdf", "application/pdf")
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
@@ -359,24 +353,58 @@ def questionnaire_pdf_view(request: OrgRequest, questionnaire_pk: int) -> HttpRe
 # --- Sections ---------------------------------------------------------------------------------
 
 
+_PART_TEMPLATES = {
+    "section": "questionnaires/form_page.html",
+    "question": "questionnaires/question_form.html",
+}
+
+
+def _part_page(
+    request: OrgRequest,
+    form: SectionForm | QuestionForm,
+    write: Callable[[], tuple[Section | Question, services.Writable]],
+    questionnaire: Questionnaire,
+    title: str,
+    kind: Literal["section", "question"],
+    part: Section | Question | None = None,
+) -> HttpResponse:
+    """The page that adds or edits a section or a question of `questionnaire`; one already
+    written (`part`) can be deleted from it."""
+    slug = request.org.organisation.slug
+    return submit(
+        request,
+        form,
+        write,
+        success=None,
+        redirect_to=_to_written(request, questionnaire, kind),
+        template=_PART_TEMPLATES[kind],
+        context={
+            "questionnaire": questionnaire,
+            "title": title,
+            "back": questionnaire.url_in(slug),
+            "delete_url": reverse(
+                f"questionnaires:{kind}_delete",
+                kwargs={"org_slug": slug, f"{kind}_pk": part.pk},
+            )
+            if part
+            else "",
+        },
+    )
+
+
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 def section_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
     questionnaire = questionnaire_for(request.org, questionnaire_pk)
     if (back := _editable_or_back(request, questionnaire)) is not None:
         return back
     form = SectionForm(request.POST or None)
-    return submit(
+    return _part_page(
         request,
         form,
         lambda: services.section_add(questionnaire, form.cleaned_data, by=request.user),
-        success=None,
-        redirect_to=_to_written(request, questionnaire, "section"),
-        template="questionnaires/form_page.html",
-        context={
-            "questionnaire": questionnaire,
-            "title": _("New section"),
-            "back": questionnaire.url_in(request.org.organisation.slug),
-        },
+        questionnaire,
+        _("New section"),
+        "section",
     )
 
 
@@ -387,22 +415,14 @@ def section_edit(request: OrgRequest, section_pk: int) -> HttpResponse:
     form = SectionForm(
         request.POST or None, initial={"title": section.title, "intro": section.intro}
     )
-    return submit(
+    return _part_page(
         request,
         form,
         lambda: services.section_update(section, form.cleaned_data, by=request.user),
-        success=None,
-        redirect_to=_to_written(request, questionnaire, "section"),
-        template="questionnaires/form_page.html",
-        context={
-            "questionnaire": questionnaire,
-            "title": _("Section"),
-            "back": questionnaire.url_in(request.org.organisation.slug),
-            "delete_url": reverse(
-                "questionnaires:section_delete",
-                kwargs={"org_slug": request.org.organisation.slug, "section_pk": section.pk},
-            ),
-        },
+        questionnaire,
+        _("Section"),
+        "section",
+        section,
     )
 
 
@@ -466,36 +486,6 @@ def _earlier(questionnaire: Questionnaire, question: Question | None) -> list[Qu
     return ordered[: [q.pk for q in ordered].index(question.pk)]
 
 
-def _question_page(
-    request: OrgRequest,
-    form: QuestionForm,
-    write: Callable[[], tuple[Question, services.Writable]],
-    questionnaire: Questionnaire,
-    title: str,
-    question: Question | None = None,
-) -> HttpResponse:
-    slug = request.org.organisation.slug
-    return submit(
-        request,
-        form,
-        write,
-        success=None,
-        redirect_to=_to_written(request, questionnaire, "question"),
-        template="questionnaires/question_form.html",
-        context={
-            "questionnaire": questionnaire,
-            "title": title,
-            "back": questionnaire.url_in(slug),
-            "delete_url": reverse(
-                "questionnaires:question_delete",
-                kwargs={"org_slug": slug, "question_pk": question.pk},
-            )
-            if question
-            else "",
-        },
-    )
-
-
 @org_view(Perm.QUESTIONNAIRES_EDIT)
 def question_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
     questionnaire = questionnaire_for(request.org, questionnaire_pk)
@@ -508,12 +498,13 @@ def question_create(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
         earlier=_earlier(questionnaire, None),
         initial={"required": True, "section": section, "type": "single"},
     )
-    return _question_page(
+    return _part_page(
         request,
         form,
         lambda: services.question_add(questionnaire, form.service_data(), by=request.user),
         questionnaire,
         _("New question"),
+        "question",
     )
 
 
@@ -527,12 +518,13 @@ def question_edit(request: OrgRequest, question_pk: int) -> HttpResponse:
         earlier=_earlier(questionnaire, question),
         initial=QuestionForm.initial_for(question),
     )
-    return _question_page(
+    return _part_page(
         request,
         form,
         lambda: services.question_update(question, form.service_data(), by=request.user),
         questionnaire,
         _("Question"),
+        "question",
         question,
     )
 
@@ -783,8 +775,8 @@ def _slips(request: OrgRequest, campaign_pk: int, *, pdf: bool) -> HttpResponseB
         return redirect(campaign.get_absolute_url())
     name = f"Коды — {_file_stem(campaign.title)}"
     if pdf:
-        return _download(content, f"{name}.pdf", "application/pdf")
-    return _download(content, f"{name}.docx", DOCX_CONTENT_TYPE)
+        return download(content, f"{name}.pdf", "application/pdf")
+    return download(content, f"{name}.docx", DOCX_CONTENT_TYPE)
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
@@ -799,30 +791,28 @@ def campaign_slips_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponse:
     return _slips(request, campaign_pk, pdf=True)
 
 
-@org_view(Perm.QUESTIONNAIRES_VIEW)
-def campaign_questionnaire_docx(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
-    """The campaign's questionnaire on paper, with the people a ranking question lists."""
-    ctx = request.org
-    campaign = campaign_for(ctx, campaign_pk)
-    content = questionnaire_docx(
+def _campaign_questionnaire(ctx: OrgContext, campaign: Campaign) -> bytes:
+    """The campaign's questionnaire on paper (DOCX), with the people a ranking question
+    lists."""
+    return questionnaire_docx(
         campaign.questionnaire,
         ctx.organisation,
         pools=pools_of(campaign, questions_of(campaign)),
         anonymous=campaign.anonymous,
     )
-    return _download(content, f"{_file_stem(campaign.title)}.docx", DOCX_CONTENT_TYPE)
+
+
+@org_view(Perm.QUESTIONNAIRES_VIEW)
+def campaign_questionnaire_docx(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
+    campaign = campaign_for(request.org, campaign_pk)
+    content = _campaign_questionnaire(request.org, campaign)
+    return download(content, f"{_file_stem(campaign.title)}.docx", DOCX_CONTENT_TYPE)
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
 def campaign_questionnaire_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponse:
-    ctx = request.org
-    campaign = campaign_for(ctx, campaign_pk)
-    content = questionnaire_docx(
-        campaign.questionnaire,
-        ctx.organisation,
-        pools=pools_of(campaign, questions_of(campaign)),
-        anonymous=campaign.anonymous,
-    )
+    campaign = campaign_for(request.org, campaign_pk)
+    content = _campaign_questionnaire(request.org, campaign)
     return _pdf_or_back(request, content, _file_stem(campaign.title), campaign.get_absolute_url())
 
 
@@ -875,7 +865,7 @@ def campaign_export(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
             org_slug=campaign.organisation.slug,
             campaign_pk=campaign.pk,
         )
-    return _download(content, f"Ответы — {_file_stem(campaign.title)}.xlsx", XLSX_CONTENT_TYPE)
+    return download(content, f"Ответы — {_file_stem(campaign.title)}.xlsx", XLSX_CONTENT_TYPE)
 
 
 # --- Answers typed in from paper and single responses -----------------------------------------

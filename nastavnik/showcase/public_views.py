@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from io import BytesIO
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
 from nastavnik.core.access import public_view
+from nastavnik.core.outcomes import download
 from nastavnik.documents.render import render_docx
 from nastavnik.orders.documents import lower_first
 from nastavnik.programmes.documents import programme_context, roadmap_context
@@ -133,10 +133,6 @@ def _roles_only(event: RoadmapEvent) -> str:
     return ", ".join([names[0], *(lower_first(n) for n in names[1:])]) if names else ""
 
 
-def _download(content: bytes, filename: str) -> FileResponse:
-    return FileResponse(BytesIO(content), as_attachment=True, filename=filename, content_type=DOCX)
-
-
 def _year(programme: Programme) -> str:
     return programme.academic_year.label.replace("/", "-")
 
@@ -148,9 +144,10 @@ def programme_docx(request: HttpRequest, page: PublicPage, today: Any) -> HttpRe
     context.update(curator=None, curator_position="", team=[])
     for partner in context["partners"]:
         partner["contacts"] = ""
-    return _download(
+    return download(
         render_docx("programme.docx", context),
         f"Программа наставничества {_year(programme)}.docx",
+        DOCX,
     )
 
 
@@ -161,6 +158,6 @@ def roadmap_docx(request: HttpRequest, page: PublicPage, today: Any) -> HttpResp
     for stage in context["stages"]:
         for row in stage["events"]:
             row["responsible"] = _roles_only(row["event"])
-    return _download(
-        render_docx("roadmap.docx", context), f"Дорожная карта {_year(programme)}.docx"
+    return download(
+        render_docx("roadmap.docx", context), f"Дорожная карта {_year(programme)}.docx", DOCX
     )

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.password_validation import CommonPasswordValidator
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -24,6 +23,7 @@ from nastavnik.accounts.services import (
     invitation_revoke,
 )
 from nastavnik.accounts.tests.factories import InvitationFactory
+from nastavnik.core.tests.pages import messages_after
 from nastavnik.orgs.models import Membership, Role
 from nastavnik.orgs.tests.factories import UserFactory
 from nastavnik.people.models import Person
@@ -44,10 +44,6 @@ def org_url(name, slug="school-a", **kwargs):
 
 def accept_url(invitation):
     return reverse("accounts:invitation_accept", args=[invitation.token])
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def link_in(letter):
@@ -260,7 +256,7 @@ def test_curator_invites_from_the_members_page(
     )
     # The link points at the address the curator is using.
     assert link_in(mail.outbox[0]) == f"http://testserver{accept_url(invitation)}"
-    assert "teacher@example.ru" in messages_of(response)[0]
+    assert "teacher@example.ru" in messages_after(response)[0]
 
 
 @pytest.mark.django_db
@@ -385,7 +381,7 @@ def test_an_accepted_invitation_cannot_be_revoked(client, tenant_a):
 
     response = client.post(org_url("invitation_revoke", invitation_pk=invitation.pk))
 
-    assert messages_of(response) == [str(MESSAGES["revoke_accepted"])]
+    assert messages_after(response) == [str(MESSAGES["revoke_accepted"])]
     assert snapshot() == before
 
 

@@ -1,7 +1,6 @@
 """The members page: accounts with their roles, pending invitations, taking a role away."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from nastavnik.accounts.services import MESSAGES, invitation_create, membership_remove
 from nastavnik.accounts.tests.factories import InvitationFactory
+from nastavnik.core.tests.pages import messages_after
 from nastavnik.orgs.models import Membership, Role
 from nastavnik.orgs.tests.factories import MembershipFactory, UserFactory
 from nastavnik.people.tests.factories import StaffFactory
@@ -17,10 +17,6 @@ from nastavnik.people.tests.factories import StaffFactory
 
 def org_url(name, slug="school-a", **kwargs):
     return reverse(f"orgs:{name}", kwargs={"org_slug": slug, **kwargs})
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def roles_of(user, organisation):
@@ -122,7 +118,7 @@ def test_curator_takes_one_role_and_the_others_stay(client, tenant_a):
 
     assert response["Location"] == org_url("members")
     assert roles_of(teacher, tenant_a.organisation) == {Role.SPECIALIST}
-    assert len(messages_of(response)) == 1
+    assert len(messages_after(response)) == 1
 
 
 @pytest.mark.django_db
@@ -134,7 +130,7 @@ def test_nobody_removes_their_own_last_curator_or_director_role(client, tenant_a
         org_url("membership_remove", membership_pk=membership(tenant_a, Role.CURATOR).pk)
     )
 
-    assert messages_of(response) == [str(MESSAGES["remove_own_last"])]
+    assert messages_after(response) == [str(MESSAGES["remove_own_last"])]
     assert roles_of(curator, tenant_a.organisation) == {Role.CURATOR}
 
 
@@ -169,7 +165,7 @@ def test_a_curator_cannot_take_the_director_role(client, tenant_a):
 
     response = client.post(org_url("membership_remove", membership_pk=director_role.pk))
 
-    assert messages_of(response) == [
+    assert messages_after(response) == [
         str(MESSAGES["remove_not_yours"]) % {"role": Role.DIRECTOR.label}
     ]
     assert Membership.objects.filter(pk=director_role.pk).exists()

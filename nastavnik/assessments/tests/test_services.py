@@ -16,6 +16,7 @@ from nastavnik.core.tests.pages import message_text
 from nastavnik.mentees.tests.factories import programme_of, student
 from nastavnik.orgs.models import Role
 from nastavnik.programmes.models import ProgrammeStatus
+from nastavnik.programmes.services import MESSAGES as PROGRAMME_MESSAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -280,7 +281,7 @@ def test_a_finished_programme_takes_no_measures(org, programme, day, by):
         )
     )
 
-    assert errors == [msg("finished")]
+    assert errors == [str(PROGRAMME_MESSAGES["finished"])]
 
 
 def test_a_whole_form_is_recorded_all_or_nothing(org, programme, day, by):

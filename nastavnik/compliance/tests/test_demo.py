@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from nastavnik.accounts.models import User
-from nastavnik.demo.tests.factories import seeded_demo
+from nastavnik.demo.tests.factories import demo_for_the_module
 from nastavnik.mentors.models import DocumentKind
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import Programme, Stage
@@ -22,11 +22,7 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 SLUG = "school-5"
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module; each test runs in its own transaction."""
-    with seeded_demo(django_db_blocker):
-        yield
+seeded = demo_for_the_module("seeded")
 
 
 def test_the_director_sees_what_the_demo_breaks_fixes_one_and_the_count_drops(seeded, client):

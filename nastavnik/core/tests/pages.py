@@ -1,6 +1,7 @@
 """Helpers the page tests of many apps share: the address of an app's page at the tenant
-«school-a» (conftest's tenant A), logging one of the tenant's roles in, and a service's message
-as the page shows it; the roles' cases of a test of who may read and who may edit."""
+«school-a» (conftest's tenant A), logging one of the tenant's roles in, switching the interface
+to English, a service's message as the page shows it and the messages a response carries; the
+roles' cases of a test of who may read and who may edit."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from nastavnik.orgs.models import Role
@@ -25,6 +27,23 @@ def school_a_url(namespace: str) -> Callable[..., str]:
 def login(client: Any, tenant: Any, role: str) -> Any:
     client.force_login(tenant.user(role))
     return client
+
+
+def in_english(client: Any) -> Any:
+    """The reader switches the interface as a reader does: the language selector's form."""
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    return client
+
+
+def messages_after(response: Any) -> list[str]:
+    """The messages the request left for the page it sends the reader to, as text."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def messages_on(response: Any) -> list[str]:
+    """The messages a rendered page shows, as text (none where no page was rendered)."""
+    return [str(m) for m in response.context["messages"]] if response.context else []
 
 
 def message_text(messages: Mapping[str, Any]) -> Callable[..., str]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from conftest import Tenant, make_tenant
 from nastavnik.consents.models import Consent, Purpose
 from nastavnik.consents.services import consent_withdraw
+from nastavnik.core.tests.pages import messages_on
 from nastavnik.core.tests.shared_rows import copied, module_rows
 from nastavnik.matching.models import OfferSide, OfferStatus, SharedOffer
 from nastavnik.matching.tests.data import approved_programme, mentee, mentor, snapshot
@@ -137,10 +138,6 @@ def _pair(client, region, offer):
     return client.post(_url("shared_pair", region.host, shared_offer_pk=offer.pk), follow=True)
 
 
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]] if response.context else []
-
-
 # --- The walk -----------------------------------------------------------------------------------
 
 
@@ -161,7 +158,7 @@ def test_the_host_finds_asks_both_agree_and_the_pair_is_the_hosts(client, region
 
     # Not before both have agreed.
     refused = _pair(client, region, offer)
-    assert "когда согласны оба" in " ".join(_messages(refused))
+    assert "когда согласны оба" in " ".join(messages_on(refused))
     assert not Mentorship.objects.exists()
 
     _home_answer(client, region, offer)
@@ -221,7 +218,7 @@ def test_either_side_refuses_and_no_pair_can_follow(client, region, answer, side
     )
     before = snapshot()
     late = _home_answer(client, region, offer)
-    assert "больше нельзя" in " ".join(_messages(late))
+    assert "больше нельзя" in " ".join(messages_on(late))
     _pair(client, region, offer)
     assert snapshot() == before
 
@@ -243,7 +240,7 @@ def test_double_agreement_is_refused_and_changes_nothing(client, region):
     _home_answer(client, region, offer)
     before = snapshot(), list(SharedOffer.objects.values_list())
     again = _home_answer(client, region, offer)
-    assert "Согласие уже дано." in _messages(again)
+    assert "Согласие уже дано." in messages_on(again)
     assert (snapshot(), list(SharedOffer.objects.values_list())) == before
 
     _mentor_answer(client, region, offer)
@@ -256,7 +253,7 @@ def test_an_answer_without_a_decision_is_refused(client, region):
     _ask(client, region)
     offer = _offer(region)
     response = _home_answer(client, region, offer, decision="maybe")
-    assert "Выберите, согласны вы или отказываетесь." in _messages(response)
+    assert "Выберите, согласны вы или отказываетесь." in messages_on(response)
     offer.refresh_from_db()
     assert offer.home_agreed_at is None and offer.status == OfferStatus.ASKED
 
@@ -384,7 +381,7 @@ def test_places_filled_after_the_agreement_block_the_pair(client, region):
     _fill_at_home(region)
     before = snapshot()
     response = _pair(client, region, offer)
-    assert any("нет свободных мест для новых наставляемых" in m for m in _messages(response))
+    assert any("нет свободных мест для новых наставляемых" in m for m in messages_on(response))
     assert snapshot() == before
     offer.refresh_from_db()
     assert offer.status == OfferStatus.AGREED
@@ -401,7 +398,7 @@ def test_withdrawing_the_sharing_consent_ends_the_offers_and_blocks_the_pair(cli
     assert offer.status == OfferStatus.ENDED
     before = snapshot()
     response = _pair(client, region, offer)
-    assert any("больше нельзя" in m for m in _messages(response))
+    assert any("больше нельзя" in m for m in messages_on(response))
     assert snapshot() == before
     _as(client, region.host)
     assert (
@@ -415,7 +412,7 @@ def test_the_flag_turned_off_after_the_ask_ends_the_offer_at_the_next_step(clien
     offer = _offer(region)
     Mentor.objects.filter(pk=region.shared.pk).update(share_with_others=False)
     response = _home_answer(client, region, offer)
-    assert any("больше не предлагается" in m for m in _messages(response))
+    assert any("больше не предлагается" in m for m in messages_on(response))
     offer.refresh_from_db()
     assert offer.status == OfferStatus.ENDED and offer.home_agreed_at is None
 

@@ -25,12 +25,7 @@ from nastavnik.mentorships import services as pairs
 from nastavnik.mentorships.models import AbsenceReason, AbsentSide, MentorAssignment
 from nastavnik.mentorships.tests.data import active_pair, due_pair
 from nastavnik.orgs.models import Role
-
-
-def _own(person, user):
-    person.user = user
-    person.save(update_fields=["user"])
-    return person
+from nastavnik.people.tests.data import with_account
 
 
 def _feed_uids(client, person) -> set[str]:
@@ -64,8 +59,8 @@ def test_completion_cancels_the_future_meetings_and_they_leave_calendars_and_fee
 ):
     org = tenant_a.organisation
     pair = due_pair(programme)
-    mentor_person = _own(pair.mentor.person, tenant_a.user(Role.MENTOR))
-    mentee_person = _own(pair.members.get().mentee.person, tenant_a.user(Role.MENTEE))
+    mentor_person = with_account(pair.mentor.person, tenant_a.user(Role.MENTOR))
+    mentee_person = with_account(pair.members.get().mentee.person, tenant_a.user(Role.MENTEE))
     held = meeting(pair, days=-3, status=MeetingStatus.HELD)
     future = meeting(pair, days=6)
     others = meeting(active_pair(programme), days=6)
@@ -196,7 +191,7 @@ def test_the_new_mentors_calendar_starts_with_the_meetings_passed_on(
     held = meeting(pair, days=-1, status=MeetingStatus.HELD)
     planned = meeting(pair, days=1)
     new = _replace(pair, programme, today)
-    _own(new.person, tenant_a.user(Role.MENTOR))
+    with_account(new.person, tenant_a.user(Role.MENTOR))
     client.force_login(tenant_a.user(Role.MENTOR))
     page = _calendar(client, org, held.starts_at) + _calendar(client, org, planned.starts_at)
     assert _detail(planned) in page

@@ -30,6 +30,7 @@ from nastavnik.orgs.models import Role
 from nastavnik.people.tests.data import born
 from nastavnik.people.tests.factories import ParentFactory, PersonFactory, StaffFactory
 from nastavnik.programmes.models import ProgrammeStatus
+from nastavnik.programmes.services import MESSAGES as PROGRAMME_MESSAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -320,7 +321,7 @@ def test_a_finished_programme_is_kept_as_it_was(org, programme, curator):
 
     errors = refused(lambda: services.mentee_add(programme, student(org), {}, by=curator))
 
-    assert errors == [msg("finished")]
+    assert errors == [str(PROGRAMME_MESSAGES["finished"])]
 
 
 # --- Updating ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 from nastavnik.catalogue.profile import EXTERNAL_CATEGORIES
 from nastavnik.consents.models import Purpose
 from nastavnik.consents.rules import valid_consent_q
-from nastavnik.demo.tests.factories import seeded_demo
+from nastavnik.demo.tests.factories import current_programme, demo_for_the_module
 from nastavnik.documents.render import docx_text
 from nastavnik.mentors import rules
 from nastavnik.mentors.models import (
@@ -29,25 +29,16 @@ from nastavnik.orders.kinds import OrderKind
 from nastavnik.orders.models import Order, OrderStatus
 from nastavnik.orgs.models import Role
 from nastavnik.people.models import Person
-from nastavnik.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module and removed afterwards, so the rest of the suite
-    sees an empty database. Each test still runs in its own transaction."""
-    with seeded_demo(django_db_blocker):
-        yield
+seeded = demo_for_the_module("seeded")
 
 
 @pytest.fixture
 def demo(seeded, db):
-    # The current year's; the demo also keeps the closed year before it.
-    return Programme.objects.filter(organisation__slug="school-5").latest(
-        "academic_year__start_year"
-    )
+    return current_programme()
 
 
 def test_the_base_holds_about_25_mentors_of_every_category(demo):

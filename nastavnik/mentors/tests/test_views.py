@@ -40,10 +40,6 @@ pytestmark = pytest.mark.django_db
 url = school_a_url("mentors")
 
 
-def page_messages(response):
-    return [str(m) for m in response.context["messages"]] if response.context else []
-
-
 def followed_messages(client, response):
     return [str(m) for m in client.get(response["Location"]).context["messages"]]
 

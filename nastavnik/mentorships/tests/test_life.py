@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from nastavnik.audit.models import AuditEntry
+from nastavnik.core.dates import years_later
 from nastavnik.documents.render import docx_text
 from nastavnik.documents.russian import Case, decline_full_name
 from nastavnik.matching.tests.data import approved_programme, mentor, student
@@ -275,7 +276,7 @@ def test_results_are_edited_after_the_end_only(programme, today):
 
 def test_the_planned_end_is_at_most_a_year_after_the_start(programme):
     pair = active_pair(programme)
-    latest = services.add_years(pair.started_on, 1)
+    latest = years_later(pair.started_on, 1)
     refused(
         pair,
         lambda: services.mentorship_set_end(pair, planned_end=latest + timedelta(days=1), by=None),
@@ -309,7 +310,7 @@ def test_an_absence_extends_the_term_and_the_one_year_limit(programme):
         pair.planned_end,
     )
     # A year and the seven days: allowed by the service and the database; a day more is not.
-    latest = services.add_years(start, 1) + timedelta(days=7)
+    latest = years_later(start, 1) + timedelta(days=7)
     services.mentorship_set_end(pair, planned_end=latest, by=None)
     refused(
         pair,
@@ -326,7 +327,7 @@ def test_the_database_refuses_more_than_a_year_without_an_extension(programme):
     pair = active_pair(programme)
     with pytest.raises(IntegrityError), transaction.atomic():
         Mentorship.objects.filter(pk=pair.pk).update(
-            planned_end=services.add_years(pair.started_on, 1) + timedelta(days=1)
+            planned_end=years_later(pair.started_on, 1) + timedelta(days=1)
         )
 
 

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from nastavnik.accounts.models import User
 from nastavnik.orgs.models import Organisation
-from nastavnik.people.models import PersonKind
+from nastavnik.people.models import Person, PersonKind
 from nastavnik.people.validators import org_today
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -23,6 +24,13 @@ def born(years: int, organisation: Organisation | None = None, *, days: int = 10
     except ValueError:  # 29 February
         birthday = today.replace(year=today.year - years, day=28)
     return birthday - timedelta(days=days)
+
+
+def with_account(person: Person, user: User) -> Person:
+    """The person, now signing in as `user`."""
+    person.user = user
+    person.save(update_fields=["user"])
+    return person
 
 
 def fio(full_name: str) -> dict[str, str]:

@@ -8,17 +8,12 @@ and editing the cell does not turn it into a formula either.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from nastavnik.documents.spreadsheet import sheet_cell
+from nastavnik.documents.spreadsheet import table_xlsx
 from nastavnik.orgs.policy import FieldGroup, visible_fields
 from nastavnik.people.models import Gender, Person, PersonKind
 from nastavnik.people.transfer.columns import Field, export_header
@@ -129,22 +124,10 @@ def _columns(kind: str, roles: frozenset[str]) -> list[tuple[str, Getter]]:
 def people_export_xlsx(people: Iterable[Person], kind: str, roles: Iterable[str]) -> bytes:
     """The workbook of `people` (an already scoped and filtered list) of category `kind`, with
     the fields the reader's `roles` may see."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("People")[:31])
     columns = _columns(kind, frozenset(roles))
-    for index, (title, _getter) in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(title) + 4)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title, _getter in columns:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
     rows = people.iterator(chunk_size=CHUNK) if hasattr(people, "iterator") else people
-    for person in rows:
-        sheet.append([sheet_cell(sheet, getter(person)) for _title, getter in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx(
+        _("People"),
+        [title for title, _getter in columns],
+        ([getter(person) for _title, getter in columns] for person in rows),
+    )

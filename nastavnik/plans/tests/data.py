@@ -13,7 +13,7 @@ from nastavnik.mentorships.models import Mentorship
 from nastavnik.orgs.models import Organisation, Role
 from nastavnik.orgs.tests.factories import MembershipFactory, UserFactory
 from nastavnik.people.models import GuardianLink, GuardianRelation, Person
-from nastavnik.people.tests.data import fio
+from nastavnik.people.tests.data import fio, with_account
 from nastavnik.people.tests.factories import ParentFactory
 from nastavnik.people.validators import org_today
 from nastavnik.programmes.models import PlanSection, Programme, TypicalPlanItem
@@ -42,12 +42,6 @@ def account(org: Organisation, role: str, email: str) -> User:
     user = UserFactory(email=email)
     MembershipFactory(organisation=org, role=role, user=user)
     return user
-
-
-def _own(person: Person, user: User) -> Person:
-    person.user = user
-    person.save(update_fields=["user"])
-    return person
 
 
 def typical_plan(programme: Programme) -> None:
@@ -80,15 +74,15 @@ def pair(
     mentor, the mentee and the mentee's mother; `users` their accounts."""
     programme = approved_programme(org)
     typical_plan(programme)
-    mentor_person = _own(
+    mentor_person = with_account(
         student(org, grade=10, **fio(f"{names[0]} Алина Игоревна"), gender="f"),
         users[0],
     )
-    mentee_person = _own(
+    mentee_person = with_account(
         student(org, grade=7, **fio(f"{names[1]} Тимофей Павлович"), gender="m"),
         users[1],
     )
-    guardian = _own(
+    guardian = with_account(
         ParentFactory(organisation=org, **fio(f"{names[2]} Ольга Сергеевна"), gender="f"),
         users[2],
     )

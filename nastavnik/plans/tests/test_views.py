@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from nastavnik.documents.render import docx_text
+from nastavnik.documents.russian import format_date
 from nastavnik.orgs.models import Role
 from nastavnik.plans import services
 from nastavnik.plans.models import DevelopmentPlan, PlanComment, PlanItem
@@ -180,21 +181,7 @@ def test_the_printed_plan_lists_the_items_with_russian_dates(client, pairs):
     assert "выполнено: Составлен список тем" in text
     assert item.due_on.strftime("%d.%m.%Y") in text
     start = pairs[0].mentorship.started_on
-    months = [
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ]
-    assert f"с {start.day} {months[start.month - 1]} {start.year} г." in text
+    assert f"с {format_date(start)}" in text
     for _, line, _ in TYPICAL:
         assert line in text
     assert "Лисицын" not in text

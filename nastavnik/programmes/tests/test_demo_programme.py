@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from nastavnik.accounts.models import User
-from nastavnik.demo.tests.factories import seeded_demo
+from nastavnik.demo.tests.factories import demo_for_the_module
 from nastavnik.documents.render import docx_text
 from nastavnik.documents.russian import Case, decline_full_name, initials_name
 from nastavnik.orders.models import OrderStatus
@@ -20,11 +20,7 @@ from nastavnik.programmes.models import Programme, ProgrammeStatus, RoadmapEvent
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module; each test runs in its own transaction."""
-    with seeded_demo(django_db_blocker):
-        yield
+seeded = demo_for_the_module("seeded")
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import re
 from html import unescape
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
+from nastavnik.core.tests.pages import in_english, school_a_url
 from nastavnik.orgs.models import Role
 from nastavnik.programmes import english, roadmap_template, services
 from nastavnik.programmes.tests import data
@@ -19,15 +18,7 @@ pytestmark = pytest.mark.django_db
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 
 
-def url(name: str, **kwargs: object) -> str:
-    return reverse(f"programmes:{name}", kwargs={"org_slug": "school-a", **kwargs})
-
-
-def in_english(client: Client) -> Client:
-    """The reader switches the interface as a reader does: the language selector's form."""
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    return client
+url = school_a_url("programmes")
 
 
 def test_every_template_event_has_an_english_title():

@@ -8,9 +8,9 @@ import re
 from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from nastavnik.core.tests.pages import in_english
 from nastavnik.orgs.models import Role
 from nastavnik.questionnaires import english
 from nastavnik.questionnaires.models import Question, Questionnaire, Section
@@ -19,13 +19,6 @@ from nastavnik.questionnaires.tests import data
 
 pytestmark = pytest.mark.django_db
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
-
-
-def in_english(client: Client) -> Client:
-    """The reader switches the interface as a reader does: the language selector's form."""
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    return client
 
 
 def detail(questionnaire: Questionnaire) -> str:

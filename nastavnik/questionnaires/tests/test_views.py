@@ -6,11 +6,10 @@ from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from nastavnik.core.tests.pages import school_a_url
+from nastavnik.core.tests.pages import messages_after, school_a_url
 from nastavnik.documents.render import docx_text, find_soffice
 from nastavnik.orgs.models import Role
 from nastavnik.questionnaires import services
@@ -31,10 +30,6 @@ url = school_a_url("questionnaires")
 def login(client, tenant, role=Role.CURATOR):
     client.force_login(tenant.user(role))
     return client
-
-
-def flashed(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def answer_well_by_link(invitation):
@@ -168,7 +163,7 @@ def test_a_built_in_cannot_be_edited_through_the_pages(client, tenant_a):
     page = client.post(url("edit", questionnaire_pk=builtin.pk), {"title": "Моя", "kind": "other"})
 
     assert page.status_code == 302
-    assert flashed(page) == [gettext(MESSAGES["builtin"])]
+    assert messages_after(page) == [gettext(MESSAGES["builtin"])]
     assert (
         client.get(url("question_edit", question_pk=builtin.questions.first().pk)).status_code
         == 404
@@ -217,7 +212,7 @@ def test_editing_a_used_version_through_the_page_says_a_new_version_is_made(
 
     newer = Questionnaire.objects.get(previous=campaign.questionnaire)
     assert page["Location"].startswith(url("detail", questionnaire_pk=newer.pk))
-    assert flashed(page) == [str(NEW_VERSION) % {"old": 1, "new": 2}]
+    assert messages_after(page) == [str(NEW_VERSION) % {"old": 1, "new": 2}]
     assert newer.questions.get(code="about").text == "Расскажите о себе"
     question.refresh_from_db()
     assert question.text != "Расскажите о себе"
@@ -349,7 +344,7 @@ def test_without_libreoffice_the_pdf_slips_change_no_code(client, tenant_a, camp
     page = client.post(url("campaign_slips_pdf", campaign_pk=campaign.pk))
 
     assert page.status_code == 302
-    assert flashed(page) == [str(PDF_UNAVAILABLE)]
+    assert messages_after(page) == [str(PDF_UNAVAILABLE)]
     assert database_snapshot() == before
 
 
