@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from nastavnik.documents.spreadsheet import DATE_FORMAT
+from nastavnik.documents.spreadsheet import DATE_FORMAT, workbook_bytes
 from nastavnik.programmes.documents import roadmap_stages
 from nastavnik.programmes.models import Programme
 
@@ -85,6 +84,4 @@ def roadmap_xlsx(programme: Programme, today: date) -> bytes:
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A4"
     sheet.auto_filter.ref = f"A3:{get_column_letter(len(HEADER))}{max(row - 1, 3)}"
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
