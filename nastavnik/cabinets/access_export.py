@@ -22,7 +22,6 @@ so a name or note typed as «=HYPERLINK(…)» stays text.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,7 +41,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from nastavnik.assessments.models import Measure
 from nastavnik.concerns.models import Concern
 from nastavnik.consents.models import Consent
-from nastavnik.documents.render import typeset
+from nastavnik.documents.render import document_bytes, typeset
 from nastavnik.documents.spreadsheet import table_sheet, workbook_bytes
 from nastavnik.meetings.models import Attendance as MeetingAttendance
 from nastavnik.meetings.models import Feedback, Meeting
@@ -551,6 +550,4 @@ def sheets_docx(title: str, sheets: Iterable[Sheet]) -> bytes:
         for row in area.rows:
             for cell, value in zip(table.add_row().cells, row, strict=True):
                 cell.text = _text(value)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return typeset(buffer.getvalue())
+    return typeset(document_bytes(document))

@@ -10,7 +10,6 @@ is), not interface text.
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
@@ -29,6 +28,7 @@ from nastavnik.dashboards.suppression import (
     percent_cell,
 )
 from nastavnik.documents.build_templates import grid_table, heading, new_document, text_block
+from nastavnik.documents.render import document_bytes
 from nastavnik.documents.russian import format_date, plural_form, pluralize
 from nastavnik.documents.spreadsheet import table_sheet, workbook_bytes
 
@@ -317,6 +317,4 @@ def region_docx(figures: RegionFigures, title: str) -> bytes:
         )
         or (("Нет данных за этот год.",),),
     )
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return document_bytes(document)

@@ -28,7 +28,7 @@ from nastavnik.documents.build_templates import (
     paragraph,
     text_block,
 )
-from nastavnik.documents.render import requisites
+from nastavnik.documents.render import document_bytes, requisites
 from nastavnik.documents.russian import format_date, format_date_short
 from nastavnik.indicators.charts import Chart
 from nastavnik.indicators.compute import Indicators, Share
@@ -292,6 +292,4 @@ def monitoring_report(data: YearData) -> bytes:
         _stage_one(document, data, charts)
         _stage_two(document, data, charts)
         _snapshots(document, data)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return document_bytes(document)

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from nastavnik.documents.render import typeset
+from nastavnik.documents.render import document_bytes, typeset
 from nastavnik.documents.russian import format_date
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
@@ -45,9 +45,7 @@ def _document() -> Any:
 
 
 def _save(document: Any) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return typeset(buffer.getvalue())
+    return typeset(document_bytes(document))
 
 
 def _hint(paragraph: Any, text: str) -> None:
