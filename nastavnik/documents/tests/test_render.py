@@ -273,6 +273,30 @@ def test_committed_template_is_what_the_script_builds(name):
             )
 
 
+@pytest.mark.parametrize("name", sorted(build_templates.all_templates()))
+def test_template_keeps_only_the_styles_it_uses(name):
+    with zipfile.ZipFile(TEMPLATES_DIR / name) as kept:
+        assert "word/stylesWithEffects.xml" not in kept.namelist()
+    document = Document(str(TEMPLATES_DIR / name))
+    styles = document.styles.element
+    assert styles.find(qn("w:latentStyles")) is None
+    body = document.element.body
+    used = set(body.xpath(".//w:pStyle/@w:val|.//w:rStyle/@w:val|.//w:tblStyle/@w:val"))
+    ids = set(styles.xpath("w:style/@w:styleId"))
+    assert used <= ids, "a style the template uses was dropped"
+    # python-docx's blank has 164: what is left is in use, a default, or what those build on.
+    assert len(ids) <= 12
+    # What every document made from it and every order's appendix is matched against.
+    assert {"Normal", "TableNormal", "DefaultParagraphFont", "NoList"} <= ids
+
+
+def test_a_documents_default_style_is_there_for_what_code_adds():
+    # Code adds paragraphs to rendered templates (an appendix heading) in the default style.
+    document = Document(str(TEMPLATES_DIR / TEMPLATE))
+    document.add_paragraph("Приложение № 1")
+    assert document.paragraphs[-1].style.name == "Normal"
+
+
 def test_template_page_and_font_follow_russian_orders():
     document = Document(str(TEMPLATES_DIR / TEMPLATE))
     section = document.sections[0]
