@@ -1,6 +1,7 @@
 """Reading people lists: formats, encodings, separators, header rows, column names, values."""
 
 import io
+import json
 import zipfile
 from datetime import date, datetime
 
@@ -27,6 +28,7 @@ from nastavnik.people.transfer.columns import (
     recognise,
     split_full_name,
 )
+from nastavnik.people.transfer.plan import Change, NewLink, NewPerson, Plan, Problem
 from nastavnik.people.transfer.tables import (
     CONTENT_NAMES,
     TABLE_MESSAGES,
@@ -387,3 +389,32 @@ def test_short_windows_1251_text_that_is_valid_utf8_by_chance_is_read_as_russian
 
 def test_utf8_text_with_accented_latin_names_stays_utf8():
     assert decode_text("José;Müller".encode()) == ("José;Müller", "utf-8")
+
+
+def test_a_stored_plan_reads_back_as_it_was_written():
+    # The preview writes its plan a record at a time; the commit reads it whole.
+    plan = Plan(kind="student", fingerprint=["a", "b"], today="2026-12-07", rows=4, skipped=1)
+    plan.creates = [
+        NewPerson(
+            ref=-1, line=2, data={"last_name": "Ёлкина «Ъ»", "birth_date": date(2012, 2, 29)}
+        ),
+        NewPerson(ref=-2, line=3, data={"last_name": "O'Brien", "birth_date": None}),
+    ]
+    plan.updates = [
+        Change(
+            line=4,
+            pk=7,
+            name="Иванов",
+            before={"grade": "5 А"},
+            data={"grade": "6 А"},
+            fields=["grade"],
+        ),
+    ]
+    plan.links = [NewLink(child=-1, guardian=9, relation="mother")]
+    plan.problems = [Problem(line=5, name="", messages=['кавычка " и \\ обратная черта'])]
+    out = io.StringIO()
+    plan.write_json(out)
+    assert json.loads(out.getvalue()) == json.loads(
+        json.dumps(plan.to_json(), default=lambda d: d.isoformat())
+    )
+    assert Plan.from_json(json.loads(out.getvalue())) == plan

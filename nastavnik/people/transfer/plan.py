@@ -10,11 +10,12 @@ birth date), in memory, against the registry loaded once.
 from __future__ import annotations
 
 import itertools
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
@@ -320,6 +321,22 @@ class Plan:
             "notes": [vars(p) for p in self.notes],
         }
 
+    def write_json(self, out: TextIO) -> None:
+        """`to_json` written to `out` a record at a time: the plan of 50,000 rows is never one
+        string in memory. Each record is encoded by `json.dumps`, whose C encoder is several
+        times quicker than `json.dump`'s, which encodes piece by piece in Python."""
+        out.write("{")
+        for number, (key, value) in enumerate(self.to_json().items()):
+            out.write(f"{',' if number else ''}{json.dumps(key)}:")
+            if isinstance(value, list):
+                out.write("[")
+                for index, record in enumerate(value):
+                    out.write(f"{',' if index else ''}{_record_json(record)}")
+                out.write("]")
+            else:
+                out.write(_record_json(value))
+        out.write("}")
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         plan = cls(kind=data["kind"], fingerprint=data["fingerprint"], today=data["today"])
@@ -354,10 +371,14 @@ class Plan:
 
 # A person's record holds one date: the birth date.
 def plan_json_date(value: Any) -> str:
-    """`default` for json.dump of a plan: its dates (birth dates) as ISO text."""
+    """`default` for the JSON of a plan: its dates (birth dates) as ISO text."""
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _record_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=plan_json_date)
 
 
 def _typed(item: dict[str, Any]) -> dict[str, Any]:

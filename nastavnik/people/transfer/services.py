@@ -62,7 +62,6 @@ from nastavnik.people.transfer.plan import (
     Planner,
     column_labels,
     fingerprint,
-    plan_json_date,
 )
 from nastavnik.people.transfer.tables import (
     TABLE_MESSAGES,
@@ -353,7 +352,7 @@ def _store_plan(job: ImportJob, plan: Plan) -> None:
     # Written as it is encoded: the plan of 50,000 rows is never a string in memory.
     with tempfile.TemporaryFile() as stored:
         text = io.TextIOWrapper(stored, encoding="utf-8")
-        json.dump(plan.to_json(), text, ensure_ascii=False, default=plan_json_date)
+        plan.write_json(text)
         text.flush()
         stored.seek(0)
         job.plan_file.save("plan", File(stored), save=False)
