@@ -25,8 +25,7 @@ def meetings_in_calendar(ctx: OrgContext, user: User) -> MeetingQuerySet:
     found = meetings_workable(ctx, user).in_calendars()
     if ctx.can(Perm.MENTORSHIPS_VIEW):
         return found
-    mine = Meeting.objects.of_person(own_people(ctx, user).values("pk")).values("pk")
-    return found.filter(pk__in=mine)
+    return found.of_person(own_people(ctx, user).values("pk"))
 
 
 def with_feedback(meetings: MeetingQuerySet) -> MeetingQuerySet:
