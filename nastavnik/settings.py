@@ -162,6 +162,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options["options"] = (
         f"{_options.get('options', '')} -c jit=off -c random_page_cost=1.1".strip()
     )
+    # Values sent apart from the SQL, so a query run five times on a connection is prepared and
+    # PostgreSQL stops planning it anew: the pages' queries join and nest enough that planning
+    # cost more than running (a pupil's cabinet: 10.3 ms planning, 2.1 ms running). On
+    # bench-web's school the mix's weighted db_ms went 10.4 → 7.4 (bench/page_cost.py).
+    # psycopg keeps at most 100 statements a connection; a transaction-mode pooler such as
+    # PgBouncer before 1.21 cannot carry prepared statements (DJANGO_DB_PREPARE=0 turns it off).
+    if os.environ.get("DJANGO_DB_PREPARE", "1") != "0":
+        _options["server_side_binding"] = True
+        _options["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -97,3 +97,35 @@ def test_postgresql_connections_plan_for_fast_random_reads_without_jit(tmp_path)
     env = production_env(tmp_path, DATABASE_URL="postgres://nastavnik@db.example.ru/nastavnik")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.split() == ["-c", "jit=off", "-c", "random_page_cost=1.1"]
+
+
+@pytest.mark.parametrize(("prepare", "expected"), [(None, "True 5"), ("0", "None None")])
+def test_postgresql_queries_are_prepared_unless_switched_off(tmp_path, prepare, expected):
+    code = (
+        "import nastavnik.settings as s; o = s.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    env = production_env(
+        tmp_path,
+        DATABASE_URL="postgres://nastavnik@db.example.ru/nastavnik",
+        DJANGO_DB_PREPARE=prepare,
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == expected, out.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_query_run_again_and_again_is_planned_once():
+    from django.db import connection
+
+    from nastavnik.people.models import Person
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for organisation_id in range(1, 8):
+        list(Person.objects.filter(organisation_id=organisation_id, last_name="Иванов"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "people_person"' in statement and "$1" in statement for statement in prepared)
