@@ -8,10 +8,12 @@ organisation's time zone. Feedback is a 1–10 rating with a comment, one per pe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.core.tenancy import Authored, OrgPage, TenantModel, TenantQuerySet
@@ -49,7 +51,7 @@ class MeetingQuerySet(TenantQuerySet["Meeting"]):
     def held(self) -> MeetingQuerySet:
         return self.filter(status=MeetingStatus.HELD)
 
-    def of_person(self, person_ids: object) -> MeetingQuerySet:
+    def of_person(self, person_ids: Iterable[int] | QuerySet[Any, Any]) -> MeetingQuerySet:
         """Meetings the people hold as the mentor, or of the pairs and groups they are active
         mentees of; not those a replaced mentor held nor those left to the next one."""
         # The pairs by a subquery, not a join through their members: no row twice, so no
