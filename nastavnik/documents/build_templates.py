@@ -193,8 +193,8 @@ def _used_styles_only(document: DocumentObject) -> None:
             continue
         used.update(element.xpath(".//w:pStyle/@w:val|.//w:rStyle/@w:val|.//w:tblStyle/@w:val"))
     by_id = {style.get(qn("w:styleId")): style for style in styles.iterchildren(qn("w:style"))}
-    kept = {sid for sid, style in by_id.items() if style.get(qn("w:default")) == "1"}
-    waiting = list(used | kept)
+    kept = used | {sid for sid, style in by_id.items() if style.get(qn("w:default")) == "1"}
+    waiting = list(kept)
     while waiting:
         style = by_id.get(waiting.pop())
         if style is None:
@@ -204,7 +204,7 @@ def _used_styles_only(document: DocumentObject) -> None:
                 kept.add(link)
                 waiting.append(link)
     for sid, style in by_id.items():
-        if sid not in kept and sid not in used:
+        if sid not in kept:
             styles.remove(style)
     for latent in styles.findall(qn("w:latentStyles")):
         styles.remove(latent)
