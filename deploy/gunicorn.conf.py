@@ -1,9 +1,12 @@
 """Gunicorn settings for Nastavnik: `gunicorn -c deploy/gunicorn.conf.py nastavnik.wsgi`.
 
 Every value can be overridden from the environment (GUNICORN_*), so the systemd unit, the CI
-check and the load benchmark share this file. Pages are short database-bound requests: a few
-processes per core, each with a few threads, keep both cores busy while one request waits for
-PostgreSQL. Long work (imports, matching runs, mail) goes to the task worker, not here.
+check and the load benchmark share this file. A page spends most of its time in Python, not
+waiting for PostgreSQL, so requests are spread over processes rather than threads: two threads
+of one process take turns on its one interpreter lock, and each page then takes about twice as
+long (`make bench-web`, 100 users: p95 307–346 ms with 2 threads a worker, 181–270 ms with 1).
+A few processes per core keep the cores busy while one of them waits for the database. Long work
+(imports, matching runs, mail) goes to the task worker, not here.
 """
 
 import os
@@ -25,7 +28,7 @@ def _int(name: str, default: int) -> int:
 wsgi_app = "nastavnik.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 workers = _int("GUNICORN_WORKERS", 2 * _cpus() + 1)
-threads = _int("GUNICORN_THREADS", 2)
+threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread"
 # A page that takes longer than this is killed and logged: the worker is freed for others.
 timeout = _int("GUNICORN_TIMEOUT", 60)

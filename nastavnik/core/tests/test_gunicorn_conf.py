@@ -22,6 +22,8 @@ def test_workers_follow_the_cpus_and_the_log_goes_to_stdout(monkeypatch):
     conf = load(monkeypatch)
 
     assert conf["workers"] == 2 * len(os.sched_getaffinity(0)) + 1
+    # One thread a process: threads of a process share its interpreter lock (see the file).
+    assert conf["threads"] == 1
     assert conf["worker_class"] == "gthread"
     assert conf["accesslog"] == "-"
     assert conf["wsgi_app"] == "nastavnik.wsgi:application"
