@@ -78,6 +78,40 @@ def test_complete_production_settings_pass_the_deployment_checks(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+def example_env_file() -> dict[str, str]:
+    """deploy/nastavnik.env.example as `set -a; . /etc/nastavnik/env` reads it."""
+    lines = (ROOT / "deploy" / "nastavnik.env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_the_shipped_environment_file_sees_the_client_behind_the_local_nginx(tmp_path):
+    """The recipe's nginx on 127.0.0.1 forwards the client's address and the scheme; with the
+    environment file as shipped (only the secret, the host and the database filled in), login
+    throttling, django-axes and the audit log see the client, not the proxy."""
+    env = production_env(tmp_path)
+    example = example_env_file()
+    env.update({k: v for k, v in example.items() if k.startswith("DJANGO_")})
+    env.update(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    code = (
+        "from django.test import RequestFactory\n"
+        "from nastavnik.core.client import client_ip\n"
+        "request = RequestFactory().get('/', REMOTE_ADDR='127.0.0.1',"
+        " HTTP_X_FORWARDED_FOR='192.0.2.2', HTTP_X_FORWARDED_PROTO='https',"
+        " SERVER_NAME='nastavnik.example.ru')\n"
+        "print(client_ip(request), request.is_secure())\n"
+    )
+
+    result = manage(env, "shell", "-c", code)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["192.0.2.2", "True"]
+    checked = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert checked.returncode == 0, checked.stderr
+
+
 def test_development_needs_none_of_them(tmp_path):
     env = production_env(
         tmp_path,
