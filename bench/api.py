@@ -14,8 +14,8 @@ a school's script would. gunicorn serves it in production settings.
 
 `--clients` threads each call the list endpoints in turn (people, a search, the mentee and
 mentor bases, pairs with members, meetings, plan items, campaigns, orders, coverage) with
-keep-alive and a think time of `--think` seconds between calls (1–3, as bench-web's users). A call
-whose answer is not 200 is an error. The per-token rate limit is raised for the run: what is
+keep-alive and a pause of `--think` seconds between calls (1–3: programs, not people reading).
+A call whose answer is not 200 is an error. The per-token rate limit is raised for the run: what is
 measured is the serving, while every call still counts in the shared cache as in production.
 
 The rate-limit counters live in the shared cache: the database table by default, Redis with

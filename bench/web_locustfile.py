@@ -1,7 +1,7 @@
 """The users of bench/web.py (run by it through `locust --headless`; see its docstring).
 
 BENCH_WEB_PLAN names a JSON file with the pages of each role and the demo logins;
-BENCH_WEB_THINK is the think time between pages, «MIN,MAX» seconds (1,3 by default);
+BENCH_WEB_THINK is the think time between pages, «MIN,MAX» seconds (5,15 by default);
 BENCH_WEB_SAMPLES is where the measured requests are written when locust quits: every request
 made after all users have logged in (BENCH_WEB_SECONDS long), except the logins.
 """
@@ -24,7 +24,7 @@ ERRORS: list[str] = []
 WINDOW: dict[str, float | None] = {"started": None}
 LOGGED_IN = [0]
 MEASURED_SECONDS = float(os.environ.get("BENCH_WEB_SECONDS", "60"))
-THINK = [float(s) for s in os.environ.get("BENCH_WEB_THINK", "1,3").split(",")]
+THINK = [float(s) for s in os.environ.get("BENCH_WEB_THINK", "5,15").split(",")]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
