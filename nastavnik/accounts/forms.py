@@ -150,6 +150,8 @@ class AcceptInvitationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # Form.clean answers its cleaned_data; the stubs allow None for overrides.
+        assert data is not None
         password, confirm = data.get("password"), data.get("password_confirm")
         if password and confirm and password != confirm:
             self.add_error("password_confirm", PASSWORDS_DIFFER)

@@ -29,7 +29,7 @@ from nastavnik.api.base import (
 )
 from nastavnik.api.models import Area
 from nastavnik.consents.rules import hidden_q
-from nastavnik.core.access import OrgContext
+from nastavnik.core.access import OrgContext, OrgRequest
 from nastavnik.dashboards import region as regional
 from nastavnik.dashboards.suppression import MIN_CELL
 from nastavnik.indicators.compute import coverage_by_year
@@ -168,7 +168,7 @@ class PeopleFilters(Paging):
 
 
 @people.get(ORG + "/people", response=responses(s.PersonPage), url_name="people")
-def people_list(request: HttpRequest, org_slug: str, filters: Query[PeopleFilters]) -> Any:
+def people_list(request: OrgRequest, org_slug: str, filters: Query[PeopleFilters]) -> Any:
     """The registry, without the people whose data are hidden after a withdrawn consent."""
     ctx = org_of(request, Perm.PEOPLE_VIEW)
     data = {
@@ -184,7 +184,7 @@ def people_list(request: HttpRequest, org_slug: str, filters: Query[PeopleFilter
 
 
 @people.get(ORG + "/people/{person_pk}", response=responses(s.PersonOut), url_name="person")
-def people_detail(request: HttpRequest, org_slug: str, person_pk: int) -> Any:
+def people_detail(request: OrgRequest, org_slug: str, person_pk: int) -> Any:
     ctx = org_of(request, Perm.PEOPLE_VIEW)
     person = person_for(ctx, person_pk)
     if people_of(ctx).filter(pk=person.pk).filter(hidden_q()).exists():
@@ -193,9 +193,9 @@ def people_detail(request: HttpRequest, org_slug: str, person_pk: int) -> Any:
 
 
 @people.post(ORG + "/people", response=responses(s.PersonOut, 201), url_name="people_create")
-def people_create(request: HttpRequest, org_slug: str, payload: s.PersonIn) -> Any:
+def people_create(request: OrgRequest, org_slug: str, payload: s.PersonIn) -> Any:
     ctx = org_of(request, Perm.PEOPLE_EDIT)
-    person = person_create(ctx.organisation, payload.dict(), by=request.user)  # type: ignore[arg-type]
+    person = person_create(ctx.organisation, payload.dict(), by=request.user)
     return Status(201, _person(ctx, person))
 
 
@@ -203,14 +203,14 @@ def people_create(request: HttpRequest, org_slug: str, payload: s.PersonIn) -> A
     ORG + "/people/{person_pk}", response=responses(s.PersonOut, 200, 409), url_name="person_update"
 )
 def people_update(
-    request: HttpRequest, org_slug: str, person_pk: int, payload: s.PersonPatch
+    request: OrgRequest, org_slug: str, person_pk: int, payload: s.PersonPatch
 ) -> Any:
     ctx = org_of(request, Perm.PEOPLE_EDIT)
     person = person_for(ctx, person_pk)
     if people_of(ctx).filter(pk=person.pk).filter(hidden_q()).exists():
         raise Conflict("The person's data are hidden: the consent was withdrawn.")
     changes = payload.dict(exclude_unset=True)
-    person = person_update(person, changes, by=request.user)  # type: ignore[arg-type]
+    person = person_update(person, changes, by=request.user)
     return _person(ctx, person)
 
 
@@ -235,7 +235,7 @@ def _job(job: ImportJob) -> dict[str, Any]:
 
 @people.post(ORG + "/imports", response=responses(s.ImportJobOut, 202), url_name="imports")
 def import_start(
-    request: HttpRequest,
+    request: OrgRequest,
     org_slug: str,
     kind: Form[s.ImportKindName],
     file: File[UploadedFile],
@@ -245,26 +245,26 @@ def import_start(
     confirm it."""
     ctx = org_of(request, Perm.PEOPLE_IMPORT)
     by = request.user
-    job = people_import_upload(ctx.organisation, kind, file, by=by)  # type: ignore[arg-type]
+    job = people_import_upload(ctx.organisation, kind, file, by=by)
     try:
-        import_job_set_mapping(job, job.header_row, job_mapping(job), by=by)  # type: ignore[arg-type]
+        import_job_set_mapping(job, job.header_row, job_mapping(job), by=by)
     except ValidationError:
         # The columns could not be recognised: nothing of the file is kept; the page's column
         # chooser is the way for such a file.
-        import_job_discard(job, by=by)  # type: ignore[arg-type]
+        import_job_discard(job, by=by)
         raise
     return Status(202, _job(import_job_run(job, PREVIEW)))
 
 
 @people.get(ORG + "/imports", response=responses(s.ImportJobPage), url_name="import_list")
-def import_list(request: HttpRequest, org_slug: str, paging: Query[Paging]) -> Any:
+def import_list(request: OrgRequest, org_slug: str, paging: Query[Paging]) -> Any:
     ctx = org_of(request, Perm.PEOPLE_IMPORT)
     found = import_jobs_of(ctx).order_by("-created_at", "-pk")
     return paginate(found, paging.page, paging.page_size, lambda job: _job(settled(job)))
 
 
 @people.get(ORG + "/imports/{job_pk}", response=responses(s.ImportJobOut), url_name="import")
-def import_status(request: HttpRequest, org_slug: str, job_pk: int) -> Any:
+def import_status(request: OrgRequest, org_slug: str, job_pk: int) -> Any:
     ctx = org_of(request, Perm.PEOPLE_IMPORT)
     return _job(settled(import_job_for(ctx, job_pk)))
 
@@ -274,13 +274,13 @@ def import_status(request: HttpRequest, org_slug: str, job_pk: int) -> Any:
     response=responses(s.ImportJobOut, 202),
     url_name="import_confirm",
 )
-def import_confirm(request: HttpRequest, org_slug: str, job_pk: int, payload: s.ConfirmIn) -> Any:
+def import_confirm(request: OrgRequest, org_slug: str, job_pk: int, payload: s.ConfirmIn) -> Any:
     """Write the checked rows, all or none; rows with errors block it unless skipped."""
     ctx = org_of(request, Perm.PEOPLE_IMPORT)
     job = import_job_confirm(
         import_job_for(ctx, job_pk),
         skip_invalid=payload.skip_invalid,
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
     )
     return Status(202, _job(import_job_run(job, COMMIT)))
 
@@ -334,7 +334,7 @@ def _participants_page(
 
 
 @mentees.get(ORG + "/mentees", response=responses(s.MenteePage), url_name="mentees")
-def mentee_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilters]) -> Any:
+def mentee_list(request: OrgRequest, org_slug: str, filters: Query[BaseFilters]) -> Any:
     ctx = org_of(request, Perm.MENTEES_VIEW)
     return _participants_page(
         mentees_of(ctx),
@@ -352,7 +352,7 @@ def mentee_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilters]
 
 
 @mentors.get(ORG + "/mentors", response=responses(s.MentorPage), url_name="mentors")
-def mentor_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilters]) -> Any:
+def mentor_list(request: OrgRequest, org_slug: str, filters: Query[BaseFilters]) -> Any:
     ctx = org_of(request, Perm.MENTORS_VIEW)
     return _participants_page(
         mentors_of(ctx),
@@ -435,7 +435,7 @@ def _mentorship_rows(rows: list[Any]) -> list[dict[str, Any]]:
 
 
 @mentorships.get(ORG + "/mentorships", response=responses(s.MentorshipPage), url_name="mentorships")
-def mentorship_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilters]) -> Any:
+def mentorship_list(request: OrgRequest, org_slug: str, filters: Query[BaseFilters]) -> Any:
     """Pairs and groups with their members: every one for those who run the programme, a
     mentor's or a mentee's own otherwise."""
     ctx = org_of(request, Perm.PAIR_WORK)
@@ -450,9 +450,9 @@ def mentorship_list(request: HttpRequest, org_slug: str, filters: Query[BaseFilt
 @mentorships.get(
     ORG + "/mentorships/{mentorship_pk}", response=responses(s.MentorshipOut), url_name="mentorship"
 )
-def mentorship_detail(request: HttpRequest, org_slug: str, mentorship_pk: int) -> Any:
+def mentorship_detail(request: OrgRequest, org_slug: str, mentorship_pk: int) -> Any:
     ctx = org_of(request, Perm.PAIR_WORK)
-    found = _with_names(workable(ctx, request.user))  # type: ignore[arg-type]
+    found = _with_names(workable(ctx, request.user))
     return _mentorship_rows([get_object_or_404(found, pk=mentorship_pk)])[0]
 
 
@@ -461,7 +461,7 @@ class MeetingFilters(Paging):
 
 
 @mentorships.get(ORG + "/meetings", response=responses(s.MeetingPage), url_name="meetings")
-def meeting_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilters]) -> Any:
+def meeting_list(request: OrgRequest, org_slug: str, filters: Query[MeetingFilters]) -> Any:
     ctx = org_of(request, Perm.PAIR_WORK)
     user = request.user
     # Only what the answer holds: not the pages' `with_feedback`, which brings the authors'
@@ -470,7 +470,7 @@ def meeting_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilt
         "meeting_id", "side", "rating", "comment", "author_id", "created_at"
     ).order_by("-side", "pk")
     found = (
-        meetings_workable(ctx, user)  # type: ignore[arg-type]
+        meetings_workable(ctx, user)
         .only("mentorship_id", "kind", "starts_at", "duration_minutes", "format", "status")
         .prefetch_related(Prefetch("feedback", queryset=feedback))
     )
@@ -481,7 +481,7 @@ def meeting_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilt
     # author and those who run the programme (a child tells the curator frankly how it goes).
     # `side_of`'s answer for each pair, without loading the pairs: one looks on as a curator
     # unless one is the pair's mentor or one of its mentees (`mentee_of_q`: `roster`'s rule).
-    me = set(own_people(ctx, user).values_list("pk", flat=True))  # type: ignore[arg-type]
+    me = set(own_people(ctx, user).values_list("pk", flat=True))
     curator = ctx.can(Perm.MENTORSHIPS_VIEW)
     taking_part = (
         set(
@@ -521,10 +521,10 @@ def meeting_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilt
 
 
 @mentorships.get(ORG + "/plan-items", response=responses(s.PlanItemPage), url_name="plan_items")
-def plan_item_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFilters]) -> Any:
+def plan_item_list(request: OrgRequest, org_slug: str, filters: Query[MeetingFilters]) -> Any:
     ctx = org_of(request, Perm.PAIR_WORK)
     found = PlanItem.objects.for_org(ctx.organisation).filter(
-        plan__mentorship__in=workable(ctx, request.user).values("pk")  # type: ignore[arg-type]
+        plan__mentorship__in=workable(ctx, request.user).values("pk")
     )
     if filters.mentorship_id:
         found = found.filter(plan__mentorship_id=filters.mentorship_id)
@@ -549,7 +549,7 @@ def plan_item_list(request: HttpRequest, org_slug: str, filters: Query[MeetingFi
 
 
 @questionnaires.get(ORG + "/campaigns", response=responses(s.CampaignPage), url_name="campaigns")
-def campaign_list(request: HttpRequest, org_slug: str, paging: Query[Paging]) -> Any:
+def campaign_list(request: OrgRequest, org_slug: str, paging: Query[Paging]) -> Any:
     ctx = org_of(request, Perm.QUESTIONNAIRES_VIEW)
     found = campaigns_of(ctx).annotate(
         invited=Count("invitations", distinct=True),
@@ -579,7 +579,7 @@ def campaign_list(request: HttpRequest, org_slug: str, paging: Query[Paging]) ->
     response=responses(s.ResultsOut),
     url_name="campaign_results",
 )
-def campaign_result(request: HttpRequest, org_slug: str, campaign_pk: int) -> Any:
+def campaign_result(request: OrgRequest, org_slug: str, campaign_pk: int) -> Any:
     """The results as the results page shows them: an anonymous campaign shows nothing until
     enough people have answered (questionnaires.anonymity)."""
     ctx = org_of(request, Perm.QUESTIONNAIRES_VIEW)
@@ -627,7 +627,7 @@ def _share(share: Any) -> dict[str, Any]:
 
 
 @indicators.get(ORG + "/coverage", response=responses(list[s.CoverageOut]), url_name="coverage")
-def coverage(request: HttpRequest, org_slug: str) -> Any:
+def coverage(request: OrgRequest, org_slug: str) -> Any:
     """The share of students and teachers in mentoring, by programme year, with the targets."""
     ctx = org_of(request, Perm.MONITORING_VIEW)
     return [
@@ -663,14 +663,14 @@ def _order(order: Any) -> dict[str, Any]:
 
 
 @orders.get(ORG + "/orders", response=responses(s.OrderPage), url_name="orders")
-def order_list(request: HttpRequest, org_slug: str, paging: Query[Paging]) -> Any:
+def order_list(request: OrgRequest, org_slug: str, paging: Query[Paging]) -> Any:
     ctx = org_of(request, Perm.ORDERS_VIEW)
     found = orders_of(ctx).order_by("-date", "-pk")
     return paginate(found, paging.page, paging.page_size, _order)
 
 
 @orders.get(ORG + "/orders/{order_pk}", response=responses(s.OrderOut), url_name="order")
-def order_detail(request: HttpRequest, org_slug: str, order_pk: int) -> Any:
+def order_detail(request: OrgRequest, org_slug: str, order_pk: int) -> Any:
     return _order(order_for(org_of(request, Perm.ORDERS_VIEW), order_pk))
 
 
@@ -687,10 +687,12 @@ def order_detail(request: HttpRequest, org_slug: str, order_pk: int) -> Any:
         }
     },
 )
-def order_document(request: HttpRequest, org_slug: str, order_pk: int) -> Any:
+def order_document(request: OrgRequest, org_slug: str, order_pk: int) -> Any:
     order = order_for(org_of(request, Perm.ORDERS_VIEW), order_pk)
     if not order.document:
         raise Http404
+    # A FieldFile is true only with a name.
+    assert order.document.name is not None
     return FileResponse(
         default_storage.open(order.document.name),
         as_attachment=True,

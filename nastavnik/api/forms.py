@@ -46,6 +46,8 @@ class TokenForm(RegionTokenForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # Form.clean answers its cleaned_data; the stubs allow None for overrides.
+        assert data is not None
         if not any(data.get(f"scope_{area.value}") for area in ORG_AREAS):
             raise forms.ValidationError(MESSAGES["no_scope"], code="no_scope")
         return data
