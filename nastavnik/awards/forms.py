@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nastavnik.accounts.models import User
 from nastavnik.awards.models import SCORE_MAX, SCORE_MIN, Nomination, Nominee, NomineeKind
 from nastavnik.awards.services import jury_candidates
 from nastavnik.consents.rules import hidden_q
@@ -28,7 +29,7 @@ class NominationForm(RuleErrorsMixin, forms.Form):
 
 
 class JuryForm(RuleErrorsMixin, forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
         label=_("Jury"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -39,7 +40,7 @@ class JuryForm(RuleErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = model_choice_field(self, "members")
         field.queryset = jury_candidates(organisation.pk)
-        field.label_from_instance = lambda user: user.get_full_name() or user.email
+        field.label_from_instance = lambda obj: obj.get_full_name() or obj.email
 
 
 def _person_label(person: Person) -> str:
@@ -52,7 +53,8 @@ class NomineeForm(RuleErrorsMixin, forms.Form):
     """The nominee among the candidates the nomination's kind allows; the service checks again
     whatever the form offered."""
 
-    nominee = forms.ModelChoiceField(label=_("Nominee"), queryset=None)
+    # A mentor, a mentorship or a person, after the nomination's kind.
+    nominee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Nominee"), queryset=None)
     merits = text_field(
         _("Merits"), help_text=_("What the nominee achieved this year: the jury reads it.")
     )
@@ -70,7 +72,7 @@ class NomineeForm(RuleErrorsMixin, forms.Form):
                 .select_related("person")
                 .order_by("person__name_key", "pk")
             )
-            field.label_from_instance = lambda m: _person_label(m.person)
+            field.label_from_instance = lambda obj: _person_label(obj.person)
         elif nomination.nominee_kind == NomineeKind.MENTORSHIP:
             field.queryset = (
                 Mentorship.objects.filter(programme=nomination.programme)
@@ -80,7 +82,7 @@ class NomineeForm(RuleErrorsMixin, forms.Form):
                 .prefetch_related("members__mentee__person")
                 .order_by("mentor__person__name_key", "pk")
             )
-            field.label_from_instance = lambda m: f"{m} ({m.form.name})"
+            field.label_from_instance = lambda obj: f"{obj} ({obj.form.name})"
         else:
             field.queryset = (
                 Person.objects.for_org(nomination.organisation)
@@ -88,7 +90,7 @@ class NomineeForm(RuleErrorsMixin, forms.Form):
                 .exclude(pk__in=taken.values("person"))
                 .order_by("name_key", "pk")
             )
-            field.label_from_instance = _person_label
+            field.label_from_instance = lambda obj: _person_label(obj)
 
     def target(self) -> dict[str, Any]:
         """The chosen nominee as the service's keyword: mentor=…, mentorship=… or person=…."""

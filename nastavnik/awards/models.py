@@ -167,9 +167,13 @@ class Nominee(TenantModel):
 
     def __str__(self) -> str:
         if self.mentor_id:
-            return self.mentor.person.full_name
+            # A set id loads its row (or raises DoesNotExist): never None here.
+            mentor = self.mentor
+            assert mentor is not None
+            return mentor.person.full_name
         if self.mentorship_id:
             mentorship = self.mentorship
+            assert mentorship is not None
             mentees = ", ".join(m.mentee.person.full_name for m in mentorship.members.all())
             return f"{mentorship.mentor.person.full_name} — {mentees}"
         return self.person.full_name

@@ -187,6 +187,8 @@ def nomination_create(
     errors: dict[str, list[ValidationError]] = {}
     name = " ".join(_text(data.get("name")).split())
     limit = Nomination._meta.get_field("name").max_length
+    # The model's CharField sets it.
+    assert limit is not None
     if not name:
         errors["name"] = [_error("name_required")]
     elif len(name) > limit:
@@ -284,10 +286,14 @@ def jury_set(nomination: Nomination, users: Iterable[User], *, by: User | None) 
 def nominee_people(nominee: Nominee) -> list[Person]:
     """Who a nominee is, in people: the mentor; the mentor and the mentees of a pair; the
     person."""
+    # A set id loads its row (or raises DoesNotExist): never None below.
     if nominee.mentor_id:
-        return [nominee.mentor.person]
+        mentor = nominee.mentor
+        assert mentor is not None
+        return [mentor.person]
     if nominee.mentorship_id:
         mentorship = nominee.mentorship
+        assert mentorship is not None
         return [mentorship.mentor.person, *(m.mentee.person for m in mentorship.members.all())]
     return [nominee.person]
 
@@ -497,10 +503,15 @@ def _award(nominee: Nominee, kind: AwardKind, recipient: Person, **extra: Any) -
 
 def _mentor_people(nominee: Nominee) -> list[Person]:
     """The mentors a nominee stands for, who get a letter of thanks."""
+    # A set id loads its row (or raises DoesNotExist): never None below.
     if nominee.mentor_id:
-        return [nominee.mentor.person]
+        mentor = nominee.mentor
+        assert mentor is not None
+        return [mentor.person]
     if nominee.mentorship_id:
-        return [nominee.mentorship.mentor.person]
+        mentorship = nominee.mentorship
+        assert mentorship is not None
+        return [mentorship.mentor.person]
     is_mentor = Mentor.objects.filter(
         programme_id=nominee.nomination.programme_id, person=nominee.person
     ).exists()
@@ -517,7 +528,8 @@ def _issue_awards(nomination: Nomination, nominees: list[Nominee], day: date) ->
         .filter(hidden_q())
         .values_list("pk", flat=True)
     )
-    thanked = set(
+    # (kind, recipient, child): the child is set on a parent's letter only.
+    thanked: set[tuple[str, int, int | None]] = set(
         Award.objects.filter(
             programme_id=programme_id, kind__in=(AwardKind.THANKS, AwardKind.PARENT_THANKS)
         ).values_list("kind", "recipient_id", "child_id")

@@ -69,8 +69,8 @@ class CaseForm(RuleErrorsMixin, forms.Form):
             .select_related("form")
             .order_by("form__order", "order", "name")
         )
-        model_choice_field(self, "role_model").label_from_instance = lambda m: (
-            f"{m.form.shown_name}: {m.shown_name}"
+        model_choice_field(self, "role_model").label_from_instance = lambda obj: (
+            f"{obj.form.shown_name}: {obj.shown_name}"
         )
 
 

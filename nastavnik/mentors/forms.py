@@ -101,8 +101,8 @@ class MentorForm(RuleErrorsMixin, forms.Form):
             .select_related("form")
             .order_by("form__order", "order", "name")
         )
-        model_choice_field(self, "role_models").label_from_instance = lambda m: (
-            f"{m.form.shown_name}: {m.shown_name}"
+        model_choice_field(self, "role_models").label_from_instance = lambda obj: (
+            f"{obj.form.shown_name}: {obj.shown_name}"
         )
 
     @staticmethod
@@ -218,14 +218,14 @@ class CommissionForm(RuleErrorsMixin, forms.Form):
         ).values_list("user_id", "role"):
             roles.setdefault(user_id, []).append(str(Role(role).label))
         model_choice_field(self, "members").queryset = accounts
-        model_choice_field(self, "members").label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.email} — {', '.join(sorted(roles.get(u.pk, [])))}"
+        model_choice_field(self, "members").label_from_instance = lambda obj: (
+            f"{obj.get_full_name() or obj.email} — {', '.join(sorted(roles.get(obj.pk, [])))}"
         )
         model_choice_field(self, "chair").queryset = accounts.filter(
             Q(memberships__organisation=organisation) & Q(memberships__role=Role.DIRECTOR)
         )
-        model_choice_field(self, "chair").label_from_instance = lambda u: (
-            u.get_full_name() or u.email
+        model_choice_field(self, "chair").label_from_instance = lambda obj: (
+            obj.get_full_name() or obj.email
         )
 
 
@@ -318,7 +318,7 @@ class AttendanceForm(RuleErrorsMixin, forms.Form):
     def __init__(self, *args: Any, candidates: QuerySet[Mentor], **kwargs: Any):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "mentors").queryset = candidates
-        model_choice_field(self, "mentors").label_from_instance = lambda m: m.person.full_name
+        model_choice_field(self, "mentors").label_from_instance = lambda obj: obj.person.full_name
 
 
 class TrainingMarkForm(RuleErrorsMixin, forms.Form):

@@ -167,8 +167,8 @@ class ProgrammeFormForm(RuleErrorsMixin, forms.Form):
         model_choice_field(self, "role_models").queryset = RoleModel.objects.available_to(
             chosen.organisation
         ).filter(form_id=chosen.form_id)
-        model_choice_field(self, "role_models").label_from_instance = lambda m: (
-            f"{m.name} — {m.goal}"
+        model_choice_field(self, "role_models").label_from_instance = lambda obj: (
+            f"{obj.name} — {obj.goal}"
         )
 
 
