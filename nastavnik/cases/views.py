@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +40,7 @@ def _url(request: OrgRequest, name: str, **kwargs: Any) -> str:
     return reverse(f"cases:{name}", kwargs={"org_slug": request.org.organisation.slug, **kwargs})
 
 
-def _case_url(request: HttpRequest, case: Case) -> str:
+def _case_url(request: OrgRequest, case: Case) -> str:
     return _url(request, "detail", case_pk=case.pk)
 
 

@@ -23,14 +23,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParser
+from django.http.response import HttpResponseBase
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 

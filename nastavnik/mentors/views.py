@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -116,11 +116,11 @@ def _programme(request: OrgRequest) -> Programme | None:
     return programme_for(ctx, found.pk) if found else None
 
 
-def _with_programme(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _with_programme(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Resolve the programme of a page, or send the user to create one."""
 
     @wraps(view)
-    def wrapped(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         programme = _programme(request)
         if programme is None:
             return no_programme(request)
@@ -133,11 +133,11 @@ def _url(name: str, request: OrgRequest, **kwargs: Any) -> str:
     return reverse(f"mentors:{name}", kwargs={"org_slug": request.org.organisation.slug, **kwargs})
 
 
-def _page_url(name: str, request: HttpRequest, programme: Programme) -> str:
+def _page_url(name: str, request: OrgRequest, programme: Programme) -> str:
     return f"{_url(name, request)}?programme={programme.pk}"
 
 
-def _card(request: HttpRequest, mentor: Mentor) -> HttpResponse:
+def _card(request: OrgRequest, mentor: Mentor) -> HttpResponse:
     return redirect(_url("detail", request, mentor_pk=mentor.pk))
 
 

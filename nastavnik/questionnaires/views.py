@@ -254,7 +254,7 @@ def questionnaire_detail(request: OrgRequest, questionnaire_pk: int) -> HttpResp
     )
 
 
-def _editable_or_back(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse | None:
+def _editable_or_back(request: OrgRequest, questionnaire: Questionnaire) -> HttpResponse | None:
     if questionnaire.organisation_id is None:
         messages.error(request, services.MESSAGES["builtin"])
         return _to_questionnaire(request, questionnaire)
@@ -339,7 +339,7 @@ def _pdf_or_back(request: HttpRequest, docx: bytes, name: str, back: str) -> Htt
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def questionnaire_pdf_view(request: OrgRequest, questionnaire_pk: int) -> HttpResponse:
+def questionnaire_pdf_view(request: OrgRequest, questionnaire_pk: int) -> HttpResponseBase:
     ctx = request.org
     questionnaire = questionnaire_for(ctx, questionnaire_pk)
     return _pdf_or_back(
@@ -781,13 +781,13 @@ def _slips(request: OrgRequest, campaign_pk: int, *, pdf: bool) -> HttpResponseB
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
 @require_POST
-def campaign_slips_docx(request: OrgRequest, campaign_pk: int) -> HttpResponse:
+def campaign_slips_docx(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
     return _slips(request, campaign_pk, pdf=False)
 
 
 @org_view(Perm.CAMPAIGNS_MANAGE)
 @require_POST
-def campaign_slips_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponse:
+def campaign_slips_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
     return _slips(request, campaign_pk, pdf=True)
 
 
@@ -810,7 +810,7 @@ def campaign_questionnaire_docx(request: OrgRequest, campaign_pk: int) -> HttpRe
 
 
 @org_view(Perm.QUESTIONNAIRES_VIEW)
-def campaign_questionnaire_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponse:
+def campaign_questionnaire_pdf(request: OrgRequest, campaign_pk: int) -> HttpResponseBase:
     campaign = campaign_for(request.org, campaign_pk)
     content = _campaign_questionnaire(request.org, campaign)
     return _pdf_or_back(request, content, _file_stem(campaign.title), campaign.get_absolute_url())

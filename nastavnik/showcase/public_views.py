@@ -33,7 +33,7 @@ from nastavnik.showcase.models import PublicPage
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-PublicView = Callable[..., HttpResponse]
+PublicView = Callable[..., HttpResponseBase]
 
 
 def revalidated(view: PublicView) -> PublicView:
@@ -41,14 +41,14 @@ def revalidated(view: PublicView) -> PublicView:
     page's ETag; GET and HEAD only."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponseBase:
         page = open_page(slug)
         timezone.activate(page.organisation.timezone)
         today = timezone.localdate()
         etag = publication.fingerprint(page, today)
 
         @condition(etag_func=lambda _request, **_kwargs: etag)
-        def respond(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        def respond(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
             return view(request, page, today, **kwargs)
 
         response = respond(request, **kwargs)
