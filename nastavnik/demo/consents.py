@@ -26,7 +26,7 @@ SEED = 20250902
 # publication on the site.
 MISSING, PARTIAL, WITH_PUBLICATION = 0.12, 0.04, 0.25
 ELECTRONIC_SHARE = 0.35
-RELATION_ORDER = {
+RELATION_ORDER: dict[str, int] = {
     GuardianRelation.MOTHER: 0,
     GuardianRelation.FATHER: 1,
     GuardianRelation.GUARDIAN: 2,
@@ -155,7 +155,7 @@ class ConsentBuilder:
 def build_consents(
     organisation: Organisation,
     people: list[Person],
-    links: list[tuple[Person, Person, str]],
+    links: Iterable[tuple[Person, Person, str]],
     *,
     today: date,
     curator: User | None,

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nastavnik.core.forms import RuleErrorsMixin
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _number(label: str, low: int, high: int) -> forms.IntegerField:
+
+def _number(label: StrOrPromise, low: int, high: int) -> forms.IntegerField:
     # The range is the service's rule (with its own message); the widget only hints at it.
     return forms.IntegerField(
         label=label, widget=forms.NumberInput(attrs={"min": low, "max": high, "step": 1})

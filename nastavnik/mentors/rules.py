@@ -35,13 +35,13 @@ from nastavnik.programmes.models import ProgrammeStatus
 EXPIRY_WARNING_DAYS = 30
 REQUIRED_DOCUMENTS: tuple[str, ...] = tuple(DocumentKind.values)
 
-_CATEGORY_OF_KIND = {
+_CATEGORY_OF_KIND: dict[str, str] = {
     PersonKind.STUDENT: MentorCategory.STUDENT,
     PersonKind.STAFF: MentorCategory.STAFF,
     PersonKind.PARENT: MentorCategory.PARENT,
     PersonKind.GRADUATE: MentorCategory.GRADUATE,
 }
-_CATEGORY_OF_EXTERNAL = {
+_CATEGORY_OF_EXTERNAL: dict[str, str] = {
     ExternalCategory.EMPLOYER: MentorCategory.EMPLOYER,
     ExternalCategory.ENTREPRENEUR: MentorCategory.ENTREPRENEUR,
     ExternalCategory.UNIVERSITY_STUDENT: MentorCategory.UNIVERSITY_STUDENT,

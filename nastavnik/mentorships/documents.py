@@ -115,7 +115,7 @@ def pairs_order_context(order: Order) -> dict[str, Any]:
 
 #: The grounds of seed 002 §2.8 as the order states them (after «ПРИКАЗЫВАЮ» comes the decision;
 #: the ground goes into the preamble).
-GROUND_PHRASES = {
+GROUND_PHRASES: dict[str, str] = {
     MentorAssignment.Ground.LEFT_ORGANISATION: "в связи с прекращением наставником трудовых "
     "отношений с образовательной организацией",
     MentorAssignment.Ground.INCOMPATIBILITY: "в связи с психологической несовместимостью "

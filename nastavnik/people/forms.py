@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -31,6 +31,9 @@ from nastavnik.people.validators import (
     validate_person_data,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # No relation is preselected: the curator states it rather than accepting a default.
 RELATION_CHOICES = [("", "—"), *GuardianRelation.choices]
 
@@ -43,7 +46,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def _name_field(label: str, *, required: bool) -> forms.CharField:
+def _name_field(label: StrOrPromise, *, required: bool) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
@@ -115,7 +118,7 @@ class PersonForm(forms.Form):
     notes = text_field(_("Notes"))
 
     # Fields that belong to one category or another, in the order they are shown.
-    kind_fields = (
+    kind_fields: tuple[str, ...] = (
         "grade",
         "class_letter",
         "position",

@@ -21,7 +21,7 @@ from nastavnik.people.transfer.columns import Field, export_header
 CHUNK = 2000
 
 # The words the import reads back (columns.read_gender).
-_GENDER_TEXT = {Gender.MALE: "м", Gender.FEMALE: "ж"}
+_GENDER_TEXT: dict[str, str] = {Gender.MALE: "м", Gender.FEMALE: "ж"}
 
 
 def _guardians(person: Person) -> str:
