@@ -359,7 +359,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # No page needs the browser's devices or sensors.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",

@@ -2,12 +2,12 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from nastavnik.core.access import account_view, public_view
+from nastavnik.core.access import AccountRequest, account_view, public_view
 from nastavnik.orgs.models import Organisation, RegionalOperator
 
 
 @account_view
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AccountRequest) -> HttpResponse:
     """Sends an account to its organisation, or lets it choose when it has several."""
     organisations = list(
         Organisation.objects.filter(memberships__user=request.user).distinct().order_by("name")

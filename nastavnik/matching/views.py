@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -96,21 +96,21 @@ def index(request: OrgRequest) -> HttpResponse:
     ):
         if row["form"] in forms:
             forms[row["form"]].waiting, forms[row["form"]].support = row["n"], row["support"]
-    for row in (
+    for mentor_row in (
         Mentor.objects.filter(programme=programme, status__in=MATCHED_STATUSES)
         .values("forms")
         .annotate(n=Count("pk"))
     ):
-        if row["forms"] in forms:
-            forms[row["forms"]].mentors = row["n"]
-    for row in (
+        if mentor_row["forms"] in forms:
+            forms[mentor_row["forms"]].mentors = mentor_row["n"]
+    for pair_row in (
         Mentorship.objects.filter(programme=programme)
         .active()
         .values("form")
         .annotate(n=Count("pk"))
     ):
-        if row["form"] in forms:
-            forms[row["form"]].mentorships = row["n"]
+        if pair_row["form"] in forms:
+            forms[pair_row["form"]].mentorships = pair_row["n"]
     without_form = list(
         waiting.filter(form__isnull=True)
         .exclude(hidden_q(ref="person"))
@@ -417,7 +417,7 @@ def proposal_exclude(request: OrgRequest, proposal_pk: int) -> HttpResponse:
     )
 
 
-def _assign(request: HttpRequest, run: MatchingRun, mentee: Mentee) -> HttpResponse:
+def _assign(request: OrgRequest, run: MatchingRun, mentee: Mentee) -> HttpResponse:
     candidates = services.candidates_for(run, mentee) if run.is_proposed else []
     choices = [(c.mentor.pk, c.mentor.person.full_name) for c in candidates if not c.current]
     form = AssignForm(request.POST or None, choices=choices)

@@ -3,10 +3,9 @@ for anything else, so a pk of another organisation's row looks exactly like a mi
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from nastavnik.core.access import OrgContext
+from nastavnik.core.access import AccountRequest, OrgContext
 from nastavnik.core.tenancy import org_row
 from nastavnik.mentors.models import (
     Mentor,
@@ -53,6 +52,6 @@ def portfolio_item_for(ctx: OrgContext, pk: int, person: Person | None = None) -
     return get_object_or_404(items, pk=pk)
 
 
-def own_person(ctx: OrgContext, request: HttpRequest) -> Person | None:
+def own_person(ctx: OrgContext, request: AccountRequest) -> Person | None:
     """The record of the person behind the logged-in account in this organisation."""
     return Person.objects.for_org(ctx.organisation).filter(user=request.user).first()

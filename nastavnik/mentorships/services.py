@@ -453,8 +453,9 @@ def mentor_on(mentorship: Mentorship, day: date) -> int:
 # What other apps do when a pair or group ends or changes its mentor (the meetings app cancels
 # the meetings that will not take place and passes the planned ones on), run inside the
 # change's transaction; registered in their AppConfig.ready, as consents' `on_withdrawal`.
-EndConsequence = Callable[[Mentorship, User | None], None]
-ReplacementConsequence = Callable[[Mentorship, MentorAssignment, User | None], None]
+# What a consequence answers (some count what they changed) is not used.
+EndConsequence = Callable[[Mentorship, User | None], object]
+ReplacementConsequence = Callable[[Mentorship, MentorAssignment, User | None], object]
 _END_CONSEQUENCES: list[EndConsequence] = []
 _REPLACEMENT_CONSEQUENCES: list[ReplacementConsequence] = []
 

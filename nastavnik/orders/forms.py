@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from datetime import date
 from typing import Any, Self
 
 from django import forms
@@ -62,8 +61,9 @@ class OrderForm(RuleErrorsMixin, forms.Form):
         if not with_title:
             del self.fields["title"]
 
+    # `date` here is the form's field: the type is named through its module.
     @classmethod
-    def for_new(cls, organisation: Organisation, day: date, data: Any = None) -> OrderForm:
+    def for_new(cls, organisation: Organisation, day: datetime.date, data: Any = None) -> OrderForm:
         """An order about to be prepared: the next number of the year, the day, the director."""
         defaults = order_defaults(organisation, day)
         signatory = defaults.signatory

@@ -174,6 +174,8 @@ def order_document(request: OrgRequest, order_pk: int) -> HttpResponseBase:
     order = order_for(request.org, order_pk)
     if not order.document:
         raise Http404
+    # A FieldFile is true only with a name.
+    assert order.document.name is not None
     return FileResponse(
         default_storage.open(order.document.name),
         as_attachment=True,
@@ -187,6 +189,8 @@ def order_pdf(request: OrgRequest, order_pk: int) -> HttpResponseBase:
     order = order_for(request.org, order_pk)
     if not order.document:
         raise Http404
+    # A FieldFile is true only with a name.
+    assert order.document.name is not None
     with default_storage.open(order.document.name) as stored:
         docx = stored.read()
     try:
