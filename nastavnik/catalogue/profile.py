@@ -8,10 +8,14 @@ matching engine mean the same thing. The stored values are what the matching eng
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class RequestTopic(models.TextChoices):
@@ -53,7 +57,7 @@ def slot(weekday: str, part: str) -> str:
 
 
 #: Every weekly slot, in order, with its label («Понедельник, вечер»), translated when shown.
-SLOT_CHOICES: list[tuple[str, Promise]] = [
+SLOT_CHOICES: list[tuple[str, StrOrPromise]] = [
     (slot(day.value, part.value), format_lazy("{}, {}", day.label, part.label))
     for day in Weekday
     for part in DayPart

@@ -503,7 +503,8 @@ def consent_confirm_by_link(
     today = org_today(link.organisation)
     signing = signing_for(subject, today)
 
-    errors: dict[str, ValidationError] = {}
+    # A field's own error, or the list another check raised for it.
+    errors: dict[str, ValidationError | list[ValidationError]] = {}
     try:
         chosen = _purposes(purposes)
         if not set(chosen) <= set(link.purposes):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,20 +21,20 @@ PG_SUFFIX = ".pgdump"
 SQLITE_SUFFIX = ".sqlite3"
 
 
-def backup_name(settings_dict: dict[str, Any], now: datetime) -> str:
+def backup_name(settings_dict: Mapping[str, Any], now: datetime) -> str:
     suffix = PG_SUFFIX if is_postgresql(settings_dict) else SQLITE_SUFFIX
     return f"nastavnik-{now:%Y%m%d-%H%M%S}{suffix}"
 
 
-def is_postgresql(settings_dict: dict[str, Any]) -> bool:
+def is_postgresql(settings_dict: Mapping[str, Any]) -> bool:
     return "postgresql" in settings_dict["ENGINE"]
 
 
-def is_sqlite(settings_dict: dict[str, Any]) -> bool:
+def is_sqlite(settings_dict: Mapping[str, Any]) -> bool:
     return "sqlite3" in settings_dict["ENGINE"]
 
 
-def _libpq_env(settings_dict: dict[str, Any]) -> dict[str, str]:
+def _libpq_env(settings_dict: Mapping[str, Any]) -> dict[str, str]:
     """Connection settings for pg_dump/pg_restore through libpq's variables: the password
     never appears on a command line that `ps` shows."""
     env = dict(os.environ)
@@ -62,13 +63,13 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise CommandError(f"{command[0]} failed: {result.stderr.strip()}")
 
 
-def _unsupported(settings_dict: dict[str, Any]) -> CommandError:
+def _unsupported(settings_dict: Mapping[str, Any]) -> CommandError:
     return CommandError(
         f"Backups support PostgreSQL and SQLite; this database is {settings_dict['ENGINE']}."
     )
 
 
-def backup_database(settings_dict: dict[str, Any], target: Path) -> None:
+def backup_database(settings_dict: Mapping[str, Any], target: Path) -> None:
     """Write a snapshot of the database to `target` (a new file)."""
     if is_postgresql(settings_dict):
         # --no-owner/--no-acl: a backup restores into a database owned by another role.
@@ -88,7 +89,7 @@ def backup_database(settings_dict: dict[str, Any], target: Path) -> None:
         raise _unsupported(settings_dict)
 
 
-def check_backup_file(settings_dict: dict[str, Any], source: Path) -> None:
+def check_backup_file(settings_dict: Mapping[str, Any], source: Path) -> None:
     """Refuse, before anything is touched, a file that is missing or of another database."""
     if not source.is_file():
         raise CommandError(f"No backup file at {source}.")
@@ -98,7 +99,7 @@ def check_backup_file(settings_dict: dict[str, Any], source: Path) -> None:
         raise CommandError(f"{source.name} is not a SQLite backup (*{SQLITE_SUFFIX}).")
 
 
-def restore_database(settings_dict: dict[str, Any], source: Path) -> None:
+def restore_database(settings_dict: Mapping[str, Any], source: Path) -> None:
     """Replace the database's contents with the backup in `source`."""
     check_backup_file(settings_dict, source)
     if is_postgresql(settings_dict):

@@ -175,6 +175,9 @@ class RefusedUpload(UploadedFile):
     `UploadField` refuses it with the size message; code that reads it gets no bytes.
     """
 
+    # Always given, unlike an UploadedFile's.
+    size: int
+
     def __init__(self, name: str, size: int, limit: int) -> None:
         super().__init__(io.BytesIO(), name=name, content_type="", size=size)
         self.limit = limit

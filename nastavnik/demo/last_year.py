@@ -118,7 +118,10 @@ GROUP_SIZE = 9
 ANSWER_SHARE = {"december": (0.85, 0.75), "may": (0.95, 0.88)}
 # How a participant's year went, by the strategy that formed the pair: most improve a little.
 OUTCOMES = ("up", "same", "down")
-OUTCOME_WEIGHTS = {MatchingMode.OPTIMAL: (68, 20, 12), MatchingMode.STABLE: (78, 14, 8)}
+OUTCOME_WEIGHTS: dict[str, tuple[int, int, int]] = {
+    MatchingMode.OPTIMAL: (68, 20, 12),
+    MatchingMode.STABLE: (78, 14, 8),
+}
 
 # The rating items, as (December, May) offsets from a respondent's own level: group meetings
 # and the organisation of meetings are the weak items; most items rose by May, group meetings

@@ -893,7 +893,7 @@ class DemoBuilder:
             )
         User.objects.bulk_create(users)
         by_email = {user.email: user for user in User.objects.filter(email__in=LOGIN_EMAILS)}
-        memberships = []
+        memberships: list[Membership] = []
         for login in LOGINS:
             user = by_email[login.email]
             person = people.get(login.key)

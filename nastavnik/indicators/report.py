@@ -214,7 +214,9 @@ def _stage_one(document: DocumentObject, data: YearData, charts: dict[str, Chart
     if not items:
         text_block(document, NO_DATA)
         return
-    by_quadrant = {q: [i.text for i in items if i.quadrant == q] for q in QUADRANT_TITLES}
+    by_quadrant: dict[str, list[str]] = {
+        q: [i.text for i in items if i.quadrant == q] for q in QUADRANT_TITLES
+    }
 
     def lines(quadrant: str) -> str:
         return "\n".join(f"• {text}" for text in by_quadrant[quadrant]) or "—"

@@ -7,7 +7,7 @@ turns them into sentences with names, and a test checks that no code is left unt
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from nastavnik.matching_engine.errors import EngineInputError
 from nastavnik.matching_engine.model import Criterion, Impossible, Missing, UnmatchedReason
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: How the ids on an error are to be read: people (Person pks), (mentee, mentor) pairs, the
 #: criteria of the weights, or plain words.
@@ -179,7 +182,7 @@ REASONS: Mapping[str, Promise] = {
     ),
 }
 
-CRITERION_LABELS: Mapping[str, Promise] = {
+CRITERION_LABELS: Mapping[str, StrOrPromise] = {
     Criterion.REQUESTS: _("Requests and competencies"),
     Criterion.SUBJECTS: _("Subjects"),
     Criterion.TIME: _("Time to meet"),
@@ -189,7 +192,7 @@ CRITERION_LABELS: Mapping[str, Promise] = {
     Criterion.EXPERIENCE: _("Mentor's experience"),
 }
 
-CRITERION_HELP: Mapping[str, Promise] = {
+CRITERION_HELP: Mapping[str, StrOrPromise] = {
     Criterion.REQUESTS: _("What the mentee asks for against what the mentor offers."),
     Criterion.SUBJECTS: _("School subjects both name."),
     Criterion.TIME: _("Weekly time slots in common."),

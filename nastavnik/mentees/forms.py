@@ -5,7 +5,7 @@ answer."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,9 @@ from nastavnik.mentees.models import InputSource, Mentee
 from nastavnik.mentees.services import role_models_offered
 from nastavnik.people.models import PersonKind
 from nastavnik.programmes.models import Programme, ProgrammeForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AnyChoiceField(forms.ChoiceField):
@@ -30,7 +33,7 @@ class AnyMultipleChoiceField(forms.MultipleChoiceField):
         return True
 
 
-def _form_choices(programme: Programme) -> list[tuple[Any, str]]:
+def _form_choices(programme: Programme) -> list[tuple[Any, StrOrPromise]]:
     chosen = ProgrammeForm.objects.filter(programme=programme).select_related("form")
     return [("", _("Not chosen yet"))] + [(c.form_id, c.form.shown_name) for c in chosen]
 

@@ -3,7 +3,7 @@ accepting into the base, leaving, and third-party input."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -41,6 +41,9 @@ from nastavnik.programmes.access import current_programme, programme_for, progra
 from nastavnik.programmes.models import Programme
 from nastavnik.programmes.views import programme_page
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 50
 CANDIDATES = 20
 _SLOT_LABELS = dict(SLOT_CHOICES)
@@ -72,7 +75,7 @@ def _list_queryset(ctx: OrgContext, programme: Programme) -> MenteeQuerySet:
     )
 
 
-def _status_counts(ctx: OrgContext, programme: Programme) -> list[tuple[str, str, int]]:
+def _status_counts(ctx: OrgContext, programme: Programme) -> list[tuple[str, StrOrPromise, int]]:
     counts = visible_mentees(ctx, programme).aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in MenteeStatus.values}
     )

@@ -11,6 +11,7 @@ that they serve the next year's programme as well. Every row carries its organis
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -25,6 +26,9 @@ from nastavnik.consents.rules import hidden_q, needed_for, valid_exists
 from nastavnik.core.tenancy import TenantModel, TenantQuerySet, account_link
 from nastavnik.orgs.models import Organisation
 from nastavnik.people.models import Person
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The regulation (seed 002 §2.6): at most two mentees at once, group forms excepted.
 ONE_TO_ONE_LIMIT = 2
@@ -245,7 +249,7 @@ class CommissionMember(TenantModel):
 
 
 #: The selection criteria of DESIGN §3 stage 4 (seed 004, stage 4), as score fields.
-SELECTION_CRITERIA: tuple[tuple[str, object], ...] = (
+SELECTION_CRITERIA: tuple[tuple[str, StrOrPromise], ...] = (
     ("experience", _("Professional experience")),
     ("competencies", _("Competencies and strengths")),
     ("communication", _("Communication skills")),
@@ -258,8 +262,8 @@ SELECTION_CRITERIA: tuple[tuple[str, object], ...] = (
 CRITERIA_FIELDS: tuple[str, ...] = tuple(field for field, _label in SELECTION_CRITERIA)
 
 
-def _score_field(label: object) -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(label, validators=[MaxValueValidator(SCORE_MAX)])  # type: ignore[arg-type]
+def _score_field(label: StrOrPromise) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(label, validators=[MaxValueValidator(SCORE_MAX)])
 
 
 class SelectionScore(TenantModel):

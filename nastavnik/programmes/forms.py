@@ -3,7 +3,7 @@ errors the views put back on these forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -32,6 +32,9 @@ from nastavnik.programmes.models import (
     Stage,
 )
 from nastavnik.programmes.services import MESSAGES, PARTNER_FIELDS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -128,7 +131,7 @@ class FormAddForm(RuleErrorsMixin, forms.Form):
         ).exclude(pk__in=chosen)
 
 
-def _pair_kinds() -> list[tuple[str, str]]:
+def _pair_kinds() -> list[tuple[str, StrOrPromise]]:
     # A group is group mentoring whatever its form: the default is for the form's pairs.
     return [(v, label) for v, label in MentoringKind.choices if v != MentoringKind.GROUP]
 

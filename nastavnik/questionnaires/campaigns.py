@@ -229,7 +229,8 @@ def campaign_send(
     if not questions:
         raise _error("empty", "questionnaire")
 
-    errors: dict[str, ValidationError] = {}
+    # A field's own error, or the list another check raised for it.
+    errors: dict[str, ValidationError | list[ValidationError]] = {}
     title = " ".join(str(title or "").split()) or questionnaire.title
     if len(title) > TITLE_MAX:
         errors["title"] = _error("length", max=TITLE_MAX)

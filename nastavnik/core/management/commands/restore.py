@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        settings_dict: Mapping[str, Any]
         if options["database_url"]:
             settings_dict = dj_database_url.parse(options["database_url"])
         else:
