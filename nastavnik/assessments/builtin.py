@@ -5,6 +5,7 @@ participation in competitions). Loaded by a data migration; Russian names are da
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 # (code, name, scale_min, scale_max, decimals, higher_is_better, unit)
 PARAMETERS: list[tuple[str, str, str, str, int, bool, str]] = [
@@ -21,7 +22,8 @@ PARAMETERS: list[tuple[str, str, str, str, int, bool, str]] = [
 STUDENT_ONLY = frozenset({"academic_results", "attendance", "competitions"})
 
 
-def load(parameter_model: type) -> None:
+# A migration passes its historical model, whose manager the stubs do not know.
+def load(parameter_model: type[Any]) -> None:
     """Creates or refreshes the built-in rows; the organisations' own rows are untouched."""
     for order, (code, name, low, high, decimals, higher, unit) in enumerate(PARAMETERS, 1):
         parameter_model.objects.update_or_create(

@@ -1,6 +1,8 @@
 """The built-in catalogue of forms and role models, from the seeds (programme of a technopark
 `000`, §4; regulation `002`, §1.4; presentation `003`). Loaded by a data migration."""
 
+from typing import Any
+
 # (code, name, goal, who mentors, who is mentored, [(role model, goal), …])
 FORMS: list[tuple[str, str, str, str, str, list[tuple[str, str]]]] = [
     (
@@ -144,7 +146,8 @@ FORMS: list[tuple[str, str, str, str, str, list[tuple[str, str]]]] = [
 ]
 
 
-def load(form_model: type, role_model_model: type) -> None:
+# A migration passes its historical models, whose managers the stubs do not know.
+def load(form_model: type[Any], role_model_model: type[Any]) -> None:
     """Creates or refreshes the built-in rows; the organisations' own rows are untouched."""
     for order, (code, name, goal, mentor, mentee, role_models) in enumerate(FORMS, start=1):
         form, _ = form_model.objects.update_or_create(

@@ -20,12 +20,14 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
+from nastavnik.accounts.models import User
 from nastavnik.catalogue.models import MentoringKind
 from nastavnik.demo.programme import _scan
 from nastavnik.matching import services
 from nastavnik.matching.models import MatchingMode, MatchingRun, Proposal, UnmatchedMentee
 from nastavnik.matching.profiles import RunInputs, build_inputs
 from nastavnik.matching_engine import Mode, RunOptions, Weights, run_matching
+from nastavnik.matching_engine.model import PersonId
 from nastavnik.mentees.models import Mentee, MenteeStatus
 from nastavnik.mentors.models import Mentor
 from nastavnik.mentorships.models import Mentorship
@@ -120,7 +122,7 @@ def _waiting_form(programme: Programme, confirmed: ProgrammeForm) -> ProgrammeFo
 SCORES_ALONE = {**services.RunSettings().weight_map, "preferences": 0.0}
 
 
-def _pairs(inputs: RunInputs, mode: Mode) -> set[tuple[object, object]]:
+def _pairs(inputs: RunInputs, mode: Mode) -> set[tuple[PersonId, PersonId]]:
     result = run_matching(
         inputs.mentees,
         inputs.mentors,
@@ -131,7 +133,7 @@ def _pairs(inputs: RunInputs, mode: Mode) -> set[tuple[object, object]]:
     return {(a.mentee_id, a.mentor_id) for a in result.assignments}
 
 
-def _named_each_other(inputs: RunInputs) -> tuple[object, object] | None:
+def _named_each_other(inputs: RunInputs) -> tuple[PersonId, PersonId] | None:
     """A mentee and a mentor to name each other first after the group meeting so that the two
     modes part: stable pairs them, the best total score keeps the mentor for a mentee who
     scores higher with them. Tried on the engine alone, pair after pair, before anything is
@@ -161,7 +163,7 @@ def _named_each_other(inputs: RunInputs) -> tuple[object, object] | None:
 
 
 def _runs_in_both_modes(
-    programme: Programme, confirmed: ProgrammeForm, today: date, by: object
+    programme: Programme, confirmed: ProgrammeForm, today: date, by: User | None
 ) -> None:
     chosen = _waiting_form(programme, confirmed)
     if chosen is None:

@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # For hints only: accounts' models import this module.
+    from nastavnik.accounts.models import User
 
 
 def validate_timezone(value: str) -> None:
@@ -137,7 +142,7 @@ class Role(models.TextChoices):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def for_user(self, user: settings.AUTH_USER_MODEL) -> MembershipQuerySet:
+    def for_user(self, user: User) -> MembershipQuerySet:
         return self.filter(user=user, organisation__isnull=False)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from django.conf import settings as django_settings
 from django.contrib import messages
@@ -34,7 +35,8 @@ def members(request: OrgRequest) -> HttpResponse:
         p.user_id: p
         for p in Person.objects.for_org(organisation).filter(user__in=memberships.values("user"))
     }
-    accounts: dict[int, dict[str, object]] = {}
+    # An account's row for the template: its user, its person and its roles.
+    accounts: dict[int, dict[str, Any]] = {}
     for membership in memberships:
         entry = accounts.setdefault(
             membership.user_id,
