@@ -48,6 +48,7 @@ from nastavnik.matching_engine.model import (
     MenteeProfile,
     MentorProfile,
     Missing,
+    PersonId,
     RoleModelRules,
     Strictness,
 )
@@ -147,7 +148,7 @@ def _entry_results(programme: Programme | int) -> Subquery:
     )
 
 
-def active_mentees_of(person_ref: str = "person") -> Subquery:
+def active_mentees_of(person_ref: str = "person") -> Coalesce:
     """How many mentees the mentor (the person, in any programme) has in active mentorships."""
     return Coalesce(
         Subquery(
@@ -343,7 +344,9 @@ def mentor_profile(
     )
 
 
-def _keep_inside(profiles: list[Any], allowed: set[int], notes: list[Note], code: str) -> list[Any]:
+def _keep_inside(
+    profiles: list[Any], allowed: set[PersonId], notes: list[Note], code: str
+) -> list[Any]:
     """Preferences naming people outside the run are dropped, with a note.
 
     Refusing the run instead would block the whole form on a questionnaire answer nobody can
@@ -518,13 +521,13 @@ def missing_data(inputs: RunInputs) -> list[MissingRow]:
         if gaps:
             person = inputs.mentee_rows[profile.id].person  # type: ignore[index]
             rows.append(MissingRow(person.pk, person.full_name, "mentee", tuple(gaps)))
-    for profile in inputs.mentors:
+    for offer in inputs.mentors:
         gaps = []
-        if not profile.availability:
+        if not offer.availability:
             gaps.append(Missing.MENTOR_TIME.value)
-        if not (profile.about_text.strip() or profile.competencies):
+        if not (offer.about_text.strip() or offer.competencies):
             gaps.append(Missing.MENTOR_OFFER.value)
         if gaps:
-            person = inputs.mentor_rows[profile.id].person  # type: ignore[index]
+            person = inputs.mentor_rows[offer.id].person  # type: ignore[index]
             rows.append(MissingRow(person.pk, person.full_name, "mentor", tuple(gaps)))
     return rows

@@ -279,7 +279,7 @@ class _Interning:
 
 def _side(
     people: Sequence[MenteeProfile] | Sequence[MentorProfile],
-    term_lists: list[list[int]],
+    term_lists: Sequence[Sequence[int]],
     preferences: list[list[int]],
     slot_lists: Lists,
     codes: _Interning,

@@ -62,8 +62,9 @@ def check_people(mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfi
         "These mentors have no mentoring form; choose a form for each of them",
     )
     formats = set(MeetingFormat)
+    everyone: tuple[MenteeProfile | MentorProfile, ...] = (*mentees, *mentors)
     _refuse_if(
-        [p.id for p in (*mentees, *mentors) if p.meeting_format not in formats],
+        [p.id for p in everyone if p.meeting_format not in formats],
         "meeting_format_unknown",
         "These people have a meeting format other than in person, remote or both",
     )
@@ -122,8 +123,9 @@ def check_preferences(mentees: Sequence[MenteeProfile], mentors: Sequence[Mentor
         "preference_outside_run",
         "These preferences name people who are not in this run (person, named person)",
     )
+    everyone: tuple[MenteeProfile | MentorProfile, ...] = (*mentees, *mentors)
     _refuse_if(
-        [p.id for p in (*mentees, *mentors) if len(set(p.preferences)) != len(p.preferences)],
+        [p.id for p in everyone if len(set(p.preferences)) != len(p.preferences)],
         "preference_repeated",
         "These people name the same person twice in their preferences",
     )

@@ -113,14 +113,22 @@ def replacement_candidates(mentorship: Mentorship, on: date) -> list[Suggestion]
             replace(profile, preferences=tuple(p for p in profile.preferences if p in mentor_ids))
         )
     mentor_profiles = []
-    for m in mentors:
+    for candidate in mentors:
         # Room for exactly these mentees: the ranking needs no more, and a group mentor's
         # larger capacity would break the limit of a pair form the engine checks.
-        profile = mentor_profile(
-            m, code, on, family[m.person_id], role_models.get(m.pk, frozenset()), len(mentees)
+        candidate_profile = mentor_profile(
+            candidate,
+            code,
+            on,
+            family[candidate.person_id],
+            role_models.get(candidate.pk, frozenset()),
+            len(mentees),
         )
         mentor_profiles.append(
-            replace(profile, preferences=tuple(p for p in profile.preferences if p in mentee_ids))
+            replace(
+                candidate_profile,
+                preferences=tuple(p for p in candidate_profile.preferences if p in mentee_ids),
+            )
         )
     weights = engine_weights(mentorship.weights) if mentorship.weights else Weights()
     any_results = any(p.results is not None for p in mentor_profiles)
