@@ -11,6 +11,8 @@ Outsiders, other roles and the people it is about all get 404, never a hint that
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -37,7 +39,7 @@ def is_psychologist(ctx: OrgContext, user: User) -> bool:
     )
 
 
-def about_q(people: QuerySet[Person] | list[int]) -> Q:
+def about_q(people: QuerySet[Person, Any] | list[int]) -> Q:
     """Concerns that are about any of `people`: named in it, or on either side of its pair."""
     return (
         Q(about__in=people)

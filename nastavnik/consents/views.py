@@ -404,6 +404,8 @@ def consent_scan(request: OrgRequest, consent_pk: int) -> HttpResponse:
     consent = consent_for(request.org, consent_pk)
     if not consent.scan:
         raise Http404
+    # A FieldFile is true only with a name.
+    assert consent.scan.name is not None
     with consent.scan.open("rb") as scan:
         content = scan.read()
     response = HttpResponse(content, content_type=content_type_of(consent.scan.name))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -290,7 +290,7 @@ def _campaigns(programme: Programme) -> list[dict[str, Any]]:
     )
 
 
-def _withheld(campaign: dict[str, Any]) -> bool:
+def _withheld(campaign: Mapping[str, Any]) -> bool:
     """An anonymous campaign answered by too few: its answers would be someone's answers."""
     if not campaign["anonymous"]:
         return False

@@ -85,7 +85,7 @@ def register_reached(source: ReachedSource) -> None:
 def reached_stage(programme: Programme, today: date) -> int:
     """The furthest stage the data and the signed orders show: an approved programme is past
     its preparation; later stages are read by the sources registered from above."""
-    reached = Stage.PREPARATION if programme.is_draft else Stage.MENTEE_BASE
+    reached: int = Stage.PREPARATION if programme.is_draft else Stage.MENTEE_BASE
     for source in _REACHED:
         reached = max(reached, source(programme, today))
     return reached
