@@ -130,6 +130,8 @@ def people_about(concern: Concern) -> set[int]:
     people: set[int] = {concern.about_id} if concern.about_id else set()
     if concern.mentorship_id:
         pair = concern.mentorship
+        # A set id loads its row (or raises DoesNotExist): never None here.
+        assert pair is not None
         people.add(pair.mentor.person_id)
         people.update(
             MentorAssignment.objects.filter(mentorship=pair).values_list(

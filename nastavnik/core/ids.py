@@ -39,10 +39,13 @@ def possible_id(value: Any) -> int | None:
 
 
 class PossibleIdsInMixin:
+    # The lookup's right-hand side, set by Lookup.__init__.
+    rhs: Any
+
     def process_rhs(self, compiler: Any, connection: Any) -> Any:
         if self.rhs_is_direct_value() and isinstance(self.rhs, list | tuple | set | frozenset):  # type: ignore[attr-defined]
             # An empty list left over makes `In` raise EmptyResultSet: nothing matches.
-            self.rhs = [value for value in self.rhs if is_possible_id(value)]  # type: ignore[has-type]
+            self.rhs = [value for value in self.rhs if is_possible_id(value)]
         return super().process_rhs(compiler, connection)  # type: ignore[misc]
 
 

@@ -62,6 +62,7 @@ from nastavnik.mentors.models import (
     Interview,
     Mentor,
     MentorDocument,
+    MentorQuerySet,
     MentorStatus,
     PortfolioItem,
     PortfolioKind,
@@ -1029,7 +1030,7 @@ def training_plan_fill(programme: Programme, *, by: User | None) -> list[Trainin
     return made
 
 
-def attendance_candidates(programme: Programme) -> QuerySet[Mentor]:
+def attendance_candidates(programme: Programme) -> MentorQuerySet:
     """Who is expected at the mentor school: the programme's mentors still in the base."""
     return (
         Mentor.objects.filter(programme=programme)
