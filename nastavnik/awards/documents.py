@@ -171,6 +171,8 @@ def awards_order_context(order: Order) -> dict[str, Any]:
             .order_by("place", "pk")
         )
         for nominee in winners:
+            # The query keeps the placed nominees only.
+            assert nominee.place is not None
             rows.append(
                 {
                     "number": len(rows) + 1,

@@ -106,7 +106,7 @@ def campaign_results(campaign: Campaign) -> list[QuestionResult]:
             results.append(result)
             continue
         if question.type in (QuestionType.SCALE, QuestionType.NUMBER) and values:
-            total = sum(Decimal(str(v)) for v in values)
+            total = sum((Decimal(str(v)) for v in values), Decimal(0))
             result.mean = (total / len(values)).quantize(Decimal("0.01"))
         if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SCALE):
             result.shares = _shares(question, values, len(values))
