@@ -412,7 +412,9 @@ def _audit(
     by: User | None,
     related: Person | None = None,
 ) -> None:
-    for member in members or [None]:
+    # A pair without members is still recorded once, under its mentor.
+    recorded: Sequence[MentorshipMentee | None] = members or [None]
+    for member in recorded:
         audit_record(
             locked.organisation_id,
             action=AuditAction.UPDATE,
