@@ -76,7 +76,9 @@ class PaperConsentForm(RuleErrorsMixin, forms.Form):
     def __init__(self, *args: Any, subject: Person, signing: Signing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.subject = subject
-        choice_field(self, "given_by").choices = _signer_choices(subject, signing)
+        # Read back from this list: the field keeps an equal copy, typed loosely by the stubs.
+        signers = _signer_choices(subject, signing)
+        choice_field(self, "given_by").choices = signers
         if not signing.minor:
             del self.fields["authority_document"]
         else:
@@ -84,8 +86,8 @@ class PaperConsentForm(RuleErrorsMixin, forms.Form):
             self.fields["authority_document"].help_text = _authority_help(subject)
         if not signing.minor_signs:
             del self.fields["minor_signed"]
-        if len(choice_field(self, "given_by").choices) == 1:
-            self.fields["given_by"].initial = choice_field(self, "given_by").choices[0][0]
+        if len(signers) == 1:
+            self.fields["given_by"].initial = signers[0][0]
 
     def signer(self) -> Person:
         return Person.objects.get(
@@ -126,9 +128,11 @@ class LinkIssueForm(RuleErrorsMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.subject = subject
-        choice_field(self, "addressee").choices = _signer_choices(subject, signing)
-        if len(choice_field(self, "addressee").choices) == 1:
-            self.fields["addressee"].initial = choice_field(self, "addressee").choices[0][0]
+        # Read back from this list: the field keeps an equal copy, typed loosely by the stubs.
+        addressees = _signer_choices(subject, signing)
+        choice_field(self, "addressee").choices = addressees
+        if len(addressees) == 1:
+            self.fields["addressee"].initial = addressees[0][0]
         self.fields["purposes"].initial = [p for p in REQUIRED_PURPOSES if p in missing]
         if not signing.minor:
             del self.fields["authority_document"]
