@@ -304,7 +304,8 @@ def meeting_rate(request: OrgRequest, meeting_pk: int) -> HttpResponse:
     elif not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # An ErrorList yields its messages as text already; str() tells the types so.
+                messages.error(request, str(error))
     else:
         return perform(
             request,

@@ -242,7 +242,8 @@ def contact_set(request: OrgRequest, mentorship_pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # An ErrorList yields its messages as text already; str() tells the types so.
+                messages.error(request, str(error))
         return redirect(_plan_url(mentorship))
     return perform(
         request,
