@@ -168,7 +168,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # bench-web's school the mix's weighted db_ms went 10.4 → 7.4 (bench/page_cost.py).
     # psycopg keeps at most 100 statements a connection; a transaction-mode pooler such as
     # PgBouncer before 1.21 cannot carry prepared statements (DJANGO_DB_PREPARE=0 turns it off).
-    if os.environ.get("DJANGO_DB_PREPARE", "1") != "0":
+    if env_bool("DJANGO_DB_PREPARE", True):
         _options["server_side_binding"] = True
         _options["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -133,7 +133,10 @@ def test_postgresql_connections_plan_for_fast_random_reads_without_jit(tmp_path)
     assert out.stdout.split() == ["-c", "jit=off", "-c", "random_page_cost=1.1"]
 
 
-@pytest.mark.parametrize(("prepare", "expected"), [(None, "True 5"), ("0", "None None")])
+@pytest.mark.parametrize(
+    ("prepare", "expected"),
+    [(None, "True 5"), ("1", "True 5"), ("0", "None None"), ("false", "None None")],
+)
 def test_postgresql_queries_are_prepared_unless_switched_off(tmp_path, prepare, expected):
     code = (
         "import nastavnik.settings as s; o = s.DATABASES['default']['OPTIONS'];"
