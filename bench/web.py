@@ -58,6 +58,10 @@ from bench.people import generated_person  # noqa: E402
 
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nastavnik_bench_web"
+# Seconds a user reads a page before the next click (see the docstring); --quick's ten users
+# click more often, to give figures in ten seconds.
+THINK = (5.0, 15.0)
+QUICK_THINK = (1.0, 3.0)
 DEMO_PASSWORD = "demo12345"
 DEMO_SLUG = "school-5"
 
@@ -439,7 +443,7 @@ def drive(
     users: int,
     seconds: int,
     workdir: Path,
-    think: tuple[float, float] = (5.0, 15.0),
+    think: tuple[float, float],
 ) -> dict[str, Any]:
     samples = workdir / "samples.json"
     env = dict(
@@ -524,8 +528,7 @@ def main() -> int:
         return smoke(args.port, args.database_url)
     if args.quick:
         args.users, args.seconds, args.students, args.pairs = 10, 10, 300, 30
-    # A quick run's ten users must click often enough to give figures in ten seconds.
-    think = args.think or ((1.0, 3.0) if args.quick else (5.0, 15.0))
+    think = args.think or (QUICK_THINK if args.quick else THINK)
     # Not DATABASE_URL: a development database set there must never be dropped by a benchmark.
     database_url = os.environ.get("BENCH_WEB_DATABASE_URL", DEFAULT_DATABASE_URL)
     if "bench" not in urllib.parse.urlparse(database_url).path:
