@@ -4,7 +4,7 @@ Every value can be overridden from the environment (GUNICORN_*), so the systemd 
 check and the load benchmark share this file. A page spends most of its time in Python, not
 waiting for PostgreSQL, so requests are spread over processes rather than threads: two threads
 of one process take turns on its one interpreter lock, and each page then takes about twice as
-long (`make bench-web`, 100 users: p95 307–346 ms with 2 threads a worker, 181–270 ms with 1).
+long (`make bench-web`, 100 users: p95 307–346 ms with 2 threads a worker, 181–277 ms with 1).
 A few processes per core keep the cores busy while one of them waits for the database. Long work
 (imports, matching runs, mail) goes to the task worker, not here.
 """
